@@ -1,0 +1,49 @@
+# Grantry's entry points. The README names two: `make run` and `make test`.
+# Both install what is missing first (scripts/setup) and are safe to repeat.
+
+CARGO ?= cargo
+APP_FEATURES := --features grantry-app/custom-protocol
+UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
+
+.PHONY: run test setup setup-test lint unit e2e bindings deb clean
+
+## run: build the UI and start Grantry (debug build, UI embedded)
+run: setup ui/dist/index.html
+	$(CARGO) run $(APP_FEATURES) --bin grantry-app
+
+## test: every check: formatting, lints, type checks, unit, integration and end-to-end tests
+test: setup-test ui/dist/index.html lint unit
+
+setup:
+	@scripts/setup run
+
+setup-test:
+	@scripts/setup test
+
+ui/dist/index.html: $(UI_SOURCES) ui/node_modules/.package-lock.json
+	npm --prefix ui run build
+
+ui/node_modules/.package-lock.json:
+	@scripts/setup run
+
+lint: ui/dist/index.html
+	$(CARGO) fmt --all --check
+	npm --prefix ui run check
+	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
+
+## unit: Vitest, then every Rust test (the keyring and window ones included) in a throwaway session
+unit: ui/dist/index.html
+	npm --prefix ui test
+	scripts/test-session $(CARGO) test --workspace $(APP_FEATURES) -- --include-ignored
+
+## bindings: regenerate the TypeScript types in ui/src/lib/bindings from the Rust types
+bindings:
+	GRANTRY_UPDATE_BINDINGS=1 $(CARGO) test -p grantry-core --test bindings
+
+## deb: a release .deb under target/release/bundle/deb
+deb: setup
+	cd ui && npx tauri build --bundles deb --config ../tauri.conf.json
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist

@@ -1,0 +1,132 @@
+//! Secrets: the [`Secret`] wrapper that cannot be printed or serialised by accident, and the
+//! [`SecretStore`] they live in, which is the OS keyring (Secret Service on Linux, through the
+//! keyring-rs family) and nothing else: never the database, logs, history or exports.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A value that must not leak: `Debug` and `Display` print `[redacted]`, there is no
+/// `Serialize`, and reading it is an explicit [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The wrapped value. Every call site is a place where a secret leaves its box: keep them
+    /// few and obvious.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl<T> fmt::Display for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Why the keyring could not be used, in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    #[error(
+        "the OS keyring is not reachable: no D-Bus session bus or no Secret Service (such as \
+         gnome-keyring) is running ({0})"
+    )]
+    Unavailable(String),
+    #[error("the OS keyring is locked: unlock your login keyring and try again ({0})")]
+    Locked(String),
+    #[error("the OS keyring refused the request: {0}")]
+    Failed(String),
+}
+
+impl From<keyring_core::Error> for KeyringError {
+    fn from(error: keyring_core::Error) -> Self {
+        use keyring_core::Error as E;
+        // keyring-core's Display never includes the secret itself.
+        let text = error.to_string();
+        match error {
+            E::NoStorageAccess(_) => KeyringError::Locked(text),
+            E::PlatformFailure(_) | E::NoDefaultStore => KeyringError::Unavailable(text),
+            _ => KeyringError::Failed(text),
+        }
+    }
+}
+
+/// Where secrets are kept, keyed by a name such as `account/42/refresh_token`.
+pub trait SecretStore: Send + Sync {
+    fn put(&self, key: &str, value: &Secret<String>) -> Result<(), KeyringError>;
+    /// `Ok(None)` when there is no such secret.
+    fn get(&self, key: &str) -> Result<Option<Secret<String>>, KeyringError>;
+    /// Deleting a secret that is not there is not an error.
+    fn delete(&self, key: &str) -> Result<(), KeyringError>;
+}
+
+/// The OS keyring, with every item under one service name.
+pub struct Keyring {
+    store: Arc<keyring_core::CredentialStore>,
+    service: String,
+}
+
+impl Keyring {
+    /// The user's Secret Service (the default collection), reached over the D-Bus session bus.
+    pub fn secret_service(service: &str) -> Result<Self, KeyringError> {
+        let store: Arc<keyring_core::CredentialStore> =
+            zbus_secret_service_keyring_store::Store::new()?;
+        Ok(Self {
+            store,
+            service: service.to_owned(),
+        })
+    }
+
+    fn entry(&self, key: &str) -> Result<keyring_core::Entry, KeyringError> {
+        let modifiers = HashMap::from([("label", format!("Grantry: {key}"))]);
+        let modifiers: HashMap<&str, &str> =
+            modifiers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Ok(self.store.build(&self.service, key, Some(&modifiers))?)
+    }
+}
+
+impl SecretStore for Keyring {
+    fn put(&self, key: &str, value: &Secret<String>) -> Result<(), KeyringError> {
+        Ok(self.entry(key)?.set_password(value.expose())?)
+    }
+
+    fn get(&self, key: &str) -> Result<Option<Secret<String>>, KeyringError> {
+        match self.entry(key)?.get_password() {
+            Ok(value) => Ok(Some(Secret::new(value))),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    fn delete(&self, key: &str) -> Result<(), KeyringError> {
+        match self.entry(key)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_print_redacted() {
+        let secret = Secret::new("ya29.hunter2".to_owned());
+        assert_eq!(format!("{secret}"), "[redacted]");
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+        assert_eq!(format!("{:?}", Some(&secret)), "Some([redacted])");
+        assert_eq!(secret.expose(), "ya29.hunter2");
+    }
+}

@@ -1,0 +1,38 @@
+//! Tauri glue, and only glue: builds the app (plugins, state, commands) and hands every piece
+//! of work to `grantry-core`. The single-instance plugin is registered first, so that a second
+//! launch (a `dev.grantry:` link opened while the app runs) forwards its URL and exits.
+
+mod commands;
+mod deep_link;
+mod state;
+
+use tauri::Manager;
+
+use crate::state::AppState;
+
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            // With the `deep-link` feature the URL in argv reaches `on_open_url`; here we only
+            // bring the window forward.
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .setup(|app| {
+            app.manage(AppState::open());
+            deep_link::setup(app.handle());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::list_accounts,
+            commands::list_activity
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("grantry: the app could not start: {error}");
+        std::process::exit(1);
+    }
+}

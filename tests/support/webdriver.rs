@@ -1,0 +1,187 @@
+//! A small W3C WebDriver client over HTTP, enough to drive the app through tauri-driver:
+//! start a session with the app binary, find elements, read text, click, take screenshots.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// The key under which W3C WebDriver returns an element reference.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A free port on loopback, for tauri-driver and the native driver behind it.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free loopback port")
+}
+
+/// tauri-driver running on loopback; killed when dropped.
+pub struct Driver {
+    child: Child,
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Driver {
+    pub fn start() -> Self {
+        let port = free_port();
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &free_port().to_string()])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver (make test installs it)");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let driver = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            agent,
+        };
+        wait_until("tauri-driver to listen", Duration::from_secs(20), || {
+            driver
+                .agent
+                .get(format!("{}/status", driver.base))
+                .call()
+                .is_ok()
+        });
+        driver
+    }
+
+    fn request(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let response = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, body) => self
+                .agent
+                .post(&url)
+                .send_json(body.unwrap_or_else(|| json!({}))),
+        };
+        let mut response = response.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let reply: Value = response
+            .body_mut()
+            .read_json()
+            .unwrap_or_else(|e| panic!("{method} {path}: unreadable reply: {e}"));
+        reply["value"].clone()
+    }
+
+    /// Starts the app at `application` in a new WebDriver session.
+    pub fn session(&self, application: &Path) -> Session<'_> {
+        let capabilities = json!({
+            "capabilities": {"alwaysMatch": {
+                "browserName": "wry",
+                "tauri:options": {"application": application}
+            }}
+        });
+        let reply = self.request("POST", "/session", Some(capabilities));
+        let id = reply["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {reply}"))
+            .to_owned();
+        Session { driver: self, id }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One running app; the app is closed when the session is dropped.
+pub struct Session<'a> {
+    driver: &'a Driver,
+    id: String,
+}
+
+impl Session<'_> {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.driver
+            .request(method, &format!("/session/{}{path}", self.id), body)
+    }
+
+    /// The element matching `css`, if there is one now.
+    pub fn find(&self, css: &str) -> Option<String> {
+        let found = self.call(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        found[ELEMENT_KEY].as_str().map(str::to_owned)
+    }
+
+    /// Waits for the element matching `css` to exist and returns its visible text.
+    pub fn wait_for_text(&self, css: &str) -> String {
+        let mut text = None;
+        wait_until(&format!("element {css}"), Duration::from_secs(20), || {
+            text = self.find(css).map(|element| self.text(&element));
+            text.is_some()
+        });
+        text.unwrap_or_default()
+    }
+
+    /// Waits until the text of the element matching `css` satisfies `ok`, and returns it.
+    pub fn wait_for_text_where(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let mut last = String::new();
+        wait_until(
+            &format!("the text of {css}"),
+            Duration::from_secs(20),
+            || {
+                last = self.find(css).map(|e| self.text(&e)).unwrap_or_default();
+                ok(&last)
+            },
+        );
+        last
+    }
+
+    pub fn text(&self, element: &str) -> String {
+        let text = self.call("GET", &format!("/element/{element}/text"), None);
+        text.as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn click(&self, css: &str) {
+        let element = self
+            .find(css)
+            .unwrap_or_else(|| panic!("nothing to click at {css}"));
+        self.call("POST", &format!("/element/{element}/click"), None);
+    }
+
+    /// Saves a PNG screenshot of the window to `path`.
+    pub fn screenshot(&self, path: &Path) {
+        use base64::Engine;
+        let encoded = self.call("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().expect("screenshot as base64"))
+            .expect("valid base64");
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folder");
+        std::fs::write(path, png).expect("write screenshot");
+    }
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        let _ = self.call("DELETE", "", None);
+    }
+}
+
+/// Polls `done` every 100 ms until it holds, or panics naming `what` after `limit`.
+pub fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < limit,
+            "gave up waiting for {what} after {limit:?}"
+        );
+        sleep(Duration::from_millis(100));
+    }
+}

@@ -1,0 +1,53 @@
+import { cleanup, render, screen } from '@testing-library/svelte'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+
+const invoke = vi.hoisted(() => vi.fn())
+vi.mock('@tauri-apps/api/core', () => ({ invoke }))
+
+import AccountsScreen from './AccountsScreen.svelte'
+
+describe('AccountsScreen', () => {
+  // Braces matter: a function returned from beforeEach would run as a teardown.
+  beforeEach(() => {
+    invoke.mockReset()
+  })
+  afterEach(cleanup)
+  afterEach(cleanup)
+
+  it('shows the empty state when no account is linked', async () => {
+    invoke.mockResolvedValue([])
+    render(AccountsScreen)
+    expect(await screen.findByText('No accounts linked yet')).toBeTruthy()
+    expect(invoke).toHaveBeenCalledWith('list_accounts', undefined)
+  })
+
+  it('groups accounts by provider and shows each one', async () => {
+    invoke.mockResolvedValue([
+      {
+        id: 1,
+        provider: 'sandbox',
+        environment: 'local',
+        subject: 'u1',
+        display_name: 'Ada Lovelace',
+        email: 'ada@example.test',
+        picture_url: null,
+        access_expires_at: null,
+        scope_count: 3,
+      },
+    ])
+    render(AccountsScreen)
+    expect(await screen.findByText('Ada Lovelace')).toBeTruthy()
+    expect(screen.getByText('ada@example.test')).toBeTruthy()
+    expect(screen.getByText('3 scopes')).toBeTruthy()
+    expect(screen.getByRole('region', { name: 'sandbox (local)' })).toBeTruthy()
+  })
+
+  it('explains an error from the Rust side instead of an empty list', async () => {
+    invoke.mockRejectedValue({ code: 'schema_too_new', message: 'update Grantry to open it' })
+    render(AccountsScreen)
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain('This data belongs to a newer Grantry')
+    expect(alert.textContent).toContain('update Grantry to open it')
+    expect(screen.queryByText('No accounts linked yet')).toBeNull()
+  })
+})

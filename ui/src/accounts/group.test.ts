@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import type { AccountSummary } from '../lib/ipc'
+import { groupByProvider, initials } from './group'
+
+function account(provider: string, environment: string, name: string | null): AccountSummary {
+  return {
+    id: Math.random(),
+    provider,
+    environment,
+    subject: 'sub-1',
+    display_name: name,
+    email: null,
+    picture_url: null,
+    access_expires_at: null,
+    scope_count: 0,
+  }
+}
+
+describe('groupByProvider', () => {
+  it('keeps one group per provider and environment, in list order', () => {
+    const groups = groupByProvider([
+      account('google', 'production', 'Ann'),
+      account('google', 'production', 'Bob'),
+      account('google', 'testing', 'Cy'),
+      account('sandbox', 'local', 'Di'),
+    ])
+    expect(groups.map((g) => [g.provider, g.environment, g.accounts.length])).toEqual([
+      ['google', 'production', 2],
+      ['google', 'testing', 1],
+      ['sandbox', 'local', 1],
+    ])
+  })
+})
+
+describe('initials', () => {
+  it('takes the first letters of the name, else of the email or subject', () => {
+    expect(initials(account('g', 'p', 'ada lovelace'))).toBe('AL')
+    expect(initials({ ...account('g', 'p', null), email: 'bob.smith@example.com' })).toBe('BS')
+    expect(initials(account('g', 'p', null))).toBe('S1')
+  })
+})
