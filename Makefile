@@ -42,7 +42,7 @@ bindings:
 
 ## deb: a release .deb under target/release/bundle/deb
 deb: setup
-	cd ui && npx tauri build --bundles deb --config ../tauri.conf.json
+	ui/node_modules/.bin/tauri build --bundles deb
 
 clean:
 	$(CARGO) clean
