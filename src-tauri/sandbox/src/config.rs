@@ -1,0 +1,256 @@
+//! What a sandbox serves: its personality (which real provider it imitates), its registered
+//! clients, its test users and token lifetimes. The defaults give a fresh install everything it
+//! needs: a public client for Grantry's custom-scheme and loopback redirects, a confidential
+//! one, and three test users.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Which provider the sandbox imitates: its endpoint paths, scope names, token shapes and
+/// error formats (facts in shared/PROVIDERS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Personality {
+    /// A strict, standards-only OAuth 2.1 / OpenID Connect provider.
+    #[default]
+    Generic,
+    /// Google: its paths, `tokeninfo`, `access_type=offline`, no refresh-token rotation.
+    Google,
+    /// Facebook: Graph-style `/me`, `/me/permissions`, `fb_exchange_token`, no refresh tokens.
+    Facebook,
+    /// GitHub: errors as HTTP 200 bodies, `DELETE /applications/{client_id}/grant`.
+    Github,
+}
+
+impl Personality {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "generic" => Some(Self::Generic),
+            "google" => Some(Self::Google),
+            "facebook" => Some(Self::Facebook),
+            "github" => Some(Self::Github),
+            _ => None,
+        }
+    }
+
+    /// Whether the provider speaks OpenID Connect (discovery, JWKS, ID tokens).
+    pub fn is_oidc(self) -> bool {
+        matches!(self, Self::Generic | Self::Google)
+    }
+
+    /// The scopes the provider knows; anything else is `invalid_scope`.
+    pub fn scopes(self) -> &'static [ScopeInfo] {
+        match self {
+            Self::Generic => GENERIC_SCOPES,
+            Self::Google => GOOGLE_SCOPES,
+            Self::Facebook => FACEBOOK_SCOPES,
+            Self::Github => GITHUB_SCOPES,
+        }
+    }
+
+    /// How scopes are separated in requests and responses.
+    pub fn scope_separator(self) -> char {
+        match self {
+            Self::Facebook | Self::Github => ',',
+            Self::Generic | Self::Google => ' ',
+        }
+    }
+}
+
+/// A scope and what it allows, shown on the consent page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScopeInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+const fn scope(name: &'static str, description: &'static str) -> ScopeInfo {
+    ScopeInfo { name, description }
+}
+
+const GENERIC_SCOPES: &[ScopeInfo] = &[
+    scope("openid", "Sign you in with your Sandbox account"),
+    scope("profile", "See your name and picture"),
+    scope("email", "See your email address"),
+    scope(
+        "offline_access",
+        "Stay connected when you are not using the app",
+    ),
+    scope("calendar.read", "See your calendar"),
+    scope(
+        "calendar.write",
+        "Create and change events in your calendar",
+    ),
+    scope("contacts.read", "See your contacts"),
+    scope("files.read", "See your files"),
+    scope("files.write", "Create, change and delete your files"),
+];
+
+const GOOGLE_SCOPES: &[ScopeInfo] = &[
+    scope("openid", "Associate you with your personal info on Google"),
+    scope("email", "See your primary Google Account email address"),
+    scope(
+        "profile",
+        "See your personal info, including any personal info you've made public",
+    ),
+    scope(
+        "https://www.googleapis.com/auth/userinfo.email",
+        "See your primary Google Account email address",
+    ),
+    scope(
+        "https://www.googleapis.com/auth/userinfo.profile",
+        "See your personal info, including any personal info you've made public",
+    ),
+    scope(
+        "https://www.googleapis.com/auth/calendar.readonly",
+        "See and download any calendar you can access using your Google Calendar",
+    ),
+    scope(
+        "https://www.googleapis.com/auth/calendar",
+        "See, edit, share, and permanently delete all the calendars you can access",
+    ),
+    scope(
+        "https://www.googleapis.com/auth/drive.file",
+        "See, edit, create, and delete only the specific Google Drive files you use with this app",
+    ),
+    scope(
+        "https://www.googleapis.com/auth/gmail.readonly",
+        "View your email messages and settings",
+    ),
+];
+
+const FACEBOOK_SCOPES: &[ScopeInfo] = &[
+    scope("public_profile", "Your name and profile picture"),
+    scope("email", "Your email address"),
+    scope("user_friends", "Your friends list"),
+    scope("user_photos", "Your photos"),
+    scope("user_posts", "Your posts"),
+];
+
+const GITHUB_SCOPES: &[ScopeInfo] = &[
+    scope("read:user", "Read all user profile data"),
+    scope("user:email", "Access user email addresses (read-only)"),
+    scope("repo", "Full control of private repositories"),
+    scope("gist", "Create gists"),
+    scope("notifications", "Access notifications"),
+];
+
+/// How a client proves who it is at the token, revocation and introspection endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// A public client (PKCE only): no secret, `client_id` in the body.
+    None,
+    /// `client_secret_basic` or `client_secret_post`, as the client likes.
+    Secret,
+}
+
+/// A registered client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientConfig {
+    pub client_id: String,
+    /// Only for [`ClientAuth::Secret`] clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    pub name: String,
+    pub auth: ClientAuth,
+    /// Matched exactly, except that a loopback `http://127.0.0.1/…` or `http://[::1]/…`
+    /// matches any port (RFC 8252 §7.3).
+    pub redirect_uris: Vec<String>,
+}
+
+/// A test user who can consent on the sandbox's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestUser {
+    /// The stable subject identifier (`sub`).
+    pub sub: String,
+    /// The name typed or picked on the consent page.
+    pub login: String,
+    pub name: String,
+    pub email: String,
+}
+
+impl TestUser {
+    /// A user made up from a login typed on the consent page.
+    pub fn from_login(login: &str) -> Self {
+        let mut name: String = login.chars().take(1).flat_map(char::to_uppercase).collect();
+        name.extend(login.chars().skip(1));
+        Self {
+            sub: format!("user-{login}"),
+            login: login.to_owned(),
+            name: format!("{name} Tester"),
+            email: format!("{login}@sandbox.grantry.test"),
+        }
+    }
+}
+
+/// The public client Grantry itself uses with the built-in sandbox.
+pub const GRANTRY_CLIENT_ID: &str = "grantry-desktop";
+/// A confidential client, for testing `client_secret_basic` and `client_secret_post`.
+pub const CONFIDENTIAL_CLIENT_ID: &str = "grantry-confidential";
+/// Its secret: the sandbox is a local test provider, so this is public knowledge.
+pub const CONFIDENTIAL_CLIENT_SECRET: &str = "sandbox-secret";
+
+/// Everything a sandbox needs to start.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    pub personality: Personality,
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    pub access_token_lifetime: Duration,
+    /// How long an authorization code can be exchanged.
+    pub code_lifetime: Duration,
+    /// Rotate refresh tokens on use and revoke the grant when a rotated one comes back. On by
+    /// default, except for Google, whose refresh tokens do not rotate.
+    pub rotate_refresh_tokens: bool,
+    /// Keep clients, users, grants and the signing key in this file across restarts.
+    pub state_file: Option<PathBuf>,
+    pub clients: Vec<ClientConfig>,
+    pub users: Vec<TestUser>,
+}
+
+impl SandboxConfig {
+    pub fn new(personality: Personality) -> Self {
+        Self {
+            personality,
+            port: 0,
+            access_token_lifetime: Duration::from_secs(3600),
+            code_lifetime: Duration::from_secs(60),
+            rotate_refresh_tokens: personality != Personality::Google,
+            state_file: None,
+            clients: default_clients(),
+            users: ["alice", "bob", "carol"].map(TestUser::from_login).to_vec(),
+        }
+    }
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self::new(Personality::Generic)
+    }
+}
+
+fn default_clients() -> Vec<ClientConfig> {
+    let redirects = vec![
+        "dev.grantry:/oauth/callback".to_owned(),
+        "http://127.0.0.1/callback".to_owned(),
+    ];
+    vec![
+        ClientConfig {
+            client_id: GRANTRY_CLIENT_ID.into(),
+            client_secret: None,
+            name: "Grantry".into(),
+            auth: ClientAuth::None,
+            redirect_uris: redirects.clone(),
+        },
+        ClientConfig {
+            client_id: CONFIDENTIAL_CLIENT_ID.into(),
+            client_secret: Some(CONFIDENTIAL_CLIENT_SECRET.into()),
+            name: "Grantry (confidential)".into(),
+            auth: ClientAuth::Secret,
+            redirect_uris: redirects,
+        },
+    ]
+}

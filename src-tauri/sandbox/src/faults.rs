@@ -1,0 +1,198 @@
+//! Fault injection: rules that make the next N requests to an endpoint misbehave the way real
+//! providers sometimes do, so that clients can be tested against it. Rules are added and
+//! cleared through the admin API (`/_sandbox/faults`) and applied by a middleware before the
+//! endpoint runs.
+
+use std::io::ErrorKind;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::Shared;
+
+/// The endpoints a fault can target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Endpoint {
+    Any,
+    Discovery,
+    Jwks,
+    Authorize,
+    Token,
+    /// Userinfo and the personalities' profile endpoints (`/me`, `/user`, `tokeninfo`).
+    Userinfo,
+    Revoke,
+    Introspect,
+}
+
+/// What goes wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Answer normally, but this much later.
+    Latency { ms: u64 },
+    /// Answer with this status (500, 503, 429, …), with `Retry-After` when given.
+    Status {
+        status: u16,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after: Option<u64>,
+    },
+    /// 200 with a JSON content type and a truncated JSON body.
+    MalformedJson,
+    /// 502 with an HTML error page, as a proxy in front of a provider sends.
+    HtmlError,
+    /// Headers are sent, then the connection is cut before the body.
+    DropConnection,
+    /// Token requests for this user (login or `sub`) fail with `invalid_grant`.
+    InvalidGrant { user: String },
+}
+
+/// One rule: `kind` for the next `count` requests to `endpoint` (`None`: until cleared).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    #[serde(default = "any_endpoint")]
+    pub endpoint: Endpoint,
+    #[serde(flatten)]
+    pub kind: FaultKind,
+    #[serde(default = "one")]
+    pub count: Option<u32>,
+}
+
+fn any_endpoint() -> Endpoint {
+    Endpoint::Any
+}
+
+fn one() -> Option<u32> {
+    Some(1)
+}
+
+#[derive(Debug, Default)]
+pub struct Faults {
+    rules: Vec<Fault>,
+}
+
+impl Faults {
+    pub fn add(&mut self, fault: Fault) {
+        self.rules.push(fault);
+    }
+
+    pub fn clear(&mut self) {
+        self.rules.clear();
+    }
+
+    pub fn list(&self) -> Vec<Fault> {
+        self.rules.clone()
+    }
+
+    /// The first rule matching `endpoint`, counted as used.
+    fn take(&mut self, endpoint: Endpoint) -> Option<FaultKind> {
+        let index = self
+            .rules
+            .iter()
+            .position(|r| r.endpoint == Endpoint::Any || r.endpoint == endpoint)?;
+        let kind = self.rules[index].kind.clone();
+        if let Some(count) = &mut self.rules[index].count {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.rules.remove(index);
+            }
+        }
+        Some(kind)
+    }
+}
+
+/// The middleware: applies the first matching rule, if any, to a request for `endpoint`.
+pub async fn apply(
+    State((shared, endpoint)): State<(std::sync::Arc<Shared>, Endpoint)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let fault = shared.faults().take(endpoint);
+    match fault {
+        None | Some(FaultKind::InvalidGrant { .. }) => next.run(request).await,
+        Some(FaultKind::Latency { ms }) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            next.run(request).await
+        }
+        Some(FaultKind::Status {
+            status,
+            retry_after,
+        }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let reason = status.canonical_reason().unwrap_or("Error");
+            let mut response = (status, format!("{} {reason}\n", status.as_u16())).into_response();
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            }
+            response
+        }
+        Some(FaultKind::MalformedJson) => (
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"access_token": "sbx_truncated", "token_type": "Bear"#,
+        )
+            .into_response(),
+        Some(FaultKind::HtmlError) => (
+            StatusCode::BAD_GATEWAY,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>\
+             <body><h1>502 Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>",
+        )
+            .into_response(),
+        Some(FaultKind::DropConnection) => {
+            let cut = futures_util::stream::once(async {
+                let error = std::io::Error::new(ErrorKind::ConnectionAborted, "fault injected");
+                Err::<Vec<u8>, _>(error)
+            });
+            let headers = [(header::CONTENT_TYPE, "application/json")];
+            (StatusCode::OK, headers, Body::from_stream(cut)).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_apply_to_their_endpoint_for_their_count() {
+        let mut faults = Faults::default();
+        faults.add(Fault {
+            endpoint: Endpoint::Token,
+            kind: FaultKind::MalformedJson,
+            count: Some(2),
+        });
+        assert_eq!(faults.take(Endpoint::Userinfo), None);
+        assert_eq!(faults.take(Endpoint::Token), Some(FaultKind::MalformedJson));
+        assert_eq!(faults.take(Endpoint::Token), Some(FaultKind::MalformedJson));
+        assert_eq!(faults.take(Endpoint::Token), None, "used up after two");
+    }
+
+    #[test]
+    fn rules_parse_from_admin_json() {
+        let fault: Fault = serde_json::from_str(
+            r#"{"endpoint":"token","kind":"status","status":429,"retry_after":7,"count":3}"#,
+        )
+        .expect("parse");
+        assert_eq!(
+            fault,
+            Fault {
+                endpoint: Endpoint::Token,
+                kind: FaultKind::Status {
+                    status: 429,
+                    retry_after: Some(7)
+                },
+                count: Some(3)
+            }
+        );
+        let default: Fault = serde_json::from_str(r#"{"kind":"html_error"}"#).expect("parse");
+        assert_eq!(default.endpoint, Endpoint::Any);
+        assert_eq!(default.count, Some(1));
+    }
+}

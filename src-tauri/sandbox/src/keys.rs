@@ -1,0 +1,108 @@
+//! The sandbox's signing key (ES256, P-256), generated at first start, published as a JWKS and
+//! used to sign ID tokens (JWS compact serialisation, RFC 7515).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use p256::ecdsa::signature::Signer;
+use p256::ecdsa::{Signature, SigningKey};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+pub struct Keys {
+    signing: SigningKey,
+    kid: String,
+}
+
+impl Keys {
+    /// A new random key.
+    pub fn generate() -> Self {
+        loop {
+            let mut bytes = [0u8; 32];
+            crate::random::fill(&mut bytes);
+            // A random 32-byte string is a valid scalar except with negligible probability.
+            if let Ok(keys) = Self::from_secret_bytes(&bytes) {
+                return keys;
+            }
+        }
+    }
+
+    /// The key from its 32 secret bytes (as [`Keys::secret_bytes`] gave them).
+    pub fn from_secret_bytes(bytes: &[u8]) -> Result<Self, p256::ecdsa::Error> {
+        let signing = SigningKey::from_slice(bytes)?;
+        let point = signing.verifying_key().to_sec1_point(false);
+        // The key id is a digest of the public key, so it changes exactly when the key does.
+        let kid = B64.encode(&Sha256::digest(point.as_bytes())[..12]);
+        Ok(Self { signing, kid })
+    }
+
+    pub fn secret_bytes(&self) -> Vec<u8> {
+        self.signing.to_bytes().to_vec()
+    }
+
+    #[cfg(test)]
+    fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The public key as a JSON Web Key Set (RFC 7517).
+    pub fn jwks(&self) -> Value {
+        let point = self.signing.verifying_key().to_sec1_point(false);
+        let (x, y) = (
+            point.x().expect("uncompressed"),
+            point.y().expect("uncompressed"),
+        );
+        json!({"keys": [{
+            "kty": "EC",
+            "crv": "P-256",
+            "alg": "ES256",
+            "use": "sig",
+            "kid": self.kid,
+            "x": B64.encode(x),
+            "y": B64.encode(y),
+        }]})
+    }
+
+    /// `claims` signed as a compact JWS with ES256.
+    pub fn sign(&self, claims: &Value) -> String {
+        let header = json!({"alg": "ES256", "typ": "JWT", "kid": self.kid});
+        let input = format!(
+            "{}.{}",
+            B64.encode(header.to_string()),
+            B64.encode(claims.to_string())
+        );
+        let signature: Signature = self.signing.sign(input.as_bytes());
+        format!("{input}.{}", B64.encode(signature.to_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p256::ecdsa::signature::Verifier;
+
+    #[test]
+    fn signed_tokens_verify_with_the_published_key() {
+        let keys = Keys::generate();
+        let token = keys.sign(&json!({"sub": "alice"}));
+        let parts: Vec<&str> = token.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let header: Value =
+            serde_json::from_slice(&B64.decode(parts[0]).expect("b64")).expect("header json");
+        assert_eq!(header["kid"], keys.kid());
+        let signature =
+            Signature::from_slice(&B64.decode(parts[2]).expect("b64")).expect("signature");
+        let input = format!("{}.{}", parts[0], parts[1]);
+        keys.signing
+            .verifying_key()
+            .verify(input.as_bytes(), &signature)
+            .expect("valid signature");
+    }
+
+    #[test]
+    fn a_restored_key_keeps_its_id() {
+        let keys = Keys::generate();
+        let restored = Keys::from_secret_bytes(&keys.secret_bytes()).expect("restore");
+        assert_eq!(restored.kid(), keys.kid());
+        assert_eq!(restored.jwks(), keys.jwks());
+    }
+}

@@ -1,0 +1,63 @@
+//! OAuth error responses (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1): a code from the RFCs and
+//! a description a person can act on. Each personality renders them in its provider's shape.
+
+/// An RFC error: `error`, `error_description` and the HTTP status to send it with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {description}")]
+pub struct OAuthError {
+    pub code: &'static str,
+    pub description: String,
+    pub status: u16,
+}
+
+impl OAuthError {
+    fn new(code: &'static str, status: u16, description: impl Into<String>) -> Self {
+        Self {
+            code,
+            description: description.into(),
+            status,
+        }
+    }
+
+    pub fn invalid_request(description: impl Into<String>) -> Self {
+        Self::new("invalid_request", 400, description)
+    }
+
+    pub fn invalid_client(description: impl Into<String>) -> Self {
+        Self::new("invalid_client", 401, description)
+    }
+
+    pub fn invalid_grant(description: impl Into<String>) -> Self {
+        Self::new("invalid_grant", 400, description)
+    }
+
+    pub fn unauthorized_client(description: impl Into<String>) -> Self {
+        Self::new("unauthorized_client", 400, description)
+    }
+
+    pub fn unsupported_grant_type(description: impl Into<String>) -> Self {
+        Self::new("unsupported_grant_type", 400, description)
+    }
+
+    pub fn unsupported_response_type(description: impl Into<String>) -> Self {
+        Self::new("unsupported_response_type", 400, description)
+    }
+
+    pub fn invalid_scope(description: impl Into<String>) -> Self {
+        Self::new("invalid_scope", 400, description)
+    }
+
+    pub fn access_denied(description: impl Into<String>) -> Self {
+        Self::new("access_denied", 400, description)
+    }
+
+    /// RFC 6750: the access token is missing, expired, revoked or unknown.
+    pub fn invalid_token(description: impl Into<String>) -> Self {
+        Self::new("invalid_token", 401, description)
+    }
+
+    /// RFC 6750: the token lacks the scope the resource needs.
+    pub fn insufficient_scope(description: impl Into<String>) -> Self {
+        Self::new("insufficient_scope", 403, description)
+    }
+}

@@ -1,0 +1,15 @@
+//! Randomness for tokens, codes and keys, from the OS.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+
+pub fn fill(bytes: &mut [u8]) {
+    getrandom::fill(bytes).expect("the OS random number generator");
+}
+
+/// A random token: `prefix` followed by 256 bits in base64url.
+pub fn token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    fill(&mut bytes);
+    format!("{prefix}{}", B64.encode(bytes))
+}

@@ -1,0 +1,242 @@
+//! The admin API under `/_sandbox/`, for QA testers, the app's Sandbox screen and tests:
+//! see the configuration, add users and clients, list and revoke grants, inject and clear
+//! faults, expire every access token, move the clock forward, and fetch users' avatars.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::Shared;
+use crate::config::{ClientAuth, ClientConfig, TestUser};
+use crate::faults::{Fault, FaultKind};
+
+pub fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_sandbox", get(overview))
+        .route("/_sandbox/users", get(users).post(add_user))
+        .route("/_sandbox/clients", post(add_client))
+        .route("/_sandbox/grants", get(grants))
+        .route("/_sandbox/grants/{id}/revoke", post(revoke_grant))
+        .route(
+            "/_sandbox/faults",
+            get(faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/_sandbox/expire-tokens", post(expire_tokens))
+        .route("/_sandbox/clock", post(advance_clock))
+        .route("/_sandbox/avatar/{file}", get(avatar))
+}
+
+fn bad_request(message: impl Into<String>) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error": "invalid_request", "error_description": message.into()})),
+    )
+        .into_response()
+}
+
+/// A JSON body, or a clear 400 naming what is wrong with it.
+fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|e| bad_request(format!("bad JSON body: {e}")))
+}
+
+async fn overview(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let db = shared.db();
+    let clients: Vec<Value> = db
+        .clients
+        .iter()
+        .map(|c| {
+            json!({"client_id": c.client_id, "name": c.name, "auth": c.auth,
+                        "redirect_uris": c.redirect_uris})
+        })
+        .collect();
+    Json(json!({
+        "issuer": shared.issuer,
+        "personality": shared.personality,
+        "clients": clients,
+        "users": db.users,
+        "scopes": shared.personality.scopes().iter()
+            .map(|s| json!({"name": s.name, "description": s.description}))
+            .collect::<Vec<_>>(),
+    }))
+}
+
+async fn users(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.db().users))
+}
+
+#[derive(Deserialize)]
+struct NewUser {
+    login: String,
+    name: Option<String>,
+    email: Option<String>,
+}
+
+async fn add_user(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let new: NewUser = match parse(&body) {
+        Ok(new) => new,
+        Err(response) => return response,
+    };
+    let valid = (1..=32).contains(&new.login.len())
+        && new
+            .login
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if !valid {
+        return bad_request("login must be 1 to 32 of a-z, 0-9, '.', '_' and '-'");
+    }
+    let mut db = shared.db();
+    if db.user_by_login(&new.login).is_some() {
+        return (StatusCode::CONFLICT, Json(json!({"error": "user exists"}))).into_response();
+    }
+    let mut user = TestUser::from_login(&new.login);
+    if let Some(name) = new.name {
+        user.name = name;
+    }
+    if let Some(email) = new.email {
+        user.email = email;
+    }
+    db.users.push(user.clone());
+    shared.save(&db);
+    (StatusCode::CREATED, Json(json!(user))).into_response()
+}
+
+async fn add_client(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let client: ClientConfig = match parse(&body) {
+        Ok(client) => client,
+        Err(response) => return response,
+    };
+    if client.client_id.is_empty() || client.redirect_uris.is_empty() {
+        return bad_request("client_id and at least one redirect URI are required");
+    }
+    if let Some(bad) = client
+        .redirect_uris
+        .iter()
+        .find(|r| url::Url::parse(r).is_err())
+    {
+        return bad_request(format!("{bad:?} is not an absolute URI"));
+    }
+    if (client.auth == ClientAuth::Secret) != client.client_secret.is_some() {
+        return bad_request("a client_secret goes with auth \"secret\", and only with it");
+    }
+    let mut db = shared.db();
+    db.clients.retain(|c| c.client_id != client.client_id);
+    db.clients.push(client);
+    shared.save(&db);
+    StatusCode::CREATED.into_response()
+}
+
+async fn grants(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(shared.db().grants()))
+}
+
+async fn revoke_grant(State(shared): State<Arc<Shared>>, Path(id): Path<u64>) -> Response {
+    let mut db = shared.db();
+    if !db.grants().iter().any(|g| g.id == id) {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such grant"})),
+        )
+            .into_response();
+    }
+    db.revoke_grant(id, "revoked from the sandbox admin API");
+    shared.save(&db);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let db = shared.db();
+    let users: Vec<Value> = db
+        .invalid_grant_users
+        .iter()
+        .map(|(sub, count)| json!({"kind": "invalid_grant", "user": sub, "count": count}))
+        .collect();
+    Json(json!({"faults": shared.faults().list(), "invalid_grant_users": users}))
+}
+
+async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let fault: Fault = match parse(&body) {
+        Ok(fault) => fault,
+        Err(response) => return response,
+    };
+    match &fault.kind {
+        FaultKind::InvalidGrant { user } => {
+            let mut db = shared.db();
+            let sub = db
+                .user_by_login(user)
+                .or_else(|| db.user_by_sub(user))
+                .map(|u| u.sub.clone());
+            let Some(sub) = sub else {
+                return bad_request(format!("no test user {user:?}"));
+            };
+            db.invalid_grant_users.push((sub, fault.count));
+        }
+        FaultKind::Status { status, .. } if !(100..=599).contains(status) => {
+            return bad_request("status must be an HTTP status code (100 to 599)");
+        }
+        _ => shared.faults().add(fault),
+    }
+    StatusCode::CREATED.into_response()
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.faults().clear();
+    shared.db().invalid_grant_users.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let mut db = shared.db();
+    let expired = db.expire_access_tokens();
+    shared.save(&db);
+    Json(json!({"expired": expired}))
+}
+
+#[derive(Deserialize)]
+struct Advance {
+    seconds: u64,
+}
+
+async fn advance_clock(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let advance: Advance = match parse(&body) {
+        Ok(advance) => advance,
+        Err(response) => return response,
+    };
+    let mut db = shared.db();
+    db.advance_clock(advance.seconds);
+    shared.save(&db);
+    Json(json!({"now": db.now()})).into_response()
+}
+
+/// A round avatar with the user's initials, so profiles have a real picture URL.
+async fn avatar(State(shared): State<Arc<Shared>>, Path(file): Path<String>) -> Response {
+    let sub = file.strip_suffix(".svg").unwrap_or(&file);
+    let db = shared.db();
+    let Some(user) = db.user_by_sub(sub) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let initials: String = user
+        .name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
+    let hue = user
+        .sub
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % 360;
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"96\" height=\"96\" viewBox=\"0 0 96 96\">\
+         <circle cx=\"48\" cy=\"48\" r=\"48\" fill=\"hsl({hue},55%,45%)\"/>\
+         <text x=\"48\" y=\"60\" font-family=\"sans-serif\" font-size=\"36\" fill=\"#fff\" \
+         text-anchor=\"middle\">{}</text></svg>",
+        super::consent_page::escape(&initials)
+    );
+    ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response()
+}

@@ -1,0 +1,254 @@
+//! The authorization endpoint (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2): GET validates the
+//! request and shows the consent page; POST takes the person's decision and redirects back to
+//! the client with a code (or `access_denied`), `state`, and `iss` (RFC 9207) where the
+//! personality sends it.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::consent_page::{self, Consent};
+use super::{Params, split_scopes};
+use crate::Shared;
+use crate::config::Personality;
+use crate::oauth_error::OAuthError;
+use crate::state::{Pending, redirect_matches};
+
+/// The redirect back to the client, with `pairs` added to the redirect URI's query.
+fn redirect_back(shared: &Shared, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
+    let Ok(mut url) = url::Url::parse(redirect_uri) else {
+        return consent_page::error(StatusCode::BAD_REQUEST, "Bad redirect URI", redirect_uri);
+    };
+    {
+        let mut query = url.query_pairs_mut();
+        for (key, value) in pairs {
+            query.append_pair(key, value);
+        }
+        // RFC 9207: the issuer, so the client can tell which provider answered (mix-up defence).
+        if matches!(
+            shared.personality,
+            Personality::Generic | Personality::Google
+        ) {
+            query.append_pair("iss", &shared.issuer);
+        }
+    }
+    // 303: the browser follows with a GET, whatever method brought it here.
+    Redirect::to(url.as_str()).into_response()
+}
+
+fn redirect_error(
+    shared: &Shared,
+    redirect_uri: &str,
+    state: Option<&str>,
+    error: &OAuthError,
+) -> Response {
+    let mut pairs = vec![
+        ("error", error.code),
+        ("error_description", error.description.as_str()),
+    ];
+    if let Some(state) = state {
+        pairs.push(("state", state));
+    }
+    redirect_back(shared, redirect_uri, &pairs)
+}
+
+pub async fn page(
+    State(shared): State<Arc<Shared>>,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let params = match Params::parse(query.unwrap_or_default().as_bytes()) {
+        Ok(params) => params,
+        Err(e) => {
+            return consent_page::error(StatusCode::BAD_REQUEST, "Invalid request", &e.description);
+        }
+    };
+    // Until the client and its redirect URI are known good, errors stay in the browser.
+    let Some(client_id) = params.get("client_id") else {
+        return consent_page::error(
+            StatusCode::BAD_REQUEST,
+            "Invalid request",
+            "client_id is missing.",
+        );
+    };
+    let mut db = shared.db();
+    let Some(client) = db.client(client_id).cloned() else {
+        return consent_page::error(
+            StatusCode::BAD_REQUEST,
+            "Unknown client",
+            &format!("No client {client_id:?} is registered with this sandbox."),
+        );
+    };
+    let Some(redirect_uri) = params.get("redirect_uri") else {
+        return consent_page::error(
+            StatusCode::BAD_REQUEST,
+            "Invalid request",
+            "redirect_uri is required by this provider.",
+        );
+    };
+    if !client
+        .redirect_uris
+        .iter()
+        .any(|r| redirect_matches(r, redirect_uri))
+    {
+        return consent_page::error(
+            StatusCode::BAD_REQUEST,
+            "Redirect URI not registered",
+            &format!("{redirect_uri:?} is not a registered redirect URI of {client_id:?}."),
+        );
+    }
+    let state = params.get("state");
+    let fail = |e: OAuthError| redirect_error(&shared, redirect_uri, state, &e);
+
+    if params.get("response_type") != Some("code") {
+        return fail(OAuthError::unsupported_response_type(
+            "only response_type=code is supported",
+        ));
+    }
+    let Some(challenge) = params.get("code_challenge") else {
+        return fail(OAuthError::invalid_request(
+            "code_challenge is required (PKCE)",
+        ));
+    };
+    if params.get("code_challenge_method") != Some("S256") {
+        return fail(OAuthError::invalid_request(
+            "code_challenge_method must be S256",
+        ));
+    }
+    let well_formed = challenge.len() == 43
+        && challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !well_formed {
+        return fail(OAuthError::invalid_request(
+            "code_challenge must be a base64url SHA-256 digest (43 characters)",
+        ));
+    }
+    let personality = shared.personality;
+    let scopes = split_scopes(personality, params.get("scope"));
+    if scopes.is_empty() && personality.is_oidc() {
+        return fail(OAuthError::invalid_scope("scope is required"));
+    }
+    let known = personality.scopes();
+    if let Some(unknown) = scopes.iter().find(|s| !known.iter().any(|k| k.name == *s)) {
+        return fail(OAuthError::invalid_scope(format!(
+            "unknown scope {unknown:?}"
+        )));
+    }
+    if personality == Personality::Generic
+        && scopes.iter().any(|s| s == "offline_access")
+        && !scopes.iter().any(|s| s == "openid")
+    {
+        return fail(OAuthError::invalid_scope("offline_access needs openid"));
+    }
+    let pending = Pending {
+        client_id: client.client_id.clone(),
+        redirect_uri: redirect_uri.to_owned(),
+        scopes: scopes.clone(),
+        state: state.map(str::to_owned),
+        nonce: params.get("nonce").map(str::to_owned),
+        code_challenge: challenge.to_owned(),
+        offline: params.get("access_type") == Some("offline"),
+        force_refresh_token: params
+            .all("prompt")
+            .any(|p| p.split(' ').any(|p| p == "consent")),
+        include_granted_scopes: params.get("include_granted_scopes") == Some("true"),
+        expires_at: 0,
+    };
+    let request_id = db.add_pending(pending);
+    let users = db.users.clone();
+    drop(db);
+    consent_page::consent(&Consent {
+        personality,
+        action: uri.path(),
+        request_id: &request_id,
+        client_name: &client.name,
+        users: &users,
+        scopes: scopes
+            .into_iter()
+            .map(|s| {
+                let info = known.iter().find(|k| k.name == s).copied();
+                (s, info)
+            })
+            .collect(),
+    })
+}
+
+/// A test user's login: short, lower case, no markup.
+fn valid_login(login: &str) -> bool {
+    (1..=32).contains(&login.len())
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
+pub async fn decide(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let params = match form.then(|| Params::parse(&body)) {
+        Some(Ok(params)) => params,
+        _ => {
+            return consent_page::error(
+                StatusCode::BAD_REQUEST,
+                "Invalid request",
+                "The consent form was not posted as a form.",
+            );
+        }
+    };
+    let mut db = shared.db();
+    let pending = params.get("request").and_then(|id| db.take_pending(id));
+    let Some(pending) = pending else {
+        return consent_page::error(
+            StatusCode::BAD_REQUEST,
+            "This sign-in request is no longer valid",
+            "It expired or was already answered. Start again from the app.",
+        );
+    };
+    let state = pending.state.as_deref();
+    match params.get("decision") {
+        Some("allow") => {}
+        Some("deny") => {
+            drop(db);
+            let denied = OAuthError::access_denied("the user denied the request");
+            return redirect_error(&shared, &pending.redirect_uri, state, &denied);
+        }
+        _ => {
+            return consent_page::error(
+                StatusCode::BAD_REQUEST,
+                "Invalid request",
+                "Choose Allow or Deny.",
+            );
+        }
+    }
+    let login = params.get("new_user").or_else(|| params.get("user"));
+    let Some(login) = login.filter(|l| valid_login(l)) else {
+        return consent_page::error(
+            StatusCode::BAD_REQUEST,
+            "Choose a test user",
+            "Pick a test user, or type a new one: 1 to 32 of a-z, 0-9, '.', '_' and '-'.",
+        );
+    };
+    let granted: Vec<String> = params
+        .all("scope")
+        .filter(|s| pending.scopes.iter().any(|p| p == s))
+        .map(str::to_owned)
+        .collect();
+    let user = db.user_or_create(login);
+    let code = db.consent(&pending, &user, granted);
+    shared.save(&db);
+    drop(db);
+    let mut pairs = vec![("code", code.as_str())];
+    if let Some(state) = state {
+        pairs.push(("state", state));
+    }
+    redirect_back(&shared, &pending.redirect_uri, &pairs)
+}

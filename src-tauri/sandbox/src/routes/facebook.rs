@@ -1,0 +1,228 @@
+//! Facebook's Graph API shapes: `/me?fields=…`, `/me/permissions` with granted and declined
+//! permissions, `DELETE /me/permissions[/{permission}]`, `/debug_token`, and `OAuthException`
+//! errors with code 190 and its subcodes (458 app removed, 463 expired).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::{Params, bearer_token};
+use crate::Shared;
+use crate::state::{Db, Inactive, TokenInfo};
+
+/// A Graph API error body.
+pub fn graph_error(status: StatusCode, message: &str, code: u32, subcode: Option<u32>) -> Response {
+    let mut error = json!({
+        "message": message,
+        "type": "OAuthException",
+        "code": code,
+        "fbtrace_id": crate::random::token("A")[..12].to_owned(),
+    });
+    if let Some(subcode) = subcode {
+        error["error_subcode"] = json!(subcode);
+    }
+    (status, Json(json!({"error": error}))).into_response()
+}
+
+fn token_error(status: Inactive) -> Response {
+    let (message, subcode) = match status {
+        Inactive::Expired => (
+            "Error validating access token: Session has expired.",
+            Some(463),
+        ),
+        Inactive::Revoked => (
+            "Error validating access token: The user has not authorized application.",
+            Some(458),
+        ),
+        _ => (
+            "Invalid OAuth access token - Cannot parse access token",
+            None,
+        ),
+    };
+    graph_error(StatusCode::BAD_REQUEST, message, 190, subcode)
+}
+
+/// The active token of a Graph request, or the Graph error to answer with.
+fn authorize(db: &Db, headers: &HeaderMap, params: &Params) -> Result<TokenInfo, Response> {
+    let Some(token) = bearer_token(headers, Some(params)) else {
+        return Err(graph_error(
+            StatusCode::BAD_REQUEST,
+            "An active access token must be used to query information about the current user.",
+            2500,
+            None,
+        ));
+    };
+    db.bearer(&token).map_err(token_error)
+}
+
+fn params(query: Option<String>) -> Params {
+    Params::parse(query.unwrap_or_default().as_bytes()).unwrap_or(Params(Vec::new()))
+}
+
+pub async fn me(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(query);
+    let db = shared.db();
+    let info = match authorize(&db, &headers, &params) {
+        Ok(info) => info,
+        Err(response) => return response,
+    };
+    let Some(user) = db.user_by_sub(&info.grant.sub).cloned() else {
+        return token_error(Inactive::Revoked);
+    };
+    drop(db);
+    let fields = params.get("fields").unwrap_or("id,name");
+    let mut answer = json!({});
+    for field in fields.split(',').map(str::trim) {
+        match field {
+            "id" => answer["id"] = json!(user.sub),
+            "name" => answer["name"] = json!(user.name),
+            "email" if info.scopes.iter().any(|s| s == "email") => {
+                answer["email"] = json!(user.email);
+            }
+            "email" => {}
+            "picture" => {
+                answer["picture"] = json!({"data": {
+                    "height": 50, "width": 50, "is_silhouette": false,
+                    "url": super::oidc::picture_url(&shared, &user),
+                }});
+            }
+            other => {
+                let message = format!(
+                    "(#100) Tried accessing nonexisting field ({other}) on node type (User)"
+                );
+                return graph_error(StatusCode::BAD_REQUEST, &message, 100, None);
+            }
+        }
+    }
+    Json(answer).into_response()
+}
+
+pub async fn permissions(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(query);
+    let db = shared.db();
+    let info = match authorize(&db, &headers, &params) {
+        Ok(info) => info,
+        Err(response) => return response,
+    };
+    let mut data: Vec<Value> = info
+        .grant
+        .scopes
+        .iter()
+        .map(|p| json!({"permission": p, "status": "granted"}))
+        .collect();
+    data.extend(
+        info.grant
+            .declined
+            .iter()
+            .map(|p| json!({"permission": p, "status": "declined"})),
+    );
+    Json(json!({"data": data})).into_response()
+}
+
+/// `DELETE /me/permissions`: the user removes the app; the whole login ends.
+pub async fn delete_permissions(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(query);
+    let mut db = shared.db();
+    let info = match authorize(&db, &headers, &params) {
+        Ok(info) => info,
+        Err(response) => return response,
+    };
+    db.revoke_user_grants(
+        &info.grant.client_id,
+        &info.grant.sub,
+        "app removed by the user",
+    );
+    shared.save(&db);
+    Json(json!({"success": true})).into_response()
+}
+
+/// `DELETE /me/permissions/{permission}`: takes back one permission.
+pub async fn delete_permission(
+    State(shared): State<Arc<Shared>>,
+    Path(permission): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let params = params(query);
+    let mut db = shared.db();
+    let info = match authorize(&db, &headers, &params) {
+        Ok(info) => info,
+        Err(response) => return response,
+    };
+    if !shared
+        .personality
+        .scopes()
+        .iter()
+        .any(|s| s.name == permission)
+    {
+        let message = format!("(#100) Invalid permission: {permission}");
+        return graph_error(StatusCode::BAD_REQUEST, &message, 100, None);
+    }
+    db.decline_scope(info.grant.id, &permission);
+    shared.save(&db);
+    Json(json!({"success": true})).into_response()
+}
+
+/// `GET /debug_token?input_token=…&access_token={app-id}|{app-secret}`.
+pub async fn debug_token(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    let params = params(query);
+    let db = shared.db();
+    let app = params.get("access_token").and_then(|t| t.split_once('|'));
+    let app_ok = app.is_some_and(|(id, secret)| db.authenticate(id, Some(secret)).is_ok());
+    let Some((app_id, _)) = app.filter(|_| app_ok) else {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "Invalid OAuth access token signature.",
+            190,
+            None,
+        );
+    };
+    let Some(input) = params.get("input_token") else {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "(#100) The parameter input_token is required",
+            100,
+            None,
+        );
+    };
+    let answer = match db.token_status(input) {
+        Ok(info) if info.grant.client_id == app_id => json!({
+            "app_id": app_id,
+            "type": "USER",
+            "application": "Grantry Sandbox",
+            "is_valid": true,
+            "issued_at": info.issued_at,
+            "expires_at": info.expires_at.unwrap_or(0),
+            "data_access_expires_at": info.grant.auth_time + 90 * 86400,
+            "scopes": info.scopes,
+            "granular_scopes": info.scopes.iter().map(|s| json!({"scope": s})).collect::<Vec<_>>(),
+            "user_id": info.grant.sub,
+        }),
+        other => {
+            let (message, subcode) = match other {
+                Err(Inactive::Expired) => ("Session has expired.", 463),
+                Err(Inactive::Revoked) => ("The user has not authorized application.", 458),
+                _ => ("Invalid OAuth access token.", 0),
+            };
+            json!({"app_id": app_id, "is_valid": false,
+                   "error": {"code": 190, "message": message, "subcode": subcode}})
+        }
+    };
+    Json(json!({"data": answer})).into_response()
+}

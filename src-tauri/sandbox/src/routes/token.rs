@@ -1,0 +1,221 @@
+//! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OIDC Core §3.1.3): code
+//! exchange, refresh, and Facebook's long-lived token exchange, answered in the personality's
+//! shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::{ClientCredentials, Params, join_scopes, no_store, oauth_error, split_scopes};
+use crate::Shared;
+use crate::config::{ClientAuth, Personality};
+use crate::oauth_error::OAuthError;
+use crate::state::{Db, Issued};
+
+/// A failure, with what the personality needs to render it.
+struct Failure {
+    error: OAuthError,
+    basic: bool,
+    grant_type: String,
+}
+
+pub async fn token(
+    State(shared): State<Arc<Shared>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let personality = shared.personality;
+    // RFC 6749 §3.2 wants the parameters in the body; Graph and GitHub also take the query.
+    let query = match personality {
+        Personality::Facebook | Personality::Github => query,
+        Personality::Generic | Personality::Google => None,
+    };
+    let outcome = Params::from_request(query.as_deref(), &headers, &body)
+        .map_err(|error| Failure {
+            error,
+            basic: false,
+            grant_type: String::new(),
+        })
+        .and_then(|params| exchange(&shared, &headers, &params));
+    match outcome {
+        Ok(body) => success(personality, &headers, body),
+        Err(failure) => failure_response(personality, &failure),
+    }
+}
+
+fn exchange(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Value, Failure> {
+    let personality = shared.personality;
+    let grant_type = match (personality, params.get("grant_type")) {
+        (_, Some(grant_type)) => grant_type.to_owned(),
+        // GitHub and Graph do not need grant_type for a code exchange.
+        (Personality::Github | Personality::Facebook, None) => "authorization_code".to_owned(),
+        (_, None) => String::new(),
+    };
+    let fail = |basic: bool| {
+        let grant_type = grant_type.clone();
+        move |error| Failure {
+            error,
+            basic,
+            grant_type,
+        }
+    };
+    let credentials = ClientCredentials::from_request(headers, params).map_err(fail(false))?;
+    let basic = credentials.basic;
+    let mut db = shared.db();
+    let secret_required = matches!(personality, Personality::Facebook | Personality::Github);
+    let public = db
+        .client(&credentials.client_id)
+        .is_some_and(|c| c.auth == ClientAuth::None);
+    if secret_required && public {
+        return Err(fail(basic)(OAuthError::invalid_client(
+            "this provider requires the client secret",
+        )));
+    }
+    db.authenticate(&credentials.client_id, credentials.secret.as_deref())
+        .map_err(fail(basic))?;
+    let client_id = credentials.client_id.as_str();
+    let issued = match grant_type.as_str() {
+        "authorization_code" => db.exchange_code(
+            client_id,
+            params.require("code").map_err(fail(basic))?,
+            params.get("redirect_uri"),
+            params.get("code_verifier"),
+        ),
+        "refresh_token" if personality != Personality::Facebook => {
+            let scope = params
+                .get("scope")
+                .map(|s| split_scopes(personality, Some(s)));
+            db.refresh(
+                client_id,
+                params.require("refresh_token").map_err(fail(basic))?,
+                scope,
+            )
+        }
+        "fb_exchange_token" if personality == Personality::Facebook => db.exchange_long_lived(
+            client_id,
+            params.require("fb_exchange_token").map_err(fail(basic))?,
+        ),
+        "" => Err(OAuthError::invalid_request(
+            "missing parameter \"grant_type\"",
+        )),
+        other => Err(OAuthError::unsupported_grant_type(format!(
+            "grant_type {other:?} is not supported"
+        ))),
+    };
+    // A refused request can still change state (a replayed code revokes its grant).
+    shared.save(&db);
+    let issued = issued.map_err(fail(basic))?;
+    Ok(token_body(shared, &db, &issued))
+}
+
+fn token_body(shared: &Shared, db: &Db, issued: &Issued) -> Value {
+    let personality = shared.personality;
+    let token_type = match personality {
+        Personality::Generic | Personality::Google => "Bearer",
+        Personality::Facebook | Personality::Github => "bearer",
+    };
+    let mut body = json!({
+        "access_token": issued.access_token,
+        "token_type": token_type,
+        "expires_in": issued.expires_in,
+        "scope": join_scopes(personality, &issued.scopes),
+    });
+    if personality == Personality::Facebook {
+        // Graph's token response carries no scope.
+        body.as_object_mut().map(|o| o.remove("scope"));
+    }
+    if let Some(refresh) = &issued.refresh_token {
+        body["refresh_token"] = json!(refresh);
+        if personality == Personality::Github {
+            body["refresh_token_expires_in"] = json!(15_897_600);
+        }
+    }
+    if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") {
+        body["id_token"] = json!(id_token(shared, db, issued));
+    }
+    body
+}
+
+/// An ID token (OIDC Core §2) for the grant, signed with the sandbox's key.
+fn id_token(shared: &Shared, db: &Db, issued: &Issued) -> String {
+    let now = db.now();
+    let grant = &issued.grant;
+    let mut claims = json!({
+        "iss": shared.issuer,
+        "sub": grant.sub,
+        "aud": grant.client_id,
+        "azp": grant.client_id,
+        "exp": now + issued.expires_in,
+        "iat": now,
+        "auth_time": grant.auth_time,
+    });
+    if let Some(nonce) = &grant.nonce {
+        claims["nonce"] = json!(nonce);
+    }
+    if let Some(user) = db.user_by_sub(&grant.sub) {
+        super::oidc::add_profile_claims(&mut claims, shared, user, &issued.scopes);
+    }
+    shared.keys.sign(&claims)
+}
+
+fn success(personality: Personality, headers: &HeaderMap, body: Value) -> Response {
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if personality == Personality::Github && !wants_json {
+        // GitHub answers form-encoded unless asked for JSON.
+        return form_encoded(&body);
+    }
+    no_store(StatusCode::OK, body)
+}
+
+fn form_encoded(body: &Value) -> Response {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in body.as_object().into_iter().flatten() {
+        let text = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned);
+        form.append_pair(key, &text);
+    }
+    (
+        [(header::CONTENT_TYPE, "application/x-www-form-urlencoded")],
+        form.finish(),
+    )
+        .into_response()
+}
+
+fn failure_response(personality: Personality, failure: &Failure) -> Response {
+    let error = &failure.error;
+    match personality {
+        Personality::Generic | Personality::Google => oauth_error(error, failure.basic),
+        Personality::Github => {
+            let code = match (error.code, failure.grant_type.as_str()) {
+                ("invalid_client", _) => "incorrect_client_credentials",
+                ("invalid_grant", "refresh_token") => "bad_refresh_token",
+                ("invalid_grant", _) if error.description.contains("redirect_uri") => {
+                    "redirect_uri_mismatch"
+                }
+                ("invalid_grant", _) => "bad_verification_code",
+                (code, _) => code,
+            };
+            // GitHub reports token errors with HTTP 200.
+            no_store(
+                StatusCode::OK,
+                json!({
+                    "error": code,
+                    "error_description": error.description,
+                    "error_uri": "https://docs.github.com/apps/oauth-apps/maintaining-oauth-apps/troubleshooting-oauth-app-access-token-request-errors",
+                }),
+            )
+        }
+        Personality::Facebook => {
+            super::facebook::graph_error(StatusCode::BAD_REQUEST, &error.description, 100, None)
+        }
+    }
+}

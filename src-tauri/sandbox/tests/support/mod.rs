@@ -1,0 +1,287 @@
+//! Test helpers: a sandbox on an ephemeral port, and an HTTP client that plays the browser on
+//! the consent page and the app at the token endpoint.
+
+#![allow(dead_code)]
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
+use reqwest::{Client, StatusCode, redirect};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+pub const PUBLIC: &str = "grantry-desktop";
+pub const CONFIDENTIAL: &str = "grantry-confidential";
+pub const SECRET: &str = "sandbox-secret";
+pub const REDIRECT: &str = "dev.grantry:/oauth/callback";
+
+pub struct Harness {
+    pub sandbox: Sandbox,
+    pub http: Client,
+}
+
+pub async fn start(personality: Personality) -> Harness {
+    start_with(SandboxConfig::new(personality)).await
+}
+
+pub async fn start_with(config: SandboxConfig) -> Harness {
+    let sandbox = Sandbox::start(config).await.expect("start the sandbox");
+    let http = Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .expect("HTTP client");
+    Harness { sandbox, http }
+}
+
+/// One authorization request's parameters and secrets.
+#[derive(Clone)]
+pub struct Request {
+    pub path: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub state: String,
+    pub nonce: String,
+    pub verifier: String,
+    pub extra: Vec<(String, String)>,
+}
+
+impl Request {
+    pub fn new(path: &str, scope: &str) -> Self {
+        let verifier = format!("verifier-{}", B64.encode(rand_bytes()));
+        Self {
+            path: path.into(),
+            client_id: PUBLIC.into(),
+            redirect_uri: REDIRECT.into(),
+            scope: scope.into(),
+            state: B64.encode(rand_bytes()),
+            nonce: B64.encode(rand_bytes()),
+            verifier,
+            extra: Vec::new(),
+        }
+    }
+
+    pub fn client(mut self, client_id: &str) -> Self {
+        self.client_id = client_id.into();
+        self
+    }
+
+    pub fn with(mut self, key: &str, value: &str) -> Self {
+        self.extra.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn challenge(&self) -> String {
+        B64.encode(Sha256::digest(self.verifier.as_bytes()))
+    }
+
+    pub fn url(&self, issuer: &str) -> String {
+        let mut url = url::Url::parse(&format!("{issuer}{}", self.path)).expect("url");
+        url.query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &self.client_id)
+            .append_pair("redirect_uri", &self.redirect_uri)
+            .append_pair("scope", &self.scope)
+            .append_pair("state", &self.state)
+            .append_pair("nonce", &self.nonce)
+            .append_pair("code_challenge", &self.challenge())
+            .append_pair("code_challenge_method", "S256")
+            .extend_pairs(&self.extra);
+        url.to_string()
+    }
+}
+
+fn rand_bytes() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("random");
+    bytes
+}
+
+/// The consent page's form fields: the request id, and the scope checkboxes offered.
+pub struct ConsentPage {
+    pub action: String,
+    pub request: String,
+    pub scopes: Vec<String>,
+    pub html: String,
+}
+
+fn attribute_values(html: &str, prefix: &str) -> Vec<String> {
+    html.match_indices(prefix)
+        .map(|(at, _)| {
+            let rest = &html[at + prefix.len()..];
+            rest[..rest.find('"').expect("closing quote")].to_owned()
+        })
+        .collect()
+}
+
+impl Harness {
+    pub fn issuer(&self) -> &str {
+        self.sandbox.issuer()
+    }
+
+    /// GETs the authorization URL; the page when it is one, else the redirect's Location.
+    pub async fn open(&self, request: &Request) -> Result<ConsentPage, (StatusCode, String)> {
+        let response = self
+            .http
+            .get(request.url(self.issuer()))
+            .send()
+            .await
+            .expect("GET");
+        let status = response.status();
+        if status.is_redirection() {
+            let location = response.headers()["location"]
+                .to_str()
+                .expect("location")
+                .to_owned();
+            return Err((status, location));
+        }
+        let html = response.text().await.expect("page");
+        if status != StatusCode::OK {
+            return Err((status, html));
+        }
+        Ok(ConsentPage {
+            action: attribute_values(&html, "<form method=\"post\" action=\"")[0].clone(),
+            request: attribute_values(&html, "name=\"request\" value=\"")[0].clone(),
+            scopes: attribute_values(&html, "name=\"scope\" value=\""),
+            html,
+        })
+    }
+
+    /// Posts the consent decision; returns the redirect's Location.
+    pub async fn decide(&self, page: &ConsentPage, form: &[(&str, &str)]) -> String {
+        let mut body = vec![("request", page.request.as_str())];
+        body.extend_from_slice(form);
+        let response = self
+            .http
+            .post(format!("{}{}", self.issuer(), page.action))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST consent");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "consent should redirect"
+        );
+        response.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned()
+    }
+
+    /// Consents as `user` to `scopes` (all offered when `None`); returns the redirect URL.
+    pub async fn consent(
+        &self,
+        request: &Request,
+        user: &str,
+        scopes: Option<&[&str]>,
+    ) -> url::Url {
+        let page = self
+            .open(request)
+            .await
+            .unwrap_or_else(|e| panic!("consent page: {e:?}"));
+        let offered: Vec<&str> = page.scopes.iter().map(String::as_str).collect();
+        let mut form = vec![("decision", "allow"), ("user", user)];
+        for scope in scopes.unwrap_or(&offered) {
+            form.push(("scope", scope));
+        }
+        url::Url::parse(&self.decide(&page, &form).await).expect("redirect URL")
+    }
+
+    /// The code from a successful consent, after checking `state` and `iss` came back.
+    pub async fn code(&self, request: &Request, user: &str, scopes: Option<&[&str]>) -> String {
+        let back = self.consent(request, user, scopes).await;
+        let params = query(&back);
+        assert_eq!(
+            params.get("state"),
+            Some(&request.state),
+            "state must round-trip"
+        );
+        params.get("code").expect("a code").clone()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.issuer()))
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// Exchanges a code as the public client.
+    pub async fn exchange(&self, path: &str, request: &Request, code: &str) -> (StatusCode, Value) {
+        self.post_form(
+            path,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("redirect_uri", &request.redirect_uri),
+                ("client_id", &request.client_id),
+                ("code_verifier", &request.verifier),
+            ],
+        )
+        .await
+    }
+
+    pub async fn get_json(&self, path: &str, bearer: Option<&str>) -> (StatusCode, Value) {
+        let mut request = self.http.get(format!("{}{path}", self.issuer()));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("GET");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn admin(&self, path: &str, body: Value) -> StatusCode {
+        self.http
+            .post(format!("{}/_sandbox{path}", self.issuer()))
+            .json(&body)
+            .send()
+            .await
+            .expect("admin POST")
+            .status()
+    }
+
+    pub async fn grants(&self) -> Vec<Value> {
+        let (_, grants) = self.get_json("/_sandbox/grants", None).await;
+        grants.as_array().expect("grants").clone()
+    }
+}
+
+pub fn query(url: &url::Url) -> std::collections::HashMap<String, String> {
+    url.query_pairs().into_owned().collect()
+}
+
+impl Harness {
+    /// Opens a fresh consent page for `request` and posts `form`; returns the status.
+    pub async fn decide_raw(&self, request: &Request, form: &[(&str, &str)]) -> StatusCode {
+        let page = self.open(request).await.expect("page");
+        self.decide_raw_page(&page, form).await
+    }
+
+    /// Posts `form` to an already opened consent page; returns the status.
+    pub async fn decide_raw_page(&self, page: &ConsentPage, form: &[(&str, &str)]) -> StatusCode {
+        let mut body = vec![("request", page.request.as_str())];
+        body.extend_from_slice(form);
+        self.http
+            .post(format!("{}{}", self.issuer(), page.action))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST consent")
+            .status()
+    }
+}
