@@ -513,8 +513,14 @@ impl Db {
                 revoked: false,
             },
         );
-        let first = !self.refresh_tokens.values().any(|r| r.grant_id == grant.id);
-        // Google sends a refresh token on the first exchange, or again with prompt=consent.
+        // Google sends a refresh token when the user has none live for this client yet, or
+        // again when the request had prompt=consent.
+        let first = !self.refresh_tokens.values().any(|r| {
+            !r.revoked
+                && self.grants.get(&r.grant_id).is_some_and(|g| {
+                    g.client_id == grant.client_id && g.sub == grant.sub && g.revoked.is_none()
+                })
+        });
         let refresh_due = with_refresh
             && (self.personality != Personality::Google || first || grant.force_refresh_token);
         let refresh_token = refresh_due.then(|| {

@@ -1,0 +1,224 @@
+//! The Facebook personality: Graph paths, app secret required, no refresh tokens, long-lived
+//! token exchange, `/me`, `/me/permissions` (granted and declined), per-permission and full
+//! revoke, `/debug_token`, and `OAuthException` errors.
+
+mod support;
+
+use grantry_sandbox::Personality;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use support::{CONFIDENTIAL, Harness, REDIRECT, Request, SECRET, start};
+
+const DIALOG: &str = "/v19.0/dialog/oauth";
+const TOKEN: &str = "/v19.0/oauth/access_token";
+
+/// Links alice through the Graph token endpoint (GET with query parameters, as Facebook takes).
+async fn link(h: &Harness, scopes: Option<&[&str]>) -> Value {
+    let request = Request::new(DIALOG, "public_profile,email,user_friends").client(CONFIDENTIAL);
+    let code = h.code(&request, "alice", scopes).await;
+    let url = url::Url::parse_with_params(
+        &format!("{}{TOKEN}", h.issuer()),
+        [
+            ("client_id", CONFIDENTIAL),
+            ("client_secret", SECRET),
+            ("redirect_uri", REDIRECT),
+            ("code", code.as_str()),
+            ("code_verifier", request.verifier.as_str()),
+        ],
+    )
+    .expect("url");
+    let response = h.http.get(url).send().await.expect("token");
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn code_exchange_gives_a_bearer_token_and_no_refresh_token() {
+    let h = start(Personality::Facebook).await;
+    let back = h
+        .consent(
+            &Request::new(DIALOG, "email").client(CONFIDENTIAL),
+            "alice",
+            None,
+        )
+        .await;
+    assert!(
+        !support::query(&back).contains_key("iss"),
+        "Facebook sends no iss"
+    );
+    let tokens = link(&h, None).await;
+    assert_eq!(tokens["token_type"], "bearer");
+    assert!(
+        tokens["access_token"]
+            .as_str()
+            .expect("at")
+            .starts_with("EAA")
+    );
+    assert!(tokens.get("refresh_token").is_none());
+    assert!(tokens.get("id_token").is_none());
+}
+
+#[tokio::test]
+async fn the_app_secret_is_required() {
+    let h = start(Personality::Facebook).await;
+    let request = Request::new(DIALOG, "email");
+    let code = h.code(&request, "alice", None).await;
+    let (status, body) = h.exchange(TOKEN, &request, &code).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["type"], "OAuthException");
+    assert!(body["error"]["fbtrace_id"].is_string());
+}
+
+#[tokio::test]
+async fn long_lived_exchange_replaces_refresh() {
+    let h = start(Personality::Facebook).await;
+    let tokens = link(&h, None).await;
+    let (status, long) = h
+        .post_form(
+            TOKEN,
+            &[
+                ("grant_type", "fb_exchange_token"),
+                ("client_id", CONFIDENTIAL),
+                ("client_secret", SECRET),
+                (
+                    "fb_exchange_token",
+                    tokens["access_token"].as_str().expect("at"),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{long}");
+    assert_eq!(long["expires_in"], 60 * 86400);
+    let (status, body) = h
+        .post_form(
+            TOKEN,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "x"),
+                ("client_id", CONFIDENTIAL),
+                ("client_secret", SECRET),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("not supported")
+    );
+}
+
+#[tokio::test]
+async fn me_and_permissions_show_granted_and_declined() {
+    let h = start(Personality::Facebook).await;
+    let tokens = link(&h, Some(&["public_profile", "email"])).await;
+    let access = tokens["access_token"].as_str().expect("at");
+    let (status, me) = h
+        .get_json(
+            &format!("/me?fields=id,name,email,picture&access_token={access}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["id"], "user-alice");
+    assert_eq!(me["email"], "alice@sandbox.grantry.test");
+    assert!(
+        me["picture"]["data"]["url"]
+            .as_str()
+            .expect("url")
+            .ends_with(".svg")
+    );
+    let (_, permissions) = h.get_json("/me/permissions", Some(access)).await;
+    assert_eq!(
+        permissions["data"],
+        json!([
+            {"permission": "public_profile", "status": "granted"},
+            {"permission": "email", "status": "granted"},
+            {"permission": "user_friends", "status": "declined"},
+        ])
+    );
+    let (status, error) = h
+        .get_json(&format!("/me?fields=secrets&access_token={access}"), None)
+        .await;
+    assert_eq!(
+        (status, error["error"]["code"].as_u64()),
+        (StatusCode::BAD_REQUEST, Some(100))
+    );
+}
+
+#[tokio::test]
+async fn one_permission_or_the_whole_login_can_be_taken_back() {
+    let h = start(Personality::Facebook).await;
+    let tokens = link(&h, None).await;
+    let access = tokens["access_token"].as_str().expect("at");
+    let delete = |path: String| {
+        h.http
+            .delete(format!("{}{path}", h.issuer()))
+            .bearer_auth(access)
+            .send()
+    };
+    let response = delete("/me/permissions/email".into())
+        .await
+        .expect("DELETE");
+    assert_eq!(
+        response.json::<Value>().await.expect("json"),
+        json!({"success": true})
+    );
+    let (_, permissions) = h.get_json("/me/permissions", Some(access)).await;
+    assert!(
+        permissions["data"]
+            .as_array()
+            .expect("data")
+            .contains(&json!({"permission": "email", "status": "declined"}))
+    );
+    let (_, me) = h
+        .get_json(&format!("/me?fields=id,email&access_token={access}"), None)
+        .await;
+    assert!(me.get("email").is_none(), "email is no longer granted");
+
+    delete("/me/permissions".into()).await.expect("DELETE");
+    let (status, error) = h.get_json("/me", Some(access)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error["error"]["code"], 190);
+    assert_eq!(error["error"]["error_subcode"], 458);
+}
+
+#[tokio::test]
+async fn expired_tokens_get_code_190_subcode_463_and_debug_token_tells() {
+    let h = start(Personality::Facebook).await;
+    let tokens = link(&h, None).await;
+    let access = tokens["access_token"].as_str().expect("at");
+    let app = format!("{CONFIDENTIAL}|{SECRET}");
+    let (_, debug) = h
+        .get_json(
+            &format!("/debug_token?input_token={access}&access_token={app}"),
+            None,
+        )
+        .await;
+    assert_eq!(debug["data"]["is_valid"], true);
+    assert_eq!(debug["data"]["user_id"], "user-alice");
+    h.post_form("/_sandbox/expire-tokens", &[]).await;
+    let (_, error) = h.get_json("/me", Some(access)).await;
+    assert_eq!(
+        (
+            error["error"]["code"].as_u64(),
+            error["error"]["error_subcode"].as_u64()
+        ),
+        (Some(190), Some(463))
+    );
+    let (_, debug) = h
+        .get_json(
+            &format!("/debug_token?input_token={access}&access_token={app}"),
+            None,
+        )
+        .await;
+    assert_eq!(debug["data"]["is_valid"], false);
+    let (status, _) = h
+        .get_json(
+            &format!("/debug_token?input_token={access}&access_token={CONFIDENTIAL}|guess"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

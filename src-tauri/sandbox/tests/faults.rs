@@ -1,0 +1,235 @@
+//! Fault injection through the admin API: each fault, scoped to an endpoint and a number of
+//! requests, and the provider back to normal afterwards.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use grantry_sandbox::Personality;
+use reqwest::StatusCode;
+use serde_json::json;
+use support::{Harness, PUBLIC, Request, start};
+
+async fn linked(h: &Harness, user: &str) -> serde_json::Value {
+    let request = Request::new("/authorize", "openid email offline_access");
+    let code = h.code(&request, user, None).await;
+    let (status, tokens) = h.exchange("/token", &request, &code).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    tokens
+}
+
+async fn refresh(h: &Harness, tokens: &serde_json::Value) -> reqwest::Result<reqwest::Response> {
+    let refresh_token = tokens["refresh_token"].as_str().expect("refresh token");
+    h.http
+        .post(format!("{}/token", h.issuer()))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+            ("client_id", PUBLIC),
+        ])
+        .send()
+        .await
+}
+
+#[tokio::test]
+async fn status_faults_hit_their_endpoint_for_their_count() {
+    let h = start(Personality::Generic).await;
+    let fault = json!({"endpoint": "discovery", "kind": "status", "status": 503, "count": 2});
+    assert_eq!(h.admin("/faults", fault).await, StatusCode::CREATED);
+    let (_, listed) = h.get_json("/_sandbox/faults", None).await;
+    assert_eq!(listed["faults"][0]["count"], 2);
+    assert_eq!(
+        h.get_json("/jwks", None).await.0,
+        StatusCode::OK,
+        "other endpoints unaffected"
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            h.get_json("/.well-known/openid-configuration", None)
+                .await
+                .0,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
+    assert_eq!(
+        h.get_json("/.well-known/openid-configuration", None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_carry_retry_after() {
+    let h = start(Personality::Generic).await;
+    let tokens = linked(&h, "alice").await;
+    let fault = json!({"endpoint": "token", "kind": "status", "status": 429, "retry_after": 7});
+    h.admin("/faults", fault).await;
+    let limited = refresh(&h, &tokens).await.expect("response");
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.headers()["retry-after"], "7");
+    // The faulted request never reached the token endpoint: the refresh token is still fresh.
+    assert_eq!(
+        refresh(&h, &tokens).await.expect("response").status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_and_html_error_pages() {
+    let h = start(Personality::Generic).await;
+    let tokens = linked(&h, "alice").await;
+    h.admin(
+        "/faults",
+        json!({"endpoint": "token", "kind": "malformed_json"}),
+    )
+    .await;
+    let response = refresh(&h, &tokens).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let text = response.text().await.expect("body");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&text).is_err(),
+        "{text}"
+    );
+
+    h.admin(
+        "/faults",
+        json!({"endpoint": "userinfo", "kind": "html_error"}),
+    )
+    .await;
+    let response = h
+        .http
+        .get(format!("{}/userinfo", h.issuer()))
+        .bearer_auth(tokens["access_token"].as_str().expect("at"))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::BAD_GATEWAY);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
+    assert!(response.text().await.expect("body").contains("<html>"));
+}
+
+#[tokio::test]
+async fn a_dropped_connection_is_an_error_for_the_client() {
+    let h = start(Personality::Generic).await;
+    h.admin(
+        "/faults",
+        json!({"endpoint": "jwks", "kind": "drop_connection"}),
+    )
+    .await;
+    let outcome = match h.http.get(format!("{}/jwks", h.issuer())).send().await {
+        Ok(response) => response.bytes().await.map(|_| ()),
+        Err(error) => Err(error),
+    };
+    assert!(outcome.is_err(), "the client must see the connection cut");
+    assert_eq!(
+        h.get_json("/jwks", None).await.0,
+        StatusCode::OK,
+        "one request only"
+    );
+}
+
+#[tokio::test]
+async fn latency_delays_the_answer_without_changing_it() {
+    let h = start(Personality::Generic).await;
+    h.admin(
+        "/faults",
+        json!({"endpoint": "any", "kind": "latency", "ms": 300}),
+    )
+    .await;
+    let started = Instant::now();
+    let (status, _) = h.get_json("/jwks", None).await;
+    assert_eq!(status, StatusCode::OK);
+    // A lower bound only: the sandbox slept at least this long before answering.
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn invalid_grant_for_one_user_only() {
+    let h = start(Personality::Generic).await;
+    let alice = linked(&h, "alice").await;
+    let bob = linked(&h, "bob").await;
+    let fault = json!({"kind": "invalid_grant", "user": "alice", "count": null});
+    assert_eq!(h.admin("/faults", fault).await, StatusCode::CREATED);
+    for _ in 0..2 {
+        let response = refresh(&h, &alice).await.expect("response");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["error"], "invalid_grant");
+    }
+    assert_eq!(
+        refresh(&h, &bob).await.expect("response").status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        h.admin(
+            "/faults",
+            json!({"kind": "invalid_grant", "user": "nobody"})
+        )
+        .await,
+        StatusCode::BAD_REQUEST
+    );
+    let cleared = h
+        .http
+        .delete(format!("{}/_sandbox/faults", h.issuer()))
+        .send()
+        .await
+        .expect("DELETE");
+    assert_eq!(cleared.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        refresh(&h, &alice).await.expect("response").status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn bad_fault_definitions_are_refused() {
+    let h = start(Personality::Generic).await;
+    for fault in [
+        json!({"kind": "meteor"}),
+        json!({"kind": "status", "status": 99}),
+        json!({"endpoint": "everywhere", "kind": "html_error"}),
+        json!({"kind": "latency"}),
+    ] {
+        assert_eq!(
+            h.admin("/faults", fault.clone()).await,
+            StatusCode::BAD_REQUEST,
+            "{fault}"
+        );
+    }
+    let (_, listed) = h.get_json("/_sandbox/faults", None).await;
+    assert_eq!(listed["faults"], json!([]));
+}
+
+#[tokio::test]
+async fn expiring_every_token_now_and_moving_the_clock() {
+    let h = start(Personality::Generic).await;
+    let tokens = linked(&h, "alice").await;
+    let access = tokens["access_token"].as_str().expect("at").to_owned();
+    assert_eq!(
+        h.admin("/clock", json!({"seconds": 3599})).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        h.get_json("/userinfo", Some(&access)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        h.admin("/clock", json!({"seconds": 1})).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        h.get_json("/userinfo", Some(&access)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        h.admin("/clock", json!({"seconds": -5})).await,
+        StatusCode::BAD_REQUEST
+    );
+}
