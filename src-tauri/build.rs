@@ -1,7 +1,11 @@
 fn main() {
     // Only the commands listed here get permissions (`allow-<command>`); capabilities in
     // src-tauri/capabilities/ grant the ones the UI calls, and nothing else.
-    let app = tauri_build::AppManifest::new().commands(&["list_accounts", "list_activity"]);
+    let app = tauri_build::AppManifest::new().commands(&[
+        "list_accounts",
+        "list_activity",
+        "sandbox_status",
+    ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(app)

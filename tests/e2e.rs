@@ -8,9 +8,16 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::webdriver::Driver;
+use std::net::TcpListener;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use support::webdriver::{Driver, free_port, wait_until};
 
 const APP: &str = env!("CARGO_BIN_EXE_grantry-app");
+
+/// One app window at a time: a second one in the same session would hand over to the first.
+static ONE_WINDOW: Mutex<()> = Mutex::new(());
 
 fn scratch_session() -> PathBuf {
     assert_eq!(
@@ -37,8 +44,12 @@ fn open_with(tool: &[&str], url: &str) {
 #[test]
 #[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
 fn accounts_screen_and_deep_links_in_the_real_window() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let data_home = scratch_session();
-    let driver = Driver::start();
+    let sandbox_port = free_port();
+    let driver = Driver::start(&[("GRANTRY_SANDBOX_PORT", sandbox_port.to_string())]);
     let app = driver.session(Path::new(APP));
 
     // First start: the Accounts screen, from a real database, in its empty state.
@@ -50,6 +61,25 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
     assert!(database.exists(), "no database at {}", database.display());
     app.screenshot(&screenshot_dir().join("accounts.png"));
 
+    // The built-in sandbox provider runs with the app, its state in the data folder.
+    let issuer = format!("http://127.0.0.1:{sandbox_port}");
+    let mut discovery = serde_json::Value::Null;
+    wait_until("the sandbox to answer", Duration::from_secs(10), || {
+        let url = format!("{issuer}/.well-known/openid-configuration");
+        discovery = ureq::get(&url)
+            .call()
+            .ok()
+            .and_then(|mut r| r.body_mut().read_json().ok())
+            .unwrap_or_default();
+        !discovery.is_null()
+    });
+    assert_eq!(discovery["issuer"], issuer);
+    let indicator = app.wait_for_text_where("[data-testid=sandbox-indicator]", |text| {
+        text.contains("Sandbox running")
+    });
+    assert!(!indicator.is_empty());
+    assert!(data_home.join("dev.grantry.desktop/sandbox.json").exists());
+
     // The handler the app registered must work with Debian 12's xdg-open (unquoted Exec=).
     let entry = data_home.join("applications/dev.grantry.desktop-url-handler.desktop");
     let entry = std::fs::read_to_string(&entry).expect("the registered scheme handler");
@@ -60,7 +90,7 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
         &["xdg-open"],
         "dev.grantry:/oauth/callback?code=e2e-secret-code&state=from-xdg-open",
     );
-    let notice = app.wait_for_text_where("[data-testid=link-notice]", |text| {
+    let notice = app.wait_for_text_where("[data-testid=activity-notice]", |text| {
         text.contains("state=from-xdg-open")
     });
     assert!(notice.contains("Link received"), "{notice}");
@@ -75,7 +105,7 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
         &["gio", "open"],
         "dev.grantry:/oauth/callback?state=from-gio",
     );
-    app.wait_for_text_where("[data-testid=link-notice]", |text| {
+    app.wait_for_text_where("[data-testid=activity-notice]", |text| {
         text.contains("state=from-gio")
     });
 
@@ -98,4 +128,32 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
             "an authorization code reached the database"
         );
     }
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
+fn a_sandbox_that_cannot_start_is_reported_and_the_app_works_on() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    // Someone else holds the sandbox's port.
+    let taken = TcpListener::bind("127.0.0.1:0").expect("a port to occupy");
+    let port = taken.local_addr().expect("address").port();
+    let data_dir = data_home.join("sandbox-port-taken");
+    let driver = Driver::start(&[
+        ("GRANTRY_SANDBOX_PORT", port.to_string()),
+        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
+    ]);
+    let app = driver.session(Path::new(APP));
+    app.wait_for_text("[data-testid=accounts-empty]");
+    let problem = app.wait_for_text("[data-testid=sandbox-failed]");
+    assert!(problem.contains("not running"), "{problem}");
+    assert!(problem.contains(&format!("127.0.0.1:{port}")), "{problem}");
+    let indicator = app.wait_for_text("[data-testid=sandbox-indicator]");
+    assert!(indicator.contains("Sandbox stopped"), "{indicator}");
+    app.screenshot(&screenshot_dir().join("sandbox-failed.png"));
+    app.click("[data-testid=nav-activity]");
+    let history = app.wait_for_text("[data-testid=activity-list]");
+    assert!(history.contains("Sandbox not started"), "{history}");
 }

@@ -4,6 +4,7 @@
 
 mod commands;
 mod deep_link;
+mod sandbox;
 mod state;
 
 use tauri::Manager;
@@ -24,11 +25,13 @@ pub fn run() {
         .setup(|app| {
             app.manage(AppState::open());
             deep_link::setup(app.handle());
+            sandbox::start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_accounts,
-            commands::list_activity
+            commands::list_activity,
+            commands::sandbox_status
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -28,9 +28,11 @@ pub struct Driver {
 }
 
 impl Driver {
-    pub fn start() -> Self {
+    /// Starts tauri-driver; the apps it launches inherit `env` on top of this environment.
+    pub fn start(env: &[(&str, String)]) -> Self {
         let port = free_port();
         let child = Command::new("tauri-driver")
+            .envs(env.iter().map(|(key, value)| (key, value)))
             .args(["--port", &port.to_string()])
             .args(["--native-port", &free_port().to_string()])
             .stdout(Stdio::null())

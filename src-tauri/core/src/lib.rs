@@ -16,7 +16,7 @@ pub mod store;
 use std::path::Path;
 
 pub use error::{Error, ErrorCode, IpcError};
-pub use model::{AccountSummary, ActivityEntry, ActivityKind};
+pub use model::{AccountSummary, ActivityEntry, ActivityKind, SandboxStatus};
 
 use crate::deep_link::IncomingLink;
 use crate::store::Store;
@@ -64,5 +64,15 @@ impl Grantry {
             Err(reason) => (ActivityKind::DeepLinkRejected, reason.to_string()),
         };
         self.store.record_activity(now, entry.0, &entry.1)
+    }
+
+    /// Records something that happened, for the activity history. `detail` must hold no secret.
+    pub fn record(
+        &self,
+        kind: ActivityKind,
+        detail: &str,
+        now: i64,
+    ) -> Result<ActivityEntry, Error> {
+        self.store.record_activity(now, kind, detail)
     }
 }

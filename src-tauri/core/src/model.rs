@@ -2,7 +2,7 @@
 //! generated into `ui/src/lib/bindings/` (see `tests/bindings.rs`); none of them may ever hold a
 //! secret.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// One linked account as the Accounts list shows it: metadata only, never a token.
@@ -25,7 +25,7 @@ pub struct AccountSummary {
 }
 
 /// What happened, for the activity history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(rename_all = "snake_case")]
 pub enum ActivityKind {
@@ -33,6 +33,8 @@ pub enum ActivityKind {
     DeepLinkReceived,
     /// A URL reached the app and was refused (wrong scheme, too long, malformed).
     DeepLinkRejected,
+    /// The built-in sandbox provider could not start (its port is taken, its state unreadable).
+    SandboxUnavailable,
 }
 
 impl ActivityKind {
@@ -40,16 +42,13 @@ impl ActivityKind {
         match self {
             ActivityKind::DeepLinkReceived => "deep_link_received",
             ActivityKind::DeepLinkRejected => "deep_link_rejected",
+            ActivityKind::SandboxUnavailable => "sandbox_unavailable",
         }
     }
 
+    /// The kind stored as `text` (its serde name, which [`ActivityKind::as_str`] matches).
     pub(crate) fn parse(text: &str) -> Option<Self> {
-        [
-            ActivityKind::DeepLinkReceived,
-            ActivityKind::DeepLinkRejected,
-        ]
-        .into_iter()
-        .find(|kind| kind.as_str() == text)
+        serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
     }
 }
 
@@ -61,4 +60,33 @@ pub struct ActivityEntry {
     pub at: i64,
     pub kind: ActivityKind,
     pub detail: String,
+}
+
+/// Whether the built-in sandbox provider is serving, for the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[ts(tag = "state", rename_all = "snake_case")]
+pub enum SandboxStatus {
+    Starting,
+    Running { issuer: String },
+    Failed { message: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn activity_kinds_are_stored_under_their_serde_names() {
+        for kind in [
+            ActivityKind::DeepLinkReceived,
+            ActivityKind::DeepLinkRejected,
+            ActivityKind::SandboxUnavailable,
+        ] {
+            let serde_name = serde_json::to_value(kind).expect("serialise");
+            assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");
+            assert_eq!(ActivityKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ActivityKind::parse("no_such_kind"), None);
+    }
 }

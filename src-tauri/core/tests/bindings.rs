@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use grantry_core::{AccountSummary, ActivityEntry, ActivityKind, ErrorCode, IpcError};
+use grantry_core::{
+    AccountSummary, ActivityEntry, ActivityKind, ErrorCode, IpcError, SandboxStatus,
+};
 use ts_rs::{Config, TS};
 
 fn bindings_dir() -> PathBuf {
@@ -38,6 +40,7 @@ fn typescript_bindings_are_fresh() {
     check::<ActivityKind>(&mut stale);
     check::<ErrorCode>(&mut stale);
     check::<IpcError>(&mut stale);
+    check::<SandboxStatus>(&mut stale);
     assert!(
         stale.is_empty(),
         "stale TypeScript bindings, run `make bindings`: {stale:?}"

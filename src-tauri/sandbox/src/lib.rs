@@ -38,6 +38,10 @@ use crate::faults::Faults;
 use crate::keys::Keys;
 use crate::state::Db;
 
+/// The port the app runs its built-in sandbox on, so that its issuer URL stays the same
+/// across restarts (issuers are compared exactly). `GRANTRY_SANDBOX_PORT` overrides it.
+pub const DEFAULT_PORT: u16 = 7461;
+
 /// What every request handler shares.
 pub(crate) struct Shared {
     pub personality: Personality,
@@ -137,6 +141,37 @@ impl Sandbox {
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// What a person needs to use the sandbox: the issuer, the admin API, the built-in clients
+    /// and test users. Printed by `grantry-sandbox` and `grantry sandbox` at start.
+    pub fn banner(&self, config: &SandboxConfig) -> String {
+        let issuer = &self.issuer;
+        let mut text = format!(
+            "Grantry Sandbox ({personality:?} personality) is running.\n  \
+             issuer:    {issuer}\n",
+            personality = config.personality,
+        );
+        if config.personality.is_oidc() {
+            text.push_str(&format!(
+                "  discovery: {issuer}/.well-known/openid-configuration\n"
+            ));
+        }
+        text.push_str(&format!("  admin API: {issuer}/_sandbox\n  clients:\n"));
+        for client in &config.clients {
+            let auth = match (&client.auth, &client.client_secret) {
+                (ClientAuth::Secret, Some(secret)) => format!("confidential, secret {secret:?}"),
+                _ => "public, PKCE only".to_owned(),
+            };
+            text.push_str(&format!(
+                "    {} ({auth}); redirect URIs: {}\n",
+                client.client_id,
+                client.redirect_uris.join(", ")
+            ));
+        }
+        let users: Vec<&str> = config.users.iter().map(|u| u.login.as_str()).collect();
+        text.push_str(&format!("  test users: {}\n", users.join(", ")));
+        text
     }
 
     /// Stops accepting requests and waits for the server to finish.

@@ -5,8 +5,9 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type { AccountSummary } from './bindings/AccountSummary'
 import type { ActivityEntry } from './bindings/ActivityEntry'
 import type { IpcError } from './bindings/IpcError'
+import type { SandboxStatus } from './bindings/SandboxStatus'
 
-export type { AccountSummary, ActivityEntry, IpcError }
+export type { AccountSummary, ActivityEntry, IpcError, SandboxStatus }
 
 /** Turns whatever a failed `invoke` threw into an `IpcError`. */
 export function toIpcError(thrown: unknown): IpcError {
@@ -28,10 +29,13 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const ipc = {
   listAccounts: () => call<AccountSummary[]>('list_accounts'),
   listActivity: () => call<ActivityEntry[]>('list_activity'),
+  sandboxStatus: () => call<SandboxStatus>('sandbox_status'),
 }
 
 /** Events the Rust side emits; the UI re-fetches rather than mirroring state. */
 export const events = {
   onActivity: (handler: (entry: ActivityEntry) => void): Promise<UnlistenFn> =>
     listen<ActivityEntry>('activity://changed', (event) => handler(event.payload)),
+  onSandboxChanged: (handler: () => void): Promise<UnlistenFn> =>
+    listen('sandbox://changed', () => handler()),
 }

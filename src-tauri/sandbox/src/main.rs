@@ -1,0 +1,54 @@
+//! `grantry-sandbox`: runs the sandbox provider in the foreground until Ctrl-C, for QA testers
+//! and for trying Grantry against a provider without any credentials.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
+
+/// Grantry Sandbox: a strict OAuth 2.1 / OpenID Connect provider on 127.0.0.1.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Which provider to imitate: generic, google, facebook or github.
+    #[arg(long, default_value = "generic", value_parser = parse_personality)]
+    personality: Personality,
+    /// Keep clients, users, grants and the signing key in this file across restarts.
+    #[arg(long)]
+    state: Option<PathBuf>,
+    /// Access-token lifetime in seconds.
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    access_token_lifetime: u64,
+}
+
+fn parse_personality(name: &str) -> Result<Personality, String> {
+    Personality::parse(name).ok_or_else(|| "use generic, google, facebook or github".to_owned())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut config = SandboxConfig::new(args.personality);
+    config.port = args.port;
+    config.state_file = args.state;
+    config.access_token_lifetime = Duration::from_secs(args.access_token_lifetime);
+    let sandbox = match Sandbox::start(config.clone()).await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!("grantry-sandbox: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", sandbox.banner(&config));
+    println!("Press Ctrl-C to stop.");
+    if let Err(error) = tokio::signal::ctrl_c().await {
+        eprintln!("grantry-sandbox: {error}");
+    }
+    sandbox.stop().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,88 @@
+//! The built-in Grantry Sandbox provider, started with the app so that a fresh install has a
+//! provider to link without any credentials. It listens on 127.0.0.1 at a fixed port
+//! (`GRANTRY_SANDBOX_PORT` overrides it) and keeps its state in the data folder. If it cannot
+//! start, the UI says why (and the activity history keeps it); the rest of the app works on.
+
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use grantry_core::{ActivityKind, SandboxStatus};
+use grantry_sandbox::{Sandbox, SandboxConfig};
+use tauri::{AppHandle, Emitter, Manager};
+
+use crate::deep_link::ACTIVITY_CHANGED;
+use crate::state::AppState;
+
+/// Emitted when the sandbox's status changes; the UI fetches it again.
+pub const SANDBOX_CHANGED: &str = "sandbox://changed";
+
+/// The running sandbox (stopped when the app exits and this is dropped) and its status.
+pub struct SandboxState {
+    status: Mutex<SandboxStatus>,
+    running: Mutex<Option<Sandbox>>,
+}
+
+impl SandboxState {
+    pub fn status(&self) -> SandboxStatus {
+        self.status
+            .lock()
+            .map_or(SandboxStatus::Starting, |status| status.clone())
+    }
+
+    fn set(&self, status: SandboxStatus) {
+        if let Ok(mut slot) = self.status.lock() {
+            *slot = status;
+        }
+    }
+}
+
+pub fn start(app: &AppHandle) {
+    app.manage(SandboxState {
+        status: Mutex::new(SandboxStatus::Starting),
+        running: Mutex::new(None),
+    });
+    let config = SandboxConfig {
+        port: std::env::var("GRANTRY_SANDBOX_PORT")
+            .ok()
+            .and_then(|port| port.parse().ok())
+            .unwrap_or(grantry_sandbox::DEFAULT_PORT),
+        state_file: grantry_core::paths::data_dir().map(|dir| dir.join("sandbox.json")),
+        ..SandboxConfig::default()
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<SandboxState>();
+        match Sandbox::start(config.clone()).await {
+            Ok(sandbox) => {
+                state.set(SandboxStatus::Running {
+                    issuer: sandbox.issuer().to_owned(),
+                });
+                if let Ok(mut running) = state.running.lock() {
+                    *running = Some(sandbox);
+                }
+            }
+            Err(error) => {
+                let message = format!(
+                    "The Grantry Sandbox could not start on 127.0.0.1:{}: {error}",
+                    config.port
+                );
+                record_failure(&app, &message);
+                state.set(SandboxStatus::Failed { message });
+            }
+        }
+        let _ = app.emit(SANDBOX_CHANGED, ());
+    });
+}
+
+fn record_failure(app: &AppHandle, message: &str) {
+    eprintln!("grantry: {message}");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64);
+    let recorded = app
+        .state::<AppState>()
+        .with(|core| core.record(ActivityKind::SandboxUnavailable, message, now));
+    if let Ok(entry) = recorded {
+        let _ = app.emit(ACTIVITY_CHANGED, entry);
+    }
+}
