@@ -158,9 +158,21 @@ impl Session<'_> {
         self.call("POST", &format!("/element/{element}/click"), None);
     }
 
+    /// Waits until the page has painted twice, so a screenshot shows what the DOM holds.
+    fn settle(&self) {
+        let script = "const done = arguments[arguments.length - 1];\
+                      requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": []})),
+        );
+    }
+
     /// Saves a PNG screenshot of the window to `path`.
     pub fn screenshot(&self, path: &Path) {
         use base64::Engine;
+        self.settle();
         let encoded = self.call("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(encoded.as_str().expect("screenshot as base64"))
