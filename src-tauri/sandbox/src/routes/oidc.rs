@@ -15,7 +15,7 @@ use super::{ClientCredentials, Params, bearer_error, bearer_token, join_scopes, 
 use crate::Shared;
 use crate::config::{Personality, TestUser};
 use crate::oauth_error::OAuthError;
-use crate::state::{Inactive, TokenKind};
+use crate::state::{Db, Inactive, TokenKind};
 
 pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let issuer = &shared.issuer;
@@ -122,6 +122,18 @@ pub async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> 
     Json(claims).into_response()
 }
 
+/// A revocation or introspection request: the authenticated client's id and the `token`.
+fn client_and_token(
+    db: &Db,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(String, String), OAuthError> {
+    let params = Params::from_request(None, headers, body)?;
+    let credentials = ClientCredentials::from_request(headers, &params)?;
+    db.authenticate(&credentials.client_id, credentials.secret.as_deref())?;
+    Ok((credentials.client_id, params.require("token")?.to_owned()))
+}
+
 /// RFC 7009. The client authenticates (a public client sends its `client_id`); unknown tokens
 /// get 200 like revoked ones, so the endpoint tells nothing about tokens.
 pub async fn revoke(
@@ -129,15 +141,13 @@ pub async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let outcome = Params::from_request(None, &headers, &body).and_then(|params| {
-        let credentials = ClientCredentials::from_request(&headers, &params)?;
-        let mut db = shared.db();
-        db.authenticate(&credentials.client_id, credentials.secret.as_deref())?;
-        let token = params.require("token")?;
-        db.revoke(&credentials.client_id, token)?;
+    let mut db = shared.db();
+    let outcome = client_and_token(&db, &headers, &body).and_then(|(client_id, token)| {
+        db.revoke(&client_id, &token)?;
         shared.save(&db);
         Ok(())
     });
+    drop(db);
     match outcome {
         Ok(()) => StatusCode::OK.into_response(),
         Err(error) => oauth_error(&error, headers.contains_key("authorization")),
@@ -150,16 +160,13 @@ pub async fn introspect(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let outcome = Params::from_request(None, &headers, &body).and_then(|params| {
-        let credentials = ClientCredentials::from_request(&headers, &params)?;
-        let db = shared.db();
-        db.authenticate(&credentials.client_id, credentials.secret.as_deref())?;
-        let token = params.require("token")?;
+    let db = shared.db();
+    let outcome = client_and_token(&db, &headers, &body).map(|(client_id, token)| {
         let info = db
-            .token_info(token)
-            .filter(|info| info.grant.client_id == credentials.client_id);
+            .token_info(&token)
+            .filter(|info| info.grant.client_id == client_id);
         let Some(info) = info else {
-            return Ok(json!({"active": false}));
+            return json!({"active": false});
         };
         let mut answer = json!({
             "active": true,
@@ -180,8 +187,9 @@ pub async fn introspect(
         if let Some(user) = db.user_by_sub(&info.grant.sub) {
             answer["username"] = json!(user.login);
         }
-        Ok(answer)
+        answer
     });
+    drop(db);
     match outcome {
         Ok(answer) => Json(answer).into_response(),
         Err(error) => oauth_error(&error, headers.contains_key("authorization")),
