@@ -9,6 +9,7 @@ pub mod deep_link;
 pub mod error;
 pub mod model;
 pub mod paths;
+pub mod provider;
 pub mod scheme_handler;
 pub mod secret;
 pub mod store;
