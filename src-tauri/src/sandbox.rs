@@ -42,10 +42,7 @@ pub fn start(app: &AppHandle) {
         running: Mutex::new(None),
     });
     let config = SandboxConfig {
-        port: std::env::var("GRANTRY_SANDBOX_PORT")
-            .ok()
-            .and_then(|port| port.parse().ok())
-            .unwrap_or(grantry_sandbox::DEFAULT_PORT),
+        port: grantry_core::paths::sandbox_port(),
         state_file: grantry_core::paths::data_dir().map(|dir| dir.join("sandbox.json")),
         ..SandboxConfig::default()
     };

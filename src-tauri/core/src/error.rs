@@ -30,6 +30,39 @@ pub enum Error {
     },
     #[error("{0}")]
     Keyring(#[from] crate::secret::KeyringError),
+    #[error("{0}")]
+    Provider(#[from] crate::provider::ProviderError),
+    #[error("{provider}: {source}")]
+    Unreachable {
+        provider: String,
+        source: crate::http::HttpError,
+    },
+    #[error(
+        "{provider}: the discovery document names the issuer {found:?}, but the provider is \
+         configured with {expected:?}; they must match exactly"
+    )]
+    IssuerMismatch {
+        provider: String,
+        expected: String,
+        found: String,
+    },
+    #[error("{provider} sent an answer Grantry cannot use: {reason}")]
+    MalformedResponse { provider: String, reason: String },
+    #[error("{provider} refused: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    ProviderRefused {
+        provider: String,
+        error: String,
+        description: Option<String>,
+    },
+    #[error("consent was denied at {provider}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    ConsentDenied {
+        provider: String,
+        description: Option<String>,
+    },
+    #[error("the sign-in response was refused: {0}")]
+    InvalidCallback(String),
+    #[error("{0}")]
+    InvalidInput(String),
 }
 
 /// What kind of failure an error is, for the UI to branch on.
@@ -43,6 +76,16 @@ pub enum ErrorCode {
     SchemaTooNew,
     /// The OS keyring (Secret Service) is missing, locked or refusing access.
     KeyringUnavailable,
+    /// A provider configuration or an argument is not valid.
+    InvalidInput,
+    /// The provider could not be reached (network, timeout).
+    ProviderUnreachable,
+    /// The provider refused or answered with something unusable.
+    ProviderError,
+    /// A sign-in response (deep link or loopback) was forged, replayed, expired or malformed.
+    InvalidCallback,
+    /// The person said no on the provider's consent page.
+    ConsentDenied,
     /// Something that should not happen; the message says what.
     Internal,
 }
@@ -60,6 +103,13 @@ impl Error {
             Error::DataDir { .. } | Error::Database { .. } => ErrorCode::Storage,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Error::Keyring(_) => ErrorCode::KeyringUnavailable,
+            Error::Provider(_) | Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            Error::Unreachable { .. } => ErrorCode::ProviderUnreachable,
+            Error::IssuerMismatch { .. }
+            | Error::MalformedResponse { .. }
+            | Error::ProviderRefused { .. } => ErrorCode::ProviderError,
+            Error::ConsentDenied { .. } => ErrorCode::ConsentDenied,
+            Error::InvalidCallback(_) => ErrorCode::InvalidCallback,
         }
     }
 }

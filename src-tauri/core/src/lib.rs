@@ -5,21 +5,35 @@
 //! migrations) and answers the questions the screens ask. Secrets never pass through it into
 //! the database: they belong to [`secret::SecretStore`], backed by the OS keyring.
 
+pub mod callback;
 pub mod deep_link;
 pub mod error;
+pub mod http;
+pub mod link;
 pub mod model;
 pub mod paths;
 pub mod provider;
 pub mod scheme_handler;
 pub mod secret;
 pub mod store;
+pub mod tokens;
 
-use std::path::Path;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use error::{Error, ErrorCode, IpcError};
-pub use model::{AccountSummary, ActivityEntry, ActivityKind, SandboxStatus};
+pub use model::{
+    AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind, SandboxStatus,
+    ScopeStatus,
+};
 
+use crate::callback::Callback;
 use crate::deep_link::IncomingLink;
+use crate::http::Http;
+use crate::link::{Pending, Started};
+use crate::provider::{Provider, Providers};
+use crate::secret::{Secret, SecretStore};
 use crate::store::Store;
 
 /// The URL scheme the provider redirects to (`dev.grantry:/oauth/callback`).
@@ -28,43 +42,102 @@ pub const URL_SCHEME: &str = "dev.grantry";
 /// File name of the database inside the data folder.
 pub const DATABASE_FILE: &str = "grantry.sqlite3";
 
-/// One open data folder: the database, and later the providers and the keyring.
+/// File name of the providers file inside the config folder.
+pub const PROVIDERS_FILE: &str = "providers.toml";
+
+/// The current time in Unix seconds.
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+/// Where Grantry keeps things, and the keyring it uses.
+pub struct Options {
+    pub data_dir: PathBuf,
+    pub config_dir: PathBuf,
+    /// The port of the built-in sandbox provider (its issuer is `http://127.0.0.1:PORT`).
+    pub sandbox_port: u16,
+    pub secrets: Arc<dyn SecretStore>,
+}
+
+impl Options {
+    /// The folders from the environment (see [`paths`]) and the OS keyring.
+    pub fn from_env() -> Result<Self, Error> {
+        let missing = || {
+            Error::InvalidInput(
+                "no data folder: set HOME, XDG_DATA_HOME or GRANTRY_DATA_DIR".to_owned(),
+            )
+        };
+        Ok(Self {
+            data_dir: paths::data_dir().ok_or_else(missing)?,
+            config_dir: paths::config_dir().ok_or_else(missing)?,
+            sandbox_port: paths::sandbox_port(),
+            secrets: Arc::new(secret::Keyring::secret_service(secret::SERVICE)),
+        })
+    }
+}
+
+/// One open data folder: the database, the providers, the keyring, the links under way.
 pub struct Grantry {
-    store: Store,
+    store: Mutex<Store>,
+    providers: Mutex<Providers>,
+    secrets: Arc<dyn SecretStore>,
+    http: Http,
+    pending: Mutex<Vec<Pending>>,
+}
+
+/// Takes a lock; a panic elsewhere while holding it leaves data SQLite kept consistent.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Grantry {
-    /// Opens (or creates) the data folder and its database, migrating it to the current schema.
-    /// A database written by a newer Grantry is refused, never touched.
-    pub fn open(data_dir: &Path) -> Result<Self, Error> {
+    /// Opens (or creates) the data folder and its database, migrating it to the current schema,
+    /// and loads the providers. A database written by a newer Grantry is refused, never touched.
+    pub fn open(options: Options) -> Result<Self, Error> {
+        let data_dir = &options.data_dir;
         std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
-            path: data_dir.to_path_buf(),
+            path: data_dir.clone(),
             source,
         })?;
         let store = Store::open(&data_dir.join(DATABASE_FILE))?;
-        Ok(Self { store })
+        let providers = Providers::load(
+            &options.config_dir.join(PROVIDERS_FILE),
+            options.sandbox_port,
+        )?;
+        Ok(Self {
+            store: Mutex::new(store),
+            providers: Mutex::new(providers),
+            secrets: options.secrets,
+            http: Http::new(),
+            pending: Mutex::new(Vec::new()),
+        })
     }
 
     /// Every linked account, grouped by provider, for the Accounts screen. Reads metadata only:
     /// it never touches the keyring.
     pub fn accounts(&self) -> Result<Vec<AccountSummary>, Error> {
-        self.store.accounts()
+        lock(&self.store).accounts()
+    }
+
+    pub fn account(&self, id: i64) -> Result<AccountSummary, Error> {
+        lock(&self.store).account(id)?.ok_or_else(|| {
+            Error::InvalidInput(format!("no account {id}; `grantry accounts` lists them"))
+        })
+    }
+
+    /// An account's granted and declined scopes.
+    pub fn scopes(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
+        self.account(account_id)?;
+        lock(&self.store).scopes(account_id)
     }
 
     /// The most recent activity first, at most `limit` entries.
     pub fn activity(&self, limit: u32) -> Result<Vec<ActivityEntry>, Error> {
-        self.store.activity(limit)
-    }
-
-    /// Takes in a URL handed to the app by the OS (a deep link), which any web page can
-    /// trigger: it is validated, recorded in the activity history in redacted form, and
-    /// returned as what the UI may show. A rejected URL is recorded too.
-    pub fn receive_deep_link(&self, raw: &str, now: i64) -> Result<ActivityEntry, Error> {
-        let entry = match IncomingLink::parse(raw) {
-            Ok(link) => (ActivityKind::DeepLinkReceived, link.redacted().to_owned()),
-            Err(reason) => (ActivityKind::DeepLinkRejected, reason.to_string()),
-        };
-        self.store.record_activity(now, entry.0, &entry.1)
+        lock(&self.store).activity(limit)
     }
 
     /// Records something that happened, for the activity history. `detail` must hold no secret.
@@ -74,6 +147,184 @@ impl Grantry {
         detail: &str,
         now: i64,
     ) -> Result<ActivityEntry, Error> {
-        self.store.record_activity(now, kind, detail)
+        lock(&self.store).record_activity(now, kind, detail, None)
     }
+
+    /// Takes in a URL handed to the app by the OS (a deep link), which any web page can
+    /// trigger: it is validated, recorded in the activity history in redacted form, and
+    /// returned as what the UI may show. A rejected URL is recorded too.
+    pub fn receive_deep_link(&self, raw: &str, now: i64) -> Result<ActivityEntry, Error> {
+        let (kind, detail) = match IncomingLink::parse(raw) {
+            Ok(link) => (ActivityKind::DeepLinkReceived, link.redacted().to_owned()),
+            Err(reason) => (ActivityKind::DeepLinkRejected, reason.to_string()),
+        };
+        lock(&self.store).record_activity(now, kind, &detail, None)
+    }
+
+    /// Every provider, the built-in sandbox first.
+    pub fn providers(&self) -> Vec<Provider> {
+        lock(&self.providers).all().cloned().collect()
+    }
+
+    /// Adds a provider to the providers file. Nothing changes if it is invalid or taken.
+    pub fn add_provider(&self, provider: Provider) -> Result<(), Error> {
+        Ok(lock(&self.providers).add(provider)?)
+    }
+
+    /// Removes a provider from the providers file, and its client secrets from the keyring.
+    pub fn remove_provider(&self, id: &str) -> Result<Provider, Error> {
+        let removed = lock(&self.providers).remove(id)?;
+        for env in &removed.environments {
+            self.secrets.delete(&client_secret_key(id, &env.name))?;
+        }
+        Ok(removed)
+    }
+
+    /// Stores an environment's client secret in the keyring.
+    pub fn set_client_secret(
+        &self,
+        provider: &str,
+        environment: Option<&str>,
+        secret: &Secret<String>,
+    ) -> Result<(), Error> {
+        let providers = lock(&self.providers);
+        let env = providers.get(provider)?.environment(environment)?;
+        Ok(self
+            .secrets
+            .put(&client_secret_key(provider, &env.name), secret)?)
+    }
+
+    /// Fetches an issuer's discovery document and checks it (issuer match, endpoints).
+    pub async fn discover(&self, issuer: &str) -> Result<link::Endpoints, Error> {
+        let env = provider::Environment {
+            name: "discovery".into(),
+            issuer: Some(issuer.to_owned()),
+            authorization_endpoint: None,
+            token_endpoint: None,
+            userinfo_endpoint: None,
+            revocation_endpoint: None,
+            introspection_endpoint: None,
+            jwks_uri: None,
+            client_id: "discovery".into(),
+            client_auth: provider::ClientAuth::None,
+            redirect: provider::RedirectKind::CustomScheme,
+            scopes: Vec::new(),
+            extra_params: Default::default(),
+        };
+        let url = url::Url::parse(issuer)
+            .map_err(|e| Error::InvalidInput(format!("{issuer:?} is not a URL: {e}")))?;
+        provider::check_url(&url).map_err(Error::InvalidInput)?;
+        link::resolve(&self.http, issuer, &env).await
+    }
+
+    /// Starts linking an account: returns the URL to open in the system browser. The answer
+    /// must reach [`Grantry::finish_link`] at `redirect_uri` (the custom scheme by default, or
+    /// a loopback URL the caller listens on) within 10 minutes.
+    pub async fn start_link(
+        &self,
+        provider: &str,
+        environment: Option<&str>,
+        scopes: Option<Vec<String>>,
+        redirect_uri: Option<&str>,
+    ) -> Result<Started, Error> {
+        let (provider, env) = {
+            let providers = lock(&self.providers);
+            let provider = providers.get(provider)?.clone();
+            let env = provider.environment(environment)?.clone();
+            (provider, env)
+        };
+        let scopes = scopes.unwrap_or_else(|| env.scopes.clone());
+        let redirect_uri = redirect_uri.unwrap_or(provider::CUSTOM_SCHEME_REDIRECT);
+        let endpoints = Arc::new(link::resolve(&self.http, provider.id.as_str(), &env).await?);
+        let (started, pending) =
+            link::start(&provider, &env, endpoints, scopes, redirect_uri, now())?;
+        lock(&self.pending).push(pending);
+        Ok(started)
+    }
+
+    /// Completes a link with the provider's answer (the full redirect URL). A forged, replayed,
+    /// expired or mismatched answer changes nothing and is recorded; so is every failure.
+    pub async fn finish_link(&self, callback_url: &str) -> Result<AccountSummary, Error> {
+        let now = now();
+        let claimed = Callback::parse(callback_url)
+            .map_err(|e| e.to_string())
+            .and_then(|callback| {
+                let pending = link::claim(&mut lock(&self.pending), &callback, now)?;
+                Ok((callback, pending))
+            });
+        let (callback, pending) = match claimed {
+            Ok(claimed) => claimed,
+            Err(reason) => {
+                let error = Error::InvalidCallback(reason);
+                self.record_failure(ActivityKind::CallbackRejected, &error, now);
+                return Err(error);
+            }
+        };
+        let outcome = self.complete(pending, &callback, now).await;
+        if let Err(error) = &outcome {
+            self.record_failure(ActivityKind::LinkFailed, error, now);
+        }
+        outcome
+    }
+
+    async fn complete(
+        &self,
+        pending: Pending,
+        callback: &Callback,
+        now: i64,
+    ) -> Result<AccountSummary, Error> {
+        let env = {
+            let providers = lock(&self.providers);
+            providers
+                .get(&pending.provider)?
+                .environment(Some(&pending.environment))?
+                .clone()
+        };
+        let secret = if env.needs_secret() {
+            let key = client_secret_key(&pending.provider, &env.name);
+            Some(self.secrets.get(&key)?.ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "{}: no client secret in the keyring; store it with `grantry providers secret {}`",
+                    pending.provider, pending.provider
+                ))
+            })?)
+        } else {
+            None
+        };
+        let linked =
+            link::complete(&self.http, &env, secret.as_ref(), pending, callback, now).await?;
+        let account = &linked.account;
+        // Secrets first: a crash before the metadata is written leaves an orphan the next start
+        // removes, never an account without its tokens.
+        let key = tokens::key(&account.provider, &account.environment, &account.subject);
+        tokens::save(self.secrets.as_ref(), &key, &linked.tokens)?;
+        let mut store = lock(&self.store);
+        let (saved, existed) = store.save_account(account, now)?;
+        let (kind, verb) = if existed {
+            (ActivityKind::AccountRelinked, "linked again")
+        } else {
+            (ActivityKind::AccountLinked, "linked")
+        };
+        let who = saved
+            .email
+            .clone()
+            .or(saved.display_name.clone())
+            .unwrap_or(saved.subject.clone());
+        let detail = format!(
+            "{who} at {} ({}) {verb}, {} scopes granted",
+            saved.provider, saved.environment, saved.scope_count
+        );
+        store.record_activity(now, kind, &detail, Some(saved.id))?;
+        Ok(saved)
+    }
+
+    fn record_failure(&self, kind: ActivityKind, error: &Error, now: i64) {
+        // Error messages never carry token text, so they may go into the history.
+        let _ = lock(&self.store).record_activity(now, kind, &error.to_string(), None);
+    }
+}
+
+/// The keyring key of an environment's client secret.
+fn client_secret_key(provider: &str, environment: &str) -> String {
+    format!("client/{provider}/{environment}")
 }

@@ -22,6 +22,30 @@ pub struct AccountSummary {
     pub access_expires_at: Option<i64>,
     /// How many scopes the provider granted.
     pub scope_count: u32,
+    pub status: AccountStatus,
+    /// Why the account needs attention, in words for the person.
+    pub status_reason: Option<String>,
+    /// Whether Grantry holds a refresh token (in the keyring) for the account.
+    pub has_refresh_token: bool,
+}
+
+/// Where an account stands, beyond its token's expiry (which the UI derives from the time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename_all = "snake_case")]
+pub enum AccountStatus {
+    Valid,
+    /// The provider refused the grant (`invalid_grant`…): link again.
+    NeedsRelink,
+    /// Revocation at the provider has not gone through yet; it is retried.
+    RevocationPending,
+}
+
+impl AccountStatus {
+    /// The status stored as `text` (its serde name).
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+    }
 }
 
 /// What happened, for the activity history.
@@ -35,6 +59,14 @@ pub enum ActivityKind {
     DeepLinkRejected,
     /// The built-in sandbox provider could not start (its port is taken, its state unreadable).
     SandboxUnavailable,
+    /// A new account was linked.
+    AccountLinked,
+    /// An account already known was linked again and updated.
+    AccountRelinked,
+    /// A link did not complete: consent denied, provider error, invalid response.
+    LinkFailed,
+    /// An authorization response was refused: unknown, expired or replayed state, wrong issuer.
+    CallbackRejected,
 }
 
 impl ActivityKind {
@@ -43,6 +75,10 @@ impl ActivityKind {
             ActivityKind::DeepLinkReceived => "deep_link_received",
             ActivityKind::DeepLinkRejected => "deep_link_rejected",
             ActivityKind::SandboxUnavailable => "sandbox_unavailable",
+            ActivityKind::AccountLinked => "account_linked",
+            ActivityKind::AccountRelinked => "account_relinked",
+            ActivityKind::LinkFailed => "link_failed",
+            ActivityKind::CallbackRejected => "callback_rejected",
         }
     }
 
@@ -60,6 +96,8 @@ pub struct ActivityEntry {
     pub at: i64,
     pub kind: ActivityKind,
     pub detail: String,
+    /// The account it concerns, if any.
+    pub account_id: Option<i64>,
 }
 
 /// Whether the built-in sandbox provider is serving, for the UI.
@@ -82,6 +120,10 @@ mod tests {
             ActivityKind::DeepLinkReceived,
             ActivityKind::DeepLinkRejected,
             ActivityKind::SandboxUnavailable,
+            ActivityKind::AccountLinked,
+            ActivityKind::AccountRelinked,
+            ActivityKind::LinkFailed,
+            ActivityKind::CallbackRejected,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");
             assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");
@@ -89,4 +131,23 @@ mod tests {
         }
         assert_eq!(ActivityKind::parse("no_such_kind"), None);
     }
+}
+
+/// One scope of an account and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AccountScope {
+    pub scope: String,
+    pub status: ScopeStatus,
+    /// Where the answer came from: `token_response`, `requested`, `introspection`, …
+    pub source: String,
+    pub checked_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(rename_all = "snake_case")]
+pub enum ScopeStatus {
+    Granted,
+    /// Requested, and the user unticked it.
+    Declined,
 }

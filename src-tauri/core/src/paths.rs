@@ -15,19 +15,48 @@ pub fn data_dir() -> Option<PathBuf> {
     data_dir_from(|name| std::env::var_os(name))
 }
 
+/// The config folder (the providers file): `GRANTRY_CONFIG_DIR`, else
+/// `$XDG_CONFIG_HOME/dev.grantry.desktop`, else `~/.config/dev.grantry.desktop`.
+pub fn config_dir() -> Option<PathBuf> {
+    folder(
+        |name| std::env::var_os(name),
+        ["GRANTRY_CONFIG_DIR", "XDG_CONFIG_HOME", ".config"],
+    )
+}
+
 fn data_dir_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    folder(var, ["GRANTRY_DATA_DIR", "XDG_DATA_HOME", ".local/share"])
+}
+
+/// `explicit`, else `$xdg/dev.grantry.desktop` (absolute only), else `~/under_home/…`.
+fn folder(
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+    [explicit, xdg, under_home]: [&str; 3],
+) -> Option<PathBuf> {
     let non_empty = |name: &str| {
         var(name)
             .filter(|value| !value.is_empty())
             .map(PathBuf::from)
     };
-    if let Some(dir) = non_empty("GRANTRY_DATA_DIR") {
+    if let Some(dir) = non_empty(explicit) {
         return Some(dir);
     }
-    let data_home = non_empty("XDG_DATA_HOME")
+    let base = non_empty(xdg)
         .filter(|dir| dir.is_absolute())
-        .or_else(|| non_empty("HOME").map(|home| home.join(".local/share")))?;
-    Some(data_home.join(APP_IDENTIFIER))
+        .or_else(|| non_empty("HOME").map(|home| home.join(under_home)))?;
+    Some(base.join(APP_IDENTIFIER))
+}
+
+/// The built-in sandbox provider's port when `GRANTRY_SANDBOX_PORT` does not say otherwise.
+pub const SANDBOX_DEFAULT_PORT: u16 = 7461;
+
+/// The port of the built-in sandbox provider. Fixed, so that the sandbox's issuer URL stays the
+/// same across restarts (issuers are compared exactly).
+pub fn sandbox_port() -> u16 {
+    std::env::var("GRANTRY_SANDBOX_PORT")
+        .ok()
+        .and_then(|port| port.parse().ok())
+        .unwrap_or(SANDBOX_DEFAULT_PORT)
 }
 
 #[cfg(test)]

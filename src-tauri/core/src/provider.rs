@@ -89,9 +89,10 @@ pub enum RedirectKind {
 #[serde(deny_unknown_fields)]
 pub struct Environment {
     pub name: String,
-    /// The issuer, for OpenID Connect discovery. Compared exactly with the discovered one.
+    /// The issuer, for OpenID Connect discovery. Kept as written: it is compared exactly, byte
+    /// for byte, with the discovered one (`https://a.example` is not `https://a.example/`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<Url>,
+    pub issuer: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,6 +176,10 @@ impl Provider {
                         .into(),
                 ));
             }
+            if let Some(issuer) = &env.issuer {
+                let url = Url::parse(issuer).map_err(|e| at(format!("issuer: {issuer:?}: {e}")))?;
+                check_url(&url).map_err(|reason| at(format!("issuer: {reason}")))?;
+            }
             for (key, url) in env.urls() {
                 check_url(url).map_err(|reason| at(format!("{key}: {reason}")))?;
             }
@@ -201,7 +206,6 @@ impl Provider {
 impl Environment {
     fn urls(&self) -> Vec<(&'static str, &Url)> {
         [
-            ("issuer", &self.issuer),
             ("authorization_endpoint", &self.authorization_endpoint),
             ("token_endpoint", &self.token_endpoint),
             ("userinfo_endpoint", &self.userinfo_endpoint),
@@ -275,13 +279,12 @@ pub enum ProviderError {
 
 /// The built-in Grantry Sandbox provider, at the port the app runs it on.
 pub fn sandbox_provider(port: u16) -> Provider {
-    let issuer = Url::parse(&format!("http://127.0.0.1:{port}")).expect("a valid URL");
     Provider {
         id: ProviderId(SANDBOX_ID.to_owned()),
         name: "Grantry Sandbox".to_owned(),
         environments: vec![Environment {
             name: "local".to_owned(),
-            issuer: Some(issuer),
+            issuer: Some(format!("http://127.0.0.1:{port}")),
             authorization_endpoint: None,
             token_endpoint: None,
             userinfo_endpoint: None,
@@ -460,8 +463,9 @@ extra_params = { prompt = "consent" }
         assert_eq!(local.redirect, RedirectKind::Loopback);
         let sandbox = providers.get("sandbox").expect("sandbox");
         assert_eq!(
-            sandbox.environments[0].issuer.as_ref().map(Url::as_str),
-            Some("http://127.0.0.1:7461/")
+            sandbox.environments[0].issuer.as_deref(),
+            Some("http://127.0.0.1:7461"),
+            "issuers are kept exactly as written"
         );
     }
 
@@ -481,6 +485,10 @@ extra_params = { prompt = "consent" }
             (
                 &GITLAB.replace("https://gitlab.com", "ftp://gitlab.com"),
                 "scheme \"ftp\"",
+            ),
+            (
+                &GITLAB.replace("https://gitlab.com", "gitlab.com"),
+                "issuer: \"gitlab.com\"",
             ),
             (
                 &GITLAB.replace("client_id = \"abc\"", "client_id = \"\""),

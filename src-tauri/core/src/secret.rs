@@ -71,28 +71,40 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, key: &str) -> Result<(), KeyringError>;
 }
 
-/// The OS keyring, with every item under one service name.
+/// The OS keyring, with every item under one service name. The connection is made on first
+/// use (and retried on later uses until it works), so that Grantry starts and lists accounts
+/// from their metadata when the keyring is unavailable.
 pub struct Keyring {
-    store: Arc<keyring_core::CredentialStore>,
+    store: std::sync::OnceLock<Arc<keyring_core::CredentialStore>>,
     service: String,
 }
 
+/// The service name of every Grantry item in the keyring.
+pub const SERVICE: &str = "dev.grantry.desktop";
+
 impl Keyring {
     /// The user's Secret Service (the default collection), reached over the D-Bus session bus.
-    pub fn secret_service(service: &str) -> Result<Self, KeyringError> {
+    pub fn secret_service(service: &str) -> Self {
+        Self {
+            store: std::sync::OnceLock::new(),
+            service: service.to_owned(),
+        }
+    }
+
+    fn store(&self) -> Result<&Arc<keyring_core::CredentialStore>, KeyringError> {
+        if let Some(store) = self.store.get() {
+            return Ok(store);
+        }
         let store: Arc<keyring_core::CredentialStore> =
             zbus_secret_service_keyring_store::Store::new()?;
-        Ok(Self {
-            store,
-            service: service.to_owned(),
-        })
+        Ok(self.store.get_or_init(|| store))
     }
 
     fn entry(&self, key: &str) -> Result<keyring_core::Entry, KeyringError> {
         let modifiers = HashMap::from([("label", format!("Grantry: {key}"))]);
         let modifiers: HashMap<&str, &str> =
             modifiers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        Ok(self.store.build(&self.service, key, Some(&modifiers))?)
+        Ok(self.store()?.build(&self.service, key, Some(&modifiers))?)
     }
 }
 

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use grantry_core::{
-    AccountSummary, ActivityEntry, ActivityKind, ErrorCode, IpcError, SandboxStatus,
+    AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind, ErrorCode, IpcError,
+    SandboxStatus, ScopeStatus,
 };
 use ts_rs::{Config, TS};
 
@@ -36,6 +37,9 @@ fn check<T: TS + 'static>(stale: &mut Vec<String>) {
 fn typescript_bindings_are_fresh() {
     let mut stale = Vec::new();
     check::<AccountSummary>(&mut stale);
+    check::<AccountStatus>(&mut stale);
+    check::<AccountScope>(&mut stale);
+    check::<ScopeStatus>(&mut stale);
     check::<ActivityEntry>(&mut stale);
     check::<ActivityKind>(&mut stale);
     check::<ErrorCode>(&mut stale);

@@ -12,7 +12,7 @@ fn throwaway_keyring() -> Keyring {
         "this test needs the throwaway Secret Service: run it with `make test` \
          (scripts/test-session), never against your own keyring"
     );
-    Keyring::secret_service("dev.grantry.test").expect("the throwaway Secret Service")
+    Keyring::secret_service("dev.grantry.test")
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod faults;
 mod keys;
 mod oauth_error;
 mod random;
+pub mod robot;
 mod routes;
 mod state;
 
@@ -37,10 +38,6 @@ pub use faults::{Endpoint, Fault, FaultKind};
 use crate::faults::Faults;
 use crate::keys::Keys;
 use crate::state::Db;
-
-/// The port the app runs its built-in sandbox on, so that its issuer URL stays the same
-/// across restarts (issuers are compared exactly). `GRANTRY_SANDBOX_PORT` overrides it.
-pub const DEFAULT_PORT: u16 = 7461;
 
 /// What every request handler shares.
 pub(crate) struct Shared {

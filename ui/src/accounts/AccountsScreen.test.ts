@@ -33,12 +33,17 @@ describe('AccountsScreen', () => {
         picture_url: null,
         access_expires_at: null,
         scope_count: 3,
+        status: 'needs_relink',
+        status_reason: 'Token has been expired or revoked.',
+        has_refresh_token: true,
       },
     ])
     render(AccountsScreen)
     expect(await screen.findByText('Ada Lovelace')).toBeTruthy()
     expect(screen.getByText('ada@example.test')).toBeTruthy()
     expect(screen.getByText('3 scopes')).toBeTruthy()
+    const chip = screen.getByText('Needs re-link')
+    expect(chip.getAttribute('title')).toBe('Token has been expired or revoked.')
     expect(screen.getByRole('region', { name: 'sandbox (local)' })).toBeTruthy()
   })
 

@@ -13,6 +13,9 @@ function account(provider: string, environment: string, name: string | null): Ac
     picture_url: null,
     access_expires_at: null,
     scope_count: 0,
+    status: 'valid',
+    status_reason: null,
+    has_refresh_token: false,
   }
 }
 

@@ -5,9 +5,14 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   deep_link_received: 'Link received',
   deep_link_rejected: 'Link refused',
   sandbox_unavailable: 'Sandbox not started',
+  account_linked: 'Account linked',
+  account_relinked: 'Account linked again',
+  link_failed: 'Link failed',
+  callback_rejected: 'Sign-in response refused',
 }
 
 /** Whether an entry reports a problem the person should notice. */
 export function isProblem(entry: ActivityEntry): boolean {
-  return entry.kind !== 'deep_link_received'
+  const fine: ActivityEntry['kind'][] = ['deep_link_received', 'account_linked', 'account_relinked']
+  return !fine.includes(entry.kind)
 }

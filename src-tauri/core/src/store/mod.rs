@@ -15,7 +15,52 @@ pub use migrations::CURRENT_VERSION;
 use migrations::Outcome;
 
 use crate::error::Error;
-use crate::model::{AccountSummary, ActivityEntry, ActivityKind};
+use crate::model::{
+    AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind, ScopeStatus,
+};
+
+/// What a completed link stores about an account: metadata only, never a token.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub provider: String,
+    pub environment: String,
+    pub subject: String,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub picture_url: Option<String>,
+    pub access_expires_at: Option<i64>,
+    pub has_refresh_token: bool,
+    pub scopes: Vec<AccountScope>,
+}
+
+const ACCOUNT_COLUMNS: &str = "a.id, a.provider, a.environment, a.subject, a.display_name,
+    a.email, a.picture_url, a.access_expires_at,
+    (SELECT count(*) FROM scopes s WHERE s.account_id = a.id AND s.status = 'granted'),
+    a.status, a.status_reason, a.has_refresh_token";
+
+fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AccountSummary> {
+    let status: String = row.get(9)?;
+    Ok(AccountSummary {
+        id: row.get(0)?,
+        provider: row.get(1)?,
+        environment: row.get(2)?,
+        subject: row.get(3)?,
+        display_name: row.get(4)?,
+        email: row.get(5)?,
+        picture_url: row.get(6)?,
+        access_expires_at: row.get(7)?,
+        scope_count: row.get(8)?,
+        status: AccountStatus::parse(&status).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                9,
+                rusqlite::types::Type::Text,
+                format!("unknown account status {status:?}").into(),
+            )
+        })?,
+        status_reason: row.get(10)?,
+        has_refresh_token: row.get(11)?,
+    })
+}
 
 pub struct Store {
     conn: Connection,
@@ -64,27 +109,117 @@ impl Store {
     }
 
     pub fn accounts(&self) -> Result<Vec<AccountSummary>, Error> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a
+             ORDER BY a.provider, a.environment,
+                      lower(coalesce(a.display_name, a.email, a.subject))"
+        );
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map([], account_from_row)
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.error(e))
+    }
+
+    pub fn account(&self, id: i64) -> Result<Option<AccountSummary>, Error> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ?1");
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.error(e))?;
+        let mut rows = statement
+            .query_map([id], account_from_row)
+            .map_err(|e| self.error(e))?;
+        rows.next().transpose().map_err(|e| self.error(e))
+    }
+
+    /// Stores a linked account, or updates it when the same provider, environment and subject
+    /// were linked before (a re-link never duplicates). Its scopes are replaced. Returns the
+    /// account and whether it already existed.
+    pub fn save_account(
+        &mut self,
+        account: &NewAccount,
+        now: i64,
+    ) -> Result<(AccountSummary, bool), Error> {
+        let path = self.path.clone();
+        let db_error = |source| Error::Database {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(db_error)?;
+        let existed: bool = tx
+            .query_row(
+                "SELECT count(*) FROM accounts
+                 WHERE provider = ?1 AND environment = ?2 AND subject = ?3",
+                params![account.provider, account.environment, account.subject],
+                |row| row.get(0),
+            )
+            .map_err(db_error)?;
+        let id: i64 = tx
+            .query_row(
+                "INSERT INTO accounts (provider, environment, subject, display_name, email,
+                                       picture_url, access_expires_at, has_refresh_token,
+                                       status, status_reason, linked_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'valid', NULL, ?9, ?9)
+                 ON CONFLICT (provider, environment, subject) DO UPDATE SET
+                     display_name = excluded.display_name, email = excluded.email,
+                     picture_url = excluded.picture_url,
+                     access_expires_at = excluded.access_expires_at,
+                     has_refresh_token = excluded.has_refresh_token,
+                     status = 'valid', status_reason = NULL, updated_at = excluded.updated_at
+                 RETURNING id",
+                params![
+                    account.provider,
+                    account.environment,
+                    account.subject,
+                    account.display_name,
+                    account.email,
+                    account.picture_url,
+                    account.access_expires_at,
+                    account.has_refresh_token,
+                    now,
+                ],
+                |row| row.get(0),
+            )
+            .map_err(db_error)?;
+        tx.execute("DELETE FROM scopes WHERE account_id = ?1", [id])
+            .map_err(db_error)?;
+        for scope in &account.scopes {
+            let status = match scope.status {
+                ScopeStatus::Granted => "granted",
+                ScopeStatus::Declined => "declined",
+            };
+            tx.execute(
+                "INSERT INTO scopes (account_id, scope, status, source, checked_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, scope.scope, status, scope.source, scope.checked_at],
+            )
+            .map_err(db_error)?;
+        }
+        tx.commit().map_err(db_error)?;
+        let saved = self
+            .account(id)?
+            .ok_or_else(|| db_error(rusqlite::Error::QueryReturnedNoRows))?;
+        Ok((saved, existed))
+    }
+
+    pub fn scopes(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, provider, environment, subject, display_name, email, picture_url,
-                        access_expires_at, scope_count
-                 FROM accounts
-                 ORDER BY provider, environment, lower(coalesce(display_name, email, subject))",
+                "SELECT scope, status, source, checked_at FROM scopes
+                 WHERE account_id = ?1 ORDER BY status DESC, scope",
             )
             .map_err(|e| self.error(e))?;
         let rows = statement
-            .query_map([], |row| {
-                Ok(AccountSummary {
-                    id: row.get(0)?,
-                    provider: row.get(1)?,
-                    environment: row.get(2)?,
-                    subject: row.get(3)?,
-                    display_name: row.get(4)?,
-                    email: row.get(5)?,
-                    picture_url: row.get(6)?,
-                    access_expires_at: row.get(7)?,
-                    scope_count: row.get(8)?,
+            .query_map([account_id], |row| {
+                let status: String = row.get(1)?;
+                Ok(AccountScope {
+                    scope: row.get(0)?,
+                    status: if status == "granted" {
+                        ScopeStatus::Granted
+                    } else {
+                        ScopeStatus::Declined
+                    },
+                    source: row.get(2)?,
+                    checked_at: row.get(3)?,
                 })
             })
             .map_err(|e| self.error(e))?;
@@ -96,11 +231,12 @@ impl Store {
         at: i64,
         kind: ActivityKind,
         detail: &str,
+        account_id: Option<i64>,
     ) -> Result<ActivityEntry, Error> {
         self.conn
             .execute(
-                "INSERT INTO activity (at, kind, detail) VALUES (?1, ?2, ?3)",
-                params![at, kind.as_str(), detail],
+                "INSERT INTO activity (at, kind, detail, account_id) VALUES (?1, ?2, ?3, ?4)",
+                params![at, kind.as_str(), detail, account_id],
             )
             .map_err(|e| self.error(e))?;
         Ok(ActivityEntry {
@@ -108,6 +244,7 @@ impl Store {
             at,
             kind,
             detail: detail.to_owned(),
+            account_id,
         })
     }
 
@@ -115,7 +252,8 @@ impl Store {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, at, kind, detail FROM activity ORDER BY at DESC, id DESC LIMIT ?1",
+                "SELECT id, at, kind, detail, account_id FROM activity
+                 ORDER BY at DESC, id DESC LIMIT ?1",
             )
             .map_err(|e| self.error(e))?;
         let rows = statement
@@ -133,6 +271,7 @@ impl Store {
                     at: row.get(1)?,
                     kind,
                     detail: row.get(3)?,
+                    account_id: row.get(4)?,
                 })
             })
             .map_err(|e| self.error(e))?;
@@ -167,11 +306,10 @@ mod tests {
         store
             .conn
             .execute_batch(
-                "INSERT INTO accounts (provider, environment, subject, display_name, linked_at,
-                                       scope_count)
-                 VALUES ('sandbox', 'local', 's2', 'zoe', 1, 3),
-                        ('github', 'production', 'g1', 'Ann', 1, 1),
-                        ('sandbox', 'local', 's1', 'Bob', 1, 2);",
+                "INSERT INTO accounts (provider, environment, subject, display_name, linked_at)
+                 VALUES ('sandbox', 'local', 's2', 'zoe', 1),
+                        ('github', 'production', 'g1', 'Ann', 1),
+                        ('sandbox', 'local', 's1', 'Bob', 1);",
             )
             .expect("insert");
         let names: Vec<_> = store
@@ -183,12 +321,72 @@ mod tests {
         assert_eq!(names, ["Ann", "Bob", "zoe"]);
     }
 
+    fn new_account(subject: &str, scopes: &[(&str, ScopeStatus)]) -> NewAccount {
+        NewAccount {
+            provider: "sandbox".into(),
+            environment: "local".into(),
+            subject: subject.into(),
+            display_name: Some(format!("User {subject}")),
+            email: None,
+            picture_url: None,
+            access_expires_at: Some(100),
+            has_refresh_token: true,
+            scopes: scopes
+                .iter()
+                .map(|(scope, status)| AccountScope {
+                    scope: (*scope).into(),
+                    status: *status,
+                    source: "token_response".into(),
+                    checked_at: 1,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn relinking_updates_the_account_instead_of_duplicating_it() {
+        let (_dir, mut store) = temp_store();
+        let first = new_account(
+            "s1",
+            &[
+                ("openid", ScopeStatus::Granted),
+                ("email", ScopeStatus::Declined),
+            ],
+        );
+        let (saved, existed) = store.save_account(&first, 10).expect("save");
+        assert!(!existed);
+        assert_eq!(saved.scope_count, 1);
+        let mut again = new_account(
+            "s1",
+            &[
+                ("openid", ScopeStatus::Granted),
+                ("email", ScopeStatus::Granted),
+            ],
+        );
+        again.display_name = Some("Renamed".into());
+        let (updated, existed) = store.save_account(&again, 20).expect("save again");
+        assert!(existed);
+        assert_eq!(updated.id, saved.id);
+        assert_eq!(updated.display_name.as_deref(), Some("Renamed"));
+        assert_eq!(updated.scope_count, 2);
+        store
+            .save_account(&new_account("s2", &[]), 30)
+            .expect("another");
+        assert_eq!(store.accounts().expect("list").len(), 2);
+        assert_eq!(store.scopes(saved.id).expect("scopes").len(), 2);
+    }
+
     #[test]
     fn activity_comes_back_newest_first_and_limited() {
         let (_dir, store) = temp_store();
         for at in [10, 30, 20] {
             store
-                .record_activity(at, ActivityKind::DeepLinkReceived, &format!("at {at}"))
+                .record_activity(
+                    at,
+                    ActivityKind::DeepLinkReceived,
+                    &format!("at {at}"),
+                    None,
+                )
                 .expect("record");
         }
         let recent: Vec<_> = store

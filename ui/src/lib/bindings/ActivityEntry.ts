@@ -8,4 +8,8 @@ export type ActivityEntry = { id: number,
 /**
  * Unix seconds.
  */
-at: number, kind: ActivityKind, detail: string, };
+at: number, kind: ActivityKind, detail: string, 
+/**
+ * The account it concerns, if any.
+ */
+account_id: number | null, };

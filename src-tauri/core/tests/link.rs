@@ -1,0 +1,295 @@
+//! Linking accounts against the real sandbox provider on loopback: the whole flow, partial
+//! consent, re-linking, and every way a sign-in response can be wrong. Secrets go to an
+//! in-memory store here; the keyring itself is exercised by the CLI tests.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use grantry_core::secret::{KeyringError, Secret, SecretStore};
+use grantry_core::{ActivityKind, ErrorCode, Grantry, IpcError, Options, ScopeStatus};
+use grantry_sandbox::robot::{self, Choice};
+use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
+
+#[derive(Default)]
+struct MemorySecrets(Mutex<HashMap<String, String>>);
+
+impl SecretStore for MemorySecrets {
+    fn put(&self, key: &str, value: &Secret<String>) -> Result<(), KeyringError> {
+        self.0
+            .lock()
+            .expect("lock")
+            .insert(key.into(), value.expose().clone());
+        Ok(())
+    }
+    fn get(&self, key: &str) -> Result<Option<Secret<String>>, KeyringError> {
+        Ok(self
+            .0
+            .lock()
+            .expect("lock")
+            .get(key)
+            .cloned()
+            .map(Secret::new))
+    }
+    fn delete(&self, key: &str) -> Result<(), KeyringError> {
+        self.0.lock().expect("lock").remove(key);
+        Ok(())
+    }
+}
+
+struct World {
+    sandbox: Sandbox,
+    grantry: Grantry,
+    secrets: Arc<MemorySecrets>,
+    _dir: tempfile::TempDir,
+}
+
+async fn world() -> World {
+    let sandbox = Sandbox::start(SandboxConfig::new(Personality::Generic))
+        .await
+        .expect("sandbox");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let secrets = Arc::new(MemorySecrets::default());
+    let grantry = Grantry::open(Options {
+        data_dir: dir.path().join("data"),
+        config_dir: dir.path().join("config"),
+        sandbox_port: sandbox.addr().port(),
+        secrets: secrets.clone(),
+    })
+    .expect("open");
+    World {
+        sandbox,
+        grantry,
+        secrets,
+        _dir: dir,
+    }
+}
+
+fn allow(user: &str) -> Choice {
+    Choice {
+        user: user.into(),
+        scopes: None,
+        allow: true,
+    }
+}
+
+impl World {
+    /// Starts a link at the sandbox, lets the robot answer, returns the redirect URL.
+    async fn answer(&self, scopes: Option<Vec<String>>, choice: &Choice) -> String {
+        let started = self
+            .grantry
+            .start_link("sandbox", None, scopes, None)
+            .await
+            .expect("start");
+        assert!(started.authorization_url.starts_with(self.sandbox.issuer()));
+        assert!(
+            started
+                .authorization_url
+                .contains("code_challenge_method=S256")
+        );
+        robot::consent(&started.authorization_url, choice)
+            .await
+            .expect("consent")
+    }
+
+    fn code(&self, result: Result<grantry_core::AccountSummary, grantry_core::Error>) -> ErrorCode {
+        IpcError::from(result.expect_err("must fail")).code
+    }
+}
+
+#[tokio::test]
+async fn link_two_accounts_one_with_partial_consent() {
+    let w = world().await;
+    let back = w.answer(None, &allow("alice")).await;
+    assert!(back.starts_with("dev.grantry:/oauth/callback?"), "{back}");
+    let alice = w.grantry.finish_link(&back).await.expect("link alice");
+    assert_eq!(alice.subject, "user-alice");
+    assert_eq!(alice.email.as_deref(), Some("alice@sandbox.grantry.test"));
+    assert_eq!(alice.display_name.as_deref(), Some("Alice Tester"));
+    assert!(
+        alice
+            .picture_url
+            .as_deref()
+            .is_some_and(|p| p.ends_with(".svg"))
+    );
+    assert_eq!(alice.scope_count, 4);
+    assert!(alice.has_refresh_token);
+    assert!(alice.access_expires_at.is_some());
+
+    let partial = Choice {
+        user: "bob".into(),
+        scopes: Some(vec!["openid".into(), "email".into()]),
+        allow: true,
+    };
+    let bob = w
+        .grantry
+        .finish_link(&w.answer(None, &partial).await)
+        .await
+        .expect("link bob");
+    assert_eq!(bob.scope_count, 2);
+    assert!(!bob.has_refresh_token, "offline_access was declined");
+    let scopes = w.grantry.scopes(bob.id).expect("scopes");
+    let declined: Vec<&str> = scopes
+        .iter()
+        .filter(|s| s.status == ScopeStatus::Declined)
+        .map(|s| s.scope.as_str())
+        .collect();
+    assert_eq!(declined, ["offline_access", "profile"]);
+    assert!(scopes.iter().all(|s| s.source == "token_response"));
+
+    let accounts = w.grantry.accounts().expect("accounts");
+    assert_eq!(accounts.len(), 2);
+    // Tokens are in the secret store, under the account's stable key, and nowhere else.
+    let stored = w.secrets.0.lock().expect("lock").clone();
+    assert!(stored.contains_key("account/sandbox/local/user-alice"));
+    let history = w.grantry.activity(10).expect("activity");
+    assert_eq!(history[0].kind, ActivityKind::AccountLinked);
+    assert_eq!(history[0].account_id, Some(bob.id));
+}
+
+#[tokio::test]
+async fn relinking_the_same_user_updates_the_account() {
+    let w = world().await;
+    let first = w
+        .grantry
+        .finish_link(&w.answer(None, &allow("alice")).await)
+        .await
+        .expect("link");
+    let narrower = Some(vec!["openid".into(), "email".into()]);
+    let again = w
+        .grantry
+        .finish_link(&w.answer(narrower, &allow("alice")).await)
+        .await
+        .expect("relink");
+    assert_eq!(again.id, first.id);
+    assert_eq!(again.scope_count, 2);
+    assert_eq!(w.grantry.accounts().expect("accounts").len(), 1);
+    assert_eq!(
+        w.grantry.activity(1).expect("activity")[0].kind,
+        ActivityKind::AccountRelinked
+    );
+}
+
+#[tokio::test]
+async fn replayed_forged_and_misdirected_callbacks_change_nothing() {
+    let w = world().await;
+    let back = w.answer(None, &allow("alice")).await;
+    w.grantry.finish_link(&back).await.expect("first use");
+    // Replayed: the pending link was used up.
+    assert_eq!(
+        w.code(w.grantry.finish_link(&back).await),
+        ErrorCode::InvalidCallback
+    );
+    // Forged: a state Grantry never issued.
+    let forged = "dev.grantry:/oauth/callback?code=x&state=forged-state-value";
+    assert_eq!(
+        w.code(w.grantry.finish_link(forged).await),
+        ErrorCode::InvalidCallback
+    );
+    // Wrong issuer (mix-up): the right state, but another provider's iss.
+    let back = w.answer(None, &allow("bob")).await;
+    let mixed = back.replace("iss=http", "iss=https");
+    assert_eq!(
+        w.code(w.grantry.finish_link(&mixed).await),
+        ErrorCode::InvalidCallback
+    );
+    // Misdirected: the answer arrives somewhere the request was not sent.
+    let back = w.answer(None, &allow("bob")).await;
+    let elsewhere = back.replace("/oauth/callback", "/oauth/other");
+    assert_eq!(
+        w.code(w.grantry.finish_link(&elsewhere).await),
+        ErrorCode::InvalidCallback
+    );
+    // Garbage.
+    assert_eq!(
+        w.code(w.grantry.finish_link("\u{0}not a url").await),
+        ErrorCode::InvalidCallback
+    );
+
+    assert_eq!(
+        w.grantry.accounts().expect("accounts").len(),
+        1,
+        "only the honest link"
+    );
+    let rejected = w
+        .grantry
+        .activity(20)
+        .expect("activity")
+        .into_iter()
+        .filter(|e| e.kind == ActivityKind::CallbackRejected)
+        .count();
+    assert_eq!(rejected, 5, "every refused callback is recorded");
+}
+
+#[tokio::test]
+async fn denied_consent_is_reported_and_recorded() {
+    let w = world().await;
+    let denied = Choice {
+        allow: false,
+        ..allow("alice")
+    };
+    let back = w.answer(None, &denied).await;
+    let error = w.grantry.finish_link(&back).await.expect_err("denied");
+    assert_eq!(IpcError::from(&error).code, ErrorCode::ConsentDenied);
+    assert!(error.to_string().contains("denied"), "{error}");
+    assert!(w.grantry.accounts().expect("accounts").is_empty());
+    assert_eq!(
+        w.grantry.activity(1).expect("activity")[0].kind,
+        ActivityKind::LinkFailed
+    );
+}
+
+#[tokio::test]
+async fn discovery_issuer_must_match_exactly() {
+    let w = world().await;
+    let issuer = w.sandbox.issuer().to_owned();
+    let endpoints = w.grantry.discover(&issuer).await.expect("discovery");
+    assert_eq!(endpoints.issuer.as_deref(), Some(issuer.as_str()));
+    assert!(endpoints.revocation.is_some() && endpoints.introspection.is_some());
+    assert!(endpoints.iss_parameter_supported);
+    let error = w
+        .grantry
+        .discover(&format!("{issuer}/"))
+        .await
+        .expect_err("trailing slash");
+    assert_eq!(IpcError::from(&error).code, ErrorCode::ProviderError);
+    assert!(error.to_string().contains("must match exactly"), "{error}");
+    let error = w
+        .grantry
+        .discover("http://192.0.2.1/")
+        .await
+        .expect_err("not loopback");
+    assert_eq!(IpcError::from(&error).code, ErrorCode::InvalidInput);
+    let error = w
+        .grantry
+        .discover("http://127.0.0.1:9/")
+        .await
+        .expect_err("nobody there");
+    assert_eq!(IpcError::from(&error).code, ErrorCode::ProviderUnreachable);
+}
+
+#[tokio::test]
+async fn provider_faults_during_the_exchange_are_clear_errors() {
+    let w = world().await;
+    let admin = format!("{}/_sandbox/faults", w.sandbox.issuer());
+    let http = reqwest::Client::new();
+    for (fault, expected) in [
+        (
+            r#"{"endpoint":"token","kind":"malformed_json"}"#,
+            ErrorCode::ProviderError,
+        ),
+        (
+            r#"{"endpoint":"token","kind":"html_error"}"#,
+            ErrorCode::ProviderError,
+        ),
+        (
+            r#"{"endpoint":"userinfo","kind":"status","status":503}"#,
+            ErrorCode::ProviderError,
+        ),
+    ] {
+        let back = w.answer(None, &allow("carol")).await;
+        http.post(&admin).body(fault).send().await.expect("inject");
+        let error = w.grantry.finish_link(&back).await.expect_err(fault);
+        assert_eq!(IpcError::from(&error).code, expected, "{fault}: {error}");
+    }
+    assert!(w.grantry.accounts().expect("accounts").is_empty());
+}
