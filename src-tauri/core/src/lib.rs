@@ -10,6 +10,7 @@ pub mod deep_link;
 pub mod error;
 pub mod http;
 pub mod link;
+pub mod loopback;
 pub mod model;
 pub mod paths;
 pub mod provider;

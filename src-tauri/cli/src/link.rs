@@ -1,0 +1,160 @@
+//! `grantry link`: start a link, send the person to the provider (the system browser, or a
+//! command of the tester's choice), take the provider's answer (the loopback listener by
+//! default; with `--redirect custom`, the `dev.grantry:` URL read from the browser command's
+//! output or from standard input), and finish the link.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use grantry_core::loopback::Loopback;
+use grantry_core::{Error, Grantry};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use crate::output::print;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Redirect {
+    /// http://127.0.0.1:{port}/callback, answered by a one-request listener.
+    Loopback,
+    /// dev.grantry:/oauth/callback, read from the browser command's output or standard input.
+    Custom,
+}
+
+#[derive(Args)]
+pub struct LinkArgs {
+    /// The provider id (`grantry providers` lists them).
+    provider: String,
+    /// The provider environment (default: its first).
+    #[arg(long)]
+    env: Option<String>,
+    /// A scope to ask for (repeat for more; default: the environment's scopes).
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
+    #[arg(long, value_enum, default_value = "loopback")]
+    redirect: Redirect,
+    /// Run this command with the authorization URL as its last argument instead of opening
+    /// the system browser (a shell command line; for example a scripted browser).
+    #[arg(long, value_name = "CMD")]
+    browser: Option<String>,
+    /// How long to wait for the provider's answer, in seconds.
+    #[arg(long, default_value_t = 600)]
+    timeout: u64,
+}
+
+/// Runs `command` (a shell command line) with `url` as its last argument; returns its output.
+async fn run_browser(command: &str, url: &str) -> Result<String, Error> {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{command} \"$1\""))
+        .arg("grantry-browser")
+        .arg(url)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .await
+        .map_err(|e| Error::InvalidInput(format!("cannot run the browser command: {e}")))?;
+    if !output.status.success() {
+        return Err(Error::InvalidInput(format!(
+            "the browser command failed ({})",
+            output.status
+        )));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// Opens the system browser; the URL is printed too, for when none can be opened.
+async fn open_system_browser(url: &str) {
+    eprintln!("Opening your browser to sign in. If it does not open, visit:\n  {url}");
+    let opened = Command::new("xdg-open")
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .await;
+    if !opened.is_ok_and(|status| status.success()) {
+        eprintln!("(no browser could be opened)");
+    }
+}
+
+fn redirect_in(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|line| line.starts_with(&format!("{}:", grantry_core::URL_SCHEME)))
+        .map(str::to_owned)
+}
+
+pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), Error> {
+    let scopes = (!args.scopes.is_empty()).then(|| args.scopes.clone());
+    let timeout = Duration::from_secs(args.timeout);
+    let callback = match args.redirect {
+        Redirect::Loopback => {
+            let loopback = Loopback::bind()
+                .await
+                .map_err(|e| Error::InvalidInput(e.to_string()))?;
+            let redirect_uri = loopback.redirect_uri();
+            let started = grantry
+                .start_link(
+                    &args.provider,
+                    args.env.as_deref(),
+                    scopes,
+                    Some(&redirect_uri),
+                )
+                .await?;
+            let waiting = tokio::spawn(loopback.receive(timeout));
+            match &args.browser {
+                Some(command) => {
+                    run_browser(command, &started.authorization_url).await?;
+                }
+                None => open_system_browser(&started.authorization_url).await,
+            }
+            waiting
+                .await
+                .map_err(|e| Error::InvalidInput(e.to_string()))?
+                .map_err(|e| Error::InvalidInput(e.to_string()))?
+        }
+        Redirect::Custom => {
+            let started = grantry
+                .start_link(&args.provider, args.env.as_deref(), scopes, None)
+                .await?;
+            let printed = match &args.browser {
+                Some(command) => {
+                    redirect_in(&run_browser(command, &started.authorization_url).await?)
+                }
+                None => {
+                    open_system_browser(&started.authorization_url).await;
+                    None
+                }
+            };
+            match printed {
+                Some(url) => url,
+                None => {
+                    eprintln!(
+                        "Paste the dev.grantry:/oauth/callback?… address your browser was sent to:"
+                    );
+                    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+                    let read = tokio::time::timeout(timeout, lines.next_line()).await;
+                    match read {
+                        Ok(Ok(Some(line))) => line.trim().to_owned(),
+                        _ => return Err(Error::InvalidInput("no redirect URL was given".into())),
+                    }
+                }
+            }
+        }
+    };
+    let account = grantry.finish_link(&callback).await?;
+    print(json, &account, || {
+        let who = account
+            .email
+            .clone()
+            .or(account.display_name.clone())
+            .unwrap_or(account.subject.clone());
+        format!(
+            "Linked {who} at {} ({}): account {}, {} scopes granted.",
+            account.provider, account.environment, account.id, account.scope_count
+        )
+    });
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! `grantry`: Grantry on the command line, over the same core, data folder, database and
+//! keyring as the app. Every command takes `--json`; failures exit with a code per kind
+//! (see `output::exit_code`).
+
+mod link;
+mod listing;
+mod output;
+mod sandbox;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use grantry_core::{Error, Grantry, IpcError, Options};
+
+#[derive(Parser)]
+#[command(
+    name = "grantry",
+    version,
+    about = "Link OAuth accounts and manage what they may do"
+)]
+struct Cli {
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// The data folder (default: $GRANTRY_DATA_DIR, else $XDG_DATA_HOME/dev.grantry.desktop).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// The config folder holding providers.toml (default: $GRANTRY_CONFIG_DIR, else
+    /// $XDG_CONFIG_HOME/dev.grantry.desktop).
+    #[arg(long, global = true, value_name = "DIR")]
+    config_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, add, discover and remove providers.
+    Providers {
+        #[command(subcommand)]
+        action: Option<listing::ProvidersAction>,
+    },
+    /// Link an account: consent in the browser, then the account is stored.
+    Link(link::LinkArgs),
+    /// List linked accounts.
+    Accounts,
+    /// An account's granted and declined scopes.
+    Scopes {
+        /// The account id (`grantry accounts` shows it).
+        account: i64,
+    },
+    /// The activity history, newest first.
+    History {
+        /// How many entries.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Run the Grantry Sandbox provider in the foreground, or play its consent page.
+    Sandbox(sandbox::SandboxArgs),
+}
+
+fn open(cli: &Cli) -> Result<Grantry, Error> {
+    let mut options = Options::from_env()?;
+    if let Some(dir) = &cli.data_dir {
+        options.data_dir = dir.clone();
+    }
+    if let Some(dir) = &cli.config_dir {
+        options.config_dir = dir.clone();
+    }
+    Grantry::open(options)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let outcome = match &cli.command {
+        Command::Sandbox(args) => sandbox::run(json, args).await,
+        command => match open(&cli) {
+            Ok(grantry) => {
+                let grantry = Arc::new(grantry);
+                match command {
+                    Command::Providers { action } => {
+                        listing::providers(json, &grantry, action.as_ref()).await
+                    }
+                    Command::Link(args) => link::run(json, &grantry, args).await,
+                    Command::Accounts => listing::accounts(json, &grantry),
+                    Command::Scopes { account } => listing::scopes(json, &grantry, *account),
+                    Command::History { limit } => listing::history(json, &grantry, *limit),
+                    Command::Sandbox(_) => unreachable!("handled above"),
+                }
+            }
+            Err(error) => Err(error),
+        },
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => output::failure(json, &IpcError::from(error)),
+    }
+}

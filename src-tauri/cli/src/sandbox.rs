@@ -1,0 +1,99 @@
+//! `grantry sandbox`: run the Grantry Sandbox provider in the foreground (on the port the
+//! built-in sandbox provider uses, so Grantry links against it), or play a person on its
+//! consent page (`grantry sandbox consent`), which makes linking scriptable end to end:
+//! `grantry link sandbox --browser "grantry sandbox consent --user alice"`.
+
+use clap::{Args, Subcommand};
+use grantry_core::Error;
+use grantry_sandbox::robot::{self, Choice};
+use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
+
+use crate::output::print;
+
+#[derive(Args)]
+pub struct SandboxArgs {
+    #[command(subcommand)]
+    action: Option<SandboxAction>,
+    /// Port on 127.0.0.1 (default: $GRANTRY_SANDBOX_PORT, else 7461; 0 picks a free one).
+    #[arg(long)]
+    port: Option<u16>,
+    /// Which provider to imitate: generic, google, facebook or github.
+    #[arg(long, default_value = "generic")]
+    personality: String,
+    /// Keep clients, users, grants and the signing key in this file across restarts.
+    #[arg(long)]
+    state: Option<std::path::PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum SandboxAction {
+    /// Answer the sandbox consent page at URL as a test user; print where it redirects.
+    Consent {
+        /// The test user (an existing login or a new one).
+        #[arg(long, default_value = "alice")]
+        user: String,
+        /// A scope to leave ticked (repeat for more; default: all requested).
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// Deny instead of allowing.
+        #[arg(long)]
+        deny: bool,
+        /// The authorization URL.
+        url: String,
+    },
+}
+
+pub async fn run(json: bool, args: &SandboxArgs) -> Result<(), Error> {
+    match &args.action {
+        None => serve(json, args).await,
+        Some(SandboxAction::Consent {
+            user,
+            scopes,
+            deny,
+            url,
+        }) => {
+            let choice = Choice {
+                user: user.clone(),
+                scopes: (!scopes.is_empty()).then(|| scopes.clone()),
+                allow: !deny,
+            };
+            let location = robot::consent(url, &choice)
+                .await
+                .map_err(|e| Error::InvalidInput(e.to_string()))?;
+            // A browser follows a redirect to the loopback listener; a custom scheme goes to
+            // whoever reads this command's output.
+            if location.starts_with("http://127.0.0.1:") || location.starts_with("http://[::1]:") {
+                reqwest::get(&location).await.map_err(|e| {
+                    Error::InvalidInput(format!("the loopback listener did not answer: {e}"))
+                })?;
+            }
+            print(json, &serde_json::json!({"redirect": location}), || {
+                location.clone()
+            });
+            Ok(())
+        }
+    }
+}
+
+async fn serve(json: bool, args: &SandboxArgs) -> Result<(), Error> {
+    let personality = Personality::parse(&args.personality).ok_or_else(|| {
+        Error::InvalidInput("--personality: use generic, google, facebook or github".into())
+    })?;
+    let mut config = SandboxConfig::new(personality);
+    config.port = args.port.unwrap_or_else(grantry_core::paths::sandbox_port);
+    config.state_file = args.state.clone();
+    let sandbox = Sandbox::start(config.clone()).await.map_err(|e| {
+        Error::InvalidInput(format!(
+            "cannot start the sandbox on 127.0.0.1:{}: {e} (is the Grantry app running its own?)",
+            config.port
+        ))
+    })?;
+    print(
+        json,
+        &serde_json::json!({"issuer": sandbox.issuer()}),
+        || format!("{}Press Ctrl-C to stop.", sandbox.banner(&config)),
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.stop().await;
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! The `grantry` command line end to end: a real sandbox on loopback, the real binary, the
+//! throwaway Secret Service of `scripts/test-session` (these tests refuse to run without it,
+//! so they never touch a user's keyring), and scratch data and config folders.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
+use serde_json::Value;
+
+const GRANTRY: &str = env!("CARGO_BIN_EXE_grantry");
+
+struct Env {
+    sandbox: Sandbox,
+    dir: tempfile::TempDir,
+}
+
+/// The sandbox serves from the runtime's worker threads while the test blocks on `grantry`, so
+/// these tests use the multi-threaded runtime.
+async fn env() -> Env {
+    assert_eq!(
+        std::env::var("GRANTRY_TEST_SECRET_SERVICE").as_deref(),
+        Ok("1"),
+        "these tests need the throwaway Secret Service: run them with `make test`"
+    );
+    let sandbox = Sandbox::start(SandboxConfig::new(Personality::Generic))
+        .await
+        .expect("sandbox");
+    Env {
+        sandbox,
+        dir: tempfile::tempdir().expect("temp dir"),
+    }
+}
+
+impl Env {
+    fn grantry(&self, args: &[&str]) -> Output {
+        Command::new(GRANTRY)
+            .args(args)
+            .env("GRANTRY_DATA_DIR", self.dir.path().join("data"))
+            .env("GRANTRY_CONFIG_DIR", self.dir.path().join("config"))
+            .env(
+                "GRANTRY_SANDBOX_PORT",
+                self.sandbox.addr().port().to_string(),
+            )
+            .output()
+            .expect("run grantry")
+    }
+
+    /// Runs grantry with `--json`; returns the exit code and the parsed output.
+    fn json(&self, args: &[&str]) -> (i32, Value) {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let output = self.grantry(&all);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
+            panic!(
+                "not JSON: {stdout}\nstderr: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        (output.status.code().unwrap_or(-1), value)
+    }
+
+    fn consent(&self, user: &str, extra: &str) -> String {
+        format!("{GRANTRY} sandbox consent --user {user} {extra}")
+    }
+}
+
+fn file_contains(path: &Path, needle: &str) -> bool {
+    std::fs::read(path)
+        .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn link_two_accounts_list_them_and_their_scopes() {
+    let env = env().await;
+    let (code, providers) = env.json(&["providers"]);
+    assert_eq!(code, 0);
+    assert_eq!(providers[0]["id"], "sandbox");
+
+    // Loopback redirect (the default), a scripted browser playing alice.
+    let (code, alice) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
+    assert_eq!(code, 0, "{alice}");
+    assert_eq!(alice["email"], "alice@sandbox.grantry.test");
+    assert_eq!(alice["scope_count"], 4);
+
+    // Custom-scheme redirect read from the browser command's output; bob unticks two scopes.
+    let partial = env.consent("bob", "--scope openid --scope email");
+    let (code, bob) = env.json(&[
+        "link",
+        "sandbox",
+        "--redirect",
+        "custom",
+        "--browser",
+        &partial,
+    ]);
+    assert_eq!(code, 0, "{bob}");
+    assert_eq!(bob["scope_count"], 2);
+
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(accounts.as_array().map(Vec::len), Some(2));
+    let bob_id = bob["id"].to_string();
+    let (_, scopes) = env.json(&["scopes", &bob_id]);
+    let declined: Vec<&str> = scopes
+        .as_array()
+        .expect("scopes")
+        .iter()
+        .filter(|s| s["status"] == "declined")
+        .filter_map(|s| s["scope"].as_str())
+        .collect();
+    assert_eq!(declined, ["offline_access", "profile"]);
+
+    // Linking alice again updates her account.
+    let (_, again) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
+    assert_eq!(again["id"], alice["id"]);
+    let (_, history) = env.json(&["history"]);
+    assert_eq!(history[0]["kind"], "account_relinked");
+
+    // Human output too.
+    let text = String::from_utf8_lossy(&env.grantry(&["accounts"]).stdout).into_owned();
+    assert!(
+        text.contains("alice@sandbox.grantry.test") && text.contains("sandbox/local"),
+        "{text}"
+    );
+
+    // No token the sandbox issued is in the database or the history.
+    let database = env.dir.path().join("data/grantry.sqlite3");
+    for needle in ["sbx_at_", "sbx_rt_", "eyJ"] {
+        assert!(
+            !file_contains(&database, needle),
+            "{needle} found in the database"
+        );
+        assert!(
+            !file_contains(&database.with_extension("sqlite3-wal"), needle),
+            "{needle} in the WAL"
+        );
+        assert!(
+            !history.to_string().contains(needle),
+            "{needle} in the history"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn failures_have_clear_messages_and_exit_codes() {
+    let env = env().await;
+    let (code, denied) = env.json(&[
+        "link",
+        "sandbox",
+        "--browser",
+        &env.consent("alice", "--deny"),
+    ]);
+    assert_eq!(code, 6, "{denied}");
+    assert_eq!(denied["error"]["code"], "consent_denied");
+
+    let (code, unknown) = env.json(&["link", "nope"]);
+    assert_eq!(
+        (code, unknown["error"]["code"].as_str()),
+        (3, Some("invalid_input"))
+    );
+
+    let (code, forged) = env.json(&[
+        "link",
+        "sandbox",
+        "--redirect",
+        "custom",
+        "--browser",
+        "echo 'dev.grantry:/oauth/callback?code=x&state=forged' #",
+    ]);
+    assert_eq!(
+        (code, forged["error"]["code"].as_str()),
+        (7, Some("invalid_callback"))
+    );
+
+    let (code, mismatch) = env.json(&[
+        "providers",
+        "discover",
+        &format!("{}/", env.sandbox.issuer()),
+    ]);
+    assert_eq!(
+        (code, mismatch["error"]["code"].as_str()),
+        (5, Some("provider_error"))
+    );
+    assert!(
+        mismatch["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("must match exactly")
+    );
+
+    let (code, bad) = env.json(&[
+        "providers",
+        "add",
+        "x",
+        "--name",
+        "X",
+        "--client-id",
+        "c",
+        "--issuer",
+        "http://example.com",
+    ]);
+    assert_eq!(
+        (code, bad["error"]["code"].as_str()),
+        (3, Some("invalid_input"))
+    );
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("https")
+    );
+
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(accounts, serde_json::json!([]), "nothing was stored");
+    let (_, history) = env.json(&["history"]);
+    let kinds: Vec<&str> = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"link_failed") && kinds.contains(&"callback_rejected"),
+        "{kinds:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn providers_can_be_added_from_discovery_and_removed() {
+    let env = env().await;
+    let issuer = env.sandbox.issuer().to_owned();
+    let (code, added) = env.json(&[
+        "providers",
+        "add",
+        "qa",
+        "--name",
+        "QA sandbox",
+        "--env",
+        "staging",
+        "--issuer",
+        &issuer,
+        "--client-id",
+        "grantry-desktop",
+        "--redirect",
+        "loopback",
+        "--scope",
+        "openid",
+        "--scope",
+        "email",
+    ]);
+    assert_eq!(code, 0, "{added}");
+    let file = std::fs::read_to_string(env.dir.path().join("config/providers.toml")).expect("file");
+    assert!(
+        file.contains("id = \"qa\"") && file.contains("staging"),
+        "{file}"
+    );
+    let (code, linked) = env.json(&["link", "qa", "--browser", &env.consent("carol", "")]);
+    assert_eq!(code, 0, "{linked}");
+    assert_eq!(
+        (linked["provider"].as_str(), linked["environment"].as_str()),
+        (Some("qa"), Some("staging"))
+    );
+    let (code, _) = env.json(&["providers", "remove", "qa"]);
+    assert_eq!(code, 0);
+    let (code, removed) = env.json(&["providers", "remove", "sandbox"]);
+    assert_eq!(
+        (code, removed["error"]["code"].as_str()),
+        (3, Some("invalid_input"))
+    );
+}
