@@ -277,3 +277,55 @@ pub fn history(json: bool, grantry: &Grantry, limit: u32) -> Result<(), Error> {
     });
     Ok(())
 }
+
+pub async fn refresh(
+    json: bool,
+    grantry: &std::sync::Arc<Grantry>,
+    account: Option<i64>,
+    all: bool,
+    concurrency: usize,
+) -> Result<(), Error> {
+    if !all {
+        let id = account.ok_or_else(|| Error::InvalidInput("name an account, or --all".into()))?;
+        let refreshed = grantry.refresh(id).await?;
+        print(json, &refreshed, || {
+            let expiry = refreshed
+                .access_expires_at
+                .map(|at| format!(", valid for {} min", (at - grantry_core::now()) / 60))
+                .unwrap_or_default();
+            format!("Refreshed account {id}{expiry}.")
+        });
+        return Ok(());
+    }
+    let outcomes = grantry.refresh_all(concurrency).await?;
+    let report: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|(id, outcome)| match outcome {
+            Ok(account) => {
+                json!({"account": id, "ok": true, "access_expires_at": account.access_expires_at})
+            }
+            Err(error) => {
+                json!({"account": id, "ok": false, "error": grantry_core::IpcError::from(error)})
+            }
+        })
+        .collect();
+    let failed = outcomes.iter().filter(|(_, o)| o.is_err()).count();
+    print(json, &report, || {
+        let mut lines: Vec<String> = outcomes
+            .iter()
+            .filter_map(|(id, outcome)| {
+                outcome.as_ref().err().map(|e| format!("account {id}: {e}"))
+            })
+            .collect();
+        lines.push(format!(
+            "Refreshed {} of {} accounts.",
+            outcomes.len() - failed,
+            outcomes.len()
+        ));
+        lines.join("\n")
+    });
+    match outcomes.into_iter().find_map(|(_, outcome)| outcome.err()) {
+        Some(first_failure) => Err(first_failure),
+        None => Ok(()),
+    }
+}

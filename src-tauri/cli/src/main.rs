@@ -51,6 +51,18 @@ enum Command {
         /// The account id (`grantry accounts` shows it).
         account: i64,
     },
+    /// Refresh an account's tokens now, or every account's with --all.
+    Refresh {
+        /// The account id.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        account: Option<i64>,
+        /// Refresh every account that has a refresh token.
+        #[arg(long)]
+        all: bool,
+        /// With --all: how many refreshes at once.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
     /// The activity history, newest first.
     History {
         /// How many entries.
@@ -89,6 +101,11 @@ async fn main() -> ExitCode {
                     Command::Accounts => listing::accounts(json, &grantry),
                     Command::Scopes { account } => listing::scopes(json, &grantry, *account),
                     Command::History { limit } => listing::history(json, &grantry, *limit),
+                    Command::Refresh {
+                        account,
+                        all,
+                        concurrency,
+                    } => listing::refresh(json, &grantry, *account, *all, *concurrency).await,
                     Command::Sandbox(_) => unreachable!("handled above"),
                 }
             }

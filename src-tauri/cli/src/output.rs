@@ -16,6 +16,7 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::ConsentDenied => 6,
         ErrorCode::InvalidCallback => 7,
         ErrorCode::KeyringUnavailable => 8,
+        ErrorCode::NeedsRelink => 10,
         ErrorCode::Storage | ErrorCode::SchemaTooNew => 9,
     }
 }

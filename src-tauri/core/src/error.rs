@@ -63,6 +63,8 @@ pub enum Error {
     InvalidCallback(String),
     #[error("{0}")]
     InvalidInput(String),
+    #[error("account {account}: {reason}. Link it again to continue.")]
+    NeedsRelink { account: i64, reason: String },
 }
 
 /// What kind of failure an error is, for the UI to branch on.
@@ -86,6 +88,8 @@ pub enum ErrorCode {
     InvalidCallback,
     /// The person said no on the provider's consent page.
     ConsentDenied,
+    /// The provider no longer accepts the account's grant (`invalid_grant`): link it again.
+    NeedsRelink,
     /// Something that should not happen; the message says what.
     Internal,
 }
@@ -110,6 +114,7 @@ impl Error {
             | Error::ProviderRefused { .. } => ErrorCode::ProviderError,
             Error::ConsentDenied { .. } => ErrorCode::ConsentDenied,
             Error::InvalidCallback(_) => ErrorCode::InvalidCallback,
+            Error::NeedsRelink { .. } => ErrorCode::NeedsRelink,
         }
     }
 }

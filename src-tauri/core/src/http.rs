@@ -72,6 +72,19 @@ impl Http {
     }
 }
 
+/// So that openidconnect and oauth2 requests go through the same client and body cap. A named
+/// implementation (rather than a closure) keeps the futures `Send`, for tokio and Tauri.
+impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
+    type Error = HttpError;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<HttpResponse, HttpError>> + Send + 'c>,
+    >;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(self.send(request))
+    }
+}
+
 impl Default for Http {
     fn default() -> Self {
         Self::new()

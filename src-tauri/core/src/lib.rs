@@ -14,11 +14,13 @@ pub mod loopback;
 pub mod model;
 pub mod paths;
 pub mod provider;
+pub mod refresh;
 pub mod scheme_handler;
 pub mod secret;
 pub mod store;
 pub mod tokens;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -86,6 +88,11 @@ pub struct Grantry {
     secrets: Arc<dyn SecretStore>,
     http: Http,
     pending: Mutex<Vec<Pending>>,
+    data_dir: PathBuf,
+    /// Endpoints found by discovery, per provider and environment, for this process's life.
+    endpoints: Mutex<HashMap<(String, String), Arc<link::Endpoints>>>,
+    /// One refresh at a time per account in this process (a file lock covers other processes).
+    flights: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// Takes a lock; a panic elsewhere while holding it leaves data SQLite kept consistent.
@@ -115,6 +122,9 @@ impl Grantry {
             secrets: options.secrets,
             http: Http::new(),
             pending: Mutex::new(Vec::new()),
+            data_dir: options.data_dir,
+            endpoints: Mutex::new(HashMap::new()),
+            flights: Mutex::new(HashMap::new()),
         })
     }
 
@@ -236,7 +246,7 @@ impl Grantry {
         };
         let scopes = scopes.unwrap_or_else(|| env.scopes.clone());
         let redirect_uri = redirect_uri.unwrap_or(provider::CUSTOM_SCHEME_REDIRECT);
-        let endpoints = Arc::new(link::resolve(&self.http, provider.id.as_str(), &env).await?);
+        let endpoints = self.endpoints(provider.id.as_str(), &env).await?;
         let (started, pending) =
             link::start(&provider, &env, endpoints, scopes, redirect_uri, now())?;
         lock(&self.pending).push(pending);
@@ -281,17 +291,7 @@ impl Grantry {
                 .environment(Some(&pending.environment))?
                 .clone()
         };
-        let secret = if env.needs_secret() {
-            let key = client_secret_key(&pending.provider, &env.name);
-            Some(self.secrets.get(&key)?.ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "{}: no client secret in the keyring; store it with `grantry providers secret {}`",
-                    pending.provider, pending.provider
-                ))
-            })?)
-        } else {
-            None
-        };
+        let secret = self.client_secret(&pending.provider, &env)?;
         let linked =
             link::complete(&self.http, &env, secret.as_ref(), pending, callback, now).await?;
         let account = &linked.account;
@@ -317,6 +317,196 @@ impl Grantry {
         );
         store.record_activity(now, kind, &detail, Some(saved.id))?;
         Ok(saved)
+    }
+
+    /// An environment's endpoints, discovered once per process.
+    async fn endpoints(
+        &self,
+        provider: &str,
+        env: &provider::Environment,
+    ) -> Result<Arc<link::Endpoints>, Error> {
+        let key = (provider.to_owned(), env.name.clone());
+        if let Some(found) = lock(&self.endpoints).get(&key) {
+            return Ok(found.clone());
+        }
+        let resolved = Arc::new(link::resolve(&self.http, provider, env).await?);
+        lock(&self.endpoints).insert(key, resolved.clone());
+        Ok(resolved)
+    }
+
+    fn client_secret(
+        &self,
+        provider: &str,
+        env: &provider::Environment,
+    ) -> Result<Option<Secret<String>>, Error> {
+        if !env.needs_secret() {
+            return Ok(None);
+        }
+        let key = client_secret_key(provider, &env.name);
+        let secret = self.secrets.get(&key)?.ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "{provider}: no client secret in the keyring; store it with \
+                 `grantry providers secret {provider}`"
+            ))
+        })?;
+        Ok(Some(secret))
+    }
+
+    /// Refreshes an account's tokens now (R1). Single flight: callers in this process and in
+    /// others (the app and any number of `grantry` commands) that arrive while a refresh is
+    /// under way wait for it and share its result, so a refresh token is never sent twice.
+    /// The rotated refresh token is in the keyring before anything else changes.
+    /// `invalid_grant` marks the account "needs re-link" with the reason; it is never deleted.
+    pub async fn refresh(&self, account_id: i64) -> Result<AccountSummary, Error> {
+        let account = self.account(account_id)?;
+        let seen = lock(&self.store).refresh_generation(account_id)?;
+        let flight = lock(&self.flights).entry(account_id).or_default().clone();
+        let _in_process = flight.lock().await;
+        let _across_processes = self.lock_file(account_id).await?;
+        if lock(&self.store).refresh_generation(account_id)? > seen {
+            return self.account(account_id);
+        }
+        let env = {
+            let providers = lock(&self.providers);
+            providers
+                .get(&account.provider)?
+                .environment(Some(&account.environment))?
+                .clone()
+        };
+        let key = tokens::key(&account.provider, &account.environment, &account.subject);
+        let current =
+            tokens::load(self.secrets.as_ref(), &key)?.ok_or_else(|| Error::NeedsRelink {
+                account: account_id,
+                reason: "its tokens are missing from the keyring".into(),
+            })?;
+        let endpoints = self.endpoints(&account.provider, &env).await?;
+        let secret = self.client_secret(&account.provider, &env)?;
+        let outcome = refresh::refresh(
+            &self.http,
+            &env,
+            &endpoints,
+            secret.as_ref(),
+            &account.provider,
+            &current,
+            now,
+        )
+        .await;
+        let now = now();
+        let refreshed = match outcome {
+            Ok(refreshed) => refreshed,
+            Err(refresh::Failure::Relink(reason)) => {
+                let store = lock(&self.store);
+                store.set_status(account_id, AccountStatus::NeedsRelink, Some(&reason), now)?;
+                store.record_activity(
+                    now,
+                    ActivityKind::RefreshFailed,
+                    &reason,
+                    Some(account_id),
+                )?;
+                return Err(Error::NeedsRelink {
+                    account: account_id,
+                    reason,
+                });
+            }
+            Err(refresh::Failure::Other(error)) => {
+                let detail = format!("refresh failed: {error}");
+                let _ = lock(&self.store).record_activity(
+                    now,
+                    ActivityKind::RefreshFailed,
+                    &detail,
+                    Some(account_id),
+                );
+                return Err(error);
+            }
+        };
+        if refreshed
+            .subject
+            .as_ref()
+            .is_some_and(|s| *s != account.subject)
+        {
+            return Err(Error::MalformedResponse {
+                provider: account.provider,
+                reason: "the refreshed ID token names another subject".into(),
+            });
+        }
+        // The rotated refresh token goes to the keyring before anything else: losing it would
+        // lose the account, since the old one is now dead at the provider.
+        if let Err(error) = tokens::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
+            let reason = format!("the rotated refresh token could not be saved: {error}");
+            let store = lock(&self.store);
+            store.set_status(account_id, AccountStatus::NeedsRelink, Some(&reason), now)?;
+            store.record_activity(now, ActivityKind::RefreshFailed, &reason, Some(account_id))?;
+            return Err(error.into());
+        }
+        let mut store = lock(&self.store);
+        store.record_refresh(
+            account_id,
+            refreshed.tokens.expires_at,
+            refreshed.tokens.refresh_token.is_some(),
+            refreshed.granted.as_deref(),
+            now,
+        )?;
+        store.record_activity(
+            now,
+            ActivityKind::TokenRefreshed,
+            "tokens refreshed",
+            Some(account_id),
+        )?;
+        drop(store);
+        self.account(account_id)
+    }
+
+    /// Refreshes every account that has a refresh token, at most `concurrency` at a time.
+    /// Returns each account's outcome.
+    pub async fn refresh_all(
+        self: &Arc<Self>,
+        concurrency: usize,
+    ) -> Result<Vec<(i64, Result<AccountSummary, Error>)>, Error> {
+        let ids: Vec<i64> = self
+            .accounts()?
+            .into_iter()
+            .filter(|a| a.has_refresh_token)
+            .map(|a| a.id)
+            .collect();
+        let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for id in ids {
+            let grantry = self.clone();
+            let permits = permits.clone();
+            tasks.spawn(async move {
+                let _permit = permits.acquire().await;
+                (id, grantry.refresh(id).await)
+            });
+        }
+        let mut outcomes = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            outcomes.push(
+                done.map_err(|e| Error::InvalidInput(format!("a refresh task failed: {e}")))?,
+            );
+        }
+        outcomes.sort_by_key(|(id, _)| *id);
+        Ok(outcomes)
+    }
+
+    /// An exclusive lock on the account shared with other processes, released when dropped.
+    async fn lock_file(&self, account_id: i64) -> Result<std::fs::File, Error> {
+        let dir = self.data_dir.join("locks");
+        let path = dir.join(format!("account-{account_id}.lock"));
+        let storage = |source: std::io::Error| Error::DataDir {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&dir).map_err(storage)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(storage)?;
+        tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+            .await
+            .map_err(|e| storage(std::io::Error::other(e)))?
+            .map_err(storage)
     }
 
     fn record_failure(&self, kind: ActivityKind, error: &Error, now: i64) {

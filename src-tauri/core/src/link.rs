@@ -15,9 +15,9 @@ use openidconnect::core::{
 };
 use openidconnect::{
     AdditionalProviderMetadata, AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret,
-    CsrfToken, EndpointNotSet, EndpointSet, HttpRequest, IssuerUrl, JsonWebKeySet,
-    JsonWebKeySetUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
-    ProviderMetadata, RedirectUrl, RequestTokenError, Scope, TokenResponse, TokenUrl,
+    CsrfToken, EndpointNotSet, EndpointSet, IssuerUrl, JsonWebKeySet, JsonWebKeySetUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata, RedirectUrl,
+    RequestTokenError, Scope, TokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
@@ -128,8 +128,7 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
     };
     let issuer_url = IssuerUrl::new(issuer.clone())
         .map_err(|e| Error::InvalidInput(format!("{provider}: issuer {issuer:?}: {e}")))?;
-    let client = |request: HttpRequest| http.send(request);
-    let metadata = Metadata::discover_async(issuer_url, &client)
+    let metadata = Metadata::discover_async(issuer_url, http)
         .await
         .map_err(|error| discovery_error(provider, issuer, error))?;
     let extra = metadata.additional_metadata().clone();
@@ -399,11 +398,10 @@ pub async fn complete(
     };
     let mut endpoints = (*pending.endpoints).clone();
     let client = client(env, &endpoints, secret, &pending.redirect_uri)?;
-    let send = |request: HttpRequest| http.send(request);
     let response = client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(pending.verifier)
-        .request_async(&send)
+        .request_async(http)
         .await
         .map_err(|error| token_error(&provider, error))?;
 
@@ -428,7 +426,7 @@ pub async fn complete(
         {
             // The provider may have rotated its keys since discovery: fetch them once more.
             let url = JsonWebKeySetUrl::from_url(jwks_uri.clone());
-            endpoints.jwks = JsonWebKeySet::fetch_async(&url, &send).await.map_err(|e| {
+            endpoints.jwks = JsonWebKeySet::fetch_async(&url, http).await.map_err(|e| {
                 Error::MalformedResponse {
                     provider: provider.clone(),
                     reason: format!("cannot fetch its signing keys: {e}"),
@@ -538,7 +536,7 @@ pub async fn complete(
 
 /// An ID token verifier with the current keys and the provider's signing algorithms: it
 /// checks the signature, `iss`, `aud`, `exp` and `iat` (the nonce is checked by the caller).
-fn verifier(
+pub(crate) fn verifier(
     env: &Environment,
     endpoints: &Endpoints,
 ) -> Result<CoreIdTokenVerifier<'static>, Error> {

@@ -67,6 +67,10 @@ pub enum ActivityKind {
     LinkFailed,
     /// An authorization response was refused: unknown, expired or replayed state, wrong issuer.
     CallbackRejected,
+    /// An account's tokens were refreshed.
+    TokenRefreshed,
+    /// A refresh failed; with `invalid_grant` the account now needs re-linking.
+    RefreshFailed,
 }
 
 impl ActivityKind {
@@ -79,6 +83,8 @@ impl ActivityKind {
             ActivityKind::AccountRelinked => "account_relinked",
             ActivityKind::LinkFailed => "link_failed",
             ActivityKind::CallbackRejected => "callback_rejected",
+            ActivityKind::TokenRefreshed => "token_refreshed",
+            ActivityKind::RefreshFailed => "refresh_failed",
         }
     }
 
@@ -124,6 +130,8 @@ mod tests {
             ActivityKind::AccountRelinked,
             ActivityKind::LinkFailed,
             ActivityKind::CallbackRejected,
+            ActivityKind::TokenRefreshed,
+            ActivityKind::RefreshFailed,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");
             assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");

@@ -2,99 +2,11 @@
 //! consent, re-linking, and every way a sign-in response can be wrong. Secrets go to an
 //! in-memory store here; the keyring itself is exercised by the CLI tests.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+mod support;
 
-use grantry_core::secret::{KeyringError, Secret, SecretStore};
-use grantry_core::{ActivityKind, ErrorCode, Grantry, IpcError, Options, ScopeStatus};
-use grantry_sandbox::robot::{self, Choice};
-use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
-
-#[derive(Default)]
-struct MemorySecrets(Mutex<HashMap<String, String>>);
-
-impl SecretStore for MemorySecrets {
-    fn put(&self, key: &str, value: &Secret<String>) -> Result<(), KeyringError> {
-        self.0
-            .lock()
-            .expect("lock")
-            .insert(key.into(), value.expose().clone());
-        Ok(())
-    }
-    fn get(&self, key: &str) -> Result<Option<Secret<String>>, KeyringError> {
-        Ok(self
-            .0
-            .lock()
-            .expect("lock")
-            .get(key)
-            .cloned()
-            .map(Secret::new))
-    }
-    fn delete(&self, key: &str) -> Result<(), KeyringError> {
-        self.0.lock().expect("lock").remove(key);
-        Ok(())
-    }
-}
-
-struct World {
-    sandbox: Sandbox,
-    grantry: Grantry,
-    secrets: Arc<MemorySecrets>,
-    _dir: tempfile::TempDir,
-}
-
-async fn world() -> World {
-    let sandbox = Sandbox::start(SandboxConfig::new(Personality::Generic))
-        .await
-        .expect("sandbox");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let secrets = Arc::new(MemorySecrets::default());
-    let grantry = Grantry::open(Options {
-        data_dir: dir.path().join("data"),
-        config_dir: dir.path().join("config"),
-        sandbox_port: sandbox.addr().port(),
-        secrets: secrets.clone(),
-    })
-    .expect("open");
-    World {
-        sandbox,
-        grantry,
-        secrets,
-        _dir: dir,
-    }
-}
-
-fn allow(user: &str) -> Choice {
-    Choice {
-        user: user.into(),
-        scopes: None,
-        allow: true,
-    }
-}
-
-impl World {
-    /// Starts a link at the sandbox, lets the robot answer, returns the redirect URL.
-    async fn answer(&self, scopes: Option<Vec<String>>, choice: &Choice) -> String {
-        let started = self
-            .grantry
-            .start_link("sandbox", None, scopes, None)
-            .await
-            .expect("start");
-        assert!(started.authorization_url.starts_with(self.sandbox.issuer()));
-        assert!(
-            started
-                .authorization_url
-                .contains("code_challenge_method=S256")
-        );
-        robot::consent(&started.authorization_url, choice)
-            .await
-            .expect("consent")
-    }
-
-    fn code(&self, result: Result<grantry_core::AccountSummary, grantry_core::Error>) -> ErrorCode {
-        IpcError::from(result.expect_err("must fail")).code
-    }
-}
+use grantry_core::{ActivityKind, ErrorCode, IpcError, ScopeStatus};
+use grantry_sandbox::robot::Choice;
+use support::{allow, world};
 
 #[tokio::test]
 async fn link_two_accounts_one_with_partial_consent() {
@@ -270,8 +182,6 @@ async fn discovery_issuer_must_match_exactly() {
 #[tokio::test]
 async fn provider_faults_during_the_exchange_are_clear_errors() {
     let w = world().await;
-    let admin = format!("{}/_sandbox/faults", w.sandbox.issuer());
-    let http = reqwest::Client::new();
     for (fault, expected) in [
         (
             r#"{"endpoint":"token","kind":"malformed_json"}"#,
@@ -287,7 +197,7 @@ async fn provider_faults_during_the_exchange_are_clear_errors() {
         ),
     ] {
         let back = w.answer(None, &allow("carol")).await;
-        http.post(&admin).body(fault).send().await.expect("inject");
+        w.fault(fault).await;
         let error = w.grantry.finish_link(&back).await.expect_err(fault);
         assert_eq!(IpcError::from(&error).code, expected, "{fault}: {error}");
     }

@@ -9,10 +9,17 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   account_relinked: 'Account linked again',
   link_failed: 'Link failed',
   callback_rejected: 'Sign-in response refused',
+  token_refreshed: 'Tokens refreshed',
+  refresh_failed: 'Refresh failed',
 }
 
 /** Whether an entry reports a problem the person should notice. */
 export function isProblem(entry: ActivityEntry): boolean {
-  const fine: ActivityEntry['kind'][] = ['deep_link_received', 'account_linked', 'account_relinked']
+  const fine: ActivityEntry['kind'][] = [
+    'deep_link_received',
+    'account_linked',
+    'account_relinked',
+    'token_refreshed',
+  ]
   return !fine.includes(entry.kind)
 }

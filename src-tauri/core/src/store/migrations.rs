@@ -10,6 +10,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_link.sql"),
+    include_str!("../../migrations/0003_refresh.sql"),
 ];
 
 /// The schema version this build writes.

@@ -200,6 +200,84 @@ impl Store {
         Ok((saved, existed))
     }
 
+    /// How many refreshes of the account have completed (see migration 3).
+    pub fn refresh_generation(&self, account_id: i64) -> Result<i64, Error> {
+        self.conn
+            .query_row(
+                "SELECT refresh_generation FROM accounts WHERE id = ?1",
+                [account_id],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.error(e))
+    }
+
+    /// Records a completed refresh: the new expiry, whether a refresh token is held, and the
+    /// granted scopes when the provider told them.
+    pub fn record_refresh(
+        &mut self,
+        account_id: i64,
+        access_expires_at: Option<i64>,
+        has_refresh_token: bool,
+        granted: Option<&[String]>,
+        now: i64,
+    ) -> Result<(), Error> {
+        let path = self.path.clone();
+        let db_error = |source| Error::Database {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(db_error)?;
+        tx.execute(
+            "UPDATE accounts SET access_expires_at = ?2, has_refresh_token = ?3,
+                 refresh_generation = refresh_generation + 1, last_refresh_at = ?4,
+                 status = 'valid', status_reason = NULL, updated_at = ?4
+             WHERE id = ?1",
+            params![account_id, access_expires_at, has_refresh_token, now],
+        )
+        .map_err(db_error)?;
+        if let Some(granted) = granted {
+            // Scopes the provider no longer lists are no longer granted.
+            tx.execute(
+                "UPDATE scopes SET status = 'declined', source = 'token_response', checked_at = ?2
+                 WHERE account_id = ?1 AND status = 'granted'",
+                params![account_id, now],
+            )
+            .map_err(db_error)?;
+            for scope in granted {
+                tx.execute(
+                    "INSERT INTO scopes (account_id, scope, status, source, checked_at)
+                     VALUES (?1, ?2, 'granted', 'token_response', ?3)
+                     ON CONFLICT (account_id, scope) DO UPDATE SET
+                         status = 'granted', source = 'token_response', checked_at = ?3",
+                    params![account_id, scope, now],
+                )
+                .map_err(db_error)?;
+            }
+        }
+        tx.commit().map_err(db_error)
+    }
+
+    /// Marks an account as needing attention, with the reason in words for the person.
+    pub fn set_status(
+        &self,
+        account_id: i64,
+        status: AccountStatus,
+        reason: Option<&str>,
+        now: i64,
+    ) -> Result<(), Error> {
+        let status = serde_json::to_value(status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        self.conn
+            .execute(
+                "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4 WHERE id = ?1",
+                params![account_id, status, reason, now],
+            )
+            .map(drop)
+            .map_err(|e| self.error(e))
+    }
+
     pub fn scopes(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
         let mut statement = self
             .conn

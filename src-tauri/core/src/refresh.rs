@@ -1,0 +1,249 @@
+//! Refreshing an account's tokens (R1, RFC 6749 §6) with the failures real providers produce:
+//! transient ones (connection refused, timeout, 5xx, 429 with `Retry-After`) are retried a
+//! bounded number of times with exponential backoff and jitter; `invalid_grant` means the grant
+//! is gone and the account needs re-linking. Single flight and write ordering are the caller's
+//! (`Grantry::refresh`): this module makes the request.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use openidconnect::core::CoreClient;
+use openidconnect::{
+    AsyncHttpClient, AuthType, AuthUrl, ClientId, ClientSecret, HttpRequest, HttpResponse,
+    IssuerUrl, OAuth2TokenResponse, RefreshToken, RequestTokenError, TokenResponse, TokenUrl,
+};
+
+use crate::error::Error;
+use crate::http::Http;
+use crate::link::Endpoints;
+use crate::provider::{ClientAuth, Environment};
+use crate::secret::Secret;
+use crate::tokens::TokenSet;
+
+/// Attempts per refresh, the first included.
+const ATTEMPTS: u32 = 4;
+/// The longest `Retry-After` honoured; a provider asking for more gets a failure to show.
+const MAX_RETRY_AFTER: u64 = 60;
+
+/// A refresh's outcome.
+pub struct Refreshed {
+    /// The new tokens; the old refresh token is kept when the provider did not rotate it.
+    pub tokens: TokenSet,
+    /// The granted scopes, when the provider listed them.
+    pub granted: Option<Vec<String>>,
+    /// The ID token's subject, when one came back (it must be the account's).
+    pub subject: Option<String>,
+}
+
+/// Why a refresh failed.
+pub enum Failure {
+    /// The provider refused the grant (`invalid_grant`): the reason, for the person.
+    Relink(String),
+    Other(Error),
+}
+
+/// What the last HTTP answer said about retrying.
+#[derive(Clone, Copy, Default)]
+struct Answer {
+    status: u16,
+    retry_after: Option<u64>,
+}
+
+/// The shared client, remembering the status and `Retry-After` of the last answer.
+struct Recording<'a> {
+    http: &'a Http,
+    last: Mutex<Answer>,
+}
+
+impl<'c> AsyncHttpClient<'c> for Recording<'_> {
+    type Error = crate::http::HttpError;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<HttpResponse, Self::Error>> + Send + 'c>,
+    >;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let response = self.http.send(request).await?;
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse().ok());
+            if let Ok(mut slot) = self.last.lock() {
+                *slot = Answer {
+                    status: response.status().as_u16(),
+                    retry_after,
+                };
+            }
+            Ok(response)
+        })
+    }
+}
+
+fn jitter_ms() -> u64 {
+    // A randomly seeded hasher is random enough to spread retries apart.
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+        % 250
+}
+
+pub async fn refresh(
+    http: &Http,
+    env: &Environment,
+    endpoints: &Endpoints,
+    secret: Option<&Secret<String>>,
+    provider: &str,
+    current: &TokenSet,
+    now: impl Fn() -> i64,
+) -> Result<Refreshed, Failure> {
+    let Some(refresh_token) = &current.refresh_token else {
+        return Err(Failure::Other(Error::InvalidInput(
+            "this account has no refresh token (it was linked without offline access)".into(),
+        )));
+    };
+    let issuer = endpoints
+        .issuer
+        .clone()
+        .unwrap_or_else(|| endpoints.authorization.origin().ascii_serialization());
+    let issuer =
+        IssuerUrl::new(issuer).map_err(|e| Failure::Other(Error::InvalidInput(e.to_string())))?;
+    let mut client = CoreClient::new(
+        ClientId::new(env.client_id.clone()),
+        issuer,
+        endpoints.jwks.clone(),
+    )
+    .set_auth_uri(AuthUrl::from_url(endpoints.authorization.clone()))
+    .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
+    .set_auth_type(match env.client_auth {
+        ClientAuth::SecretBasic => AuthType::BasicAuth,
+        ClientAuth::SecretPost | ClientAuth::None => AuthType::RequestBody,
+    });
+    if let Some(secret) = secret {
+        client = client.set_client_secret(ClientSecret::new(secret.expose().clone()));
+    }
+    let send = Recording {
+        http,
+        last: Mutex::new(Answer::default()),
+    };
+    let last = &send.last;
+    let token = RefreshToken::new(refresh_token.expose().clone());
+    let mut attempt = 0;
+    let response = loop {
+        attempt += 1;
+        if let Ok(mut slot) = last.lock() {
+            *slot = Answer::default();
+        }
+        let outcome = client
+            .exchange_refresh_token(&token)
+            .request_async(&send)
+            .await;
+        let answer = last.lock().map(|a| *a).unwrap_or_default();
+        let error = match outcome {
+            Ok(response) => break response,
+            Err(error) => error,
+        };
+        let transient = match &error {
+            RequestTokenError::Request(_) => true,
+            _ => answer.status == 429 || answer.status >= 500,
+        };
+        let too_long = answer.retry_after.is_some_and(|s| s > MAX_RETRY_AFTER);
+        if !transient || too_long || attempt >= ATTEMPTS {
+            return Err(classify(provider, error, answer));
+        }
+        let wait = match answer.retry_after {
+            Some(seconds) => Duration::from_secs(seconds),
+            None => Duration::from_millis(250 * (1 << (attempt - 1)) + jitter_ms()),
+        };
+        tokio::time::sleep(wait).await;
+    };
+    let arrived = now();
+    let expires_at = response
+        .expires_in()
+        .map(|d| arrived + i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2));
+    let subject = match response.id_token() {
+        None => None,
+        Some(id_token) => {
+            // A refreshed ID token is checked like the first (signature, iss, aud, exp); its
+            // nonce is the original one or none, so the nonce is not compared again.
+            let verifier = crate::link::verifier(env, endpoints).map_err(Failure::Other)?;
+            let claims = id_token
+                .claims(&verifier, |_: Option<&openidconnect::Nonce>| Ok(()))
+                .map_err(|e| {
+                    Failure::Other(Error::MalformedResponse {
+                        provider: provider.to_owned(),
+                        reason: format!("its refreshed ID token is not valid: {e}"),
+                    })
+                })?;
+            Some(claims.subject().to_string())
+        }
+    };
+    Ok(Refreshed {
+        granted: response
+            .scopes()
+            .map(|s| s.iter().map(|s| s.to_string()).collect()),
+        subject,
+        tokens: TokenSet {
+            access_token: Secret::new(response.access_token().secret().clone()),
+            refresh_token: Some(
+                response
+                    .refresh_token()
+                    .map(|t| Secret::new(t.secret().clone()))
+                    .unwrap_or_else(|| refresh_token.clone()),
+            ),
+            id_token: response
+                .id_token()
+                .map(|t| Secret::new(t.to_string()))
+                .or_else(|| current.id_token.clone()),
+            expires_at,
+        },
+    })
+}
+
+type TokenError = RequestTokenError<
+    crate::http::HttpError,
+    openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
+>;
+
+fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {
+    use openidconnect::core::CoreErrorResponseType as E;
+    match error {
+        RequestTokenError::ServerResponse(response) if *response.error() == E::InvalidGrant => {
+            let reason = response
+                .error_description()
+                .cloned()
+                .unwrap_or_else(|| "the provider no longer accepts this account's grant".into());
+            Failure::Relink(format!(
+                "{provider} refused the refresh (invalid_grant): {reason}"
+            ))
+        }
+        RequestTokenError::ServerResponse(response) => Failure::Other(Error::ProviderRefused {
+            provider: provider.to_owned(),
+            error: response.error().to_string(),
+            description: response.error_description().cloned(),
+        }),
+        RequestTokenError::Request(source) => Failure::Other(Error::Unreachable {
+            provider: provider.to_owned(),
+            source,
+        }),
+        RequestTokenError::Parse(..) | RequestTokenError::Other(_) if answer.status >= 400 => {
+            let wait = answer
+                .retry_after
+                .map(|s| format!("; it asks to wait {s} s"))
+                .unwrap_or_default();
+            Failure::Other(Error::MalformedResponse {
+                provider: provider.to_owned(),
+                reason: format!("it answered HTTP {}{wait}", answer.status),
+            })
+        }
+        RequestTokenError::Parse(error, _) => Failure::Other(Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: format!("its token response is not of the expected shape: {error}"),
+        }),
+        RequestTokenError::Other(reason) => Failure::Other(Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason,
+        }),
+    }
+}

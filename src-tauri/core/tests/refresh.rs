@@ -1,0 +1,118 @@
+//! Refreshing tokens against the sandbox, whose refresh tokens rotate with reuse detection: a
+//! second use of a rotated token would revoke the grant, so any race shows up as a dead account.
+
+mod support;
+
+use grantry_core::{AccountStatus, ActivityKind, ErrorCode, IpcError};
+use support::world;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_refreshes_share_one_and_the_account_survives() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    let before = w.secrets.0.lock().expect("lock").clone();
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let grantry = w.grantry.clone();
+        tasks.push(tokio::spawn(
+            async move { grantry.refresh(account.id).await },
+        ));
+    }
+    for task in tasks {
+        task.await
+            .expect("task")
+            .expect("every caller gets the shared refresh");
+    }
+    assert_ne!(
+        *w.secrets.0.lock().expect("lock"),
+        before,
+        "the tokens were replaced"
+    );
+    // The grant is alive: a rotated refresh token was never replayed.
+    let after = w.grantry.refresh(account.id).await.expect("refresh again");
+    assert_eq!(after.status, AccountStatus::Valid);
+    let refreshed = w
+        .grantry
+        .activity(100)
+        .expect("activity")
+        .iter()
+        .filter(|e| e.kind == ActivityKind::TokenRefreshed)
+        .count();
+    assert!(
+        refreshed <= 3,
+        "single flight: {refreshed} refreshes for 51 calls"
+    );
+}
+
+#[tokio::test]
+async fn invalid_grant_means_needs_relink_and_the_account_stays() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    w.fault(r#"{"kind":"invalid_grant","user":"alice"}"#).await;
+    let error = w
+        .grantry
+        .refresh(account.id)
+        .await
+        .expect_err("invalid_grant");
+    assert_eq!(IpcError::from(&error).code, ErrorCode::NeedsRelink);
+    let kept = w.grantry.account(account.id).expect("the account is kept");
+    assert_eq!(kept.status, AccountStatus::NeedsRelink);
+    assert!(
+        kept.status_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("invalid_grant")),
+        "{kept:?}"
+    );
+    // Linking again puts it right.
+    let relinked = w.link("alice").await;
+    assert_eq!(
+        (relinked.id, relinked.status),
+        (account.id, AccountStatus::Valid)
+    );
+}
+
+#[tokio::test]
+async fn transient_faults_are_retried_and_retry_after_is_honoured() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    w.fault(r#"{"endpoint":"token","kind":"status","status":503,"count":2}"#)
+        .await;
+    w.grantry
+        .refresh(account.id)
+        .await
+        .expect("retried past two 503s");
+    w.fault(r#"{"endpoint":"token","kind":"status","status":429,"retry_after":1}"#)
+        .await;
+    w.grantry
+        .refresh(account.id)
+        .await
+        .expect("retried after Retry-After");
+    w.fault(r#"{"endpoint":"token","kind":"drop_connection","count":1}"#)
+        .await;
+    w.grantry
+        .refresh(account.id)
+        .await
+        .expect("retried past a dropped connection");
+    // A fault that does not go away ends in a clear error; the account is untouched.
+    w.fault(r#"{"endpoint":"token","kind":"status","status":500,"count":null}"#)
+        .await;
+    assert_eq!(
+        w.code(w.grantry.refresh(account.id).await),
+        ErrorCode::ProviderError
+    );
+    assert_eq!(
+        w.grantry.account(account.id).expect("kept").status,
+        AccountStatus::Valid
+    );
+}
+
+#[tokio::test]
+async fn refresh_all_refreshes_every_account_with_a_refresh_token() {
+    let w = world().await;
+    for user in ["alice", "bob", "carol"] {
+        w.link(user).await;
+    }
+    let outcomes = w.grantry.refresh_all(2).await.expect("refresh all");
+    assert_eq!(outcomes.len(), 3);
+    assert!(outcomes.iter().all(|(_, outcome)| outcome.is_ok()));
+}

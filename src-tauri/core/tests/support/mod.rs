@@ -1,0 +1,118 @@
+//! Shared by the core's integration tests: a sandbox provider on loopback, Grantry on scratch
+//! folders, secrets in memory (the keyring itself is exercised by the CLI tests), and a robot
+//! answering the consent page.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use grantry_core::secret::{KeyringError, Secret, SecretStore};
+use grantry_core::{AccountSummary, ErrorCode, Grantry, IpcError, Options};
+use grantry_sandbox::robot::{self, Choice};
+use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
+
+#[derive(Default)]
+pub struct MemorySecrets(pub Mutex<HashMap<String, String>>);
+
+impl SecretStore for MemorySecrets {
+    fn put(&self, key: &str, value: &Secret<String>) -> Result<(), KeyringError> {
+        self.0
+            .lock()
+            .expect("lock")
+            .insert(key.into(), value.expose().clone());
+        Ok(())
+    }
+    fn get(&self, key: &str) -> Result<Option<Secret<String>>, KeyringError> {
+        Ok(self
+            .0
+            .lock()
+            .expect("lock")
+            .get(key)
+            .cloned()
+            .map(Secret::new))
+    }
+    fn delete(&self, key: &str) -> Result<(), KeyringError> {
+        self.0.lock().expect("lock").remove(key);
+        Ok(())
+    }
+}
+
+pub struct World {
+    pub sandbox: Sandbox,
+    pub grantry: Arc<Grantry>,
+    pub secrets: Arc<MemorySecrets>,
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn world() -> World {
+    world_with(SandboxConfig::new(Personality::Generic)).await
+}
+
+pub async fn world_with(config: SandboxConfig) -> World {
+    let sandbox = Sandbox::start(config).await.expect("sandbox");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let secrets = Arc::new(MemorySecrets::default());
+    let grantry = Grantry::open(Options {
+        data_dir: dir.path().join("data"),
+        config_dir: dir.path().join("config"),
+        sandbox_port: sandbox.addr().port(),
+        secrets: secrets.clone(),
+    })
+    .expect("open");
+    World {
+        sandbox,
+        grantry: Arc::new(grantry),
+        secrets,
+        dir,
+    }
+}
+
+pub fn allow(user: &str) -> Choice {
+    Choice {
+        user: user.into(),
+        scopes: None,
+        allow: true,
+    }
+}
+
+impl World {
+    /// Starts a link at the sandbox, lets the robot answer, returns the redirect URL.
+    pub async fn answer(&self, scopes: Option<Vec<String>>, choice: &Choice) -> String {
+        let started = self
+            .grantry
+            .start_link("sandbox", None, scopes, None)
+            .await
+            .expect("start");
+        assert!(started.authorization_url.starts_with(self.sandbox.issuer()));
+        assert!(
+            started
+                .authorization_url
+                .contains("code_challenge_method=S256")
+        );
+        robot::consent(&started.authorization_url, choice)
+            .await
+            .expect("consent")
+    }
+
+    /// Links `user` with every default scope.
+    pub async fn link(&self, user: &str) -> AccountSummary {
+        let back = self.answer(None, &allow(user)).await;
+        self.grantry.finish_link(&back).await.expect("link")
+    }
+
+    pub fn code<T: std::fmt::Debug>(&self, result: Result<T, grantry_core::Error>) -> ErrorCode {
+        IpcError::from(result.expect_err("must fail")).code
+    }
+
+    pub async fn fault(&self, fault: &str) {
+        let status = reqwest::Client::new()
+            .post(format!("{}/_sandbox/faults", self.sandbox.issuer()))
+            .body(fault.to_owned())
+            .send()
+            .await
+            .expect("inject a fault")
+            .status();
+        assert!(status.is_success(), "{fault}: {status}");
+    }
+}
