@@ -329,3 +329,66 @@ pub async fn refresh(
         None => Ok(()),
     }
 }
+
+pub async fn revoke(
+    json: bool,
+    grantry: &Grantry,
+    account: Option<i64>,
+    pending: bool,
+) -> Result<(), Error> {
+    if !pending {
+        let id =
+            account.ok_or_else(|| Error::InvalidInput("name an account, or --pending".into()))?;
+        grantry.revoke(id).await?;
+        print(json, &json!({"account": id, "revoked": true}), || {
+            format!("Revoked account {id} at its provider and removed it here.")
+        });
+        return Ok(());
+    }
+    let outcomes = grantry.retry_revocations().await?;
+    let report: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|(id, outcome)| match outcome {
+            Ok(()) => json!({"account": id, "revoked": true}),
+            Err(error) => json!({"account": id, "revoked": false, "error": grantry_core::IpcError::from(error)}),
+        })
+        .collect();
+    print(json, &report, || {
+        if outcomes.is_empty() {
+            return "No revocation is pending.".into();
+        }
+        outcomes
+            .iter()
+            .map(|(id, outcome)| match outcome {
+                Ok(()) => format!("account {id}: revoked"),
+                Err(error) => format!("account {id}: still pending: {error}"),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    match outcomes.into_iter().find_map(|(_, outcome)| outcome.err()) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+pub fn forget(json: bool, grantry: &Grantry, account: i64) -> Result<(), Error> {
+    grantry.forget(account)?;
+    print(
+        json,
+        &json!({"account": account, "forgotten": true}),
+        || {
+            format!(
+                "Removed account {account} from this device. Access at the provider was not revoked."
+            )
+        },
+    );
+    Ok(())
+}
+
+pub fn export(grantry: &Grantry) -> Result<(), Error> {
+    let report = grantry.export()?;
+    // The export is JSON whatever the flags say.
+    print(true, &report, String::new);
+    Ok(())
+}

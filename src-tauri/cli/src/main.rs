@@ -63,6 +63,22 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
     },
+    /// Revoke an account's access at the provider, then remove it here.
+    Revoke {
+        /// The account id.
+        #[arg(required_unless_present = "pending", conflicts_with = "pending")]
+        account: Option<i64>,
+        /// Retry every revocation that could not reach its provider.
+        #[arg(long)]
+        pending: bool,
+    },
+    /// Remove an account from this device only (access at the provider stays).
+    Forget {
+        /// The account id.
+        account: i64,
+    },
+    /// A JSON report of every account, its scopes and the history (no secrets).
+    Export,
     /// The activity history, newest first.
     History {
         /// How many entries.
@@ -101,6 +117,11 @@ async fn main() -> ExitCode {
                     Command::Accounts => listing::accounts(json, &grantry),
                     Command::Scopes { account } => listing::scopes(json, &grantry, *account),
                     Command::History { limit } => listing::history(json, &grantry, *limit),
+                    Command::Revoke { account, pending } => {
+                        listing::revoke(json, &grantry, *account, *pending).await
+                    }
+                    Command::Forget { account } => listing::forget(json, &grantry, *account),
+                    Command::Export => listing::export(&grantry),
                     Command::Refresh {
                         account,
                         all,

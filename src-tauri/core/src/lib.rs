@@ -15,6 +15,7 @@ pub mod model;
 pub mod paths;
 pub mod provider;
 pub mod refresh;
+pub mod revoke;
 pub mod scheme_handler;
 pub mod secret;
 pub mod store;
@@ -89,6 +90,8 @@ pub struct Grantry {
     http: Http,
     pending: Mutex<Vec<Pending>>,
     data_dir: PathBuf,
+    /// This data folder's id, in every keyring key.
+    installation: String,
     /// Endpoints found by discovery, per provider and environment, for this process's life.
     endpoints: Mutex<HashMap<(String, String), Arc<link::Endpoints>>>,
     /// One refresh at a time per account in this process (a file lock covers other processes).
@@ -112,6 +115,7 @@ impl Grantry {
             source,
         })?;
         let store = Store::open(&data_dir.join(DATABASE_FILE))?;
+        let installation = store.installation()?;
         let providers = Providers::load(
             &options.config_dir.join(PROVIDERS_FILE),
             options.sandbox_port,
@@ -123,6 +127,7 @@ impl Grantry {
             http: Http::new(),
             pending: Mutex::new(Vec::new()),
             data_dir: options.data_dir,
+            installation,
             endpoints: Mutex::new(HashMap::new()),
             flights: Mutex::new(HashMap::new()),
         })
@@ -186,7 +191,8 @@ impl Grantry {
     pub fn remove_provider(&self, id: &str) -> Result<Provider, Error> {
         let removed = lock(&self.providers).remove(id)?;
         for env in &removed.environments {
-            self.secrets.delete(&client_secret_key(id, &env.name))?;
+            self.secrets
+                .delete(&self.client_secret_key(id, &env.name))?;
         }
         Ok(removed)
     }
@@ -202,7 +208,7 @@ impl Grantry {
         let env = providers.get(provider)?.environment(environment)?;
         Ok(self
             .secrets
-            .put(&client_secret_key(provider, &env.name), secret)?)
+            .put(&self.client_secret_key(provider, &env.name), secret)?)
     }
 
     /// Fetches an issuer's discovery document and checks it (issuer match, endpoints).
@@ -297,7 +303,7 @@ impl Grantry {
         let account = &linked.account;
         // Secrets first: a crash before the metadata is written leaves an orphan the next start
         // removes, never an account without its tokens.
-        let key = tokens::key(&account.provider, &account.environment, &account.subject);
+        let key = self.tokens_key(&account.provider, &account.environment, &account.subject);
         tokens::save(self.secrets.as_ref(), &key, &linked.tokens)?;
         let mut store = lock(&self.store);
         let (saved, existed) = store.save_account(account, now)?;
@@ -342,7 +348,7 @@ impl Grantry {
         if !env.needs_secret() {
             return Ok(None);
         }
-        let key = client_secret_key(provider, &env.name);
+        let key = self.client_secret_key(provider, &env.name);
         let secret = self.secrets.get(&key)?.ok_or_else(|| {
             Error::InvalidInput(format!(
                 "{provider}: no client secret in the keyring; store it with \
@@ -373,7 +379,7 @@ impl Grantry {
                 .environment(Some(&account.environment))?
                 .clone()
         };
-        let key = tokens::key(&account.provider, &account.environment, &account.subject);
+        let key = self.tokens_key(&account.provider, &account.environment, &account.subject);
         let current =
             tokens::load(self.secrets.as_ref(), &key)?.ok_or_else(|| Error::NeedsRelink {
                 account: account_id,
@@ -509,13 +515,156 @@ impl Grantry {
             .map_err(storage)
     }
 
+    /// Revokes the account's access at the provider (RFC 7009), then deletes its tokens and
+    /// metadata here. If the provider cannot be reached, the account is kept as "revocation
+    /// pending" (tokens too, to try again: [`Grantry::retry_revocations`]); never dropped
+    /// silently, never reported as revoked when it was not.
+    pub async fn revoke(&self, account_id: i64) -> Result<(), Error> {
+        let account = self.account(account_id)?;
+        let env = {
+            let providers = lock(&self.providers);
+            providers
+                .get(&account.provider)?
+                .environment(Some(&account.environment))?
+                .clone()
+        };
+        let key = self.tokens_key(&account.provider, &account.environment, &account.subject);
+        let Some(current) = tokens::load(self.secrets.as_ref(), &key)? else {
+            return Err(Error::InvalidInput(format!(
+                "account {account_id} has no tokens left to revoke; `grantry forget {account_id}` \
+                 removes it here"
+            )));
+        };
+        let secret = self.client_secret(&account.provider, &env)?;
+        let now = now();
+        let endpoints = match self.endpoints(&account.provider, &env).await {
+            Ok(endpoints) => endpoints,
+            Err(error @ Error::Unreachable { .. }) => {
+                return Err(self.revocation_pending(account_id, error, now));
+            }
+            Err(error) => return Err(error),
+        };
+        let outcome = revoke::revoke(
+            &self.http,
+            &env,
+            &endpoints,
+            secret.as_ref(),
+            &account.provider,
+            &current,
+        )
+        .await;
+        match outcome {
+            Ok(()) => {
+                self.secrets.delete(&key)?;
+                let store = lock(&self.store);
+                store.delete_account(account_id)?;
+                let who = account.email.unwrap_or(account.subject);
+                let detail = format!(
+                    "access of {who} revoked at {} ({})",
+                    account.provider, account.environment
+                );
+                store.record_activity(now, ActivityKind::AccountRevoked, &detail, None)?;
+                Ok(())
+            }
+            Err(revoke::Failure::Retry(error)) => {
+                Err(self.revocation_pending(account_id, error, now))
+            }
+            Err(revoke::Failure::Refused(error)) => {
+                let detail = format!("revocation refused: {error}");
+                let _ = lock(&self.store).record_activity(
+                    now,
+                    ActivityKind::RevocationPending,
+                    &detail,
+                    Some(account_id),
+                );
+                Err(error)
+            }
+        }
+    }
+
+    fn revocation_pending(&self, account_id: i64, error: Error, now: i64) -> Error {
+        let reason = format!("revocation pending: {error}");
+        let store = lock(&self.store);
+        let _ = store.set_status(
+            account_id,
+            AccountStatus::RevocationPending,
+            Some(&reason),
+            now,
+        );
+        let _ = store.record_activity(
+            now,
+            ActivityKind::RevocationPending,
+            &reason,
+            Some(account_id),
+        );
+        error
+    }
+
+    /// Tries every pending revocation again; returns each account's outcome.
+    pub async fn retry_revocations(&self) -> Result<Vec<(i64, Result<(), Error>)>, Error> {
+        let pending: Vec<i64> = self
+            .accounts()?
+            .into_iter()
+            .filter(|a| a.status == AccountStatus::RevocationPending)
+            .map(|a| a.id)
+            .collect();
+        let mut outcomes = Vec::new();
+        for id in pending {
+            outcomes.push((id, self.revoke(id).await));
+        }
+        Ok(outcomes)
+    }
+
+    /// Removes an account from this device only: its tokens from the keyring, its metadata
+    /// from the database. Access at the provider stays as it is.
+    pub fn forget(&self, account_id: i64) -> Result<(), Error> {
+        let account = self.account(account_id)?;
+        let key = self.tokens_key(&account.provider, &account.environment, &account.subject);
+        // Secrets first: a crash between the two leaves metadata the next start can repair,
+        // never tokens nobody knows about.
+        self.secrets.delete(&key)?;
+        let store = lock(&self.store);
+        store.delete_account(account_id)?;
+        let who = account.email.unwrap_or(account.subject);
+        let detail = format!(
+            "{who} at {} ({}) forgotten on this device; access at the provider was not revoked",
+            account.provider, account.environment
+        );
+        store.record_activity(now(), ActivityKind::AccountForgotten, &detail, None)?;
+        Ok(())
+    }
+
+    /// A JSON report for QA: every account with its scopes, and the history. No secret is in
+    /// it: it is built from metadata only, never from the keyring.
+    pub fn export(&self) -> Result<serde_json::Value, Error> {
+        let mut accounts = Vec::new();
+        for account in self.accounts()? {
+            let scopes = lock(&self.store).scopes(account.id)?;
+            let mut entry =
+                serde_json::to_value(&account).map_err(|e| Error::InvalidInput(e.to_string()))?;
+            entry["scopes"] =
+                serde_json::to_value(scopes).map_err(|e| Error::InvalidInput(e.to_string()))?;
+            accounts.push(entry);
+        }
+        Ok(serde_json::json!({
+            "generator": concat!("Grantry ", env!("CARGO_PKG_VERSION")),
+            "generated_at": now(),
+            "accounts": accounts,
+            "history": self.activity(10_000)?,
+        }))
+    }
+
+    fn tokens_key(&self, provider: &str, environment: &str, subject: &str) -> String {
+        tokens::key(&self.installation, provider, environment, subject)
+    }
+
+    /// The keyring key of an environment's client secret.
+    fn client_secret_key(&self, provider: &str, environment: &str) -> String {
+        format!("client/{}/{provider}/{environment}", self.installation)
+    }
+
     fn record_failure(&self, kind: ActivityKind, error: &Error, now: i64) {
         // Error messages never carry token text, so they may go into the history.
         let _ = lock(&self.store).record_activity(now, kind, &error.to_string(), None);
     }
-}
-
-/// The keyring key of an environment's client secret.
-fn client_secret_key(provider: &str, environment: &str) -> String {
-    format!("client/{provider}/{environment}")
 }

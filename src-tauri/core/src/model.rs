@@ -71,6 +71,12 @@ pub enum ActivityKind {
     TokenRefreshed,
     /// A refresh failed; with `invalid_grant` the account now needs re-linking.
     RefreshFailed,
+    /// Access was revoked at the provider and the account removed.
+    AccountRevoked,
+    /// Revocation could not reach the provider; it is kept and retried.
+    RevocationPending,
+    /// The account was removed from this device only, without revoking at the provider.
+    AccountForgotten,
 }
 
 impl ActivityKind {
@@ -85,6 +91,9 @@ impl ActivityKind {
             ActivityKind::CallbackRejected => "callback_rejected",
             ActivityKind::TokenRefreshed => "token_refreshed",
             ActivityKind::RefreshFailed => "refresh_failed",
+            ActivityKind::AccountRevoked => "account_revoked",
+            ActivityKind::RevocationPending => "revocation_pending",
+            ActivityKind::AccountForgotten => "account_forgotten",
         }
     }
 
@@ -132,6 +141,9 @@ mod tests {
             ActivityKind::CallbackRejected,
             ActivityKind::TokenRefreshed,
             ActivityKind::RefreshFailed,
+            ActivityKind::AccountRevoked,
+            ActivityKind::RevocationPending,
+            ActivityKind::AccountForgotten,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");
             assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");

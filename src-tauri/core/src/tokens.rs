@@ -28,9 +28,10 @@ struct Stored {
     expires_at: Option<i64>,
 }
 
-/// The keyring key of an account's tokens: stable across re-links, so a re-link overwrites.
-pub fn key(provider: &str, environment: &str, subject: &str) -> String {
-    format!("account/{provider}/{environment}/{subject}")
+/// The keyring key of an account's tokens: stable across re-links, so a re-link overwrites;
+/// distinct per data folder (`installation`), so folders sharing a keyring stay apart.
+pub fn key(installation: &str, provider: &str, environment: &str, subject: &str) -> String {
+    format!("account/{installation}/{provider}/{environment}/{subject}")
 }
 
 pub fn save(store: &dyn SecretStore, key: &str, tokens: &TokenSet) -> Result<(), KeyringError> {

@@ -11,6 +11,9 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   callback_rejected: 'Sign-in response refused',
   token_refreshed: 'Tokens refreshed',
   refresh_failed: 'Refresh failed',
+  account_revoked: 'Access revoked',
+  revocation_pending: 'Revocation pending',
+  account_forgotten: 'Account forgotten',
 }
 
 /** Whether an entry reports a problem the person should notice. */
@@ -20,6 +23,8 @@ export function isProblem(entry: ActivityEntry): boolean {
     'account_linked',
     'account_relinked',
     'token_refreshed',
+    'account_revoked',
+    'account_forgotten',
   ]
   return !fine.includes(entry.kind)
 }

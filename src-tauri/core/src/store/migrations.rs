@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_link.sql"),
     include_str!("../../migrations/0003_refresh.sql"),
+    include_str!("../../migrations/0004_installation.sql"),
 ];
 
 /// The schema version this build writes.

@@ -101,6 +101,17 @@ impl Store {
         })
     }
 
+    /// This data folder's id, part of every keyring key (migration 4).
+    pub fn installation(&self) -> Result<String, Error> {
+        self.conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'installation'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.error(e))
+    }
+
     fn error(&self, source: rusqlite::Error) -> Error {
         Error::Database {
             path: self.path.clone(),
@@ -274,6 +285,14 @@ impl Store {
                 "UPDATE accounts SET status = ?2, status_reason = ?3, updated_at = ?4 WHERE id = ?1",
                 params![account_id, status, reason, now],
             )
+            .map(drop)
+            .map_err(|e| self.error(e))
+    }
+
+    /// Removes an account's metadata (its scopes go with it; its history stays, unlinked).
+    pub fn delete_account(&self, account_id: i64) -> Result<(), Error> {
+        self.conn
+            .execute("DELETE FROM accounts WHERE id = ?1", [account_id])
             .map(drop)
             .map_err(|e| self.error(e))
     }

@@ -1,0 +1,97 @@
+//! Revoking access at the provider (V1, RFC 7009 §2.1): the refresh token (which ends the
+//! grant) or, without one, the access token, with the client's authentication. oauth2's own
+//! revocation refuses http endpoints, which rules out loopback sandboxes, so the request is
+//! made here; it is small.
+
+use base64::Engine;
+use openidconnect::http::{Request, StatusCode};
+
+use crate::error::Error;
+use crate::http::Http;
+use crate::link::Endpoints;
+use crate::provider::{ClientAuth, Environment};
+use crate::secret::Secret;
+use crate::tokens::TokenSet;
+
+/// Why a revocation did not go through.
+pub enum Failure {
+    /// The provider could not be reached or is failing: keep the tokens and try again later.
+    Retry(Error),
+    /// The provider refused, or cannot revoke at all: tell the person.
+    Refused(Error),
+}
+
+fn form_encode(pairs: &[(&str, &str)]) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs {
+        form.append_pair(key, value);
+    }
+    form.finish()
+}
+
+pub async fn revoke(
+    http: &Http,
+    env: &Environment,
+    endpoints: &Endpoints,
+    secret: Option<&Secret<String>>,
+    provider: &str,
+    tokens: &TokenSet,
+) -> Result<(), Failure> {
+    let Some(endpoint) = &endpoints.revocation else {
+        return Err(Failure::Refused(Error::InvalidInput(format!(
+            "{provider} has no revocation endpoint: revoke access on its website, then use \
+             `grantry forget` to remove the account here"
+        ))));
+    };
+    let (token, hint) = match &tokens.refresh_token {
+        Some(refresh) => (refresh.expose().as_str(), "refresh_token"),
+        None => (tokens.access_token.expose().as_str(), "access_token"),
+    };
+    let mut pairs = vec![("token", token), ("token_type_hint", hint)];
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(endpoint.as_str())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json");
+    match (env.client_auth, secret) {
+        (ClientAuth::SecretBasic, Some(secret)) => {
+            // RFC 6749 §2.3.1: each part form-encoded before Basic encoding.
+            let encode =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let credentials = format!("{}:{}", encode(&env.client_id), encode(secret.expose()));
+            let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
+            request = request.header("authorization", format!("Basic {basic}"));
+        }
+        (ClientAuth::SecretPost, Some(secret)) => {
+            pairs.push(("client_id", &env.client_id));
+            pairs.push(("client_secret", secret.expose()));
+        }
+        _ => pairs.push(("client_id", &env.client_id)),
+    }
+    let request = request
+        .body(form_encode(&pairs).into_bytes())
+        .map_err(|e| Failure::Refused(Error::InvalidInput(e.to_string())))?;
+    let response = http.send(request).await.map_err(|source| {
+        Failure::Retry(Error::Unreachable {
+            provider: provider.to_owned(),
+            source,
+        })
+    })?;
+    let status = response.status();
+    if status == StatusCode::OK {
+        return Ok(());
+    }
+    let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap_or_default();
+    let error = body["error"].as_str().map(str::to_owned);
+    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS || error.is_none() {
+        return Err(Failure::Retry(Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: format!("its revocation endpoint answered HTTP {status}"),
+        }));
+    }
+    Err(Failure::Refused(Error::ProviderRefused {
+        provider: provider.to_owned(),
+        error: error.unwrap_or_default(),
+        description: body["error_description"].as_str().map(str::to_owned),
+    }))
+}
