@@ -237,8 +237,12 @@ pub fn accounts(json: bool, grantry: &Grantry) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn scopes(json: bool, grantry: &Grantry, account: i64) -> Result<(), Error> {
-    let scopes = grantry.scopes(account)?;
+pub async fn scopes(json: bool, grantry: &Grantry, account: i64, check: bool) -> Result<(), Error> {
+    let scopes = if check {
+        grantry.check_scopes(account).await?
+    } else {
+        grantry.scopes(account)?
+    };
     print(json, &scopes, || {
         let rows: Vec<Vec<String>> = scopes
             .iter()
@@ -247,10 +251,11 @@ pub fn scopes(json: bool, grantry: &Grantry, account: i64) -> Result<(), Error> 
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default();
-                vec![s.scope.clone(), status, s.source.clone()]
+                let description = s.description.clone().unwrap_or_default();
+                vec![s.scope.clone(), status, s.source.clone(), description]
             })
             .collect();
-        table(&["SCOPE", "STATUS", "SOURCE"], &rows)
+        table(&["SCOPE", "STATUS", "SOURCE", "ALLOWS"], &rows)
     });
     Ok(())
 }

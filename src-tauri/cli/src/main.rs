@@ -46,10 +46,13 @@ enum Command {
     Link(link::LinkArgs),
     /// List linked accounts.
     Accounts,
-    /// An account's granted and declined scopes.
+    /// An account's granted and declined scopes, and what each allows.
     Scopes {
         /// The account id (`grantry accounts` shows it).
         account: i64,
+        /// Ask the provider again (token introspection) instead of showing what is recorded.
+        #[arg(long)]
+        check: bool,
     },
     /// Refresh an account's tokens now, or every account's with --all.
     Refresh {
@@ -115,7 +118,9 @@ async fn main() -> ExitCode {
                     }
                     Command::Link(args) => link::run(json, &grantry, args).await,
                     Command::Accounts => listing::accounts(json, &grantry),
-                    Command::Scopes { account } => listing::scopes(json, &grantry, *account),
+                    Command::Scopes { account, check } => {
+                        listing::scopes(json, &grantry, *account, *check).await
+                    }
                     Command::History { limit } => listing::history(json, &grantry, *limit),
                     Command::Revoke { account, pending } => {
                         listing::revoke(json, &grantry, *account, *pending).await

@@ -110,6 +110,19 @@ async fn link_two_accounts_list_them_and_their_scopes() {
         .filter_map(|s| s["scope"].as_str())
         .collect();
     assert_eq!(declined, ["offline_access", "profile"]);
+    let (code, checked) = env.json(&["scopes", &bob_id, "--check"]);
+    assert_eq!(code, 0, "{checked}");
+    let email = checked
+        .as_array()
+        .expect("scopes")
+        .iter()
+        .find(|s| s["scope"] == "email")
+        .cloned();
+    let email = email.expect("email is granted");
+    assert_eq!(
+        (email["source"].as_str(), email["description"].as_str()),
+        (Some("introspection"), Some("See your email address"))
+    );
 
     // Linking alice again updates her account.
     let (_, again) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);

@@ -17,6 +17,7 @@ pub mod provider;
 pub mod refresh;
 pub mod revoke;
 pub mod scheme_handler;
+pub mod scopes;
 pub mod secret;
 pub mod store;
 pub mod tokens;
@@ -513,6 +514,95 @@ impl Grantry {
             .await
             .map_err(|e| storage(std::io::Error::other(e)))?
             .map_err(storage)
+    }
+
+    /// Asks the provider which scopes the account's token carries now (S1), through token
+    /// introspection (RFC 7662), and records the answer with its source. An inactive token is
+    /// refreshed once first.
+    pub async fn check_scopes(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
+        let account = self.account(account_id)?;
+        let env = {
+            let providers = lock(&self.providers);
+            providers
+                .get(&account.provider)?
+                .environment(Some(&account.environment))?
+                .clone()
+        };
+        let endpoints = self.endpoints(&account.provider, &env).await?;
+        let Some(endpoint) = endpoints.introspection.clone() else {
+            return Err(Error::InvalidInput(format!(
+                "{} offers no way to re-check scopes (no introspection endpoint); the scopes \
+                 shown are those of the last token response",
+                account.provider
+            )));
+        };
+        let secret = self.client_secret(&account.provider, &env)?;
+        let key = self.tokens_key(&account.provider, &account.environment, &account.subject);
+        let mut refreshed = false;
+        loop {
+            let tokens =
+                tokens::load(self.secrets.as_ref(), &key)?.ok_or_else(|| Error::NeedsRelink {
+                    account: account_id,
+                    reason: "its tokens are missing from the keyring".into(),
+                })?;
+            let request = revoke::authenticated_post(
+                &env,
+                secret.as_ref(),
+                &endpoint,
+                &[
+                    ("token", tokens.access_token.expose()),
+                    ("token_type_hint", "access_token"),
+                ],
+            )?;
+            let response = self
+                .http
+                .send(request)
+                .await
+                .map_err(|source| Error::Unreachable {
+                    provider: account.provider.clone(),
+                    source,
+                })?;
+            let malformed = |reason: String| Error::MalformedResponse {
+                provider: account.provider.clone(),
+                reason,
+            };
+            if !response.status().is_success() {
+                return Err(malformed(format!(
+                    "introspection answered HTTP {}",
+                    response.status()
+                )));
+            }
+            let answer: serde_json::Value = serde_json::from_slice(response.body())
+                .map_err(|e| malformed(format!("its introspection answer is not JSON: {e}")))?;
+            match answer["active"].as_bool() {
+                Some(true) => {
+                    let scope = answer["scope"].as_str().unwrap_or_default();
+                    let granted: Vec<String> = scope
+                        .split(' ')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                    lock(&self.store).update_scopes(
+                        account_id,
+                        &granted,
+                        "introspection",
+                        now(),
+                    )?;
+                    return self.scopes(account_id);
+                }
+                Some(false) if !refreshed && account.has_refresh_token => {
+                    self.refresh(account_id).await?;
+                    refreshed = true;
+                }
+                Some(false) => {
+                    return Err(Error::NeedsRelink {
+                        account: account_id,
+                        reason: format!("{} reports its access token inactive", account.provider),
+                    });
+                }
+                None => return Err(malformed("its introspection answer has no `active`".into())),
+            }
+        }
     }
 
     /// Revokes the account's access at the provider (RFC 7009), then deletes its tokens and

@@ -492,6 +492,7 @@ pub async fn complete(
         .iter()
         .map(|scope| AccountScope {
             scope: scope.clone(),
+            description: crate::scopes::describe(scope).map(str::to_owned),
             status: ScopeStatus::Granted,
             source: if response.scopes().is_some() {
                 "token_response"
@@ -505,6 +506,7 @@ pub async fn complete(
     for scope in pending.scopes.iter().filter(|s| !granted.contains(s)) {
         scopes.push(AccountScope {
             scope: scope.clone(),
+            description: crate::scopes::describe(scope).map(str::to_owned),
             status: ScopeStatus::Declined,
             source: "token_response".into(),
             checked_at: now,

@@ -157,6 +157,8 @@ mod tests {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AccountScope {
     pub scope: String,
+    /// What it allows, in plain words, for well-known scopes.
+    pub description: Option<String>,
     pub status: ScopeStatus,
     /// Where the answer came from: `token_response`, `requested`, `introspection`, …
     pub source: String,

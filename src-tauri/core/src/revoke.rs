@@ -3,7 +3,7 @@
 //! revocation refuses http endpoints, which rules out loopback sandboxes, so the request is
 //! made here; it is small.
 
-use base64::Engine;
+use openidconnect::HttpRequest;
 use openidconnect::http::{Request, StatusCode};
 
 use crate::error::Error;
@@ -21,12 +21,42 @@ pub enum Failure {
     Refused(Error),
 }
 
-fn form_encode(pairs: &[(&str, &str)]) -> String {
+/// A form POST to one of the provider's endpoints with the client's authentication (RFC 6749
+/// §2.3.1): Basic with each part form-encoded, or the secret in the body, or, for a public
+/// client, only its `client_id`. Shared by revocation and introspection.
+pub(crate) fn authenticated_post(
+    env: &Environment,
+    secret: Option<&Secret<String>>,
+    endpoint: &url::Url,
+    params: &[(&str, &str)],
+) -> Result<HttpRequest, Error> {
+    use base64::Engine;
     let mut form = url::form_urlencoded::Serializer::new(String::new());
-    for (key, value) in pairs {
-        form.append_pair(key, value);
+    form.extend_pairs(params);
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(endpoint.as_str())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json");
+    match (env.client_auth, secret) {
+        (ClientAuth::SecretBasic, Some(secret)) => {
+            let encode =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            let credentials = format!("{}:{}", encode(&env.client_id), encode(secret.expose()));
+            let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
+            request = request.header("authorization", format!("Basic {basic}"));
+        }
+        (ClientAuth::SecretPost, Some(secret)) => {
+            form.append_pair("client_id", &env.client_id);
+            form.append_pair("client_secret", secret.expose());
+        }
+        _ => {
+            form.append_pair("client_id", &env.client_id);
+        }
     }
-    form.finish()
+    request
+        .body(form.finish().into_bytes())
+        .map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
 pub async fn revoke(
@@ -47,30 +77,13 @@ pub async fn revoke(
         Some(refresh) => (refresh.expose().as_str(), "refresh_token"),
         None => (tokens.access_token.expose().as_str(), "access_token"),
     };
-    let mut pairs = vec![("token", token), ("token_type_hint", hint)];
-    let mut request = Request::builder()
-        .method("POST")
-        .uri(endpoint.as_str())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json");
-    match (env.client_auth, secret) {
-        (ClientAuth::SecretBasic, Some(secret)) => {
-            // RFC 6749 §2.3.1: each part form-encoded before Basic encoding.
-            let encode =
-                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-            let credentials = format!("{}:{}", encode(&env.client_id), encode(secret.expose()));
-            let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
-            request = request.header("authorization", format!("Basic {basic}"));
-        }
-        (ClientAuth::SecretPost, Some(secret)) => {
-            pairs.push(("client_id", &env.client_id));
-            pairs.push(("client_secret", secret.expose()));
-        }
-        _ => pairs.push(("client_id", &env.client_id)),
-    }
-    let request = request
-        .body(form_encode(&pairs).into_bytes())
-        .map_err(|e| Failure::Refused(Error::InvalidInput(e.to_string())))?;
+    let request = authenticated_post(
+        env,
+        secret,
+        endpoint,
+        &[("token", token), ("token_type_hint", hint)],
+    )
+    .map_err(Failure::Refused)?;
     let response = http.send(request).await.map_err(|source| {
         Failure::Retry(Error::Unreachable {
             provider: provider.to_owned(),

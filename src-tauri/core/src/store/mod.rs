@@ -247,24 +247,26 @@ impl Store {
         )
         .map_err(db_error)?;
         if let Some(granted) = granted {
-            // Scopes the provider no longer lists are no longer granted.
-            tx.execute(
-                "UPDATE scopes SET status = 'declined', source = 'token_response', checked_at = ?2
-                 WHERE account_id = ?1 AND status = 'granted'",
-                params![account_id, now],
-            )
-            .map_err(db_error)?;
-            for scope in granted {
-                tx.execute(
-                    "INSERT INTO scopes (account_id, scope, status, source, checked_at)
-                     VALUES (?1, ?2, 'granted', 'token_response', ?3)
-                     ON CONFLICT (account_id, scope) DO UPDATE SET
-                         status = 'granted', source = 'token_response', checked_at = ?3",
-                    params![account_id, scope, now],
-                )
-                .map_err(db_error)?;
-            }
+            replace_granted(&tx, account_id, granted, "token_response", now).map_err(db_error)?;
         }
+        tx.commit().map_err(db_error)
+    }
+
+    /// Records the scopes a provider just reported as granted, with where that came from.
+    pub fn update_scopes(
+        &mut self,
+        account_id: i64,
+        granted: &[String],
+        source: &str,
+        now: i64,
+    ) -> Result<(), Error> {
+        let path = self.path.clone();
+        let db_error = |source| Error::Database {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(db_error)?;
+        replace_granted(&tx, account_id, granted, source, now).map_err(db_error)?;
         tx.commit().map_err(db_error)
     }
 
@@ -308,8 +310,10 @@ impl Store {
         let rows = statement
             .query_map([account_id], |row| {
                 let status: String = row.get(1)?;
+                let scope: String = row.get(0)?;
                 Ok(AccountScope {
-                    scope: row.get(0)?,
+                    description: crate::scopes::describe(&scope).map(str::to_owned),
+                    scope,
                     status: if status == "granted" {
                         ScopeStatus::Granted
                     } else {
@@ -376,6 +380,31 @@ impl Store {
     }
 }
 
+/// Sets the granted scopes to `granted`: scopes no longer listed become declined.
+fn replace_granted(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: i64,
+    granted: &[String],
+    source: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE scopes SET status = 'declined', source = ?2, checked_at = ?3
+         WHERE account_id = ?1 AND status = 'granted'",
+        params![account_id, source, now],
+    )?;
+    for scope in granted {
+        tx.execute(
+            "INSERT INTO scopes (account_id, scope, status, source, checked_at)
+             VALUES (?1, ?2, 'granted', ?3, ?4)
+             ON CONFLICT (account_id, scope) DO UPDATE SET
+                 status = 'granted', source = ?3, checked_at = ?4",
+            params![account_id, scope, source, now],
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,6 +461,7 @@ mod tests {
                 .iter()
                 .map(|(scope, status)| AccountScope {
                     scope: (*scope).into(),
+                    description: None,
                     status: *status,
                     source: "token_response".into(),
                     checked_at: 1,

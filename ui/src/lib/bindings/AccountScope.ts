@@ -4,7 +4,11 @@ import type { ScopeStatus } from "./ScopeStatus";
 /**
  * One scope of an account and where it stands.
  */
-export type AccountScope = { scope: string, status: ScopeStatus, 
+export type AccountScope = { scope: string, 
+/**
+ * What it allows, in plain words, for well-known scopes.
+ */
+description: string | null, status: ScopeStatus, 
 /**
  * Where the answer came from: `token_response`, `requested`, `introspection`, …
  */
