@@ -379,3 +379,48 @@ async fn revoke_ends_the_grant_at_the_sandbox_forget_does_not() {
         assert!(!export.contains(needle), "{needle} in the export");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn without_a_keyring_linking_stops_early_and_accounts_still_list() {
+    let env = env().await;
+    let (_, alice) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
+    assert!(alice["id"].is_number());
+    let no_bus = |args: &[&str]| {
+        let output = Command::new(GRANTRY)
+            .arg("--json")
+            .args(args)
+            .env("GRANTRY_DATA_DIR", env.dir.path().join("data"))
+            .env("GRANTRY_CONFIG_DIR", env.dir.path().join("config"))
+            .env(
+                "GRANTRY_SANDBOX_PORT",
+                env.sandbox.addr().port().to_string(),
+            )
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/grantry-test-bus",
+            )
+            .output()
+            .expect("run grantry");
+        let value: Value = serde_json::from_slice(&output.stdout).expect("json");
+        (output.status.code(), value)
+    };
+    let (code, error) = no_bus(&["link", "sandbox", "--browser", "false"]);
+    assert_eq!(code, Some(8), "{error}");
+    assert_eq!(error["error"]["code"], "keyring_unavailable");
+    let message = error["error"]["message"].as_str().expect("message");
+    assert!(message.contains("keyring is not reachable"), "{message}");
+    let (code, accounts) = no_bus(&["accounts"]);
+    assert_eq!(code, Some(0), "metadata still lists: {accounts}");
+    assert_eq!(accounts[0]["email"], "alice@sandbox.grantry.test");
+    let (code, error) = no_bus(&["refresh", &alice["id"].to_string()]);
+    assert_eq!(
+        (code, error["error"]["code"].as_str()),
+        (Some(8), Some("keyring_unavailable"))
+    );
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(
+        accounts[0]["status"], "valid",
+        "nothing was changed or deleted"
+    );
+}

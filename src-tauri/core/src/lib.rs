@@ -253,6 +253,8 @@ impl Grantry {
         };
         let scopes = scopes.unwrap_or_else(|| env.scopes.clone());
         let redirect_uri = redirect_uri.unwrap_or(provider::CUSTOM_SCHEME_REDIRECT);
+        // The tokens will need the keyring: find out now, not after the person has consented.
+        self.secrets.get("probe")?;
         let endpoints = self.endpoints(provider.id.as_str(), &env).await?;
         let (started, pending) =
             link::start(&provider, &env, endpoints, scopes, redirect_uri, now())?;

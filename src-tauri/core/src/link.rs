@@ -621,3 +621,72 @@ async fn fetch_profile(
         picture: text("picture"),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(state: &str, started_at: i64) -> Pending {
+        let issuer = "http://127.0.0.1:1".to_owned();
+        let url = Url::parse("http://127.0.0.1:1/x").expect("url");
+        Pending {
+            state: state.into(),
+            nonce: Nonce::new("n".into()),
+            verifier: PkceCodeVerifier::new("v".repeat(43)),
+            provider: "sandbox".into(),
+            environment: "local".into(),
+            redirect_uri: "dev.grantry:/oauth/callback".into(),
+            scopes: vec!["openid".into()],
+            started_at,
+            endpoints: Arc::new(Endpoints {
+                issuer: Some(issuer),
+                authorization: url.clone(),
+                token: url,
+                userinfo: None,
+                revocation: None,
+                introspection: None,
+                jwks_uri: None,
+                jwks: JsonWebKeySet::new(Vec::new()),
+                iss_parameter_supported: true,
+                id_token_algs: Vec::new(),
+            }),
+        }
+    }
+
+    fn callback(query: &str) -> Callback {
+        Callback::parse(&format!("dev.grantry:/oauth/callback?{query}")).expect("parses")
+    }
+
+    #[test]
+    fn an_expired_sign_in_is_refused_and_used_up() {
+        let mut waiting = vec![pending("s1", 1_000)];
+        let late = callback("code=c&state=s1&iss=http%3A%2F%2F127.0.0.1%3A1");
+        let error = claim(&mut waiting, &late, 1_000 + PENDING_LIFETIME + 1)
+            .err()
+            .expect("expired");
+        assert!(error.contains("expired"), "{error}");
+        assert!(
+            waiting.is_empty(),
+            "an expired sign-in cannot be tried again"
+        );
+    }
+
+    #[test]
+    fn state_must_match_and_iss_must_come_when_promised() {
+        let mut waiting = vec![pending("s1", 1_000)];
+        let other = callback("code=c&state=s2&iss=http%3A%2F%2F127.0.0.1%3A1");
+        assert!(claim(&mut waiting, &other, 1_001).is_err());
+        assert_eq!(waiting.len(), 1, "a wrong state uses nothing up");
+        let no_iss = callback("code=c&state=s1");
+        let error = claim(&mut waiting, &no_iss, 1_001)
+            .err()
+            .expect("iss missing");
+        assert!(error.contains("iss"), "{error}");
+        let mut waiting = vec![pending("s1", 1_000)];
+        let good = callback("code=c&state=s1&iss=http%3A%2F%2F127.0.0.1%3A1");
+        assert_eq!(
+            claim(&mut waiting, &good, 1_001).expect("valid").state,
+            "s1"
+        );
+    }
+}

@@ -207,3 +207,46 @@ async fn provider_faults_during_the_exchange_are_clear_errors() {
     }
     assert!(w.grantry.accounts().expect("accounts").is_empty());
 }
+
+#[tokio::test]
+async fn a_wrong_client_secret_is_invalid_client() {
+    use grantry_core::provider::{ClientAuth, Provider};
+    use grantry_core::secret::Secret;
+    let w = world().await;
+    let mut provider: Provider = w.grantry.providers()[0].clone();
+    provider.id = "confidential".to_owned().try_into().expect("id");
+    provider.name = "Confidential".into();
+    provider.environments[0].client_id = "grantry-confidential".into();
+    provider.environments[0].client_auth = ClientAuth::SecretBasic;
+    w.grantry.add_provider(provider).expect("add");
+    let back = w.answer_at("confidential", None, &allow("alice")).await;
+    let missing = w
+        .grantry
+        .finish_link(&back)
+        .await
+        .expect_err("no secret stored");
+    assert_eq!(IpcError::from(&missing).code, ErrorCode::InvalidInput);
+    assert!(
+        missing.to_string().contains("grantry providers secret"),
+        "{missing}"
+    );
+
+    w.grantry
+        .set_client_secret("confidential", None, &Secret::new("guess".into()))
+        .expect("store");
+    let back = w.answer_at("confidential", None, &allow("alice")).await;
+    let error = w
+        .grantry
+        .finish_link(&back)
+        .await
+        .expect_err("wrong secret");
+    assert_eq!(IpcError::from(&error).code, ErrorCode::ProviderError);
+    assert!(error.to_string().contains("invalid_client"), "{error}");
+
+    w.grantry
+        .set_client_secret("confidential", None, &Secret::new("sandbox-secret".into()))
+        .expect("store");
+    let back = w.answer_at("confidential", None, &allow("alice")).await;
+    let linked = w.grantry.finish_link(&back).await.expect("right secret");
+    assert_eq!(linked.provider, "confidential");
+}

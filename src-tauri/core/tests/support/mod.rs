@@ -79,9 +79,19 @@ pub fn allow(user: &str) -> Choice {
 impl World {
     /// Starts a link at the sandbox, lets the robot answer, returns the redirect URL.
     pub async fn answer(&self, scopes: Option<Vec<String>>, choice: &Choice) -> String {
+        self.answer_at("sandbox", scopes, choice).await
+    }
+
+    /// The same, at a provider of the test's own (pointing at this sandbox).
+    pub async fn answer_at(
+        &self,
+        provider: &str,
+        scopes: Option<Vec<String>>,
+        choice: &Choice,
+    ) -> String {
         let started = self
             .grantry
-            .start_link("sandbox", None, scopes, None)
+            .start_link(provider, None, scopes, None)
             .await
             .expect("start");
         assert!(started.authorization_url.starts_with(self.sandbox.issuer()));
