@@ -86,30 +86,24 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
     assert!(entry.contains(&format!("\nExec={APP} %u\n")), "{entry}");
 
     // A callback delivered by xdg-open starts a second instance, which forwards it to this one.
+    // It answers no sign-in this app started, so it is refused, and both facts are recorded.
     open_with(
         &["xdg-open"],
         "dev.grantry:/oauth/callback?code=e2e-secret-code&state=from-xdg-open",
     );
     let notice = app.wait_for_text_where("[data-testid=activity-notice]", |text| {
-        text.contains("state=from-xdg-open")
+        text.contains("Sign-in response refused")
     });
-    assert!(notice.contains("Link received"), "{notice}");
-    assert!(notice.contains("dev.grantry:/oauth/callback"), "{notice}");
-    assert!(
-        !notice.contains("e2e-secret-code"),
-        "the code must be masked: {notice}"
-    );
+    assert!(notice.contains("answers no sign-in"), "{notice}");
 
     // gio (what GNOME and GLib programs use) reaches the same handler.
-    open_with(
-        &["gio", "open"],
-        "dev.grantry:/oauth/callback?state=from-gio",
-    );
-    app.wait_for_text_where("[data-testid=activity-notice]", |text| {
+    open_with(&["gio", "open"], "dev.grantry:/hello?state=from-gio");
+    let notice = app.wait_for_text_where("[data-testid=activity-notice]", |text| {
         text.contains("state=from-gio")
     });
+    assert!(notice.contains("Link received"), "{notice}");
 
-    // Both are in the activity history, newest first.
+    // All of it is in the activity history, newest first, the code masked.
     app.click("[data-testid=nav-activity]");
     let history = app.wait_for_text_where("[data-testid=activity-list]", |text| {
         text.contains("from-gio") && text.contains("from-xdg-open")
@@ -117,6 +111,12 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
     assert!(
         history.find("from-gio") < history.find("from-xdg-open"),
         "newest first: {history}"
+    );
+    assert!(history.contains("code=[redacted]"), "{history}");
+    assert!(history.contains("Sign-in response refused"), "{history}");
+    assert!(
+        !history.contains("e2e-secret-code"),
+        "the code must be masked: {history}"
     );
     app.screenshot(&screenshot_dir().join("activity.png"));
 

@@ -4,8 +4,6 @@
 //! and tells the UI. On Linux the app also registers itself as the scheme's handler, in a form
 //! Debian 12's `xdg-open` can run (see `grantry_core::scheme_handler`).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use tauri::{AppHandle, Emitter, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
 
@@ -31,18 +29,38 @@ pub fn setup(app: &AppHandle) {
     }
 }
 
-/// The one place a URL from the OS enters the app.
+/// Emitted when accounts were linked, changed or removed; the UI fetches them again.
+pub const ACCOUNTS_CHANGED: &str = "accounts://changed";
+
+/// The one place a URL from the OS enters the app. It is recorded; a sign-in response
+/// (`dev.grantry:/oauth/callback?…`) then goes to the core, which completes the link it
+/// answers, or refuses it (and records why) when it answers none.
 pub fn receive(app: &AppHandle, url: &str) {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs() as i64);
     let state = app.state::<AppState>();
-    match state.with(|core| core.receive_deep_link(url, now)) {
+    match state.with(|core| core.receive_deep_link(url, grantry_core::now())) {
         Ok(entry) => {
             let _ = app.emit(ACTIVITY_CHANGED, entry);
         }
         Err(error) => eprintln!("grantry: a link arrived but was not recorded: {error}"),
     }
+    let is_callback = url::Url::parse(url).is_ok_and(|u| u.path() == "/oauth/callback");
+    let Ok(grantry) = state.grantry() else {
+        return;
+    };
+    if !is_callback {
+        return;
+    }
+    let (app, url, changed) = (app.clone(), url.to_owned(), state.accounts_changed.clone());
+    tauri::async_runtime::spawn(async move {
+        if grantry.finish_link(&url).await.is_ok() {
+            changed.notify_one();
+            let _ = app.emit(ACCOUNTS_CHANGED, ());
+        }
+        // Success or refusal, the outcome is in the history: show the newest entry.
+        if let Some(entry) = grantry.activity(1).ok().and_then(|mut e| e.pop()) {
+            let _ = app.emit(ACTIVITY_CHANGED, entry);
+        }
+    });
 }
 
 #[cfg(target_os = "linux")]

@@ -7,9 +7,14 @@ mod deep_link;
 mod sandbox;
 mod state;
 
+use std::time::Duration;
+
 use tauri::Manager;
 
 use crate::state::AppState;
+
+/// Tokens are refreshed this long before they expire.
+const REFRESH_LEAD: Duration = Duration::from_secs(120);
 
 pub fn run() {
     let result = tauri::Builder::default()
@@ -23,7 +28,13 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .setup(|app| {
-            app.manage(AppState::open());
+            let state = AppState::open();
+            if let Ok(grantry) = state.grantry() {
+                // One timer for the account due next; woken when accounts change.
+                let changed = state.accounts_changed.clone();
+                tauri::async_runtime::spawn(grantry.run_refresh_schedule(REFRESH_LEAD, changed));
+            }
+            app.manage(state);
             deep_link::setup(app.handle());
             sandbox::start(app.handle());
             Ok(())

@@ -4,7 +4,6 @@
 //! start, the UI says why (and the activity history keeps it); the rest of the app works on.
 
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use grantry_core::{ActivityKind, SandboxStatus};
 use grantry_sandbox::{Sandbox, SandboxConfig};
@@ -73,9 +72,7 @@ pub fn start(app: &AppHandle) {
 
 fn record_failure(app: &AppHandle, message: &str) {
     eprintln!("grantry: {message}");
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs() as i64);
+    let now = grantry_core::now();
     let recorded = app
         .state::<AppState>()
         .with(|core| core.record(ActivityKind::SandboxUnavailable, message, now));

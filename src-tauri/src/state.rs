@@ -1,21 +1,35 @@
 //! The app's state: the core opened on the data folder, or the reason it could not be opened,
 //! which every command then reports to the UI (for example a database from a newer Grantry).
 
+use std::sync::Arc;
+
 use grantry_core::{Grantry, IpcError, Options};
+use tokio::sync::Notify;
 
 pub struct AppState {
-    core: Result<Grantry, IpcError>,
+    core: Result<Arc<Grantry>, IpcError>,
+    /// Wakes the refresh schedule when accounts change.
+    pub accounts_changed: Arc<Notify>,
 }
 
 impl AppState {
     pub fn open() -> Self {
         let core = Options::from_env()
             .and_then(Grantry::open)
+            .map(Arc::new)
             .map_err(IpcError::from);
         if let Err(error) = &core {
             eprintln!("grantry: {}", error.message);
         }
-        Self { core }
+        Self {
+            core,
+            accounts_changed: Arc::new(Notify::new()),
+        }
+    }
+
+    /// The open core, or why there is none.
+    pub fn grantry(&self) -> Result<Arc<Grantry>, IpcError> {
+        self.core.clone()
     }
 
     /// Runs `work` on the open core, turning every failure into the UI's `{code, message}`.

@@ -16,6 +16,7 @@ pub mod paths;
 pub mod provider;
 pub mod refresh;
 pub mod revoke;
+pub mod schedule;
 pub mod scheme_handler;
 pub mod scopes;
 pub mod secret;

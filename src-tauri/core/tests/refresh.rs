@@ -116,3 +116,42 @@ async fn refresh_all_refreshes_every_account_with_a_refresh_token() {
     assert_eq!(outcomes.len(), 3);
     assert!(outcomes.iter().all(|(_, outcome)| outcome.is_ok()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_schedule_refreshes_shortly_before_expiry() {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let mut config = grantry_sandbox::SandboxConfig::new(grantry_sandbox::Personality::Generic);
+    config.access_token_lifetime = Duration::from_secs(3);
+    let w = support::world_with(config).await;
+    let account = w.link("alice").await;
+    let expires = account.access_expires_at.expect("expiry");
+    let changed = Arc::new(tokio::sync::Notify::new());
+    let schedule = tokio::spawn(
+        w.grantry
+            .clone()
+            .run_refresh_schedule(Duration::from_secs(2), changed.clone()),
+    );
+    // Due one second after linking; give it up to ten.
+    let mut refreshed = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = w.grantry.account(account.id).expect("account");
+        if now.access_expires_at.is_some_and(|at| at > expires) {
+            refreshed = true;
+            break;
+        }
+    }
+    schedule.abort();
+    assert!(
+        refreshed,
+        "the schedule refreshed the token before it expired"
+    );
+    let history = w.grantry.activity(5).expect("activity");
+    assert!(
+        history
+            .iter()
+            .any(|e| e.kind == ActivityKind::TokenRefreshed)
+    );
+}

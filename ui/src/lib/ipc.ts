@@ -38,4 +38,6 @@ export const events = {
     listen<ActivityEntry>('activity://changed', (event) => handler(event.payload)),
   onSandboxChanged: (handler: () => void): Promise<UnlistenFn> =>
     listen('sandbox://changed', () => handler()),
+  onAccountsChanged: (handler: () => void): Promise<UnlistenFn> =>
+    listen('accounts://changed', () => handler()),
 }
