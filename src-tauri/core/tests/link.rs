@@ -250,3 +250,45 @@ async fn a_wrong_client_secret_is_invalid_client() {
     let linked = w.grantry.finish_link(&back).await.expect("right secret");
     assert_eq!(linked.provider, "confidential");
 }
+
+#[tokio::test]
+async fn non_standard_paths_are_found_through_discovery() {
+    use grantry_core::provider::Provider;
+    use grantry_sandbox::{Personality, SandboxConfig};
+    // The Google personality serves Google's own paths (/o/oauth2/v2/auth, /v1/userinfo, …)
+    // and does not rotate refresh tokens.
+    let w = support::world_with(SandboxConfig::new(Personality::Google)).await;
+    let mut google: Provider = w.grantry.providers()[0].clone();
+    google.id = "google-sandbox".to_owned().try_into().expect("id");
+    google.name = "Google (sandbox)".into();
+    let env = &mut google.environments[0];
+    env.scopes = ["openid", "email", "profile"].map(str::to_owned).to_vec();
+    env.extra_params
+        .insert("access_type".into(), "offline".into());
+    w.grantry.add_provider(google).expect("add");
+    let started = w
+        .grantry
+        .start_link("google-sandbox", None, None, None)
+        .await
+        .expect("start");
+    assert!(
+        started.authorization_url.contains("/o/oauth2/v2/auth?"),
+        "{}",
+        started.authorization_url
+    );
+    assert!(started.authorization_url.contains("access_type=offline"));
+    let back = grantry_sandbox::robot::consent(&started.authorization_url, &allow("alice"))
+        .await
+        .expect("consent");
+    let account = w.grantry.finish_link(&back).await.expect("link");
+    assert_eq!(account.email.as_deref(), Some("alice@sandbox.grantry.test"));
+    assert!(account.has_refresh_token);
+    for _ in 0..2 {
+        let refreshed = w
+            .grantry
+            .refresh(account.id)
+            .await
+            .expect("a non-rotating refresh token works twice");
+        assert!(refreshed.has_refresh_token, "the old refresh token is kept");
+    }
+}
