@@ -397,3 +397,31 @@ pub fn export(grantry: &Grantry) -> Result<(), Error> {
     print(true, &report, String::new);
     Ok(())
 }
+
+pub fn exchanges(json: bool, grantry: &Grantry, account: i64, limit: u32) -> Result<(), Error> {
+    grantry.account(account)?;
+    let exchanges = grantry.exchanges(account, limit)?;
+    print(json, &exchanges, || {
+        exchanges
+            .iter()
+            .map(|e| {
+                let status = e
+                    .status
+                    .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
+                let mut text = format!("{} {} -> {status} ({} ms)", e.method, e.url, e.duration_ms);
+                if !e.request_body.is_empty() {
+                    text.push_str(&format!("\n  sent: {}", e.request_body));
+                }
+                if !e.response_body.is_empty() {
+                    text.push_str(&format!("\n  got:  {}", e.response_body));
+                }
+                if let Some(error) = &e.error {
+                    text.push_str(&format!("\n  error: {error}"));
+                }
+                text
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}

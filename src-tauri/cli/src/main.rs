@@ -82,6 +82,13 @@ enum Command {
     },
     /// A JSON report of every account, its scopes and the history (no secrets).
     Export,
+    /// An account's HTTP exchanges with its provider, newest first, secrets masked.
+    Exchanges {
+        /// The account id.
+        account: i64,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
     /// The activity history, newest first.
     History {
         /// How many entries.
@@ -127,6 +134,9 @@ async fn main() -> ExitCode {
                     }
                     Command::Forget { account } => listing::forget(json, &grantry, *account),
                     Command::Export => listing::export(&grantry),
+                    Command::Exchanges { account, limit } => {
+                        listing::exchanges(json, &grantry, *account, *limit)
+                    }
                     Command::Refresh {
                         account,
                         all,

@@ -130,6 +130,12 @@ async fn link_two_accounts_list_them_and_their_scopes() {
     let (_, history) = env.json(&["history"]);
     assert_eq!(history[0]["kind"], "account_relinked");
 
+    // The exchange log, masked.
+    let (code, exchanges) = env.json(&["exchanges", &alice["id"].to_string()]);
+    assert_eq!(code, 0);
+    assert!(exchanges.as_array().is_some_and(|e| !e.is_empty()));
+    assert!(exchanges.to_string().contains("[redacted]"));
+
     // Human output too.
     let text = String::from_utf8_lossy(&env.grantry(&["accounts"]).stdout).into_owned();
     assert!(

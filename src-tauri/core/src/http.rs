@@ -39,8 +39,31 @@ impl Http {
         Self { client }
     }
 
-    /// Sends one request; the body is read up to [`MAX_BODY`].
+    /// Sends one request; the body is read up to [`MAX_BODY`]. The exchange goes to the
+    /// exchange log (masked) when an operation is recording.
     pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
+        let started = std::time::Instant::now();
+        let method = request.method().to_string();
+        let url = crate::exchange::mask_url(&request.uri().to_string());
+        let request_body = crate::exchange::mask_body(request.body());
+        let outcome = self.send_unrecorded(request).await;
+        crate::exchange::record(crate::exchange::Exchange {
+            at: crate::now(),
+            method,
+            url,
+            status: outcome.as_ref().ok().map(|r| r.status().as_u16()),
+            request_body,
+            response_body: outcome
+                .as_ref()
+                .map(|r| crate::exchange::mask_body(r.body()))
+                .unwrap_or_default(),
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            error: outcome.as_ref().err().map(|e| e.to_string()),
+        });
+        outcome
+    }
+
+    async fn send_unrecorded(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
         let request = reqwest::Request::try_from(request).map_err(classify)?;
         let mut response = self.client.execute(request).await.map_err(classify)?;
         let mut builder = openidconnect::http::Response::builder().status(response.status());

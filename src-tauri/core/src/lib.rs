@@ -8,6 +8,7 @@
 pub mod callback;
 pub mod deep_link;
 pub mod error;
+pub mod exchange;
 pub mod http;
 pub mod link;
 pub mod loopback;
@@ -266,6 +267,12 @@ impl Grantry {
     /// Completes a link with the provider's answer (the full redirect URL). A forged, replayed,
     /// expired or mismatched answer changes nothing and is recorded; so is every failure.
     pub async fn finish_link(&self, callback_url: &str) -> Result<AccountSummary, Error> {
+        let (outcome, log) = exchange::recorded(self.finish_link_unlogged(callback_url)).await;
+        self.keep_exchanges(outcome.as_ref().ok().map(|a| a.id), &log);
+        outcome
+    }
+
+    async fn finish_link_unlogged(&self, callback_url: &str) -> Result<AccountSummary, Error> {
         let now = now();
         let claimed = Callback::parse(callback_url)
             .map_err(|e| e.to_string())
@@ -368,6 +375,12 @@ impl Grantry {
     /// The rotated refresh token is in the keyring before anything else changes.
     /// `invalid_grant` marks the account "needs re-link" with the reason; it is never deleted.
     pub async fn refresh(&self, account_id: i64) -> Result<AccountSummary, Error> {
+        let (outcome, log) = exchange::recorded(self.refresh_unlogged(account_id)).await;
+        self.keep_exchanges(Some(account_id), &log);
+        outcome
+    }
+
+    async fn refresh_unlogged(&self, account_id: i64) -> Result<AccountSummary, Error> {
         let account = self.account(account_id)?;
         let seen = lock(&self.store).refresh_generation(account_id)?;
         let flight = lock(&self.flights).entry(account_id).or_default().clone();
@@ -523,6 +536,12 @@ impl Grantry {
     /// introspection (RFC 7662), and records the answer with its source. An inactive token is
     /// refreshed once first.
     pub async fn check_scopes(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
+        let (outcome, log) = exchange::recorded(self.check_scopes_unlogged(account_id)).await;
+        self.keep_exchanges(Some(account_id), &log);
+        outcome
+    }
+
+    async fn check_scopes_unlogged(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
         let account = self.account(account_id)?;
         let env = {
             let providers = lock(&self.providers);
@@ -613,6 +632,12 @@ impl Grantry {
     /// pending" (tokens too, to try again: [`Grantry::retry_revocations`]); never dropped
     /// silently, never reported as revoked when it was not.
     pub async fn revoke(&self, account_id: i64) -> Result<(), Error> {
+        let (outcome, log) = exchange::recorded(self.revoke_unlogged(account_id)).await;
+        self.keep_exchanges(Some(account_id), &log);
+        outcome
+    }
+
+    async fn revoke_unlogged(&self, account_id: i64) -> Result<(), Error> {
         let account = self.account(account_id)?;
         let env = {
             let providers = lock(&self.providers);
@@ -745,6 +770,18 @@ impl Grantry {
             "accounts": accounts,
             "history": self.activity(10_000)?,
         }))
+    }
+
+    /// An account's HTTP exchanges with its provider, newest first, every secret masked.
+    pub fn exchanges(&self, account_id: i64, limit: u32) -> Result<Vec<exchange::Exchange>, Error> {
+        lock(&self.store).exchanges(account_id, limit)
+    }
+
+    fn keep_exchanges(&self, account_id: Option<i64>, log: &[exchange::Exchange]) {
+        if !log.is_empty() {
+            // The log serves QA; failing to keep it must not fail the operation it describes.
+            let _ = lock(&self.store).record_exchanges(account_id, log);
+        }
     }
 
     fn tokens_key(&self, provider: &str, environment: &str, subject: &str) -> String {

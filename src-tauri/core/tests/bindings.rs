@@ -45,6 +45,7 @@ fn typescript_bindings_are_fresh() {
     check::<ErrorCode>(&mut stale);
     check::<IpcError>(&mut stale);
     check::<SandboxStatus>(&mut stale);
+    check::<grantry_core::exchange::Exchange>(&mut stale);
     assert!(
         stale.is_empty(),
         "stale TypeScript bindings, run `make bindings`: {stale:?}"

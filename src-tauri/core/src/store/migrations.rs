@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_link.sql"),
     include_str!("../../migrations/0003_refresh.sql"),
     include_str!("../../migrations/0004_installation.sql"),
+    include_str!("../../migrations/0005_exchanges.sql"),
 ];
 
 /// The schema version this build writes.

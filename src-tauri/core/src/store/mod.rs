@@ -33,6 +33,9 @@ pub struct NewAccount {
     pub scopes: Vec<AccountScope>,
 }
 
+/// How many exchanges are kept per account.
+pub const EXCHANGES_KEPT: u32 = 200;
+
 const ACCOUNT_COLUMNS: &str = "a.id, a.provider, a.environment, a.subject, a.display_name,
     a.email, a.picture_url, a.access_expires_at,
     (SELECT count(*) FROM scopes s WHERE s.account_id = a.id AND s.status = 'granted'),
@@ -289,6 +292,76 @@ impl Store {
             )
             .map(drop)
             .map_err(|e| self.error(e))
+    }
+
+    /// Appends exchanges to an account's log, keeping its newest [`EXCHANGES_KEPT`].
+    pub fn record_exchanges(
+        &mut self,
+        account_id: Option<i64>,
+        exchanges: &[crate::exchange::Exchange],
+    ) -> Result<(), Error> {
+        let path = self.path.clone();
+        let db_error = |source| Error::Database {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(db_error)?;
+        for e in exchanges {
+            tx.execute(
+                "INSERT INTO exchanges (account_id, at, method, url, status, request_body,
+                                        response_body, duration_ms, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    account_id,
+                    e.at,
+                    e.method,
+                    e.url,
+                    e.status,
+                    e.request_body,
+                    e.response_body,
+                    e.duration_ms as i64,
+                    e.error
+                ],
+            )
+            .map_err(db_error)?;
+        }
+        tx.execute(
+            "DELETE FROM exchanges WHERE account_id IS ?1 AND id NOT IN
+                 (SELECT id FROM exchanges WHERE account_id IS ?1 ORDER BY id DESC LIMIT ?2)",
+            params![account_id, EXCHANGES_KEPT],
+        )
+        .map_err(db_error)?;
+        tx.commit().map_err(db_error)
+    }
+
+    /// An account's exchanges, newest first.
+    pub fn exchanges(
+        &self,
+        account_id: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::exchange::Exchange>, Error> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT at, method, url, status, request_body, response_body, duration_ms, error
+                 FROM exchanges WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map(params![account_id, limit], |row| {
+                Ok(crate::exchange::Exchange {
+                    at: row.get(0)?,
+                    method: row.get(1)?,
+                    url: row.get(2)?,
+                    status: row.get(3)?,
+                    request_body: row.get(4)?,
+                    response_body: row.get(5)?,
+                    duration_ms: row.get::<_, i64>(6)?.max(0) as u64,
+                    error: row.get(7)?,
+                })
+            })
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.error(e))
     }
 
     /// Removes an account's metadata (its scopes go with it; its history stays, unlinked).
