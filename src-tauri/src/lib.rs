@@ -30,6 +30,14 @@ pub fn run() {
         .setup(|app| {
             let state = AppState::open();
             if let Ok(grantry) = state.grantry() {
+                // Mend what an interrupted run left (orphaned secrets, accounts without
+                // tokens), off the start-up path: it talks to the keyring.
+                let repairing = grantry.clone();
+                tauri::async_runtime::spawn_blocking(move || {
+                    if let Err(error) = repairing.repair() {
+                        eprintln!("grantry: start-up repair: {error}");
+                    }
+                });
                 // One timer for the account due next; woken when accounts change.
                 let changed = state.accounts_changed.clone();
                 tauri::async_runtime::spawn(grantry.run_refresh_schedule(REFRESH_LEAD, changed));

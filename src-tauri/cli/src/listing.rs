@@ -425,3 +425,14 @@ pub fn exchanges(json: bool, grantry: &Grantry, account: i64, limit: u32) -> Res
     });
     Ok(())
 }
+
+pub fn repair(json: bool, grantry: &Grantry) -> Result<(), Error> {
+    let report = grantry.repair()?;
+    print(json, &report, || {
+        format!(
+            "Removed {} orphaned keyring items; {} accounts had no tokens and need re-linking.",
+            report.orphaned_secrets_removed, report.accounts_without_tokens
+        )
+    });
+    Ok(())
+}

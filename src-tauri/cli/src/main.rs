@@ -89,6 +89,9 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: u32,
     },
+    /// Repair what an interrupted Grantry left behind: orphaned keyring items are removed,
+    /// accounts whose tokens are missing are marked "needs re-link".
+    Repair,
     /// The activity history, newest first.
     History {
         /// How many entries.
@@ -134,6 +137,7 @@ async fn main() -> ExitCode {
                     }
                     Command::Forget { account } => listing::forget(json, &grantry, *account),
                     Command::Export => listing::export(&grantry),
+                    Command::Repair => listing::repair(json, &grantry),
                     Command::Exchanges { account, limit } => {
                         listing::exchanges(json, &grantry, *account, *limit)
                     }

@@ -101,6 +101,21 @@ pub struct Grantry {
     flights: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
+/// What [`Grantry::repair`] found and mended.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Repair {
+    pub orphaned_secrets_removed: usize,
+    pub accounts_without_tokens: usize,
+}
+
+/// A test hook for crash-consistency tests: when `GRANTRY_CRASH_AT` names this point, the
+/// process aborts here, as if killed. Unset (always, outside those tests) it does nothing.
+fn crash_point(point: &str) {
+    if std::env::var("GRANTRY_CRASH_AT").is_ok_and(|at| at == point) {
+        std::process::abort();
+    }
+}
+
 /// Takes a lock; a panic elsewhere while holding it leaves data SQLite kept consistent.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
@@ -316,6 +331,7 @@ impl Grantry {
         // removes, never an account without its tokens.
         let key = self.tokens_key(&account.provider, &account.environment, &account.subject);
         tokens::save(self.secrets.as_ref(), &key, &linked.tokens)?;
+        crash_point("link:after-secrets");
         let mut store = lock(&self.store);
         let (saved, existed) = store.save_account(account, now)?;
         let (kind, verb) = if existed {
@@ -461,6 +477,7 @@ impl Grantry {
             store.record_activity(now, ActivityKind::RefreshFailed, &reason, Some(account_id))?;
             return Err(error.into());
         }
+        crash_point("refresh:after-secrets");
         let mut store = lock(&self.store);
         store.record_refresh(
             account_id,
@@ -674,6 +691,7 @@ impl Grantry {
         match outcome {
             Ok(()) => {
                 self.secrets.delete(&key)?;
+                crash_point("revoke:after-secrets");
                 let store = lock(&self.store);
                 store.delete_account(account_id)?;
                 let who = account.email.unwrap_or(account.subject);
@@ -770,6 +788,48 @@ impl Grantry {
             "accounts": accounts,
             "history": self.activity(10_000)?,
         }))
+    }
+
+    /// Repairs what an interrupted Grantry (a crash, a kill) can leave behind: tokens in the
+    /// keyring with no account (removed), and accounts whose tokens are missing (marked "needs
+    /// re-link", never deleted). Run at start; touches only this data folder's keyring items.
+    pub fn repair(&self) -> Result<Repair, Error> {
+        let prefix = format!("account/{}/", self.installation);
+        let stored: Vec<String> = self
+            .secrets
+            .keys()?
+            .into_iter()
+            .filter(|key| key.starts_with(&prefix))
+            .collect();
+        let accounts = self.accounts()?;
+        let expected: Vec<(i64, String, AccountStatus)> = accounts
+            .iter()
+            .map(|a| {
+                (
+                    a.id,
+                    self.tokens_key(&a.provider, &a.environment, &a.subject),
+                    a.status,
+                )
+            })
+            .collect();
+        let mut report = Repair::default();
+        for key in &stored {
+            if !expected.iter().any(|(_, k, _)| k == key) {
+                self.secrets.delete(key)?;
+                report.orphaned_secrets_removed += 1;
+            }
+        }
+        let now = now();
+        let store = lock(&self.store);
+        for (id, key, status) in &expected {
+            if !stored.contains(key) && *status != AccountStatus::NeedsRelink {
+                let reason = "its tokens are missing from the keyring (Grantry was interrupted, or they were deleted)";
+                store.set_status(*id, AccountStatus::NeedsRelink, Some(reason), now)?;
+                store.record_activity(now, ActivityKind::RefreshFailed, reason, Some(*id))?;
+                report.accounts_without_tokens += 1;
+            }
+        }
+        Ok(report)
     }
 
     /// An account's HTTP exchanges with its provider, newest first, every secret masked.

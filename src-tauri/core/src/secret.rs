@@ -69,6 +69,8 @@ pub trait SecretStore: Send + Sync {
     fn get(&self, key: &str) -> Result<Option<Secret<String>>, KeyringError>;
     /// Deleting a secret that is not there is not an error.
     fn delete(&self, key: &str) -> Result<(), KeyringError>;
+    /// The keys of every secret in the store, for repair after a crash.
+    fn keys(&self) -> Result<Vec<String>, KeyringError>;
 }
 
 /// The OS keyring, with every item under one service name. The connection is made on first
@@ -126,6 +128,17 @@ impl SecretStore for Keyring {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
             Err(error) => Err(error.into()),
         }
+    }
+
+    fn keys(&self) -> Result<Vec<String>, KeyringError> {
+        let spec = HashMap::from([("service", self.service.as_str())]);
+        let mut keys = Vec::new();
+        for entry in self.store()?.search(&spec)? {
+            if let Some(key) = entry.get_attributes()?.remove("username") {
+                keys.push(key);
+            }
+        }
+        Ok(keys)
     }
 }
 

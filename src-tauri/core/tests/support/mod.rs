@@ -36,6 +36,9 @@ impl SecretStore for MemorySecrets {
         self.0.lock().expect("lock").remove(key);
         Ok(())
     }
+    fn keys(&self) -> Result<Vec<String>, KeyringError> {
+        Ok(self.0.lock().expect("lock").keys().cloned().collect())
+    }
 }
 
 pub struct World {
