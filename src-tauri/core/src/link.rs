@@ -306,7 +306,12 @@ pub fn start(
             Nonce::new_random,
         )
         .set_pkce_challenge(challenge);
-    for scope in scopes.iter().filter(|s| s.as_str() != "openid") {
+    // With an issuer the client adds `openid` itself; without one, it is asked like any other.
+    let automatic = endpoints.issuer.is_some();
+    for scope in scopes
+        .iter()
+        .filter(|s| !(automatic && s.as_str() == "openid"))
+    {
         request = request.add_scope(Scope::new(scope.clone()));
     }
     for (key, value) in &env.extra_params {
@@ -411,7 +416,10 @@ pub async fn complete(
     };
     let mut subject = None;
     let mut profile = Profile::default();
-    if let Some(id_token) = response.id_token() {
+    // Without an issuer there is no way to check an ID token's origin: such providers are
+    // plain OAuth 2, and the profile comes from their profile endpoint instead.
+    let id_token = response.id_token().filter(|_| endpoints.issuer.is_some());
+    if let Some(id_token) = id_token {
         let mut verified = id_token
             .claims(&verifier(env, &endpoints)?, &pending.nonce)
             .cloned();
@@ -530,7 +538,7 @@ pub async fn complete(
         tokens: TokenSet {
             access_token: Secret::new(access_token),
             refresh_token,
-            id_token: response.id_token().map(|t| Secret::new(t.to_string())),
+            id_token: id_token.map(|t| Secret::new(t.to_string())),
             expires_at,
         },
     })

@@ -162,7 +162,9 @@ pub async fn refresh(
     let expires_at = response
         .expires_in()
         .map(|d| arrived + i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2));
-    let subject = match response.id_token() {
+    // As at link time, an ID token is only used when the provider has an issuer to check.
+    let id_token = response.id_token().filter(|_| endpoints.issuer.is_some());
+    let subject = match id_token {
         None => None,
         Some(id_token) => {
             // A refreshed ID token is checked like the first (signature, iss, aud, exp); its
@@ -192,8 +194,7 @@ pub async fn refresh(
                     .map(|t| Secret::new(t.secret().clone()))
                     .unwrap_or_else(|| refresh_token.clone()),
             ),
-            id_token: response
-                .id_token()
+            id_token: id_token
                 .map(|t| Secret::new(t.to_string()))
                 .or_else(|| current.id_token.clone()),
             expires_at,

@@ -292,3 +292,33 @@ async fn non_standard_paths_are_found_through_discovery() {
         assert!(refreshed.has_refresh_token, "the old refresh token is kept");
     }
 }
+
+#[tokio::test]
+async fn a_provider_with_manual_endpoints_links_without_discovery() {
+    use grantry_core::provider::Provider;
+    let w = world().await;
+    let issuer = w.sandbox.issuer().to_owned();
+    let mut manual: Provider = w.grantry.providers()[0].clone();
+    manual.id = "manual".to_owned().try_into().expect("id");
+    manual.name = "Manual endpoints".into();
+    let env = &mut manual.environments[0];
+    env.issuer = None;
+    env.authorization_endpoint = Some(format!("{issuer}/authorize").parse().expect("url"));
+    env.token_endpoint = Some(format!("{issuer}/token").parse().expect("url"));
+    env.userinfo_endpoint = Some(format!("{issuer}/userinfo").parse().expect("url"));
+    env.revocation_endpoint = Some(format!("{issuer}/revoke").parse().expect("url"));
+    env.scopes = ["openid", "email", "offline_access"]
+        .map(str::to_owned)
+        .to_vec();
+    w.grantry.add_provider(manual).expect("add");
+    let back = w.answer_at("manual", None, &allow("bob")).await;
+    // No issuer configured: the sandbox's iss is not checked, and no ID token is trusted.
+    let account = w.grantry.finish_link(&back).await.expect("link");
+    assert_eq!(
+        account.subject, "user-bob",
+        "the subject comes from the profile endpoint"
+    );
+    assert_eq!(account.email.as_deref(), Some("bob@sandbox.grantry.test"));
+    w.grantry.refresh(account.id).await.expect("refresh");
+    w.grantry.revoke(account.id).await.expect("revoke");
+}
