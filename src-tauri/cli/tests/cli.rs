@@ -481,3 +481,61 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
         serde_json::json!({"orphaned_secrets_removed": 0, "accounts_without_tokens": 0})
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn a_locked_keyring_is_named_as_such_before_the_browser_opens() {
+    let env = env().await;
+    // A keyring of its own, so that locking it leaves the other tests' keyring alone.
+    let keyring_home = env.dir.path().join("locked-keyring");
+    std::fs::create_dir_all(&keyring_home).expect("folder");
+    let script = r#"
+        printf pw | gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 &
+        daemon=$!
+        for _ in $(seq 100); do
+          dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+            org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
+            grep -q 'boolean true' && break
+          sleep 0.1
+        done
+        printf x | secret-tool store --label=first service grantry-test username first
+        dbus-send --session --dest=org.freedesktop.secrets --print-reply /org/freedesktop/secrets \
+          org.freedesktop.Secret.Service.Lock \
+          array:objpath:/org/freedesktop/secrets/collection/login >/dev/null
+        timeout 60 "$GRANTRY" --json link sandbox --browser false
+        echo "exit=$?"
+        kill "$daemon"
+    "#;
+    // A bus that activates nothing, so no unlock prompter waits for a person; no display either.
+    let bus_config = env.dir.path().join("bus.conf");
+    std::fs::write(
+        &bus_config,
+        format!(
+            "<busconfig><type>session</type><listen>unix:dir={}</listen><auth>EXTERNAL</auth>\
+             <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
+             <allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>",
+            env.dir.path().display()
+        ),
+    )
+    .expect("bus config");
+    let output = Command::new("dbus-run-session")
+        .arg(format!("--config-file={}", bus_config.display()))
+        .args(["--", "sh", "-c", script])
+        .env_remove("DISPLAY")
+        .env("GRANTRY", GRANTRY)
+        .env("XDG_DATA_HOME", &keyring_home)
+        .env("GRANTRY_DATA_DIR", env.dir.path().join("data"))
+        .env("GRANTRY_CONFIG_DIR", env.dir.path().join("config"))
+        .env(
+            "GRANTRY_SANDBOX_PORT",
+            env.sandbox.addr().port().to_string(),
+        )
+        .output()
+        .expect("run a private session");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("exit=8"), "{stdout}");
+    assert!(
+        stdout.contains("keyring_unavailable") && stdout.contains("locked"),
+        "{stdout}"
+    );
+}

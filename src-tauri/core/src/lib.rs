@@ -270,8 +270,11 @@ impl Grantry {
         };
         let scopes = scopes.unwrap_or_else(|| env.scopes.clone());
         let redirect_uri = redirect_uri.unwrap_or(provider::CUSTOM_SCHEME_REDIRECT);
-        // The tokens will need the keyring: find out now, not after the person has consented.
-        self.secrets.get("probe")?;
+        // The tokens will need to be written to the keyring: find out now that it can take
+        // them (running, unlocked), not after the person has consented.
+        let probe = format!("probe/{}", self.installation);
+        self.secrets.put(&probe, &Secret::new("probe".to_owned()))?;
+        self.secrets.delete(&probe)?;
         let endpoints = self.endpoints(provider.id.as_str(), &env).await?;
         let (started, pending) =
             link::start(&provider, &env, endpoints, scopes, redirect_uri, now())?;
