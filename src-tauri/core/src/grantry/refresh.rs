@@ -1,0 +1,169 @@
+//! Refreshing accounts: now (single flight across processes), all at once, and the
+//! exchange of a refresh; the schedule that calls it is in `crate::schedule`.
+
+use std::sync::Arc;
+
+use crate::{
+    AccountStatus, AccountSummary, ActivityKind, Error, Grantry, crash_point, exchange, lock, now,
+    refresh, tokens,
+};
+
+impl Grantry {
+    /// Refreshes an account's tokens now (R1). Single flight: callers in this process and in
+    /// others (the app and any number of `grantry` commands) that arrive while a refresh is
+    /// under way wait for it and share its result, so a refresh token is never sent twice.
+    /// The rotated refresh token is in the keyring before anything else changes.
+    /// `invalid_grant` marks the account "needs re-link" with the reason; it is never deleted.
+    pub async fn refresh(&self, account_id: i64) -> Result<AccountSummary, Error> {
+        let (outcome, log) = exchange::recorded(self.refresh_unlogged(account_id)).await;
+        self.keep_exchanges(Some(account_id), &log);
+        outcome
+    }
+
+    async fn refresh_unlogged(&self, account_id: i64) -> Result<AccountSummary, Error> {
+        let account = self.account(account_id)?;
+        let seen = lock(&self.store).refresh_generation(account_id)?;
+        let flight = lock(&self.flights).entry(account_id).or_default().clone();
+        let _in_process = flight.lock().await;
+        let _across_processes = self.lock_file(account_id).await?;
+        if lock(&self.store).refresh_generation(account_id)? > seen {
+            return self.account(account_id);
+        }
+        let env = self.environment(&account.provider, &account.environment)?;
+        let key = self.tokens_key_of(&account);
+        let current =
+            tokens::load(self.secrets.as_ref(), &key)?.ok_or_else(|| Error::NeedsRelink {
+                account: account_id,
+                reason: "its tokens are missing from the keyring".into(),
+            })?;
+        let endpoints = self.endpoints(&account.provider, &env).await?;
+        let secret = self.client_secret(&account.provider, &env)?;
+        let outcome = refresh::refresh(
+            &self.http,
+            &env,
+            &endpoints,
+            secret.as_ref(),
+            &account.provider,
+            &current,
+            now,
+        )
+        .await;
+        let now = now();
+        let refreshed = match outcome {
+            Ok(refreshed) => refreshed,
+            Err(refresh::Failure::Relink(reason)) => {
+                let store = lock(&self.store);
+                store.set_status(account_id, AccountStatus::NeedsRelink, Some(&reason), now)?;
+                store.record_activity(
+                    now,
+                    ActivityKind::RefreshFailed,
+                    &reason,
+                    Some(account_id),
+                )?;
+                return Err(Error::NeedsRelink {
+                    account: account_id,
+                    reason,
+                });
+            }
+            Err(refresh::Failure::Other(error)) => {
+                let detail = format!("refresh failed: {error}");
+                let _ = lock(&self.store).record_activity(
+                    now,
+                    ActivityKind::RefreshFailed,
+                    &detail,
+                    Some(account_id),
+                );
+                return Err(error);
+            }
+        };
+        if refreshed
+            .subject
+            .as_ref()
+            .is_some_and(|s| *s != account.subject)
+        {
+            return Err(Error::MalformedResponse {
+                provider: account.provider,
+                reason: "the refreshed ID token names another subject".into(),
+            });
+        }
+        // The rotated refresh token goes to the keyring before anything else: losing it would
+        // lose the account, since the old one is now dead at the provider.
+        if let Err(error) = tokens::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
+            let reason = format!("the rotated refresh token could not be saved: {error}");
+            let store = lock(&self.store);
+            store.set_status(account_id, AccountStatus::NeedsRelink, Some(&reason), now)?;
+            store.record_activity(now, ActivityKind::RefreshFailed, &reason, Some(account_id))?;
+            return Err(error.into());
+        }
+        crash_point("refresh:after-secrets");
+        let mut store = lock(&self.store);
+        store.record_refresh(
+            account_id,
+            refreshed.tokens.expires_at,
+            refreshed.tokens.refresh_token.is_some(),
+            refreshed.granted.as_deref(),
+            now,
+        )?;
+        store.record_activity(
+            now,
+            ActivityKind::TokenRefreshed,
+            "tokens refreshed",
+            Some(account_id),
+        )?;
+        drop(store);
+        self.account(account_id)
+    }
+
+    /// Refreshes every account that has a refresh token, at most `concurrency` at a time.
+    /// Returns each account's outcome.
+    pub async fn refresh_all(
+        self: &Arc<Self>,
+        concurrency: usize,
+    ) -> Result<Vec<(i64, Result<AccountSummary, Error>)>, Error> {
+        let ids: Vec<i64> = self
+            .accounts()?
+            .into_iter()
+            .filter(|a| a.has_refresh_token)
+            .map(|a| a.id)
+            .collect();
+        let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for id in ids {
+            let grantry = self.clone();
+            let permits = permits.clone();
+            tasks.spawn(async move {
+                let _permit = permits.acquire().await;
+                (id, grantry.refresh(id).await)
+            });
+        }
+        let mut outcomes = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            outcomes.push(
+                done.map_err(|e| Error::InvalidInput(format!("a refresh task failed: {e}")))?,
+            );
+        }
+        outcomes.sort_by_key(|(id, _)| *id);
+        Ok(outcomes)
+    }
+
+    /// An exclusive lock on the account shared with other processes, released when dropped.
+    async fn lock_file(&self, account_id: i64) -> Result<std::fs::File, Error> {
+        let dir = self.data_dir.join("locks");
+        let path = dir.join(format!("account-{account_id}.lock"));
+        let storage = |source: std::io::Error| Error::DataDir {
+            path: path.clone(),
+            source,
+        };
+        std::fs::create_dir_all(&dir).map_err(storage)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(storage)?;
+        tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+            .await
+            .map_err(|e| storage(std::io::Error::other(e)))?
+            .map_err(storage)
+    }
+}
