@@ -96,6 +96,7 @@ fn provider_from(args: &AddArgs) -> Result<Provider, Error> {
             redirect,
             scopes: args.scopes.clone(),
             extra_params: Default::default(),
+            revocation: Default::default(),
         }],
     };
     provider.validate()?;

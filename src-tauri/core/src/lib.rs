@@ -245,6 +245,7 @@ impl Grantry {
             redirect: provider::RedirectKind::CustomScheme,
             scopes: Vec::new(),
             extra_params: Default::default(),
+            revocation: Default::default(),
         };
         let url = url::Url::parse(issuer)
             .map_err(|e| Error::InvalidInput(format!("{issuer:?} is not a URL: {e}")))?;

@@ -622,8 +622,13 @@ async fn fetch_profile(
     let json: serde_json::Value = serde_json::from_slice(response.body())
         .map_err(|e| malformed(format!("its profile is not JSON: {e}")))?;
     let text = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    // GitHub's `id` is a number; Graph's a string.
+    let id = json.get("id").and_then(|v| match v {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        other => other.as_str().map(str::to_owned),
+    });
     Ok(Profile {
-        subject: text("sub").or_else(|| text("id")),
+        subject: text("sub").or(id),
         name: text("name"),
         email: text("email"),
         picture: text("picture"),

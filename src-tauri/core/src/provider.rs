@@ -116,6 +116,27 @@ pub struct Environment {
     /// Extra authorization request parameters (`access_type = "offline"`, `prompt`, …).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra_params: BTreeMap<String, String>,
+    /// How access is revoked at the provider.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub revocation: Revocation,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}
+
+/// How a provider takes access back (V1): RFC 7009 where it has it, its own API otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Revocation {
+    /// RFC 7009 at `revocation_endpoint`: the refresh token, else the access token.
+    #[default]
+    Rfc7009,
+    /// Facebook Graph: `DELETE {revocation_endpoint}` (…/me/permissions) with the access token.
+    GraphPermissions,
+    /// GitHub: `DELETE {revocation_endpoint}` (…/applications/{client_id}/grant, `{client_id}`
+    /// filled in) with Basic client authentication and `{"access_token": …}`.
+    GithubGrant,
 }
 
 /// A provider and its environments.
@@ -298,6 +319,7 @@ pub fn sandbox_provider(port: u16) -> Provider {
                 .map(str::to_owned)
                 .to_vec(),
             extra_params: BTreeMap::new(),
+            revocation: Revocation::Rfc7009,
         }],
     }
 }

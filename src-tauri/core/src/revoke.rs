@@ -9,7 +9,7 @@ use openidconnect::http::{Request, StatusCode};
 use crate::error::Error;
 use crate::http::Http;
 use crate::link::Endpoints;
-use crate::provider::{ClientAuth, Environment};
+use crate::provider::{ClientAuth, Environment, Revocation};
 use crate::secret::Secret;
 use crate::tokens::TokenSet;
 
@@ -59,6 +59,42 @@ pub(crate) fn authenticated_post(
         .map_err(|e| Error::InvalidInput(e.to_string()))
 }
 
+/// GitHub's `DELETE /applications/{client_id}/grant`, authenticated with the client's
+/// credentials (Basic), naming the token in a JSON body.
+fn github_grant(
+    env: &Environment,
+    secret: Option<&Secret<String>>,
+    endpoint: &url::Url,
+    tokens: &TokenSet,
+) -> Result<HttpRequest, Error> {
+    use base64::Engine;
+    let secret = secret.ok_or_else(|| {
+        Error::InvalidInput(
+            "GitHub revocation needs the client secret (client_auth = \"secret_basic\")".into(),
+        )
+    })?;
+    let url = endpoint
+        .as_str()
+        .replace("%7Bclient_id%7D", &env.client_id)
+        .replace("{client_id}", &env.client_id);
+    let credentials = format!("{}:{}", env.client_id, secret.expose());
+    let body = serde_json::json!({"access_token": tokens.access_token.expose()});
+    Request::builder()
+        .method("DELETE")
+        .uri(url)
+        .header(
+            "authorization",
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(credentials)
+            ),
+        )
+        .header("accept", "application/vnd.github+json")
+        .header("content-type", "application/json")
+        .body(body.to_string().into_bytes())
+        .map_err(|e| Error::InvalidInput(e.to_string()))
+}
+
 pub async fn revoke(
     http: &Http,
     env: &Environment,
@@ -73,16 +109,31 @@ pub async fn revoke(
              `grantry forget` to remove the account here"
         ))));
     };
-    let (token, hint) = match &tokens.refresh_token {
-        Some(refresh) => (refresh.expose().as_str(), "refresh_token"),
-        None => (tokens.access_token.expose().as_str(), "access_token"),
-    };
-    let request = authenticated_post(
-        env,
-        secret,
-        endpoint,
-        &[("token", token), ("token_type_hint", hint)],
-    )
+    let request = match env.revocation {
+        Revocation::Rfc7009 => {
+            let (token, hint) = match &tokens.refresh_token {
+                Some(refresh) => (refresh.expose().as_str(), "refresh_token"),
+                None => (tokens.access_token.expose().as_str(), "access_token"),
+            };
+            authenticated_post(
+                env,
+                secret,
+                endpoint,
+                &[("token", token), ("token_type_hint", hint)],
+            )
+        }
+        Revocation::GraphPermissions => Request::builder()
+            .method("DELETE")
+            .uri(endpoint.as_str())
+            .header(
+                "authorization",
+                format!("Bearer {}", tokens.access_token.expose()),
+            )
+            .header("accept", "application/json")
+            .body(Vec::new())
+            .map_err(|e| Error::InvalidInput(e.to_string())),
+        Revocation::GithubGrant => github_grant(env, secret, endpoint, tokens),
+    }
     .map_err(Failure::Refused)?;
     let response = http.send(request).await.map_err(|source| {
         Failure::Retry(Error::Unreachable {
@@ -91,7 +142,7 @@ pub async fn revoke(
         })
     })?;
     let status = response.status();
-    if status == StatusCode::OK {
+    if status.is_success() {
         return Ok(());
     }
     let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap_or_default();

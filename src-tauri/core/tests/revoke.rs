@@ -121,3 +121,85 @@ async fn the_export_holds_accounts_scopes_and_history_but_no_token() {
         }
     }
 }
+
+/// A provider of the test's own, with manual endpoints at this sandbox.
+fn manual(
+    w: &World,
+    id: &str,
+    paths: [&str; 4],
+    scopes: &[&str],
+    revocation: grantry_core::provider::Revocation,
+) {
+    use grantry_core::provider::{ClientAuth, Provider};
+    use grantry_core::secret::Secret;
+    let issuer = w.sandbox.issuer().to_owned();
+    let url = |path: &str| Some(format!("{issuer}{path}").parse().expect("url"));
+    let mut provider: Provider = w.grantry.providers()[0].clone();
+    provider.id = id.to_owned().try_into().expect("id");
+    provider.name = id.into();
+    let env = &mut provider.environments[0];
+    env.issuer = None;
+    env.authorization_endpoint = url(paths[0]);
+    env.token_endpoint = url(paths[1]);
+    env.userinfo_endpoint = url(paths[2]);
+    env.revocation_endpoint = url(paths[3]);
+    env.client_id = "grantry-confidential".into();
+    env.client_auth = ClientAuth::SecretPost;
+    env.scopes = scopes.iter().map(|s| (*s).to_owned()).collect();
+    env.revocation = revocation;
+    w.grantry.add_provider(provider).expect("add");
+    w.grantry
+        .set_client_secret(id, None, &Secret::new("sandbox-secret".into()))
+        .expect("secret");
+}
+
+#[tokio::test]
+async fn facebook_style_revocation_deletes_the_permissions() {
+    use grantry_core::provider::Revocation;
+    use grantry_sandbox::{Personality, SandboxConfig};
+    let w = support::world_with(SandboxConfig::new(Personality::Facebook)).await;
+    let paths = [
+        "/v19.0/dialog/oauth",
+        "/v19.0/oauth/access_token",
+        "/me?fields=id,name,email",
+        "/me/permissions",
+    ];
+    manual(
+        &w,
+        "facebook",
+        paths,
+        &["public_profile", "email"],
+        Revocation::GraphPermissions,
+    );
+    let back = w
+        .answer_at("facebook", None, &support::allow("alice"))
+        .await;
+    let account = w.grantry.finish_link(&back).await.expect("link");
+    assert_eq!(account.subject, "user-alice");
+    assert_eq!(account.email.as_deref(), Some("alice@sandbox.grantry.test"));
+    w.grantry.revoke(account.id).await.expect("revoke");
+    assert_eq!(grant_revoked(&w).await, [true]);
+}
+
+#[tokio::test]
+async fn github_style_revocation_deletes_the_grant() {
+    use grantry_core::provider::Revocation;
+    use grantry_sandbox::{Personality, SandboxConfig};
+    let w = support::world_with(SandboxConfig::new(Personality::Github)).await;
+    let paths = [
+        "/login/oauth/authorize",
+        "/login/oauth/access_token",
+        "/user",
+        "/applications/{client_id}/grant",
+    ];
+    manual(&w, "github", paths, &["read:user"], Revocation::GithubGrant);
+    let back = w.answer_at("github", None, &support::allow("alice")).await;
+    let account = w.grantry.finish_link(&back).await.expect("link");
+    assert!(
+        account.subject.parse::<u64>().is_ok(),
+        "GitHub's numeric id: {}",
+        account.subject
+    );
+    w.grantry.revoke(account.id).await.expect("revoke");
+    assert_eq!(grant_revoked(&w).await, [true]);
+}
