@@ -40,7 +40,8 @@ impl Driver {
             .expect("start tauri-driver (make test installs it)");
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
+            // Generous: starting the app on a loaded 2-core machine can take a while.
+            .timeout_global(Some(Duration::from_secs(180)))
             .build()
             .into();
         let driver = Self {

@@ -286,6 +286,13 @@ impl Grantry {
         Ok(Some(secret))
     }
 
+    /// Records a failure in the history. Recording must not hide the failure itself, so an
+    /// error while recording is dropped. Details come from error messages, which never carry
+    /// token text.
+    fn record_failure(&self, kind: ActivityKind, detail: &str, account: Option<i64>, now: i64) {
+        let _ = lock(&self.store).record_activity(now, kind, detail, account);
+    }
+
     /// A provider environment's current configuration.
     fn environment(
         &self,

@@ -75,6 +75,8 @@ pub enum ActivityKind {
     AccountRevoked,
     /// Revocation could not reach the provider; it is kept and retried.
     RevocationPending,
+    /// The provider refused the revocation, or has no way to revoke; the account is kept.
+    RevocationFailed,
     /// The account was removed from this device only, without revoking at the provider.
     AccountForgotten,
 }
@@ -93,6 +95,7 @@ impl ActivityKind {
             ActivityKind::RefreshFailed => "refresh_failed",
             ActivityKind::AccountRevoked => "account_revoked",
             ActivityKind::RevocationPending => "revocation_pending",
+            ActivityKind::RevocationFailed => "revocation_failed",
             ActivityKind::AccountForgotten => "account_forgotten",
         }
     }
@@ -143,6 +146,7 @@ mod tests {
             ActivityKind::RefreshFailed,
             ActivityKind::AccountRevoked,
             ActivityKind::RevocationPending,
+            ActivityKind::RevocationFailed,
             ActivityKind::AccountForgotten,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");

@@ -60,13 +60,18 @@ impl Grantry {
             Ok(claimed) => claimed,
             Err(reason) => {
                 let error = Error::InvalidCallback(reason);
-                self.record_failure(ActivityKind::CallbackRejected, &error, now);
+                self.record_failure(
+                    ActivityKind::CallbackRejected,
+                    &error.to_string(),
+                    None,
+                    now,
+                );
                 return Err(error);
             }
         };
         let outcome = self.complete(pending, &callback, now).await;
         if let Err(error) = &outcome {
-            self.record_failure(ActivityKind::LinkFailed, error, now);
+            self.record_failure(ActivityKind::LinkFailed, &error.to_string(), None, now);
         }
         outcome
     }
@@ -105,10 +110,5 @@ impl Grantry {
         );
         store.record_activity(now, kind, &detail, Some(saved.id))?;
         Ok(saved)
-    }
-
-    fn record_failure(&self, kind: ActivityKind, error: &Error, now: i64) {
-        // Error messages never carry token text, so they may go into the history.
-        let _ = lock(&self.store).record_activity(now, kind, &error.to_string(), None);
     }
 }

@@ -67,12 +67,7 @@ impl Grantry {
             }
             Err(refresh::Failure::Other(error)) => {
                 let detail = format!("refresh failed: {error}");
-                let _ = lock(&self.store).record_activity(
-                    now,
-                    ActivityKind::RefreshFailed,
-                    &detail,
-                    Some(account_id),
-                );
+                self.record_failure(ActivityKind::RefreshFailed, &detail, Some(account_id), now);
                 return Err(error);
             }
         };

@@ -63,11 +63,11 @@ impl Grantry {
             }
             Err(revoke::Failure::Refused(error)) => {
                 let detail = format!("revocation refused: {error}");
-                let _ = lock(&self.store).record_activity(
-                    now,
-                    ActivityKind::RevocationPending,
+                self.record_failure(
+                    ActivityKind::RevocationFailed,
                     &detail,
                     Some(account_id),
+                    now,
                 );
                 Err(error)
             }
