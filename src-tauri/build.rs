@@ -5,6 +5,10 @@ fn main() {
         "list_accounts",
         "list_activity",
         "sandbox_status",
+        "list_providers",
+        "start_link",
+        "reopen_link",
+        "cancel_link",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -157,3 +157,93 @@ fn a_sandbox_that_cannot_start_is_reported_and_the_app_works_on() {
     let history = app.wait_for_text("[data-testid=activity-list]");
     assert!(history.contains("Sandbox not started"), "{history}");
 }
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
+fn linking_an_account_from_the_window_through_the_system_browser() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    let grantry = Path::new(APP).with_file_name("grantry");
+    assert!(
+        grantry.exists(),
+        "build the CLI first (make test does): {}",
+        grantry.display()
+    );
+    // The "system browser": it answers the sandbox's consent page as alice, then hands the
+    // dev.grantry: redirect to xdg-open, as Chromium does with a custom scheme.
+    let browser = data_home.join("scripted-browser");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nredirect=$('{}' sandbox consent --user alice \"$1\") || exit 1\n\
+             exec xdg-open \"$redirect\"\n",
+            grantry.display()
+        ),
+    )
+    .expect("write the browser script");
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("make it executable");
+    // Make it the default for http(s) in the scratch session (whatever browser the machine
+    // has installed, such as Chromium, stays out of it).
+    let entry = data_home.join("applications/grantry-test-browser.desktop");
+    std::fs::create_dir_all(entry.parent().expect("folder")).expect("applications folder");
+    std::fs::write(
+        &entry,
+        format!(
+            "[Desktop Entry]\nType=Application\nName=Test browser\nExec={} %u\n\
+             MimeType=x-scheme-handler/http;x-scheme-handler/https;\n",
+            browser.display()
+        ),
+    )
+    .expect("write the browser entry");
+    for scheme in ["http", "https"] {
+        let mime = format!("x-scheme-handler/{scheme}");
+        open_with(
+            &["xdg-mime", "default", "grantry-test-browser.desktop"],
+            &mime,
+        );
+    }
+    let driver = Driver::start(&[
+        ("GRANTRY_SANDBOX_PORT", free_port().to_string()),
+        (
+            "GRANTRY_DATA_DIR",
+            data_home.join("link-from-window").display().to_string(),
+        ),
+    ]);
+    let app = driver.session(Path::new(APP));
+    app.wait_for_text_where("[data-testid=sandbox-indicator]", |t| t.contains("running"));
+    app.click("[data-testid=link-account]");
+    let dialog = app.wait_for_text("[data-testid=link-dialog]");
+    assert!(
+        dialog.contains("Grantry Sandbox") || dialog.contains("Link"),
+        "{dialog}"
+    );
+    assert!(
+        dialog.contains("See your email address"),
+        "scopes are explained: {dialog}"
+    );
+    app.click("[data-testid=link-start]");
+    // The browser consents, the deep link comes back, the account appears.
+    let accounts = app.wait_for_text_where(
+        "#accounts-title ~ section, section[aria-labelledby=accounts-title]",
+        |t| t.contains("Alice Tester"),
+    );
+    assert!(
+        accounts.contains("alice@sandbox.grantry.test"),
+        "{accounts}"
+    );
+    assert!(
+        accounts.contains("Valid") && accounts.contains("4 scopes"),
+        "{accounts}"
+    );
+    assert!(
+        app.find("[data-testid=link-dialog]").is_none(),
+        "the dialog closed"
+    );
+    app.screenshot(&screenshot_dir().join("linked.png"));
+}

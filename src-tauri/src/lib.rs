@@ -27,6 +27,7 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let state = AppState::open();
             if let Ok(grantry) = state.grantry() {
@@ -50,7 +51,11 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::list_accounts,
             commands::list_activity,
-            commands::sandbox_status
+            commands::sandbox_status,
+            commands::list_providers,
+            commands::start_link,
+            commands::reopen_link,
+            commands::cancel_link
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -32,8 +32,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use error::{Error, ErrorCode, IpcError};
 pub use model::{
-    AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind, SandboxStatus,
-    ScopeStatus,
+    AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind, EnvironmentOption,
+    ProviderOption, SandboxStatus, ScopeOption, ScopeStatus, StartedLink,
 };
 
 use crate::deep_link::IncomingLink;
@@ -227,6 +227,60 @@ impl Grantry {
         Ok(self
             .secrets
             .put(&self.client_secret_key(provider, &env.name), secret)?)
+    }
+
+    /// The providers as the Link dialog offers them: environments and default scopes, with
+    /// what each scope allows.
+    pub fn provider_options(&self) -> Vec<model::ProviderOption> {
+        self.providers()
+            .into_iter()
+            .map(|p| model::ProviderOption {
+                id: p.id.to_string(),
+                name: p.name.clone(),
+                environments: p
+                    .environments
+                    .iter()
+                    .map(|e| model::EnvironmentOption {
+                        name: e.name.clone(),
+                        scopes: e
+                            .scopes
+                            .iter()
+                            .map(|s| model::ScopeOption {
+                                scope: s.clone(),
+                                description: scopes::describe(s).map(str::to_owned),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Drops a link under way: an answer to it is refused from now on. Returns whether there
+    /// was one.
+    pub fn cancel_link(&self, state: &str) -> bool {
+        let mut pending = lock(&self.pending);
+        let before = pending.len();
+        pending.retain(|p| {
+            !bool::from(subtle::ConstantTimeEq::ct_eq(
+                p.state.as_bytes(),
+                state.as_bytes(),
+            ))
+        });
+        before != pending.len()
+    }
+
+    /// The authorization URL of a link under way, to open it again.
+    pub fn pending_url(&self, state: &str) -> Option<String> {
+        lock(&self.pending)
+            .iter()
+            .find(|p| {
+                bool::from(subtle::ConstantTimeEq::ct_eq(
+                    p.state.as_bytes(),
+                    state.as_bytes(),
+                ))
+            })
+            .map(|p| p.authorization_url.clone())
     }
 
     /// Fetches an issuer's discovery document and checks it (issuer match, endpoints).

@@ -270,6 +270,8 @@ fn client(
 /// A started link, waiting for the provider's answer.
 pub struct Pending {
     pub state: String,
+    /// Where the person was sent, to send them there again.
+    pub authorization_url: String,
     nonce: Nonce,
     verifier: PkceCodeVerifier,
     pub provider: String,
@@ -285,6 +287,7 @@ pub struct Pending {
 pub struct Started {
     pub authorization_url: String,
     pub redirect_uri: String,
+    pub state: String,
     pub expires_at: i64,
 }
 
@@ -321,10 +324,12 @@ pub fn start(
     let started = Started {
         authorization_url: url.to_string(),
         redirect_uri: redirect_uri.to_owned(),
+        state: state.secret().clone(),
         expires_at: now + PENDING_LIFETIME,
     };
     let pending = Pending {
         state: state.secret().clone(),
+        authorization_url: started.authorization_url.clone(),
         nonce,
         verifier,
         provider: provider.id.to_string(),
@@ -644,6 +649,7 @@ mod tests {
         let url = Url::parse("http://127.0.0.1:1/x").expect("url");
         Pending {
             state: state.into(),
+            authorization_url: String::new(),
             nonce: Nonce::new("n".into()),
             verifier: PkceCodeVerifier::new("v".repeat(43)),
             provider: "sandbox".into(),

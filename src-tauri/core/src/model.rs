@@ -177,3 +177,34 @@ pub enum ScopeStatus {
     /// Requested, and the user unticked it.
     Declined,
 }
+
+/// A provider as the Link dialog offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ProviderOption {
+    pub id: String,
+    pub name: String,
+    pub environments: Vec<EnvironmentOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct EnvironmentOption {
+    pub name: String,
+    /// The scopes asked for by default, each with what it allows.
+    pub scopes: Vec<ScopeOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ScopeOption {
+    pub scope: String,
+    pub description: Option<String>,
+}
+
+/// A link waiting for the person to finish in the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct StartedLink {
+    pub authorization_url: String,
+    /// Identifies the link to cancel it or open it again; it travels in the URL anyway.
+    pub state: String,
+    /// Unix seconds after which the answer is refused.
+    pub expires_at: i64,
+}

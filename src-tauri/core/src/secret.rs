@@ -134,8 +134,11 @@ impl SecretStore for Keyring {
         let spec = HashMap::from([("service", self.service.as_str())]);
         let mut keys = Vec::new();
         for entry in self.store()?.search(&spec)? {
-            if let Some(key) = entry.get_attributes()?.remove("username") {
-                keys.push(key);
+            match entry.get_attributes() {
+                Ok(mut attributes) => keys.extend(attributes.remove("username")),
+                // Deleted by another process between the search and this read: not ours to list.
+                Err(keyring_core::Error::NoEntry) => {}
+                Err(error) => return Err(error.into()),
             }
         }
         Ok(keys)

@@ -46,6 +46,10 @@ fn typescript_bindings_are_fresh() {
     check::<IpcError>(&mut stale);
     check::<SandboxStatus>(&mut stale);
     check::<grantry_core::exchange::Exchange>(&mut stale);
+    check::<grantry_core::ProviderOption>(&mut stale);
+    check::<grantry_core::EnvironmentOption>(&mut stale);
+    check::<grantry_core::ScopeOption>(&mut stale);
+    check::<grantry_core::StartedLink>(&mut stale);
     assert!(
         stale.is_empty(),
         "stale TypeScript bindings, run `make bindings`: {stale:?}"

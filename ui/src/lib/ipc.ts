@@ -5,9 +5,11 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import type { AccountSummary } from './bindings/AccountSummary'
 import type { ActivityEntry } from './bindings/ActivityEntry'
 import type { IpcError } from './bindings/IpcError'
+import type { ProviderOption } from './bindings/ProviderOption'
 import type { SandboxStatus } from './bindings/SandboxStatus'
+import type { StartedLink } from './bindings/StartedLink'
 
-export type { AccountSummary, ActivityEntry, IpcError, SandboxStatus }
+export type { AccountSummary, ActivityEntry, IpcError, ProviderOption, SandboxStatus, StartedLink }
 
 /** Turns whatever a failed `invoke` threw into an `IpcError`. */
 export function toIpcError(thrown: unknown): IpcError {
@@ -30,6 +32,11 @@ export const ipc = {
   listAccounts: () => call<AccountSummary[]>('list_accounts'),
   listActivity: () => call<ActivityEntry[]>('list_activity'),
   sandboxStatus: () => call<SandboxStatus>('sandbox_status'),
+  listProviders: () => call<ProviderOption[]>('list_providers'),
+  startLink: (provider: string, environment: string | null, scopes: string[]) =>
+    call<StartedLink>('start_link', { provider, environment, scopes }),
+  reopenLink: (link: string) => call<void>('reopen_link', { link }),
+  cancelLink: (link: string) => call<boolean>('cancel_link', { link }),
 }
 
 /** Events the Rust side emits; the UI re-fetches rather than mirroring state. */
