@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test setup setup-test lint unit e2e bindings deb clean
+.PHONY: run test cli setup setup-test lint unit e2e bindings deb clean
 
 ## run: build the UI and start Grantry (debug build, UI embedded)
 run: setup ui/dist/index.html
@@ -35,6 +35,10 @@ lint: ui/dist/index.html
 unit: ui/dist/index.html
 	npm --prefix ui test
 	scripts/test-session $(CARGO) test --workspace $(APP_FEATURES) -- --include-ignored
+
+## cli: build the `grantry` command line into target/debug/grantry
+cli: setup
+	$(CARGO) build -p grantry-cli
 
 ## bindings: regenerate the TypeScript types in ui/src/lib/bindings from the Rust types
 bindings:
