@@ -431,8 +431,11 @@ pub fn repair(json: bool, grantry: &Grantry) -> Result<(), Error> {
     let report = grantry.repair()?;
     print(json, &report, || {
         format!(
-            "Removed {} orphaned keyring items; {} accounts had no tokens and need re-linking.",
-            report.orphaned_secrets_removed, report.accounts_without_tokens
+            "Removed {} orphaned keyring items; finished {} interrupted revocations; {} accounts \
+             had no tokens and need re-linking.",
+            report.orphaned_secrets_removed,
+            report.revocations_finished,
+            report.accounts_without_tokens
         )
     });
     Ok(())

@@ -106,6 +106,8 @@ pub struct Grantry {
 pub struct Repair {
     pub orphaned_secrets_removed: usize,
     pub accounts_without_tokens: usize,
+    /// Revocations that went through at the provider before an interruption, now finished.
+    pub revocations_finished: usize,
 }
 
 /// A test hook for crash-consistency tests: when `GRANTRY_CRASH_AT` names this point, the

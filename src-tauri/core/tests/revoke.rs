@@ -203,3 +203,59 @@ async fn github_style_revocation_deletes_the_grant() {
     w.grantry.revoke(account.id).await.expect("revoke");
     assert_eq!(grant_revoked(&w).await, [true]);
 }
+
+#[tokio::test]
+async fn repair_marks_accounts_whose_tokens_vanished_and_keeps_them() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    w.secrets.0.lock().expect("lock").clear();
+    let report = w.grantry.repair().expect("repair");
+    assert_eq!(report.accounts_without_tokens, 1);
+    let kept = w.grantry.account(account.id).expect("kept");
+    assert_eq!(kept.status, AccountStatus::NeedsRelink);
+    assert!(
+        kept.status_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("missing"))
+    );
+    assert_eq!(
+        w.grantry.repair().expect("again").accounts_without_tokens,
+        0,
+        "once"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_revocation_leaves_the_account_as_it_was() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    // A provider that cannot revoke: the configured method has no endpoint to call.
+    let mut provider: grantry_core::provider::Provider = w.grantry.providers()[0].clone();
+    provider.id = "norevoke".to_owned().try_into().expect("id");
+    provider.name = "No revocation".into();
+    provider.environments[0].issuer = None;
+    let issuer = w.sandbox.issuer().to_owned();
+    let env = &mut provider.environments[0];
+    env.authorization_endpoint = Some(format!("{issuer}/authorize").parse().expect("url"));
+    env.token_endpoint = Some(format!("{issuer}/token").parse().expect("url"));
+    env.userinfo_endpoint = Some(format!("{issuer}/userinfo").parse().expect("url"));
+    w.grantry.add_provider(provider).expect("add");
+    let back = w.answer_at("norevoke", None, &support::allow("bob")).await;
+    let bob = w.grantry.finish_link(&back).await.expect("link");
+    assert_eq!(
+        w.code(w.grantry.revoke(bob.id).await),
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        w.grantry.account(bob.id).expect("kept").status,
+        AccountStatus::Valid
+    );
+    assert_eq!(
+        w.grantry.activity(1).expect("activity")[0].kind,
+        ActivityKind::RevocationFailed
+    );
+    assert_eq!(
+        w.grantry.account(account.id).expect("alice").status,
+        AccountStatus::Valid
+    );
+}

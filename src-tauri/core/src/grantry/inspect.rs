@@ -154,7 +154,17 @@ impl Grantry {
         let now = now();
         let store = lock(&self.store);
         for (id, key, status) in &expected {
-            if !stored.contains(key) && *status != AccountStatus::NeedsRelink {
+            if stored.contains(key) {
+                continue;
+            }
+            if *status == AccountStatus::RevocationPending {
+                // Tokens are deleted only once the provider revoked: finish the removal.
+                store.delete_account(*id)?;
+                let detail = "revocation completed at the provider; the account was removed \
+                              when Grantry started again";
+                store.record_activity(now, ActivityKind::AccountRevoked, detail, None)?;
+                report.revocations_finished += 1;
+            } else if *status != AccountStatus::NeedsRelink {
                 let reason = "its tokens are missing from the keyring (Grantry was interrupted, or they were deleted)";
                 store.set_status(*id, AccountStatus::NeedsRelink, Some(reason), now)?;
                 store.record_activity(now, ActivityKind::RefreshFailed, reason, Some(*id))?;

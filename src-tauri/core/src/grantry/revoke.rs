@@ -28,12 +28,24 @@ impl Grantry {
         };
         let secret = self.client_secret(&account.provider, &env)?;
         let now = now();
+        // Recorded before the provider is asked: should Grantry be killed after the provider
+        // revoked and the tokens went, the next start's repair knows to finish the removal.
+        lock(&self.store).set_status(
+            account_id,
+            AccountStatus::RevocationPending,
+            Some("revocation in progress"),
+            now,
+        )?;
         let endpoints = match self.endpoints(&account.provider, &env).await {
             Ok(endpoints) => endpoints,
             Err(error @ Error::Unreachable { .. }) => {
                 return Err(self.revocation_pending(account_id, error, now));
             }
-            Err(error) => return Err(error),
+            Err(error) => {
+                let reason = account.status_reason.as_deref();
+                lock(&self.store).set_status(account_id, account.status, reason, now)?;
+                return Err(error);
+            }
         };
         let outcome = revoke::revoke(
             &self.http,
@@ -62,6 +74,9 @@ impl Grantry {
                 Err(self.revocation_pending(account_id, error, now))
             }
             Err(revoke::Failure::Refused(error)) => {
+                // Nothing changed at the provider: the account is as it was.
+                let reason = account.status_reason.as_deref();
+                lock(&self.store).set_status(account_id, account.status, reason, now)?;
                 let detail = format!("revocation refused: {error}");
                 self.record_failure(
                     ActivityKind::RevocationFailed,
