@@ -136,9 +136,12 @@ impl SecretStore for Keyring {
         for entry in self.store()?.search(&spec)? {
             match entry.get_attributes() {
                 Ok(mut attributes) => keys.extend(attributes.remove("username")),
-                // Deleted by another process between the search and this read: not ours to list.
-                Err(keyring_core::Error::NoEntry) => {}
-                Err(error) => return Err(error.into()),
+                // A locked keyring is worth reporting.
+                Err(error @ keyring_core::Error::NoStorageAccess(_)) => return Err(error.into()),
+                // The search itself reached the service, so an item that cannot be read now
+                // was deleted by another process in between (the Secret Service then answers
+                // NoEntry or an unknown-object error): it is not there to list.
+                Err(_) => {}
             }
         }
         Ok(keys)
