@@ -115,6 +115,20 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
+    /// Runs `work` in one transaction, committed only if all of it succeeded.
+    fn write<T>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T, Error> {
+        let outcome = (|| {
+            let tx = self.conn.transaction()?;
+            let value = work(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        outcome.map_err(|e| self.error(e))
+    }
+
     fn error(&self, source: rusqlite::Error) -> Error {
         Error::Database {
             path: self.path.clone(),
@@ -152,22 +166,14 @@ impl Store {
         account: &NewAccount,
         now: i64,
     ) -> Result<(AccountSummary, bool), Error> {
-        let path = self.path.clone();
-        let db_error = |source| Error::Database {
-            path: path.clone(),
-            source,
-        };
-        let tx = self.conn.transaction().map_err(db_error)?;
-        let existed: bool = tx
-            .query_row(
+        let (id, existed) = self.write(|tx| {
+            let existed: bool = tx.query_row(
                 "SELECT count(*) FROM accounts
                  WHERE provider = ?1 AND environment = ?2 AND subject = ?3",
                 params![account.provider, account.environment, account.subject],
                 |row| row.get(0),
-            )
-            .map_err(db_error)?;
-        let id: i64 = tx
-            .query_row(
+            )?;
+            let id: i64 = tx.query_row(
                 "INSERT INTO accounts (provider, environment, subject, display_name, email,
                                        picture_url, access_expires_at, has_refresh_token,
                                        status, status_reason, linked_at, updated_at)
@@ -191,26 +197,24 @@ impl Store {
                     now,
                 ],
                 |row| row.get(0),
-            )
-            .map_err(db_error)?;
-        tx.execute("DELETE FROM scopes WHERE account_id = ?1", [id])
-            .map_err(db_error)?;
-        for scope in &account.scopes {
-            let status = match scope.status {
-                ScopeStatus::Granted => "granted",
-                ScopeStatus::Declined => "declined",
-            };
-            tx.execute(
-                "INSERT INTO scopes (account_id, scope, status, source, checked_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, scope.scope, status, scope.source, scope.checked_at],
-            )
-            .map_err(db_error)?;
-        }
-        tx.commit().map_err(db_error)?;
+            )?;
+            tx.execute("DELETE FROM scopes WHERE account_id = ?1", [id])?;
+            for scope in &account.scopes {
+                let status = match scope.status {
+                    ScopeStatus::Granted => "granted",
+                    ScopeStatus::Declined => "declined",
+                };
+                tx.execute(
+                    "INSERT INTO scopes (account_id, scope, status, source, checked_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, scope.scope, status, scope.source, scope.checked_at],
+                )?;
+            }
+            Ok((id, existed))
+        })?;
         let saved = self
             .account(id)?
-            .ok_or_else(|| db_error(rusqlite::Error::QueryReturnedNoRows))?;
+            .ok_or_else(|| self.error(rusqlite::Error::QueryReturnedNoRows))?;
         Ok((saved, existed))
     }
 
@@ -235,24 +239,19 @@ impl Store {
         granted: Option<&[String]>,
         now: i64,
     ) -> Result<(), Error> {
-        let path = self.path.clone();
-        let db_error = |source| Error::Database {
-            path: path.clone(),
-            source,
-        };
-        let tx = self.conn.transaction().map_err(db_error)?;
-        tx.execute(
-            "UPDATE accounts SET access_expires_at = ?2, has_refresh_token = ?3,
-                 refresh_generation = refresh_generation + 1, last_refresh_at = ?4,
-                 status = 'valid', status_reason = NULL, updated_at = ?4
-             WHERE id = ?1",
-            params![account_id, access_expires_at, has_refresh_token, now],
-        )
-        .map_err(db_error)?;
-        if let Some(granted) = granted {
-            replace_granted(&tx, account_id, granted, "token_response", now).map_err(db_error)?;
-        }
-        tx.commit().map_err(db_error)
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE accounts SET access_expires_at = ?2, has_refresh_token = ?3,
+                     refresh_generation = refresh_generation + 1, last_refresh_at = ?4,
+                     status = 'valid', status_reason = NULL, updated_at = ?4
+                 WHERE id = ?1",
+                params![account_id, access_expires_at, has_refresh_token, now],
+            )?;
+            if let Some(granted) = granted {
+                replace_granted(tx, account_id, granted, "token_response", now)?;
+            }
+            Ok(())
+        })
     }
 
     /// Records the scopes a provider just reported as granted, with where that came from.
@@ -263,14 +262,7 @@ impl Store {
         source: &str,
         now: i64,
     ) -> Result<(), Error> {
-        let path = self.path.clone();
-        let db_error = |source| Error::Database {
-            path: path.clone(),
-            source,
-        };
-        let tx = self.conn.transaction().map_err(db_error)?;
-        replace_granted(&tx, account_id, granted, source, now).map_err(db_error)?;
-        tx.commit().map_err(db_error)
+        self.write(|tx| replace_granted(tx, account_id, granted, source, now))
     }
 
     /// Marks an account as needing attention, with the reason in words for the person.
@@ -300,38 +292,32 @@ impl Store {
         account_id: Option<i64>,
         exchanges: &[crate::exchange::Exchange],
     ) -> Result<(), Error> {
-        let path = self.path.clone();
-        let db_error = |source| Error::Database {
-            path: path.clone(),
-            source,
-        };
-        let tx = self.conn.transaction().map_err(db_error)?;
-        for e in exchanges {
+        self.write(|tx| {
+            for e in exchanges {
+                tx.execute(
+                    "INSERT INTO exchanges (account_id, at, method, url, status, request_body,
+                                            response_body, duration_ms, error)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        account_id,
+                        e.at,
+                        e.method,
+                        e.url,
+                        e.status,
+                        e.request_body,
+                        e.response_body,
+                        e.duration_ms as i64,
+                        e.error
+                    ],
+                )?;
+            }
             tx.execute(
-                "INSERT INTO exchanges (account_id, at, method, url, status, request_body,
-                                        response_body, duration_ms, error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    account_id,
-                    e.at,
-                    e.method,
-                    e.url,
-                    e.status,
-                    e.request_body,
-                    e.response_body,
-                    e.duration_ms as i64,
-                    e.error
-                ],
-            )
-            .map_err(db_error)?;
-        }
-        tx.execute(
-            "DELETE FROM exchanges WHERE account_id IS ?1 AND id NOT IN
-                 (SELECT id FROM exchanges WHERE account_id IS ?1 ORDER BY id DESC LIMIT ?2)",
-            params![account_id, EXCHANGES_KEPT],
-        )
-        .map_err(db_error)?;
-        tx.commit().map_err(db_error)
+                "DELETE FROM exchanges WHERE account_id IS ?1 AND id NOT IN
+                     (SELECT id FROM exchanges WHERE account_id IS ?1 ORDER BY id DESC LIMIT ?2)",
+                params![account_id, EXCHANGES_KEPT],
+            )?;
+            Ok(())
+        })
     }
 
     /// An account's exchanges, newest first.
