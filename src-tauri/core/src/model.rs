@@ -29,6 +29,17 @@ pub struct AccountSummary {
     pub has_refresh_token: bool,
 }
 
+impl AccountSummary {
+    /// How the account is named in messages and listings: its email, else its display name,
+    /// else the provider's subject (which every account has).
+    pub fn label(&self) -> &str {
+        self.email
+            .as_deref()
+            .or(self.display_name.as_deref())
+            .unwrap_or(&self.subject)
+    }
+}
+
 /// Where an account stands, beyond its token's expiry (which the UI derives from the time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
