@@ -1,4 +1,4 @@
--- Schema version 5: the HTTP exchange log per account (masked; see exchange.rs). No foreign
+-- Schema version 5: the HTTP exchange log per account (masked; see src/redact.rs). No foreign
 -- key: the exchanges of a revoked account stay readable by its old id.
 CREATE TABLE exchanges (
     id            INTEGER PRIMARY KEY,

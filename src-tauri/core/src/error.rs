@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use ts_rs::TS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -29,13 +28,13 @@ pub enum Error {
         known: i64,
     },
     #[error("{0}")]
-    Keyring(#[from] crate::secret::KeyringError),
+    Keyring(#[from] crate::secret_store::KeyringError),
     #[error("{0}")]
-    Provider(#[from] crate::provider::ProviderError),
+    Provider(#[from] crate::providers::ProviderError),
     #[error("{provider}: {source}")]
     Unreachable {
         provider: String,
-        source: crate::http::HttpError,
+        source: crate::oauth::HttpError,
     },
     #[error(
         "{provider}: the discovery document names the issuer {found:?}, but the provider is \
@@ -65,12 +64,18 @@ pub enum Error {
     InvalidInput(String),
     #[error("account {account}: {reason}. Link it again to continue.")]
     NeedsRelink { account: i64, reason: String },
+    /// A failure that is not the person's input nor the provider's answer: a task that died,
+    /// a value that could not be serialised, a request that could not be built, a listener
+    /// that could not bind. The message says what.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// What kind of failure an error is, for the UI to branch on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
-#[ts(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
 pub enum ErrorCode {
     /// The data folder or database cannot be read or written.
     Storage,
@@ -95,7 +100,8 @@ pub enum ErrorCode {
 }
 
 /// An error as the UI receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
@@ -115,6 +121,7 @@ impl Error {
             Error::ConsentDenied { .. } => ErrorCode::ConsentDenied,
             Error::InvalidCallback(_) => ErrorCode::InvalidCallback,
             Error::NeedsRelink { .. } => ErrorCode::NeedsRelink,
+            Error::Internal(_) => ErrorCode::Internal,
         }
     }
 }
@@ -123,7 +130,9 @@ impl From<&Error> for IpcError {
     fn from(error: &Error) -> Self {
         IpcError {
             code: error.code(),
-            message: error.to_string(),
+            // Messages never carry secrets by construction; this is the last line of defence
+            // for text that came from elsewhere (a provider's answer, a parser's complaint).
+            message: crate::redact::text(&error.to_string()),
         }
     }
 }

@@ -3,10 +3,10 @@
 //! secret.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 /// One linked account as the Accounts list shows it: metadata only, never a token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountSummary {
     pub id: i64,
     /// The provider's configured id, such as `sandbox` or `google`.
@@ -41,9 +41,10 @@ impl AccountSummary {
 }
 
 /// Where an account stands, beyond its token's expiry (which the UI derives from the time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
-#[ts(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
 pub enum AccountStatus {
     Valid,
     /// The provider refused the grant (`invalid_grant`…): link again.
@@ -60,9 +61,10 @@ impl AccountStatus {
 }
 
 /// What happened, for the activity history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
-#[ts(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
 pub enum ActivityKind {
     /// A `dev.grantry:` URL reached the app and was well formed.
     DeepLinkReceived,
@@ -118,7 +120,8 @@ impl ActivityKind {
 }
 
 /// One entry of the activity history. `detail` is already redacted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ActivityEntry {
     pub id: i64,
     /// Unix seconds.
@@ -130,9 +133,10 @@ pub struct ActivityEntry {
 }
 
 /// Whether the built-in sandbox provider is serving, for the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
-#[ts(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(tag = "state", rename_all = "snake_case"))]
 pub enum SandboxStatus {
     Starting,
     Running { issuer: String },
@@ -169,7 +173,8 @@ mod tests {
 }
 
 /// One scope of an account and where it stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccountScope {
     pub scope: String,
     /// What it allows, in plain words, for well-known scopes.
@@ -180,9 +185,10 @@ pub struct AccountScope {
     pub checked_at: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
-#[ts(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
 pub enum ScopeStatus {
     Granted,
     /// Requested, and the user unticked it.
@@ -190,32 +196,52 @@ pub enum ScopeStatus {
 }
 
 /// A provider as the Link dialog offers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProviderOption {
     pub id: String,
     pub name: String,
     pub environments: Vec<EnvironmentOption>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EnvironmentOption {
     pub name: String,
     /// The scopes asked for by default, each with what it allows.
     pub scopes: Vec<ScopeOption>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScopeOption {
     pub scope: String,
     pub description: Option<String>,
 }
 
 /// A link waiting for the person to finish in the browser.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StartedLink {
     pub authorization_url: String,
     /// Identifies the link to cancel it or open it again; it travels in the URL anyway.
     pub state: String,
     /// Unix seconds after which the answer is refused.
     pub expires_at: i64,
+}
+
+/// One request Grantry made to a provider and its answer, as the HTTP log keeps it: every
+/// credential masked (see `redact.rs`), headers not kept at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HttpExchange {
+    pub at: i64,
+    pub method: String,
+    pub url: String,
+    /// `None` when no answer came (connection refused, timeout).
+    pub status: Option<u16>,
+    pub request_body: String,
+    pub response_body: String,
+    pub duration_ms: u64,
+    pub error: Option<String>,
 }

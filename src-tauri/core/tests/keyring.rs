@@ -3,7 +3,8 @@
 //! which starts a throwaway gnome-keyring in a private D-Bus session with scratch folders, so
 //! it can never touch the user's own keyring.
 
-use grantry_core::secret::{Keyring, Secret, SecretStore};
+use grantry_core::secret::Secret;
+use grantry_core::secret_store::{Keyring, SecretStore};
 
 fn throwaway_keyring() -> Keyring {
     assert_eq!(

@@ -51,7 +51,7 @@ async fn link_two_accounts_one_with_partial_consent() {
     let accounts = w.grantry.accounts().expect("accounts");
     assert_eq!(accounts.len(), 2);
     // Tokens are in the secret store, under the account's stable key, and nowhere else.
-    let stored = w.secrets.0.lock().expect("lock").clone();
+    let stored = w.secrets.snapshot();
     assert!(
         stored
             .keys()
@@ -210,7 +210,7 @@ async fn provider_faults_during_the_exchange_are_clear_errors() {
 
 #[tokio::test]
 async fn a_wrong_client_secret_is_invalid_client() {
-    use grantry_core::provider::{ClientAuth, Provider};
+    use grantry_core::providers::{ClientAuth, Provider};
     use grantry_core::secret::Secret;
     let w = world().await;
     let mut provider: Provider = w.grantry.providers()[0].clone();
@@ -253,7 +253,7 @@ async fn a_wrong_client_secret_is_invalid_client() {
 
 #[tokio::test]
 async fn non_standard_paths_are_found_through_discovery() {
-    use grantry_core::provider::Provider;
+    use grantry_core::providers::Provider;
     use grantry_sandbox::{Personality, SandboxConfig};
     // The Google personality serves Google's own paths (/o/oauth2/v2/auth, /v1/userinfo, …)
     // and does not rotate refresh tokens.
@@ -295,7 +295,7 @@ async fn non_standard_paths_are_found_through_discovery() {
 
 #[tokio::test]
 async fn a_provider_with_manual_endpoints_links_without_discovery() {
-    use grantry_core::provider::Provider;
+    use grantry_core::providers::Provider;
     let w = world().await;
     let issuer = w.sandbox.issuer().to_owned();
     let mut manual: Provider = w.grantry.providers()[0].clone();

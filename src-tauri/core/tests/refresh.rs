@@ -10,7 +10,7 @@ use support::world;
 async fn fifty_concurrent_refreshes_share_one_and_the_account_survives() {
     let w = world().await;
     let account = w.link("alice").await;
-    let before = w.secrets.0.lock().expect("lock").clone();
+    let before = w.secrets.snapshot();
     let mut tasks = Vec::new();
     for _ in 0..50 {
         let grantry = w.grantry.clone();
@@ -23,11 +23,7 @@ async fn fifty_concurrent_refreshes_share_one_and_the_account_survives() {
             .expect("task")
             .expect("every caller gets the shared refresh");
     }
-    assert_ne!(
-        *w.secrets.0.lock().expect("lock"),
-        before,
-        "the tokens were replaced"
-    );
+    assert_ne!(w.secrets.snapshot(), before, "the tokens were replaced");
     // The grant is alive: a rotated refresh token was never replayed.
     let after = w.grantry.refresh(account.id).await.expect("refresh again");
     assert_eq!(after.status, AccountStatus::Valid);
@@ -119,7 +115,6 @@ async fn refresh_all_refreshes_every_account_with_a_refresh_token() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_schedule_refreshes_shortly_before_expiry() {
-    use std::sync::Arc;
     use std::time::Duration;
 
     let mut config = grantry_sandbox::SandboxConfig::new(grantry_sandbox::Personality::Generic);
@@ -127,11 +122,10 @@ async fn the_schedule_refreshes_shortly_before_expiry() {
     let w = support::world_with(config).await;
     let account = w.link("alice").await;
     let expires = account.access_expires_at.expect("expiry");
-    let changed = Arc::new(tokio::sync::Notify::new());
     let schedule = tokio::spawn(
         w.grantry
             .clone()
-            .run_refresh_schedule(Duration::from_secs(2), changed.clone()),
+            .run_refresh_schedule(Duration::from_secs(2)),
     );
     // Due one second after linking; give it up to ten.
     let mut refreshed = false;

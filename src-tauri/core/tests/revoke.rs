@@ -33,10 +33,7 @@ async fn revoke_ends_the_grant_at_the_provider_then_removes_the_account() {
         "the sandbox no longer honours the grant"
     );
     assert!(w.grantry.accounts().expect("accounts").is_empty());
-    assert!(
-        w.secrets.0.lock().expect("lock").is_empty(),
-        "tokens deleted"
-    );
+    assert!(w.secrets.snapshot().is_empty(), "tokens deleted");
     let history = w.grantry.activity(1).expect("activity");
     assert_eq!(history[0].kind, ActivityKind::AccountRevoked);
 }
@@ -54,7 +51,7 @@ async fn an_unreachable_provider_leaves_revocation_pending_until_retried() {
     let kept = w.grantry.account(account.id).expect("kept");
     assert_eq!(kept.status, AccountStatus::RevocationPending);
     assert!(
-        !w.secrets.0.lock().expect("lock").is_empty(),
+        !w.secrets.snapshot().is_empty(),
         "tokens kept for the retry"
     );
     assert_eq!(
@@ -81,7 +78,7 @@ async fn forget_is_local_only() {
     let account = w.link("alice").await;
     w.grantry.forget(account.id).expect("forget");
     assert!(w.grantry.accounts().expect("accounts").is_empty());
-    assert!(w.secrets.0.lock().expect("lock").is_empty());
+    assert!(w.secrets.snapshot().is_empty());
     assert_eq!(
         grant_revoked(&w).await,
         [false],
@@ -104,7 +101,7 @@ async fn the_export_holds_accounts_scopes_and_history_but_no_token() {
     w.grantry.refresh(bob.id).await.expect("refresh");
     let export = w.grantry.export().expect("export").to_string();
     assert!(export.contains("alice@sandbox.grantry.test") && export.contains("offline_access"));
-    let secrets = w.secrets.0.lock().expect("lock").clone();
+    let secrets = w.secrets.snapshot();
     assert!(!secrets.is_empty());
     for stored in secrets.values() {
         let tokens: Value = serde_json::from_str(stored).expect("token set");
@@ -128,9 +125,9 @@ fn manual(
     id: &str,
     paths: [&str; 4],
     scopes: &[&str],
-    revocation: grantry_core::provider::Revocation,
+    revocation: grantry_core::providers::Revocation,
 ) {
-    use grantry_core::provider::{ClientAuth, Provider};
+    use grantry_core::providers::{ClientAuth, Provider};
     use grantry_core::secret::Secret;
     let issuer = w.sandbox.issuer().to_owned();
     let url = |path: &str| Some(format!("{issuer}{path}").parse().expect("url"));
@@ -155,7 +152,7 @@ fn manual(
 
 #[tokio::test]
 async fn facebook_style_revocation_deletes_the_permissions() {
-    use grantry_core::provider::Revocation;
+    use grantry_core::providers::Revocation;
     use grantry_sandbox::{Personality, SandboxConfig};
     let w = support::world_with(SandboxConfig::new(Personality::Facebook)).await;
     let paths = [
@@ -183,7 +180,7 @@ async fn facebook_style_revocation_deletes_the_permissions() {
 
 #[tokio::test]
 async fn github_style_revocation_deletes_the_grant() {
-    use grantry_core::provider::Revocation;
+    use grantry_core::providers::Revocation;
     use grantry_sandbox::{Personality, SandboxConfig};
     let w = support::world_with(SandboxConfig::new(Personality::Github)).await;
     let paths = [
@@ -208,7 +205,7 @@ async fn github_style_revocation_deletes_the_grant() {
 async fn repair_marks_accounts_whose_tokens_vanished_and_keeps_them() {
     let w = world().await;
     let account = w.link("alice").await;
-    w.secrets.0.lock().expect("lock").clear();
+    w.secrets.clear();
     let report = w.grantry.repair().expect("repair");
     assert_eq!(report.accounts_without_tokens, 1);
     let kept = w.grantry.account(account.id).expect("kept");
@@ -230,7 +227,7 @@ async fn a_refused_revocation_leaves_the_account_as_it_was() {
     let w = world().await;
     let account = w.link("alice").await;
     // A provider that cannot revoke: the configured method has no endpoint to call.
-    let mut provider: grantry_core::provider::Provider = w.grantry.providers()[0].clone();
+    let mut provider: grantry_core::providers::Provider = w.grantry.providers()[0].clone();
     provider.id = "norevoke".to_owned().try_into().expect("id");
     provider.name = "No revocation".into();
     provider.environments[0].issuer = None;

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_refresh.sql"),
     include_str!("../../migrations/0004_installation.sql"),
     include_str!("../../migrations/0005_exchanges.sql"),
+    include_str!("../../migrations/0006_http_log.sql"),
 ];
 
 /// The schema version this build writes.

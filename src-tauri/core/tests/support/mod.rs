@@ -4,47 +4,20 @@
 
 #![allow(dead_code)]
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use grantry_core::secret::{KeyringError, Secret, SecretStore};
+use grantry_core::events::Recorded;
+use grantry_core::secret_store::MemorySecrets;
 use grantry_core::{AccountSummary, ErrorCode, Grantry, IpcError, Options};
 use grantry_sandbox::robot::{self, Choice};
 use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
-
-#[derive(Default)]
-pub struct MemorySecrets(pub Mutex<HashMap<String, String>>);
-
-impl SecretStore for MemorySecrets {
-    fn put(&self, key: &str, value: &Secret<String>) -> Result<(), KeyringError> {
-        self.0
-            .lock()
-            .expect("lock")
-            .insert(key.into(), value.expose().clone());
-        Ok(())
-    }
-    fn get(&self, key: &str) -> Result<Option<Secret<String>>, KeyringError> {
-        Ok(self
-            .0
-            .lock()
-            .expect("lock")
-            .get(key)
-            .cloned()
-            .map(Secret::new))
-    }
-    fn delete(&self, key: &str) -> Result<(), KeyringError> {
-        self.0.lock().expect("lock").remove(key);
-        Ok(())
-    }
-    fn keys(&self) -> Result<Vec<String>, KeyringError> {
-        Ok(self.0.lock().expect("lock").keys().cloned().collect())
-    }
-}
 
 pub struct World {
     pub sandbox: Sandbox,
     pub grantry: Arc<Grantry>,
     pub secrets: Arc<MemorySecrets>,
+    /// Every event the engine reported, for tests of what the window is told.
+    pub events: Arc<Recorded>,
     pub dir: tempfile::TempDir,
 }
 
@@ -56,17 +29,20 @@ pub async fn world_with(config: SandboxConfig) -> World {
     let sandbox = Sandbox::start(config).await.expect("sandbox");
     let dir = tempfile::tempdir().expect("temp dir");
     let secrets = Arc::new(MemorySecrets::default());
+    let events = Arc::new(Recorded::default());
     let grantry = Grantry::open(Options {
         data_dir: dir.path().join("data"),
         config_dir: dir.path().join("config"),
         sandbox_port: sandbox.addr().port(),
         secrets: secrets.clone(),
+        events: events.clone(),
     })
     .expect("open");
     World {
         sandbox,
         grantry: Arc::new(grantry),
         secrets,
+        events,
         dir,
     }
 }

@@ -1,4 +1,4 @@
-//! Automatic refresh (R1): one timer for the account due next, no polling loop. The schedule
+//! Automatic refresh: one timer for the account due next, no polling loop. The schedule
 //! sleeps until the next access token is about to expire (or until it is told that accounts
 //! changed), refreshes that account, and looks again. Accounts that need re-linking are left
 //! alone; an account whose refresh failed is retried a minute later, not in a tight loop.
@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Notify;
-
-use crate::{AccountStatus, Grantry, now};
+use super::Grantry;
+use crate::clock::now;
+use crate::error::Error;
+use crate::model::AccountStatus;
 
 /// After a failed automatic refresh, wait this long before trying that account again.
 const RETRY_AFTER_FAILURE: i64 = 60;
@@ -22,7 +23,7 @@ impl Grantry {
         &self,
         lead: i64,
         skip_until: &HashMap<i64, i64>,
-    ) -> Result<Option<(i64, i64)>, crate::Error> {
+    ) -> Result<Option<(i64, i64)>, Error> {
         let next = self
             .accounts()?
             .into_iter()
@@ -36,15 +37,15 @@ impl Grantry {
         Ok(next)
     }
 
-    /// Runs the schedule until the task is dropped. `changed` is notified whenever accounts
-    /// are linked, refreshed elsewhere or removed, so the timer is set again.
-    pub async fn run_refresh_schedule(self: Arc<Self>, lead: Duration, changed: Arc<Notify>) {
+    /// Runs the schedule until the task is dropped. Whenever accounts are linked, refreshed or
+    /// removed through this `Grantry`, the timer is set again.
+    pub async fn run_refresh_schedule(self: Arc<Self>, lead: Duration) {
         let lead = i64::try_from(lead.as_secs()).unwrap_or(i64::MAX / 2);
         let mut skip_until: HashMap<i64, i64> = HashMap::new();
         loop {
             let next = self.next_refresh(lead, &skip_until).unwrap_or(None);
             let Some((account, due)) = next else {
-                changed.notified().await;
+                self.changed.notified().await;
                 continue;
             };
             let wait = Duration::from_secs(u64::try_from(due - now()).unwrap_or(0));
@@ -56,7 +57,7 @@ impl Grantry {
                         skip_until.remove(&account);
                     }
                 }
-                () = changed.notified() => {}
+                () = self.changed.notified() => {}
             }
         }
     }

@@ -1,4 +1,4 @@
-//! The loopback redirect (L2, RFC 8252 §7.3): a listener on 127.0.0.1 only, on a port the OS
+//! The loopback redirect (RFC 8252 §7.3): a listener on 127.0.0.1 only, on a port the OS
 //! picks, that waits for one request to `/callback`, answers it with a page saying the tab can
 //! be closed, and closes. Other paths (a browser asking for `/favicon.ico`) get a 404 and the
 //! wait goes on; nothing but loopback can connect.
@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// The path the provider redirects to.
-pub const CALLBACK_PATH: &str = "/callback";
+pub const REDIRECT_PATH: &str = "/callback";
 /// The most bytes of a request head read from the browser.
 const MAX_HEAD: usize = 16 * 1024;
 
@@ -43,7 +43,7 @@ impl Loopback {
 
     /// `http://127.0.0.1:{port}/callback`: the IP literal, never `localhost` (RFC 8252 §8.3).
     pub fn redirect_uri(&self) -> String {
-        format!("http://{}{CALLBACK_PATH}", self.addr)
+        format!("http://{}{REDIRECT_PATH}", self.addr)
     }
 
     /// Waits for the one callback request; returns its full URL. The listener closes after.
@@ -85,7 +85,7 @@ async fn serve(mut stream: TcpStream) -> Option<String> {
     let mut parts = line.lines().next()?.split(' ');
     let (method, target) = (parts.next()?, parts.next()?.to_owned());
     let is_callback = method == "GET"
-        && (target == CALLBACK_PATH || target.starts_with(&format!("{CALLBACK_PATH}?")));
+        && (target == REDIRECT_PATH || target.starts_with(&format!("{REDIRECT_PATH}?")));
     let (status, body) = if is_callback {
         ("200 OK", DONE_PAGE)
     } else {

@@ -1,26 +1,32 @@
-//! Refreshing accounts: now (single flight across processes), all at once, and the
-//! exchange of a refresh; the schedule that calls it is in `crate::schedule`.
+//! Refreshing accounts: one now (single flight within and across processes), or all at once
+//! with bounded concurrency. The protocol makes the request (`oauth/refresh_token.rs`); here
+//! the rotated refresh token goes to the keyring before anything else changes, and
+//! `invalid_grant` marks the account "needs re-link" (it is never deleted).
 
 use std::sync::Arc;
 
-use crate::{
-    AccountStatus, AccountSummary, ActivityKind, Error, Grantry, crash_point, exchange, lock, now,
-    refresh, tokens,
-};
+use super::{Grantry, crash_point, lock};
+use crate::clock;
+use crate::error::Error;
+use crate::model::{AccountStatus, AccountSummary, ActivityKind};
+use crate::oauth::refresh_token::{self, Failure};
+use crate::secret_store::token_items;
 
 impl Grantry {
-    /// Refreshes an account's tokens now (R1). Single flight: callers in this process and in
+    /// Refreshes an account's tokens now. Single flight: callers in this process and in
     /// others (the app and any number of `grantry` commands) that arrive while a refresh is
     /// under way wait for it and share its result, so a refresh token is never sent twice.
-    /// The rotated refresh token is in the keyring before anything else changes.
-    /// `invalid_grant` marks the account "needs re-link" with the reason; it is never deleted.
     pub async fn refresh(&self, account_id: i64) -> Result<AccountSummary, Error> {
-        let (outcome, log) = exchange::recorded(self.refresh_unlogged(account_id)).await;
-        self.keep_exchanges(Some(account_id), &log);
+        let outcome = self
+            .logged(self.refresh_now(account_id), |_| Some(account_id))
+            .await;
+        if outcome.is_ok() {
+            self.accounts_changed();
+        }
         outcome
     }
 
-    async fn refresh_unlogged(&self, account_id: i64) -> Result<AccountSummary, Error> {
+    async fn refresh_now(&self, account_id: i64) -> Result<AccountSummary, Error> {
         let account = self.account(account_id)?;
         let seen = lock(&self.store).refresh_generation(account_id)?;
         let flight = lock(&self.flights).entry(account_id).or_default().clone();
@@ -30,42 +36,45 @@ impl Grantry {
             return self.account(account_id);
         }
         let env = self.environment(&account.provider, &account.environment)?;
-        let key = self.tokens_key_of(&account);
+        let key = self.tokens_key(&account);
         let current =
-            tokens::load(self.secrets.as_ref(), &key)?.ok_or_else(|| Error::NeedsRelink {
+            token_items::load(self.secrets.as_ref(), &key)?.ok_or_else(|| Error::NeedsRelink {
                 account: account_id,
                 reason: "its tokens are missing from the keyring".into(),
             })?;
         let endpoints = self.endpoints(&account.provider, &env).await?;
         let secret = self.client_secret(&account.provider, &env)?;
-        let outcome = refresh::refresh(
+        let outcome = refresh_token::refresh(
             &self.http,
             &env,
             &endpoints,
             secret.as_ref(),
             &account.provider,
             &current,
-            now,
+            clock::now,
         )
         .await;
-        let now = now();
+        let now = clock::now();
         let refreshed = match outcome {
             Ok(refreshed) => refreshed,
-            Err(refresh::Failure::Relink(reason)) => {
+            Err(Failure::Relink(reason)) => {
                 let store = lock(&self.store);
                 store.set_status(account_id, AccountStatus::NeedsRelink, Some(&reason), now)?;
-                store.record_activity(
-                    now,
+                self.record_in(
+                    &store,
                     ActivityKind::RefreshFailed,
                     &reason,
                     Some(account_id),
+                    now,
                 )?;
+                drop(store);
+                self.accounts_changed();
                 return Err(Error::NeedsRelink {
                     account: account_id,
                     reason,
                 });
             }
-            Err(refresh::Failure::Other(error)) => {
+            Err(Failure::Other(error)) => {
                 let detail = format!("refresh failed: {error}");
                 self.record_failure(ActivityKind::RefreshFailed, &detail, Some(account_id), now);
                 return Err(error);
@@ -83,11 +92,19 @@ impl Grantry {
         }
         // The rotated refresh token goes to the keyring before anything else: losing it would
         // lose the account, since the old one is now dead at the provider.
-        if let Err(error) = tokens::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
+        if let Err(error) = token_items::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
             let reason = format!("the rotated refresh token could not be saved: {error}");
             let store = lock(&self.store);
             store.set_status(account_id, AccountStatus::NeedsRelink, Some(&reason), now)?;
-            store.record_activity(now, ActivityKind::RefreshFailed, &reason, Some(account_id))?;
+            self.record_in(
+                &store,
+                ActivityKind::RefreshFailed,
+                &reason,
+                Some(account_id),
+                now,
+            )?;
+            drop(store);
+            self.accounts_changed();
             return Err(error.into());
         }
         crash_point("refresh:after-secrets");
@@ -99,11 +116,13 @@ impl Grantry {
             refreshed.granted.as_deref(),
             now,
         )?;
-        store.record_activity(
-            now,
+        let detail = "tokens refreshed";
+        self.record_in(
+            &store,
             ActivityKind::TokenRefreshed,
-            "tokens refreshed",
+            detail,
             Some(account_id),
+            now,
         )?;
         drop(store);
         self.account(account_id)
@@ -133,9 +152,8 @@ impl Grantry {
         }
         let mut outcomes = Vec::new();
         while let Some(done) = tasks.join_next().await {
-            outcomes.push(
-                done.map_err(|e| Error::InvalidInput(format!("a refresh task failed: {e}")))?,
-            );
+            outcomes
+                .push(done.map_err(|e| Error::Internal(format!("a refresh task failed: {e}")))?);
         }
         outcomes.sort_by_key(|(id, _)| *id);
         Ok(outcomes)
@@ -158,7 +176,7 @@ impl Grantry {
             .map_err(storage)?;
         tokio::task::spawn_blocking(move || file.lock().map(|()| file))
             .await
-            .map_err(|e| storage(std::io::Error::other(e)))?
+            .map_err(|e| Error::Internal(format!("the lock task failed: {e}")))?
             .map_err(storage)
     }
 }

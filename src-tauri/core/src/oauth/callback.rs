@@ -1,14 +1,20 @@
 //! The authorization response (RFC 6749 §4.1.2, §4.1.2.1; RFC 9207), as it reaches Grantry
 //! through a deep link or the loopback listener. It is hostile input until proven otherwise:
-//! this module only parses; matching `state` and checking `iss` happen in `crate::link`.
+//! this module only parses; matching `state` and checking `iss` happen in `authorize.rs`.
+//! The code it carries is a [`Secret`], so no `Debug` print can show it.
 
 use url::Url;
+
+use crate::secret::Secret;
+
+/// Longest URL accepted; real authorization responses are a few hundred bytes.
+pub const MAX_URL_LEN: usize = 4096;
 
 /// What the provider said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The user allowed: the code to exchange.
-    Code(String),
+    Code(Secret<String>),
     /// The provider answered with an error, such as `access_denied`.
     Error {
         error: String,
@@ -30,7 +36,7 @@ pub struct Callback {
 pub enum CallbackError {
     #[error("the link is not a URL")]
     NotAUrl,
-    #[error("the link is longer than {max} bytes", max = crate::deep_link::MAX_URL_LEN)]
+    #[error("the link is longer than {max} bytes", max = MAX_URL_LEN)]
     TooLong,
     #[error("the link carries no state, so it answers no request of Grantry's")]
     NoState,
@@ -43,19 +49,23 @@ pub enum CallbackError {
 }
 
 impl Callback {
+    /// Parses a response still in text form (from the loopback listener).
     pub fn parse(raw: &str) -> Result<Self, CallbackError> {
-        if raw.len() > crate::deep_link::MAX_URL_LEN {
+        if raw.len() > MAX_URL_LEN {
             return Err(CallbackError::TooLong);
         }
         let url = Url::parse(raw.trim()).map_err(|_| CallbackError::NotAUrl)?;
-        let mut seen: Vec<String> = Vec::new();
-        let mut get = |name: &str| -> Result<Option<String>, CallbackError> {
+        Self::from_url(&url)
+    }
+
+    /// Reads a response from a URL already parsed (and length-checked) by the caller.
+    pub fn from_url(url: &Url) -> Result<Self, CallbackError> {
+        let get = |name: &str| -> Result<Option<String>, CallbackError> {
             let mut values = url.query_pairs().filter(|(k, _)| k == name);
             let first = values.next().map(|(_, v)| v.into_owned());
             if values.next().is_some() {
                 return Err(CallbackError::Repeated(name.to_owned()));
             }
-            seen.push(name.to_owned());
             Ok(first.filter(|v| !v.is_empty()))
         };
         let state = get("state")?.ok_or(CallbackError::NoState)?;
@@ -64,7 +74,7 @@ impl Callback {
         let error = get("error")?;
         let description = get("error_description")?;
         let outcome = match (code, error) {
-            (Some(code), None) => Outcome::Code(code),
+            (Some(code), None) => Outcome::Code(Secret::new(code)),
             (None, Some(error)) => Outcome::Error { error, description },
             (None, None) => return Err(CallbackError::Empty),
             (Some(_), Some(_)) => return Err(CallbackError::Ambiguous),
@@ -94,7 +104,11 @@ mod tests {
         assert_eq!(ok.target, "dev.grantry:/oauth/callback");
         assert_eq!(ok.state, "s1");
         assert_eq!(ok.iss.as_deref(), Some("http://127.0.0.1:1"));
-        assert_eq!(ok.outcome, Outcome::Code("c1".into()));
+        assert_eq!(ok.outcome, Outcome::Code(Secret::new("c1".into())));
+        assert!(
+            !format!("{ok:?}").contains("c1"),
+            "Debug never shows the code"
+        );
         let denied = Callback::parse(
             "http://127.0.0.1:5000/callback?error=access_denied&error_description=no&state=s",
         )

@@ -1,33 +1,44 @@
-//! Taking access back: revoke at the provider (with "revocation pending" and retry),
-//! or forget on this device only.
+//! Taking access back: revoke at the provider (with "revocation pending" and retry when it
+//! cannot be reached), or forget on this device only. The protocol makes the request
+//! (`oauth/revocation.rs`); here the account is marked before the provider is asked, so that
+//! an interruption after the provider revoked is finished by the next repair.
 
-use crate::{
-    AccountStatus, ActivityKind, Error, Grantry, crash_point, exchange, lock, now, revoke, tokens,
-};
+use super::{Grantry, crash_point, lock};
+use crate::clock;
+use crate::error::Error;
+use crate::model::{AccountStatus, ActivityKind};
+use crate::oauth::revocation::{self, Failure};
+use crate::secret_store::token_items;
 
 impl Grantry {
-    /// Revokes the account's access at the provider (RFC 7009), then deletes its tokens and
-    /// metadata here. If the provider cannot be reached, the account is kept as "revocation
-    /// pending" (tokens too, to try again: [`Grantry::retry_revocations`]); never dropped
-    /// silently, never reported as revoked when it was not.
+    /// Revokes the account's access at the provider (RFC 7009 or the provider's own way), then
+    /// deletes its tokens and metadata here. If the provider cannot be reached, the account is
+    /// kept as "revocation pending" (tokens too, to try again: [`Grantry::retry_revocations`]);
+    /// never dropped silently, never reported as revoked when it was not.
     pub async fn revoke(&self, account_id: i64) -> Result<(), Error> {
-        let (outcome, log) = exchange::recorded(self.revoke_unlogged(account_id)).await;
-        self.keep_exchanges(Some(account_id), &log);
+        let outcome = self
+            .logged(self.revoke_now(account_id), |_| Some(account_id))
+            .await;
+        self.accounts_changed();
         outcome
     }
 
-    async fn revoke_unlogged(&self, account_id: i64) -> Result<(), Error> {
+    async fn revoke_now(&self, account_id: i64) -> Result<(), Error> {
         let account = self.account(account_id)?;
         let env = self.environment(&account.provider, &account.environment)?;
-        let key = self.tokens_key_of(&account);
-        let Some(current) = tokens::load(self.secrets.as_ref(), &key)? else {
+        let key = self.tokens_key(&account);
+        let Some(current) = token_items::load(self.secrets.as_ref(), &key)? else {
             return Err(Error::InvalidInput(format!(
                 "account {account_id} has no tokens left to revoke; `grantry forget {account_id}` \
                  removes it here"
             )));
         };
         let secret = self.client_secret(&account.provider, &env)?;
-        let now = now();
+        let now = clock::now();
+        let restore = || {
+            let reason = account.status_reason.as_deref();
+            lock(&self.store).set_status(account_id, account.status, reason, now)
+        };
         // Recorded before the provider is asked: should Grantry be killed after the provider
         // revoked and the tokens went, the next start's repair knows to finish the removal.
         lock(&self.store).set_status(
@@ -42,12 +53,11 @@ impl Grantry {
                 return Err(self.revocation_pending(account_id, error, now));
             }
             Err(error) => {
-                let reason = account.status_reason.as_deref();
-                lock(&self.store).set_status(account_id, account.status, reason, now)?;
+                restore()?;
                 return Err(error);
             }
         };
-        let outcome = revoke::revoke(
+        let outcome = revocation::revoke(
             &self.http,
             &env,
             &endpoints,
@@ -62,21 +72,19 @@ impl Grantry {
                 crash_point("revoke:after-secrets");
                 let store = lock(&self.store);
                 store.delete_account(account_id)?;
-                let who = account.email.unwrap_or(account.subject);
                 let detail = format!(
-                    "access of {who} revoked at {} ({})",
-                    account.provider, account.environment
+                    "access of {} revoked at {} ({})",
+                    account.label(),
+                    account.provider,
+                    account.environment
                 );
-                store.record_activity(now, ActivityKind::AccountRevoked, &detail, None)?;
+                self.record_in(&store, ActivityKind::AccountRevoked, &detail, None, now)?;
                 Ok(())
             }
-            Err(revoke::Failure::Retry(error)) => {
-                Err(self.revocation_pending(account_id, error, now))
-            }
-            Err(revoke::Failure::Refused(error)) => {
+            Err(Failure::Retry(error)) => Err(self.revocation_pending(account_id, error, now)),
+            Err(Failure::Refused(error)) => {
                 // Nothing changed at the provider: the account is as it was.
-                let reason = account.status_reason.as_deref();
-                lock(&self.store).set_status(account_id, account.status, reason, now)?;
+                restore()?;
                 let detail = format!("revocation refused: {error}");
                 self.record_failure(
                     ActivityKind::RevocationFailed,
@@ -91,18 +99,17 @@ impl Grantry {
 
     fn revocation_pending(&self, account_id: i64, error: Error, now: i64) -> Error {
         let reason = format!("revocation pending: {error}");
-        let store = lock(&self.store);
-        let _ = store.set_status(
+        let _ = lock(&self.store).set_status(
             account_id,
             AccountStatus::RevocationPending,
             Some(&reason),
             now,
         );
-        let _ = store.record_activity(
-            now,
+        self.record_failure(
             ActivityKind::RevocationPending,
             &reason,
             Some(account_id),
+            now,
         );
         error
     }
@@ -126,18 +133,26 @@ impl Grantry {
     /// from the database. Access at the provider stays as it is.
     pub fn forget(&self, account_id: i64) -> Result<(), Error> {
         let account = self.account(account_id)?;
-        let key = self.tokens_key_of(&account);
         // Secrets first: a crash between the two leaves metadata the next start can repair,
         // never tokens nobody knows about.
-        self.secrets.delete(&key)?;
+        self.secrets.delete(&self.tokens_key(&account))?;
         let store = lock(&self.store);
         store.delete_account(account_id)?;
-        let who = account.email.unwrap_or(account.subject);
         let detail = format!(
-            "{who} at {} ({}) forgotten on this device; access at the provider was not revoked",
-            account.provider, account.environment
+            "{} at {} ({}) forgotten on this device; access at the provider was not revoked",
+            account.label(),
+            account.provider,
+            account.environment
         );
-        store.record_activity(now(), ActivityKind::AccountForgotten, &detail, None)?;
+        self.record_in(
+            &store,
+            ActivityKind::AccountForgotten,
+            &detail,
+            None,
+            clock::now(),
+        )?;
+        drop(store);
+        self.accounts_changed();
         Ok(())
     }
 }

@@ -1,20 +1,11 @@
 //! An account's tokens, kept together as one keyring item (one Secret Service round trip per
-//! read or write). They are never serialised anywhere else: the JSON exists only on its way
-//! into and out of the keyring.
+//! read or write), and the keys of the items Grantry keeps. Tokens are never serialised
+//! anywhere else: the JSON exists only on its way into and out of the keyring.
 
 use serde::{Deserialize, Serialize};
 
-use crate::secret::{KeyringError, Secret, SecretStore};
-
-/// The tokens of one account.
-#[derive(Debug, Clone)]
-pub struct TokenSet {
-    pub access_token: Secret<String>,
-    pub refresh_token: Option<Secret<String>>,
-    pub id_token: Option<Secret<String>>,
-    /// Unix seconds, computed on arrival from `expires_in`.
-    pub expires_at: Option<i64>,
-}
+use super::{KeyringError, SecretStore};
+use crate::secret::{Secret, TokenSet};
 
 /// The keyring form. Private, so nothing else can serialise tokens.
 #[derive(Serialize, Deserialize)]
@@ -28,10 +19,28 @@ struct Stored {
     expires_at: Option<i64>,
 }
 
+/// The prefix of every account's tokens key in one data folder.
+pub fn accounts_prefix(installation: &str) -> String {
+    format!("account/{installation}/")
+}
+
 /// The keyring key of an account's tokens: stable across re-links, so a re-link overwrites;
 /// distinct per data folder (`installation`), so folders sharing a keyring stay apart.
 pub fn key(installation: &str, provider: &str, environment: &str, subject: &str) -> String {
-    format!("account/{installation}/{provider}/{environment}/{subject}")
+    format!(
+        "{}{provider}/{environment}/{subject}",
+        accounts_prefix(installation)
+    )
+}
+
+/// The keyring key of a provider environment's client secret.
+pub fn client_secret_key(installation: &str, provider: &str, environment: &str) -> String {
+    format!("client/{installation}/{provider}/{environment}")
+}
+
+/// A key that is written and deleted to find out whether the keyring takes writes now.
+pub fn probe_key(installation: &str) -> String {
+    format!("probe/{installation}")
 }
 
 pub fn save(store: &dyn SecretStore, key: &str, tokens: &TokenSet) -> Result<(), KeyringError> {

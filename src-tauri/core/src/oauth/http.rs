@@ -1,11 +1,20 @@
 //! The one HTTP client for talking to providers: connect and total timeouts, no redirects
 //! followed (token, revocation and userinfo requests must never be redirected), and response
 //! bodies capped, so a hostile or broken provider cannot hang or flood Grantry.
+//!
+//! It also feeds the HTTP log: [`recording`] runs an operation and collects every exchange the
+//! client made during it, masked (`redact.rs`) before it is kept; outside such a scope nothing
+//! is collected. Headers are never kept.
 
+use std::future::Future;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use openidconnect::reqwest;
 use openidconnect::{HttpRequest, HttpResponse};
+
+use crate::model::HttpExchange;
+use crate::{clock, redact};
 
 /// Largest response body accepted from a provider.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -39,23 +48,23 @@ impl Http {
         Self { client }
     }
 
-    /// Sends one request; the body is read up to [`MAX_BODY`]. The exchange goes to the
-    /// exchange log (masked) when an operation is recording.
+    /// Sends one request; the body is read up to [`MAX_BODY`]. The exchange, masked, joins
+    /// the current [`recording`], if there is one.
     pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
         let started = std::time::Instant::now();
         let method = request.method().to_string();
-        let url = crate::exchange::mask_url(&request.uri().to_string());
-        let request_body = crate::exchange::mask_body(request.body());
+        let url = redact::url_text(&request.uri().to_string());
+        let request_body = redact::body(request.body());
         let outcome = self.send_unrecorded(request).await;
-        crate::exchange::record(crate::exchange::Exchange {
-            at: crate::now(),
+        record(HttpExchange {
+            at: clock::now(),
             method,
             url,
             status: outcome.as_ref().ok().map(|r| r.status().as_u16()),
             request_body,
             response_body: outcome
                 .as_ref()
-                .map(|r| crate::exchange::mask_body(r.body()))
+                .map(|r| redact::body(r.body()))
                 .unwrap_or_default(),
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             error: outcome.as_ref().err().map(|e| e.to_string()),
@@ -106,6 +115,34 @@ impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
     fn call(&'c self, request: HttpRequest) -> Self::Future {
         Box::pin(self.send(request))
     }
+}
+
+tokio::task_local! {
+    static RECORDING: Mutex<Vec<HttpExchange>>;
+}
+
+/// Runs `operation`, returning its output and every exchange [`Http`] made during it.
+pub async fn recording<F: Future>(operation: F) -> (F::Output, Vec<HttpExchange>) {
+    RECORDING
+        .scope(Mutex::new(Vec::new()), async {
+            let output = operation.await;
+            let log = RECORDING.with(|log| {
+                log.lock()
+                    .map(|mut log| std::mem::take(&mut *log))
+                    .unwrap_or_default()
+            });
+            (output, log)
+        })
+        .await
+}
+
+/// Adds an exchange to the current recording, if there is one.
+fn record(exchange: HttpExchange) {
+    let _ = RECORDING.try_with(|log| {
+        if let Ok(mut log) = log.lock() {
+            log.push(exchange);
+        }
+    });
 }
 
 impl Default for Http {

@@ -1,4 +1,4 @@
-//! Plain-language descriptions of well-known scopes (S1), so a person can see what a grant
+//! Plain-language descriptions of well-known scopes, so a person can see what a grant
 //! allows without knowing OAuth: the OpenID Connect standard scopes, and common ones at
 //! Google, Microsoft, GitHub, GitLab and Facebook. Unknown scopes have no description; the UI
 //! shows the scope itself.

@@ -1,25 +1,26 @@
-//! Refreshing an account's tokens (R1, RFC 6749 §6) with the failures real providers produce:
-//! transient ones (connection refused, timeout, 5xx, 429 with `Retry-After`) are retried a
-//! bounded number of times with exponential backoff and jitter; `invalid_grant` means the grant
-//! is gone and the account needs re-linking. Single flight and write ordering are the caller's
-//! (`Grantry::refresh`): this module makes the request.
+//! The refresh token grant (RFC 6749 §6) with the failures real providers produce: transient
+//! ones (connection refused, timeout, 5xx, 429 with `Retry-After`) are retried a bounded
+//! number of times with exponential backoff and jitter; `invalid_grant` means the grant is
+//! gone and the account needs re-linking. Single flight and write ordering are the engine's
+//! (`engine/refresh.rs`): this module makes the request and reads the answer.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use openidconnect::core::CoreClient;
 use openidconnect::{
-    AsyncHttpClient, AuthType, AuthUrl, ClientId, ClientSecret, HttpRequest, HttpResponse,
-    IssuerUrl, OAuth2TokenResponse, RefreshToken, RequestTokenError, TokenResponse, TokenUrl,
+    AsyncHttpClient, HttpRequest, HttpResponse, OAuth2TokenResponse, RefreshToken,
+    RequestTokenError, TokenResponse,
 };
 
+use super::client::{TokenError, client, token_error};
+use super::code_exchange::expires_at;
+use super::discovery::Endpoints;
+use super::http::{Http, HttpError};
+use super::id_token::{self, ExpectedNonce};
 use crate::error::Error;
-use crate::http::Http;
-use crate::link::Endpoints;
-use crate::provider::{ClientAuth, Environment};
-use crate::secret::Secret;
-use crate::tokens::TokenSet;
+use crate::providers::Environment;
+use crate::secret::{Secret, TokenSet};
 
 /// Attempts per refresh, the first included.
 const ATTEMPTS: u32 = 4;
@@ -57,7 +58,7 @@ struct Recording<'a> {
 }
 
 impl<'c> AsyncHttpClient<'c> for Recording<'_> {
-    type Error = crate::http::HttpError;
+    type Error = HttpError;
     type Future = std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<HttpResponse, Self::Error>> + Send + 'c>,
     >;
@@ -103,26 +104,7 @@ pub async fn refresh(
             "this account has no refresh token (it was linked without offline access)".into(),
         )));
     };
-    let issuer = endpoints
-        .issuer
-        .clone()
-        .unwrap_or_else(|| endpoints.authorization.origin().ascii_serialization());
-    let issuer =
-        IssuerUrl::new(issuer).map_err(|e| Failure::Other(Error::InvalidInput(e.to_string())))?;
-    let mut client = CoreClient::new(
-        ClientId::new(env.client_id.clone()),
-        issuer,
-        endpoints.jwks.clone(),
-    )
-    .set_auth_uri(AuthUrl::from_url(endpoints.authorization.clone()))
-    .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
-    .set_auth_type(match env.client_auth {
-        ClientAuth::SecretBasic => AuthType::BasicAuth,
-        ClientAuth::SecretPost | ClientAuth::None => AuthType::RequestBody,
-    });
-    if let Some(secret) = secret {
-        client = client.set_client_secret(ClientSecret::new(secret.expose().clone()));
-    }
+    let client = client(env, endpoints, secret, None).map_err(Failure::Other)?;
     let send = Recording {
         http,
         last: Mutex::new(Answer::default()),
@@ -159,25 +141,15 @@ pub async fn refresh(
         tokio::time::sleep(wait).await;
     };
     let arrived = now();
-    let expires_at = response
-        .expires_in()
-        .map(|d| arrived + i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2));
     // As at link time, an ID token is only used when the provider has an issuer to check.
     let id_token = response.id_token().filter(|_| endpoints.issuer.is_some());
     let subject = match id_token {
         None => None,
         Some(id_token) => {
-            // A refreshed ID token is checked like the first (signature, iss, aud, exp); its
-            // nonce is the original one or none, so the nonce is not compared again.
-            let verifier = crate::link::verifier(env, endpoints).map_err(Failure::Other)?;
-            let claims = id_token
-                .claims(&verifier, |_: Option<&openidconnect::Nonce>| Ok(()))
-                .map_err(|e| {
-                    Failure::Other(Error::MalformedResponse {
-                        provider: provider.to_owned(),
-                        reason: format!("its refreshed ID token is not valid: {e}"),
-                    })
-                })?;
+            let claims =
+                id_token::verify(http, provider, env, endpoints, id_token, ExpectedNonce::Any)
+                    .await
+                    .map_err(Failure::Other)?;
             Some(claims.subject().to_string())
         }
     };
@@ -197,15 +169,10 @@ pub async fn refresh(
             id_token: id_token
                 .map(|t| Secret::new(t.to_string()))
                 .or_else(|| current.id_token.clone()),
-            expires_at,
+            expires_at: response.expires_in().map(|d| expires_at(arrived, d)),
         },
     })
 }
-
-type TokenError = RequestTokenError<
-    crate::http::HttpError,
-    openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
->;
 
 fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {
     use openidconnect::core::CoreErrorResponseType as E;
@@ -219,15 +186,6 @@ fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {
                 "{provider} refused the refresh (invalid_grant): {reason}"
             ))
         }
-        RequestTokenError::ServerResponse(response) => Failure::Other(Error::ProviderRefused {
-            provider: provider.to_owned(),
-            error: response.error().to_string(),
-            description: response.error_description().cloned(),
-        }),
-        RequestTokenError::Request(source) => Failure::Other(Error::Unreachable {
-            provider: provider.to_owned(),
-            source,
-        }),
         RequestTokenError::Parse(..) | RequestTokenError::Other(_) if answer.status >= 400 => {
             let wait = answer
                 .retry_after
@@ -238,13 +196,6 @@ fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {
                 reason: format!("it answered HTTP {}{wait}", answer.status),
             })
         }
-        RequestTokenError::Parse(error, _) => Failure::Other(Error::MalformedResponse {
-            provider: provider.to_owned(),
-            reason: format!("its token response is not of the expected shape: {error}"),
-        }),
-        RequestTokenError::Other(reason) => Failure::Other(Error::MalformedResponse {
-            provider: provider.to_owned(),
-            reason,
-        }),
+        other => Failure::Other(token_error(provider, other)),
     }
 }

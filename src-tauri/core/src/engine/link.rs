@@ -1,0 +1,193 @@
+//! Linking accounts: start a link (the keyring checked first, then the authorization URL),
+//! then finish it with the provider's answer: the answer is matched to its link, the protocol
+//! completes it (`oauth/code_exchange.rs`), and the engine stores the result, tokens into the
+//! keyring first, then the account's metadata, and records what happened.
+
+use super::{Grantry, crash_point, lock};
+use crate::clock;
+use crate::error::Error;
+use crate::model::{AccountScope, AccountSummary, ActivityKind, ScopeStatus};
+use crate::oauth::authorize::{self, Pending, Started};
+use crate::oauth::callback::Callback;
+use crate::oauth::code_exchange::{self, Linked};
+use crate::providers::CUSTOM_SCHEME_REDIRECT;
+use crate::scope_catalog;
+use crate::secret::Secret;
+use crate::secret_store::token_items;
+use crate::store::NewAccount;
+
+impl Grantry {
+    /// Starts linking an account: returns the URL to open in the system browser. The answer
+    /// must reach [`Grantry::finish_link`] at `redirect_uri` (the custom scheme by default, or
+    /// a loopback URL the caller listens on) within 10 minutes.
+    pub async fn start_link(
+        &self,
+        provider: &str,
+        environment: Option<&str>,
+        scopes: Option<Vec<String>>,
+        redirect_uri: Option<&str>,
+    ) -> Result<Started, Error> {
+        let (provider, env) = {
+            let providers = lock(&self.providers);
+            let provider = providers.get(provider)?;
+            (
+                provider.id.to_string(),
+                provider.environment(environment)?.clone(),
+            )
+        };
+        let scopes = scopes.unwrap_or_else(|| env.scopes.clone());
+        let redirect_uri = redirect_uri.unwrap_or(CUSTOM_SCHEME_REDIRECT);
+        // The tokens will need to be written to the keyring: find out now that it can take
+        // them (running, unlocked), not after the person has consented.
+        let probe = token_items::probe_key(&self.installation);
+        self.secrets.put(&probe, &Secret::new("probe".to_owned()))?;
+        self.secrets.delete(&probe)?;
+        let endpoints = self.endpoints(&provider, &env).await?;
+        let (started, pending) = authorize::start(
+            &provider,
+            &env,
+            endpoints,
+            scopes,
+            redirect_uri,
+            clock::now(),
+        )?;
+        self.pending.insert(pending);
+        Ok(started)
+    }
+
+    /// Drops a link under way: an answer to it is refused from now on. Returns whether there
+    /// was one.
+    pub fn cancel_link(&self, state: &str) -> bool {
+        self.pending.cancel(state)
+    }
+
+    /// The authorization URL of a link under way, to open it again.
+    pub fn pending_url(&self, state: &str) -> Option<String> {
+        self.pending.authorization_url(state)
+    }
+
+    /// Completes a link with the provider's answer (the full redirect URL, from the loopback
+    /// listener). A forged, replayed, expired or mismatched answer changes nothing and is
+    /// recorded; so is every failure.
+    pub async fn finish_link(&self, callback_url: &str) -> Result<AccountSummary, Error> {
+        let callback = Callback::parse(callback_url);
+        self.finish_parsed(callback.map_err(|e| e.to_string()))
+            .await
+    }
+
+    /// [`Grantry::finish_link`] for an answer already parsed (or refused while parsing).
+    pub(super) async fn finish_parsed(
+        &self,
+        callback: Result<Callback, String>,
+    ) -> Result<AccountSummary, Error> {
+        let now = clock::now();
+        let claimed = callback.and_then(|callback| {
+            let pending = self.pending.claim(&callback, now)?;
+            Ok((callback, pending))
+        });
+        let (callback, pending) = match claimed {
+            Ok(claimed) => claimed,
+            Err(reason) => {
+                let error = Error::InvalidCallback(reason);
+                let detail = error.to_string();
+                self.record_failure(ActivityKind::CallbackRejected, &detail, None, now);
+                return Err(error);
+            }
+        };
+        let outcome = self
+            .logged(self.complete(&pending, &callback, now), |outcome| {
+                outcome.as_ref().ok().map(|account| account.id)
+            })
+            .await;
+        match outcome {
+            Ok(account) => {
+                self.accounts_changed();
+                Ok(account)
+            }
+            Err(error) => {
+                let detail = error.to_string();
+                self.record_failure(ActivityKind::LinkFailed, &detail, None, now);
+                Err(error)
+            }
+        }
+    }
+
+    async fn complete(
+        &self,
+        pending: &Pending,
+        callback: &Callback,
+        now: i64,
+    ) -> Result<AccountSummary, Error> {
+        let env = self.environment(&pending.provider, &pending.environment)?;
+        let secret = self.client_secret(&pending.provider, &env)?;
+        let linked =
+            code_exchange::complete(&self.http, &env, secret.as_ref(), pending, callback, now)
+                .await?;
+        let account = new_account(pending, &linked, now);
+        // Secrets first: a crash before the metadata is written leaves an orphan the next start
+        // removes, never an account without its tokens.
+        let key = token_items::key(
+            &self.installation,
+            &account.provider,
+            &account.environment,
+            &account.subject,
+        );
+        token_items::save(self.secrets.as_ref(), &key, &linked.tokens)?;
+        crash_point("link:after-secrets");
+        let mut store = lock(&self.store);
+        let (saved, existed) = store.save_account(&account, now)?;
+        let (kind, verb) = if existed {
+            (ActivityKind::AccountRelinked, "linked again")
+        } else {
+            (ActivityKind::AccountLinked, "linked")
+        };
+        let detail = format!(
+            "{} at {} ({}) {verb}, {} scopes granted",
+            saved.label(),
+            saved.provider,
+            saved.environment,
+            saved.scope_count
+        );
+        self.record_in(&store, kind, &detail, Some(saved.id), now)?;
+        Ok(saved)
+    }
+}
+
+/// The account as the database keeps it: the profile, and each requested scope as granted or
+/// declined, with where that answer came from.
+fn new_account(pending: &Pending, linked: &Linked, now: i64) -> NewAccount {
+    let (granted, source) = match &linked.granted {
+        Some(granted) => (granted.clone(), "token_response"),
+        // A token response without `scope` grants what was requested (RFC 6749 §5.1).
+        None => (pending.scopes.clone(), "requested"),
+    };
+    let scope = |scope: &String, status, source: &str| AccountScope {
+        scope: scope.clone(),
+        description: scope_catalog::describe(scope).map(str::to_owned),
+        status,
+        source: source.into(),
+        checked_at: now,
+    };
+    let mut scopes: Vec<AccountScope> = granted
+        .iter()
+        .map(|s| scope(s, ScopeStatus::Granted, source))
+        .collect();
+    scopes.extend(
+        pending
+            .scopes
+            .iter()
+            .filter(|s| !granted.contains(s))
+            .map(|s| scope(s, ScopeStatus::Declined, "token_response")),
+    );
+    NewAccount {
+        provider: pending.provider.clone(),
+        environment: pending.environment.clone(),
+        subject: linked.subject.clone(),
+        display_name: linked.profile.name.clone(),
+        email: linked.profile.email.clone(),
+        picture_url: linked.profile.picture.clone(),
+        access_expires_at: linked.tokens.expires_at,
+        has_refresh_token: linked.tokens.refresh_token.is_some(),
+        scopes,
+    }
+}

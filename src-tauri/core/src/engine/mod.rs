@@ -1,0 +1,243 @@
+//! The orchestration: [`Grantry`], the one front door of the engine that the app and the
+//! command line call. It opens a data folder and runs each operation, one file each (link,
+//! intake of URLs from the OS, refresh and its schedule, revoke, queries, providers, scope
+//! check, repair), over the protocol (`oauth/`), the database (`store/`), the keyring
+//! (`secret_store/`) and the providers (`providers/`).
+//!
+//! Invariants kept here: secrets go to the keyring before the metadata that points at them is
+//! written (a crash leaves an orphan that [`Grantry::repair`] removes, never an account
+//! without its tokens); every change of the history is reported as a [`GrantryEvent`]; the
+//! provider's HTTP exchanges of an operation are kept in the HTTP log, masked.
+
+mod intake;
+mod link;
+mod providers;
+mod queries;
+mod refresh;
+mod repair;
+mod revoke;
+mod schedule;
+mod scope_check;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::Notify;
+
+pub use intake::Received;
+pub use repair::Repair;
+
+use crate::error::Error;
+use crate::events::{EventSink, GrantryEvent, NoEvents};
+use crate::model::{AccountSummary, ActivityEntry, ActivityKind};
+use crate::oauth::authorize::PendingLinks;
+use crate::oauth::discovery::{self, Endpoints};
+use crate::oauth::{Http, http};
+use crate::paths;
+use crate::providers::{self as provider_config, Environment, Providers};
+use crate::secret::Secret;
+use crate::secret_store::{self, SecretStore, token_items};
+use crate::store::{DATABASE_FILE, Store};
+
+/// Where Grantry keeps things, the keyring it uses, and who hears about what happens.
+pub struct Options {
+    pub data_dir: PathBuf,
+    pub config_dir: PathBuf,
+    /// The port of the built-in sandbox provider (its issuer is `http://127.0.0.1:PORT`).
+    pub sandbox_port: u16,
+    pub secrets: Arc<dyn SecretStore>,
+    pub events: Arc<dyn EventSink>,
+}
+
+impl Options {
+    /// The folders from the environment (see `paths.rs`), the OS keyring, and no events.
+    pub fn from_env() -> Result<Self, Error> {
+        let missing = || {
+            Error::InvalidInput(
+                "no data folder: set HOME, XDG_DATA_HOME or GRANTRY_DATA_DIR".to_owned(),
+            )
+        };
+        Ok(Self {
+            data_dir: paths::data_dir().ok_or_else(missing)?,
+            config_dir: paths::config_dir().ok_or_else(missing)?,
+            sandbox_port: paths::sandbox_port(),
+            secrets: Arc::new(secret_store::Keyring::secret_service(secret_store::SERVICE)),
+            events: Arc::new(NoEvents),
+        })
+    }
+}
+
+/// One open data folder: the database, the providers, the keyring, the links under way.
+pub struct Grantry {
+    store: Mutex<Store>,
+    providers: Mutex<Providers>,
+    secrets: Arc<dyn SecretStore>,
+    events: Arc<dyn EventSink>,
+    http: Http,
+    pending: PendingLinks,
+    data_dir: PathBuf,
+    /// This data folder's id, in every keyring key.
+    installation: String,
+    /// Endpoints found by discovery, per provider and environment, for this process's life.
+    endpoints: Mutex<HashMap<(String, String), Arc<Endpoints>>>,
+    /// One refresh at a time per account in this process (a file lock covers other processes).
+    flights: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Wakes the refresh schedule when accounts change.
+    changed: Notify,
+}
+
+/// A test hook for crash-consistency tests: when `GRANTRY_CRASH_AT` names this point, the
+/// process aborts here, as if killed. Unset (always, outside those tests) it does nothing.
+fn crash_point(point: &str) {
+    if std::env::var("GRANTRY_CRASH_AT").is_ok_and(|at| at == point) {
+        std::process::abort();
+    }
+}
+
+/// Takes a lock; a panic elsewhere while holding it leaves data SQLite kept consistent.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Grantry {
+    /// Opens (or creates) the data folder and its database, migrating it to the current schema,
+    /// and loads the providers. A database written by a newer Grantry is refused, never touched.
+    pub fn open(options: Options) -> Result<Self, Error> {
+        let data_dir = &options.data_dir;
+        std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
+            path: data_dir.clone(),
+            source,
+        })?;
+        let store = Store::open(&data_dir.join(DATABASE_FILE))?;
+        let installation = store.installation()?;
+        let providers = Providers::load(
+            &options.config_dir.join(provider_config::PROVIDERS_FILE),
+            options.sandbox_port,
+        )?;
+        Ok(Self {
+            store: Mutex::new(store),
+            providers: Mutex::new(providers),
+            secrets: options.secrets,
+            events: options.events,
+            http: Http::new(),
+            pending: PendingLinks::default(),
+            data_dir: options.data_dir,
+            installation,
+            endpoints: Mutex::new(HashMap::new()),
+            flights: Mutex::new(HashMap::new()),
+            changed: Notify::new(),
+        })
+    }
+
+    /// Records something that happened in the history and tells the window. `detail` must
+    /// hold no secret; it is masked once more on the way in.
+    pub fn record(
+        &self,
+        kind: ActivityKind,
+        detail: &str,
+        account: Option<i64>,
+        now: i64,
+    ) -> Result<ActivityEntry, Error> {
+        self.record_in(&lock(&self.store), kind, detail, account, now)
+    }
+
+    /// [`Grantry::record`] with the store already locked by the caller, so that a change and
+    /// the history entry telling of it are seen together.
+    fn record_in(
+        &self,
+        store: &Store,
+        kind: ActivityKind,
+        detail: &str,
+        account: Option<i64>,
+        now: i64,
+    ) -> Result<ActivityEntry, Error> {
+        let detail = crate::redact::text(detail);
+        let entry = store.record_activity(now, kind, &detail, account)?;
+        self.events.emit(GrantryEvent::ActivityRecorded {
+            entry: entry.clone(),
+        });
+        Ok(entry)
+    }
+
+    /// Records a failure. Recording must not hide the failure itself, so an error while
+    /// recording is dropped.
+    fn record_failure(&self, kind: ActivityKind, detail: &str, account: Option<i64>, now: i64) {
+        let _ = self.record(kind, detail, account, now);
+    }
+
+    /// Accounts were linked, refreshed or removed: the schedule looks again, the window
+    /// fetches them again.
+    fn accounts_changed(&self) {
+        self.changed.notify_one();
+        self.events.emit(GrantryEvent::AccountsChanged);
+    }
+
+    /// Runs a provider-facing operation and keeps its HTTP exchanges in the HTTP log of the
+    /// account `account_of` names once it is over (none: kept unattached to an account).
+    async fn logged<T>(
+        &self,
+        operation: impl Future<Output = Result<T, Error>>,
+        account_of: impl FnOnce(&Result<T, Error>) -> Option<i64>,
+    ) -> Result<T, Error> {
+        let (outcome, log) = http::recording(operation).await;
+        if !log.is_empty() {
+            // The log serves QA; failing to keep it must not fail the operation it describes.
+            let _ = lock(&self.store).record_http_log(account_of(&outcome), &log);
+        }
+        outcome
+    }
+
+    /// A provider environment's current configuration.
+    fn environment(&self, provider: &str, environment: &str) -> Result<Environment, Error> {
+        let providers = lock(&self.providers);
+        Ok(providers
+            .get(provider)?
+            .environment(Some(environment))?
+            .clone())
+    }
+
+    /// An environment's endpoints, discovered once per process.
+    async fn endpoints(&self, provider: &str, env: &Environment) -> Result<Arc<Endpoints>, Error> {
+        let key = (provider.to_owned(), env.name.clone());
+        if let Some(found) = lock(&self.endpoints).get(&key) {
+            return Ok(found.clone());
+        }
+        let resolved = Arc::new(discovery::resolve(&self.http, provider, env).await?);
+        lock(&self.endpoints).insert(key, resolved.clone());
+        Ok(resolved)
+    }
+
+    /// An environment's client secret from the keyring, when its client authentication needs
+    /// one.
+    fn client_secret(
+        &self,
+        provider: &str,
+        env: &Environment,
+    ) -> Result<Option<Secret<String>>, Error> {
+        if !env.needs_secret() {
+            return Ok(None);
+        }
+        let key = token_items::client_secret_key(&self.installation, provider, &env.name);
+        let secret = self.secrets.get(&key)?.ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "{provider}: no client secret in the keyring; store it with \
+                 `grantry providers secret {provider}`"
+            ))
+        })?;
+        Ok(Some(secret))
+    }
+
+    /// The keyring key of an account's tokens.
+    fn tokens_key(&self, account: &AccountSummary) -> String {
+        token_items::key(
+            &self.installation,
+            &account.provider,
+            &account.environment,
+            &account.subject,
+        )
+    }
+}

@@ -1,0 +1,58 @@
+//! What the screens and the command line ask: accounts, their scopes, the history, the HTTP
+//! log, and the JSON export. Metadata only: nothing here touches the keyring, so listings
+//! work when it is locked or missing.
+
+use super::{Grantry, lock};
+use crate::clock;
+use crate::error::Error;
+use crate::model::{AccountScope, AccountSummary, ActivityEntry, HttpExchange};
+
+impl Grantry {
+    /// Every linked account, grouped by provider, for the Accounts screen.
+    pub fn accounts(&self) -> Result<Vec<AccountSummary>, Error> {
+        lock(&self.store).accounts()
+    }
+
+    pub fn account(&self, id: i64) -> Result<AccountSummary, Error> {
+        lock(&self.store).account(id)?.ok_or_else(|| {
+            Error::InvalidInput(format!("no account {id}; `grantry accounts` lists them"))
+        })
+    }
+
+    /// An account's granted and declined scopes.
+    pub fn scopes(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
+        self.account(account_id)?;
+        lock(&self.store).scopes(account_id)
+    }
+
+    /// The most recent activity first, at most `limit` entries.
+    pub fn activity(&self, limit: u32) -> Result<Vec<ActivityEntry>, Error> {
+        lock(&self.store).activity(limit)
+    }
+
+    /// An account's HTTP exchanges with its provider, newest first, every secret masked.
+    pub fn http_log(&self, account_id: i64, limit: u32) -> Result<Vec<HttpExchange>, Error> {
+        lock(&self.store).http_log(account_id, limit)
+    }
+
+    /// A JSON report for QA: every account with its scopes, and the history. No secret is in
+    /// it: it is built from metadata only, never from the keyring.
+    pub fn export(&self) -> Result<serde_json::Value, Error> {
+        let to_json = |value: serde_json::Result<serde_json::Value>| {
+            value.map_err(|e| Error::Internal(format!("the report could not be written: {e}")))
+        };
+        let mut accounts = Vec::new();
+        for account in self.accounts()? {
+            let scopes = lock(&self.store).scopes(account.id)?;
+            let mut entry = to_json(serde_json::to_value(&account))?;
+            entry["scopes"] = to_json(serde_json::to_value(scopes))?;
+            accounts.push(entry);
+        }
+        Ok(serde_json::json!({
+            "generator": concat!("Grantry ", env!("CARGO_PKG_VERSION")),
+            "generated_at": clock::now(),
+            "accounts": accounts,
+            "history": self.activity(10_000)?,
+        }))
+    }
+}

@@ -1,0 +1,132 @@
+//! The end of a link: the authorization response's code exchanged for tokens (RFC 6749
+//! §4.1.3, with the PKCE verifier, RFC 7636 §4.5), the ID token validated, and the person's
+//! profile gathered. It returns what it learnt as plain values; storing them is the engine's
+//! job (`engine/link.rs`).
+
+use openidconnect::{AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, TokenResponse};
+
+use super::authorize::Pending;
+use super::callback::{Callback, Outcome};
+use super::client::{client, token_error};
+use super::http::Http;
+use super::id_token::{self, ExpectedNonce};
+use super::userinfo::{self, Profile};
+use crate::error::Error;
+use crate::providers::Environment;
+use crate::secret::{Secret, TokenSet};
+
+/// What a completed link learnt.
+#[derive(Debug)]
+pub struct Linked {
+    /// The account's stable id at the provider (`sub`, or the profile's `id`).
+    pub subject: String,
+    pub profile: Profile,
+    /// The scopes the token response listed, or `None` when it listed none (RFC 6749 §5.1:
+    /// then the requested scopes were granted).
+    pub granted: Option<Vec<String>>,
+    pub tokens: TokenSet,
+}
+
+/// Exchanges the code of an answered link and gathers the account: ID token, profile, scopes.
+pub async fn complete(
+    http: &Http,
+    env: &Environment,
+    secret: Option<&Secret<String>>,
+    pending: &Pending,
+    callback: &Callback,
+    now: i64,
+) -> Result<Linked, Error> {
+    let provider = pending.provider.as_str();
+    let code = match &callback.outcome {
+        Outcome::Code(code) => code.expose().clone(),
+        Outcome::Error { error, description } if error == "access_denied" => {
+            return Err(Error::ConsentDenied {
+                provider: provider.to_owned(),
+                description: description.clone(),
+            });
+        }
+        Outcome::Error { error, description } => {
+            return Err(Error::ProviderRefused {
+                provider: provider.to_owned(),
+                error: error.clone(),
+                description: description.clone(),
+            });
+        }
+    };
+    let endpoints = &pending.endpoints;
+    let client = client(env, endpoints, secret, Some(&pending.redirect_uri))?;
+    let response = client
+        .exchange_code(AuthorizationCode::new(code))
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.secret().clone()))
+        .request_async(http)
+        .await
+        .map_err(|error| token_error(provider, error))?;
+
+    let mut subject = None;
+    let mut profile = Profile::default();
+    // Without an issuer there is no way to check an ID token's origin: such providers are
+    // plain OAuth 2, and the profile comes from their profile endpoint instead.
+    let id_token = response.id_token().filter(|_| endpoints.issuer.is_some());
+    if let Some(id_token) = id_token {
+        let nonce = ExpectedNonce::Sent(&pending.nonce);
+        let claims = id_token::verify(http, provider, env, endpoints, id_token, nonce).await?;
+        subject = Some(claims.subject().to_string());
+        profile.name = claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.to_string());
+        profile.email = claims.email().map(|e| e.to_string());
+        profile.picture = claims
+            .picture()
+            .and_then(|p| p.get(None))
+            .map(|p| p.to_string());
+    } else if pending.scopes.iter().any(|s| s == "openid") && endpoints.issuer.is_some() {
+        return Err(Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: "openid was requested but no ID token came back".into(),
+        });
+    }
+    let access_token = response.access_token().secret().clone();
+    if let Some(url) = &endpoints.userinfo {
+        let fetched = userinfo::fetch(http, provider, url, &access_token).await?;
+        if let (Some(expected), Some(found)) = (&subject, &fetched.subject)
+            && expected != found
+        {
+            return Err(Error::MalformedResponse {
+                provider: provider.to_owned(),
+                reason: "the profile belongs to another subject than the ID token".into(),
+            });
+        }
+        subject = subject.or(fetched.subject);
+        profile = Profile {
+            subject: None,
+            name: fetched.name.or(profile.name),
+            email: fetched.email.or(profile.email),
+            picture: fetched.picture.or(profile.picture),
+        };
+    }
+    let subject = subject.ok_or_else(|| Error::MalformedResponse {
+        provider: provider.to_owned(),
+        reason: "it told neither in an ID token nor in a profile who signed in".into(),
+    })?;
+    Ok(Linked {
+        subject,
+        profile,
+        granted: response
+            .scopes()
+            .map(|scopes| scopes.iter().map(|s| s.to_string()).collect()),
+        tokens: TokenSet {
+            access_token: Secret::new(access_token),
+            refresh_token: response
+                .refresh_token()
+                .map(|t| Secret::new(t.secret().clone())),
+            id_token: id_token.map(|t| Secret::new(t.to_string())),
+            expires_at: response.expires_in().map(|d| expires_at(now, d)),
+        },
+    })
+}
+
+/// When a token that lives `lifetime` from `now` expires, in Unix seconds.
+pub(crate) fn expires_at(now: i64, lifetime: std::time::Duration) -> i64 {
+    now + i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2)
+}

@@ -1,0 +1,230 @@
+//! Where a provider's endpoints are: OpenID Connect Discovery 1.0 and its issuer check (the
+//! discovered `issuer` must equal the configured one byte for byte, §4.3), with endpoints
+//! from the provider's configuration taking precedence; or the configuration alone for plain
+//! OAuth 2 providers, which have no issuer. Every endpoint must be https, or http on loopback.
+
+use openidconnect::core::{
+    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType,
+    CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm,
+    CoreJwsSigningAlgorithm, CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
+};
+use openidconnect::{AdditionalProviderMetadata, IssuerUrl, JsonWebKeySet, ProviderMetadata};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::http::{Http, HttpError};
+use crate::error::Error;
+use crate::providers::{self, ClientAuth, Environment, RedirectKind};
+
+/// The discovery fields `CoreProviderMetadata` lacks.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct ExtraMetadata {
+    #[serde(default)]
+    revocation_endpoint: Option<String>,
+    #[serde(default)]
+    introspection_endpoint: Option<String>,
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: Option<bool>,
+}
+
+impl AdditionalProviderMetadata for ExtraMetadata {}
+
+type Metadata = ProviderMetadata<
+    ExtraMetadata,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
+
+/// An environment's endpoints, from discovery or from its configuration.
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    /// `None` for plain OAuth 2 providers (no ID tokens, no `iss` to check).
+    pub issuer: Option<String>,
+    pub authorization: Url,
+    pub token: Url,
+    pub userinfo: Option<Url>,
+    pub revocation: Option<Url>,
+    pub introspection: Option<Url>,
+    pub jwks_uri: Option<Url>,
+    pub jwks: JsonWebKeySet<CoreJsonWebKey>,
+    /// The provider promised RFC 9207 `iss` in every authorization response.
+    pub iss_parameter_supported: bool,
+    /// The algorithms the provider signs ID tokens with (discovery); RS256 when unknown.
+    pub id_token_algs: Vec<CoreJwsSigningAlgorithm>,
+}
+
+fn parse_endpoint(provider: &str, what: &str, value: &str) -> Result<Url, Error> {
+    let url = Url::parse(value).map_err(|e| Error::MalformedResponse {
+        provider: provider.to_owned(),
+        reason: format!("{what} {value:?} is not a URL: {e}"),
+    })?;
+    providers::check_url(&url).map_err(|reason| Error::MalformedResponse {
+        provider: provider.to_owned(),
+        reason: format!("{what}: {reason}"),
+    })?;
+    Ok(url)
+}
+
+/// Finds an environment's endpoints: discovery when it has an issuer (the issuer must match
+/// exactly), with configured endpoints taking precedence; the configuration alone otherwise.
+pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<Endpoints, Error> {
+    let Some(issuer) = &env.issuer else {
+        let missing = |what: &str| Error::InvalidInput(format!("{provider}: no {what}"));
+        return Ok(Endpoints {
+            issuer: None,
+            authorization: env
+                .authorization_endpoint
+                .clone()
+                .ok_or_else(|| missing("authorization_endpoint"))?,
+            token: env
+                .token_endpoint
+                .clone()
+                .ok_or_else(|| missing("token_endpoint"))?,
+            userinfo: env.userinfo_endpoint.clone(),
+            revocation: env.revocation_endpoint.clone(),
+            introspection: env.introspection_endpoint.clone(),
+            jwks_uri: env.jwks_uri.clone(),
+            jwks: JsonWebKeySet::new(Vec::new()),
+            iss_parameter_supported: false,
+            id_token_algs: vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256],
+        });
+    };
+    let issuer_url = IssuerUrl::new(issuer.clone())
+        .map_err(|e| Error::InvalidInput(format!("{provider}: issuer {issuer:?}: {e}")))?;
+    let metadata = Metadata::discover_async(issuer_url, http)
+        .await
+        .map_err(|error| discovery_error(provider, issuer, error))?;
+    let extra = metadata.additional_metadata().clone();
+    let optional = |configured: &Option<Url>, discovered: Option<String>, what: &str| match (
+        configured, discovered,
+    ) {
+        (Some(url), _) => Ok(Some(url.clone())),
+        (None, Some(value)) => parse_endpoint(provider, what, &value).map(Some),
+        (None, None) => Ok(None),
+    };
+    let token = match (&env.token_endpoint, metadata.token_endpoint()) {
+        (Some(url), _) => url.clone(),
+        (None, Some(url)) => parse_endpoint(provider, "token_endpoint", url.as_str())?,
+        (None, None) => {
+            return Err(Error::MalformedResponse {
+                provider: provider.to_owned(),
+                reason: "the discovery document has no token_endpoint".into(),
+            });
+        }
+    };
+    Ok(Endpoints {
+        issuer: Some(issuer.clone()),
+        authorization: match &env.authorization_endpoint {
+            Some(url) => url.clone(),
+            None => parse_endpoint(
+                provider,
+                "authorization_endpoint",
+                metadata.authorization_endpoint().as_str(),
+            )?,
+        },
+        token,
+        userinfo: optional(
+            &env.userinfo_endpoint,
+            metadata.userinfo_endpoint().map(|u| u.to_string()),
+            "userinfo_endpoint",
+        )?,
+        revocation: optional(
+            &env.revocation_endpoint,
+            extra.revocation_endpoint,
+            "revocation_endpoint",
+        )?,
+        introspection: optional(
+            &env.introspection_endpoint,
+            extra.introspection_endpoint,
+            "introspection_endpoint",
+        )?,
+        jwks_uri: Some(parse_endpoint(
+            provider,
+            "jwks_uri",
+            metadata.jwks_uri().as_str(),
+        )?),
+        jwks: metadata.jwks().clone(),
+        iss_parameter_supported: extra
+            .authorization_response_iss_parameter_supported
+            .unwrap_or(false),
+        // `none` is never acceptable, whatever the document says (OIDC Core §3.1.3.7).
+        id_token_algs: metadata
+            .id_token_signing_alg_values_supported()
+            .iter()
+            .filter(|alg| **alg != CoreJwsSigningAlgorithm::None)
+            .cloned()
+            .collect(),
+    })
+}
+
+fn discovery_error(
+    provider: &str,
+    issuer: &str,
+    error: openidconnect::DiscoveryError<HttpError>,
+) -> Error {
+    use openidconnect::DiscoveryError as D;
+    match error {
+        D::Request(source) => Error::Unreachable {
+            provider: provider.to_owned(),
+            source,
+        },
+        D::Validation(reason) => {
+            // openidconnect reports an issuer mismatch as a validation error naming both.
+            let found = reason
+                .split('`')
+                .nth(3)
+                .map_or_else(|| reason.clone(), str::to_owned);
+            Error::IssuerMismatch {
+                provider: provider.to_owned(),
+                expected: issuer.to_owned(),
+                found,
+            }
+        }
+        D::Response(status, _, _) => Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: format!("discovery answered HTTP {status}"),
+        },
+        D::Parse(e) => Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: format!("the discovery document is not valid: {e}"),
+        },
+        other => Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: other.to_string(),
+        },
+    }
+}
+
+/// Fetches an issuer's discovery document and checks it (issuer match, endpoints), for a
+/// provider not configured yet.
+pub async fn discover(http: &Http, issuer: &str) -> Result<Endpoints, Error> {
+    let url = Url::parse(issuer)
+        .map_err(|e| Error::InvalidInput(format!("{issuer:?} is not a URL: {e}")))?;
+    providers::check_url(&url).map_err(Error::InvalidInput)?;
+    let env = Environment {
+        name: "discovery".into(),
+        issuer: Some(issuer.to_owned()),
+        authorization_endpoint: None,
+        token_endpoint: None,
+        userinfo_endpoint: None,
+        revocation_endpoint: None,
+        introspection_endpoint: None,
+        jwks_uri: None,
+        client_id: "discovery".into(),
+        client_auth: ClientAuth::None,
+        redirect: RedirectKind::CustomScheme,
+        scopes: Vec::new(),
+        extra_params: Default::default(),
+        revocation: Default::default(),
+    };
+    resolve(http, issuer, &env).await
+}

@@ -1,0 +1,71 @@
+//! Token introspection (RFC 7662): asks the provider whether an access token is active and
+//! which scopes it carries now, with the client's authentication.
+
+use url::Url;
+
+use super::client::form_post;
+use super::http::Http;
+use crate::error::Error;
+use crate::providers::Environment;
+use crate::secret::Secret;
+
+/// The provider's answer about a token.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Introspection {
+    /// The token is active with these scopes (RFC 7662 §2.2 `scope`, space-separated).
+    Active { scopes: Vec<String> },
+    /// The token is expired, revoked or unknown to the provider.
+    Inactive,
+}
+
+/// Introspects an access token at `endpoint`.
+pub async fn introspect(
+    http: &Http,
+    provider: &str,
+    env: &Environment,
+    secret: Option<&Secret<String>>,
+    endpoint: &Url,
+    access_token: &Secret<String>,
+) -> Result<Introspection, Error> {
+    let request = form_post(
+        env,
+        secret,
+        endpoint,
+        &[
+            ("token", access_token.expose()),
+            ("token_type_hint", "access_token"),
+        ],
+    )?;
+    let response = http
+        .send(request)
+        .await
+        .map_err(|source| Error::Unreachable {
+            provider: provider.to_owned(),
+            source,
+        })?;
+    let malformed = |reason: String| Error::MalformedResponse {
+        provider: provider.to_owned(),
+        reason,
+    };
+    if !response.status().is_success() {
+        return Err(malformed(format!(
+            "introspection answered HTTP {}",
+            response.status()
+        )));
+    }
+    let answer: serde_json::Value = serde_json::from_slice(response.body())
+        .map_err(|e| malformed(format!("its introspection answer is not JSON: {e}")))?;
+    match answer["active"].as_bool() {
+        Some(true) => Ok(Introspection::Active {
+            scopes: answer["scope"]
+                .as_str()
+                .unwrap_or_default()
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }),
+        Some(false) => Ok(Introspection::Inactive),
+        None => Err(malformed("its introspection answer has no `active`".into())),
+    }
+}

@@ -1,0 +1,24 @@
+//! Talking to providers, one file per flow or RFC: where the endpoints are ([`discovery`]),
+//! the client and its authentication written once ([`client`]), the authorization request and
+//! the links under way ([`authorize`]), the answer that comes back ([`callback`], through a
+//! deep link or the [`loopback`] listener), the code exchange ([`code_exchange`]) with the ID
+//! token ([`id_token`]) and profile ([`userinfo`]), [`refresh_token`], [`revocation`] and
+//! [`introspection`], all over one HTTP client ([`http`]).
+//!
+//! This layer returns plain results. It never touches the database, the keyring or the
+//! activity history: the engine (`engine/`) stores and records what it learns.
+
+pub mod authorize;
+pub mod callback;
+pub mod client;
+pub mod code_exchange;
+pub mod discovery;
+pub mod http;
+pub mod id_token;
+pub mod introspection;
+pub mod loopback;
+pub mod refresh_token;
+pub mod revocation;
+pub mod userinfo;
+
+pub use http::{Http, HttpError};

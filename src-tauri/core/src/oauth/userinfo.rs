@@ -1,0 +1,51 @@
+//! The person's profile from the provider's resource server: the OpenID Connect UserInfo
+//! endpoint (Core §5.3), or a plain OAuth 2 provider's own profile endpoint, where the
+//! subject is an `id` (a number at GitHub, a string at Facebook Graph).
+
+use url::Url;
+
+use super::http::Http;
+use crate::error::Error;
+
+/// Who signed in, as far as the profile tells.
+#[derive(Debug, Default)]
+pub struct Profile {
+    pub subject: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub picture: Option<String>,
+}
+
+/// Fetches the profile with the access token.
+pub async fn fetch(http: &Http, provider: &str, url: &Url, token: &str) -> Result<Profile, Error> {
+    let response = http
+        .get_bearer(url, token)
+        .await
+        .map_err(|source| Error::Unreachable {
+            provider: provider.to_owned(),
+            source,
+        })?;
+    let malformed = |reason: String| Error::MalformedResponse {
+        provider: provider.to_owned(),
+        reason,
+    };
+    if !response.status().is_success() {
+        return Err(malformed(format!(
+            "its profile endpoint answered HTTP {}",
+            response.status()
+        )));
+    }
+    let json: serde_json::Value = serde_json::from_slice(response.body())
+        .map_err(|e| malformed(format!("its profile is not JSON: {e}")))?;
+    let text = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let id = json.get("id").and_then(|v| match v {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        other => other.as_str().map(str::to_owned),
+    });
+    Ok(Profile {
+        subject: text("sub").or(id),
+        name: text("name"),
+        email: text("email"),
+        picture: text("picture"),
+    })
+}

@@ -1,0 +1,50 @@
+//! A [`SecretStore`] in memory, for tests that exercise everything but the OS keyring (the
+//! keyring itself is exercised by the command line's tests, in a throwaway Secret Service).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::{KeyringError, SecretStore};
+use crate::secret::Secret;
+
+#[derive(Default)]
+pub struct MemorySecrets(Mutex<HashMap<String, String>>);
+
+impl MemorySecrets {
+    fn items(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Every item, for tests that look for leaks or compare before and after. This store
+    /// exists for tests only; the OS keyring has no such door.
+    pub fn snapshot(&self) -> HashMap<String, String> {
+        self.items().clone()
+    }
+
+    /// Forgets every item, as a keyring wiped behind Grantry's back would.
+    pub fn clear(&self) {
+        self.items().clear();
+    }
+}
+
+impl SecretStore for MemorySecrets {
+    fn put(&self, key: &str, value: &Secret<String>) -> Result<(), KeyringError> {
+        self.items().insert(key.into(), value.expose().clone());
+        Ok(())
+    }
+
+    fn get(&self, key: &str) -> Result<Option<Secret<String>>, KeyringError> {
+        Ok(self.items().get(key).cloned().map(Secret::new))
+    }
+
+    fn delete(&self, key: &str) -> Result<(), KeyringError> {
+        self.items().remove(key);
+        Ok(())
+    }
+
+    fn keys(&self) -> Result<Vec<String>, KeyringError> {
+        Ok(self.items().keys().cloned().collect())
+    }
+}

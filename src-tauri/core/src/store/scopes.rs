@@ -1,0 +1,74 @@
+//! The `scopes` table: each account's granted and declined scopes, where that answer came
+//! from (`token_response`, `requested`, `introspection`) and when.
+
+use rusqlite::params;
+
+use super::Store;
+use crate::error::Error;
+use crate::model::{AccountScope, ScopeStatus};
+
+impl Store {
+    pub fn scopes(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT scope, status, source, checked_at FROM scopes
+                 WHERE account_id = ?1 ORDER BY status DESC, scope",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map([account_id], |row| {
+                let status: String = row.get(1)?;
+                let scope: String = row.get(0)?;
+                Ok(AccountScope {
+                    description: crate::scope_catalog::describe(&scope).map(str::to_owned),
+                    scope,
+                    status: if status == "granted" {
+                        ScopeStatus::Granted
+                    } else {
+                        ScopeStatus::Declined
+                    },
+                    source: row.get(2)?,
+                    checked_at: row.get(3)?,
+                })
+            })
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.error(e))
+    }
+
+    /// Records the scopes a provider just reported as granted, with where that came from.
+    pub fn update_scopes(
+        &mut self,
+        account_id: i64,
+        granted: &[String],
+        source: &str,
+        now: i64,
+    ) -> Result<(), Error> {
+        self.write(|tx| replace_granted(tx, account_id, granted, source, now))
+    }
+}
+
+/// Sets the granted scopes to `granted`: scopes no longer listed become declined.
+pub(super) fn replace_granted(
+    tx: &rusqlite::Transaction<'_>,
+    account_id: i64,
+    granted: &[String],
+    source: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE scopes SET status = 'declined', source = ?2, checked_at = ?3
+         WHERE account_id = ?1 AND status = 'granted'",
+        params![account_id, source, now],
+    )?;
+    for scope in granted {
+        tx.execute(
+            "INSERT INTO scopes (account_id, scope, status, source, checked_at)
+             VALUES (?1, ?2, 'granted', ?3, ?4)
+             ON CONFLICT (account_id, scope) DO UPDATE SET
+                 status = 'granted', source = ?3, checked_at = ?4",
+            params![account_id, scope, source, now],
+        )?;
+    }
+    Ok(())
+}
