@@ -1,16 +1,15 @@
 //! Deep links: every `dev.grantry:` URL, whether it started the app (`get_current()`) or
 //! reached the running app later (`on_open_url`, also for URLs a second launch forwards
-//! through the single-instance plugin), goes through [`receive`], which hands it to the core
-//! and tells the UI. On Linux the app also registers itself as the scheme's handler, in a form
-//! Debian 12's `xdg-open` can run (see `grantry_core::scheme_handler`).
+//! through the single-instance plugin), goes to the core's one way in
+//! (`Grantry::receive_url`), which records it, completes the link a sign-in response answers
+//! and tells the window through events. On Linux the app also registers itself as the
+//! scheme's handler, in a form Debian 12's `xdg-open` can run (see
+//! `grantry_core::scheme_handler`).
 
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
 
 use crate::state::AppState;
-
-/// Emitted with the new [`grantry_core::ActivityEntry`] whenever the history grows.
-pub const ACTIVITY_CHANGED: &str = "activity://changed";
 
 pub fn setup(app: &AppHandle) {
     #[cfg(target_os = "linux")]
@@ -29,36 +28,21 @@ pub fn setup(app: &AppHandle) {
     }
 }
 
-/// Emitted when accounts were linked, changed or removed; the UI fetches them again.
-pub const ACCOUNTS_CHANGED: &str = "accounts://changed";
-
-/// The one place a URL from the OS enters the app. It is recorded; a sign-in response
-/// (`dev.grantry:/oauth/callback?…`) then goes to the core, which completes the link it
-/// answers, or refuses it (and records why) when it answers none.
-pub fn receive(app: &AppHandle, url: &str) {
-    let state = app.state::<AppState>();
-    match state.with(|core| core.receive_deep_link(url, grantry_core::now())) {
-        Ok(entry) => {
-            let _ = app.emit(ACTIVITY_CHANGED, entry);
+fn receive(app: &AppHandle, url: &str) {
+    let grantry = match app.state::<AppState>().grantry() {
+        Ok(grantry) => grantry,
+        Err(error) => {
+            eprintln!(
+                "grantry: a link arrived but Grantry is not open: {}",
+                error.message
+            );
+            return;
         }
-        Err(error) => eprintln!("grantry: a link arrived but was not recorded: {error}"),
-    }
-    let is_callback = url::Url::parse(url).is_ok_and(|u| u.path() == "/oauth/callback");
-    let Ok(grantry) = state.grantry() else {
-        return;
     };
-    if !is_callback {
-        return;
-    }
-    let (app, url, changed) = (app.clone(), url.to_owned(), state.accounts_changed.clone());
+    let url = url.to_owned();
     tauri::async_runtime::spawn(async move {
-        if grantry.finish_link(&url).await.is_ok() {
-            changed.notify_one();
-            let _ = app.emit(ACCOUNTS_CHANGED, ());
-        }
-        // Success or refusal, the outcome is in the history: show the newest entry.
-        if let Some(entry) = grantry.activity(1).ok().and_then(|mut e| e.pop()) {
-            let _ = app.emit(ACTIVITY_CHANGED, entry);
+        if let Err(error) = grantry.receive_url(&url).await {
+            eprintln!("grantry: a link arrived but was not recorded: {error}");
         }
     });
 }

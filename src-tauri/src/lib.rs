@@ -4,6 +4,7 @@
 
 mod commands;
 mod deep_link;
+mod events;
 mod sandbox;
 mod state;
 
@@ -29,7 +30,7 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
-            let state = AppState::open();
+            let state = AppState::open(app.handle());
             if let Ok(grantry) = state.grantry() {
                 // Mend what an interrupted run left (orphaned secrets, accounts without
                 // tokens), off the start-up path: it talks to the keyring.
@@ -40,8 +41,7 @@ pub fn run() {
                     }
                 });
                 // One timer for the account due next; woken when accounts change.
-                let changed = state.accounts_changed.clone();
-                tauri::async_runtime::spawn(grantry.run_refresh_schedule(REFRESH_LEAD, changed));
+                tauri::async_runtime::spawn(grantry.run_refresh_schedule(REFRESH_LEAD));
             }
             app.manage(state);
             deep_link::setup(app.handle());

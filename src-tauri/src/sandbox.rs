@@ -5,15 +5,12 @@
 
 use std::sync::Mutex;
 
-use grantry_core::{ActivityKind, SandboxStatus};
+use grantry_core::{ActivityKind, EventSink, GrantryEvent, SandboxStatus};
 use grantry_sandbox::{Sandbox, SandboxConfig};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
 
-use crate::deep_link::ACTIVITY_CHANGED;
+use crate::events::WindowEvents;
 use crate::state::AppState;
-
-/// Emitted when the sandbox's status changes; the UI fetches it again.
-pub const SANDBOX_CHANGED: &str = "sandbox://changed";
 
 /// The running sandbox (stopped when the app exits and this is dropped) and its status.
 pub struct SandboxState {
@@ -66,17 +63,15 @@ pub fn start(app: &AppHandle) {
                 state.set(SandboxStatus::Failed { message });
             }
         }
-        let _ = app.emit(SANDBOX_CHANGED, ());
+        WindowEvents(app.clone()).emit(GrantryEvent::SandboxChanged);
     });
 }
 
 fn record_failure(app: &AppHandle, message: &str) {
     eprintln!("grantry: {message}");
     let now = grantry_core::now();
-    let recorded = app
+    // Recording tells the window too (an activity event).
+    let _ = app
         .state::<AppState>()
-        .with(|core| core.record(ActivityKind::SandboxUnavailable, message, now));
-    if let Ok(entry) = recorded {
-        let _ = app.emit(ACTIVITY_CHANGED, entry);
-    }
+        .with(|core| core.record(ActivityKind::SandboxUnavailable, message, None, now));
 }

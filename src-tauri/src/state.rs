@@ -4,27 +4,28 @@
 use std::sync::Arc;
 
 use grantry_core::{Grantry, IpcError, Options};
-use tokio::sync::Notify;
+use tauri::AppHandle;
+
+use crate::events::WindowEvents;
 
 pub struct AppState {
     core: Result<Arc<Grantry>, IpcError>,
-    /// Wakes the refresh schedule when accounts change.
-    pub accounts_changed: Arc<Notify>,
 }
 
 impl AppState {
-    pub fn open() -> Self {
+    /// Opens the core on the data folder, reporting its events to the window.
+    pub fn open(app: &AppHandle) -> Self {
         let core = Options::from_env()
-            .and_then(Grantry::open)
+            .and_then(|mut options| {
+                options.events = Arc::new(WindowEvents(app.clone()));
+                Grantry::open(options)
+            })
             .map(Arc::new)
             .map_err(IpcError::from);
         if let Err(error) = &core {
             eprintln!("grantry: {}", error.message);
         }
-        Self {
-            core,
-            accounts_changed: Arc::new(Notify::new()),
-        }
+        Self { core }
     }
 
     /// The open core, or why there is none.
