@@ -1,29 +1,18 @@
-import { cleanup, render, screen } from '@testing-library/svelte'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-
-const invoke = vi.hoisted(() => vi.fn())
-vi.mock('@tauri-apps/api/core', () => ({ invoke }))
-vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn(async () => () => {}) }))
-
+import { render, screen } from '@testing-library/svelte'
+import { describe, expect, it } from 'vitest'
+import { answer, fail, invoke } from '../test/tauri'
 import AccountsScreen from './AccountsScreen.svelte'
 
 describe('AccountsScreen', () => {
-  // Braces matter: a function returned from beforeEach would run as a teardown.
-  beforeEach(() => {
-    invoke.mockReset()
-  })
-  afterEach(cleanup)
-  afterEach(cleanup)
-
   it('shows the empty state when no account is linked', async () => {
-    invoke.mockResolvedValue([])
+    answer('list_accounts', [])
     render(AccountsScreen)
     expect(await screen.findByText('No accounts linked yet')).toBeTruthy()
     expect(invoke).toHaveBeenCalledWith('list_accounts', undefined)
   })
 
   it('groups accounts by provider and shows each one', async () => {
-    invoke.mockResolvedValue([
+    answer('list_accounts', [
       {
         id: 1,
         provider: 'sandbox',
@@ -49,7 +38,7 @@ describe('AccountsScreen', () => {
   })
 
   it('explains an error from the Rust side instead of an empty list', async () => {
-    invoke.mockRejectedValue({ code: 'schema_too_new', message: 'update Grantry to open it' })
+    fail('list_accounts', { code: 'schema_too_new', message: 'update Grantry to open it' })
     render(AccountsScreen)
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain('This data belongs to a newer Grantry')

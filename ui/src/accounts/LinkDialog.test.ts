@@ -1,10 +1,6 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-
-const invoke = vi.hoisted(() => vi.fn())
-vi.mock('@tauri-apps/api/core', () => ({ invoke }))
-vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn(async () => () => {}) }))
-
+import { fireEvent, render, screen } from '@testing-library/svelte'
+import { describe, expect, it } from 'vitest'
+import { answer, fail, invoke } from '../test/tauri'
 import LinkDialog from './LinkDialog.svelte'
 
 const sandbox = {
@@ -22,18 +18,12 @@ const sandbox = {
 }
 
 describe('LinkDialog', () => {
-  beforeEach(() => {
-    invoke.mockReset()
-  })
-  afterEach(cleanup)
-
   it('explains the scopes, starts the link with the ticked ones and waits', async () => {
-    invoke.mockImplementation(async (command: string) => {
-      if (command === 'list_providers') return [sandbox]
-      if (command === 'start_link') {
-        return { authorization_url: 'http://127.0.0.1:1/authorize', state: 's', expires_at: 2e9 }
-      }
-      throw new Error(`unexpected ${command}`)
+    answer('list_providers', [sandbox])
+    answer('start_link', {
+      authorization_url: 'http://127.0.0.1:1/authorize',
+      state: 's',
+      expires_at: 2e9,
     })
     render(LinkDialog, { onClose: () => {} })
     expect(await screen.findByText('See your email address')).toBeTruthy()
@@ -48,10 +38,8 @@ describe('LinkDialog', () => {
   })
 
   it('says why a link could not start, and stays open', async () => {
-    invoke.mockImplementation(async (command: string) => {
-      if (command === 'list_providers') return [sandbox]
-      throw { code: 'keyring_unavailable', message: 'the OS keyring is locked' }
-    })
+    answer('list_providers', [sandbox])
+    fail('start_link', { code: 'keyring_unavailable', message: 'the OS keyring is locked' })
     render(LinkDialog, { onClose: () => {} })
     await screen.findByText('See your email address')
     await fireEvent.click(screen.getByText('Link'))
