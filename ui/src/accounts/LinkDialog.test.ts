@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/svelte'
-import { describe, expect, it } from 'vitest'
-import { answer, fail, invoke } from '../test/tauri'
+import { describe, expect, it, vi } from 'vitest'
+import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
 import LinkDialog from './LinkDialog.svelte'
 
 const sandbox = {
@@ -17,14 +17,24 @@ const sandbox = {
   ],
 }
 
+const started = { authorization_url: 'http://127.0.0.1:1/authorize', state: 's', expires_at: 2e9 }
+
+/** Opens the dialog and starts a link, so it waits for the browser. */
+async function startWaiting(onClose: (linked: boolean) => void) {
+  answer('list_providers', [sandbox])
+  answer('start_link', started)
+  render(LinkDialog, { onClose })
+  await screen.findByText('See your email address')
+  await fireEvent.click(screen.getByText('Link'))
+  await screen.findByText('Finish in your browser.')
+  // The dialog listens only while it waits; let its listeners get in place.
+  await settle()
+}
+
 describe('LinkDialog', () => {
   it('explains the scopes, starts the link with the ticked ones and waits', async () => {
     answer('list_providers', [sandbox])
-    answer('start_link', {
-      authorization_url: 'http://127.0.0.1:1/authorize',
-      state: 's',
-      expires_at: 2e9,
-    })
+    answer('start_link', started)
     render(LinkDialog, { onClose: () => {} })
     expect(await screen.findByText('See your email address')).toBeTruthy()
     await fireEvent.click(screen.getByLabelText(/See your email address/))
@@ -45,5 +55,28 @@ describe('LinkDialog', () => {
     await fireEvent.click(screen.getByText('Link'))
     expect((await screen.findByRole('alert')).textContent).toContain('the OS keyring is locked')
     expect(screen.getByText('Link')).toBeTruthy()
+  })
+
+  it('closes as linked once the accounts change', async () => {
+    const onClose = vi.fn()
+    await startWaiting(onClose)
+    emitEvent({ kind: 'sandbox_changed' })
+    expect(onClose).not.toHaveBeenCalled()
+    emitEvent({ kind: 'accounts_changed' })
+    expect(onClose).toHaveBeenCalledExactlyOnceWith(true)
+  })
+
+  it('says why the link failed when the history records it, and keeps waiting', async () => {
+    const onClose = vi.fn()
+    await startWaiting(onClose)
+    const entry = { id: 1, at: 1000, detail: 'sandbox: consent denied', account_id: null }
+    emitEvent({ kind: 'activity_recorded', entry: { ...entry, kind: 'token_refreshed' } })
+    await settle()
+    expect(screen.queryByRole('alert')).toBeNull()
+
+    emitEvent({ kind: 'activity_recorded', entry: { ...entry, kind: 'link_failed' } })
+    expect((await screen.findByRole('alert')).textContent).toContain('sandbox: consent denied')
+    expect(screen.getByText('Finish in your browser.')).toBeTruthy()
+    expect(onClose).not.toHaveBeenCalled()
   })
 })

@@ -2,6 +2,8 @@
 // command answers and fire events by hand, so components run exactly as in the app, without a
 // Rust side behind them.
 import { vi } from 'vitest'
+import { EVENT_CHANNEL } from '../lib/bindings/eventChannel'
+import type { GrantryEvent } from '../lib/bindings/GrantryEvent'
 
 type Answer = (args: Record<string, unknown> | undefined) => unknown
 type Handler = (event: { event: string; id: number; payload: unknown }) => void
@@ -38,10 +40,12 @@ export function fail(command: string, error: unknown): void {
   answers.set(command, () => Promise.reject(error))
 }
 
-/** Delivers `payload` on `channel` to every listener registered there, as Tauri would. */
-export function emit(channel: string, payload: unknown): void {
+/** Sends `event` to the window the way the Rust side does: on the one event channel. */
+export function emitEvent(event: GrantryEvent): void {
   for (const [id, listener] of [...listeners]) {
-    if (listener.channel === channel) listener.handler({ event: channel, id, payload })
+    if (listener.channel === EVENT_CHANNEL) {
+      listener.handler({ event: EVENT_CHANNEL, id, payload: event })
+    }
   }
 }
 
