@@ -79,4 +79,14 @@ describe('LinkDialog', () => {
     expect(screen.getByText('Finish in your browser.')).toBeTruthy()
     expect(onClose).not.toHaveBeenCalled()
   })
+
+  it('cancels a link it is waiting for, and closes as not linked', async () => {
+    const onClose = vi.fn()
+    await startWaiting(onClose)
+    answer('cancel_link', true)
+    await fireEvent.click(screen.getByText('Cancel'))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('cancel_link', { link: 's' })
+    expect(onClose).toHaveBeenCalledExactlyOnceWith(false)
+  })
 })
