@@ -74,11 +74,11 @@ export async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0))
 }
 
-/** Forgets scripted answers and listeners, between tests. */
+/** Forgets scripted answers, listeners and one-off mock behaviour, between tests. */
 export function resetTauri(): void {
   answers.clear()
   listeners.clear()
   held = null
-  invoke.mockClear()
-  listen.mockClear()
+  invoke.mockReset()
+  listen.mockReset()
 }
