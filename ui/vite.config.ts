@@ -13,5 +13,10 @@ export default defineConfig({
   server: { port: 5173, strictPort: true },
   build: { target: 'safari15', outDir: 'dist', emptyOutDir: true },
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
-  test: { environment: 'jsdom', include: ['src/**/*.test.ts'] },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.ts'],
+    // One stand-in for the Tauri bridge, shared by every test (src/test/tauri.ts).
+    setupFiles: ['src/test/setup.ts'],
+  },
 })

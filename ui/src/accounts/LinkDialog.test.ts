@@ -1,10 +1,6 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-
-const invoke = vi.hoisted(() => vi.fn())
-vi.mock('@tauri-apps/api/core', () => ({ invoke }))
-vi.mock('@tauri-apps/api/event', () => ({ listen: vi.fn(async () => () => {}) }))
-
+import { fireEvent, render, screen } from '@testing-library/svelte'
+import { describe, expect, it, vi } from 'vitest'
+import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
 import LinkDialog from './LinkDialog.svelte'
 
 const sandbox = {
@@ -21,20 +17,24 @@ const sandbox = {
   ],
 }
 
-describe('LinkDialog', () => {
-  beforeEach(() => {
-    invoke.mockReset()
-  })
-  afterEach(cleanup)
+const started = { authorization_url: 'http://127.0.0.1:1/authorize', state: 's', expires_at: 2e9 }
 
+/** Opens the dialog and starts a link, so it waits for the browser. */
+async function startWaiting(onClose: (linked: boolean) => void) {
+  answer('list_providers', [sandbox])
+  answer('start_link', started)
+  render(LinkDialog, { onClose })
+  await screen.findByText('See your email address')
+  await fireEvent.click(screen.getByText('Link'))
+  await screen.findByText('Finish in your browser.')
+  // The dialog listens only while it waits; let its listeners get in place.
+  await settle()
+}
+
+describe('LinkDialog', () => {
   it('explains the scopes, starts the link with the ticked ones and waits', async () => {
-    invoke.mockImplementation(async (command: string) => {
-      if (command === 'list_providers') return [sandbox]
-      if (command === 'start_link') {
-        return { authorization_url: 'http://127.0.0.1:1/authorize', state: 's', expires_at: 2e9 }
-      }
-      throw new Error(`unexpected ${command}`)
-    })
+    answer('list_providers', [sandbox])
+    answer('start_link', started)
     render(LinkDialog, { onClose: () => {} })
     expect(await screen.findByText('See your email address')).toBeTruthy()
     await fireEvent.click(screen.getByLabelText(/See your email address/))
@@ -48,14 +48,45 @@ describe('LinkDialog', () => {
   })
 
   it('says why a link could not start, and stays open', async () => {
-    invoke.mockImplementation(async (command: string) => {
-      if (command === 'list_providers') return [sandbox]
-      throw { code: 'keyring_unavailable', message: 'the OS keyring is locked' }
-    })
+    answer('list_providers', [sandbox])
+    fail('start_link', { code: 'keyring_unavailable', message: 'the OS keyring is locked' })
     render(LinkDialog, { onClose: () => {} })
     await screen.findByText('See your email address')
     await fireEvent.click(screen.getByText('Link'))
     expect((await screen.findByRole('alert')).textContent).toContain('the OS keyring is locked')
     expect(screen.getByText('Link')).toBeTruthy()
+  })
+
+  it('closes as linked once the accounts change', async () => {
+    const onClose = vi.fn()
+    await startWaiting(onClose)
+    emitEvent({ kind: 'sandbox_changed' })
+    expect(onClose).not.toHaveBeenCalled()
+    emitEvent({ kind: 'accounts_changed' })
+    expect(onClose).toHaveBeenCalledExactlyOnceWith(true)
+  })
+
+  it('says why the link failed when the history records it, and keeps waiting', async () => {
+    const onClose = vi.fn()
+    await startWaiting(onClose)
+    const entry = { id: 1, at: 1000, detail: 'sandbox: consent denied', account_id: null }
+    emitEvent({ kind: 'activity_recorded', entry: { ...entry, kind: 'token_refreshed' } })
+    await settle()
+    expect(screen.queryByRole('alert')).toBeNull()
+
+    emitEvent({ kind: 'activity_recorded', entry: { ...entry, kind: 'link_failed' } })
+    expect((await screen.findByRole('alert')).textContent).toContain('sandbox: consent denied')
+    expect(screen.getByText('Finish in your browser.')).toBeTruthy()
+    expect(onClose).not.toHaveBeenCalled()
+  })
+
+  it('cancels a link it is waiting for, and closes as not linked', async () => {
+    const onClose = vi.fn()
+    await startWaiting(onClose)
+    answer('cancel_link', true)
+    await fireEvent.click(screen.getByText('Cancel'))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('cancel_link', { link: 's' })
+    expect(onClose).toHaveBeenCalledExactlyOnceWith(false)
   })
 })

@@ -1,15 +1,25 @@
 // The one typed door to the Rust side. Commands return the generated binding types; every
 // failure becomes an `IpcError` ({code, message}) that screens branch on by `code`.
 import { invoke } from '@tauri-apps/api/core'
-import { listen, type UnlistenFn } from '@tauri-apps/api/event'
+import { listen } from '@tauri-apps/api/event'
 import type { AccountSummary } from './bindings/AccountSummary'
 import type { ActivityEntry } from './bindings/ActivityEntry'
+import { EVENT_CHANNEL } from './bindings/eventChannel'
+import type { GrantryEvent } from './bindings/GrantryEvent'
 import type { IpcError } from './bindings/IpcError'
 import type { ProviderOption } from './bindings/ProviderOption'
 import type { SandboxStatus } from './bindings/SandboxStatus'
 import type { StartedLink } from './bindings/StartedLink'
 
-export type { AccountSummary, ActivityEntry, IpcError, ProviderOption, SandboxStatus, StartedLink }
+export type {
+  AccountSummary,
+  ActivityEntry,
+  GrantryEvent,
+  IpcError,
+  ProviderOption,
+  SandboxStatus,
+  StartedLink,
+}
 
 /** Turns whatever a failed `invoke` threw into an `IpcError`. */
 export function toIpcError(thrown: unknown): IpcError {
@@ -39,12 +49,25 @@ export const ipc = {
   cancelLink: (link: string) => call<boolean>('cancel_link', { link }),
 }
 
-/** Events the Rust side emits; the UI re-fetches rather than mirroring state. */
-export const events = {
-  onActivity: (handler: (entry: ActivityEntry) => void): Promise<UnlistenFn> =>
-    listen<ActivityEntry>('activity://changed', (event) => handler(event.payload)),
-  onSandboxChanged: (handler: () => void): Promise<UnlistenFn> =>
-    listen('sandbox://changed', () => handler()),
-  onAccountsChanged: (handler: () => void): Promise<UnlistenFn> =>
-    listen('accounts://changed', () => handler()),
+/**
+ * Calls `handler` for every event of one `kind` the Rust side emits; the window re-fetches
+ * rather than mirroring state. Returns the function that stops it, meant for a component's
+ * teardown: it can be called before Tauri has finished registering the listener (a component
+ * can be destroyed that fast), and the listener is then removed as soon as it exists.
+ */
+export function subscribe<K extends GrantryEvent['kind']>(
+  kind: K,
+  handler: (event: Extract<GrantryEvent, { kind: K }>) => void,
+): () => void {
+  let stopped = false
+  const registered = listen<GrantryEvent>(EVENT_CHANNEL, ({ payload }) => {
+    if (!stopped && payload.kind === kind) handler(payload as Extract<GrantryEvent, { kind: K }>)
+  })
+  // Without a listener the window just misses events; that must not end as an unhandled rejection.
+  registered.catch((thrown) => console.error(`cannot listen for ${kind} events`, thrown))
+  return () => {
+    if (stopped) return
+    stopped = true
+    registered.then((unlisten) => unlisten()).catch(() => {})
+  }
 }
