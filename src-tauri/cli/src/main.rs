@@ -1,11 +1,11 @@
 //! `grantry`: Grantry on the command line, over the same core, data folder, database and
-//! keyring as the app. Every command takes `--json`; failures exit with a code per kind
-//! (see `output::exit_code`).
+//! keyring as the app. This file holds only what every command shares: the global options,
+//! the list of commands, opening the core and handing each command to its module under
+//! `commands/`. Every command takes `--json`; failures exit with a code per kind (see
+//! `output::exit_code`).
 
-mod link;
-mod listing;
+mod commands;
 mod output;
-mod sandbox;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,6 +13,11 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use grantry_core::{Error, Grantry, IpcError, Options};
+
+use commands::{
+    accounts, exchanges, export, forget, history, link, providers, refresh, repair, revoke,
+    sandbox, scopes,
+};
 
 #[derive(Parser)]
 #[command(
@@ -38,66 +43,28 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// List, add, discover and remove providers.
-    Providers {
-        #[command(subcommand)]
-        action: Option<listing::ProvidersAction>,
-    },
+    Providers(providers::ProvidersArgs),
     /// Link an account: consent in the browser, then the account is stored.
     Link(link::LinkArgs),
     /// List linked accounts.
-    Accounts,
+    Accounts(accounts::AccountsArgs),
     /// An account's granted and declined scopes, and what each allows.
-    Scopes {
-        /// The account id (`grantry accounts` shows it).
-        account: i64,
-        /// Ask the provider again (token introspection) instead of showing what is recorded.
-        #[arg(long)]
-        check: bool,
-    },
+    Scopes(scopes::ScopesArgs),
     /// Refresh an account's tokens now, or every account's with --all.
-    Refresh {
-        /// The account id.
-        #[arg(required_unless_present = "all", conflicts_with = "all")]
-        account: Option<i64>,
-        /// Refresh every account that has a refresh token.
-        #[arg(long)]
-        all: bool,
-        /// With --all: how many refreshes at once.
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-    },
+    Refresh(refresh::RefreshArgs),
     /// Revoke an account's access at the provider, then remove it here.
-    Revoke {
-        /// The account id.
-        #[arg(required_unless_present = "pending", conflicts_with = "pending")]
-        account: Option<i64>,
-        /// Retry every revocation that could not reach its provider.
-        #[arg(long)]
-        pending: bool,
-    },
+    Revoke(revoke::RevokeArgs),
     /// Remove an account from this device only (access at the provider stays).
-    Forget {
-        /// The account id.
-        account: i64,
-    },
+    Forget(forget::ForgetArgs),
     /// A JSON report of every account, its scopes and the history (no secrets).
-    Export,
+    Export(export::ExportArgs),
     /// An account's HTTP exchanges with its provider, newest first, secrets masked.
-    Exchanges {
-        /// The account id.
-        account: i64,
-        #[arg(long, default_value_t = 20)]
-        limit: u32,
-    },
+    Exchanges(exchanges::ExchangesArgs),
     /// Repair what an interrupted Grantry left behind: orphaned keyring items are removed,
     /// accounts whose tokens are missing are marked "needs re-link".
-    Repair,
+    Repair(repair::RepairArgs),
     /// The activity history, newest first.
-    History {
-        /// How many entries.
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-    },
+    History(history::HistoryArgs),
     /// Run the Grantry Sandbox provider in the foreground, or play its consent page.
     Sandbox(sandbox::SandboxArgs),
 }
@@ -113,47 +80,32 @@ fn open(cli: &Cli) -> Result<Grantry, Error> {
     Grantry::open(options)
 }
 
+/// Runs the command. Every command but `sandbox` opens the core first; the sandbox needs no
+/// data folder or keyring, so it runs even where those are unusable.
+async fn run(cli: &Cli) -> Result<(), Error> {
+    let json = cli.json;
+    let grantry = || open(cli);
+    match &cli.command {
+        Command::Sandbox(args) => sandbox::run(json, args).await,
+        Command::Providers(args) => providers::run(json, &grantry()?, args).await,
+        Command::Link(args) => link::run(json, &grantry()?, args).await,
+        Command::Accounts(args) => accounts::run(json, &grantry()?, args),
+        Command::Scopes(args) => scopes::run(json, &grantry()?, args).await,
+        Command::Refresh(args) => refresh::run(json, &Arc::new(grantry()?), args).await,
+        Command::Revoke(args) => revoke::run(json, &grantry()?, args).await,
+        Command::Forget(args) => forget::run(json, &grantry()?, args),
+        Command::Export(args) => export::run(&grantry()?, args),
+        Command::Exchanges(args) => exchanges::run(json, &grantry()?, args),
+        Command::Repair(args) => repair::run(json, &grantry()?, args),
+        Command::History(args) => history::run(json, &grantry()?, args),
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let json = cli.json;
-    let outcome = match &cli.command {
-        Command::Sandbox(args) => sandbox::run(json, args).await,
-        command => match open(&cli) {
-            Ok(grantry) => {
-                let grantry = Arc::new(grantry);
-                match command {
-                    Command::Providers { action } => {
-                        listing::providers(json, &grantry, action.as_ref()).await
-                    }
-                    Command::Link(args) => link::run(json, &grantry, args).await,
-                    Command::Accounts => listing::accounts(json, &grantry),
-                    Command::Scopes { account, check } => {
-                        listing::scopes(json, &grantry, *account, *check).await
-                    }
-                    Command::History { limit } => listing::history(json, &grantry, *limit),
-                    Command::Revoke { account, pending } => {
-                        listing::revoke(json, &grantry, *account, *pending).await
-                    }
-                    Command::Forget { account } => listing::forget(json, &grantry, *account),
-                    Command::Export => listing::export(&grantry),
-                    Command::Repair => listing::repair(json, &grantry),
-                    Command::Exchanges { account, limit } => {
-                        listing::exchanges(json, &grantry, *account, *limit)
-                    }
-                    Command::Refresh {
-                        account,
-                        all,
-                        concurrency,
-                    } => listing::refresh(json, &grantry, *account, *all, *concurrency).await,
-                    Command::Sandbox(_) => unreachable!("handled above"),
-                }
-            }
-            Err(error) => Err(error),
-        },
-    };
-    match outcome {
+    match run(&cli).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => output::failure(json, &IpcError::from(error)),
+        Err(error) => output::failure(cli.json, &IpcError::from(error)),
     }
 }

@@ -1,9 +1,12 @@
-//! How results and failures reach the terminal: a table or sentence for people, JSON with
-//! `--json` for scripts, and an exit code per kind of failure (documented in the README).
+//! How results and failures reach the terminal, shared by every command: a table or sentence
+//! for people, JSON with `--json` for scripts, an exit code per kind of failure (documented in
+//! the README), and the few ways of writing a value that people read (times, enum names).
 
 use std::process::ExitCode;
 
-use grantry_core::{ErrorCode, IpcError};
+use grantry_core::{Error, ErrorCode, IpcError};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use serde::Serialize;
 
 /// Exit codes, one per [`ErrorCode`], so scripts can branch without parsing messages.
@@ -31,6 +34,15 @@ pub fn failure(json: bool, error: &IpcError) -> ExitCode {
     ExitCode::from(exit_code(error.code))
 }
 
+/// How a batch (`refresh --all`, `revoke --pending`) ends, after each account's outcome was
+/// printed: with its first failure, so that the exit code tells a script something failed.
+pub fn first_failure<T>(outcomes: Vec<(i64, Result<T, Error>)>) -> Result<(), Error> {
+    match outcomes.into_iter().find_map(|(_, outcome)| outcome.err()) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
 /// Prints `value` as JSON, or `human` as text.
 pub fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
     if json {
@@ -44,6 +56,28 @@ pub fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String
             println!("{text}");
         }
     }
+}
+
+/// A Unix time in seconds as people read it: the date and time in the local time zone (the
+/// system's, or `TZ`), such as `2026-11-26 14:03:12`. JSON output keeps the seconds.
+pub fn local_time(unix_seconds: i64) -> String {
+    match Timestamp::from_second(unix_seconds) {
+        Ok(at) => at
+            .to_zoned_datetime(TimeZone::system())
+            .strftime("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        // Outside the range a date can be written in: the number is still the truth.
+        Err(_) => unix_seconds.to_string(),
+    }
+}
+
+/// The name a value serializes to, for enums that serialize to a string (an account's status,
+/// an activity's kind…), so that the text output uses the same words as the JSON.
+pub fn name_of<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// Rows as an aligned table with a header.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use grantry_core::loopback::Loopback;
-use grantry_core::{Error, Grantry};
+use grantry_core::{Error, Grantry, URL_SCHEME};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
@@ -82,7 +82,7 @@ async fn open_system_browser(url: &str) {
 fn redirect_in(text: &str) -> Option<String> {
     text.lines()
         .map(str::trim)
-        .find(|line| line.starts_with(&format!("{}:", grantry_core::URL_SCHEME)))
+        .find(|line| line.starts_with(&format!("{}:", URL_SCHEME)))
         .map(str::to_owned)
 }
 
@@ -146,14 +146,13 @@ pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), E
     };
     let account = grantry.finish_link(&callback).await?;
     print(json, &account, || {
-        let who = account
-            .email
-            .clone()
-            .or(account.display_name.clone())
-            .unwrap_or(account.subject.clone());
         format!(
-            "Linked {who} at {} ({}): account {}, {} scopes granted.",
-            account.provider, account.environment, account.id, account.scope_count
+            "Linked {} at {} ({}): account {}, {} scopes granted.",
+            account.label(),
+            account.provider,
+            account.environment,
+            account.id,
+            account.scope_count
         )
     });
     Ok(())

@@ -3,8 +3,9 @@
 //! consent page (`grantry sandbox consent`), which makes linking scriptable end to end:
 //! `grantry link sandbox --browser "grantry sandbox consent --user alice"`.
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use grantry_core::Error;
+use grantry_core::paths::sandbox_port;
 use grantry_sandbox::robot::{self, Choice};
 use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
 
@@ -17,12 +18,36 @@ pub struct SandboxArgs {
     /// Port on 127.0.0.1 (default: $GRANTRY_SANDBOX_PORT, else 7461; 0 picks a free one).
     #[arg(long)]
     port: Option<u16>,
-    /// Which provider to imitate: generic, google, facebook or github.
-    #[arg(long, default_value = "generic")]
-    personality: String,
+    /// Which provider to imitate.
+    #[arg(long, value_enum, default_value_t = PersonalityArg::Generic)]
+    personality: PersonalityArg,
     /// Keep clients, users, grants and the signing key in this file across restarts.
     #[arg(long)]
     state: Option<std::path::PathBuf>,
+}
+
+/// `--personality`: the sandbox's personalities, named as `grantry-sandbox` names them.
+#[derive(Clone, Copy, ValueEnum)]
+enum PersonalityArg {
+    /// A strict, standards-only OAuth 2.1 / OpenID Connect provider.
+    Generic,
+    /// Google's paths, tokeninfo, offline access, no refresh-token rotation.
+    Google,
+    /// Facebook's Graph-style endpoints and long-lived token exchange, no refresh tokens.
+    Facebook,
+    /// GitHub's errors as HTTP 200 bodies and its grant deletion endpoint.
+    Github,
+}
+
+impl From<PersonalityArg> for Personality {
+    fn from(value: PersonalityArg) -> Self {
+        match value {
+            PersonalityArg::Generic => Self::Generic,
+            PersonalityArg::Google => Self::Google,
+            PersonalityArg::Facebook => Self::Facebook,
+            PersonalityArg::Github => Self::Github,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -76,11 +101,8 @@ pub async fn run(json: bool, args: &SandboxArgs) -> Result<(), Error> {
 }
 
 async fn serve(json: bool, args: &SandboxArgs) -> Result<(), Error> {
-    let personality = Personality::parse(&args.personality).ok_or_else(|| {
-        Error::InvalidInput("--personality: use generic, google, facebook or github".into())
-    })?;
-    let mut config = SandboxConfig::new(personality);
-    config.port = args.port.unwrap_or_else(grantry_core::paths::sandbox_port);
+    let mut config = SandboxConfig::new(args.personality.into());
+    config.port = args.port.unwrap_or_else(sandbox_port);
     config.state_file = args.state.clone();
     let sandbox = Sandbox::start(config.clone()).await.map_err(|e| {
         Error::InvalidInput(format!(

@@ -1,0 +1,44 @@
+//! `grantry exchanges`: an account's HTTP exchanges with its provider, newest first, with
+//! secrets masked by the core before they were recorded.
+
+use clap::Args;
+use grantry_core::{Error, Grantry};
+
+use crate::output::print;
+
+#[derive(Args)]
+pub struct ExchangesArgs {
+    /// The account id.
+    account: i64,
+    #[arg(long, default_value_t = 20)]
+    limit: u32,
+}
+
+pub fn run(json: bool, grantry: &Grantry, args: &ExchangesArgs) -> Result<(), Error> {
+    // An unknown account is an error, not an empty list.
+    grantry.account(args.account)?;
+    let exchanges = grantry.exchanges(args.account, args.limit)?;
+    print(json, &exchanges, || {
+        exchanges
+            .iter()
+            .map(|e| {
+                let status = e
+                    .status
+                    .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
+                let mut text = format!("{} {} -> {status} ({} ms)", e.method, e.url, e.duration_ms);
+                if !e.request_body.is_empty() {
+                    text.push_str(&format!("\n  sent: {}", e.request_body));
+                }
+                if !e.response_body.is_empty() {
+                    text.push_str(&format!("\n  got:  {}", e.response_body));
+                }
+                if let Some(error) = &e.error {
+                    text.push_str(&format!("\n  error: {error}"));
+                }
+                text
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}

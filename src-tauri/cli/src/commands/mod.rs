@@ -1,0 +1,16 @@
+//! The commands of `grantry`, one module each. Every module owns its command-line arguments
+//! (a clap `Args` struct) and a `run` function; `main.rs` lists them and hands each its
+//! arguments.
+
+pub mod accounts;
+pub mod exchanges;
+pub mod export;
+pub mod forget;
+pub mod history;
+pub mod link;
+pub mod providers;
+pub mod refresh;
+pub mod repair;
+pub mod revoke;
+pub mod sandbox;
+pub mod scopes;

@@ -1,0 +1,66 @@
+//! `grantry refresh`: refresh one account's tokens now, or every account's with `--all`,
+//! several at a time. A batch reports each account and fails with its first failure.
+
+use std::sync::Arc;
+
+use clap::Args;
+use grantry_core::{Error, Grantry, IpcError, now};
+use serde_json::json;
+
+use crate::output::{first_failure, print};
+
+#[derive(Args)]
+pub struct RefreshArgs {
+    /// The account id.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    account: Option<i64>,
+    /// Refresh every account that has a refresh token.
+    #[arg(long)]
+    all: bool,
+    /// With --all: how many refreshes at once.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+}
+
+pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Result<(), Error> {
+    if !args.all {
+        let id = args
+            .account
+            .ok_or_else(|| Error::InvalidInput("name an account, or --all".into()))?;
+        let refreshed = grantry.refresh(id).await?;
+        print(json, &refreshed, || {
+            let expiry = refreshed
+                .access_expires_at
+                .map(|at| format!(", valid for {} min", (at - now()) / 60))
+                .unwrap_or_default();
+            format!("Refreshed account {id}{expiry}.")
+        });
+        return Ok(());
+    }
+    let outcomes = grantry.refresh_all(args.concurrency).await?;
+    let report: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|(id, outcome)| match outcome {
+            Ok(account) => {
+                json!({"account": id, "ok": true, "access_expires_at": account.access_expires_at})
+            }
+            Err(error) => json!({"account": id, "ok": false, "error": IpcError::from(error)}),
+        })
+        .collect();
+    let failed = outcomes.iter().filter(|(_, o)| o.is_err()).count();
+    print(json, &report, || {
+        let mut lines: Vec<String> = outcomes
+            .iter()
+            .filter_map(|(id, outcome)| {
+                outcome.as_ref().err().map(|e| format!("account {id}: {e}"))
+            })
+            .collect();
+        lines.push(format!(
+            "Refreshed {} of {} accounts.",
+            outcomes.len() - failed,
+            outcomes.len()
+        ));
+        lines.join("\n")
+    });
+    first_failure(outcomes)
+}

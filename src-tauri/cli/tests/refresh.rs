@@ -1,0 +1,55 @@
+//! `grantry refresh` end to end: concurrent processes share one refresh (the sandbox rotates
+//! refresh tokens and detects reuse), and a refused grant marks the account, keeping it.
+
+mod support;
+
+use support::env;
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn ten_refresh_processes_at_once_share_one_refresh() {
+    let env = env().await;
+    let (_, account) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
+    let id = account["id"].to_string();
+    let children: Vec<std::process::Child> = (0..10)
+        .map(|_| {
+            env.command()
+                .args(["--json", "refresh", &id])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn grantry refresh")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("wait");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+    // Rotation with reuse detection is on: had two processes sent the same refresh token, the
+    // grant would be revoked and this would fail.
+    let (code, again) = env.json(&["refresh", &id]);
+    assert_eq!(code, 0, "{again}");
+    assert_eq!(again["status"], "valid");
+    let (code, all) = env.json(&["refresh", "--all"]);
+    assert_eq!(code, 0, "{all}");
+
+    let fault = r#"{"kind":"invalid_grant","user":"alice"}"#;
+    let status = reqwest::Client::new()
+        .post(format!("{}/_sandbox/faults", env.sandbox.issuer()))
+        .body(fault)
+        .send()
+        .await
+        .expect("fault")
+        .status();
+    assert!(status.is_success());
+    let (code, error) = env.json(&["refresh", &id]);
+    assert_eq!(
+        (code, error["error"]["code"].as_str()),
+        (10, Some("needs_relink"))
+    );
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(accounts[0]["status"], "needs_relink", "the account is kept");
+}

@@ -1,0 +1,71 @@
+//! What the end-to-end tests of `grantry` share: a real sandbox on loopback, the real binary,
+//! the throwaway Secret Service of `scripts/test-session` (these tests refuse to run without
+//! it, so they never touch a user's keyring), and scratch data and config folders.
+
+use std::process::{Command, Output};
+
+use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
+use serde_json::Value;
+
+pub const GRANTRY: &str = env!("CARGO_BIN_EXE_grantry");
+
+pub struct Env {
+    pub sandbox: Sandbox,
+    pub dir: tempfile::TempDir,
+}
+
+/// The sandbox serves from the runtime's worker threads while the test blocks on `grantry`, so
+/// these tests use the multi-threaded runtime.
+pub async fn env() -> Env {
+    assert_eq!(
+        std::env::var("GRANTRY_TEST_SECRET_SERVICE").as_deref(),
+        Ok("1"),
+        "these tests need the throwaway Secret Service: run them with `make test`"
+    );
+    let sandbox = Sandbox::start(SandboxConfig::new(Personality::Generic))
+        .await
+        .expect("sandbox");
+    Env {
+        sandbox,
+        dir: tempfile::tempdir().expect("temp dir"),
+    }
+}
+
+impl Env {
+    /// `grantry` on this test's data and config folders and sandbox, not yet run.
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(GRANTRY);
+        command
+            .env("GRANTRY_DATA_DIR", self.dir.path().join("data"))
+            .env("GRANTRY_CONFIG_DIR", self.dir.path().join("config"))
+            .env(
+                "GRANTRY_SANDBOX_PORT",
+                self.sandbox.addr().port().to_string(),
+            );
+        command
+    }
+
+    pub fn grantry(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("run grantry")
+    }
+
+    /// Runs grantry with `--json`; returns the exit code and the parsed output.
+    pub fn json(&self, args: &[&str]) -> (i32, Value) {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let output = self.grantry(&all);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
+            panic!(
+                "not JSON: {stdout}\nstderr: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        (output.status.code().unwrap_or(-1), value)
+    }
+
+    /// A `--browser` command that plays `user` on the sandbox's consent page.
+    pub fn consent(&self, user: &str, extra: &str) -> String {
+        format!("{GRANTRY} sandbox consent --user {user} {extra}")
+    }
+}
