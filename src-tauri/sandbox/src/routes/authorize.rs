@@ -15,7 +15,7 @@ use super::{Params, split_scopes};
 use crate::Shared;
 use crate::config::Personality;
 use crate::oauth_error::OAuthError;
-use crate::state::{Pending, redirect_matches};
+use crate::store::{Pending, redirect_matches};
 
 /// The redirect back to the client, with `pairs` added to the redirect URI's query.
 fn redirect_back(shared: &Shared, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
@@ -74,8 +74,8 @@ pub async fn page(
             "client_id is missing.",
         );
     };
-    let mut db = shared.db();
-    let Some(client) = db.client(client_id).cloned() else {
+    let mut store = shared.store();
+    let Some(client) = store.client(client_id).cloned() else {
         return consent_page::error(
             StatusCode::BAD_REQUEST,
             "Unknown client",
@@ -158,9 +158,9 @@ pub async fn page(
         include_granted_scopes: params.get("include_granted_scopes") == Some("true"),
         expires_at: 0,
     };
-    let request_id = db.add_pending(pending);
-    let users = db.users.clone();
-    drop(db);
+    let request_id = store.add_pending(pending);
+    let users = store.users.clone();
+    drop(store);
     consent_page::consent(&Consent {
         personality,
         action: uri.path(),
@@ -204,8 +204,8 @@ pub async fn decide(
             );
         }
     };
-    let mut db = shared.db();
-    let pending = params.get("request").and_then(|id| db.take_pending(id));
+    let mut store = shared.store();
+    let pending = params.get("request").and_then(|id| store.take_pending(id));
     let Some(pending) = pending else {
         return consent_page::error(
             StatusCode::BAD_REQUEST,
@@ -217,7 +217,7 @@ pub async fn decide(
     match params.get("decision") {
         Some("allow") => {}
         Some("deny") => {
-            drop(db);
+            drop(store);
             let denied = OAuthError::access_denied("the user denied the request");
             return redirect_error(&shared, &pending.redirect_uri, state, &denied);
         }
@@ -242,10 +242,10 @@ pub async fn decide(
         .filter(|s| pending.scopes.iter().any(|p| p == s))
         .map(str::to_owned)
         .collect();
-    let user = db.user_or_create(login);
-    let code = db.consent(&pending, &user, granted);
-    shared.save(&db);
-    drop(db);
+    let user = store.user_or_create(login);
+    let code = store.consent(&pending, &user, granted);
+    shared.save(&store);
+    drop(store);
     let mut pairs = vec![("code", code.as_str())];
     if let Some(state) = state {
         pairs.push(("state", state));

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{Params, bearer_token};
 use crate::Shared;
-use crate::state::{Db, Inactive, TokenInfo};
+use crate::store::{AuthStore, Inactive, TokenInfo};
 
 /// A Graph API error body.
 pub fn graph_error(status: StatusCode, message: &str, code: u32, subcode: Option<u32>) -> Response {
@@ -47,7 +47,11 @@ fn token_error(status: Inactive) -> Response {
 }
 
 /// The active token of a Graph request, or the Graph error to answer with.
-fn authorize(db: &Db, headers: &HeaderMap, params: &Params) -> Result<TokenInfo, Response> {
+fn authorize(
+    store: &AuthStore,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<TokenInfo, Response> {
     let Some(token) = bearer_token(headers, Some(params)) else {
         return Err(graph_error(
             StatusCode::BAD_REQUEST,
@@ -56,7 +60,7 @@ fn authorize(db: &Db, headers: &HeaderMap, params: &Params) -> Result<TokenInfo,
             None,
         ));
     };
-    db.bearer(&token).map_err(token_error)
+    store.bearer(&token).map_err(token_error)
 }
 
 fn params(query: Option<String>) -> Params {
@@ -69,15 +73,15 @@ pub async fn me(
     headers: HeaderMap,
 ) -> Response {
     let params = params(query);
-    let db = shared.db();
-    let info = match authorize(&db, &headers, &params) {
+    let store = shared.store();
+    let info = match authorize(&store, &headers, &params) {
         Ok(info) => info,
         Err(response) => return response,
     };
-    let Some(user) = db.user_by_sub(&info.grant.sub).cloned() else {
+    let Some(user) = store.user_by_sub(&info.grant.sub).cloned() else {
         return token_error(Inactive::Revoked);
     };
-    drop(db);
+    drop(store);
     let fields = params.get("fields").unwrap_or("id,name");
     let mut answer = json!({});
     for field in fields.split(',').map(str::trim) {
@@ -111,8 +115,8 @@ pub async fn permissions(
     headers: HeaderMap,
 ) -> Response {
     let params = params(query);
-    let db = shared.db();
-    let info = match authorize(&db, &headers, &params) {
+    let store = shared.store();
+    let info = match authorize(&store, &headers, &params) {
         Ok(info) => info,
         Err(response) => return response,
     };
@@ -138,17 +142,17 @@ pub async fn delete_permissions(
     headers: HeaderMap,
 ) -> Response {
     let params = params(query);
-    let mut db = shared.db();
-    let info = match authorize(&db, &headers, &params) {
+    let mut store = shared.store();
+    let info = match authorize(&store, &headers, &params) {
         Ok(info) => info,
         Err(response) => return response,
     };
-    db.revoke_user_grants(
+    store.revoke_user_grants(
         &info.grant.client_id,
         &info.grant.sub,
         "app removed by the user",
     );
-    shared.save(&db);
+    shared.save(&store);
     Json(json!({"success": true})).into_response()
 }
 
@@ -160,8 +164,8 @@ pub async fn delete_permission(
     headers: HeaderMap,
 ) -> Response {
     let params = params(query);
-    let mut db = shared.db();
-    let info = match authorize(&db, &headers, &params) {
+    let mut store = shared.store();
+    let info = match authorize(&store, &headers, &params) {
         Ok(info) => info,
         Err(response) => return response,
     };
@@ -174,17 +178,17 @@ pub async fn delete_permission(
         let message = format!("(#100) Invalid permission: {permission}");
         return graph_error(StatusCode::BAD_REQUEST, &message, 100, None);
     }
-    db.decline_scope(info.grant.id, &permission);
-    shared.save(&db);
+    store.decline_scope(info.grant.id, &permission);
+    shared.save(&store);
     Json(json!({"success": true})).into_response()
 }
 
 /// `GET /debug_token?input_token=…&access_token={app-id}|{app-secret}`.
 pub async fn debug_token(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
     let params = params(query);
-    let db = shared.db();
+    let store = shared.store();
     let app = params.get("access_token").and_then(|t| t.split_once('|'));
-    let app_ok = app.is_some_and(|(id, secret)| db.authenticate(id, Some(secret)).is_ok());
+    let app_ok = app.is_some_and(|(id, secret)| store.authenticate(id, Some(secret)).is_ok());
     let Some((app_id, _)) = app.filter(|_| app_ok) else {
         return graph_error(
             StatusCode::BAD_REQUEST,
@@ -201,7 +205,7 @@ pub async fn debug_token(State(shared): State<Arc<Shared>>, RawQuery(query): Raw
             None,
         );
     };
-    let answer = match db.token_status(input) {
+    let answer = match store.token_status(input) {
         Ok(info) if info.grant.client_id == app_id => json!({
             "app_id": app_id,
             "type": "USER",

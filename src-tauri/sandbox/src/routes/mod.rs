@@ -1,6 +1,6 @@
 //! The HTTP face of the sandbox: which paths each personality serves, request parameter
 //! parsing shared by the endpoints, and the admin API. Endpoint logic lives in the files
-//! beside this one; the rules about codes, grants and tokens live in `crate::state`.
+//! beside this one; the rules about codes, grants and tokens live in `crate::store`.
 
 mod admin;
 mod authorize;

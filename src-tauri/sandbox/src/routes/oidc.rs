@@ -15,7 +15,7 @@ use super::{ClientCredentials, Params, bearer_error, bearer_token, join_scopes, 
 use crate::Shared;
 use crate::config::{Personality, TestUser};
 use crate::oauth_error::OAuthError;
-use crate::state::{Db, Inactive, TokenKind};
+use crate::store::{AuthStore, Inactive, TokenKind};
 
 pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let issuer = &shared.issuer;
@@ -103,8 +103,8 @@ pub async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> 
     let Some(token) = bearer_token(&headers, None) else {
         return bearer_error(&OAuthError::invalid_token("no bearer token was sent"));
     };
-    let db = shared.db();
-    let info = match db.bearer(&token) {
+    let store = shared.store();
+    let info = match store.bearer(&token) {
         Ok(info) => info,
         Err(status) => return bearer_error(&token_error(status)),
     };
@@ -113,10 +113,10 @@ pub async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> 
             "userinfo needs the openid scope",
         ));
     }
-    let Some(user) = db.user_by_sub(&info.grant.sub).cloned() else {
+    let Some(user) = store.user_by_sub(&info.grant.sub).cloned() else {
         return bearer_error(&OAuthError::invalid_token("the user no longer exists"));
     };
-    drop(db);
+    drop(store);
     let mut claims = json!({"sub": user.sub});
     add_profile_claims(&mut claims, &shared, &user, &info.scopes);
     Json(claims).into_response()
@@ -124,13 +124,13 @@ pub async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> 
 
 /// A revocation or introspection request: the authenticated client's id and the `token`.
 fn client_and_token(
-    db: &Db,
+    store: &AuthStore,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(String, String), OAuthError> {
     let params = Params::from_request(None, headers, body)?;
     let credentials = ClientCredentials::from_request(headers, &params)?;
-    db.authenticate(&credentials.client_id, credentials.secret.as_deref())?;
+    store.authenticate(&credentials.client_id, credentials.secret.as_deref())?;
     Ok((credentials.client_id, params.require("token")?.to_owned()))
 }
 
@@ -141,13 +141,13 @@ pub async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut db = shared.db();
-    let outcome = client_and_token(&db, &headers, &body).and_then(|(client_id, token)| {
-        db.revoke(&client_id, &token)?;
-        shared.save(&db);
+    let mut store = shared.store();
+    let outcome = client_and_token(&store, &headers, &body).and_then(|(client_id, token)| {
+        store.revoke(&client_id, &token)?;
+        shared.save(&store);
         Ok(())
     });
-    drop(db);
+    drop(store);
     match outcome {
         Ok(()) => StatusCode::OK.into_response(),
         Err(error) => oauth_error(&error, headers.contains_key("authorization")),
@@ -160,9 +160,9 @@ pub async fn introspect(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let db = shared.db();
-    let outcome = client_and_token(&db, &headers, &body).map(|(client_id, token)| {
-        let info = db
+    let store = shared.store();
+    let outcome = client_and_token(&store, &headers, &body).map(|(client_id, token)| {
+        let info = store
             .token_info(&token)
             .filter(|info| info.grant.client_id == client_id);
         let Some(info) = info else {
@@ -184,12 +184,12 @@ pub async fn introspect(
         if let Some(exp) = info.expires_at {
             answer["exp"] = json!(exp);
         }
-        if let Some(user) = db.user_by_sub(&info.grant.sub) {
+        if let Some(user) = store.user_by_sub(&info.grant.sub) {
             answer["username"] = json!(user.login);
         }
         answer
     });
-    drop(db);
+    drop(store);
     match outcome {
         Ok(answer) => Json(answer).into_response(),
         Err(error) => oauth_error(&error, headers.contains_key("authorization")),
@@ -214,19 +214,19 @@ pub async fn google_revoke(
             false,
         );
     };
-    let mut db = shared.db();
-    let Some(info) = db.token_info(token) else {
-        drop(db);
+    let mut store = shared.store();
+    let Some(info) = store.token_info(token) else {
+        drop(store);
         let error =
             json!({"error": "invalid_token", "error_description": "Token expired or revoked"});
         return (StatusCode::BAD_REQUEST, Json(error)).into_response();
     };
-    db.revoke_user_grants(
+    store.revoke_user_grants(
         &info.grant.client_id,
         &info.grant.sub,
         "revoked by the client",
     );
-    shared.save(&db);
+    shared.save(&store);
     (StatusCode::OK, Json(json!({}))).into_response()
 }
 
@@ -240,13 +240,13 @@ pub async fn google_tokeninfo(
 ) -> Response {
     let params = Params::from_request(query.as_deref(), &headers, &body).ok();
     let token = params.as_ref().and_then(|p| p.get("access_token"));
-    let db = shared.db();
-    let info = token.and_then(|t| db.bearer(t).ok());
+    let store = shared.store();
+    let info = token.and_then(|t| store.bearer(t).ok());
     let Some(info) = info else {
         let error = json!({"error": "invalid_token", "error_description": "Invalid Value"});
         return (StatusCode::BAD_REQUEST, Json(error)).into_response();
     };
-    let now = db.now();
+    let now = store.now();
     let exp = info.expires_at.unwrap_or(now);
     let mut answer = json!({
         "azp": info.grant.client_id,
@@ -261,7 +261,7 @@ pub async fn google_tokeninfo(
         .scopes
         .iter()
         .any(|s| s == "email" || s.ends_with("userinfo.email"));
-    if let (true, Some(user)) = (email_scope, db.user_by_sub(&info.grant.sub)) {
+    if let (true, Some(user)) = (email_scope, store.user_by_sub(&info.grant.sub)) {
         answer["email"] = json!(user.email);
         answer["email_verified"] = json!("true");
     }
