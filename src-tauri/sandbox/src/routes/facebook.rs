@@ -64,7 +64,7 @@ fn authorize(
 }
 
 fn params(query: Option<String>) -> Params {
-    Params::parse(query.unwrap_or_default().as_bytes()).unwrap_or(Params(Vec::new()))
+    Params::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default()
 }
 
 pub async fn me(
@@ -95,7 +95,7 @@ pub async fn me(
             "picture" => {
                 answer["picture"] = json!({"data": {
                     "height": 50, "width": 50, "is_silhouette": false,
-                    "url": super::oidc::picture_url(&shared, &user),
+                    "url": super::userinfo::picture_url(&shared, &user),
                 }});
             }
             other => {

@@ -42,7 +42,7 @@ pub async fn user(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Resp
         "id": id,
         "name": user.name,
         "email": if email_visible { json!(user.email) } else { json!(null) },
-        "avatar_url": super::oidc::picture_url(&shared, &user),
+        "avatar_url": super::userinfo::picture_url(&shared, &user),
         "html_url": format!("{}/{}", shared.issuer, user.login),
         "type": "User",
     }))
@@ -59,7 +59,7 @@ pub async fn delete_grant(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let credentials = ClientCredentials::from_request(&headers, &Params(Vec::new()));
+    let credentials = ClientCredentials::from_request(&headers, &Params::default());
     let mut store = shared.store();
     let authenticated = credentials.as_ref().is_ok_and(|c| {
         c.basic

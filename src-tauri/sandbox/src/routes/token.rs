@@ -159,7 +159,7 @@ fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued) -> String {
         claims["nonce"] = json!(nonce);
     }
     if let Some(user) = store.user_by_sub(&grant.sub) {
-        super::oidc::add_profile_claims(&mut claims, shared, user, &issued.scopes);
+        super::userinfo::add_profile_claims(&mut claims, shared, user, &issued.scopes);
     }
     shared.keys.sign(&claims)
 }
