@@ -184,6 +184,15 @@ impl TestUser {
             email: format!("{login}@sandbox.grantry.test"),
         }
     }
+
+    /// Whether `login` may name a test user: 1 to 32 of a-z, 0-9, '.', '_' and '-' (short, lower
+    /// case, no markup), on the consent page and in the admin API alike.
+    pub(crate) fn is_valid_login(login: &str) -> bool {
+        (1..=32).contains(&login.len())
+            && login
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    }
 }
 
 /// The public client Grantry itself uses with the built-in sandbox.

@@ -56,9 +56,7 @@ async fn the_admin_api_adds_users_and_clients_and_revokes_grants() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        h.get_json("/userinfo", tokens["access_token"].as_str())
-            .await
-            .0,
+        h.userinfo_status(tokens["access_token"].as_str()).await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(

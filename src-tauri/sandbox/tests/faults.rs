@@ -217,16 +217,13 @@ async fn expiring_every_token_now_and_moving_the_clock() {
         h.admin("/clock", json!({"seconds": 3599})).await,
         StatusCode::OK
     );
-    assert_eq!(
-        h.get_json("/userinfo", Some(&access)).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(h.userinfo_status(Some(&access)).await, StatusCode::OK);
     assert_eq!(
         h.admin("/clock", json!({"seconds": 1})).await,
         StatusCode::OK
     );
     assert_eq!(
-        h.get_json("/userinfo", Some(&access)).await.0,
+        h.userinfo_status(Some(&access)).await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(

@@ -26,7 +26,7 @@ async fn revoking_a_refresh_token_ends_the_grant_and_an_access_token_only_itself
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        h.get_json("/userinfo", Some(access)).await.0,
+        h.userinfo_status(Some(access)).await,
         StatusCode::UNAUTHORIZED
     );
     let (status, renewed) = h.refresh(refresh_token).await;
@@ -45,7 +45,7 @@ async fn revoking_a_refresh_token_ends_the_grant_and_an_access_token_only_itself
         StatusCode::OK
     );
     assert_eq!(
-        h.get_json("/userinfo", Some(new_access)).await.0,
+        h.userinfo_status(Some(new_access)).await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(h.refresh(newest).await.1["error"], "invalid_grant");

@@ -25,10 +25,7 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_grant() {
     assert_ne!(rotated, first);
     assert!(second["id_token"].is_string());
     let access = second["access_token"].as_str().expect("access").to_owned();
-    assert_eq!(
-        h.get_json("/userinfo", Some(&access)).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(h.userinfo_status(Some(&access)).await, StatusCode::OK);
 
     // The old refresh token comes back: reuse. The grant dies, the newest tokens with it.
     let (status, error) = h.refresh(&first).await;
@@ -36,7 +33,7 @@ async fn refresh_rotates_and_reuse_revokes_the_whole_grant() {
     assert_eq!(error["error"], "invalid_grant");
     assert_eq!(h.refresh(rotated).await.1["error"], "invalid_grant");
     assert_eq!(
-        h.get_json("/userinfo", Some(&access)).await.0,
+        h.userinfo_status(Some(&access)).await,
         StatusCode::UNAUTHORIZED
     );
     let grant = &h.grants().await[0];
@@ -83,9 +80,7 @@ async fn a_replayed_code_is_refused_and_revokes_what_it_issued() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(error["error"], "invalid_grant");
     assert_eq!(
-        h.get_json("/userinfo", tokens["access_token"].as_str())
-            .await
-            .0,
+        h.userinfo_status(tokens["access_token"].as_str()).await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(

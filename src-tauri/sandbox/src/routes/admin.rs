@@ -82,12 +82,7 @@ async fn add_user(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) ->
         Ok(new) => new,
         Err(response) => return response,
     };
-    let valid = (1..=32).contains(&new.login.len())
-        && new
-            .login
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if !valid {
+    if !TestUser::is_valid_login(&new.login) {
         return bad_request("login must be 1 to 32 of a-z, 0-9, '.', '_' and '-'");
     }
     let mut store = shared.store();

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::consent_page::{self, Consent};
 use super::{Params, split_scopes};
 use crate::Shared;
-use crate::config::Personality;
+use crate::config::{Personality, TestUser};
 use crate::oauth_error::OAuthError;
 use crate::store::{Pending, redirect_matches};
 
@@ -177,14 +177,6 @@ pub async fn page(
     })
 }
 
-/// A test user's login: short, lower case, no markup.
-fn valid_login(login: &str) -> bool {
-    (1..=32).contains(&login.len())
-        && login
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-}
-
 pub async fn decide(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
@@ -230,7 +222,7 @@ pub async fn decide(
         }
     }
     let login = params.get("new_user").or_else(|| params.get("user"));
-    let Some(login) = login.filter(|l| valid_login(l)) else {
+    let Some(login) = login.filter(|l| TestUser::is_valid_login(l)) else {
         return consent_page::error(
             StatusCode::BAD_REQUEST,
             "Choose a test user",

@@ -2,7 +2,7 @@
 //! permissions, `DELETE /me/permissions[/{permission}]`, `/debug_token`, and `OAuthException`
 //! errors with code 190 and its subcodes (458 app removed, 463 expired).
 
-use std::sync::Arc;
+use std::sync::{Arc, MutexGuard};
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -63,6 +63,18 @@ fn authorize(
     store.bearer(&token).map_err(token_error)
 }
 
+/// A Graph request whose token is active: its parameters, the store (locked) and the token.
+fn graph_request<'a>(
+    shared: &'a Shared,
+    query: Option<String>,
+    headers: &HeaderMap,
+) -> Result<(Params, MutexGuard<'a, AuthStore>, TokenInfo), Response> {
+    let params = params(query);
+    let store = shared.store();
+    let info = authorize(&store, headers, &params)?;
+    Ok((params, store, info))
+}
+
 fn params(query: Option<String>) -> Params {
     Params::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default()
 }
@@ -72,10 +84,8 @@ pub async fn me(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = params(query);
-    let store = shared.store();
-    let info = match authorize(&store, &headers, &params) {
-        Ok(info) => info,
+    let (params, store, info) = match graph_request(&shared, query, &headers) {
+        Ok(request) => request,
         Err(response) => return response,
     };
     let Some(user) = store.user_by_sub(&info.grant.sub).cloned() else {
@@ -114,10 +124,8 @@ pub async fn permissions(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = params(query);
-    let store = shared.store();
-    let info = match authorize(&store, &headers, &params) {
-        Ok(info) => info,
+    let (_, _store, info) = match graph_request(&shared, query, &headers) {
+        Ok(request) => request,
         Err(response) => return response,
     };
     let mut data: Vec<Value> = info
@@ -141,10 +149,8 @@ pub async fn delete_permissions(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = params(query);
-    let mut store = shared.store();
-    let info = match authorize(&store, &headers, &params) {
-        Ok(info) => info,
+    let (_, mut store, info) = match graph_request(&shared, query, &headers) {
+        Ok(request) => request,
         Err(response) => return response,
     };
     store.revoke_user_grants(
@@ -163,10 +169,8 @@ pub async fn delete_permission(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = params(query);
-    let mut store = shared.store();
-    let info = match authorize(&store, &headers, &params) {
-        Ok(info) => info,
+    let (_, mut store, info) = match graph_request(&shared, query, &headers) {
+        Ok(request) => request,
         Err(response) => return response,
     };
     if !shared

@@ -327,4 +327,10 @@ impl Harness {
         let location = response.headers()["location"].to_str().expect("location");
         query(&url::Url::parse(location).expect("redirect URL"))
     }
+
+    /// The status `/userinfo` answers an access token with: 200 while it works, 401 once it
+    /// is expired or revoked (the strict personality's path).
+    pub async fn userinfo_status(&self, access: Option<&str>) -> StatusCode {
+        self.get_json("/userinfo", access).await.0
+    }
 }
