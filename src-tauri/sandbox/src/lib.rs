@@ -7,6 +7,20 @@
 //! through its admin API under `/_sandbox/` (latency, error statuses, malformed JSON, HTML error
 //! pages, dropped connections, `invalid_grant` for one user, every token expired).
 //!
+//! How it is built, from the outside in:
+//! - `routes/`: the HTTP face, one file per endpoint and per personality's own shapes, with the
+//!   routing table in `routes/mod.rs`; handlers parse, ask the store, and render;
+//! - `faults.rs`: the middleware in front of every endpoint that injects faults;
+//! - `store/`: `AuthStore`, the provider's memory and every rule about codes, grants and
+//!   tokens, and the state file it is kept in;
+//! - `config.rs`, `keys.rs`, `oauth_error.rs`, `random.rs`: what the layers above share;
+//! - `robot.rs`: a client of the consent page, for scripts and tests.
+//!
+//! Invariants: the sandbox listens on 127.0.0.1 only. One lock guards the store, so each
+//! request sees and leaves it consistent; every change to what the state file keeps is saved
+//! when one is configured. The library never reads the process's arguments or environment:
+//! the binary (`main.rs`, feature `cli`) and the crates that embed it pass a [`SandboxConfig`].
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sandbox = grantry_sandbox::Sandbox::start(Default::default()).await?;
@@ -50,8 +64,9 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// The provider's memory (`src/store/`). A handler that panicked while holding the lock leaves the data
-    /// consistent enough for a test provider, so a poisoned lock is taken over, not propagated.
+    /// The provider's memory (`src/store/`). A handler that panicked while holding the lock
+    /// leaves the data consistent enough for a test provider, so a poisoned lock is taken over,
+    /// not propagated.
     pub fn store(&self) -> MutexGuard<'_, AuthStore> {
         self.store
             .lock()

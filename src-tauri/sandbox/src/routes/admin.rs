@@ -1,6 +1,10 @@
 //! The admin API under `/_sandbox/`, for QA testers, the app's Sandbox screen and tests:
 //! see the configuration, add users and clients, list and revoke grants, inject and clear
 //! faults, expire every access token, move the clock forward, and fetch users' avatars.
+//!
+//! Invariants: the API never shows a client secret or a token, and every change it makes is
+//! saved to the state file like any other. It bypasses no rule of the store: revoking a grant
+//! here is the same revocation a client gets. It is not behind fault injection.
 
 use std::sync::Arc;
 

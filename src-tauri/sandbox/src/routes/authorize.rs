@@ -1,7 +1,12 @@
-//! The authorization endpoint (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2): GET validates the
-//! request and shows the consent page; POST takes the person's decision and redirects back to
-//! the client with a code (or `access_denied`), `state`, and `iss` (RFC 9207) where the
-//! personality sends it.
+//! The authorization endpoint (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2): GET
+//! validates the request and shows the consent page; POST takes the person's decision and
+//! redirects back to the client with a code (or `access_denied`), `state`, and `iss`
+//! (RFC 9207) where the personality sends it.
+//!
+//! Invariants: until the client and its redirect URI are known good, errors are shown in the
+//! browser, never redirected (RFC 6749 §4.1.2.1); after that, every error goes back to the
+//! client with its `state`. PKCE S256 is required of every request. A consent request is
+//! answered once.
 
 use std::sync::Arc;
 

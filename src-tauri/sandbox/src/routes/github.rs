@@ -1,6 +1,10 @@
 //! GitHub's shapes: `GET /user` with the granted scopes in `X-OAuth-Scopes`, and
 //! `DELETE /applications/{client_id}/grant` (Basic auth with the client's credentials, the
 //! token in a JSON body) which ends the whole authorization.
+//!
+//! Invariants: these endpoints exist only under the GitHub personality; errors are GitHub's
+//! `{"message": …}` bodies. Deleting a grant needs the owning client's Basic credentials,
+//! nothing less.
 
 use std::sync::Arc;
 

@@ -1,6 +1,11 @@
-//! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OIDC Core §3.1.3): code
-//! exchange, refresh, and Facebook's long-lived token exchange, answered in the personality's
-//! shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`).
+//! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OpenID Connect Core §3.1.3):
+//! code exchange, refresh, and Facebook's long-lived token exchange, answered in the
+//! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`).
+//!
+//! Invariants: the client authenticates before anything is looked at; the store decides
+//! (`src/store/issued.rs`) and this file only renders. The store is saved even when a request
+//! is refused, because a refusal can revoke (a replayed code). Responses are never cached
+//! (RFC 6749 §5.1).
 
 use std::sync::Arc;
 
@@ -142,7 +147,7 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued) -> Value {
     body
 }
 
-/// An ID token (OIDC Core §2) for the grant, signed with the sandbox's key.
+/// An ID token (OpenID Connect Core §2) for the grant, signed with the sandbox's key.
 fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued) -> String {
     let now = store.now();
     let grant = &issued.grant;
