@@ -2,6 +2,10 @@
 //! clients, its test users and token lifetimes. The defaults give a fresh install everything it
 //! needs: a public client for Grantry's custom-scheme and loopback redirects, a confidential
 //! one, and three test users.
+//!
+//! Invariants: the serde shapes of [`ClientConfig`] and [`TestUser`] are part of the state file
+//! (`src/store/persistence.rs`) and of the admin API, so they must not change. The secrets here
+//! are public test values; nothing in this file is ever a real credential.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,7 +13,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 /// Which provider the sandbox imitates: its endpoint paths, scope names, token shapes and
-/// error formats (facts in shared/PROVIDERS.md).
+/// error formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Personality {
@@ -183,6 +187,15 @@ impl TestUser {
             name: format!("{name} Tester"),
             email: format!("{login}@sandbox.grantry.test"),
         }
+    }
+
+    /// Whether `login` may name a test user: 1 to 32 of a-z, 0-9, '.', '_' and '-' (short, lower
+    /// case, no markup), on the consent page and in the admin API alike.
+    pub(crate) fn is_valid_login(login: &str) -> bool {
+        (1..=32).contains(&login.len())
+            && login
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
     }
 }
 

@@ -2,6 +2,11 @@
 //! providers sometimes do, so that clients can be tested against it. Rules are added and
 //! cleared through the admin API (`/_sandbox/faults`) and applied by a middleware before the
 //! endpoint runs.
+//!
+//! Invariants: a rule applies to at most its `count` requests, then is gone; the first matching
+//! rule wins. A fault never changes the store: the endpoint either runs untouched (latency) or
+//! not at all. The `invalid_grant` fault is the exception that proves it: it is kept by the
+//! store (`src/store/grants.rs`), because only the store knows which user a token belongs to.
 
 use std::io::ErrorKind;
 use std::time::Duration;

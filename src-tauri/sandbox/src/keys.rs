@@ -1,5 +1,10 @@
 //! The sandbox's signing key (ES256, P-256), generated at first start, published as a JWKS and
 //! used to sign ID tokens (JWS compact serialisation, RFC 7515).
+//!
+//! Invariants: the key id is derived from the public key, so it changes exactly when the key
+//! does and survives a restart from the state file. The private part is never published: only
+//! `x` and `y` go into the JWKS (RFC 7517), and the secret bytes leave this file only for the
+//! state file.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

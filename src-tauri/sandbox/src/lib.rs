@@ -7,6 +7,20 @@
 //! through its admin API under `/_sandbox/` (latency, error statuses, malformed JSON, HTML error
 //! pages, dropped connections, `invalid_grant` for one user, every token expired).
 //!
+//! How it is built, from the outside in:
+//! - `routes/`: the HTTP face, one file per endpoint and per personality's own shapes, with the
+//!   routing table in `routes/mod.rs`; handlers parse, ask the store, and render;
+//! - `faults.rs`: the middleware in front of every endpoint that injects faults;
+//! - `store/`: `AuthStore`, the provider's memory and every rule about codes, grants and
+//!   tokens, and the state file it is kept in;
+//! - `config.rs`, `keys.rs`, `oauth_error.rs`, `random.rs`: what the layers above share;
+//! - `robot.rs`: a client of the consent page, for scripts and tests.
+//!
+//! Invariants: the sandbox listens on 127.0.0.1 only. One lock guards the store, so each
+//! request sees and leaves it consistent; every change to what the state file keeps is saved
+//! when one is configured. The library never reads the process's arguments or environment:
+//! the binary (`main.rs`, feature `cli`) and the crates that embed it pass a [`SandboxConfig`].
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sandbox = grantry_sandbox::Sandbox::start(Default::default()).await?;
@@ -22,7 +36,7 @@ mod oauth_error;
 mod random;
 pub mod robot;
 mod routes;
-mod state;
+mod store;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -37,23 +51,24 @@ pub use faults::{Endpoint, Fault, FaultKind};
 
 use crate::faults::Faults;
 use crate::keys::Keys;
-use crate::state::Db;
+use crate::store::AuthStore;
 
 /// What every request handler shares.
 pub(crate) struct Shared {
     pub personality: Personality,
     pub issuer: String,
     pub keys: Keys,
-    db: Mutex<Db>,
+    store: Mutex<AuthStore>,
     pub faults: Mutex<Faults>,
     state_file: Option<PathBuf>,
 }
 
 impl Shared {
-    /// The provider's state. A handler that panicked while holding the lock leaves the data
-    /// consistent enough for a test provider, so a poisoned lock is taken over, not propagated.
-    pub fn db(&self) -> MutexGuard<'_, Db> {
-        self.db
+    /// The provider's memory (`src/store/`). A handler that panicked while holding the lock
+    /// leaves the data consistent enough for a test provider, so a poisoned lock is taken over,
+    /// not propagated.
+    pub fn store(&self) -> MutexGuard<'_, AuthStore> {
+        self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -66,9 +81,9 @@ impl Shared {
 
     /// Saves the durable state when a state file is configured. A failed save is reported on
     /// stderr and does not fail the request: the sandbox keeps serving from memory.
-    pub fn save(&self, db: &Db) {
+    pub fn save(&self, store: &AuthStore) {
         if let Some(path) = &self.state_file
-            && let Err(error) = db.save(path, &self.keys.secret_bytes())
+            && let Err(error) = store.save(path, &self.keys.secret_bytes())
         {
             eprintln!("grantry-sandbox: cannot save {}: {error}", path.display());
         }
@@ -89,9 +104,9 @@ impl Sandbox {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
         let addr = listener.local_addr()?;
         let issuer = format!("http://{addr}");
-        let mut db = Db::new(&config);
+        let mut store = AuthStore::new(&config);
         let keys = match &config.state_file {
-            Some(path) => match db.load(path)? {
+            Some(path) => match store.load(path)? {
                 Some(secret) => Keys::from_secret_bytes(&secret).map_err(|e| {
                     std::io::Error::new(
                         std::io::ErrorKind::InvalidData,
@@ -106,11 +121,11 @@ impl Sandbox {
             personality: config.personality,
             issuer: issuer.clone(),
             keys,
-            db: Mutex::new(db),
+            store: Mutex::new(store),
             faults: Mutex::new(Faults::default()),
             state_file: config.state_file.clone(),
         });
-        shared.save(&shared.db());
+        shared.save(&shared.store());
         let app = routes::router(shared);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -1,5 +1,9 @@
 //! `grantry-sandbox`: runs the sandbox provider in the foreground until Ctrl-C, for QA testers
-//! and for trying Grantry against a provider without any credentials.
+//! and for trying Grantry against a provider without any credentials. Built only with the
+//! `cli` feature (on by default; see Cargo.toml), so that the library never pulls in clap.
+//!
+//! It only parses arguments into a [`SandboxConfig`] and prints the banner: every rule lives in
+//! the library, so the binary must never behave differently from a sandbox started by a test.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -1,4 +1,8 @@
 //! Randomness for tokens, codes and keys, from the OS.
+//!
+//! Invariants: every token carries 256 bits from the OS generator; nothing here is ever seeded
+//! or predictable, not even in tests, and a failing generator stops the sandbox rather than
+//! hand out weak tokens.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

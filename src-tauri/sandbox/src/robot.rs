@@ -1,6 +1,10 @@
 //! A robot that plays the person on the sandbox's consent page, for scripts and tests: it
 //! opens the authorization URL, picks a user and scopes, allows or denies, and returns where
 //! the sandbox sent the browser. `grantry sandbox consent` is this, on the command line.
+//!
+//! It speaks to the sandbox only over HTTP, like a browser: it never reaches into the store, so
+//! what it proves about the consent page holds for a person too. It reads the page's form by
+//! the markup `src/routes/consent_page.rs` writes; the two change together.
 
 use reqwest::{Client, redirect};
 

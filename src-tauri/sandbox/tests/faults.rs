@@ -10,12 +10,13 @@ use reqwest::StatusCode;
 use serde_json::json;
 use support::{Harness, PUBLIC, Request, start};
 
+/// Links `user` with a refresh token.
 async fn linked(h: &Harness, user: &str) -> serde_json::Value {
-    let request = Request::new("/authorize", "openid email offline_access");
-    let code = h.code(&request, user, None).await;
-    let (status, tokens) = h.exchange("/token", &request, &code).await;
-    assert_eq!(status, StatusCode::OK, "{tokens}");
-    tokens
+    h.link(
+        &Request::new("/authorize", "openid email offline_access"),
+        user,
+    )
+    .await
 }
 
 async fn refresh(h: &Harness, tokens: &serde_json::Value) -> reqwest::Result<reqwest::Response> {
@@ -216,16 +217,13 @@ async fn expiring_every_token_now_and_moving_the_clock() {
         h.admin("/clock", json!({"seconds": 3599})).await,
         StatusCode::OK
     );
-    assert_eq!(
-        h.get_json("/userinfo", Some(&access)).await.0,
-        StatusCode::OK
-    );
+    assert_eq!(h.userinfo_status(Some(&access)).await, StatusCode::OK);
     assert_eq!(
         h.admin("/clock", json!({"seconds": 1})).await,
         StatusCode::OK
     );
     assert_eq!(
-        h.get_json("/userinfo", Some(&access)).await.0,
+        h.userinfo_status(Some(&access)).await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(

@@ -6,33 +6,13 @@ mod support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;
-use serde_json::Value;
-use support::{Harness, PUBLIC, Request, start};
+use support::{Request, start};
 
 const CALENDAR: &str = "https://www.googleapis.com/auth/calendar.readonly";
 const DRIVE: &str = "https://www.googleapis.com/auth/drive.file";
 
 fn request(scope: &str) -> Request {
     Request::new("/o/oauth2/v2/auth", scope)
-}
-
-async fn link(h: &Harness, request: &Request) -> Value {
-    let code = h.code(request, "alice", None).await;
-    let (status, tokens) = h.exchange("/token", request, &code).await;
-    assert_eq!(status, StatusCode::OK, "{tokens}");
-    tokens
-}
-
-async fn refresh(h: &Harness, refresh_token: &str) -> (StatusCode, Value) {
-    h.post_form(
-        "/token",
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", refresh_token),
-            ("client_id", PUBLIC),
-        ],
-    )
-    .await
 }
 
 #[tokio::test]
@@ -59,7 +39,7 @@ async fn discovery_has_googles_paths_and_no_iss_advertisement() {
 #[tokio::test]
 async fn refresh_tokens_need_offline_access_and_do_not_rotate() {
     let h = start(Personality::Google).await;
-    let online = link(&h, &request("openid email")).await;
+    let online = h.link(&request("openid email"), "alice").await;
     assert!(
         online.get("refresh_token").is_none(),
         "no access_type=offline, no refresh token"
@@ -72,11 +52,11 @@ async fn refresh_tokens_need_offline_access_and_do_not_rotate() {
     );
 
     let offline = request("openid email").with("access_type", "offline");
-    let tokens = link(&h, &offline).await;
+    let tokens = h.link(&offline, "alice").await;
     let refresh_token = tokens["refresh_token"].as_str().expect("refresh token");
     assert!(refresh_token.starts_with("1//"));
     for _ in 0..2 {
-        let (status, renewed) = refresh(&h, refresh_token).await;
+        let (status, renewed) = h.refresh(refresh_token).await;
         assert_eq!(status, StatusCode::OK, "Google refresh tokens are reusable");
         assert!(renewed.get("refresh_token").is_none());
     }
@@ -86,22 +66,28 @@ async fn refresh_tokens_need_offline_access_and_do_not_rotate() {
 async fn prompt_consent_issues_a_new_refresh_token_on_re_consent() {
     let h = start(Personality::Google).await;
     let offline = request("openid").with("access_type", "offline");
-    assert!(link(&h, &offline).await["refresh_token"].is_string());
+    assert!(h.link(&offline, "alice").await["refresh_token"].is_string());
     // Alice already gave this client offline access: no new refresh token this time...
-    assert!(link(&h, &offline).await.get("refresh_token").is_none());
+    assert!(
+        h.link(&offline, "alice")
+            .await
+            .get("refresh_token")
+            .is_none()
+    );
     // ...unless the app asks for consent again.
     let forced = request("openid")
         .with("access_type", "offline")
         .with("prompt", "consent");
-    assert!(link(&h, &forced).await["refresh_token"].is_string());
+    assert!(h.link(&forced, "alice").await["refresh_token"].is_string());
 }
 
 #[tokio::test]
 async fn include_granted_scopes_adds_earlier_scopes() {
     let h = start(Personality::Google).await;
-    link(&h, &request(&format!("openid {CALENDAR}"))).await;
+    h.link(&request(&format!("openid {CALENDAR}")), "alice")
+        .await;
     let more = request(&format!("openid {DRIVE}")).with("include_granted_scopes", "true");
-    let tokens = link(&h, &more).await;
+    let tokens = h.link(&more, "alice").await;
     let scope = tokens["scope"].as_str().expect("scope");
     assert!(scope.contains(CALENDAR) && scope.contains(DRIVE), "{scope}");
 }
@@ -110,11 +96,12 @@ async fn include_granted_scopes_adds_earlier_scopes() {
 async fn tokeninfo_and_revoke_with_token_in_the_query() {
     let h = start(Personality::Google).await;
     let email = "https://www.googleapis.com/auth/userinfo.email";
-    let tokens = link(
-        &h,
-        &request(&format!("openid {email}")).with("access_type", "offline"),
-    )
-    .await;
+    let tokens = h
+        .link(
+            &request(&format!("openid {email}")).with("access_type", "offline"),
+            "alice",
+        )
+        .await;
     let access = tokens["access_token"].as_str().expect("at");
     let (status, info) = h
         .get_json(&format!("/tokeninfo?access_token={access}"), None)
@@ -137,7 +124,9 @@ async fn tokeninfo_and_revoke_with_token_in_the_query() {
         .expect("revoke");
     assert_eq!(response.status(), StatusCode::OK);
     // Revoking the access token ended the whole grant, refresh token included.
-    let (status, error) = refresh(&h, tokens["refresh_token"].as_str().expect("rt")).await;
+    let (status, error) = h
+        .refresh(tokens["refresh_token"].as_str().expect("rt"))
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(error["error"], "invalid_grant");
     assert_eq!(

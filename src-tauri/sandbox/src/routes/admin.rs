@@ -1,6 +1,10 @@
 //! The admin API under `/_sandbox/`, for QA testers, the app's Sandbox screen and tests:
 //! see the configuration, add users and clients, list and revoke grants, inject and clear
 //! faults, expire every access token, move the clock forward, and fetch users' avatars.
+//!
+//! Invariants: the API never shows a client secret or a token, and every change it makes is
+//! saved to the state file like any other. It bypasses no rule of the store: revoking a grant
+//! here is the same revocation a client gets. It is not behind fault injection.
 
 use std::sync::Arc;
 
@@ -46,8 +50,8 @@ fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Response> {
 }
 
 async fn overview(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    let db = shared.db();
-    let clients: Vec<Value> = db
+    let store = shared.store();
+    let clients: Vec<Value> = store
         .clients
         .iter()
         .map(|c| {
@@ -59,7 +63,7 @@ async fn overview(State(shared): State<Arc<Shared>>) -> Json<Value> {
         "issuer": shared.issuer,
         "personality": shared.personality,
         "clients": clients,
-        "users": db.users,
+        "users": store.users,
         "scopes": shared.personality.scopes().iter()
             .map(|s| json!({"name": s.name, "description": s.description}))
             .collect::<Vec<_>>(),
@@ -67,7 +71,7 @@ async fn overview(State(shared): State<Arc<Shared>>) -> Json<Value> {
 }
 
 async fn users(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.db().users))
+    Json(json!(shared.store().users))
 }
 
 #[derive(Deserialize)]
@@ -82,16 +86,11 @@ async fn add_user(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) ->
         Ok(new) => new,
         Err(response) => return response,
     };
-    let valid = (1..=32).contains(&new.login.len())
-        && new
-            .login
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if !valid {
+    if !TestUser::is_valid_login(&new.login) {
         return bad_request("login must be 1 to 32 of a-z, 0-9, '.', '_' and '-'");
     }
-    let mut db = shared.db();
-    if db.user_by_login(&new.login).is_some() {
+    let mut store = shared.store();
+    if store.user_by_login(&new.login).is_some() {
         return (StatusCode::CONFLICT, Json(json!({"error": "user exists"}))).into_response();
     }
     let mut user = TestUser::from_login(&new.login);
@@ -101,8 +100,8 @@ async fn add_user(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) ->
     if let Some(email) = new.email {
         user.email = email;
     }
-    db.users.push(user.clone());
-    shared.save(&db);
+    store.users.push(user.clone());
+    shared.save(&store);
     (StatusCode::CREATED, Json(json!(user))).into_response()
 }
 
@@ -124,34 +123,34 @@ async fn add_client(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) 
     if (client.auth == ClientAuth::Secret) != client.client_secret.is_some() {
         return bad_request("a client_secret goes with auth \"secret\", and only with it");
     }
-    let mut db = shared.db();
-    db.clients.retain(|c| c.client_id != client.client_id);
-    db.clients.push(client);
-    shared.save(&db);
+    let mut store = shared.store();
+    store.clients.retain(|c| c.client_id != client.client_id);
+    store.clients.push(client);
+    shared.save(&store);
     StatusCode::CREATED.into_response()
 }
 
 async fn grants(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!(shared.db().grants()))
+    Json(json!(shared.store().grants()))
 }
 
 async fn revoke_grant(State(shared): State<Arc<Shared>>, Path(id): Path<u64>) -> Response {
-    let mut db = shared.db();
-    if !db.grants().iter().any(|g| g.id == id) {
+    let mut store = shared.store();
+    if !store.grants().iter().any(|g| g.id == id) {
         return (
             StatusCode::NOT_FOUND,
             Json(json!({"error": "no such grant"})),
         )
             .into_response();
     }
-    db.revoke_grant(id, "revoked from the sandbox admin API");
-    shared.save(&db);
+    store.revoke_grant(id, "revoked from the sandbox admin API");
+    shared.save(&store);
     StatusCode::NO_CONTENT.into_response()
 }
 
 async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    let db = shared.db();
-    let users: Vec<Value> = db
+    let store = shared.store();
+    let users: Vec<Value> = store
         .invalid_grant_users
         .iter()
         .map(|(sub, count)| json!({"kind": "invalid_grant", "user": sub, "count": count}))
@@ -166,15 +165,15 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
     };
     match &fault.kind {
         FaultKind::InvalidGrant { user } => {
-            let mut db = shared.db();
-            let sub = db
+            let mut store = shared.store();
+            let sub = store
                 .user_by_login(user)
-                .or_else(|| db.user_by_sub(user))
+                .or_else(|| store.user_by_sub(user))
                 .map(|u| u.sub.clone());
             let Some(sub) = sub else {
                 return bad_request(format!("no test user {user:?}"));
             };
-            db.invalid_grant_users.push((sub, fault.count));
+            store.invalid_grant_users.push((sub, fault.count));
         }
         FaultKind::Status { status, .. } if !(100..=599).contains(status) => {
             return bad_request("status must be an HTTP status code (100 to 599)");
@@ -186,14 +185,14 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
 
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
     shared.faults().clear();
-    shared.db().invalid_grant_users.clear();
+    shared.store().invalid_grant_users.clear();
     StatusCode::NO_CONTENT
 }
 
 async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    let mut db = shared.db();
-    let expired = db.expire_access_tokens();
-    shared.save(&db);
+    let mut store = shared.store();
+    let expired = store.expire_access_tokens();
+    shared.save(&store);
     Json(json!({"expired": expired}))
 }
 
@@ -207,17 +206,17 @@ async fn advance_clock(State(shared): State<Arc<Shared>>, body: axum::body::Byte
         Ok(advance) => advance,
         Err(response) => return response,
     };
-    let mut db = shared.db();
-    db.advance_clock(advance.seconds);
-    shared.save(&db);
-    Json(json!({"now": db.now()})).into_response()
+    let mut store = shared.store();
+    store.advance_clock(advance.seconds);
+    shared.save(&store);
+    Json(json!({"now": store.now()})).into_response()
 }
 
 /// A round avatar with the user's initials, so profiles have a real picture URL.
 async fn avatar(State(shared): State<Arc<Shared>>, Path(file): Path<String>) -> Response {
     let sub = file.strip_suffix(".svg").unwrap_or(&file);
-    let db = shared.db();
-    let Some(user) = db.user_by_sub(sub) else {
+    let store = shared.store();
+    let Some(user) = store.user_by_sub(sub) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let initials: String = user

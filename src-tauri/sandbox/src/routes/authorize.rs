@@ -1,7 +1,12 @@
-//! The authorization endpoint (RFC 6749 §4.1.1, RFC 7636, OIDC Core §3.1.2): GET validates the
-//! request and shows the consent page; POST takes the person's decision and redirects back to
-//! the client with a code (or `access_denied`), `state`, and `iss` (RFC 9207) where the
-//! personality sends it.
+//! The authorization endpoint (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2): GET
+//! validates the request and shows the consent page; POST takes the person's decision and
+//! redirects back to the client with a code (or `access_denied`), `state`, and `iss`
+//! (RFC 9207) where the personality sends it.
+//!
+//! Invariants: until the client and its redirect URI are known good, errors are shown in the
+//! browser, never redirected (RFC 6749 §4.1.2.1); after that, every error goes back to the
+//! client with its `state`. PKCE S256 is required of every request. A consent request is
+//! answered once.
 
 use std::sync::Arc;
 
@@ -13,9 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::consent_page::{self, Consent};
 use super::{Params, split_scopes};
 use crate::Shared;
-use crate::config::Personality;
+use crate::config::{Personality, TestUser};
 use crate::oauth_error::OAuthError;
-use crate::state::{Pending, redirect_matches};
+use crate::store::{Pending, redirect_matches};
 
 /// The redirect back to the client, with `pairs` added to the redirect URI's query.
 fn redirect_back(shared: &Shared, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
@@ -74,8 +79,8 @@ pub async fn page(
             "client_id is missing.",
         );
     };
-    let mut db = shared.db();
-    let Some(client) = db.client(client_id).cloned() else {
+    let mut store = shared.store();
+    let Some(client) = store.client(client_id).cloned() else {
         return consent_page::error(
             StatusCode::BAD_REQUEST,
             "Unknown client",
@@ -158,9 +163,9 @@ pub async fn page(
         include_granted_scopes: params.get("include_granted_scopes") == Some("true"),
         expires_at: 0,
     };
-    let request_id = db.add_pending(pending);
-    let users = db.users.clone();
-    drop(db);
+    let request_id = store.add_pending(pending);
+    let users = store.users.clone();
+    drop(store);
     consent_page::consent(&Consent {
         personality,
         action: uri.path(),
@@ -175,14 +180,6 @@ pub async fn page(
             })
             .collect(),
     })
-}
-
-/// A test user's login: short, lower case, no markup.
-fn valid_login(login: &str) -> bool {
-    (1..=32).contains(&login.len())
-        && login
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
 pub async fn decide(
@@ -204,8 +201,8 @@ pub async fn decide(
             );
         }
     };
-    let mut db = shared.db();
-    let pending = params.get("request").and_then(|id| db.take_pending(id));
+    let mut store = shared.store();
+    let pending = params.get("request").and_then(|id| store.take_pending(id));
     let Some(pending) = pending else {
         return consent_page::error(
             StatusCode::BAD_REQUEST,
@@ -217,7 +214,7 @@ pub async fn decide(
     match params.get("decision") {
         Some("allow") => {}
         Some("deny") => {
-            drop(db);
+            drop(store);
             let denied = OAuthError::access_denied("the user denied the request");
             return redirect_error(&shared, &pending.redirect_uri, state, &denied);
         }
@@ -230,7 +227,7 @@ pub async fn decide(
         }
     }
     let login = params.get("new_user").or_else(|| params.get("user"));
-    let Some(login) = login.filter(|l| valid_login(l)) else {
+    let Some(login) = login.filter(|l| TestUser::is_valid_login(l)) else {
         return consent_page::error(
             StatusCode::BAD_REQUEST,
             "Choose a test user",
@@ -242,10 +239,10 @@ pub async fn decide(
         .filter(|s| pending.scopes.iter().any(|p| p == s))
         .map(str::to_owned)
         .collect();
-    let user = db.user_or_create(login);
-    let code = db.consent(&pending, &user, granted);
-    shared.save(&db);
-    drop(db);
+    let user = store.user_or_create(login);
+    let code = store.consent(&pending, &user, granted);
+    shared.save(&store);
+    drop(store);
     let mut pairs = vec![("code", code.as_str())];
     if let Some(state) = state {
         pairs.push(("state", state));

@@ -1,6 +1,9 @@
 //! The consent page, plain HTML with no script, so that a person can use it in any browser and
 //! a test can play the browser with an HTTP client: pick or type a test user, untick scopes,
 //! then Allow or Deny (a form post back to the authorization endpoint).
+//!
+//! Invariants: every value written into the page is escaped ([`escape`]). The form's field names
+//! are read by `src/robot.rs` and `tests/support/mod.rs`; they change together.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};

@@ -1,8 +1,12 @@
 //! Facebook's Graph API shapes: `/me?fields=…`, `/me/permissions` with granted and declined
 //! permissions, `DELETE /me/permissions[/{permission}]`, `/debug_token`, and `OAuthException`
 //! errors with code 190 and its subcodes (458 app removed, 463 expired).
+//!
+//! Invariants: these endpoints exist only under the Facebook personality; every error is a
+//! Graph error body, never RFC 6749's. A field is released only when a granted permission
+//! releases it.
 
-use std::sync::Arc;
+use std::sync::{Arc, MutexGuard};
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -12,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::{Params, bearer_token};
 use crate::Shared;
-use crate::state::{Db, Inactive, TokenInfo};
+use crate::store::{AuthStore, Inactive, TokenInfo};
 
 /// A Graph API error body.
 pub fn graph_error(status: StatusCode, message: &str, code: u32, subcode: Option<u32>) -> Response {
@@ -47,7 +51,11 @@ fn token_error(status: Inactive) -> Response {
 }
 
 /// The active token of a Graph request, or the Graph error to answer with.
-fn authorize(db: &Db, headers: &HeaderMap, params: &Params) -> Result<TokenInfo, Response> {
+fn authorize(
+    store: &AuthStore,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<TokenInfo, Response> {
     let Some(token) = bearer_token(headers, Some(params)) else {
         return Err(graph_error(
             StatusCode::BAD_REQUEST,
@@ -56,11 +64,23 @@ fn authorize(db: &Db, headers: &HeaderMap, params: &Params) -> Result<TokenInfo,
             None,
         ));
     };
-    db.bearer(&token).map_err(token_error)
+    store.bearer(&token).map_err(token_error)
+}
+
+/// A Graph request whose token is active: its parameters, the store (locked) and the token.
+fn graph_request<'a>(
+    shared: &'a Shared,
+    query: Option<String>,
+    headers: &HeaderMap,
+) -> Result<(Params, MutexGuard<'a, AuthStore>, TokenInfo), Response> {
+    let params = params(query);
+    let store = shared.store();
+    let info = authorize(&store, headers, &params)?;
+    Ok((params, store, info))
 }
 
 fn params(query: Option<String>) -> Params {
-    Params::parse(query.unwrap_or_default().as_bytes()).unwrap_or(Params(Vec::new()))
+    Params::parse(query.unwrap_or_default().as_bytes()).unwrap_or_default()
 }
 
 pub async fn me(
@@ -68,16 +88,14 @@ pub async fn me(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = params(query);
-    let db = shared.db();
-    let info = match authorize(&db, &headers, &params) {
-        Ok(info) => info,
+    let (params, store, info) = match graph_request(&shared, query, &headers) {
+        Ok(request) => request,
         Err(response) => return response,
     };
-    let Some(user) = db.user_by_sub(&info.grant.sub).cloned() else {
+    let Some(user) = store.user_by_sub(&info.grant.sub).cloned() else {
         return token_error(Inactive::Revoked);
     };
-    drop(db);
+    drop(store);
     let fields = params.get("fields").unwrap_or("id,name");
     let mut answer = json!({});
     for field in fields.split(',').map(str::trim) {
@@ -91,7 +109,7 @@ pub async fn me(
             "picture" => {
                 answer["picture"] = json!({"data": {
                     "height": 50, "width": 50, "is_silhouette": false,
-                    "url": super::oidc::picture_url(&shared, &user),
+                    "url": super::userinfo::picture_url(&shared, &user),
                 }});
             }
             other => {
@@ -110,10 +128,8 @@ pub async fn permissions(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = params(query);
-    let db = shared.db();
-    let info = match authorize(&db, &headers, &params) {
-        Ok(info) => info,
+    let (_, _store, info) = match graph_request(&shared, query, &headers) {
+        Ok(request) => request,
         Err(response) => return response,
     };
     let mut data: Vec<Value> = info
@@ -137,18 +153,16 @@ pub async fn delete_permissions(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = params(query);
-    let mut db = shared.db();
-    let info = match authorize(&db, &headers, &params) {
-        Ok(info) => info,
+    let (_, mut store, info) = match graph_request(&shared, query, &headers) {
+        Ok(request) => request,
         Err(response) => return response,
     };
-    db.revoke_user_grants(
+    store.revoke_user_grants(
         &info.grant.client_id,
         &info.grant.sub,
         "app removed by the user",
     );
-    shared.save(&db);
+    shared.save(&store);
     Json(json!({"success": true})).into_response()
 }
 
@@ -159,10 +173,8 @@ pub async fn delete_permission(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = params(query);
-    let mut db = shared.db();
-    let info = match authorize(&db, &headers, &params) {
-        Ok(info) => info,
+    let (_, mut store, info) = match graph_request(&shared, query, &headers) {
+        Ok(request) => request,
         Err(response) => return response,
     };
     if !shared
@@ -174,17 +186,17 @@ pub async fn delete_permission(
         let message = format!("(#100) Invalid permission: {permission}");
         return graph_error(StatusCode::BAD_REQUEST, &message, 100, None);
     }
-    db.decline_scope(info.grant.id, &permission);
-    shared.save(&db);
+    store.decline_scope(info.grant.id, &permission);
+    shared.save(&store);
     Json(json!({"success": true})).into_response()
 }
 
 /// `GET /debug_token?input_token=…&access_token={app-id}|{app-secret}`.
 pub async fn debug_token(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
     let params = params(query);
-    let db = shared.db();
+    let store = shared.store();
     let app = params.get("access_token").and_then(|t| t.split_once('|'));
-    let app_ok = app.is_some_and(|(id, secret)| db.authenticate(id, Some(secret)).is_ok());
+    let app_ok = app.is_some_and(|(id, secret)| store.authenticate(id, Some(secret)).is_ok());
     let Some((app_id, _)) = app.filter(|_| app_ok) else {
         return graph_error(
             StatusCode::BAD_REQUEST,
@@ -201,7 +213,7 @@ pub async fn debug_token(State(shared): State<Arc<Shared>>, RawQuery(query): Raw
             None,
         );
     };
-    let answer = match db.token_status(input) {
+    let answer = match store.token_status(input) {
         Ok(info) if info.grant.client_id == app_id => json!({
             "app_id": app_id,
             "type": "USER",

@@ -1,6 +1,10 @@
 //! GitHub's shapes: `GET /user` with the granted scopes in `X-OAuth-Scopes`, and
 //! `DELETE /applications/{client_id}/grant` (Basic auth with the client's credentials, the
 //! token in a JSON body) which ends the whole authorization.
+//!
+//! Invariants: these endpoints exist only under the GitHub personality; errors are GitHub's
+//! `{"message": …}` bodies. Deleting a grant needs the owning client's Basic credentials,
+//! nothing less.
 
 use std::sync::Arc;
 
@@ -20,15 +24,15 @@ fn api_error(status: StatusCode, message: &str) -> Response {
 }
 
 pub async fn user(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let db = shared.db();
-    let info = bearer_token(&headers, None).and_then(|t| db.bearer(&t).ok());
+    let store = shared.store();
+    let info = bearer_token(&headers, None).and_then(|t| store.bearer(&t).ok());
     let Some(info) = info else {
         return api_error(StatusCode::UNAUTHORIZED, "Bad credentials");
     };
-    let Some(user) = db.user_by_sub(&info.grant.sub).cloned() else {
+    let Some(user) = store.user_by_sub(&info.grant.sub).cloned() else {
         return api_error(StatusCode::UNAUTHORIZED, "Bad credentials");
     };
-    drop(db);
+    drop(store);
     // GitHub's numeric ids: derived from the subject so they stay stable.
     let id = user.sub.bytes().fold(1_000_u64, |h, b| {
         h.wrapping_mul(31).wrapping_add(u64::from(b))
@@ -42,7 +46,7 @@ pub async fn user(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Resp
         "id": id,
         "name": user.name,
         "email": if email_visible { json!(user.email) } else { json!(null) },
-        "avatar_url": super::oidc::picture_url(&shared, &user),
+        "avatar_url": super::userinfo::picture_url(&shared, &user),
         "html_url": format!("{}/{}", shared.issuer, user.login),
         "type": "User",
     }))
@@ -59,12 +63,14 @@ pub async fn delete_grant(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let credentials = ClientCredentials::from_request(&headers, &Params(Vec::new()));
-    let mut db = shared.db();
+    let credentials = ClientCredentials::from_request(&headers, &Params::default());
+    let mut store = shared.store();
     let authenticated = credentials.as_ref().is_ok_and(|c| {
         c.basic
             && c.client_id == client_id
-            && db.authenticate(&c.client_id, c.secret.as_deref()).is_ok()
+            && store
+                .authenticate(&c.client_id, c.secret.as_deref())
+                .is_ok()
     });
     if !authenticated {
         return api_error(StatusCode::UNAUTHORIZED, "Bad credentials");
@@ -78,17 +84,17 @@ pub async fn delete_grant(
             "Invalid request: access_token is required.",
         );
     };
-    let info = db
+    let info = store
         .token_info(&token)
         .filter(|i| i.grant.client_id == client_id);
     let Some(info) = info else {
         return api_error(StatusCode::NOT_FOUND, "Not Found");
     };
-    db.revoke_user_grants(
+    store.revoke_user_grants(
         &client_id,
         &info.grant.sub,
         "authorization deleted by the app",
     );
-    shared.save(&db);
+    shared.save(&store);
     StatusCode::NO_CONTENT.into_response()
 }

@@ -1,6 +1,11 @@
-//! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OIDC Core §3.1.3): code
-//! exchange, refresh, and Facebook's long-lived token exchange, answered in the personality's
-//! shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`).
+//! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OpenID Connect Core §3.1.3):
+//! code exchange, refresh, and Facebook's long-lived token exchange, answered in the
+//! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`).
+//!
+//! Invariants: the client authenticates before anything is looked at; the store decides
+//! (`src/store/issued.rs`) and this file only renders. The store is saved even when a request
+//! is refused, because a refusal can revoke (a replayed code). Responses are never cached
+//! (RFC 6749 §5.1).
 
 use std::sync::Arc;
 
@@ -14,7 +19,7 @@ use super::{ClientCredentials, Params, join_scopes, no_store, oauth_error, split
 use crate::Shared;
 use crate::config::{ClientAuth, Personality};
 use crate::oauth_error::OAuthError;
-use crate::state::{Db, Issued};
+use crate::store::{AuthStore, Issued};
 
 /// A failure, with what the personality needs to render it.
 struct Failure {
@@ -66,9 +71,9 @@ fn exchange(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Val
     };
     let credentials = ClientCredentials::from_request(headers, params).map_err(fail(false))?;
     let basic = credentials.basic;
-    let mut db = shared.db();
+    let mut store = shared.store();
     let secret_required = matches!(personality, Personality::Facebook | Personality::Github);
-    let public = db
+    let public = store
         .client(&credentials.client_id)
         .is_some_and(|c| c.auth == ClientAuth::None);
     if secret_required && public {
@@ -76,11 +81,12 @@ fn exchange(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Val
             "this provider requires the client secret",
         )));
     }
-    db.authenticate(&credentials.client_id, credentials.secret.as_deref())
+    store
+        .authenticate(&credentials.client_id, credentials.secret.as_deref())
         .map_err(fail(basic))?;
     let client_id = credentials.client_id.as_str();
     let issued = match grant_type.as_str() {
-        "authorization_code" => db.exchange_code(
+        "authorization_code" => store.exchange_code(
             client_id,
             params.require("code").map_err(fail(basic))?,
             params.get("redirect_uri"),
@@ -90,13 +96,13 @@ fn exchange(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Val
             let scope = params
                 .get("scope")
                 .map(|s| split_scopes(personality, Some(s)));
-            db.refresh(
+            store.refresh(
                 client_id,
                 params.require("refresh_token").map_err(fail(basic))?,
                 scope,
             )
         }
-        "fb_exchange_token" if personality == Personality::Facebook => db.exchange_long_lived(
+        "fb_exchange_token" if personality == Personality::Facebook => store.exchange_long_lived(
             client_id,
             params.require("fb_exchange_token").map_err(fail(basic))?,
         ),
@@ -108,12 +114,12 @@ fn exchange(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Val
         ))),
     };
     // A refused request can still change state (a replayed code revokes its grant).
-    shared.save(&db);
+    shared.save(&store);
     let issued = issued.map_err(fail(basic))?;
-    Ok(token_body(shared, &db, &issued))
+    Ok(token_body(shared, &store, &issued))
 }
 
-fn token_body(shared: &Shared, db: &Db, issued: &Issued) -> Value {
+fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued) -> Value {
     let personality = shared.personality;
     let token_type = match personality {
         Personality::Generic | Personality::Google => "Bearer",
@@ -136,14 +142,14 @@ fn token_body(shared: &Shared, db: &Db, issued: &Issued) -> Value {
         }
     }
     if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") {
-        body["id_token"] = json!(id_token(shared, db, issued));
+        body["id_token"] = json!(id_token(shared, store, issued));
     }
     body
 }
 
-/// An ID token (OIDC Core §2) for the grant, signed with the sandbox's key.
-fn id_token(shared: &Shared, db: &Db, issued: &Issued) -> String {
-    let now = db.now();
+/// An ID token (OpenID Connect Core §2) for the grant, signed with the sandbox's key.
+fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued) -> String {
+    let now = store.now();
     let grant = &issued.grant;
     let mut claims = json!({
         "iss": shared.issuer,
@@ -157,8 +163,8 @@ fn id_token(shared: &Shared, db: &Db, issued: &Issued) -> String {
     if let Some(nonce) = &grant.nonce {
         claims["nonce"] = json!(nonce);
     }
-    if let Some(user) = db.user_by_sub(&grant.sub) {
-        super::oidc::add_profile_claims(&mut claims, shared, user, &issued.scopes);
+    if let Some(user) = store.user_by_sub(&grant.sub) {
+        super::userinfo::add_profile_claims(&mut claims, shared, user, &issued.scopes);
     }
     shared.keys.sign(&claims)
 }

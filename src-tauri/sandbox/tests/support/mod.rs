@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
@@ -261,7 +263,7 @@ impl Harness {
     }
 }
 
-pub fn query(url: &url::Url) -> std::collections::HashMap<String, String> {
+pub fn query(url: &url::Url) -> HashMap<String, String> {
     url.query_pairs().into_owned().collect()
 }
 
@@ -283,5 +285,52 @@ impl Harness {
             .await
             .expect("POST consent")
             .status()
+    }
+}
+
+/// What the strict personality's tests ask for: sign-in, profile, email, a refresh token
+/// (`offline_access`) and one API scope.
+pub const GENERIC_SCOPES: &str = "openid profile email offline_access calendar.read";
+
+/// An authorization request to the strict personality for [`GENERIC_SCOPES`].
+pub fn generic_request() -> Request {
+    Request::new("/authorize", GENERIC_SCOPES)
+}
+
+impl Harness {
+    /// Consents as `user` to every scope `request` asks for and exchanges the code at `/token`
+    /// (the strict and Google personalities' path); returns the token response.
+    pub async fn link(&self, request: &Request, user: &str) -> Value {
+        let code = self.code(request, user, None).await;
+        let (status, tokens) = self.exchange("/token", request, &code).await;
+        assert_eq!(status, StatusCode::OK, "{tokens}");
+        tokens
+    }
+
+    /// `grant_type=refresh_token` at `/token`, as the public client.
+    pub async fn refresh(&self, refresh_token: &str) -> (StatusCode, Value) {
+        self.post_form(
+            "/token",
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", refresh_token),
+                ("client_id", PUBLIC),
+            ],
+        )
+        .await
+    }
+
+    /// GETs an authorization URL that must be refused by redirect; returns the redirect's
+    /// query parameters (`error`, `state`, …).
+    pub async fn redirect_query(&self, url: String) -> HashMap<String, String> {
+        let response = self.http.get(url).send().await.expect("GET");
+        let location = response.headers()["location"].to_str().expect("location");
+        query(&url::Url::parse(location).expect("redirect URL"))
+    }
+
+    /// The status `/userinfo` answers an access token with: 200 while it works, 401 once it
+    /// is expired or revoked (the strict personality's path).
+    pub async fn userinfo_status(&self, access: Option<&str>) -> StatusCode {
+        self.get_json("/userinfo", access).await.0
     }
 }

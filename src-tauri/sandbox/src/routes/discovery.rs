@@ -1,0 +1,67 @@
+//! Discovery (OpenID Connect Discovery §4, RFC 8414) and the JWKS (RFC 7517): what a client
+//! reads before it starts, for the personalities that speak OpenID Connect.
+//!
+//! Invariants: every URL in the discovery document is under the issuer and is served by the
+//! router in `mod.rs` for this personality; the strict personality advertises only what it
+//! enforces (S256 only, `code` only). These handlers never touch the store.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+
+use crate::Shared;
+use crate::config::Personality;
+
+pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let issuer = &shared.issuer;
+    let personality = shared.personality;
+    let scopes: Vec<&str> = personality.scopes().iter().map(|s| s.name).collect();
+    let mut doc = json!({
+        "issuer": issuer,
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+        "scopes_supported": scopes,
+        "claims_supported": ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "email",
+                             "email_verified", "name", "picture"],
+        "code_challenge_methods_supported": ["S256"],
+    });
+    let paths = match personality {
+        Personality::Google => json!({
+            "authorization_endpoint": format!("{issuer}/o/oauth2/v2/auth"),
+            "token_endpoint": format!("{issuer}/token"),
+            "userinfo_endpoint": format!("{issuer}/v1/userinfo"),
+            "revocation_endpoint": format!("{issuer}/revoke"),
+            "jwks_uri": format!("{issuer}/oauth2/v3/certs"),
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        }),
+        _ => json!({
+            "authorization_endpoint": format!("{issuer}/authorize"),
+            "token_endpoint": format!("{issuer}/token"),
+            "userinfo_endpoint": format!("{issuer}/userinfo"),
+            "revocation_endpoint": format!("{issuer}/revoke"),
+            "introspection_endpoint": format!("{issuer}/introspect"),
+            "jwks_uri": format!("{issuer}/jwks"),
+            "token_endpoint_auth_methods_supported":
+                ["none", "client_secret_basic", "client_secret_post"],
+            "revocation_endpoint_auth_methods_supported":
+                ["none", "client_secret_basic", "client_secret_post"],
+            "introspection_endpoint_auth_methods_supported":
+                ["none", "client_secret_basic", "client_secret_post"],
+            // Google sends `iss` without advertising it; the strict personality advertises it.
+            "authorization_response_iss_parameter_supported": true,
+        }),
+    };
+    for (key, value) in paths.as_object().into_iter().flatten() {
+        doc[key] = value.clone();
+    }
+    Json(doc)
+}
+
+pub async fn jwks(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(shared.keys.jwks())
+}

@@ -1,0 +1,61 @@
+//! The introspection endpoint (RFC 7662) of the strict personality. Facebook's equivalent,
+//! `/debug_token`, is in `facebook.rs`.
+//!
+//! Invariants: only an authenticated client may ask, and it learns only about its own tokens:
+//! another client's token is reported `{"active": false}`, exactly like an unknown one.
+//! Introspection never changes the store.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::{client_and_token, join_scopes, oauth_error};
+use crate::Shared;
+use crate::store::TokenKind;
+
+/// RFC 7662, for an authenticated client; tokens of other clients are reported inactive.
+pub async fn introspect(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let store = shared.store();
+    let outcome = client_and_token(&store, &headers, &body).map(|(client_id, token)| {
+        let info = store
+            .token_info(&token)
+            .filter(|info| info.grant.client_id == client_id);
+        let Some(info) = info else {
+            return json!({"active": false});
+        };
+        let mut answer = json!({
+            "active": true,
+            "scope": join_scopes(shared.personality, &info.scopes),
+            "client_id": info.grant.client_id,
+            "sub": info.grant.sub,
+            "aud": info.grant.client_id,
+            "iss": shared.issuer,
+            "iat": info.issued_at,
+            "token_type": match info.kind {
+                TokenKind::Access => "Bearer",
+                TokenKind::Refresh => "refresh_token",
+            },
+        });
+        if let Some(exp) = info.expires_at {
+            answer["exp"] = json!(exp);
+        }
+        if let Some(user) = store.user_by_sub(&info.grant.sub) {
+            answer["username"] = json!(user.login);
+        }
+        answer
+    });
+    drop(store);
+    match outcome {
+        Ok(answer) => Json(answer).into_response(),
+        Err(error) => oauth_error(&error, headers.contains_key("authorization")),
+    }
+}

@@ -1,0 +1,107 @@
+//! Who is registered with the sandbox: its clients and test users, how a client proves who it
+//! is, and which redirect URIs a client may use.
+//!
+//! Invariants: a public client never authenticates with a secret, a confidential one always
+//! does, and secrets are compared in constant time. Redirect URIs match exactly, with the one
+//! exception RFC 8252 §7.3 makes for loopback ports. Nothing here issues or revokes anything.
+
+use subtle::ConstantTimeEq;
+
+use super::AuthStore;
+use crate::config::{ClientAuth, ClientConfig, TestUser};
+use crate::oauth_error::OAuthError;
+
+impl AuthStore {
+    pub fn client(&self, client_id: &str) -> Option<&ClientConfig> {
+        self.clients.iter().find(|c| c.client_id == client_id)
+    }
+
+    pub fn user_by_login(&self, login: &str) -> Option<&TestUser> {
+        self.users.iter().find(|u| u.login == login)
+    }
+
+    pub fn user_by_sub(&self, sub: &str) -> Option<&TestUser> {
+        self.users.iter().find(|u| u.sub == sub)
+    }
+
+    /// The user with this login, created on the fly when the tester typed a new one.
+    pub fn user_or_create(&mut self, login: &str) -> TestUser {
+        if let Some(user) = self.user_by_login(login) {
+            return user.clone();
+        }
+        let user = TestUser::from_login(login);
+        self.users.push(user.clone());
+        user
+    }
+
+    /// Checks a client's credentials as the token, revocation and introspection endpoints
+    /// receive them. `secret` is `None` when the client sent none.
+    pub fn authenticate(&self, client_id: &str, secret: Option<&str>) -> Result<(), OAuthError> {
+        let client = self
+            .client(client_id)
+            .ok_or_else(|| OAuthError::invalid_client(format!("unknown client {client_id:?}")))?;
+        match (client.auth, secret, client.client_secret.as_deref()) {
+            (ClientAuth::None, None, _) => Ok(()),
+            (ClientAuth::None, Some(_), _) => Err(OAuthError::invalid_client(
+                "this is a public client: it must not send a client secret",
+            )),
+            (ClientAuth::Secret, None, _) => Err(OAuthError::invalid_client(
+                "client authentication is required",
+            )),
+            (ClientAuth::Secret, Some(sent), Some(expected))
+                if bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) =>
+            {
+                Ok(())
+            }
+            (ClientAuth::Secret, Some(_), _) => {
+                Err(OAuthError::invalid_client("client authentication failed"))
+            }
+        }
+    }
+}
+
+/// Whether `requested` is allowed by a registered redirect URI: exact match, except that
+/// loopback IP literals over http may use any port (RFC 8252 §7.3).
+pub fn redirect_matches(registered: &str, requested: &str) -> bool {
+    if registered == requested {
+        return true;
+    }
+    let (Ok(reg), Ok(req)) = (url::Url::parse(registered), url::Url::parse(requested)) else {
+        return false;
+    };
+    let loopback = |u: &url::Url| {
+        u.scheme() == "http" && matches!(u.host_str(), Some("127.0.0.1") | Some("[::1]"))
+    };
+    loopback(&reg)
+        && loopback(&req)
+        && reg.host_str() == req.host_str()
+        && reg.path() == req.path()
+        && reg.query() == req.query()
+        && req.fragment().is_none()
+        && req.username().is_empty()
+        && req.password().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_redirects_match_any_port_and_nothing_else_does() {
+        let reg = "http://127.0.0.1/callback";
+        assert!(redirect_matches(reg, "http://127.0.0.1:49152/callback"));
+        assert!(redirect_matches(reg, reg));
+        assert!(!redirect_matches(reg, "http://127.0.0.1:49152/other"));
+        assert!(!redirect_matches(reg, "http://localhost:49152/callback"));
+        assert!(!redirect_matches(reg, "https://127.0.0.1:49152/callback"));
+        assert!(!redirect_matches(reg, "http://127.0.0.1:1/callback#x"));
+        let custom = "dev.grantry:/oauth/callback";
+        assert!(redirect_matches(custom, custom));
+        assert!(!redirect_matches(custom, "dev.grantry:/oauth/callback/"));
+        assert!(!redirect_matches(custom, "dev.grantry:/oauth/callback?x=1"));
+        assert!(!redirect_matches(
+            "https://a.example/cb",
+            "https://a.example:444/cb"
+        ));
+    }
+}

@@ -1,0 +1,162 @@
+//! Grants: one consent of one user to one client, and everything that ends or narrows one.
+//! Revocation by the admin API, by a client (RFC 7009), by the personalities' own endpoints
+//! (Google's revoke, Facebook's `DELETE /me/permissions`, GitHub's `DELETE
+//! /applications/{client_id}/grant`), and the `invalid_grant` fault injected for one user.
+//!
+//! Invariants: a revoked grant stays revoked, with the first reason given; revoking it revokes
+//! its access and refresh tokens too, and a code it produced can no longer be redeemed
+//! (`issued.rs` checks [`AuthStore::live_grant`]). A client can revoke only its own tokens.
+//! Grants are never deleted, so the admin API can list what happened.
+
+use serde::{Deserialize, Serialize};
+
+use super::{AuthStore, Time, digest};
+use crate::config::Personality;
+use crate::oauth_error::OAuthError;
+
+/// One consent of one user to one client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub id: u64,
+    pub client_id: String,
+    pub sub: String,
+    pub scopes: Vec<String>,
+    /// Requested but unticked on the consent page (or removed later, Facebook).
+    pub declined: Vec<String>,
+    pub nonce: Option<String>,
+    /// Whether a refresh token may be issued.
+    pub offline: bool,
+    pub force_refresh_token: bool,
+    pub auth_time: Time,
+    pub revoked: Option<String>,
+}
+
+impl AuthStore {
+    pub(super) fn expired_or_revoked(&self, standard: &str) -> String {
+        match self.personality {
+            Personality::Google => "Token has been expired or revoked.".to_owned(),
+            _ => standard.to_owned(),
+        }
+    }
+
+    pub(super) fn check_user_fault(&mut self, grant: &Grant) -> Result<(), OAuthError> {
+        let Some(index) = self
+            .invalid_grant_users
+            .iter()
+            .position(|(sub, _)| sub == &grant.sub)
+        else {
+            return Ok(());
+        };
+        if let Some(remaining) = &mut self.invalid_grant_users[index].1 {
+            *remaining = remaining.saturating_sub(1);
+            if *remaining == 0 {
+                self.invalid_grant_users.remove(index);
+            }
+        }
+        Err(OAuthError::invalid_grant(self.expired_or_revoked(
+            "the grant is no longer valid for this user (fault injected)",
+        )))
+    }
+
+    pub(super) fn live_grant(&mut self, grant_id: u64) -> Result<Grant, OAuthError> {
+        let grant = self
+            .grants
+            .get(&grant_id)
+            .cloned()
+            .ok_or_else(|| OAuthError::invalid_grant("unknown grant"))?;
+        if grant.revoked.is_some() {
+            return Err(OAuthError::invalid_grant(
+                self.expired_or_revoked("grant revoked"),
+            ));
+        }
+        self.check_user_fault(&grant)?;
+        Ok(grant)
+    }
+    /// Revokes a grant: its code, access and refresh tokens all stop working.
+    pub fn revoke_grant(&mut self, grant_id: u64, reason: &str) {
+        if let Some(grant) = self.grants.get_mut(&grant_id) {
+            grant.revoked.get_or_insert_with(|| reason.to_owned());
+        }
+        for token in self
+            .access_tokens
+            .values_mut()
+            .filter(|t| t.grant_id == grant_id)
+        {
+            token.revoked = true;
+        }
+        for token in self
+            .refresh_tokens
+            .values_mut()
+            .filter(|t| t.grant_id == grant_id)
+        {
+            token.revoked = true;
+        }
+    }
+
+    /// Revokes every grant `sub` gave `client_id` (Google revoke, Facebook `DELETE
+    /// /me/permissions`, GitHub `DELETE /applications/{id}/grant`).
+    pub fn revoke_user_grants(&mut self, client_id: &str, sub: &str, reason: &str) {
+        let ids: Vec<u64> = self
+            .grants
+            .values()
+            .filter(|g| g.client_id == client_id && g.sub == sub)
+            .map(|g| g.id)
+            .collect();
+        for id in ids {
+            self.revoke_grant(id, reason);
+        }
+    }
+
+    /// RFC 7009 for an authenticated client. Revoking a refresh token revokes its grant (and so
+    /// its access tokens); revoking an access token revokes that token only, except where the
+    /// personality ends the whole grant (Google). Unknown tokens are not an error (§2.2).
+    pub fn revoke(&mut self, client_id: &str, token: &str) -> Result<(), OAuthError> {
+        let key = digest(token);
+        let (grant_id, is_refresh) = if let Some(r) = self.refresh_tokens.get(&key) {
+            (r.grant_id, true)
+        } else if let Some(a) = self.access_tokens.get(&key) {
+            (a.grant_id, false)
+        } else {
+            return Ok(());
+        };
+        let owner = self.grants.get(&grant_id).map(|g| g.client_id.clone());
+        if owner.as_deref() != Some(client_id) {
+            // RFC 7009 §2.1: a token of another client is refused.
+            return Err(OAuthError::unauthorized_client(
+                "the token was issued to another client",
+            ));
+        }
+        if is_refresh || self.personality == Personality::Google {
+            self.revoke_grant(grant_id, "revoked by the client");
+        } else if let Some(a) = self.access_tokens.get_mut(&key) {
+            a.revoked = true;
+        }
+        Ok(())
+    }
+
+    /// Facebook `DELETE /me/permissions/{perm}`: takes one permission out of a grant.
+    pub fn decline_scope(&mut self, grant_id: u64, scope: &str) -> bool {
+        let Some(grant) = self.grants.get_mut(&grant_id) else {
+            return false;
+        };
+        let had = grant.scopes.iter().any(|s| s == scope);
+        grant.scopes.retain(|s| s != scope);
+        if had && !grant.declined.iter().any(|s| s == scope) {
+            grant.declined.push(scope.to_owned());
+        }
+        for token in self
+            .access_tokens
+            .values_mut()
+            .filter(|t| t.grant_id == grant_id)
+        {
+            token.scopes.retain(|s| s != scope);
+        }
+        had
+    }
+
+    pub fn grants(&self) -> Vec<Grant> {
+        let mut grants: Vec<Grant> = self.grants.values().cloned().collect();
+        grants.sort_by_key(|g| g.id);
+        grants
+    }
+}

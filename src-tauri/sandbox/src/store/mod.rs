@@ -1,0 +1,107 @@
+//! The authorization server's memory, [`AuthStore`]: registered clients and test users, consent
+//! requests on their way through the consent page, grants, and the codes and tokens issued from
+//! them, with every rule about them (RFC 6749, RFC 7636, RFC 7009, RFC 9700).
+//!
+//! Invariants: tokens and codes are kept only as SHA-256 digests ([`digest`]), as real
+//! providers do, so neither a memory dump nor the state file holds a usable one. A grant is one
+//! consent: the code it produced and every access and refresh token descending from it;
+//! revoking a grant revokes them all. Time is the store's own clock ([`AuthStore::now`]), which
+//! the admin API can move forward, never the wall clock directly.
+//!
+//! The store knows nothing of HTTP: it never builds a response or reads a request, and it never
+//! writes a file unless asked to ([`AuthStore::save`]). Each file beside this one adds one part
+//! of its behaviour:
+//! - `directory.rs`: clients and test users, client authentication, redirect URI matching;
+//! - `pending.rs`: authorization requests awaiting consent, and consent turning one into a grant;
+//! - `issued.rs`: codes, access and refresh tokens: issuing, redeeming, rotation, reuse
+//!   detection;
+//! - `lookup.rs`: what a presented token is worth (introspection and bearer checks);
+//! - `grants.rs`: grants and their revocation;
+//! - `persistence.rs`: the state file (`--state FILE`) the store survives restarts in.
+
+mod directory;
+mod grants;
+mod issued;
+mod lookup;
+mod pending;
+mod persistence;
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use sha2::{Digest, Sha256};
+
+use crate::config::{ClientConfig, Personality, SandboxConfig, TestUser};
+
+pub use directory::redirect_matches;
+pub use grants::Grant;
+pub use issued::Issued;
+pub use lookup::{Inactive, TokenInfo, TokenKind};
+pub use pending::Pending;
+
+use issued::{AccessToken, Code, RefreshToken};
+
+/// Seconds since the Unix epoch, on the store's clock.
+pub type Time = u64;
+
+/// What the store keeps of a token or code: its SHA-256 digest, in base64url.
+fn digest(token: &str) -> String {
+    B64.encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Everything the provider remembers; one per running sandbox, behind `Shared`'s lock in
+/// `src/lib.rs`.
+pub struct AuthStore {
+    pub personality: Personality,
+    access_lifetime: u64,
+    code_lifetime: u64,
+    rotate_refresh_tokens: bool,
+    pub clients: Vec<ClientConfig>,
+    pub users: Vec<TestUser>,
+    pending: HashMap<String, Pending>,
+    /// Keyed by [`digest`], like the two token maps.
+    codes: HashMap<String, Code>,
+    grants: HashMap<u64, Grant>,
+    access_tokens: HashMap<String, AccessToken>,
+    refresh_tokens: HashMap<String, RefreshToken>,
+    next_grant: u64,
+    /// Seconds added to the wall clock (the admin API moves time forward for QA).
+    clock_offset: i64,
+    /// Users (by `sub`) whose token requests fail with `invalid_grant` (fault injection), with
+    /// how many more times (`None`: until cleared).
+    pub invalid_grant_users: Vec<(String, Option<u32>)>,
+}
+
+impl AuthStore {
+    pub fn new(config: &SandboxConfig) -> Self {
+        Self {
+            personality: config.personality,
+            access_lifetime: config.access_token_lifetime.as_secs().max(1),
+            code_lifetime: config.code_lifetime.as_secs().max(1),
+            rotate_refresh_tokens: config.rotate_refresh_tokens,
+            clients: config.clients.clone(),
+            users: config.users.clone(),
+            pending: HashMap::new(),
+            codes: HashMap::new(),
+            grants: HashMap::new(),
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            next_grant: 1,
+            clock_offset: 0,
+            invalid_grant_users: Vec::new(),
+        }
+    }
+
+    pub fn now(&self) -> Time {
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        wall.saturating_add_signed(self.clock_offset)
+    }
+
+    /// Moves the sandbox's clock forward, so tokens expire without waiting.
+    pub fn advance_clock(&mut self, seconds: u64) {
+        self.clock_offset = self.clock_offset.saturating_add(seconds as i64);
+    }
+}

@@ -1,0 +1,114 @@
+//! Authorization requests on their way through the consent page: the authorization endpoint
+//! opens one, the person's decision closes it, and consent turns it into a grant and a
+//! single-use code (RFC 6749 §4.1.2).
+//!
+//! Invariants: a request is answered at most once and expires after [`PENDING_LIFETIME`]; a
+//! grant never holds a scope the request did not ask for, except the earlier grants' scopes
+//! Google's `include_granted_scopes` adds. This file never issues tokens: `issued.rs` does, when
+//! the code is redeemed.
+
+use super::{AuthStore, Code, Grant, Time, digest};
+use crate::config::{Personality, TestUser};
+use crate::random;
+
+/// How long a consent page may be left open before its request expires.
+const PENDING_LIFETIME: u64 = 600;
+
+/// An authorization request waiting on the consent page.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: String,
+    /// Google: `access_type=offline` (a refresh token) and `prompt=consent` (always a new one).
+    pub offline: bool,
+    pub force_refresh_token: bool,
+    /// Google: `include_granted_scopes=true` adds earlier grants' scopes to this one.
+    pub include_granted_scopes: bool,
+    pub expires_at: Time,
+}
+
+impl AuthStore {
+    /// Opens a consent request; its id goes into the consent page's form.
+    pub fn add_pending(&mut self, mut pending: Pending) -> String {
+        let now = self.now();
+        self.pending.retain(|_, p| p.expires_at > now);
+        pending.expires_at = now + PENDING_LIFETIME;
+        let id = random::token("req_");
+        self.pending.insert(id.clone(), pending);
+        id
+    }
+
+    /// Closes a consent request: gone whether the user allowed or denied.
+    pub fn take_pending(&mut self, id: &str) -> Option<Pending> {
+        let now = self.now();
+        self.pending.remove(id).filter(|p| p.expires_at > now)
+    }
+
+    /// Records consent to `granted` (a subset of the request) and issues a single-use code.
+    pub fn consent(&mut self, pending: &Pending, user: &TestUser, granted: Vec<String>) -> String {
+        let now = self.now();
+        let mut scopes = granted;
+        if pending.include_granted_scopes {
+            for grant in self.grants.values() {
+                let same = grant.client_id == pending.client_id && grant.sub == user.sub;
+                if same && grant.revoked.is_none() {
+                    scopes.extend(grant.scopes.iter().cloned());
+                }
+            }
+            let mut seen = Vec::new();
+            scopes.retain(|s| {
+                !seen.contains(s) && {
+                    seen.push(s.clone());
+                    true
+                }
+            });
+        }
+        let declined = pending
+            .scopes
+            .iter()
+            .filter(|s| !scopes.contains(s))
+            .cloned()
+            .collect();
+        let offline = match self.personality {
+            Personality::Generic => scopes.iter().any(|s| s == "offline_access"),
+            Personality::Google => pending.offline,
+            Personality::Facebook => false,
+            Personality::Github => true,
+        };
+        let id = self.next_grant;
+        self.next_grant += 1;
+        self.grants.insert(
+            id,
+            Grant {
+                id,
+                client_id: pending.client_id.clone(),
+                sub: user.sub.clone(),
+                scopes,
+                declined,
+                nonce: pending.nonce.clone(),
+                offline,
+                force_refresh_token: pending.force_refresh_token,
+                auth_time: now,
+                revoked: None,
+            },
+        );
+        let code = random::token("sbx_code_");
+        self.codes.retain(|_, c| c.expires_at > now);
+        self.codes.insert(
+            digest(&code),
+            Code {
+                grant_id: id,
+                client_id: pending.client_id.clone(),
+                redirect_uri: pending.redirect_uri.clone(),
+                code_challenge: pending.code_challenge.clone(),
+                expires_at: now + self.code_lifetime,
+                used: false,
+            },
+        );
+        code
+    }
+}

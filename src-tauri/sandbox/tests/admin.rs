@@ -1,0 +1,66 @@
+//! The admin API under `/_sandbox/` (src/routes/admin.rs): users, clients and grants.
+
+mod support;
+
+use grantry_sandbox::Personality;
+use reqwest::StatusCode;
+use serde_json::json;
+use support::{SECRET, generic_request, start};
+
+#[tokio::test]
+async fn the_admin_api_adds_users_and_clients_and_revokes_grants() {
+    let h = start(Personality::Generic).await;
+    assert_eq!(
+        h.admin("/users", json!({"login": "erin", "name": "Erin QA"}))
+            .await,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        h.admin("/users", json!({"login": "erin"})).await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        h.admin("/users", json!({"login": "Not Valid"})).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        h.admin("/users", json!({"name": "no login"})).await,
+        StatusCode::BAD_REQUEST
+    );
+    let (_, overview) = h.get_json("/_sandbox", None).await;
+    assert!(
+        overview["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .any(|u| u["name"] == "Erin QA")
+    );
+    assert!(
+        overview.to_string().find(SECRET).is_none(),
+        "the overview never shows secrets"
+    );
+
+    let client = json!({"client_id": "qa-app", "name": "QA app", "auth": "none",
+                        "redirect_uris": ["com.example.qa:/cb"]});
+    assert_eq!(h.admin("/clients", client).await, StatusCode::CREATED);
+    let bad =
+        json!({"client_id": "x", "name": "x", "auth": "secret", "redirect_uris": ["not a uri"]});
+    assert_eq!(h.admin("/clients", bad).await, StatusCode::BAD_REQUEST);
+    let mut qa = generic_request().client("qa-app");
+    qa.redirect_uri = "com.example.qa:/cb".into();
+    let tokens = h.link(&qa, "alice").await;
+    let grant_id = h.grants().await[0]["id"].as_u64().expect("id");
+    assert_eq!(
+        h.admin(&format!("/grants/{grant_id}/revoke"), json!({}))
+            .await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        h.userinfo_status(tokens["access_token"].as_str()).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        h.admin("/grants/999/revoke", json!({})).await,
+        StatusCode::NOT_FOUND
+    );
+}
