@@ -126,6 +126,18 @@ impl Error {
     }
 }
 
+impl From<crate::oauth::loopback::LoopbackError> for Error {
+    fn from(error: crate::oauth::loopback::LoopbackError) -> Self {
+        use crate::oauth::loopback::LoopbackError as L;
+        match error {
+            // Nothing the person did: the machine refused a listener on loopback.
+            L::Bind(_) => Error::Internal(error.to_string()),
+            // Nobody finished the sign-in in time: the person can start it again.
+            L::Timeout(_) => Error::InvalidInput(error.to_string()),
+        }
+    }
+}
+
 impl From<&Error> for IpcError {
     fn from(error: &Error) -> Self {
         IpcError {

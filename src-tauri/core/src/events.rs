@@ -10,7 +10,8 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
-use crate::model::ActivityEntry;
+use crate::error::IpcError;
+use crate::model::{AccountSummary, ActivityEntry};
 
 /// The one channel every [`GrantryEvent`] travels on to the window.
 pub const EVENT_CHANNEL: &str = "grantry://event";
@@ -26,6 +27,13 @@ pub enum GrantryEvent {
     ActivityRecorded { entry: ActivityEntry },
     /// Accounts were linked, refreshed, changed or removed.
     AccountsChanged,
+    /// The link started as `link` (its `state`) completed with this account.
+    LinkCompleted {
+        link: String,
+        account: AccountSummary,
+    },
+    /// The link started as `link` failed or its answer was refused; the history says so too.
+    LinkFailed { link: String, error: IpcError },
     /// The built-in sandbox provider started, stopped or failed.
     SandboxChanged,
 }

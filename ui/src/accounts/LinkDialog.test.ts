@@ -1,7 +1,23 @@
 import { fireEvent, render, screen } from '@testing-library/svelte'
 import { describe, expect, it, vi } from 'vitest'
+import type { AccountSummary } from '../lib/ipc'
 import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
 import LinkDialog from './LinkDialog.svelte'
+
+const linked: AccountSummary = {
+  id: 1,
+  provider: 'sandbox',
+  environment: 'local',
+  subject: 'u1',
+  display_name: 'Ada Lovelace',
+  email: null,
+  picture_url: null,
+  access_expires_at: null,
+  scope_count: 1,
+  status: 'valid',
+  status_reason: null,
+  has_refresh_token: false,
+}
 
 const sandbox = {
   id: 'sandbox',
@@ -57,25 +73,30 @@ describe('LinkDialog', () => {
     expect(screen.getByText('Link')).toBeTruthy()
   })
 
-  it('closes as linked once the accounts change', async () => {
+  it('closes as linked once its own link completes, not on other changes', async () => {
     const onClose = vi.fn()
     await startWaiting(onClose)
     emitEvent({ kind: 'sandbox_changed' })
-    expect(onClose).not.toHaveBeenCalled()
     emitEvent({ kind: 'accounts_changed' })
+    emitEvent({ kind: 'link_completed', link: 'another-link', account: linked })
+    await settle()
+    expect(onClose).not.toHaveBeenCalled()
+    emitEvent({ kind: 'link_completed', link: 's', account: linked })
     expect(onClose).toHaveBeenCalledExactlyOnceWith(true)
   })
 
-  it('says why the link failed when the history records it, and keeps waiting', async () => {
+  it('says why its link failed, and keeps waiting', async () => {
     const onClose = vi.fn()
     await startWaiting(onClose)
-    const entry = { id: 1, at: 1000, detail: 'sandbox: consent denied', account_id: null }
-    emitEvent({ kind: 'activity_recorded', entry: { ...entry, kind: 'token_refreshed' } })
+    const denied = { code: 'consent_denied' as const, message: 'consent was denied at sandbox' }
+    emitEvent({ kind: 'link_failed', link: 'another-link', error: denied })
+    const entry = { id: 1, at: 1000, detail: 'refused', account_id: null }
+    emitEvent({ kind: 'activity_recorded', entry: { ...entry, kind: 'callback_rejected' } })
     await settle()
     expect(screen.queryByRole('alert')).toBeNull()
 
-    emitEvent({ kind: 'activity_recorded', entry: { ...entry, kind: 'link_failed' } })
-    expect((await screen.findByRole('alert')).textContent).toContain('sandbox: consent denied')
+    emitEvent({ kind: 'link_failed', link: 's', error: denied })
+    expect((await screen.findByRole('alert')).textContent).toContain('consent was denied at sandbox')
     expect(screen.getByText('Finish in your browser.')).toBeTruthy()
     expect(onClose).not.toHaveBeenCalled()
   })

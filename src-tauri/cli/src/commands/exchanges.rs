@@ -17,7 +17,7 @@ pub struct ExchangesArgs {
 pub fn run(json: bool, grantry: &Grantry, args: &ExchangesArgs) -> Result<(), Error> {
     // An unknown account is an error, not an empty list.
     grantry.account(args.account)?;
-    let exchanges = grantry.exchanges(args.account, args.limit)?;
+    let exchanges = grantry.http_log(args.account, args.limit)?;
     print(json, &exchanges, || {
         exchanges
             .iter()

@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use grantry_core::loopback::Loopback;
+use grantry_core::oauth::loopback::Loopback;
 use grantry_core::{Error, Grantry, URL_SCHEME};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -91,9 +91,7 @@ pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), E
     let timeout = Duration::from_secs(args.timeout);
     let callback = match args.redirect {
         Redirect::Loopback => {
-            let loopback = Loopback::bind()
-                .await
-                .map_err(|e| Error::InvalidInput(e.to_string()))?;
+            let loopback = Loopback::bind().await?;
             let redirect_uri = loopback.redirect_uri();
             let started = grantry
                 .start_link(
@@ -112,8 +110,7 @@ pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), E
             }
             waiting
                 .await
-                .map_err(|e| Error::InvalidInput(e.to_string()))?
-                .map_err(|e| Error::InvalidInput(e.to_string()))?
+                .map_err(|e| Error::Internal(format!("the loopback listener failed: {e}")))??
         }
         Redirect::Custom => {
             let started = grantry

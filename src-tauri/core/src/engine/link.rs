@@ -5,7 +5,8 @@
 
 use super::{Grantry, crash_point, lock};
 use crate::clock;
-use crate::error::Error;
+use crate::error::{Error, IpcError};
+use crate::events::GrantryEvent;
 use crate::model::{AccountScope, AccountSummary, ActivityKind, ScopeStatus};
 use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
@@ -81,6 +82,8 @@ impl Grantry {
         callback: Result<Callback, String>,
     ) -> Result<AccountSummary, Error> {
         let now = clock::now();
+        // The link an answer names, to tell the window which of its links failed.
+        let named = callback.as_ref().ok().map(|c| c.state.clone());
         let claimed = callback.and_then(|callback| {
             let pending = self.pending.claim(&callback, now)?;
             Ok((callback, pending))
@@ -91,6 +94,9 @@ impl Grantry {
                 let error = Error::InvalidCallback(reason);
                 let detail = error.to_string();
                 self.record_failure(ActivityKind::CallbackRejected, &detail, None, now);
+                if let Some(link) = named {
+                    self.link_failed(link, &error);
+                }
                 return Err(error);
             }
         };
@@ -102,14 +108,24 @@ impl Grantry {
         match outcome {
             Ok(account) => {
                 self.accounts_changed();
+                self.events.emit(GrantryEvent::LinkCompleted {
+                    link: pending.state().to_owned(),
+                    account: account.clone(),
+                });
                 Ok(account)
             }
             Err(error) => {
                 let detail = error.to_string();
                 self.record_failure(ActivityKind::LinkFailed, &detail, None, now);
+                self.link_failed(pending.state().to_owned(), &error);
                 Err(error)
             }
         }
+    }
+
+    fn link_failed(&self, link: String, error: &Error) {
+        let error = IpcError::from(error);
+        self.events.emit(GrantryEvent::LinkFailed { link, error });
     }
 
     async fn complete(

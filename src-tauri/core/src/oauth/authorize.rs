@@ -45,6 +45,13 @@ pub struct Pending {
     pub(crate) endpoints: Arc<Endpoints>,
 }
 
+impl Pending {
+    /// The `state` that names this link.
+    pub fn state(&self) -> &str {
+        &self.state
+    }
+}
+
 /// Builds the authorization request and the pending link that will check its answer.
 pub fn start(
     provider: &str,

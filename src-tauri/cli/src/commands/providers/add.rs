@@ -3,7 +3,7 @@
 //! refused before anything is written.
 
 use clap::{Args, ValueEnum};
-use grantry_core::provider::{ClientAuth, Environment, Provider, RedirectKind};
+use grantry_core::providers::{ClientAuth, Environment, Provider, RedirectKind};
 use grantry_core::{Error, Grantry};
 
 use crate::output::print;

@@ -1,0 +1,140 @@
+//! The one way in for URLs from the OS (`Grantry::receive_url`): what is recorded, what
+//! completes a link, what is refused, and what the window is told through events.
+
+mod support;
+
+use grantry_core::{ActivityKind, ErrorCode, GrantryEvent, Received};
+use support::{allow, world};
+
+fn kinds(events: &[GrantryEvent]) -> Vec<&'static str> {
+    events
+        .iter()
+        .map(|event| match event {
+            GrantryEvent::ActivityRecorded { .. } => "activity",
+            GrantryEvent::AccountsChanged => "accounts",
+            GrantryEvent::LinkCompleted { .. } => "link_completed",
+            GrantryEvent::LinkFailed { .. } => "link_failed",
+            GrantryEvent::SandboxChanged => "sandbox",
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_sign_in_response_from_the_os_completes_its_link_and_tells_the_window() {
+    let w = world().await;
+    let back = w.answer(None, &allow("alice")).await;
+    assert!(back.starts_with("dev.grantry:/oauth/callback?"), "{back}");
+    let state = url::Url::parse(&back)
+        .expect("url")
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .map(|(_, v)| v.into_owned())
+        .expect("state");
+    w.events.take();
+
+    let received = w.grantry.receive_url(&back).await.expect("recorded");
+    let Received::Linked(account) = received else {
+        panic!("expected a link, got {received:?}");
+    };
+    assert_eq!(account.email.as_deref(), Some("alice@sandbox.grantry.test"));
+    let events = w.events.take();
+    assert_eq!(
+        kinds(&events),
+        ["activity", "activity", "accounts", "link_completed"],
+        "{events:#?}"
+    );
+    let GrantryEvent::ActivityRecorded { entry } = &events[0] else {
+        unreachable!()
+    };
+    assert_eq!(entry.kind, ActivityKind::DeepLinkReceived);
+    assert!(
+        entry.detail.contains("code=[redacted]"),
+        "the code is never recorded: {}",
+        entry.detail
+    );
+    assert!(
+        matches!(&events[3], GrantryEvent::LinkCompleted { link, account: a } if *link == state && a.id == account.id)
+    );
+
+    // The same answer again is a replay: refused, recorded, and the window told which link.
+    let again = w.grantry.receive_url(&back).await.expect("recorded");
+    let Received::LinkFailed(error) = again else {
+        panic!("a replay must fail, got {again:?}");
+    };
+    assert_eq!(error.code(), ErrorCode::InvalidCallback);
+    let events = w.events.take();
+    assert_eq!(kinds(&events), ["activity", "activity", "link_failed"]);
+    assert_eq!(w.grantry.accounts().expect("accounts").len(), 1);
+}
+
+#[tokio::test]
+async fn links_that_are_not_sign_in_responses_are_recorded_or_refused() {
+    let w = world().await;
+    let noted = w
+        .grantry
+        .receive_url("dev.grantry:/somewhere?access_token=secret1&x=1")
+        .await
+        .expect("recorded");
+    assert!(matches!(noted, Received::Noted), "{noted:?}");
+    let refused = w
+        .grantry
+        .receive_url("https://evil.example/oauth/callback?code=1&state=2")
+        .await
+        .expect("recorded");
+    assert!(
+        matches!(&refused, Received::Rejected(reason) if reason.contains("scheme")),
+        "{refused:?}"
+    );
+    let huge = format!("dev.grantry:/oauth/callback?state={}", "a".repeat(5000));
+    let refused = w.grantry.receive_url(&huge).await.expect("recorded");
+    assert!(matches!(refused, Received::Rejected(_)), "{refused:?}");
+    let history = w.grantry.activity(10).expect("activity");
+    let kinds: Vec<ActivityKind> = history.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            ActivityKind::DeepLinkRejected,
+            ActivityKind::DeepLinkRejected,
+            ActivityKind::DeepLinkReceived
+        ]
+    );
+    assert!(history.iter().all(|e| !e.detail.contains("secret1")));
+    assert!(
+        !kinds.contains(&ActivityKind::CallbackRejected),
+        "nothing was taken for a sign-in response"
+    );
+    let events = w.events.take();
+    assert!(
+        events
+            .iter()
+            .all(|e| matches!(e, GrantryEvent::ActivityRecorded { .. })),
+        "only the history changed: {events:#?}"
+    );
+}
+
+#[tokio::test]
+async fn a_forged_answer_to_no_link_tells_no_link_of_ours() {
+    let w = world().await;
+    let started = w
+        .grantry
+        .start_link("sandbox", None, None, None)
+        .await
+        .expect("start");
+    w.events.take();
+    let forged = "dev.grantry:/oauth/callback?code=c&state=not-a-state-of-ours";
+    let received = w.grantry.receive_url(forged).await.expect("recorded");
+    assert!(matches!(received, Received::LinkFailed(_)), "{received:?}");
+    let events = w.events.take();
+    assert!(
+        events.iter().all(|e| match e {
+            GrantryEvent::LinkFailed { link, .. } => *link != started.state,
+            GrantryEvent::LinkCompleted { .. } | GrantryEvent::AccountsChanged => false,
+            _ => true,
+        }),
+        "the link under way is not told it failed: {events:#?}"
+    );
+    assert!(
+        w.grantry.pending_url(&started.state).is_some(),
+        "the link under way still waits"
+    );
+}
