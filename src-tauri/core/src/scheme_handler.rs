@@ -3,7 +3,7 @@
 //! single-instance plugin, hand the URL to the running instance).
 //!
 //! Why not the deep-link plugin's `register()`: it writes `Exec="/path" %u`, quoted, which
-//! Debian 12's `xdg-open` (xdg-utils 1.1.3) cannot run (PLATFORM.md). We write the entry
+//! Debian 12's `xdg-open` (xdg-utils 1.1.3) cannot run. We write the entry
 //! ourselves, quoting only when the path needs it, escaped per the Desktop Entry spec, and
 //! rewrite it only when its content changes.
 

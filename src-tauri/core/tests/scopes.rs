@@ -1,4 +1,4 @@
-//! Scopes per account (S1): described in plain words, and re-checked at the provider through
+//! Scopes per account: described in plain words, and re-checked at the provider through
 //! introspection, with where each answer came from.
 
 mod support;
