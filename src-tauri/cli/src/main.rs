@@ -15,8 +15,8 @@ use clap::{Parser, Subcommand};
 use grantry_core::{Error, Grantry, IpcError, Options};
 
 use commands::{
-    accounts, exchanges, export, forget, history, link, providers, refresh, repair, revoke,
-    sandbox, scopes,
+    accounts, export, forget, history, http_log, link, providers, refresh, repair, revoke, sandbox,
+    scopes,
 };
 
 #[derive(Parser)]
@@ -58,8 +58,9 @@ enum Command {
     Forget(forget::ForgetArgs),
     /// A JSON report of every account, its scopes and the history (no secrets).
     Export(export::ExportArgs),
-    /// An account's HTTP exchanges with its provider, newest first, secrets masked.
-    Exchanges(exchanges::ExchangesArgs),
+    /// An account's HTTP log: its exchanges with its provider, newest first, secrets masked.
+    #[command(name = "http-log", visible_alias = "exchanges")]
+    HttpLog(http_log::HttpLogArgs),
     /// Repair what an interrupted Grantry left behind: orphaned keyring items are removed,
     /// accounts whose tokens are missing are marked "needs re-link".
     Repair(repair::RepairArgs),
@@ -95,7 +96,7 @@ async fn run(cli: &Cli) -> Result<(), Error> {
         Command::Revoke(args) => revoke::run(json, &grantry()?, args).await,
         Command::Forget(args) => forget::run(json, &grantry()?, args),
         Command::Export(args) => export::run(&grantry()?, args),
-        Command::Exchanges(args) => exchanges::run(json, &grantry()?, args),
+        Command::HttpLog(args) => http_log::run(json, &grantry()?, args),
         Command::Repair(args) => repair::run(json, &grantry()?, args),
         Command::History(args) => history::run(json, &grantry()?, args),
     }

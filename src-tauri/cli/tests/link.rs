@@ -72,7 +72,7 @@ async fn link_two_accounts_list_them_and_their_scopes() {
     assert_eq!(history[0]["kind"], "account_relinked");
 
     // The exchange log, masked.
-    let (code, exchanges) = env.json(&["exchanges", &alice["id"].to_string()]);
+    let (code, exchanges) = env.json(&["http-log", &alice["id"].to_string()]);
     assert_eq!(code, 0);
     assert!(exchanges.as_array().is_some_and(|e| !e.is_empty()));
     assert!(exchanges.to_string().contains("[redacted]"));

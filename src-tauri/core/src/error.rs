@@ -1,4 +1,4 @@
-//! Errors of the engine, and the `{code, message}` form in which they reach the UI and the
+//! Errors of the engine, the failures of its parts (providers file, keyring, HTTP), and the `{code, message}` form in which they reach the UI and the
 //! command line. Callers branch on [`ErrorCode`], never on message text. Messages name the
 //! cause and what to do; they never carry token or secret text.
 
@@ -28,14 +28,11 @@ pub enum Error {
         known: i64,
     },
     #[error("{0}")]
-    Keyring(#[from] crate::secret_store::KeyringError),
+    Keyring(#[from] KeyringError),
     #[error("{0}")]
-    Provider(#[from] crate::providers::ProviderError),
+    Provider(#[from] ProviderError),
     #[error("{provider}: {source}")]
-    Unreachable {
-        provider: String,
-        source: crate::oauth::HttpError,
-    },
+    Unreachable { provider: String, source: HttpError },
     #[error(
         "{provider}: the discovery document names the issuer {found:?}, but the provider is \
          configured with {expected:?}; they must match exactly"
@@ -69,6 +66,64 @@ pub enum Error {
     /// that could not bind. The message says what.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// Why a request to a provider did not get an answer Grantry could read.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum HttpError {
+    #[error("the provider could not be reached: {0}")]
+    Unreachable(String),
+    #[error("the provider took too long to answer")]
+    Timeout,
+    #[error("the provider's answer is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("the request could not be made: {0}")]
+    Request(String),
+}
+
+/// Why the keyring could not be used, in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    #[error(
+        "the OS keyring is not reachable: no D-Bus session bus or no Secret Service (such as \
+         gnome-keyring) is running ({0})"
+    )]
+    Unavailable(String),
+    #[error("the OS keyring is locked: unlock your login keyring and try again ({0})")]
+    Locked(String),
+    #[error("the OS keyring refused the request: {0}")]
+    Failed(String),
+}
+
+/// Why providers could not be loaded or used.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid providers file: {reason}")]
+    Parse { path: PathBuf, reason: String },
+    #[error("provider {provider:?} is not valid: {reason}")]
+    Invalid { provider: String, reason: String },
+    #[error("no provider {0:?}; `grantry providers` lists them")]
+    Unknown(String),
+    #[error("provider {provider:?} has no environment {environment:?} (it has: {})", known.join(", "))]
+    UnknownEnvironment {
+        provider: String,
+        environment: String,
+        known: Vec<String>,
+    },
+    #[error("provider {0:?} already exists")]
+    Duplicate(String),
+    #[error("{0:?} is the built-in sandbox provider and cannot be changed or removed")]
+    BuiltIn(String),
 }
 
 /// What kind of failure an error is, for the UI to branch on.
@@ -122,18 +177,6 @@ impl Error {
             Error::InvalidCallback(_) => ErrorCode::InvalidCallback,
             Error::NeedsRelink { .. } => ErrorCode::NeedsRelink,
             Error::Internal(_) => ErrorCode::Internal,
-        }
-    }
-}
-
-impl From<crate::oauth::loopback::LoopbackError> for Error {
-    fn from(error: crate::oauth::loopback::LoopbackError) -> Self {
-        use crate::oauth::loopback::LoopbackError as L;
-        match error {
-            // Nothing the person did: the machine refused a listener on loopback.
-            L::Bind(_) => Error::Internal(error.to_string()),
-            // Nobody finished the sign-in in time: the person can start it again.
-            L::Timeout(_) => Error::InvalidInput(error.to_string()),
         }
     }
 }

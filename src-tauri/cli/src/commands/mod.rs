@@ -3,10 +3,10 @@
 //! arguments.
 
 pub mod accounts;
-pub mod exchanges;
 pub mod export;
 pub mod forget;
 pub mod history;
+pub mod http_log;
 pub mod link;
 pub mod providers;
 pub mod refresh;

@@ -13,23 +13,12 @@ use std::time::Duration;
 use openidconnect::reqwest;
 use openidconnect::{HttpRequest, HttpResponse};
 
+pub use crate::error::HttpError;
 use crate::model::HttpExchange;
 use crate::{clock, redact};
 
 /// Largest response body accepted from a provider.
 pub const MAX_BODY: usize = 1024 * 1024;
-
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum HttpError {
-    #[error("the provider could not be reached: {0}")]
-    Unreachable(String),
-    #[error("the provider took too long to answer")]
-    Timeout,
-    #[error("the provider's answer is larger than {MAX_BODY} bytes")]
-    TooLarge,
-    #[error("the request could not be made: {0}")]
-    Request(String),
-}
 
 #[derive(Clone)]
 pub struct Http {
@@ -82,7 +71,7 @@ impl Http {
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(classify)? {
             if body.len() + chunk.len() > MAX_BODY {
-                return Err(HttpError::TooLarge);
+                return Err(HttpError::TooLarge { limit: MAX_BODY });
             }
             body.extend_from_slice(&chunk);
         }

@@ -22,6 +22,18 @@ pub enum LoopbackError {
     Timeout(Duration),
 }
 
+impl From<LoopbackError> for crate::error::Error {
+    fn from(error: LoopbackError) -> Self {
+        use LoopbackError as L;
+        match error {
+            // Nothing the person did: the machine refused a listener on loopback.
+            L::Bind(_) => crate::error::Error::Internal(error.to_string()),
+            // Nobody finished the sign-in in time: the person can start it again.
+            L::Timeout(_) => crate::error::Error::InvalidInput(error.to_string()),
+        }
+    }
+}
+
 pub struct Loopback {
     listener: TcpListener,
     addr: SocketAddr,

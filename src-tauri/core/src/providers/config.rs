@@ -6,9 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::error::ProviderError;
 use url::Url;
 
 /// A provider's short id, as used on the command line (`grantry link sandbox`).
@@ -257,35 +258,4 @@ pub fn check_url(url: &Url) -> Result<(), String> {
         )),
         other => Err(format!("{url} has the scheme {other:?}; use https")),
     }
-}
-
-/// Why providers could not be loaded or used.
-#[derive(Debug, thiserror::Error)]
-pub enum ProviderError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path} is not a valid providers file: {reason}")]
-    Parse { path: PathBuf, reason: String },
-    #[error("provider {provider:?} is not valid: {reason}")]
-    Invalid { provider: String, reason: String },
-    #[error("no provider {0:?}; `grantry providers` lists them")]
-    Unknown(String),
-    #[error("provider {provider:?} has no environment {environment:?} (it has: {})", known.join(", "))]
-    UnknownEnvironment {
-        provider: String,
-        environment: String,
-        known: Vec<String>,
-    },
-    #[error("provider {0:?} already exists")]
-    Duplicate(String),
-    #[error("{0:?} is the built-in sandbox provider and cannot be changed or removed")]
-    BuiltIn(String),
 }

@@ -10,21 +10,8 @@ pub mod token_items;
 pub use keyring::{Keyring, SERVICE};
 pub use memory::MemorySecrets;
 
+pub use crate::error::KeyringError;
 use crate::secret::Secret;
-
-/// Why the keyring could not be used, in words a user can act on.
-#[derive(Debug, thiserror::Error)]
-pub enum KeyringError {
-    #[error(
-        "the OS keyring is not reachable: no D-Bus session bus or no Secret Service (such as \
-         gnome-keyring) is running ({0})"
-    )]
-    Unavailable(String),
-    #[error("the OS keyring is locked: unlock your login keyring and try again ({0})")]
-    Locked(String),
-    #[error("the OS keyring refused the request: {0}")]
-    Failed(String),
-}
 
 impl From<keyring_core::Error> for KeyringError {
     fn from(error: keyring_core::Error) -> Self {

@@ -1,20 +1,20 @@
-//! `grantry exchanges`: an account's HTTP exchanges with its provider, newest first, with
-//! secrets masked by the core before they were recorded.
+//! `grantry http-log` (also `grantry exchanges`): an account's HTTP exchanges with its
+//! provider, newest first, with secrets masked by the core before they were recorded.
 
 use clap::Args;
 use grantry_core::{Error, Grantry};
 
-use crate::output::print;
+use crate::output::{local_time, print};
 
 #[derive(Args)]
-pub struct ExchangesArgs {
+pub struct HttpLogArgs {
     /// The account id.
     account: i64,
     #[arg(long, default_value_t = 20)]
     limit: u32,
 }
 
-pub fn run(json: bool, grantry: &Grantry, args: &ExchangesArgs) -> Result<(), Error> {
+pub fn run(json: bool, grantry: &Grantry, args: &HttpLogArgs) -> Result<(), Error> {
     // An unknown account is an error, not an empty list.
     grantry.account(args.account)?;
     let exchanges = grantry.http_log(args.account, args.limit)?;
@@ -25,7 +25,13 @@ pub fn run(json: bool, grantry: &Grantry, args: &ExchangesArgs) -> Result<(), Er
                 let status = e
                     .status
                     .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
-                let mut text = format!("{} {} -> {status} ({} ms)", e.method, e.url, e.duration_ms);
+                let mut text = format!(
+                    "{}  {} {} -> {status} ({} ms)",
+                    local_time(e.at),
+                    e.method,
+                    e.url,
+                    e.duration_ms
+                );
                 if !e.request_body.is_empty() {
                     text.push_str(&format!("\n  sent: {}", e.request_body));
                 }
