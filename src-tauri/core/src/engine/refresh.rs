@@ -58,17 +58,7 @@ impl Grantry {
         let refreshed = match outcome {
             Ok(refreshed) => refreshed,
             Err(Failure::Relink(reason)) => {
-                let store = lock(&self.store);
-                store.set_status(account_id, AccountStatus::NeedsRelink, Some(&reason), now)?;
-                self.record_in(
-                    &store,
-                    ActivityKind::RefreshFailed,
-                    &reason,
-                    Some(account_id),
-                    now,
-                )?;
-                drop(store);
-                self.accounts_changed();
+                self.mark_needs_relink(account_id, &reason, now)?;
                 return Err(Error::NeedsRelink {
                     account: account_id,
                     reason,
@@ -94,17 +84,7 @@ impl Grantry {
         // lose the account, since the old one is now dead at the provider.
         if let Err(error) = token_items::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
             let reason = format!("the rotated refresh token could not be saved: {error}");
-            let store = lock(&self.store);
-            store.set_status(account_id, AccountStatus::NeedsRelink, Some(&reason), now)?;
-            self.record_in(
-                &store,
-                ActivityKind::RefreshFailed,
-                &reason,
-                Some(account_id),
-                now,
-            )?;
-            drop(store);
-            self.accounts_changed();
+            self.mark_needs_relink(account_id, &reason, now)?;
             return Err(error.into());
         }
         crash_point("refresh:after-secrets");
@@ -126,6 +106,22 @@ impl Grantry {
         )?;
         drop(store);
         self.account(account_id)
+    }
+
+    /// The account can no longer be refreshed: it needs re-linking, for `reason`.
+    fn mark_needs_relink(&self, account_id: i64, reason: &str, now: i64) -> Result<(), Error> {
+        let store = lock(&self.store);
+        store.set_status(account_id, AccountStatus::NeedsRelink, Some(reason), now)?;
+        self.record_in(
+            &store,
+            ActivityKind::RefreshFailed,
+            reason,
+            Some(account_id),
+            now,
+        )?;
+        drop(store);
+        self.accounts_changed();
+        Ok(())
     }
 
     /// Refreshes every account that has a refresh token, at most `concurrency` at a time.

@@ -14,7 +14,7 @@ use url::Url;
 
 use super::http::{Http, HttpError};
 use crate::error::Error;
-use crate::providers::{self, ClientAuth, Environment, RedirectKind};
+use crate::providers::{self, Environment};
 
 /// The discovery fields `CoreProviderMetadata` lacks.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -210,21 +210,6 @@ pub async fn discover(http: &Http, issuer: &str) -> Result<Endpoints, Error> {
     let url = Url::parse(issuer)
         .map_err(|e| Error::InvalidInput(format!("{issuer:?} is not a URL: {e}")))?;
     providers::check_url(&url).map_err(Error::InvalidInput)?;
-    let env = Environment {
-        name: "discovery".into(),
-        issuer: Some(issuer.to_owned()),
-        authorization_endpoint: None,
-        token_endpoint: None,
-        userinfo_endpoint: None,
-        revocation_endpoint: None,
-        introspection_endpoint: None,
-        jwks_uri: None,
-        client_id: "discovery".into(),
-        client_auth: ClientAuth::None,
-        redirect: RedirectKind::CustomScheme,
-        scopes: Vec::new(),
-        extra_params: Default::default(),
-        revocation: Default::default(),
-    };
+    let env = Environment::discovered("discovery", issuer, "discovery");
     resolve(http, issuer, &env).await
 }

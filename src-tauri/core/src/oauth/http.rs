@@ -80,16 +80,34 @@ impl Http {
             .map_err(|e| HttpError::Request(e.to_string()))
     }
 
-    /// A GET with a bearer token, for profile endpoints.
-    pub async fn get_bearer(&self, url: &url::Url, token: &str) -> Result<HttpResponse, HttpError> {
-        let request = openidconnect::http::Request::builder()
-            .method("GET")
-            .uri(url.as_str())
-            .header("authorization", format!("Bearer {token}"))
-            .header("accept", "application/json")
-            .body(Vec::new())
-            .map_err(|e| HttpError::Request(e.to_string()))?;
-        self.send(request).await
+    /// Sends a request whose answer must be a JSON document with a success status; `what`
+    /// names it in errors ("its profile", "its introspection answer").
+    pub(crate) async fn json(
+        &self,
+        request: HttpRequest,
+        provider: &str,
+        what: &str,
+    ) -> Result<serde_json::Value, crate::error::Error> {
+        use crate::error::Error;
+        let response = self
+            .send(request)
+            .await
+            .map_err(|source| Error::Unreachable {
+                provider: provider.to_owned(),
+                source,
+            })?;
+        let malformed = |reason: String| Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason,
+        };
+        if !response.status().is_success() {
+            return Err(malformed(format!(
+                "{what} came with HTTP {}",
+                response.status()
+            )));
+        }
+        serde_json::from_slice(response.body())
+            .map_err(|e| malformed(format!("{what} is not JSON: {e}")))
     }
 }
 

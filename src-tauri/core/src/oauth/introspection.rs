@@ -36,25 +36,9 @@ pub async fn introspect(
             ("token_type_hint", "access_token"),
         ],
     )?;
-    let response = http
-        .send(request)
-        .await
-        .map_err(|source| Error::Unreachable {
-            provider: provider.to_owned(),
-            source,
-        })?;
-    let malformed = |reason: String| Error::MalformedResponse {
-        provider: provider.to_owned(),
-        reason,
-    };
-    if !response.status().is_success() {
-        return Err(malformed(format!(
-            "introspection answered HTTP {}",
-            response.status()
-        )));
-    }
-    let answer: serde_json::Value = serde_json::from_slice(response.body())
-        .map_err(|e| malformed(format!("its introspection answer is not JSON: {e}")))?;
+    let answer = http
+        .json(request, provider, "its introspection answer")
+        .await?;
     match answer["active"].as_bool() {
         Some(true) => Ok(Introspection::Active {
             scopes: answer["scope"]
@@ -66,6 +50,9 @@ pub async fn introspect(
                 .collect(),
         }),
         Some(false) => Ok(Introspection::Inactive),
-        None => Err(malformed("its introspection answer has no `active`".into())),
+        None => Err(Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: "its introspection answer has no `active`".into(),
+        }),
     }
 }

@@ -16,27 +16,21 @@ pub struct Profile {
     pub picture: Option<String>,
 }
 
+fn bearer_get(url: &Url, token: &str) -> Result<openidconnect::HttpRequest, Error> {
+    openidconnect::http::Request::builder()
+        .method("GET")
+        .uri(url.as_str())
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept", "application/json")
+        .body(Vec::new())
+        .map_err(|e| Error::Internal(format!("a request could not be built: {e}")))
+}
+
 /// Fetches the profile with the access token.
 pub async fn fetch(http: &Http, provider: &str, url: &Url, token: &str) -> Result<Profile, Error> {
-    let response = http
-        .get_bearer(url, token)
-        .await
-        .map_err(|source| Error::Unreachable {
-            provider: provider.to_owned(),
-            source,
-        })?;
-    let malformed = |reason: String| Error::MalformedResponse {
-        provider: provider.to_owned(),
-        reason,
-    };
-    if !response.status().is_success() {
-        return Err(malformed(format!(
-            "its profile endpoint answered HTTP {}",
-            response.status()
-        )));
-    }
-    let json: serde_json::Value = serde_json::from_slice(response.body())
-        .map_err(|e| malformed(format!("its profile is not JSON: {e}")))?;
+    let json = http
+        .json(bearer_get(url, token)?, provider, "its profile")
+        .await?;
     let text = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     let id = json.get("id").and_then(|v| match v {
         serde_json::Value::Number(n) => Some(n.to_string()),

@@ -232,6 +232,27 @@ impl Environment {
         .collect()
     }
 
+    /// An environment found by discovery alone: an issuer and a public client, everything else
+    /// as the defaults say.
+    pub fn discovered(name: &str, issuer: &str, client_id: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            issuer: Some(issuer.to_owned()),
+            authorization_endpoint: None,
+            token_endpoint: None,
+            userinfo_endpoint: None,
+            revocation_endpoint: None,
+            introspection_endpoint: None,
+            jwks_uri: None,
+            client_id: client_id.to_owned(),
+            client_auth: ClientAuth::None,
+            redirect: RedirectKind::CustomScheme,
+            scopes: Vec::new(),
+            extra_params: BTreeMap::new(),
+            revocation: Revocation::Rfc7009,
+        }
+    }
+
     /// Whether the token endpoint needs the client secret from the keyring.
     pub fn needs_secret(&self) -> bool {
         self.client_auth != ClientAuth::None
