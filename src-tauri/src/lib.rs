@@ -8,14 +8,9 @@ mod events;
 mod sandbox;
 mod state;
 
-use std::time::Duration;
-
 use tauri::Manager;
 
 use crate::state::AppState;
-
-/// Tokens are refreshed this long before they expire.
-const REFRESH_LEAD: Duration = Duration::from_secs(120);
 
 pub fn run() {
     let result = tauri::Builder::default()
@@ -41,7 +36,8 @@ pub fn run() {
                     }
                 });
                 // One timer for the account due next; woken when accounts change.
-                tauri::async_runtime::spawn(grantry.run_refresh_schedule(REFRESH_LEAD));
+                let policy = grantry_core::RefreshPolicy::default();
+                tauri::async_runtime::spawn(grantry.run_refresh_schedule(policy));
             }
             app.manage(state);
             deep_link::setup(app.handle());

@@ -113,21 +113,36 @@ async fn refresh_all_refreshes_every_account_with_a_refresh_token() {
     assert!(outcomes.iter().all(|(_, outcome)| outcome.is_ok()));
 }
 
+/// How many refreshes the history records.
+fn refreshes(w: &support::World) -> usize {
+    w.grantry
+        .activity(10_000)
+        .expect("activity")
+        .iter()
+        .filter(|e| e.kind == ActivityKind::TokenRefreshed)
+        .count()
+}
+
+fn sandbox_issuing(lifetime: u64) -> grantry_sandbox::SandboxConfig {
+    let mut config = grantry_sandbox::SandboxConfig::new(grantry_sandbox::Personality::Generic);
+    config.access_token_lifetime = std::time::Duration::from_secs(lifetime);
+    config
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn the_schedule_refreshes_shortly_before_expiry() {
+async fn the_schedule_refreshes_before_expiry_once_per_lifetime() {
+    use grantry_core::RefreshPolicy;
     use std::time::Duration;
 
-    let mut config = grantry_sandbox::SandboxConfig::new(grantry_sandbox::Personality::Generic);
-    config.access_token_lifetime = Duration::from_secs(3);
-    let w = support::world_with(config).await;
+    let w = support::world_with(sandbox_issuing(3)).await;
     let account = w.link("alice").await;
     let expires = account.access_expires_at.expect("expiry");
-    let schedule = tokio::spawn(
-        w.grantry
-            .clone()
-            .run_refresh_schedule(Duration::from_secs(2)),
-    );
-    // Due one second after linking; give it up to ten.
+    // Two seconds before expiry at most half the lifetime (1 s), at most every second.
+    let policy = RefreshPolicy {
+        lead: 2,
+        min_interval: 1,
+    };
+    let schedule = tokio::spawn(w.grantry.clone().run_refresh_schedule(policy));
     let mut refreshed = false;
     for _ in 0..100 {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -137,15 +152,64 @@ async fn the_schedule_refreshes_shortly_before_expiry() {
             break;
         }
     }
-    schedule.abort();
     assert!(
         refreshed,
         "the schedule refreshed the token before it expired"
     );
-    let history = w.grantry.activity(5).expect("activity");
+    // Over the next five seconds, 3-second tokens due 2 s after issue: about two refreshes,
+    // never a tight loop.
+    let before = refreshes(&w);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    schedule.abort();
+    let during = refreshes(&w) - before;
     assert!(
-        history
-            .iter()
-            .any(|e| e.kind == ActivityKind::TokenRefreshed)
+        (1..=4).contains(&during),
+        "{during} refreshes in 5 s of 3-second tokens"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tokens_shorter_than_the_lead_do_not_make_the_schedule_spin() {
+    use grantry_core::RefreshPolicy;
+    use std::time::Duration;
+
+    // The app's own policy (two minutes' lead) against a provider issuing 5-second tokens.
+    let w = support::world_with(sandbox_issuing(5)).await;
+    w.link("alice").await;
+    let schedule = tokio::spawn(
+        w.grantry
+            .clone()
+            .run_refresh_schedule(RefreshPolicy::default()),
+    );
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    schedule.abort();
+    assert_eq!(
+        refreshes(&w),
+        0,
+        "a 5-second token is refreshed 30 s after issue at the soonest, not at once and again"
+    );
+}
+
+#[tokio::test]
+async fn the_next_refresh_follows_each_tokens_lifetime() {
+    use grantry_core::RefreshPolicy;
+    use std::collections::HashMap;
+
+    let policy = RefreshPolicy::default();
+    for (lifetime, due_after) in [(5, 30), (30, 30), (240, 120), (3_600, 3_480)] {
+        let w = support::world_with(sandbox_issuing(lifetime)).await;
+        let linked_at = grantry_core::now();
+        let account = w.link("alice").await;
+        let (id, due) = w
+            .grantry
+            .next_refresh(policy, &HashMap::new())
+            .expect("schedule")
+            .expect("one account to refresh");
+        assert_eq!(id, account.id);
+        let after = due - linked_at;
+        assert!(
+            (due_after - 1..=due_after + 1).contains(&after),
+            "{lifetime}-second tokens: due {after} s after the link, expected {due_after}"
+        );
+    }
 }

@@ -28,6 +28,7 @@ use tokio::sync::Notify;
 
 pub use intake::Received;
 pub use repair::Repair;
+pub use schedule::RefreshPolicy;
 
 use crate::error::Error;
 use crate::events::{EventSink, GrantryEvent, NoEvents};

@@ -1,37 +1,72 @@
 //! Automatic refresh: one timer for the account due next, no polling loop. The schedule
-//! sleeps until the next access token is about to expire (or until it is told that accounts
-//! changed), refreshes that account, and looks again. Accounts that need re-linking are left
-//! alone; an account whose refresh failed is retried a minute later, not in a tight loop.
+//! sleeps until the next access token is due (or until accounts change), refreshes that
+//! account, and looks again. Accounts that need re-linking, or whose revocation is under way,
+//! are left alone; an account whose refresh failed is retried a minute later.
+//!
+//! When a token is due ([`RefreshPolicy::due_at`]) depends on its lifetime, so that no
+//! lifetime makes the schedule spin: `lead` seconds before expiry, but never more than half
+//! the lifetime before, and never sooner than `min_interval` after the token was issued. A 5-second
+//! token is refreshed every 30 seconds, a 30-second one every 15 (after 15 s, at the earliest
+//! 30 s after issue), a one-hour one two minutes before it expires.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::Grantry;
+use super::{Grantry, lock};
 use crate::clock::now;
 use crate::error::Error;
-use crate::model::AccountStatus;
 
 /// After a failed automatic refresh, wait this long before trying that account again.
 const RETRY_AFTER_FAILURE: i64 = 60;
 
+/// When tokens are refreshed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshPolicy {
+    /// How long before expiry a token is refreshed, at most half its lifetime.
+    pub lead: i64,
+    /// The shortest time between two automatic refreshes of one account, whatever the
+    /// lifetime.
+    pub min_interval: i64,
+}
+
+impl Default for RefreshPolicy {
+    /// Two minutes before expiry; at most every 30 seconds.
+    fn default() -> Self {
+        Self {
+            lead: 120,
+            min_interval: 30,
+        }
+    }
+}
+
+impl RefreshPolicy {
+    /// When a token issued at `issued` that expires at `expires` should be refreshed (Unix
+    /// seconds).
+    pub fn due_at(&self, issued: i64, expires: i64) -> i64 {
+        let lifetime = expires.saturating_sub(issued).max(0);
+        let before = self.lead.clamp(0, lifetime / 2);
+        expires
+            .saturating_sub(before)
+            .max(issued.saturating_add(self.min_interval))
+    }
+}
+
 impl Grantry {
-    /// The account whose token should be refreshed next, and when (Unix seconds): `lead`
-    /// seconds before its access token expires. Accounts without a refresh token, or needing
-    /// attention, are not scheduled.
+    /// The account whose token should be refreshed next, and when (Unix seconds). Accounts
+    /// without a refresh token, or needing attention, are not scheduled.
     pub fn next_refresh(
         &self,
-        lead: i64,
+        policy: RefreshPolicy,
         skip_until: &HashMap<i64, i64>,
     ) -> Result<Option<(i64, i64)>, Error> {
-        let next = self
-            .accounts()?
+        let next = lock(&self.store)
+            .token_lifetimes()?
             .into_iter()
-            .filter(|a| a.has_refresh_token && a.status == AccountStatus::Valid)
-            .filter_map(|a| {
-                let due = a.access_expires_at? - lead;
-                let due = due.max(skip_until.get(&a.id).copied().unwrap_or(i64::MIN));
-                Some((a.id, due))
+            .map(|token| {
+                let due = policy.due_at(token.issued_at, token.expires_at);
+                let skip = skip_until.get(&token.account_id).copied();
+                (token.account_id, due.max(skip.unwrap_or(i64::MIN)))
             })
             .min_by_key(|(_, due)| *due);
         Ok(next)
@@ -39,11 +74,10 @@ impl Grantry {
 
     /// Runs the schedule until the task is dropped. Whenever accounts are linked, refreshed or
     /// removed through this `Grantry`, the timer is set again.
-    pub async fn run_refresh_schedule(self: Arc<Self>, lead: Duration) {
-        let lead = i64::try_from(lead.as_secs()).unwrap_or(i64::MAX / 2);
+    pub async fn run_refresh_schedule(self: Arc<Self>, policy: RefreshPolicy) {
         let mut skip_until: HashMap<i64, i64> = HashMap::new();
         loop {
-            let next = self.next_refresh(lead, &skip_until).unwrap_or(None);
+            let next = self.next_refresh(policy, &skip_until).unwrap_or(None);
             let Some((account, due)) = next else {
                 self.changed.notified().await;
                 continue;
@@ -59,6 +93,61 @@ impl Grantry {
                 }
                 () = self.changed.notified() => {}
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn due_at(issued: i64, expires: i64, lead: i64) -> i64 {
+        RefreshPolicy {
+            lead,
+            ..RefreshPolicy::default()
+        }
+        .due_at(issued, expires)
+    }
+
+    const LEAD: i64 = 120;
+    const MIN_INTERVAL: i64 = 30;
+
+    #[test]
+    fn an_hour_long_token_is_refreshed_the_lead_before_it_expires() {
+        assert_eq!(due_at(1_000, 4_600, LEAD), 4_600 - LEAD);
+    }
+
+    #[test]
+    fn a_token_shorter_than_the_lead_is_refreshed_at_half_its_life_or_later() {
+        // 30 s: half its life is 15 s, but never sooner than 30 s after issue.
+        assert_eq!(due_at(1_000, 1_030, LEAD), 1_030);
+        // 5 s: every 30 s, though it is expired meanwhile; never a tight loop.
+        assert_eq!(due_at(1_000, 1_005, LEAD), 1_030);
+        // 4 minutes: half its life, 2 minutes before expiry.
+        assert_eq!(due_at(1_000, 1_240, LEAD), 1_120);
+    }
+
+    #[test]
+    fn absurd_lifetimes_neither_overflow_nor_spin() {
+        assert_eq!(due_at(1_000, i64::MAX, LEAD), i64::MAX - LEAD);
+        assert_eq!(due_at(1_000, 900, LEAD), 1_030, "already expired at issue");
+        assert_eq!(due_at(i64::MAX - 5, i64::MAX, LEAD), i64::MAX);
+        assert_eq!(due_at(1_000, 2_000, i64::MAX), 1_500);
+    }
+
+    #[test]
+    fn after_a_refresh_the_next_is_at_least_a_minimum_interval_away() {
+        for lifetime in [0, 1, 5, 29, 30, 31, 59, 60, 61, 239, 3_600, 86_400, 1 << 40] {
+            let issued = 1_000_000;
+            let due = due_at(issued, issued + lifetime, LEAD);
+            assert!(
+                due >= issued + MIN_INTERVAL,
+                "lifetime {lifetime}: due {due}"
+            );
+            assert!(
+                due >= issued + (lifetime - LEAD).min(lifetime / 2).max(0),
+                "lifetime {lifetime}: refreshed earlier than it needs"
+            );
         }
     }
 }

@@ -126,7 +126,32 @@ pub async fn complete(
     })
 }
 
-/// When a token that lives `lifetime` from `now` expires, in Unix seconds.
+/// The longest lifetime believed, in seconds (400 days): a provider's `expires_in` beyond
+/// it is taken as "long-lived", not as a date centuries away.
+pub const MAX_LIFETIME: i64 = 400 * 24 * 3600;
+
+/// When a token that lives `lifetime` from `now` expires, in Unix seconds; `expires_in` is
+/// clamped to [`MAX_LIFETIME`], so no value can overflow.
 pub(crate) fn expires_at(now: i64, lifetime: std::time::Duration) -> i64 {
-    now + i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX / 2)
+    let seconds = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+    now.saturating_add(seconds.min(MAX_LIFETIME))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn huge_lifetimes_are_clamped_not_overflowed() {
+        assert_eq!(expires_at(1_000, Duration::from_secs(3_600)), 4_600);
+        assert_eq!(
+            expires_at(1_000, Duration::from_secs(u64::MAX)),
+            1_000 + MAX_LIFETIME
+        );
+        assert_eq!(
+            expires_at(i64::MAX - 1, Duration::from_secs(i64::MAX as u64)),
+            i64::MAX
+        );
+    }
 }

@@ -21,6 +21,14 @@ pub struct NewAccount {
     pub scopes: Vec<AccountScope>,
 }
 
+/// When an account's access token was issued and when it expires (Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenLifetime {
+    pub account_id: i64,
+    pub issued_at: i64,
+    pub expires_at: i64,
+}
+
 const ACCOUNT_COLUMNS: &str = "a.id, a.provider, a.environment, a.subject, a.display_name,
     a.email, a.picture_url, a.access_expires_at,
     (SELECT count(*) FROM scopes s WHERE s.account_id = a.id AND s.status = 'granted'),
@@ -91,12 +99,14 @@ impl Store {
             let id: i64 = tx.query_row(
                 "INSERT INTO accounts (provider, environment, subject, display_name, email,
                                        picture_url, access_expires_at, has_refresh_token,
-                                       status, status_reason, linked_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'valid', NULL, ?9, ?9)
+                                       status, status_reason, linked_at, updated_at,
+                                       access_issued_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'valid', NULL, ?9, ?9, ?9)
                  ON CONFLICT (provider, environment, subject) DO UPDATE SET
                      display_name = excluded.display_name, email = excluded.email,
                      picture_url = excluded.picture_url,
                      access_expires_at = excluded.access_expires_at,
+                     access_issued_at = excluded.access_issued_at,
                      has_refresh_token = excluded.has_refresh_token,
                      status = 'valid', status_reason = NULL, updated_at = excluded.updated_at
                  RETURNING id",
@@ -156,9 +166,14 @@ impl Store {
     ) -> Result<(), Error> {
         self.write(|tx| {
             tx.execute(
+                // A refresh never undoes a revocation under way: only a refreshable account
+                // (valid, or marked for re-link by a refresh that failed) becomes valid.
                 "UPDATE accounts SET access_expires_at = ?2, has_refresh_token = ?3,
                      refresh_generation = refresh_generation + 1, last_refresh_at = ?4,
-                     status = 'valid', status_reason = NULL, updated_at = ?4
+                     access_issued_at = ?4, updated_at = ?4,
+                     status = CASE status WHEN 'revocation_pending' THEN status ELSE 'valid' END,
+                     status_reason = CASE status WHEN 'revocation_pending' THEN status_reason
+                                                 ELSE NULL END
                  WHERE id = ?1",
                 params![account_id, access_expires_at, has_refresh_token, now],
             )?;
@@ -190,10 +205,41 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
-    /// Removes an account's metadata (its scopes go with it; its history stays, unlinked).
+    /// When each refreshable account's access token was issued and expires, for the refresh
+    /// schedule: valid accounts with a refresh token and a known expiry.
+    pub fn token_lifetimes(&self) -> Result<Vec<TokenLifetime>, Error> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id, coalesce(access_issued_at, updated_at), access_expires_at
+                 FROM accounts
+                 WHERE status = 'valid' AND has_refresh_token AND access_expires_at IS NOT NULL",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok(TokenLifetime {
+                    account_id: row.get(0)?,
+                    issued_at: row.get(1)?,
+                    expires_at: row.get(2)?,
+                })
+            })
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.error(e))
+    }
+
+    /// Removes an account's metadata (its scopes go with it; its history and HTTP log stay,
+    /// unlinked, so that an account that later gets the same id inherits none of them).
     pub fn delete_account(&self, account_id: i64) -> Result<(), Error> {
         self.conn
-            .execute("DELETE FROM accounts WHERE id = ?1", [account_id])
+            .execute(
+                "UPDATE http_log SET account_id = NULL WHERE account_id = ?1",
+                [account_id],
+            )
+            .and_then(|_| {
+                self.conn
+                    .execute("DELETE FROM accounts WHERE id = ?1", [account_id])
+            })
             .map(drop)
             .map_err(|e| self.error(e))
     }

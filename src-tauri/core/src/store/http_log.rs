@@ -1,7 +1,7 @@
 //! The `http_log` table: each account's requests to its provider and their answers, masked
 //! before they get here (`redact.rs`), the newest [`HTTP_LOG_KEPT`] per account.
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::Store;
 use crate::error::Error;
@@ -18,6 +18,15 @@ impl Store {
         exchanges: &[HttpExchange],
     ) -> Result<(), Error> {
         self.write(|tx| {
+            // An account removed meanwhile (a revocation) keeps no log under its id.
+            let account_id = match account_id {
+                Some(id) => tx
+                    .query_row("SELECT id FROM accounts WHERE id = ?1", [id], |row| {
+                        row.get::<_, i64>(0)
+                    })
+                    .optional()?,
+                None => None,
+            };
             for e in exchanges {
                 tx.execute(
                     "INSERT INTO http_log (account_id, at, method, url, status, request_body,

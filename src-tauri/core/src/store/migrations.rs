@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_installation.sql"),
     include_str!("../../migrations/0005_exchanges.sql"),
     include_str!("../../migrations/0006_http_log.sql"),
+    include_str!("../../migrations/0007_token_lifetime.sql"),
 ];
 
 /// The schema version this build writes.

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use accounts::NewAccount;
+pub use accounts::{NewAccount, TokenLifetime};
 pub use http_log::HTTP_LOG_KEPT;
 pub use migrations::CURRENT_VERSION;
 use migrations::Outcome;
