@@ -71,10 +71,15 @@ pub enum Error {
 /// Why a request to a provider did not get an answer Grantry could read.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum HttpError {
+    /// No connection was made: the request was not sent, so trying again is always safe.
     #[error("the provider could not be reached: {0}")]
     Unreachable(String),
+    /// The request went out and no answer came in time: the provider may have acted on it.
     #[error("the provider took too long to answer")]
     Timeout,
+    /// The connection broke after the request went out: the provider may have acted on it.
+    #[error("the connection to the provider broke before it answered: {0}")]
+    Interrupted(String),
     #[error("the provider's answer is larger than {limit} bytes")]
     TooLarge { limit: usize },
     #[error("the request could not be made: {0}")]

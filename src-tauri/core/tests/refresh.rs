@@ -83,12 +83,6 @@ async fn transient_faults_are_retried_and_retry_after_is_honoured() {
         .refresh(account.id)
         .await
         .expect("retried after Retry-After");
-    w.fault(r#"{"endpoint":"token","kind":"drop_connection","count":1}"#)
-        .await;
-    w.grantry
-        .refresh(account.id)
-        .await
-        .expect("retried past a dropped connection");
     // A fault that does not go away ends in a clear error; the account is untouched.
     w.fault(r#"{"endpoint":"token","kind":"status","status":500,"count":null}"#)
         .await;
@@ -100,6 +94,33 @@ async fn transient_faults_are_retried_and_retry_after_is_honoured() {
         w.grantry.account(account.id).expect("kept").status,
         AccountStatus::Valid
     );
+}
+
+#[tokio::test]
+async fn a_refresh_cut_off_after_sending_is_not_sent_again() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    let before = w.secrets.snapshot();
+    // The connection breaks once the request is out: the provider may have rotated the
+    // refresh token, so sending the same one again could look like a replay.
+    w.fault(r#"{"endpoint":"token","kind":"drop_connection","count":1}"#)
+        .await;
+    assert_eq!(
+        w.code(w.grantry.refresh(account.id).await),
+        ErrorCode::ProviderUnreachable,
+        "not retried with the same refresh token"
+    );
+    assert_eq!(w.secrets.snapshot(), before, "nothing was saved");
+    let kept = w.grantry.account(account.id).expect("kept");
+    assert_eq!(kept.status, AccountStatus::Valid);
+    let history = w.grantry.activity(1).expect("activity");
+    assert!(
+        history[0].detail.contains("may have"),
+        "the history says the token may have been used: {}",
+        history[0].detail
+    );
+    // This sandbox cut the connection before acting on it, so the next refresh works.
+    w.grantry.refresh(account.id).await.expect("refresh");
 }
 
 #[tokio::test]

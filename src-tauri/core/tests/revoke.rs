@@ -256,3 +256,63 @@ async fn a_refused_revocation_leaves_the_account_as_it_was() {
         AccountStatus::Valid
     );
 }
+
+#[tokio::test]
+async fn a_pending_revocation_is_never_undone_by_a_refresh() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    w.fault(r#"{"endpoint":"revoke","kind":"status","status":503,"count":null}"#)
+        .await;
+    w.grantry.revoke(account.id).await.expect_err("pending");
+    let before = w.secrets.snapshot();
+    let outcomes = w.grantry.refresh_all(4).await.expect("refresh all");
+    assert!(outcomes.is_empty(), "refresh --all leaves it alone");
+    assert_eq!(
+        w.code(w.grantry.refresh(account.id).await),
+        ErrorCode::InvalidInput,
+        "a refresh of it is refused"
+    );
+    assert_eq!(w.secrets.snapshot(), before, "its tokens were not rotated");
+    assert_eq!(
+        w.grantry.account(account.id).expect("kept").status,
+        AccountStatus::RevocationPending
+    );
+    w.fault_clear().await;
+    let retried = w.grantry.retry_revocations().await.expect("retry");
+    assert!(retried.iter().all(|(_, outcome)| outcome.is_ok()));
+    assert!(w.grantry.accounts().expect("accounts").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_during_a_revocation_waits_for_it_and_resurrects_nothing() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    // The provider takes its time over the revocation; a refresh arrives meanwhile.
+    w.fault(r#"{"endpoint":"revoke","kind":"latency","ms":1500}"#)
+        .await;
+    let revoking = {
+        let grantry = w.grantry.clone();
+        tokio::spawn(async move { grantry.revoke(account.id).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let refreshed = w.grantry.refresh(account.id).await;
+    revoking.await.expect("task").expect("revoked");
+    assert_eq!(
+        w.code(refreshed),
+        ErrorCode::InvalidInput,
+        "the refresh waited and found the account gone"
+    );
+    assert!(w.grantry.accounts().expect("accounts").is_empty());
+    assert!(
+        w.secrets.snapshot().is_empty(),
+        "no tokens written back after the revocation deleted them"
+    );
+    let refreshes = w
+        .grantry
+        .activity(100)
+        .expect("activity")
+        .iter()
+        .filter(|e| e.kind == ActivityKind::TokenRefreshed)
+        .count();
+    assert_eq!(refreshes, 0, "nothing was refreshed during the revocation");
+}

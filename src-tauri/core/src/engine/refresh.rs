@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::{Grantry, crash_point, lock};
 use crate::clock;
-use crate::error::Error;
+use crate::error::{Error, HttpError};
 use crate::model::{AccountStatus, AccountSummary, ActivityKind};
 use crate::oauth::refresh_token::{self, Failure};
 use crate::secret_store::token_items;
@@ -27,13 +27,18 @@ impl Grantry {
     }
 
     async fn refresh_now(&self, account_id: i64) -> Result<AccountSummary, Error> {
-        let account = self.account(account_id)?;
         let seen = lock(&self.store).refresh_generation(account_id)?;
-        let flight = lock(&self.flights).entry(account_id).or_default().clone();
-        let _in_process = flight.lock().await;
-        let _across_processes = self.lock_file(account_id).await?;
+        let _exclusive = self.account_lock(account_id).await?;
+        // Read under the lock: a revocation may have finished, or begun, meanwhile.
+        let account = self.account(account_id)?;
         if lock(&self.store).refresh_generation(account_id)? > seen {
-            return self.account(account_id);
+            return Ok(account);
+        }
+        if account.status == AccountStatus::RevocationPending {
+            return Err(Error::InvalidInput(format!(
+                "account {account_id} is being revoked; it is not refreshed any more \
+                 (`grantry revoke --pending` retries the revocation)"
+            )));
         }
         let env = self.environment(&account.provider, &account.environment)?;
         let key = self.tokens_key(&account);
@@ -65,21 +70,25 @@ impl Grantry {
                 });
             }
             Err(Failure::Other(error)) => {
-                let detail = format!("refresh failed: {error}");
+                let sent = matches!(
+                    &error,
+                    Error::Unreachable {
+                        source: HttpError::Timeout | HttpError::Interrupted(_),
+                        ..
+                    }
+                );
+                let detail = if sent {
+                    format!(
+                        "refresh failed: {error}. The provider may have used the refresh token; \
+                         if it rotated it, the next refresh will ask to link the account again"
+                    )
+                } else {
+                    format!("refresh failed: {error}")
+                };
                 self.record_failure(ActivityKind::RefreshFailed, &detail, Some(account_id), now);
                 return Err(error);
             }
         };
-        if refreshed
-            .subject
-            .as_ref()
-            .is_some_and(|s| *s != account.subject)
-        {
-            return Err(Error::MalformedResponse {
-                provider: account.provider,
-                reason: "the refreshed ID token names another subject".into(),
-            });
-        }
         // The rotated refresh token goes to the keyring before anything else: losing it would
         // lose the account, since the old one is now dead at the provider.
         if let Err(error) = token_items::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
@@ -124,7 +133,8 @@ impl Grantry {
         Ok(())
     }
 
-    /// Refreshes every account that has a refresh token, at most `concurrency` at a time.
+    /// Refreshes every account that can be: a refresh token, and neither re-link nor
+    /// revocation pending. At most `concurrency` at a time.
     /// Returns each account's outcome.
     pub async fn refresh_all(
         self: &Arc<Self>,
@@ -133,7 +143,7 @@ impl Grantry {
         let ids: Vec<i64> = self
             .accounts()?
             .into_iter()
-            .filter(|a| a.has_refresh_token)
+            .filter(|a| a.has_refresh_token && a.status == AccountStatus::Valid)
             .map(|a| a.id)
             .collect();
         let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
@@ -153,6 +163,18 @@ impl Grantry {
         }
         outcomes.sort_by_key(|(id, _)| *id);
         Ok(outcomes)
+    }
+
+    /// The account to itself: no refresh or revocation of it runs in this process or any
+    /// other until the lock is dropped.
+    pub(super) async fn account_lock(&self, account_id: i64) -> Result<AccountLock, Error> {
+        let flight = lock(&self.flights).entry(account_id).or_default().clone();
+        let in_process = flight.lock_owned().await;
+        let across_processes = self.lock_file(account_id).await?;
+        Ok(AccountLock {
+            _in_process: in_process,
+            _across_processes: across_processes,
+        })
     }
 
     /// An exclusive lock on the account shared with other processes, released when dropped.
@@ -175,4 +197,10 @@ impl Grantry {
             .map_err(|e| Error::Internal(format!("the lock task failed: {e}")))?
             .map_err(storage)
     }
+}
+
+/// Held while one operation has an account to itself (see [`Grantry::account_lock`]).
+pub(super) struct AccountLock {
+    _in_process: tokio::sync::OwnedMutexGuard<()>,
+    _across_processes: std::fs::File,
 }

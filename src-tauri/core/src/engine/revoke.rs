@@ -24,6 +24,9 @@ impl Grantry {
     }
 
     async fn revoke_now(&self, account_id: i64) -> Result<(), Error> {
+        // No refresh may run meanwhile: it would rotate the tokens being revoked, or write
+        // them back after they were deleted.
+        let _exclusive = self.account_lock(account_id).await?;
         let account = self.account(account_id)?;
         let env = self.environment(&account.provider, &account.environment)?;
         let key = self.tokens_key(&account);

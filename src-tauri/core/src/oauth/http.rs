@@ -168,10 +168,15 @@ fn classify(error: reqwest::Error) -> HttpError {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    if error.is_timeout() {
-        HttpError::Timeout
-    } else if error.is_connect() || error.is_request() || error.is_body() {
+    // Only a failure to connect proves the request never left; anything later may have
+    // reached the provider (which matters for requests that are not idempotent, such as a
+    // refresh with a rotating refresh token).
+    if error.is_connect() {
         HttpError::Unreachable(text)
+    } else if error.is_timeout() {
+        HttpError::Timeout
+    } else if error.is_request() || error.is_body() || error.is_decode() {
+        HttpError::Interrupted(text)
     } else {
         HttpError::Request(text)
     }

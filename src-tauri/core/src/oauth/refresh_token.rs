@@ -8,6 +8,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use openidconnect::core::CoreIdToken;
 use openidconnect::{
     AsyncHttpClient, HttpRequest, HttpResponse, OAuth2TokenResponse, RefreshToken,
     RequestTokenError, TokenResponse,
@@ -33,8 +34,9 @@ pub struct Refreshed {
     pub tokens: TokenSet,
     /// The granted scopes, when the provider listed them.
     pub granted: Option<Vec<String>>,
-    /// The ID token's subject, when one came back (it must be the account's).
-    pub subject: Option<String>,
+    /// The new ID token, not verified yet: the caller saves the tokens first (the provider
+    /// has rotated already), then checks it with [`subject_of`].
+    pub id_token: Option<CoreIdToken>,
 }
 
 /// Why a refresh failed.
@@ -126,8 +128,12 @@ pub async fn refresh(
             Ok(response) => break response,
             Err(error) => error,
         };
+        // Only a request that never left may be sent again with the same refresh token: one
+        // that timed out or broke after sending may have been used, and a provider with reuse
+        // detection revokes the whole grant when it sees it twice.
         let transient = match &error {
-            RequestTokenError::Request(_) => true,
+            RequestTokenError::Request(HttpError::Unreachable(_)) => true,
+            RequestTokenError::Request(_) => false,
             _ => answer.status == 429 || answer.status >= 500,
         };
         let too_long = answer.retry_after.is_some_and(|s| s > MAX_RETRY_AFTER);
@@ -142,22 +148,14 @@ pub async fn refresh(
     };
     let arrived = now();
     // As at link time, an ID token is only used when the provider has an issuer to check.
-    let id_token = response.id_token().filter(|_| endpoints.issuer.is_some());
-    let subject = match id_token {
-        None => None,
-        Some(id_token) => {
-            let claims =
-                id_token::verify(http, provider, env, endpoints, id_token, ExpectedNonce::Any)
-                    .await
-                    .map_err(Failure::Other)?;
-            Some(claims.subject().to_string())
-        }
-    };
+    let id_token = response
+        .id_token()
+        .filter(|_| endpoints.issuer.is_some())
+        .cloned();
     Ok(Refreshed {
         granted: response
             .scopes()
             .map(|s| s.iter().map(|s| s.to_string()).collect()),
-        subject,
         tokens: TokenSet {
             access_token: Secret::new(response.access_token().secret().clone()),
             refresh_token: Some(
@@ -167,11 +165,27 @@ pub async fn refresh(
                     .unwrap_or_else(|| refresh_token.clone()),
             ),
             id_token: id_token
+                .as_ref()
                 .map(|t| Secret::new(t.to_string()))
                 .or_else(|| current.id_token.clone()),
             expires_at: response.expires_in().map(|d| expires_at(arrived, d)),
         },
+        id_token,
     })
+}
+
+/// Verifies an ID token that came with a refresh (signature, `iss`, `aud`, `exp`; its nonce
+/// is the original one or none, so it is not compared) and returns its subject.
+pub async fn subject_of(
+    http: &Http,
+    provider: &str,
+    env: &Environment,
+    endpoints: &Endpoints,
+    id_token: &CoreIdToken,
+) -> Result<String, Error> {
+    let claims =
+        id_token::verify(http, provider, env, endpoints, id_token, ExpectedNonce::Any).await?;
+    Ok(claims.subject().to_string())
 }
 
 fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {

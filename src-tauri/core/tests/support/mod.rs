@@ -104,4 +104,15 @@ impl World {
             .status();
         assert!(status.is_success(), "{fault}: {status}");
     }
+
+    /// Clears every fault injected so far.
+    pub async fn fault_clear(&self) {
+        let status = reqwest::Client::new()
+            .delete(format!("{}/_sandbox/faults", self.sandbox.issuer()))
+            .send()
+            .await
+            .expect("clear faults")
+            .status();
+        assert!(status.is_success(), "clear faults: {status}");
+    }
 }
