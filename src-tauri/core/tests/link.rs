@@ -322,3 +322,38 @@ async fn a_provider_with_manual_endpoints_links_without_discovery() {
     w.grantry.refresh(account.id).await.expect("refresh");
     w.grantry.revoke(account.id).await.expect("revoke");
 }
+
+#[tokio::test]
+async fn a_relink_without_a_new_refresh_token_keeps_the_one_held() {
+    use grantry_core::providers::Provider;
+    use grantry_sandbox::{Personality, SandboxConfig};
+    // Google issues a refresh token at the first offline consent only (unless
+    // `prompt=consent`): linking the same account again brings none.
+    let w = support::world_with(SandboxConfig::new(Personality::Google)).await;
+    let mut google: Provider = w.grantry.providers()[0].clone();
+    google.id = "google-sandbox".to_owned().try_into().expect("id");
+    let env = &mut google.environments[0];
+    env.scopes = ["openid", "email"].map(str::to_owned).to_vec();
+    env.extra_params
+        .insert("access_type".into(), "offline".into());
+    w.grantry.add_provider(google).expect("add");
+    let mut link = async || {
+        let back = w.answer_at("google-sandbox", None, &allow("alice")).await;
+        w.grantry.finish_link(&back).await.expect("link")
+    };
+    let first = link().await;
+    assert!(first.has_refresh_token);
+    let held = w.secrets.snapshot();
+    let again = link().await;
+    assert_eq!(again.id, first.id);
+    assert!(again.has_refresh_token, "the refresh token held is kept");
+    let refresh_token = |items: &std::collections::HashMap<String, String>| {
+        let item = items.values().next().expect("one item").clone();
+        serde_json::from_str::<serde_json::Value>(&item).expect("json")["refresh_token"].clone()
+    };
+    assert_eq!(refresh_token(&w.secrets.snapshot()), refresh_token(&held));
+    w.grantry
+        .refresh(again.id)
+        .await
+        .expect("and it still refreshes");
+}

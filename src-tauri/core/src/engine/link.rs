@@ -136,18 +136,26 @@ impl Grantry {
     ) -> Result<AccountSummary, Error> {
         let env = self.environment(&pending.provider, &pending.environment)?;
         let secret = self.client_secret(&pending.provider, &env)?;
-        let linked =
+        let mut linked =
             code_exchange::complete(&self.http, &env, secret.as_ref(), pending, callback, now)
                 .await?;
+        let key = token_items::key(
+            &self.installation,
+            &pending.provider,
+            &pending.environment,
+            &linked.subject,
+        );
+        // Repair must not take these tokens for orphans before their account is written.
+        let _secrets = self.secrets_lock().await?;
+        if linked.tokens.refresh_token.is_none() {
+            // A provider that issues a refresh token only at first consent (Google without
+            // `prompt=consent`) sends none on a re-link: the one held is still good.
+            let held = token_items::load(self.secrets.as_ref(), &key)?;
+            linked.tokens.refresh_token = held.and_then(|tokens| tokens.refresh_token);
+        }
         let account = new_account(pending, &linked, now);
         // Secrets first: a crash before the metadata is written leaves an orphan the next start
         // removes, never an account without its tokens.
-        let key = token_items::key(
-            &self.installation,
-            &account.provider,
-            &account.environment,
-            &account.subject,
-        );
         token_items::save(self.secrets.as_ref(), &key, &linked.tokens)?;
         crash_point("link:after-secrets");
         let mut store = lock(&self.store);

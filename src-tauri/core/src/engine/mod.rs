@@ -104,6 +104,26 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// An exclusive lock on a file under the data folder, waiting for it; released when the file
+/// is dropped.
+fn lock_file(path: &std::path::Path) -> Result<std::fs::File, Error> {
+    let storage = |source: std::io::Error| Error::DataDir {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(storage)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(storage)?;
+    file.lock().map_err(storage)?;
+    Ok(file)
+}
+
 impl Grantry {
     /// Opens (or creates) the data folder and its database, migrating it to the current schema,
     /// and loads the providers. A database written by a newer Grantry is refused, never touched.
@@ -190,6 +210,16 @@ impl Grantry {
             let _ = lock(&self.store).record_http_log(account_of(&outcome), &log);
         }
         outcome
+    }
+
+    /// Held while secrets are written ahead of the metadata that claims them (a link), or
+    /// while secrets without metadata are removed (repair), so that repair never takes a link's
+    /// fresh tokens for orphans. A file lock: it holds across processes.
+    async fn secrets_lock(&self) -> Result<std::fs::File, Error> {
+        let path = self.data_dir.join("locks").join("secrets.lock");
+        tokio::task::spawn_blocking(move || lock_file(&path))
+            .await
+            .map_err(|e| Error::Internal(format!("the lock task failed: {e}")))?
     }
 
     /// A provider environment's current configuration.

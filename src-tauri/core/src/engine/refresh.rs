@@ -170,32 +170,17 @@ impl Grantry {
     pub(super) async fn account_lock(&self, account_id: i64) -> Result<AccountLock, Error> {
         let flight = lock(&self.flights).entry(account_id).or_default().clone();
         let in_process = flight.lock_owned().await;
-        let across_processes = self.lock_file(account_id).await?;
+        let path = self
+            .data_dir
+            .join("locks")
+            .join(format!("account-{account_id}.lock"));
+        let across_processes = tokio::task::spawn_blocking(move || super::lock_file(&path))
+            .await
+            .map_err(|e| Error::Internal(format!("the lock task failed: {e}")))??;
         Ok(AccountLock {
             _in_process: in_process,
             _across_processes: across_processes,
         })
-    }
-
-    /// An exclusive lock on the account shared with other processes, released when dropped.
-    async fn lock_file(&self, account_id: i64) -> Result<std::fs::File, Error> {
-        let dir = self.data_dir.join("locks");
-        let path = dir.join(format!("account-{account_id}.lock"));
-        let storage = |source: std::io::Error| Error::DataDir {
-            path: path.clone(),
-            source,
-        };
-        std::fs::create_dir_all(&dir).map_err(storage)?;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(storage)?;
-        tokio::task::spawn_blocking(move || file.lock().map(|()| file))
-            .await
-            .map_err(|e| Error::Internal(format!("the lock task failed: {e}")))?
-            .map_err(storage)
     }
 }
 

@@ -22,6 +22,7 @@ pub struct Repair {
 impl Grantry {
     /// Repairs this data folder after an interruption; see the module docs for what it mends.
     pub fn repair(&self) -> Result<Repair, Error> {
+        let _secrets = super::lock_file(&self.data_dir.join("locks").join("secrets.lock"))?;
         let prefix = token_items::accounts_prefix(&self.installation);
         let stored: Vec<String> = self
             .secrets
