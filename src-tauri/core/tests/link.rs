@@ -337,7 +337,7 @@ async fn a_relink_without_a_new_refresh_token_keeps_the_one_held() {
     env.extra_params
         .insert("access_type".into(), "offline".into());
     w.grantry.add_provider(google).expect("add");
-    let mut link = async || {
+    let link = async || {
         let back = w.answer_at("google-sandbox", None, &allow("alice")).await;
         w.grantry.finish_link(&back).await.expect("link")
     };
