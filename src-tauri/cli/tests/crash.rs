@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::os::unix::process::ExitStatusExt;
+
 use support::env;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -17,7 +19,12 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
             .output()
             .expect("run grantry")
             .status;
-        assert!(!status.success(), "{point}: the process was meant to die");
+        // The crash point aborts, as a kill would: the process dies by a signal (SIGABRT).
+        assert_eq!(
+            status.signal(),
+            Some(6),
+            "{point}: the process was meant to die"
+        );
     };
     // Killed after the tokens reached the keyring, before the account was written.
     crashing(
@@ -37,6 +44,30 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
     crashing("refresh:after-secrets", &["refresh", &bob_id]);
     let (code, refreshed) = env.json(&["refresh", &bob_id]);
     assert_eq!(code, 0, "{refreshed}");
+
+    // Killed in the dangerous window: the provider rotated the refresh token, the keyring
+    // still holds the old one. The next refresh replays it, the provider (with reuse
+    // detection) ends the grant, and the account says it needs re-linking, and why.
+    let (_, carol) = env.json(&["link", "sandbox", "--browser", &env.consent("carol", "")]);
+    let carol_id = carol["id"].to_string();
+    crashing("refresh:before-secrets", &["refresh", &carol_id]);
+    let (code, refused) = env.json(&["refresh", &carol_id]);
+    assert_eq!(code, 10, "needs re-link: {refused}");
+    let (_, accounts) = env.json(&["accounts"]);
+    let carol = accounts
+        .as_array()
+        .and_then(|list| list.iter().find(|a| a["id"].to_string() == carol_id))
+        .expect("carol is kept")
+        .clone();
+    assert_eq!(carol["status"], "needs_relink", "{carol}");
+    assert!(
+        carol["status_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("invalid_grant")),
+        "{carol}"
+    );
+    let (code, _) = env.json(&["forget", &carol_id]);
+    assert_eq!(code, 0);
 
     // Killed after revoking and deleting the tokens, before the account was removed: the
     // revocation went through, so repair finishes the removal.

@@ -90,7 +90,10 @@ impl Grantry {
             }
         };
         // The rotated refresh token goes to the keyring before anything else: losing it would
-        // lose the account, since the old one is now dead at the provider.
+        // lose the account, since the old one is now dead at the provider. (Killed right here,
+        // it is lost: the next refresh replays the old one, the provider refuses it, and the
+        // account is marked "needs re-link" with that reason.)
+        crash_point("refresh:before-secrets");
         if let Err(error) = token_items::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
             let reason = format!("the rotated refresh token could not be saved: {error}");
             self.mark_needs_relink(account_id, &reason, now)?;
