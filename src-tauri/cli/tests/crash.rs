@@ -56,7 +56,7 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
     let (_, accounts) = env.json(&["accounts"]);
     let carol = accounts
         .as_array()
-        .and_then(|list| list.iter().find(|a| a["id"].to_string() == carol_id))
+        .and_then(|list| list.iter().find(|a| a["id"] == carol["id"]))
         .expect("carol is kept")
         .clone();
     assert_eq!(carol["status"], "needs_relink", "{carol}");
