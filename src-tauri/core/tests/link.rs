@@ -90,6 +90,9 @@ async fn replayed_forged_and_misdirected_callbacks_change_nothing() {
     let w = world().await;
     let back = w.answer(None, &allow("alice")).await;
     w.grantry.finish_link(&back).await.expect("first use");
+    let accounts = w.grantry.accounts().expect("accounts");
+    let secrets = w.secrets.snapshot();
+    let grants = w.sandbox_grants().await;
     // Replayed: the pending link was used up.
     assert_eq!(
         w.code(w.grantry.finish_link(&back).await),
@@ -122,9 +125,20 @@ async fn replayed_forged_and_misdirected_callbacks_change_nothing() {
     );
 
     assert_eq!(
-        w.grantry.accounts().expect("accounts").len(),
-        1,
-        "only the honest link"
+        w.grantry.accounts().expect("accounts"),
+        accounts,
+        "only the honest link, unchanged"
+    );
+    assert_eq!(w.secrets.snapshot(), secrets, "no token was written");
+    // Had the replayed code been sent to the sandbox again, it would have revoked alice's
+    // grant (a replayed code ends what it issued): her grant is as it was.
+    let after = w.sandbox_grants().await;
+    assert_eq!(after[0], grants[0], "alice's grant is untouched");
+    assert!(
+        after.as_array().expect("grants")[1..]
+            .iter()
+            .all(|grant| grant["revoked"].is_null()),
+        "no code of bob's was used either: {after}"
     );
     let rejected = w
         .grantry

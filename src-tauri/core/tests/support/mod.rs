@@ -105,6 +105,18 @@ impl World {
         assert!(status.is_success(), "{fault}: {status}");
     }
 
+    /// Every grant the sandbox holds, as its admin API lists them.
+    pub async fn sandbox_grants(&self) -> serde_json::Value {
+        reqwest::Client::new()
+            .get(format!("{}/_sandbox/grants", self.sandbox.issuer()))
+            .send()
+            .await
+            .expect("grants")
+            .json()
+            .await
+            .expect("json")
+    }
+
     /// Clears every fault injected so far.
     pub async fn fault_clear(&self) {
         let status = reqwest::Client::new()
