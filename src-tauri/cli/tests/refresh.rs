@@ -11,6 +11,17 @@ async fn ten_refresh_processes_at_once_share_one_refresh() {
     let env = env().await;
     let (_, account) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
     let id = account["id"].to_string();
+    // The provider answers slowly, so the ten really overlap: all are started while the
+    // first refresh is still waiting for its answer.
+    let fault = r#"{"endpoint":"token","kind":"latency","ms":1500}"#;
+    let status = reqwest::Client::new()
+        .post(format!("{}/_sandbox/faults", env.sandbox.issuer()))
+        .body(fault)
+        .send()
+        .await
+        .expect("fault")
+        .status();
+    assert!(status.is_success());
     let children: Vec<std::process::Child> = (0..10)
         .map(|_| {
             env.command()
@@ -28,6 +39,14 @@ async fn ten_refresh_processes_at_once_share_one_refresh() {
             String::from_utf8_lossy(&output.stdout)
         );
     }
+    let (_, history) = env.json(&["history"]);
+    let refreshes = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|entry| entry["kind"] == "token_refreshed")
+        .count();
+    assert_eq!(refreshes, 1, "one refresh served all ten: {history}");
     // Rotation with reuse detection is on: had two processes sent the same refresh token, the
     // grant would be revoked and this would fail.
     let (code, again) = env.json(&["refresh", &id]);
