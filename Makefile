@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test cli setup setup-test lint unit e2e bindings deb clean
+.PHONY: run test cli setup setup-test lint unit e2e bindings deb soak clean
 
 ## run: build the UI and start Grantry (debug build, UI embedded)
 run: setup ui/dist/index.html
@@ -43,6 +43,10 @@ cli: setup
 ## bindings: regenerate the TypeScript types in ui/src/lib/bindings from the Rust types
 bindings:
 	GRANTRY_UPDATE_BINDINGS=1 $(CARGO) test -p grantry-core --test bindings
+
+## soak: ten minutes of background refresh against 30-second tokens; prints how many refreshes
+soak:
+	$(CARGO) run -p grantry-core --example refresh_soak -- 600 30
 
 ## deb: a release .deb under target/release/bundle/deb
 deb: setup
