@@ -3,8 +3,15 @@
 //!
 //! Order: `GRANTRY_DATA_DIR` (tests and QA use it), then `$XDG_DATA_HOME/dev.grantry.desktop`,
 //! then `~/.local/share/dev.grantry.desktop`, the folder Tauri's `app_data_dir()` also names.
+//!
+//! What these folders hold (account emails, the history, the HTTP log, the providers) is this
+//! user's only: folders are 0700 and files 0600, made so when created, and tightened when
+//! found looser ([`private_dir`], [`private_file`]).
 
-use std::path::PathBuf;
+use std::fs::{DirBuilder, OpenOptions, Permissions};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 
 /// The app identifier; also the name of the data folder.
 pub const APP_IDENTIFIER: &str = "dev.grantry.desktop";
@@ -59,6 +66,55 @@ pub fn sandbox_port() -> u16 {
         .unwrap_or(SANDBOX_DEFAULT_PORT)
 }
 
+/// The data folder's folder of lock files (`engine/refresh.rs` takes them there).
+pub const LOCKS_DIR: &str = "locks";
+
+/// The permission bits that let other users in.
+const OTHERS: u32 = 0o077;
+
+/// Makes `path`, if it exists, this user's only: clears its group and other permission bits.
+/// Returns whether it had any.
+pub fn tighten(path: &Path) -> io::Result<bool> {
+    let mode = match std::fs::metadata(path) {
+        Ok(metadata) => metadata.permissions().mode(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if mode & OTHERS == 0 {
+        return Ok(false);
+    }
+    std::fs::set_permissions(path, Permissions::from_mode(mode & 0o700))?;
+    Ok(true)
+}
+
+/// Creates the folder `dir` as 0700 (its missing parents as usual), or tightens it when it
+/// exists; returns whether an existing folder was tightened.
+pub fn private_dir(dir: &Path) -> io::Result<bool> {
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    match DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => tighten(dir),
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates the file `path`, empty, as 0600, or tightens it when it exists; returns whether an
+/// existing file was tightened.
+pub fn private_file(path: &Path) -> io::Result<bool> {
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => tighten(path),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +145,23 @@ mod tests {
             Some(PathBuf::from("/home/u/.local/share/dev.grantry.desktop"))
         );
         assert_eq!(data_dir_from(env(&[])), None);
+    }
+
+    #[test]
+    fn private_folders_and_files_are_made_and_tightened() {
+        let scratch = tempfile::tempdir().expect("temp dir");
+        let dir = scratch.path().join("a/b");
+        assert!(!private_dir(&dir).expect("create"));
+        let mode = |p: &Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode(&dir), 0o700);
+        let file = dir.join("f");
+        assert!(!private_file(&file).expect("create"));
+        assert_eq!(mode(&file), 0o600);
+        std::fs::set_permissions(&file, Permissions::from_mode(0o644)).expect("chmod");
+        std::fs::set_permissions(&dir, Permissions::from_mode(0o755)).expect("chmod");
+        assert!(private_file(&file).expect("tighten"));
+        assert!(private_dir(&dir).expect("tighten"));
+        assert_eq!((mode(&dir), mode(&file)), (0o700, 0o600));
+        assert!(!tighten(&dir.join("missing")).expect("nothing to do"));
     }
 }

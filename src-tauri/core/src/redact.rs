@@ -1,8 +1,13 @@
 //! The one place that decides what is a credential and masks it, wherever text leaves the
 //! process's memory: the activity history, the HTTP log, error messages shown or printed. It
 //! holds the single list of credential names (OAuth 2 parameters and token response fields,
-//! RFC 6749, RFC 7636, RFC 7009, RFC 7662, and the providers' own) and one masking function
-//! per shape: URLs, form bodies, JSON, free text.
+//! RFC 6749, RFC 7636, RFC 7009, RFC 7662, RFC 7521, RFC 8628, RFC 8693, OpenID Connect, and
+//! the providers' own) and one masking function per shape: URLs, form bodies, JSON, free text.
+//!
+//! Names match whatever their case and spelling (`access_token`, `accessToken`,
+//! `Access-Token`). Some values are masked whatever their name: the user and password of a URL
+//! (`https://user:pass@host`), and anything shaped like a JWT (`eyJ…` in three dot-separated
+//! base64url parts, RFC 7519), since ID tokens and assertions travel under many names.
 //!
 //! Masking replaces a value with a readable `[redacted]`; it never drops the name, so a reader
 //! still sees which field was there.
@@ -11,15 +16,20 @@
 pub const MASK: &str = "[redacted]";
 
 /// Names whose values are credentials, wherever they appear: query and form parameters, JSON
-/// fields.
+/// fields. Written in snake case; see [`is_credential`] for the spellings that match.
 const CREDENTIALS: &[&str] = &[
     "code",
     "code_verifier",
+    "device_code",
     "access_token",
     "refresh_token",
     "id_token",
+    "id_token_hint",
     "token",
+    "subject_token",
+    "actor_token",
     "client_secret",
+    "client_assertion",
     "fb_exchange_token",
     "input_token",
     "assertion",
@@ -29,18 +39,47 @@ const CREDENTIALS: &[&str] = &[
 /// The most bytes of a body kept in the HTTP log.
 const MAX_KEPT_BODY: usize = 4096;
 
-/// Whether a parameter or field of this name carries a credential.
-pub fn is_credential(name: &str) -> bool {
-    CREDENTIALS.contains(&name)
+/// A name as it is compared: lowercase, without `_` and `-`, so that `access_token`,
+/// `accessToken` and `ACCESS-TOKEN` all read `accesstoken`.
+fn folds(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-'))
+        .map(|c| c.to_ascii_lowercase())
 }
 
-/// A URL for display: credential parameter values masked, every other value as in the URL,
-/// and no fragment (an implicit-flow fragment would carry tokens).
+fn folded(name: &str) -> String {
+    folds(name).collect()
+}
+
+/// Whether a parameter or field of this name carries a credential, in any case and in snake,
+/// camel or kebab case.
+pub fn is_credential(name: &str) -> bool {
+    CREDENTIALS.iter().any(|known| folds(known).eq(folds(name)))
+}
+
+/// A URL for display: credential parameter values masked, other values masked where they hold
+/// a JWT, the user and password masked, and no fragment (an implicit-flow fragment would carry
+/// tokens).
 pub fn url(url: &url::Url) -> String {
     let mut shown = url.clone();
     shown.set_fragment(None);
     shown.set_query(None);
+    let had_user = !url.username().is_empty();
+    let had_password = url.password().is_some();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
     let mut text = shown.to_string();
+    if had_user || had_password {
+        // The authority follows `scheme://`; with no user left, the URL has exactly one.
+        let userinfo = if had_password {
+            format!("{MASK}:{MASK}@")
+        } else {
+            format!("{MASK}@")
+        };
+        if let Some(at) = text.find("://") {
+            text.insert_str(at + 3, &userinfo);
+        }
+    }
     if url.query().is_some() {
         text.push('?');
         text.push_str(&pairs(url.query_pairs()));
@@ -53,7 +92,7 @@ pub fn url_text(raw: &str) -> String {
     url::Url::parse(raw).map_or_else(|_| "[unparseable URL]".to_owned(), |parsed| url(&parsed))
 }
 
-/// `name=value` pairs joined with `&`, credential values masked.
+/// `name=value` pairs joined with `&`, credential values masked, other values as [`text`].
 fn pairs<'a>(
     pairs: impl Iterator<Item = (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>)>,
 ) -> String {
@@ -64,7 +103,10 @@ fn pairs<'a>(
             let value = if is_credential(&name) {
                 MASK.to_owned()
             } else {
-                encode(&value)
+                // Encoded around the masks, so that they read as in every other place.
+                let masked = self::text(&value);
+                let parts: Vec<String> = masked.split(MASK).map(encode).collect();
+                parts.join(MASK)
             };
             format!("{}={value}", encode(&name))
         })
@@ -72,7 +114,8 @@ fn pairs<'a>(
         .join("&")
 }
 
-/// Masks credential fields anywhere in a JSON value, nested objects and arrays included.
+/// Masks credential fields anywhere in a JSON value, nested objects and arrays included;
+/// every other string is masked as [`text`].
 pub fn json(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
@@ -85,6 +128,7 @@ pub fn json(value: &mut serde_json::Value) {
             }
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(json),
+        serde_json::Value::String(string) => *string = text(string),
         _ => {}
     }
 }
@@ -105,68 +149,143 @@ pub fn body(body: &[u8]) -> String {
     if looks_like_form {
         return truncate(pairs(url::form_urlencoded::parse(body)));
     }
-    if CREDENTIALS.iter().any(|name| text.contains(name)) {
+    let folded_text = folded(&text);
+    if CREDENTIALS
+        .iter()
+        .any(|name| folded_text.contains(&folded(name)))
+    {
         return format!("[{} bytes, not shown: they may hold a secret]", body.len());
     }
-    truncate(text.into_owned())
+    truncate(self::text(&text))
 }
 
 /// Free text, such as an error message: the value after any `name=` or `"name":` whose name
-/// is a credential is masked, up to the next delimiter.
+/// is a credential is masked, up to the next delimiter; so are URL users and passwords and
+/// JWT-shaped values wherever they are.
 pub fn text(text: &str) -> String {
+    jwts(&userinfo(&named(text)))
+}
+
+/// Whether a byte can be part of a parameter or field name.
+fn is_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
+}
+
+/// Masks the value after each credential `name=` or `"name":`.
+fn named(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some((start, value_at)) = next_credential(rest) {
-        out.push_str(&rest[..value_at]);
-        let value = &rest[value_at..];
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        if !is_name_byte(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && is_name_byte(bytes[at]) {
+            at += 1;
+        }
+        let after = &text[at..];
+        let value_at = if after.starts_with('=') {
+            at + 1
+        } else if after.starts_with("\":") && start > 0 && bytes[start - 1] == b'"' {
+            let spaced = &after[2..];
+            at + 2 + spaced.len() - spaced.trim_start().len()
+        } else {
+            continue;
+        };
+        if !is_credential(&text[start..at]) {
+            continue;
+        }
+        let value = &text[value_at..];
         let quoted = value.starts_with('"');
-        let body = if quoted { &value[1..] } else { value };
-        let end = body
+        let unquoted = if quoted { &value[1..] } else { value };
+        let end = unquoted
             .find(|c: char| {
                 c.is_whitespace() || matches!(c, '&' | '"' | '\'' | ',' | ';' | ')' | '}' | '#')
             })
-            .unwrap_or(body.len());
+            .unwrap_or(unquoted.len());
+        out.push_str(&text[copied..value_at]);
         if quoted {
             out.push('"');
         }
         out.push_str(MASK);
-        rest = &body[end..];
-        debug_assert!(start <= value_at);
+        at = value_at + usize::from(quoted) + end;
+        copied = at;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Masks the user and password of every `scheme://user:password@host` (RFC 3986 §3.2.1).
+fn userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(found) = rest.find("://") {
+        let (before, after) = rest.split_at(found + 3);
+        out.push_str(before);
+        let end = after
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\'' | '<' | '>' | ')')
+            })
+            .unwrap_or(after.len());
+        let authority = &after[..end];
+        match authority.rfind('@') {
+            Some(at) if authority[..at].contains(':') => {
+                out.push_str(&format!("{MASK}:{MASK}{}", &authority[at..]));
+            }
+            Some(at) => out.push_str(&format!("{MASK}{}", &authority[at..])),
+            None => out.push_str(authority),
+        }
+        rest = &after[end..];
     }
     out.push_str(rest);
     out
 }
 
-/// The next credential `name=` or `"name":` in `text`: where the name starts and where its
-/// value starts.
-fn next_credential(text: &str) -> Option<(usize, usize)> {
+/// Masks everything shaped like a JWT: a base64url JSON header (`eyJ`, the encoding of `{"`)
+/// and at least two more dot-separated base64url parts (RFC 7515 §7.1, five for RFC 7516).
+fn jwts(text: &str) -> String {
     let bytes = text.as_bytes();
-    let mut best: Option<(usize, usize)> = None;
-    for name in CREDENTIALS {
-        let mut from = 0;
-        while let Some(found) = text[from..].find(name) {
-            let start = from + found;
-            let end = start + name.len();
-            from = end;
-            let before = start.checked_sub(1).map(|i| bytes[i]);
-            let boundary = before.is_none_or(|b| !(b.is_ascii_alphanumeric() || b == b'_'));
-            let value_at = if text[end..].starts_with('=') {
-                Some(end + 1)
-            } else if text[end..].starts_with("\":") && before == Some(b'"') {
-                let spaces = text[end + 2..].len() - text[end + 2..].trim_start().len();
-                Some(end + 2 + spaces)
-            } else {
-                None
-            };
-            if let (true, Some(value_at)) = (boundary, value_at) {
-                if best.is_none_or(|(s, _)| start < s) {
-                    best = Some((start, value_at));
-                }
+    let part_end = |mut at: usize| {
+        while at < bytes.len() && is_name_byte(bytes[at]) {
+            at += 1;
+        }
+        at
+    };
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = text[from..].find("eyJ") {
+        let start = from + found;
+        from = start + 3;
+        if start > 0 && is_name_byte(bytes[start - 1]) {
+            continue;
+        }
+        let mut end = part_end(start + 3);
+        if end == start + 3 {
+            continue;
+        }
+        let (mut dots, mut second_empty) = (0, false);
+        while dots < 4 && bytes.get(end) == Some(&b'.') {
+            let next = part_end(end + 1);
+            // A dot after the third part with nothing after it ends a sentence.
+            if dots >= 2 && next == end + 1 {
                 break;
             }
+            second_empty |= dots == 0 && next == end + 1;
+            end = next;
+            dots += 1;
         }
+        // A JWS has a payload; only a JWE may leave its second part (the key) empty.
+        if dots < 2 || (second_empty && dots < 4) {
+            continue;
+        }
+        out.push_str(&text[copied..start]);
+        out.push_str(MASK);
+        (copied, from) = (end, end);
     }
-    best
+    out.push_str(&text[copied..]);
+    out
 }
 
 fn truncate(mut text: String) -> String {
@@ -185,9 +304,43 @@ fn truncate(mut text: String) -> String {
 mod tests {
     use super::*;
 
+    /// A JWT as providers send them (header `{"alg":"RS256"}`).
+    const JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+
+    fn spellings(snake: &str) -> Vec<String> {
+        let camel: String = snake
+            .split('_')
+            .enumerate()
+            .map(|(i, word)| match i {
+                0 => word.to_owned(),
+                _ => word[..1].to_uppercase() + &word[1..],
+            })
+            .collect();
+        vec![
+            snake.to_owned(),
+            snake.to_uppercase(),
+            snake.replace('_', "-"),
+            camel,
+        ]
+    }
+
     #[test]
-    fn every_credential_is_masked_in_urls_forms_and_json() {
-        for name in CREDENTIALS {
+    fn every_credential_is_masked_in_urls_forms_json_and_text_in_any_spelling() {
+        let names = [
+            "code",
+            "code_verifier",
+            "device_code",
+            "access_token",
+            "refresh_token",
+            "id_token",
+            "id_token_hint",
+            "client_secret",
+            "client_assertion",
+            "subject_token",
+            "actor_token",
+            "password",
+        ];
+        for name in names.iter().flat_map(|name| spellings(name)) {
             let shown = url_text(&format!("dev.grantry:/x?{name}=hunter2&a=1#frag"));
             assert!(!shown.contains("hunter2"), "{name} leaked: {shown}");
             assert!(shown.contains("a=1") && !shown.contains("frag"), "{shown}");
@@ -201,6 +354,11 @@ mod tests {
                 !json.contains("hunter2") && json.contains("\"k\":1"),
                 "{json}"
             );
+            let free = text(&format!(
+                r#"refused: {name}=hunter2, {{"{name}": "hunter2"}}"#
+            ));
+            assert!(!free.contains("hunter2"), "{free}");
+            assert!(!body(format!("<p>{name} hunter2</p>").as_bytes()).contains("hunter2"));
         }
     }
 
@@ -213,9 +371,58 @@ mod tests {
     }
 
     #[test]
+    fn url_users_and_passwords_are_masked() {
+        assert_eq!(
+            url_text("https://alice:hunter2@idp.example/token?a=1"),
+            "https://[redacted]:[redacted]@idp.example/token?a=1"
+        );
+        assert_eq!(
+            url_text("https://ghp_secret@idp.example/"),
+            "https://[redacted]@idp.example/"
+        );
+        assert_eq!(
+            text("error sending request for url (https://alice:hunter2@idp.example/token)"),
+            "error sending request for url (https://[redacted]:[redacted]@idp.example/token)"
+        );
+        assert_eq!(
+            text("see https://idp.example/a@b and mail@idp.example"),
+            "see https://idp.example/a@b and mail@idp.example"
+        );
+    }
+
+    #[test]
+    fn jwts_are_masked_under_any_name_and_in_free_text() {
+        let json = body(format!(r#"{{"request":"{JWT}","logout_hint":"x {JWT}."}}"#).as_bytes());
+        assert_eq!(
+            json,
+            r#"{"logout_hint":"x [redacted].","request":"[redacted]"}"#
+        );
+        let shown = url_text(&format!("https://idp.example/authorize?request={JWT}&a=1"));
+        assert_eq!(
+            shown,
+            "https://idp.example/authorize?request=[redacted]&a=1"
+        );
+        let form = body(format!("grant_type=x&assertion_jwt={JWT}").as_bytes());
+        assert_eq!(form, "grant_type=x&assertion_jwt=[redacted]");
+        assert_eq!(
+            text(&format!("bad signature on {JWT}; try again")),
+            "bad signature on [redacted]; try again"
+        );
+        // An unsecured JWT (empty signature) and an encrypted one (RFC 7516, five parts).
+        assert_eq!(
+            text("t=eyJhbGciOiJub25lIn0.eyJhIjoxfQ. ok"),
+            "t=[redacted] ok"
+        );
+        assert_eq!(text("eyJlbmMiOiJBIn0..aXY.Y3Q.dGFn"), "[redacted]");
+        // Not JWTs: a word starting the same way, and two parts only.
+        assert_eq!(text("keyJar eyJhIjoxfQ.x"), "keyJar eyJhIjoxfQ.x");
+    }
+
+    #[test]
     fn other_bodies_are_kept_unless_they_name_a_credential() {
         assert!(body(b"<html><body>502 Bad Gateway</body></html>").contains("502"));
         assert!(!body(b"something access_token secretvalue").contains("secretvalue"));
+        assert!(!body(b"something AccessToken secretvalue").contains("secretvalue"));
         assert!(body(&vec![b'a'; 10_000]).len() < 5_000);
     }
 
@@ -234,5 +441,9 @@ mod tests {
         );
         assert_eq!(text("no credentials here"), "no credentials here");
         assert_eq!(text("recode=1 decoded"), "recode=1 decoded");
+        assert_eq!(
+            text(r#"{"refreshToken":"r1","Code":"c1"} état=ok"#),
+            r#"{"refreshToken":"[redacted]","Code":"[redacted]"} état=ok"#
+        );
     }
 }

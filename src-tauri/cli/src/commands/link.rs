@@ -16,7 +16,7 @@ use crate::output::print;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Redirect {
-    /// http://127.0.0.1:{port}/callback, answered by a one-request listener.
+    /// http://127.0.0.1:{port}/callback, answered by a listener that waits for this link's answer.
     Loopback,
     /// dev.grantry:/oauth/callback, read from the browser command's output or standard input.
     Custom,
@@ -101,7 +101,9 @@ pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), E
                     Some(&redirect_uri),
                 )
                 .await?;
-            let waiting = tokio::spawn(loopback.receive(timeout));
+            // Only the answer carrying this link's state ends the wait (oauth/loopback.rs).
+            let state = started.state.clone();
+            let waiting = tokio::spawn(async move { loopback.receive(&state, timeout).await });
             match &args.browser {
                 Some(command) => {
                     run_browser(command, &started.authorization_url).await?;

@@ -21,7 +21,7 @@ mod scope_check;
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
@@ -97,6 +97,48 @@ fn crash_point(point: &str) {
     }
 }
 
+/// Makes the data folder, its database files and lock files, and the config folder and its
+/// providers file this user's only (`paths.rs`): the folders are created 0700 and the new
+/// database 0600 (SQLite gives its `-wal` and `-shm` files the database's mode); whatever is
+/// found looser is tightened and returned, so that the caller can say so.
+fn private_files(data_dir: &Path, config_dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let failed = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::DataDir { path, source }
+    };
+    let mut tightened = Vec::new();
+    let mut check = |path: PathBuf, made: std::io::Result<bool>| {
+        if made.map_err(failed(&path))? {
+            tightened.push(path);
+        }
+        Ok::<_, Error>(())
+    };
+    let locks = data_dir.join(paths::LOCKS_DIR);
+    let database = data_dir.join(DATABASE_FILE);
+    check(data_dir.to_path_buf(), paths::private_dir(data_dir))?;
+    check(locks.clone(), paths::private_dir(&locks))?;
+    check(database.clone(), paths::private_file(&database))?;
+    let mut files: Vec<PathBuf> = ["-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| {
+            let mut name = database.clone().into_os_string();
+            name.push(suffix);
+            PathBuf::from(name)
+        })
+        .collect();
+    let lock_files = std::fs::read_dir(&locks).map_err(failed(&locks))?;
+    files.extend(lock_files.filter_map(|entry| entry.ok().map(|e| e.path())));
+    if config_dir.is_dir() {
+        check(config_dir.to_path_buf(), paths::tighten(config_dir))?;
+        files.push(config_dir.join(provider_config::PROVIDERS_FILE));
+    }
+    for file in files {
+        let made = paths::tighten(&file);
+        check(file, made)?;
+    }
+    Ok(tightened)
+}
+
 /// Takes a lock; a panic elsewhere while holding it leaves data SQLite kept consistent.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
@@ -112,11 +154,10 @@ fn lock_file(path: &std::path::Path) -> Result<std::fs::File, Error> {
         source,
     };
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(storage)?;
+        paths::private_dir(dir).map_err(storage)?;
     }
+    paths::private_file(path).map_err(storage)?;
     let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
         .write(true)
         .open(path)
         .map_err(storage)?;
@@ -127,19 +168,23 @@ fn lock_file(path: &std::path::Path) -> Result<std::fs::File, Error> {
 impl Grantry {
     /// Opens (or creates) the data folder and its database, migrating it to the current schema,
     /// and loads the providers. A database written by a newer Grantry is refused, never touched.
+    /// The folders and files are made this user's only first ([`private_files`]); tokens kept
+    /// under a key of an older Grantry are moved to their key now ([`Grantry::move_token_items`]).
     pub fn open(options: Options) -> Result<Self, Error> {
         let data_dir = &options.data_dir;
-        std::fs::create_dir_all(data_dir).map_err(|source| Error::DataDir {
-            path: data_dir.clone(),
-            source,
-        })?;
+        for path in private_files(data_dir, &options.config_dir)? {
+            eprintln!(
+                "grantry: {} could be read by other users; it is now readable by you only",
+                path.display()
+            );
+        }
         let store = Store::open(&data_dir.join(DATABASE_FILE))?;
         let installation = store.installation()?;
         let providers = Providers::load(
             &options.config_dir.join(provider_config::PROVIDERS_FILE),
             options.sandbox_port,
         )?;
-        Ok(Self {
+        let grantry = Self {
             store: Mutex::new(store),
             providers: Mutex::new(providers),
             secrets: options.secrets,
@@ -151,7 +196,41 @@ impl Grantry {
             endpoints: Mutex::new(HashMap::new()),
             flights: Mutex::new(HashMap::new()),
             changed: Notify::new(),
-        })
+        };
+        // A locked keyring must not keep Grantry closed: repair moves them later.
+        if let Err(error) = grantry.move_token_items() {
+            eprintln!("grantry: cannot move tokens to their new keyring key yet: {error}");
+        }
+        Ok(grantry)
+    }
+
+    /// Moves the tokens of accounts whose keyring key changed when the parts of keys began to
+    /// be encoded (`secret_store/token_items.rs`). Only an environment or subject holding `/`
+    /// or `%` changed its key, so for any other account nothing is read. Two accounts whose
+    /// old keys were the same item (the collision the encoding ends) cannot tell whose tokens
+    /// it holds: neither gets them, and repair marks both to be linked again.
+    fn move_token_items(&self) -> Result<usize, Error> {
+        let moves: Vec<(String, String)> = self
+            .accounts()?
+            .iter()
+            .filter_map(|account| {
+                let old = token_items::legacy_key(
+                    &self.installation,
+                    &account.provider,
+                    &account.environment,
+                    &account.subject,
+                )?;
+                Some((old, self.tokens_key(account)))
+            })
+            .collect();
+        let mut moved = 0;
+        for (old, new) in &moves {
+            let same_old = moves.iter().filter(|(other, _)| other == old).count();
+            if same_old == 1 {
+                moved += usize::from(token_items::rename(self.secrets.as_ref(), old, new)?);
+            }
+        }
+        Ok(moved)
     }
 
     /// Records something that happened in the history and tells the window. `detail` must

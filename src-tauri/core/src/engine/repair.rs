@@ -1,8 +1,9 @@
 //! Mending what an interrupted Grantry (a crash, a kill) can leave behind, run at every start
 //! of the app and by `grantry repair`: tokens in the keyring with no account are removed;
 //! accounts whose tokens are missing are marked "needs re-link", never deleted; a revocation
-//! that went through at the provider before the interruption is finished. Only this data
-//! folder's keyring items are touched.
+//! that went through at the provider before the interruption is finished; tokens under the key
+//! an older Grantry gave them are moved to their key first. Only this data folder's keyring
+//! items are touched.
 
 use super::{Grantry, lock};
 use crate::clock;
@@ -23,6 +24,8 @@ impl Grantry {
     /// Repairs this data folder after an interruption; see the module docs for what it mends.
     pub fn repair(&self) -> Result<Repair, Error> {
         let _secrets = super::lock_file(&self.data_dir.join("locks").join("secrets.lock"))?;
+        // Tokens still under an older key would look orphaned below: move them first.
+        self.move_token_items()?;
         let prefix = token_items::accounts_prefix(&self.installation);
         let stored: Vec<String> = self
             .secrets

@@ -2,17 +2,25 @@
 //! discovered `issuer` must equal the configured one byte for byte, §4.3), with endpoints
 //! from the provider's configuration taking precedence; or the configuration alone for plain
 //! OAuth 2 providers, which have no issuer. Every endpoint must be https, or http on loopback.
+//!
+//! The document is checked (issuer, every endpoint) before anything it names is fetched: its
+//! signing keys (`jwks_uri`) are requested only from a document that passed. Revocation and
+//! introspection endpoints missing from it are looked up in the OAuth 2.0 Authorization Server
+//! Metadata (RFC 8414 §3), where some servers list them only; that document must name the same
+//! issuer, else it is not used.
 
 use openidconnect::core::{
     CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClientAuthMethod, CoreGrantType,
     CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm,
     CoreJwsSigningAlgorithm, CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
 };
-use openidconnect::{AdditionalProviderMetadata, IssuerUrl, JsonWebKeySet, ProviderMetadata};
+use openidconnect::{
+    AdditionalProviderMetadata, HttpRequest, JsonWebKeySet, JsonWebKeySetUrl, ProviderMetadata,
+};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::http::{Http, HttpError};
+use super::http::Http;
 use crate::error::Error;
 use crate::providers::{self, Environment};
 
@@ -98,12 +106,20 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             id_token_algs: vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256],
         });
     };
-    let issuer_url = IssuerUrl::new(issuer.clone())
-        .map_err(|e| Error::InvalidInput(format!("{provider}: issuer {issuer:?}: {e}")))?;
-    let metadata = Metadata::discover_async(issuer_url, http)
-        .await
-        .map_err(|error| discovery_error(provider, issuer, error))?;
-    let extra = metadata.additional_metadata().clone();
+    let metadata = openid_metadata(http, provider, issuer).await?;
+    let mut extra = metadata.additional_metadata().clone();
+    let lacks = |configured: &Option<Url>, discovered: &Option<String>| {
+        configured.is_none() && discovered.is_none()
+    };
+    if (lacks(&env.revocation_endpoint, &extra.revocation_endpoint)
+        || lacks(&env.introspection_endpoint, &extra.introspection_endpoint))
+        && let Some(server) = server_metadata(http, provider, issuer).await
+    {
+        extra.revocation_endpoint = extra.revocation_endpoint.or(server.revocation_endpoint);
+        extra.introspection_endpoint = extra
+            .introspection_endpoint
+            .or(server.introspection_endpoint);
+    }
     let optional = |configured: &Option<Url>, discovered: Option<String>, what: &str| match (
         configured, discovered,
     ) {
@@ -121,7 +137,7 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             });
         }
     };
-    Ok(Endpoints {
+    let mut endpoints = Endpoints {
         issuer: Some(issuer.clone()),
         authorization: match &env.authorization_endpoint {
             Some(url) => url.clone(),
@@ -152,7 +168,7 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             "jwks_uri",
             metadata.jwks_uri().as_str(),
         )?),
-        jwks: metadata.jwks().clone(),
+        jwks: JsonWebKeySet::new(Vec::new()),
         iss_parameter_supported: extra
             .authorization_response_iss_parameter_supported
             .unwrap_or(false),
@@ -163,45 +179,90 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             .filter(|alg| **alg != CoreJwsSigningAlgorithm::None)
             .cloned()
             .collect(),
+    };
+    // Only now that the whole document passed are the keys it names fetched.
+    if let Some(jwks_uri) = &endpoints.jwks_uri {
+        let url = JsonWebKeySetUrl::from_url(jwks_uri.clone());
+        endpoints.jwks =
+            JsonWebKeySet::fetch_async(&url, http)
+                .await
+                .map_err(|e| Error::MalformedResponse {
+                    provider: provider.to_owned(),
+                    reason: format!("cannot fetch its signing keys: {e}"),
+                })?;
+    }
+    Ok(endpoints)
+}
+
+/// A GET asking for JSON.
+fn get_json(url: &Url) -> Result<HttpRequest, Error> {
+    openidconnect::http::Request::builder()
+        .method("GET")
+        .uri(url.as_str())
+        .header("accept", "application/json")
+        .body(Vec::new())
+        .map_err(|e| Error::Internal(format!("cannot build a request to {url}: {e}")))
+}
+
+/// The metadata document `well_known` names for an issuer: OpenID Connect Discovery 1.0 §4
+/// appends it to the issuer's path; RFC 8414 §3.1 inserts it before the path.
+fn well_known(issuer: &str, suffix: &str, inserted: bool) -> Result<Url, Error> {
+    let mut url = Url::parse(issuer)
+        .map_err(|e| Error::InvalidInput(format!("issuer {issuer:?} is not a URL: {e}")))?;
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&if inserted {
+        format!("/.well-known/{suffix}{path}")
+    } else {
+        format!("{path}/.well-known/{suffix}")
+    });
+    Ok(url)
+}
+
+/// The issuer's OpenID Connect discovery document, whose `issuer` must be `issuer` exactly.
+async fn openid_metadata(http: &Http, provider: &str, issuer: &str) -> Result<Metadata, Error> {
+    let url = well_known(issuer, "openid-configuration", false)?;
+    let document = http
+        .json(get_json(&url)?, provider, "its discovery document")
+        .await?;
+    let found = document.get("issuer").and_then(|i| i.as_str());
+    if found != Some(issuer) {
+        return Err(Error::IssuerMismatch {
+            provider: provider.to_owned(),
+            expected: issuer.to_owned(),
+            found: found.map_or_else(|| "(none)".to_owned(), str::to_owned),
+        });
+    }
+    serde_json::from_value(document).map_err(|e| Error::MalformedResponse {
+        provider: provider.to_owned(),
+        reason: format!("the discovery document is not valid: {e}"),
     })
 }
 
-fn discovery_error(
-    provider: &str,
-    issuer: &str,
-    error: openidconnect::DiscoveryError<HttpError>,
-) -> Error {
-    use openidconnect::DiscoveryError as D;
-    match error {
-        D::Request(source) => Error::Unreachable {
-            provider: provider.to_owned(),
-            source,
-        },
-        D::Validation(reason) => {
-            // openidconnect reports an issuer mismatch as a validation error naming both.
-            let found = reason
-                .split('`')
-                .nth(3)
-                .map_or_else(|| reason.clone(), str::to_owned);
-            Error::IssuerMismatch {
-                provider: provider.to_owned(),
-                expected: issuer.to_owned(),
-                found,
-            }
-        }
-        D::Response(status, _, _) => Error::MalformedResponse {
-            provider: provider.to_owned(),
-            reason: format!("discovery answered HTTP {status}"),
-        },
-        D::Parse(e) => Error::MalformedResponse {
-            provider: provider.to_owned(),
-            reason: format!("the discovery document is not valid: {e}"),
-        },
-        other => Error::MalformedResponse {
-            provider: provider.to_owned(),
-            reason: other.to_string(),
-        },
-    }
+/// The fields of the authorization server metadata (RFC 8414 §2) read here.
+#[derive(Deserialize)]
+struct ServerMetadata {
+    issuer: String,
+    #[serde(default)]
+    revocation_endpoint: Option<String>,
+    #[serde(default)]
+    introspection_endpoint: Option<String>,
+}
+
+/// The issuer's authorization server metadata, when it has some naming the same issuer
+/// (RFC 8414 §3.3); its absence is no error, since it only completes the OpenID document.
+async fn server_metadata(http: &Http, provider: &str, issuer: &str) -> Option<ServerMetadata> {
+    let url = well_known(issuer, "oauth-authorization-server", true).ok()?;
+    let document = http
+        .json(
+            get_json(&url).ok()?,
+            provider,
+            "its authorization server metadata",
+        )
+        .await
+        .ok()?;
+    serde_json::from_value::<ServerMetadata>(document)
+        .ok()
+        .filter(|server| server.issuer == issuer)
 }
 
 /// Fetches an issuer's discovery document and checks it (issuer match, endpoints), for a

@@ -1,11 +1,17 @@
 //! The loopback redirect (RFC 8252 §7.3): a listener on 127.0.0.1 only, on a port the OS
-//! picks, that waits for one request to `/callback`, answers it with a page saying the tab can
-//! be closed, and closes. Other paths (a browser asking for `/favicon.ico`) get a 404 and the
-//! wait goes on; nothing but loopback can connect.
+//! picks, that waits for the provider's answer to `/callback` and closes once it has it.
+//!
+//! Any local process, or any web page the browser shows, can reach that port too, so a request
+//! counts as the answer only when its `Host` is `127.0.0.1:PORT` (a page on another name that
+//! resolves to loopback sends its own name) and its `state` equals the link's, compared in
+//! constant time. Anything else gets an error page (404 off `/callback`, 400 on it) and the
+//! wait goes on, for a bounded number of requests and the caller's time limit; only the real
+//! answer gets the page saying the tab can be closed.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use subtle::ConstantTimeEq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -13,6 +19,8 @@ use tokio::net::{TcpListener, TcpStream};
 pub const REDIRECT_PATH: &str = "/callback";
 /// The most bytes of a request head read from the browser.
 const MAX_HEAD: usize = 16 * 1024;
+/// The most requests that are not the answer (a favicon, a forged callback) before giving up.
+pub const MAX_ATTEMPTS: usize = 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoopbackError {
@@ -20,6 +28,11 @@ pub enum LoopbackError {
     Bind(std::io::Error),
     #[error("no answer from the browser within {0:?}")]
     Timeout(Duration),
+    #[error(
+        "{0} requests reached the sign-in listener without the expected answer (another \
+         program may be interfering); start the sign-in again"
+    )]
+    TooManyAttempts(usize),
 }
 
 impl From<LoopbackError> for crate::error::Error {
@@ -30,6 +43,8 @@ impl From<LoopbackError> for crate::error::Error {
             L::Bind(_) => crate::error::Error::Internal(error.to_string()),
             // Nobody finished the sign-in in time: the person can start it again.
             L::Timeout(_) => crate::error::Error::InvalidInput(error.to_string()),
+            // Forged or stray answers, as many as allowed.
+            L::TooManyAttempts(_) => crate::error::Error::InvalidCallback(error.to_string()),
         }
     }
 }
@@ -43,6 +58,22 @@ const DONE_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"
 <title>Grantry</title><style>body{font:16px system-ui,sans-serif;display:grid;place-items:center;\
 height:90vh;color:#1d2430}</style></head><body><main><h1>Back to Grantry</h1>\
 <p>The sign-in answer reached Grantry. You can close this tab.</p></main></body></html>";
+
+const REFUSED_PAGE: &str = "This is not the sign-in answer Grantry is waiting for.";
+
+/// The parts of a request the listener looks at.
+struct Head {
+    method: String,
+    target: String,
+    host: Option<String>,
+}
+
+/// What a request gets: the answer, or an error page.
+enum Verdict {
+    Answer,
+    Refused,
+    NotFound,
+}
 
 impl Loopback {
     pub async fn bind() -> Result<Self, LoopbackError> {
@@ -58,26 +89,67 @@ impl Loopback {
         format!("http://{}{REDIRECT_PATH}", self.addr)
     }
 
-    /// Waits for the one callback request; returns its full URL. The listener closes after.
-    pub async fn receive(self, timeout: Duration) -> Result<String, LoopbackError> {
+    /// Waits for the callback request carrying `expected_state` (the link's `state`); returns
+    /// its full URL. Other requests are refused (see the module docs); after
+    /// [`MAX_ATTEMPTS`] of them, or `timeout`, it gives up. The listener closes after.
+    pub async fn receive(
+        self,
+        expected_state: &str,
+        timeout: Duration,
+    ) -> Result<String, LoopbackError> {
+        let host = self.addr.to_string();
         let wait = async {
-            loop {
-                let Ok((stream, _)) = self.listener.accept().await else {
+            let mut refused = 0;
+            while refused < MAX_ATTEMPTS {
+                let Ok((mut stream, _)) = self.listener.accept().await else {
                     continue;
                 };
-                if let Some(target) = serve(stream).await {
-                    return format!("http://{}{target}", self.addr);
+                let head = read_head(&mut stream).await;
+                let verdict = head
+                    .as_ref()
+                    .map_or(Verdict::Refused, |head| judge(head, &host, expected_state));
+                answer(&mut stream, &verdict).await;
+                match (verdict, head) {
+                    (Verdict::Answer, Some(head)) => {
+                        return Ok(format!("http://{host}{}", head.target));
+                    }
+                    _ => refused += 1,
                 }
             }
+            Err(LoopbackError::TooManyAttempts(refused))
         };
         tokio::time::timeout(timeout, wait)
             .await
-            .map_err(|_| LoopbackError::Timeout(timeout))
+            .map_err(|_| LoopbackError::Timeout(timeout))?
     }
 }
 
-/// Reads one request; answers it. Returns the request target when it was the callback.
-async fn serve(mut stream: TcpStream) -> Option<String> {
+/// Whether a request is the answer: a GET of `/callback` addressed to `host`, with exactly one
+/// `state`, equal to the expected one.
+fn judge(head: &Head, host: &str, expected_state: &str) -> Verdict {
+    let (path, query) = head
+        .target
+        .split_once('?')
+        .unwrap_or((head.target.as_str(), ""));
+    if path != REDIRECT_PATH {
+        return Verdict::NotFound;
+    }
+    if head.method != "GET" || head.host.as_deref() != Some(host) {
+        return Verdict::Refused;
+    }
+    let mut states = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name == "state")
+        .map(|(_, value)| value);
+    match (states.next(), states.next()) {
+        (Some(state), None) if bool::from(state.as_bytes().ct_eq(expected_state.as_bytes())) => {
+            Verdict::Answer
+        }
+        _ => Verdict::Refused,
+    }
+}
+
+/// Reads one request head (bounded in size and time) and picks out what [`judge`] needs.
+async fn read_head(stream: &mut TcpStream) -> Option<Head> {
     let mut head = Vec::new();
     let mut buffer = [0u8; 2048];
     let read = async {
@@ -93,37 +165,57 @@ async fn serve(mut stream: TcpStream) -> Option<String> {
     tokio::time::timeout(Duration::from_secs(5), read)
         .await
         .ok()??;
-    let line = String::from_utf8_lossy(&head);
-    let mut parts = line.lines().next()?.split(' ');
-    let (method, target) = (parts.next()?, parts.next()?.to_owned());
-    let is_callback = method == "GET"
-        && (target == REDIRECT_PATH || target.starts_with(&format!("{REDIRECT_PATH}?")));
-    let (status, body) = if is_callback {
-        ("200 OK", DONE_PAGE)
-    } else {
-        ("404 Not Found", "Not found")
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.split("\r\n");
+    let mut parts = lines.next()?.split(' ');
+    let (method, target) = (parts.next()?.to_owned(), parts.next()?.to_owned());
+    // RFC 9110 §7.2: one Host field; two are as bad as none.
+    let mut hosts = lines
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, value)| value.trim().to_owned());
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(host), None) => Some(host),
+        _ => None,
+    };
+    Some(Head {
+        method,
+        target,
+        host,
+    })
+}
+
+async fn answer(stream: &mut TcpStream, verdict: &Verdict) {
+    let (status, kind, body) = match verdict {
+        Verdict::Answer => ("200 OK", "text/html", DONE_PAGE),
+        Verdict::Refused => ("400 Bad Request", "text/plain", REFUSED_PAGE),
+        Verdict::NotFound => ("404 Not Found", "text/plain", "Not found"),
     };
     let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}; charset=utf-8\r\nContent-Length: {}\r\n\
          Cache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     let _ = stream.write_all(response.as_bytes()).await;
     let _ = stream.shutdown().await;
-    is_callback.then_some(target)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    async fn get(addr: SocketAddr, path: &str) -> String {
+    async fn get_as(addr: SocketAddr, host: &str, path: &str) -> String {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
-        let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n");
         stream.write_all(request.as_bytes()).await.expect("write");
         let mut answer = String::new();
         stream.read_to_string(&mut answer).await.expect("read");
         answer
+    }
+
+    async fn get(addr: SocketAddr, path: &str) -> String {
+        get_as(addr, &addr.to_string(), path).await
     }
 
     #[tokio::test]
@@ -131,7 +223,8 @@ mod tests {
         let loopback = Loopback::bind().await.expect("bind");
         let addr = loopback.addr;
         assert!(loopback.redirect_uri().starts_with("http://127.0.0.1:"));
-        let waiting = tokio::spawn(loopback.receive(Duration::from_secs(10)));
+        let waiting =
+            tokio::spawn(async move { loopback.receive("s", Duration::from_secs(10)).await });
         assert!(get(addr, "/favicon.ico").await.starts_with("HTTP/1.1 404"));
         let answer = get(addr, "/callback?code=c&state=s").await;
         assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("close this tab"));
@@ -144,9 +237,76 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_forged_callback_first_does_not_take_the_place_of_the_real_one() {
+        let loopback = Loopback::bind().await.expect("bind");
+        let addr = loopback.addr;
+        let waiting =
+            tokio::spawn(async move { loopback.receive("real", Duration::from_secs(10)).await });
+        for forged in [
+            "/callback?code=evil&state=forged",
+            "/callback?code=evil",
+            "/callback?code=evil&state=real&state=forged",
+            "/callback?code=evil&state=rea",
+        ] {
+            let refused = get(addr, forged).await;
+            assert!(refused.starts_with("HTTP/1.1 400"), "{forged}: {refused}");
+            assert!(!refused.contains("close this tab"), "{refused}");
+        }
+        let answer = get(addr, "/callback?code=good&state=real").await;
+        assert!(answer.contains("close this tab"), "{answer}");
+        let url = waiting.await.expect("task").expect("callback");
+        assert_eq!(url, format!("http://{addr}/callback?code=good&state=real"));
+    }
+
+    #[tokio::test]
+    async fn a_request_for_another_host_is_refused() {
+        let loopback = Loopback::bind().await.expect("bind");
+        let addr = loopback.addr;
+        let waiting =
+            tokio::spawn(async move { loopback.receive("s", Duration::from_secs(10)).await });
+        // A web page on a name that resolves to 127.0.0.1 (DNS rebinding) sends its own name.
+        let host = format!("evil.example:{}", addr.port());
+        let refused = get_as(addr, &host, "/callback?code=evil&state=s").await;
+        assert!(refused.starts_with("HTTP/1.1 400"), "{refused}");
+        let refused = get_as(addr, "localhost", "/callback?code=evil&state=s").await;
+        assert!(refused.starts_with("HTTP/1.1 400"), "{refused}");
+        let answer = get(addr, "/callback?code=good&state=s").await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        let url = waiting.await.expect("task").expect("callback");
+        assert!(url.contains("code=good"), "{url}");
+    }
+
+    #[tokio::test]
+    async fn too_many_wrong_requests_end_the_wait_with_a_clear_error() {
+        let loopback = Loopback::bind().await.expect("bind");
+        let addr = loopback.addr;
+        let waiting =
+            tokio::spawn(async move { loopback.receive("s", Duration::from_secs(10)).await });
+        for _ in 0..MAX_ATTEMPTS {
+            assert!(
+                get(addr, "/callback?state=x")
+                    .await
+                    .starts_with("HTTP/1.1 400")
+            );
+        }
+        let outcome = waiting.await.expect("task");
+        let error = outcome.expect_err("gave up");
+        assert!(matches!(
+            error,
+            LoopbackError::TooManyAttempts(MAX_ATTEMPTS)
+        ));
+        let shown = crate::error::Error::from(error);
+        assert_eq!(shown.code(), crate::error::ErrorCode::InvalidCallback);
+        assert!(
+            shown.to_string().contains("start the sign-in again"),
+            "{shown}"
+        );
+    }
+
+    #[tokio::test]
     async fn gives_up_after_the_timeout() {
         let loopback = Loopback::bind().await.expect("bind");
-        let outcome = loopback.receive(Duration::from_millis(50)).await;
+        let outcome = loopback.receive("s", Duration::from_millis(50)).await;
         assert!(matches!(outcome, Err(LoopbackError::Timeout(_))));
     }
 }

@@ -73,7 +73,7 @@ pub enum RedirectKind {
     /// `dev.grantry:/oauth/callback`, a deep link into the running app.
     #[default]
     CustomScheme,
-    /// `http://127.0.0.1:{ephemeral}/callback`, a one-request listener (RFC 8252 §7.3).
+    /// `http://127.0.0.1:{ephemeral}/callback`, a listener that waits for this link's answer (RFC 8252 §7.3).
     Loopback,
 }
 

@@ -135,12 +135,14 @@ impl Providers {
         };
         let text = toml::to_string_pretty(&file)
             .map_err(|e| write_error(std::io::Error::other(e.to_string())))?;
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(write_error)?;
+        // This user's only (`paths.rs`): the folder 0700, the file 0600 from its creation on.
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            crate::paths::private_dir(dir).map_err(write_error)?;
         }
         let partial = self.path.with_extension("toml.partial");
         let header = "# Grantry providers. Client secrets are never stored here: they live in \
                       the OS keyring.\n# Edit by hand or with `grantry providers add`.\n\n";
+        crate::paths::private_file(&partial).map_err(write_error)?;
         std::fs::write(&partial, format!("{header}{text}")).map_err(write_error)?;
         std::fs::rename(&partial, &self.path).map_err(write_error)
     }

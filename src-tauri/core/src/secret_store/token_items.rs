@@ -19,21 +19,50 @@ struct Stored {
     expires_at: Option<i64>,
 }
 
+/// One part of a key, with `%` and `/` percent-encoded (RFC 3986 §2.1), so that no part can
+/// contain the separator: environment `a` with subject `b/c` and environment `a/b` with
+/// subject `c` get different keys. A part with neither character is unchanged, so a key
+/// written before parts were encoded is still the key of the same account unless its
+/// environment or subject holds one of them; [`legacy_key`] names the old item then.
+fn part(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['%', '/']) {
+        text.replace('%', "%25").replace('/', "%2F").into()
+    } else {
+        text.into()
+    }
+}
+
 /// The prefix of every account's tokens key in one data folder.
 pub fn accounts_prefix(installation: &str) -> String {
-    format!("account/{installation}/")
+    format!("account/{}/", part(installation))
 }
 
 /// The keyring key of an account's tokens: stable across re-links, so a re-link overwrites;
 /// distinct per data folder (`installation`), so folders sharing a keyring stay apart.
 pub fn key(installation: &str, provider: &str, environment: &str, subject: &str) -> String {
     format!(
-        "{}{provider}/{environment}/{subject}",
-        accounts_prefix(installation)
+        "{}{}/{}/{}",
+        accounts_prefix(installation),
+        part(provider),
+        part(environment),
+        part(subject)
     )
 }
 
-/// The keyring key of a provider environment's client secret.
+/// The key an account's tokens had before its parts were encoded, when it differs from
+/// [`key`] (its environment or subject holds `/` or `%`); see `engine/mod.rs`, which moves it.
+pub fn legacy_key(
+    installation: &str,
+    provider: &str,
+    environment: &str,
+    subject: &str,
+) -> Option<String> {
+    let old = format!("account/{installation}/{provider}/{environment}/{subject}");
+    (old != key(installation, provider, environment, subject)).then_some(old)
+}
+
+/// The keyring key of a provider environment's client secret. Only its last part is free
+/// text (provider ids hold no `/`), so these keys cannot collide and are left as they were.
 pub fn client_secret_key(installation: &str, provider: &str, environment: &str) -> String {
     format!("client/{installation}/{provider}/{environment}")
 }
@@ -66,4 +95,41 @@ pub fn load(store: &dyn SecretStore, key: &str) -> Result<Option<TokenSet>, Keyr
         id_token: stored.id_token.map(Secret::new),
         expires_at: stored.expires_at,
     }))
+}
+
+/// Moves an account's tokens from the item under `from` to the one under `to`: written under
+/// the new key before the old one is deleted, so an interruption leaves a copy, never none.
+/// Nothing under `from`: nothing to do (moved already, or never there).
+pub fn rename(store: &dyn SecretStore, from: &str, to: &str) -> Result<bool, KeyringError> {
+    let Some(value) = store.get(from)? else {
+        return Ok(false);
+    };
+    store.put(to, &value)?;
+    store.delete(from)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_that_hold_the_separator_do_not_collide() {
+        let one = key("i", "p", "a", "b/c");
+        let other = key("i", "p", "a/b", "c");
+        assert_ne!(one, other);
+        assert_eq!(one, "account/i/p/a/b%2Fc");
+        assert_eq!(key("i", "p", "a%2Fb", "c"), "account/i/p/a%252Fb/c");
+        assert_ne!(key("i", "p", "a%2Fb", "c"), other);
+        assert!(one.starts_with(&accounts_prefix("i")));
+    }
+
+    #[test]
+    fn only_parts_with_a_slash_or_percent_had_another_key() {
+        assert_eq!(legacy_key("i", "p", "prod", "alice"), None);
+        assert_eq!(
+            legacy_key("i", "p", "prod", "auth0|a/b").as_deref(),
+            Some("account/i/p/prod/auth0|a/b")
+        );
+    }
 }

@@ -66,7 +66,7 @@ impl From<ClientAuthArg> for ClientAuth {
 enum RedirectArg {
     /// dev.grantry:/oauth/callback, a deep link into the running app.
     CustomScheme,
-    /// http://127.0.0.1:{port}/callback, a one-request listener (RFC 8252 §7.3).
+    /// http://127.0.0.1:{port}/callback, a listener that waits for this link's answer (RFC 8252 §7.3).
     Loopback,
 }
 
