@@ -32,7 +32,7 @@ async fn a_restarted_sandbox_keeps_its_grants_users_and_key() {
 
     let h = start_with(config).await;
     assert_eq!(h.get_json("/jwks", None).await.1, jwks, "same signing key");
-    let (_, users) = h.get_json("/_sandbox/users", None).await;
+    let (_, users) = h.admin_get("/users").await;
     assert!(
         users
             .as_array()
