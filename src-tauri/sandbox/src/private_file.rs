@@ -33,13 +33,13 @@ pub fn partial_path(path: &Path) -> PathBuf {
 /// Replaces `path` with `bytes`, mode 0600, through a temporary file and a rename.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let partial = partial_path(path);
-    // A stray partial file from an older version may have wider permissions; `mode` applies
-    // only when a file is created, so start from none.
-    match std::fs::remove_file(&partial) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
     let mut file = options().truncate(true).open(&partial)?;
+    // `mode` applies only when the file is created; a stray one may have wider permissions.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(PRIVATE))?;
+    }
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);

@@ -7,7 +7,7 @@
 //! final state before [`crate::Sandbox::stop`] returns. The rendering happens under the store's
 //! lock, the writing (`src/private_file.rs`) on a blocking thread without it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
@@ -57,7 +57,7 @@ pub fn spawn(shared: Arc<Shared>, path: PathBuf, mut changes: mpsc::Receiver<()>
 
 /// Writes the latest state. A failure is reported on stderr: the sandbox keeps serving from
 /// memory, and the next change tries again.
-async fn write(shared: &Shared, path: &PathBuf) {
+async fn write(shared: &Shared, path: &Path) {
     let bytes = match shared.snapshot() {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -65,7 +65,7 @@ async fn write(shared: &Shared, path: &PathBuf) {
             return;
         }
     };
-    let target = path.clone();
+    let target = path.to_path_buf();
     let written = tokio::task::spawn_blocking(move || crate::private_file::write(&target, &bytes));
     match written.await {
         Ok(Ok(())) => {}
