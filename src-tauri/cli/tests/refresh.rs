@@ -58,6 +58,8 @@ async fn ten_refresh_processes_at_once_share_one_refresh() {
     let fault = r#"{"kind":"invalid_grant","user":"alice"}"#;
     let status = reqwest::Client::new()
         .post(format!("{}/_sandbox/faults", env.sandbox.issuer()))
+        .bearer_auth(env.sandbox.admin_token())
+        .header("content-type", "application/json")
         .body(fault)
         .send()
         .await

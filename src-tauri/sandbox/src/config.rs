@@ -220,6 +220,14 @@ pub struct SandboxConfig {
     pub rotate_refresh_tokens: bool,
     /// Keep clients, users, grants and the signing key in this file across restarts.
     pub state_file: Option<PathBuf>,
+    /// Keep the admin token in this file across restarts (mode 0600). When `None` and a state
+    /// file is set, `<state file's stem>-admin-token` next to it (`sandbox-admin-token` for
+    /// `sandbox.json`); with neither, the token is new at every start.
+    pub admin_token_file: Option<PathBuf>,
+    /// For tests only: append every code and token the sandbox issues (ID tokens and the
+    /// refresh tokens that later rotate included) to this file, one a line, so a test can
+    /// search the app's files for any of them. Off by default; never turn it on for real use.
+    pub token_log: Option<PathBuf>,
     pub clients: Vec<ClientConfig>,
     pub users: Vec<TestUser>,
 }
@@ -233,6 +241,8 @@ impl SandboxConfig {
             code_lifetime: Duration::from_secs(60),
             rotate_refresh_tokens: personality != Personality::Google,
             state_file: None,
+            admin_token_file: None,
+            token_log: None,
             clients: default_clients(),
             users: ["alice", "bob", "carol"].map(TestUser::from_login).to_vec(),
         }

@@ -4,9 +4,12 @@
 //! endpoint runs.
 //!
 //! Invariants: a rule applies to at most its `count` requests, then is gone; the first matching
-//! rule wins. A fault never changes the store: the endpoint either runs untouched (latency) or
-//! not at all. The `invalid_grant` fault is the exception that proves it: it is kept by the
-//! store (`src/store/grants.rs`), because only the store knows which user a token belongs to.
+//! rule wins. A fault changes nothing itself: the endpoint runs untouched (latency, and
+//! `drop_response`, which runs it and then withholds its answer) or not at all. Two kinds are
+//! kept elsewhere, because only there can they act: `invalid_grant` by the store
+//! (`src/store/grants.rs`), which knows which user a token belongs to, and
+//! `refuse_connections` by the listener (`src/listener.rs`), which sees connections before any
+//! request.
 
 use std::io::ErrorKind;
 use std::time::Duration;
@@ -53,6 +56,12 @@ pub enum FaultKind {
     HtmlError,
     /// Headers are sent, then the connection is cut before the body.
     DropConnection,
+    /// The endpoint does its work (a refresh rotates the refresh token!), then the connection
+    /// is cut before the body, so the client never learns what it was given.
+    DropResponse,
+    /// The next `count` new connections are reset as soon as they are accepted, before any
+    /// request is read (`src/listener.rs`); whatever `endpoint` says.
+    RefuseConnections,
     /// Token requests for this user (login or `sub`) fail with `invalid_grant`.
     InvalidGrant { user: String },
 }
@@ -150,15 +159,24 @@ pub async fn apply(
              <body><h1>502 Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>",
         )
             .into_response(),
-        Some(FaultKind::DropConnection) => {
-            let cut = futures_util::stream::once(async {
-                let error = std::io::Error::new(ErrorKind::ConnectionAborted, "fault injected");
-                Err::<Vec<u8>, _>(error)
-            });
-            let headers = [(header::CONTENT_TYPE, "application/json")];
-            (StatusCode::OK, headers, Body::from_stream(cut)).into_response()
+        Some(FaultKind::DropConnection) => cut_connection(),
+        Some(FaultKind::DropResponse) => {
+            drop(next.run(request).await);
+            cut_connection()
         }
+        // Kept by the listener, never in this list (`src/routes/admin.rs`).
+        Some(FaultKind::RefuseConnections) => next.run(request).await,
     }
+}
+
+/// A 200 whose body fails before its first byte: the connection is cut.
+fn cut_connection() -> Response {
+    let cut = futures_util::stream::once(async {
+        let error = std::io::Error::new(ErrorKind::ConnectionAborted, "fault injected");
+        Err::<Vec<u8>, _>(error)
+    });
+    let headers = [(header::CONTENT_TYPE, "application/json")];
+    (StatusCode::OK, headers, Body::from_stream(cut)).into_response()
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! The sandbox's signing key (ES256, P-256), generated at first start, published as a JWKS and
-//! used to sign ID tokens (JWS compact serialisation, RFC 7515).
+//! used to sign ID tokens (JWS compact serialisation, RFC 7515). The admin API can rotate it
+//! (`POST /_sandbox/rotate-key`): the new key signs from then on, and the one it replaced stays
+//! in the JWKS until the next rotation, so ID tokens signed just before still verify, as at a
+//! provider that overlaps its keys.
 //!
 //! Invariants: the key id is derived from the public key, so it changes exactly when the key
 //! does and survives a restart from the state file. The private part is never published: only
 //! `x` and `y` go into the JWKS (RFC 7517), and the secret bytes leave this file only for the
-//! state file.
+//! state file. Only the current key signs.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -16,6 +19,8 @@ use sha2::{Digest, Sha256};
 pub struct Keys {
     signing: SigningKey,
     kid: String,
+    /// The key the last rotation replaced: published, never used to sign.
+    previous: Option<Box<Keys>>,
 }
 
 impl Keys {
@@ -37,11 +42,27 @@ impl Keys {
         let point = signing.verifying_key().to_sec1_point(false);
         // The key id is a digest of the public key, so it changes exactly when the key does.
         let kid = B64.encode(&Sha256::digest(point.as_bytes())[..12]);
-        Ok(Self { signing, kid })
+        Ok(Self {
+            signing,
+            kid,
+            previous: None,
+        })
+    }
+
+    /// The current key, with the one it replaced (both as [`Keys::secret_bytes`] gave them).
+    pub fn with_previous(current: &[u8], previous: &[u8]) -> Result<Self, p256::ecdsa::Error> {
+        let mut keys = Self::from_secret_bytes(current)?;
+        keys.previous = Some(Box::new(Self::from_secret_bytes(previous)?));
+        Ok(keys)
     }
 
     pub fn secret_bytes(&self) -> Vec<u8> {
         self.signing.to_bytes().to_vec()
+    }
+
+    /// The replaced key's secret bytes, while it is still published.
+    pub fn previous_secret_bytes(&self) -> Option<Vec<u8>> {
+        self.previous.as_ref().map(|p| p.secret_bytes())
     }
 
     #[cfg(test)]
@@ -49,14 +70,25 @@ impl Keys {
         &self.kid
     }
 
-    /// The public key as a JSON Web Key Set (RFC 7517).
-    pub fn jwks(&self) -> Value {
+    /// Replaces the signing key with a new one; the old one stays published until the next
+    /// rotation. Returns the new key id.
+    pub fn rotate(&mut self) -> String {
+        let mut new = Self::generate();
+        let old = std::mem::replace(&mut self.signing, new.signing.clone());
+        let old_kid = std::mem::replace(&mut self.kid, new.kid.clone());
+        new.signing = old;
+        new.kid = old_kid;
+        self.previous = Some(Box::new(new));
+        self.kid.clone()
+    }
+
+    fn jwk(&self) -> Value {
         let point = self.signing.verifying_key().to_sec1_point(false);
         let (x, y) = (
             point.x().expect("uncompressed"),
             point.y().expect("uncompressed"),
         );
-        json!({"keys": [{
+        json!({
             "kty": "EC",
             "crv": "P-256",
             "alg": "ES256",
@@ -64,7 +96,14 @@ impl Keys {
             "kid": self.kid,
             "x": B64.encode(x),
             "y": B64.encode(y),
-        }]})
+        })
+    }
+
+    /// The public keys as a JSON Web Key Set (RFC 7517): the current one first.
+    pub fn jwks(&self) -> Value {
+        let mut keys = vec![self.jwk()];
+        keys.extend(self.previous.as_ref().map(|p| p.jwk()));
+        json!({ "keys": keys })
     }
 
     /// `claims` signed as a compact JWS with ES256.

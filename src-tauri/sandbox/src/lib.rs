@@ -5,21 +5,30 @@
 //!
 //! It can imitate Google, Facebook and GitHub ([`Personality`]), and faults can be injected
 //! through its admin API under `/_sandbox/` (latency, error statuses, malformed JSON, HTML error
-//! pages, dropped connections, `invalid_grant` for one user, every token expired).
+//! pages, dropped connections and responses, refused connections, `invalid_grant` for one
+//! user, every token expired, a rotated signing key).
 //!
 //! How it is built, from the outside in:
 //! - `routes/`: the HTTP face, one file per endpoint and per personality's own shapes, with the
 //!   routing table in `routes/mod.rs`; handlers parse, ask the store, and render;
-//! - `faults.rs`: the middleware in front of every endpoint that injects faults;
+//! - `guard.rs`: the checks in front of every route (Host, Origin, the admin token);
+//! - `faults.rs`: the middleware in front of every endpoint that injects faults, and
+//!   `listener.rs`, the listening socket that can refuse connections;
 //! - `store/`: `AuthStore`, the provider's memory and every rule about codes, grants and
 //!   tokens, and the state file it is kept in;
+//! - `saver.rs`, `private_file.rs`, `admin_token.rs`: the files the sandbox keeps;
 //! - `config.rs`, `keys.rs`, `oauth_error.rs`, `random.rs`: what the layers above share;
 //! - `robot.rs`: a client of the consent page, for scripts and tests.
 //!
-//! Invariants: the sandbox listens on 127.0.0.1 only. One lock guards the store, so each
-//! request sees and leaves it consistent; every change to what the state file keeps is saved
-//! when one is configured. The library never reads the process's arguments or environment:
-//! the binary (`main.rs`, feature `cli`) and the crates that embed it pass a [`SandboxConfig`].
+//! Invariants: the sandbox listens on 127.0.0.1 only, answers only requests addressed to it by
+//! name and port, and its admin API only to callers with its admin token
+//! ([`Sandbox::admin_token`]), so a web page the tester visits cannot drive it
+//! (`guard.rs`). One lock guards the store, so each request sees and leaves it consistent;
+//! every change to what the state file keeps is written, by a background task and so off the
+//! request path (`saver.rs`), at the latest when [`Sandbox::stop`] returns. The state file and
+//! the admin token file are readable by their owner only (`private_file.rs`). The library never
+//! reads the process's arguments or environment: the binary (`main.rs`, feature `cli`) and the
+//! crates that embed it pass a [`SandboxConfig`].
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -29,17 +38,22 @@
 //! # Ok(()) }
 //! ```
 
+mod admin_token;
 pub mod config;
 mod faults;
+mod guard;
 mod keys;
+mod listener;
 mod oauth_error;
+mod private_file;
 mod random;
 pub mod robot;
 mod routes;
+mod saver;
 mod store;
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::net::TcpListener;
@@ -51,51 +65,103 @@ pub use faults::{Endpoint, Fault, FaultKind};
 
 use crate::faults::Faults;
 use crate::keys::Keys;
-use crate::store::AuthStore;
+use crate::listener::Refusals;
+use crate::store::{AuthStore, SavedKeys};
 
 /// What every request handler shares.
 pub(crate) struct Shared {
     pub personality: Personality,
     pub issuer: String,
-    pub keys: Keys,
+    pub port: u16,
+    /// What the admin API wants as `Authorization: Bearer …` (`src/guard.rs`).
+    pub admin_token: String,
+    keys: Mutex<Keys>,
     store: Mutex<AuthStore>,
     pub faults: Mutex<Faults>,
-    state_file: Option<PathBuf>,
+    pub refusals: Arc<Refusals>,
+    nudge: saver::Nudge,
+    token_log: Option<PathBuf>,
+}
+
+/// Takes over a poisoned lock: a handler that panicked while holding it leaves the data
+/// consistent enough for a test provider.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shared {
-    /// The provider's memory (`src/store/`). A handler that panicked while holding the lock
-    /// leaves the data consistent enough for a test provider, so a poisoned lock is taken over,
-    /// not propagated.
+    /// The provider's memory (`src/store/`).
     pub fn store(&self) -> MutexGuard<'_, AuthStore> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.store)
     }
 
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
-        self.faults
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.faults)
     }
 
-    /// Saves the durable state when a state file is configured. A failed save is reported on
-    /// stderr and does not fail the request: the sandbox keeps serving from memory.
-    pub fn save(&self, store: &AuthStore) {
-        if let Some(path) = &self.state_file
-            && let Err(error) = store.save(path, &self.keys.secret_bytes())
-        {
-            eprintln!("grantry-sandbox: cannot save {}: {error}", path.display());
+    /// The signing keys. Taken after the store's lock when both are needed, never before.
+    pub fn keys(&self) -> MutexGuard<'_, Keys> {
+        lock(&self.keys)
+    }
+
+    /// Marks the durable state changed: the state file, when one is configured, is written by
+    /// a background task (`src/saver.rs`), so the request never waits on the disk.
+    pub fn changed(&self) {
+        self.nudge.changed();
+    }
+
+    /// The state file's bytes for the current state.
+    pub fn snapshot(&self) -> std::io::Result<Vec<u8>> {
+        let store = self.store();
+        let keys = self.keys();
+        store.snapshot(&SavedKeys {
+            current: keys.secret_bytes(),
+            previous: keys.previous_secret_bytes(),
+        })
+    }
+
+    /// Appends codes and tokens just issued to the test-only token log, one a line, when one
+    /// is configured ([`SandboxConfig::token_log`]). Written before the response is sent, so a
+    /// test that got a token finds it in the log; never called with the store's lock held.
+    pub fn log_tokens<'a>(&self, tokens: impl IntoIterator<Item = &'a str>) {
+        let Some(path) = &self.token_log else { return };
+        for token in tokens {
+            if let Err(error) = private_file::append_line(path, token) {
+                eprintln!(
+                    "grantry-sandbox: cannot write the token log {}: {error}",
+                    path.display()
+                );
+            }
         }
     }
 }
 
-/// A running sandbox; stop it with [`Sandbox::stop`] (dropping it stops it too).
+/// The signing keys a state file kept, or an error naming the file.
+fn restore_keys(saved: &SavedKeys, path: &Path) -> std::io::Result<Keys> {
+    let keys = match &saved.previous {
+        Some(previous) => Keys::with_previous(&saved.current, previous),
+        None => Keys::from_secret_bytes(&saved.current),
+    };
+    keys.map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: bad signing key: {e}", path.display()),
+        )
+    })
+}
+
+/// A running sandbox; stop it with [`Sandbox::stop`] (dropping it stops it too, without
+/// waiting for the last save).
 pub struct Sandbox {
     addr: SocketAddr,
     issuer: String,
+    admin_token: String,
+    admin_token_file: Option<PathBuf>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    saver: Option<saver::Saver>,
 }
 
 impl Sandbox {
@@ -107,26 +173,46 @@ impl Sandbox {
         let mut store = AuthStore::new(&config);
         let keys = match &config.state_file {
             Some(path) => match store.load(path)? {
-                Some(secret) => Keys::from_secret_bytes(&secret).map_err(|e| {
-                    std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!("{}: bad signing key: {e}", path.display()),
-                    )
-                })?,
+                Some(saved) => restore_keys(&saved, path)?,
                 None => Keys::generate(),
             },
             None => Keys::generate(),
         };
+        let admin_token_file = config
+            .admin_token_file
+            .clone()
+            .or_else(|| config.state_file.as_deref().map(admin_token::default_path));
+        let admin_token = admin_token::load_or_create(admin_token_file.as_deref())?;
+        let refusals = Arc::new(Refusals::default());
+        let (nudge, changes) = saver::channel();
         let shared = Arc::new(Shared {
             personality: config.personality,
             issuer: issuer.clone(),
-            keys,
+            port: addr.port(),
+            admin_token: admin_token.clone(),
+            keys: Mutex::new(keys),
             store: Mutex::new(store),
             faults: Mutex::new(Faults::default()),
-            state_file: config.state_file.clone(),
+            refusals: refusals.clone(),
+            nudge,
+            token_log: config.token_log.clone(),
         });
-        shared.save(&shared.store());
+        let saver = match &config.state_file {
+            Some(path) => {
+                // The first write is made before serving, so the file exists (privately) when
+                // `start` returns; later ones are the saver's.
+                private_file::write(path, &shared.snapshot()?).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+                })?;
+                Some(saver::spawn(shared.clone(), path.clone(), changes))
+            }
+            None => None,
+        };
         let app = routes::router(shared);
+        let listener = listener::Listener {
+            inner: listener,
+            refusals,
+        };
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -141,9 +227,23 @@ impl Sandbox {
         Ok(Self {
             addr,
             issuer,
+            admin_token,
+            admin_token_file,
             stop: Some(stop),
             task: Some(task),
+            saver,
         })
+    }
+
+    /// The admin API's token, to send as `Authorization: Bearer …` to `/_sandbox/…`.
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    /// Where the admin token is kept ([`SandboxConfig::admin_token_file`], else next to the
+    /// state file), if anywhere.
+    pub fn admin_token_file(&self) -> Option<&Path> {
+        self.admin_token_file.as_deref()
     }
 
     /// The issuer URL, `http://127.0.0.1:PORT` (no trailing slash; compare it exactly).
@@ -183,10 +283,15 @@ impl Sandbox {
         }
         let users: Vec<&str> = config.users.iter().map(|u| u.login.as_str()).collect();
         text.push_str(&format!("  test users: {}\n", users.join(", ")));
+        text.push_str(&format!("Admin token: {}\n", self.admin_token));
+        if let Some(file) = &self.admin_token_file {
+            text.push_str(&format!("  (kept in {})\n", file.display()));
+        }
         text
     }
 
-    /// Stops accepting requests and waits for the server to finish.
+    /// Stops accepting requests, waits for the server to finish, then for the state file to
+    /// be written with the final state.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -194,12 +299,23 @@ impl Sandbox {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        if let Some(mut saver) = self.saver.take() {
+            if let Some(stop) = saver.stop.take() {
+                let _ = stop.send(());
+            }
+            if let Some(task) = saver.task.take() {
+                let _ = task.await;
+            }
+        }
     }
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(stop) = self.saver.as_mut().and_then(|s| s.stop.take()) {
             let _ = stop.send(());
         }
     }

@@ -2,8 +2,9 @@
 //! and for trying Grantry against a provider without any credentials. Built only with the
 //! `cli` feature (on by default; see Cargo.toml), so that the library never pulls in clap.
 //!
-//! It only parses arguments into a [`SandboxConfig`] and prints the banner: every rule lives in
-//! the library, so the binary must never behave differently from a sandbox started by a test.
+//! It only parses arguments (and, for tests, `GRANTRY_SANDBOX_TOKEN_LOG`) into a
+//! [`SandboxConfig`] and prints the banner, admin token included: every rule lives in the
+//! library, so the binary must never behave differently from a sandbox started by a test.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,10 @@ struct Args {
     /// Keep clients, users, grants and the signing key in this file across restarts.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// Keep the admin API's token in this file (mode 0600) across restarts (default: next to
+    /// the state file, as <stem>-admin-token; without either, a new token at every start).
+    #[arg(long)]
+    admin_token_file: Option<PathBuf>,
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     access_token_lifetime: u64,
@@ -40,6 +45,9 @@ async fn main() -> ExitCode {
     let mut config = SandboxConfig::new(args.personality);
     config.port = args.port;
     config.state_file = args.state;
+    config.admin_token_file = args.admin_token_file;
+    // For tests only: every issued code and token, appended to this file.
+    config.token_log = std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG").map(PathBuf::from);
     config.access_token_lifetime = Duration::from_secs(args.access_token_lifetime);
     let sandbox = match Sandbox::start(config.clone()).await {
         Ok(sandbox) => sandbox,

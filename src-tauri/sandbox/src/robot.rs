@@ -3,7 +3,9 @@
 //! the sandbox sent the browser. `grantry sandbox consent` is this, on the command line.
 //!
 //! It speaks to the sandbox only over HTTP, like a browser: it never reaches into the store, so
-//! what it proves about the consent page holds for a person too. It reads the page's form by
+//! what it proves about the consent page holds for a person too. Like a browser it sends the
+//! page's own `Host` (from the URL) and, with the form post, the page's own `Origin`, which is
+//! what the sandbox's checks (`src/guard.rs`) let through. It reads the page's form by
 //! the markup `src/routes/consent_page.rs` writes; the two change together.
 
 use reqwest::{Client, redirect};
@@ -107,7 +109,13 @@ pub async fn consent(authorization_url: &str, choice: &Choice) -> Result<String,
     }
     let base = url::Url::parse(authorization_url).map_err(|_| RobotError::NotAConsentPage)?;
     let target = base.join(action).map_err(|_| RobotError::NotAConsentPage)?;
-    let response = http.post(target).form(&form).send().await?;
+    let origin = target.origin().ascii_serialization();
+    let response = http
+        .post(target)
+        .header(reqwest::header::ORIGIN, origin)
+        .form(&form)
+        .send()
+        .await?;
     let status = response.status();
     if let Some(location) = location(&response) {
         return Ok(location);

@@ -27,7 +27,7 @@ async fn the_admin_api_adds_users_and_clients_and_revokes_grants() {
         h.admin("/users", json!({"name": "no login"})).await,
         StatusCode::BAD_REQUEST
     );
-    let (_, overview) = h.get_json("/_sandbox", None).await;
+    let (_, overview) = h.admin_get("").await;
     assert!(
         overview["users"]
             .as_array()

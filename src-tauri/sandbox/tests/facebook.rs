@@ -198,7 +198,7 @@ async fn expired_tokens_get_code_190_subcode_463_and_debug_token_tells() {
         .await;
     assert_eq!(debug["data"]["is_valid"], true);
     assert_eq!(debug["data"]["user_id"], "user-alice");
-    h.post_form("/_sandbox/expire-tokens", &[]).await;
+    h.admin("/expire-tokens", serde_json::json!({})).await;
     let (_, error) = h.get_json("/me", Some(access)).await;
     assert_eq!(
         (

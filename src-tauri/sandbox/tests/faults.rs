@@ -37,7 +37,7 @@ async fn status_faults_hit_their_endpoint_for_their_count() {
     let h = start(Personality::Generic).await;
     let fault = json!({"endpoint": "discovery", "kind": "status", "status": 503, "count": 2});
     assert_eq!(h.admin("/faults", fault).await, StatusCode::CREATED);
-    let (_, listed) = h.get_json("/_sandbox/faults", None).await;
+    let (_, listed) = h.admin_get("/faults").await;
     assert_eq!(listed["faults"][0]["count"], 2);
     assert_eq!(
         h.get_json("/jwks", None).await.0,
@@ -176,13 +176,7 @@ async fn invalid_grant_for_one_user_only() {
         .await,
         StatusCode::BAD_REQUEST
     );
-    let cleared = h
-        .http
-        .delete(format!("{}/_sandbox/faults", h.issuer()))
-        .send()
-        .await
-        .expect("DELETE");
-    assert_eq!(cleared.status(), StatusCode::NO_CONTENT);
+    assert_eq!(h.admin_delete("/faults").await, StatusCode::NO_CONTENT);
     assert_eq!(
         refresh(&h, &alice).await.expect("response").status(),
         StatusCode::OK
@@ -204,7 +198,7 @@ async fn bad_fault_definitions_are_refused() {
             "{fault}"
         );
     }
-    let (_, listed) = h.get_json("/_sandbox/faults", None).await;
+    let (_, listed) = h.admin_get("/faults").await;
     assert_eq!(listed["faults"], json!([]));
 }
 

@@ -32,7 +32,7 @@ async fn a_restarted_sandbox_keeps_its_grants_users_and_key() {
 
     let h = start_with(config).await;
     assert_eq!(h.get_json("/jwks", None).await.1, jwks, "same signing key");
-    let (_, users) = h.get_json("/_sandbox/users", None).await;
+    let (_, users) = h.admin_get("/users").await;
     assert!(
         users
             .as_array()
@@ -73,4 +73,78 @@ async fn a_corrupt_state_file_is_refused_with_its_path() {
         "{ not json",
         "left untouched"
     );
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_state_and_admin_token_files_are_private_and_the_token_stays() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("sandbox.json");
+    let mut config = SandboxConfig::new(Personality::Generic);
+    config.state_file = Some(state.clone());
+
+    let h = start_with(config.clone()).await;
+    let token_file = dir.path().join("sandbox-admin-token");
+    assert_eq!(h.sandbox.admin_token_file(), Some(token_file.as_path()));
+    let token = h.sandbox.admin_token().to_owned();
+    assert_eq!(
+        std::fs::read_to_string(&token_file)
+            .expect("token file")
+            .trim(),
+        token
+    );
+    assert!(
+        h.sandbox
+            .banner(&config)
+            .contains(&format!("Admin token: {token}"))
+    );
+    h.admin("/users", json!({"login": "frank"})).await;
+    h.sandbox.stop().await;
+    assert_eq!(mode(&state), 0o600, "the signing key is the user's only");
+    assert_eq!(mode(&token_file), 0o600);
+
+    // A state file left readable by others (earlier versions did) is made private on load.
+    std::fs::set_permissions(&state, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let h = start_with(config.clone()).await;
+    assert_eq!(
+        h.sandbox.admin_token(),
+        token,
+        "the token survives a restart"
+    );
+    assert_eq!(mode(&state), 0o600);
+    h.sandbox.stop().await;
+
+    // A token file others could read is not trusted: a new token, privately.
+    std::fs::set_permissions(&token_file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let h = start_with(config).await;
+    assert_ne!(h.sandbox.admin_token(), token);
+    assert_eq!(mode(&token_file), 0o600);
+}
+
+#[tokio::test]
+async fn a_rotated_key_survives_a_restart_with_the_old_one_still_published() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = SandboxConfig::new(Personality::Generic);
+    config.state_file = Some(dir.path().join("sandbox.json"));
+    let h = start_with(config.clone()).await;
+    let (status, rotated) = h.admin_post("/rotate-key", json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, jwks) = h.get_json("/jwks", None).await;
+    h.sandbox.stop().await;
+    let h = start_with(config).await;
+    let (_, again) = h.get_json("/jwks", None).await;
+    assert_eq!(again, jwks);
+    assert_eq!(again["keys"][0]["kid"], rotated["kid"]);
+    assert_eq!(again["keys"].as_array().map(Vec::len), Some(2));
 }

@@ -39,7 +39,7 @@ async fn userinfo_errors_follow_rfc_6750() {
 
     let tokens = h.link(&generic_request(), "alice").await;
     let access = tokens["access_token"].as_str().expect("at");
-    let (_, expired) = h.post_form("/_sandbox/expire-tokens", &[]).await;
+    let (_, expired) = h.admin_post("/expire-tokens", serde_json::json!({})).await;
     assert!(expired["expired"].as_u64() >= Some(1));
     let (status, body) = h.get_json("/userinfo", Some(access)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

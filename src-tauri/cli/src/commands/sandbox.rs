@@ -24,6 +24,10 @@ pub struct SandboxArgs {
     /// Keep clients, users, grants and the signing key in this file across restarts.
     #[arg(long)]
     state: Option<std::path::PathBuf>,
+    /// Keep the admin API's token in this file (mode 0600) across restarts (default: next to
+    /// the state file, as <stem>-admin-token; without either, a new token at every start).
+    #[arg(long)]
+    admin_token_file: Option<std::path::PathBuf>,
 }
 
 /// `--personality`: the sandbox's personalities, named as `grantry-sandbox` names them.
@@ -104,6 +108,7 @@ async fn serve(json: bool, args: &SandboxArgs) -> Result<(), Error> {
     let mut config = SandboxConfig::new(args.personality.into());
     config.port = args.port.unwrap_or_else(sandbox_port);
     config.state_file = args.state.clone();
+    config.admin_token_file = args.admin_token_file.clone();
     let sandbox = Sandbox::start(config.clone()).await.map_err(|e| {
         Error::InvalidInput(format!(
             "cannot start the sandbox on 127.0.0.1:{}: {e} (is the Grantry app running its own?)",
@@ -112,7 +117,11 @@ async fn serve(json: bool, args: &SandboxArgs) -> Result<(), Error> {
     })?;
     print(
         json,
-        &serde_json::json!({"issuer": sandbox.issuer()}),
+        &serde_json::json!({
+            "issuer": sandbox.issuer(),
+            "admin_token": sandbox.admin_token(),
+            "admin_token_file": sandbox.admin_token_file(),
+        }),
         || format!("{}Press Ctrl-C to stop.", sandbox.banner(&config)),
     );
     let _ = tokio::signal::ctrl_c().await;

@@ -97,6 +97,8 @@ impl World {
     pub async fn fault(&self, fault: &str) {
         let status = reqwest::Client::new()
             .post(format!("{}/_sandbox/faults", self.sandbox.issuer()))
+            .bearer_auth(self.sandbox.admin_token())
+            .header("content-type", "application/json")
             .body(fault.to_owned())
             .send()
             .await

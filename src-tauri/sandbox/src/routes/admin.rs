@@ -1,10 +1,13 @@
 //! The admin API under `/_sandbox/`, for QA testers, the app's Sandbox screen and tests:
 //! see the configuration, add users and clients, list and revoke grants, inject and clear
-//! faults, expire every access token, move the clock forward, and fetch users' avatars.
+//! faults, expire every access token, move the clock forward, rotate the signing key, and
+//! fetch users' avatars.
 //!
-//! Invariants: the API never shows a client secret or a token, and every change it makes is
-//! saved to the state file like any other. It bypasses no rule of the store: revoking a grant
-//! here is the same revocation a client gets. It is not behind fault injection.
+//! Invariants: every route but the avatars needs the admin token and takes bodies only as JSON,
+//! from no other origin (`src/guard.rs`). The API never shows a client secret or a token, and
+//! every change it makes is saved to the state file like any other. It bypasses no rule of the
+//! store: revoking a grant here is the same revocation a client gets. It is not behind fault
+//! injection.
 
 use std::sync::Arc;
 
@@ -20,7 +23,7 @@ use crate::Shared;
 use crate::config::{ClientAuth, ClientConfig, TestUser};
 use crate::faults::{Fault, FaultKind};
 
-pub fn router() -> Router<Arc<Shared>> {
+pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/_sandbox", get(overview))
         .route("/_sandbox/users", get(users).post(add_user))
@@ -33,8 +36,24 @@ pub fn router() -> Router<Arc<Shared>> {
         )
         .route("/_sandbox/expire-tokens", post(expire_tokens))
         .route("/_sandbox/clock", post(advance_clock))
+        .route("/_sandbox/rotate-key", post(rotate_key))
+        .route_layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            crate::guard::admin,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            crate::guard::same_origin,
+        ))
+        // Pictures in profiles: an `<img>` must load them, so they need no token.
         .route("/_sandbox/avatar/{file}", get(avatar))
 }
+
+/// The longest name, e-mail, client id or redirect URI the admin API takes, as for request
+/// parameters (`params.rs`).
+const MAX_FIELD: usize = super::params::MAX_PARAM_LEN;
+/// The most redirect URIs one client may register.
+const MAX_REDIRECT_URIS: usize = 20;
 
 fn bad_request(message: impl Into<String>) -> Response {
     (
@@ -89,6 +108,13 @@ async fn add_user(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) ->
     if !TestUser::is_valid_login(&new.login) {
         return bad_request("login must be 1 to 32 of a-z, 0-9, '.', '_' and '-'");
     }
+    let too_long = [&new.name, &new.email]
+        .into_iter()
+        .flatten()
+        .any(|f| f.len() > MAX_FIELD);
+    if too_long {
+        return bad_request(format!("name and email are at most {MAX_FIELD} bytes"));
+    }
     let mut store = shared.store();
     if store.user_by_login(&new.login).is_some() {
         return (StatusCode::CONFLICT, Json(json!({"error": "user exists"}))).into_response();
@@ -100,8 +126,10 @@ async fn add_user(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) ->
     if let Some(email) = new.email {
         user.email = email;
     }
-    store.users.push(user.clone());
-    shared.save(&store);
+    if let Err(full) = store.add_user(user.clone()) {
+        return bad_request(full);
+    }
+    shared.changed();
     (StatusCode::CREATED, Json(json!(user))).into_response()
 }
 
@@ -112,6 +140,17 @@ async fn add_client(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) 
     };
     if client.client_id.is_empty() || client.redirect_uris.is_empty() {
         return bad_request("client_id and at least one redirect URI are required");
+    }
+    let fields = [&client.client_id, &client.name]
+        .into_iter()
+        .chain(&client.redirect_uris)
+        .chain(&client.client_secret);
+    if client.redirect_uris.len() > MAX_REDIRECT_URIS
+        || fields.into_iter().any(|f| f.len() > MAX_FIELD)
+    {
+        return bad_request(format!(
+            "at most {MAX_REDIRECT_URIS} redirect URIs, and no field longer than {MAX_FIELD} bytes"
+        ));
     }
     if let Some(bad) = client
         .redirect_uris
@@ -124,9 +163,10 @@ async fn add_client(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) 
         return bad_request("a client_secret goes with auth \"secret\", and only with it");
     }
     let mut store = shared.store();
-    store.clients.retain(|c| c.client_id != client.client_id);
-    store.clients.push(client);
-    shared.save(&store);
+    if let Err(full) = store.set_client(client) {
+        return bad_request(full);
+    }
+    shared.changed();
     StatusCode::CREATED.into_response()
 }
 
@@ -144,7 +184,7 @@ async fn revoke_grant(State(shared): State<Arc<Shared>>, Path(id): Path<u64>) ->
             .into_response();
     }
     store.revoke_grant(id, "revoked from the sandbox admin API");
-    shared.save(&store);
+    shared.changed();
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -155,7 +195,12 @@ async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
         .iter()
         .map(|(sub, count)| json!({"kind": "invalid_grant", "user": sub, "count": count}))
         .collect();
-    Json(json!({"faults": shared.faults().list(), "invalid_grant_users": users}))
+    let mut faults: Vec<Value> = shared.faults().list().iter().map(|f| json!(f)).collect();
+    let refused = shared.refusals.left();
+    if refused != Some(0) {
+        faults.push(json!({"endpoint": "any", "kind": "refuse_connections", "count": refused}));
+    }
+    Json(json!({"faults": faults, "invalid_grant_users": users}))
 }
 
 async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
@@ -178,6 +223,7 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
         FaultKind::Status { status, .. } if !(100..=599).contains(status) => {
             return bad_request("status must be an HTTP status code (100 to 599)");
         }
+        FaultKind::RefuseConnections => shared.refusals.add(fault.count),
         _ => shared.faults().add(fault),
     }
     StatusCode::CREATED.into_response()
@@ -185,6 +231,7 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
 
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
     shared.faults().clear();
+    shared.refusals.clear();
     shared.store().invalid_grant_users.clear();
     StatusCode::NO_CONTENT
 }
@@ -192,7 +239,7 @@ async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
 async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let mut store = shared.store();
     let expired = store.expire_access_tokens();
-    shared.save(&store);
+    shared.changed();
     Json(json!({"expired": expired}))
 }
 
@@ -208,8 +255,16 @@ async fn advance_clock(State(shared): State<Arc<Shared>>, body: axum::body::Byte
     };
     let mut store = shared.store();
     store.advance_clock(advance.seconds);
-    shared.save(&store);
+    shared.changed();
     Json(json!({"now": store.now()})).into_response()
+}
+
+/// Replaces the signing key (`src/keys.rs`): new ID tokens carry the new key id, and the JWKS
+/// publishes the new key and, until the next rotation, the old one.
+async fn rotate_key(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let kid = shared.keys().rotate();
+    shared.changed();
+    Json(json!({"kid": kid}))
 }
 
 /// A round avatar with the user's initials, so profiles have a real picture URL.

@@ -6,7 +6,7 @@
 //! Invariants: until the client and its redirect URI are known good, errors are shown in the
 //! browser, never redirected (RFC 6749 §4.1.2.1); after that, every error goes back to the
 //! client with its `state`. PKCE S256 is required of every request. A consent request is
-//! answered once.
+//! answered once, and only from the sandbox's own origin (`src/guard.rs`, applied in `mod.rs`).
 
 use std::sync::Arc;
 
@@ -162,6 +162,7 @@ pub async fn page(
             .any(|p| p.split(' ').any(|p| p == "consent")),
         include_granted_scopes: params.get("include_granted_scopes") == Some("true"),
         expires_at: 0,
+        opened: 0,
     };
     let request_id = store.add_pending(pending);
     let users = store.users.clone();
@@ -239,10 +240,16 @@ pub async fn decide(
         .filter(|s| pending.scopes.iter().any(|p| p == s))
         .map(str::to_owned)
         .collect();
-    let user = store.user_or_create(login);
+    let user = match store.user_or_create(login) {
+        Ok(user) => user,
+        Err(full) => {
+            return consent_page::error(StatusCode::BAD_REQUEST, "Choose a test user", &full);
+        }
+    };
     let code = store.consent(&pending, &user, granted);
-    shared.save(&store);
+    shared.changed();
     drop(store);
+    shared.log_tokens([code.as_str()]);
     let mut pairs = vec![("code", code.as_str())];
     if let Some(state) = state {
         pairs.push(("state", state));

@@ -2,10 +2,12 @@
 //! a test can play the browser with an HTTP client: pick or type a test user, untick scopes,
 //! then Allow or Deny (a form post back to the authorization endpoint).
 //!
-//! Invariants: every value written into the page is escaped ([`escape`]). The form's field names
-//! are read by `src/robot.rs` and `tests/support/mod.rs`; they change together.
+//! Invariants: every value written into the page is escaped ([`escape`]). No other site may
+//! frame a page of it (`frame-ancestors 'none'`, `X-Frame-Options: DENY`), so none can trick
+//! a person into clicking Allow. The form's field names are read by `src/robot.rs` and
+//! `tests/support/mod.rs`; they change together.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::config::{Personality, ScopeInfo, TestUser};
@@ -51,6 +53,18 @@ fn page(title: &str, body: &str) -> String {
          <title>{title}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
         title = escape(title)
     )
+}
+
+/// An HTML page that no other site may frame (clickjacking).
+fn unframeable(status: StatusCode, html: String) -> Response {
+    let mut response = (status, Html(html)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("frame-ancestors 'none'"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
 }
 
 /// What the consent page shows.
@@ -102,7 +116,7 @@ pub fn consent(c: &Consent<'_>) -> Response {
         action = escape(c.action),
         request = escape(c.request_id),
     );
-    Html(page("Sign in – Grantry Sandbox", &body)).into_response()
+    unframeable(StatusCode::OK, page("Sign in – Grantry Sandbox", &body))
 }
 
 /// An error shown to the person in the browser, for requests that must not be redirected
@@ -113,7 +127,7 @@ pub fn error(status: StatusCode, title: &str, detail: &str) -> Response {
         escape(title),
         escape(detail)
     );
-    (status, Html(page(title, &body))).into_response()
+    unframeable(status, page(title, &body))
 }
 
 #[cfg(test)]

@@ -63,5 +63,5 @@ pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
 }
 
 pub async fn jwks(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(shared.keys.jwks())
+    Json(shared.keys().jwks())
 }

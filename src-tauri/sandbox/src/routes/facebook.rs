@@ -162,7 +162,7 @@ pub async fn delete_permissions(
         &info.grant.sub,
         "app removed by the user",
     );
-    shared.save(&store);
+    shared.changed();
     Json(json!({"success": true})).into_response()
 }
 
@@ -187,7 +187,7 @@ pub async fn delete_permission(
         return graph_error(StatusCode::BAD_REQUEST, &message, 100, None);
     }
     store.decline_scope(info.grant.id, &permission);
-    shared.save(&store);
+    shared.changed();
     Json(json!({"success": true})).into_response()
 }
 

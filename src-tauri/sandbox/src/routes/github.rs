@@ -95,6 +95,6 @@ pub async fn delete_grant(
         &info.grant.sub,
         "authorization deleted by the app",
     );
-    shared.save(&store);
+    shared.changed();
     StatusCode::NO_CONTENT.into_response()
 }

@@ -48,7 +48,7 @@ pub async fn revoke(
         &info.grant.sub,
         "revoked by the client",
     );
-    shared.save(&store);
+    shared.changed();
     (StatusCode::OK, Json(json!({}))).into_response()
 }
 

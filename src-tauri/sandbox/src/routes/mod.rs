@@ -2,8 +2,11 @@
 //! fault-injection middleware for its endpoint (`src/faults.rs`), plus the admin API.
 //!
 //! Invariants: every path a personality serves is in [`router`], so the routing table here is
-//! the whole API; anything else is a plain 404. Handlers hold the store's lock only while they
-//! read or change it, and save it (`Shared::save` in `src/lib.rs`) after every change. The rules
+//! the whole API; anything else is a plain 404. Every route, the 404 included, is behind the
+//! Host check of `src/guard.rs`; the consent form and the admin API are behind its Origin
+//! check too, and request bodies are limited to [`MAX_BODY`]. Handlers hold the store's lock
+//! only while they read or change it, and mark it changed (`Shared::changed` in `src/lib.rs`)
+//! after every change. The rules
 //! about codes, grants and tokens live in `crate::store`, never in a handler; request parsing is
 //! in `params.rs` and the shared response shapes in `replies.rs`.
 
@@ -24,6 +27,7 @@ mod userinfo;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get};
@@ -31,11 +35,15 @@ use axum::routing::{MethodRouter, delete, get};
 use crate::Shared;
 use crate::config::Personality;
 use crate::faults::{self, Endpoint};
+use crate::guard;
 
 use params::{
     ClientCredentials, Params, bearer_token, client_and_token, join_scopes, split_scopes,
 };
 use replies::{bearer_error, no_store, oauth_error};
+
+/// The largest request body accepted: far more than any form or admin call needs.
+pub const MAX_BODY: usize = 64 * 1024;
 
 /// Facebook's Graph API version in the imitated paths.
 pub const GRAPH_VERSION: &str = "v19.0";
@@ -43,7 +51,11 @@ pub const GRAPH_VERSION: &str = "v19.0";
 pub fn router(shared: Arc<Shared>) -> Router {
     let s = &shared;
     let mut app = Router::new();
-    let authorize = || get(authorize::page).post(authorize::decide);
+    let authorize = || {
+        get(authorize::page).post(authorize::decide).route_layer(
+            axum::middleware::from_fn_with_state(shared.clone(), guard::same_origin),
+        )
+    };
     app = match shared.personality {
         Personality::Generic => app
             .route(
@@ -155,8 +167,13 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 at(s, Endpoint::Revoke, delete(github::delete_grant)),
             ),
     };
-    app.merge(admin::router())
+    app.merge(admin::router(&shared))
         .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            guard::own_host,
+        ))
         .with_state(shared)
 }
 

@@ -5,7 +5,9 @@
 //! Invariants: a parameter sent twice is refused (RFC 6749 §3.1), except `scope` on the consent
 //! form, where each ticked box is one; a body is accepted only as
 //! `application/x-www-form-urlencoded`; a client uses one authentication method, never two
-//! (RFC 6749 §2.3). Parsing never touches the store except to authenticate a client.
+//! (RFC 6749 §2.3). No parameter name or value is longer than [`MAX_PARAM_LEN`], so a request
+//! cannot make the sandbox keep (or put into a consent page) more than that per parameter.
+//! Parsing never touches the store except to authenticate a client.
 
 use axum::http::{HeaderMap, header};
 use base64::Engine;
@@ -14,6 +16,10 @@ use base64::engine::general_purpose::STANDARD;
 use crate::config::Personality;
 use crate::oauth_error::OAuthError;
 use crate::store::AuthStore;
+
+/// The longest parameter name or value accepted, in bytes once decoded: 2 KiB, far more than
+/// any real code, token, URI or `state` needs.
+pub const MAX_PARAM_LEN: usize = 2048;
 
 /// Request parameters from a query string or a form body (RFC 6749 §3.2: the token endpoint
 /// takes `application/x-www-form-urlencoded`). A parameter sent twice is an error (§3.1).
@@ -25,6 +31,15 @@ impl Params {
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(text)
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
+        if let Some((key, _)) = pairs
+            .iter()
+            .find(|(k, v)| k.len() > MAX_PARAM_LEN || v.len() > MAX_PARAM_LEN)
+        {
+            let key: String = key.chars().take(32).collect();
+            return Err(OAuthError::invalid_request(format!(
+                "parameter {key:?} is longer than {MAX_PARAM_LEN} bytes"
+            )));
+        }
         let mut seen: Vec<&str> = Vec::new();
         for (key, _) in &pairs {
             if seen.contains(&key.as_str()) && key != "scope" {

@@ -26,7 +26,7 @@ pub async fn revoke(
     let mut store = shared.store();
     let outcome = client_and_token(&store, &headers, &body).and_then(|(client_id, token)| {
         store.revoke(&client_id, &token)?;
-        shared.save(&store);
+        shared.changed();
         Ok(())
     });
     drop(store);

@@ -3,8 +3,8 @@
 //! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`).
 //!
 //! Invariants: the client authenticates before anything is looked at; the store decides
-//! (`src/store/issued.rs`) and this file only renders. The store is saved even when a request
-//! is refused, because a refusal can revoke (a replayed code). Responses are never cached
+//! (`src/store/issued.rs`) and this file only renders. The store is marked changed (and so
+//! saved) even when a request is refused, because a refusal can revoke (a replayed code). Responses are never cached
 //! (RFC 6749 §5.1).
 
 use std::sync::Arc;
@@ -48,7 +48,11 @@ pub async fn token(
         })
         .and_then(|params| exchange(&shared, &headers, &params));
     match outcome {
-        Ok(body) => success(personality, &headers, body),
+        Ok(body) => {
+            let issued = ["access_token", "refresh_token", "id_token"];
+            shared.log_tokens(issued.iter().filter_map(|name| body[*name].as_str()));
+            success(personality, &headers, body)
+        }
         Err(failure) => failure_response(personality, &failure),
     }
 }
@@ -114,7 +118,7 @@ fn exchange(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Val
         ))),
     };
     // A refused request can still change state (a replayed code revokes its grant).
-    shared.save(&store);
+    shared.changed();
     let issued = issued.map_err(fail(basic))?;
     Ok(token_body(shared, &store, &issued))
 }
@@ -166,7 +170,7 @@ fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued) -> String {
     if let Some(user) = store.user_by_sub(&grant.sub) {
         super::userinfo::add_profile_claims(&mut claims, shared, user, &issued.scopes);
     }
-    shared.keys.sign(&claims)
+    shared.keys().sign(&claims)
 }
 
 fn success(personality: Personality, headers: &HeaderMap, body: Value) -> Response {

@@ -7,7 +7,7 @@
 
 use subtle::ConstantTimeEq;
 
-use super::AuthStore;
+use super::{AuthStore, MAX_CLIENTS, MAX_USERS};
 use crate::config::{ClientAuth, ClientConfig, TestUser};
 use crate::oauth_error::OAuthError;
 
@@ -25,13 +25,38 @@ impl AuthStore {
     }
 
     /// The user with this login, created on the fly when the tester typed a new one.
-    pub fn user_or_create(&mut self, login: &str) -> TestUser {
+    pub fn user_or_create(&mut self, login: &str) -> Result<TestUser, String> {
         if let Some(user) = self.user_by_login(login) {
-            return user.clone();
+            return Ok(user.clone());
         }
         let user = TestUser::from_login(login);
-        self.users.push(user.clone());
-        user
+        self.add_user(user.clone())?;
+        Ok(user)
+    }
+
+    /// Adds a test user, unless the sandbox already holds [`MAX_USERS`].
+    pub fn add_user(&mut self, user: TestUser) -> Result<(), String> {
+        if self.users.len() >= MAX_USERS {
+            return Err(format!(
+                "the sandbox holds at most {MAX_USERS} test users; use an existing one"
+            ));
+        }
+        self.users.push(user);
+        Ok(())
+    }
+
+    /// Registers a client, replacing the one with its id, unless that would make more than
+    /// [`MAX_CLIENTS`].
+    pub fn set_client(&mut self, client: ClientConfig) -> Result<(), String> {
+        let replaces = self.client(&client.client_id).is_some();
+        if !replaces && self.clients.len() >= MAX_CLIENTS {
+            return Err(format!(
+                "the sandbox holds at most {MAX_CLIENTS} clients; replace one (same client_id)"
+            ));
+        }
+        self.clients.retain(|c| c.client_id != client.client_id);
+        self.clients.push(client);
+        Ok(())
     }
 
     /// Checks a client's credentials as the token, revocation and introspection endpoints
@@ -85,6 +110,40 @@ pub fn redirect_matches(registered: &str, requested: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::SandboxConfig;
+
+    #[test]
+    fn users_and_clients_are_capped_with_a_clear_error() {
+        let mut store = AuthStore::new(&SandboxConfig::default());
+        for n in store.users.len()..MAX_USERS {
+            store.user_or_create(&format!("u{n}")).expect("room");
+        }
+        let full = store.user_or_create("one-more").expect_err("full");
+        assert!(full.contains("at most 1000 test users"), "{full}");
+        assert!(
+            store.user_or_create("alice").is_ok(),
+            "existing users still sign in"
+        );
+
+        let client = |id: String| ClientConfig {
+            client_id: id,
+            client_secret: None,
+            name: "x".into(),
+            auth: ClientAuth::None,
+            redirect_uris: vec!["com.example:/cb".into()],
+        };
+        for n in store.clients.len()..MAX_CLIENTS {
+            store.set_client(client(format!("c{n}"))).expect("room");
+        }
+        let full = store
+            .set_client(client("one-more".into()))
+            .expect_err("full");
+        assert!(full.contains("at most 100 clients"), "{full}");
+        assert!(
+            store.set_client(client("c50".into())).is_ok(),
+            "replacing is fine"
+        );
+    }
 
     #[test]
     fn loopback_redirects_match_any_port_and_nothing_else_does() {

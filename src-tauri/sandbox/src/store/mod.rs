@@ -8,9 +8,13 @@
 //! revoking a grant revokes them all. Time is the store's own clock ([`AuthStore::now`]), which
 //! the admin API can move forward, never the wall clock directly.
 //!
+//! What anyone can make it hold is bounded, so a web page cannot exhaust it: at most
+//! [`MAX_PENDING`] consent requests (the oldest is dropped), [`MAX_USERS`] test users and
+//! [`MAX_CLIENTS`] clients (more is refused with a clear error).
+//!
 //! The store knows nothing of HTTP: it never builds a response or reads a request, and it never
-//! writes a file unless asked to ([`AuthStore::save`]). Each file beside this one adds one part
-//! of its behaviour:
+//! touches a file: it reads and renders the state file's bytes ([`AuthStore::load`],
+//! [`AuthStore::snapshot`]). Each file beside this one adds one part of its behaviour:
 //! - `directory.rs`: clients and test users, client authentication, redirect URI matching;
 //! - `pending.rs`: authorization requests awaiting consent, and consent turning one into a grant;
 //! - `issued.rs`: codes, access and refresh tokens: issuing, redeeming, rotation, reuse
@@ -39,6 +43,14 @@ pub use grants::Grant;
 pub use issued::Issued;
 pub use lookup::{Inactive, TokenInfo, TokenKind};
 pub use pending::Pending;
+pub use persistence::SavedKeys;
+
+/// Authorization requests awaiting consent; opening one more drops the oldest.
+pub const MAX_PENDING: usize = 1000;
+/// Test users, made in the admin API or typed on the consent page.
+pub const MAX_USERS: usize = 1000;
+/// Registered clients.
+pub const MAX_CLIENTS: usize = 100;
 
 use issued::{AccessToken, Code, RefreshToken};
 
@@ -66,6 +78,8 @@ pub struct AuthStore {
     access_tokens: HashMap<String, AccessToken>,
     refresh_tokens: HashMap<String, RefreshToken>,
     next_grant: u64,
+    /// Counts consent requests, so the oldest can be dropped first.
+    next_pending: u64,
     /// Seconds added to the wall clock (the admin API moves time forward for QA).
     clock_offset: i64,
     /// Users (by `sub`) whose token requests fail with `invalid_grant` (fault injection), with
@@ -88,6 +102,7 @@ impl AuthStore {
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
             next_grant: 1,
+            next_pending: 0,
             clock_offset: 0,
             invalid_grant_users: Vec::new(),
         }

@@ -2,12 +2,14 @@
 //! opens one, the person's decision closes it, and consent turns it into a grant and a
 //! single-use code (RFC 6749 §4.1.2).
 //!
-//! Invariants: a request is answered at most once and expires after [`PENDING_LIFETIME`]; a
+//! Invariants: at most [`MAX_PENDING`] requests wait at once, the oldest dropped first, so a
+//! page that opens the authorization endpoint in a loop (an `<img>` tag is enough) cannot
+//! exhaust the sandbox. A request is answered at most once and expires after [`PENDING_LIFETIME`]; a
 //! grant never holds a scope the request did not ask for, except the earlier grants' scopes
 //! Google's `include_granted_scopes` adds. This file never issues tokens: `issued.rs` does, when
 //! the code is redeemed.
 
-use super::{AuthStore, Code, Grant, Time, digest};
+use super::{AuthStore, Code, Grant, MAX_PENDING, Time, digest};
 use crate::config::{Personality, TestUser};
 use crate::random;
 
@@ -29,6 +31,8 @@ pub struct Pending {
     /// Google: `include_granted_scopes=true` adds earlier grants' scopes to this one.
     pub include_granted_scopes: bool,
     pub expires_at: Time,
+    /// The order requests were opened in, to drop the oldest first.
+    pub opened: u64,
 }
 
 impl AuthStore {
@@ -36,7 +40,18 @@ impl AuthStore {
     pub fn add_pending(&mut self, mut pending: Pending) -> String {
         let now = self.now();
         self.pending.retain(|_, p| p.expires_at > now);
+        while self.pending.len() >= MAX_PENDING {
+            let oldest = self
+                .pending
+                .iter()
+                .min_by_key(|(_, p)| p.opened)
+                .map(|(id, _)| id.clone());
+            let Some(oldest) = oldest else { break };
+            self.pending.remove(&oldest);
+        }
         pending.expires_at = now + PENDING_LIFETIME;
+        pending.opened = self.next_pending;
+        self.next_pending += 1;
         let id = random::token("req_");
         self.pending.insert(id.clone(), pending);
         id
@@ -110,5 +125,42 @@ impl AuthStore {
             },
         );
         code
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SandboxConfig;
+
+    fn request() -> Pending {
+        Pending {
+            client_id: "grantry-desktop".into(),
+            redirect_uri: "dev.grantry:/oauth/callback".into(),
+            scopes: vec!["openid".into()],
+            state: None,
+            nonce: None,
+            code_challenge: "x".repeat(43),
+            offline: false,
+            force_refresh_token: false,
+            include_granted_scopes: false,
+            expires_at: 0,
+            opened: 0,
+        }
+    }
+
+    #[test]
+    fn a_flood_of_requests_drops_the_oldest_and_keeps_the_newest() {
+        let mut store = AuthStore::new(&SandboxConfig::default());
+        let first = store.add_pending(request());
+        let second = store.add_pending(request());
+        for _ in 2..MAX_PENDING {
+            store.add_pending(request());
+        }
+        let newest = store.add_pending(request());
+        assert_eq!(store.pending.len(), MAX_PENDING);
+        assert!(store.take_pending(&first).is_none(), "the oldest is gone");
+        assert!(store.take_pending(&second).is_some());
+        assert!(store.take_pending(&newest).is_some());
     }
 }

@@ -2,10 +2,16 @@
 //! restart. Clients, users, grants, the token digests, the clock offset and the signing key.
 //!
 //! Invariants: the JSON layout of [`Persisted`] is a file format that existing sandbox.json
-//! files are in, so its field names and shapes must not change. A save replaces the file
-//! atomically (through a `.partial` file beside it). Pending requests, codes and injected
+//! files are in, so its field names and shapes must not change (fields are only ever added,
+//! optional). The file holds the private signing key, so it is written with mode 0600, through
+//! a `.partial` file beside it (`src/private_file.rs`). Pending requests, codes and injected
 //! faults are deliberately not saved: they are short-lived. A missing file is a fresh start;
 //! an unreadable one is an error naming the file, never silently replaced.
+//!
+//! A state file that other users can read (as every earlier version of the sandbox left it,
+//! with the usual umask) is made private when it is loaded, with a warning, rather than
+//! refused: refusing would stop the built-in sandbox of every existing install until someone
+//! ran `chmod 600`, and the next save would have replaced the file privately anyway.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{AccessToken, AuthStore, Grant, RefreshToken};
 use crate::config::{ClientConfig, TestUser};
+use crate::private_file;
 
 /// The parts of the state that survive a restart when a state file is configured.
 #[derive(Serialize, Deserialize)]
@@ -28,13 +35,24 @@ struct Persisted {
     refresh_tokens: HashMap<String, RefreshToken>,
     next_grant: u64,
     clock_offset: i64,
+    /// The key the last rotation replaced, still published in the JWKS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    previous_signing_key: Option<String>,
+}
+
+/// The signing keys' secret bytes as the state file keeps them.
+pub struct SavedKeys {
+    pub current: Vec<u8>,
+    pub previous: Option<Vec<u8>>,
 }
 
 impl AuthStore {
-    /// Writes the durable parts to `path` (atomically, through a temporary file).
-    pub fn save(&self, path: &Path, signing_key: &[u8]) -> std::io::Result<()> {
+    /// The durable parts as the state file's bytes; [`crate::private_file::write`] stores
+    /// them. Cheap enough to make under the store's lock; the disk write happens after it.
+    pub fn snapshot(&self, keys: &SavedKeys) -> std::io::Result<Vec<u8>> {
         let persisted = Persisted {
-            signing_key: B64.encode(signing_key),
+            signing_key: B64.encode(&keys.current),
+            previous_signing_key: keys.previous.as_ref().map(|k| B64.encode(k)),
             clients: self.clients.clone(),
             users: self.users.clone(),
             grants: self.grants.clone(),
@@ -43,19 +61,32 @@ impl AuthStore {
             next_grant: self.next_grant,
             clock_offset: self.clock_offset,
         };
-        let json = serde_json::to_vec_pretty(&persisted).map_err(std::io::Error::other)?;
-        let partial = path.with_extension("partial");
-        std::fs::write(&partial, json)?;
-        std::fs::rename(partial, path)
+        serde_json::to_vec_pretty(&persisted).map_err(std::io::Error::other)
     }
 
-    /// Restores what [`AuthStore::save`] wrote; returns the signing key's secret bytes.
-    pub fn load(&mut self, path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    /// Restores what [`AuthStore::snapshot`] wrote; returns the signing keys' secret bytes.
+    pub fn load(&mut self, path: &Path) -> std::io::Result<Option<SavedKeys>> {
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
+        if private_file::is_shared(path)? {
+            private_file::make_private(path).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{} holds the sandbox's private signing key and other users can read                          it; cannot make it private ({e}): run `chmod 600 {}`",
+                        path.display(),
+                        path.display()
+                    ),
+                )
+            })?;
+            eprintln!(
+                "grantry-sandbox: {} holds the private signing key and was readable by other                  users; it is now readable by you only (mode 0600)",
+                path.display()
+            );
+        }
         let invalid = |e: &dyn std::fmt::Display| {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
@@ -63,9 +94,13 @@ impl AuthStore {
             )
         };
         let persisted: Persisted = serde_json::from_slice(&bytes).map_err(|e| invalid(&e))?;
-        let key = B64
+        let current = B64
             .decode(&persisted.signing_key)
             .map_err(|e| invalid(&e))?;
+        let previous = match &persisted.previous_signing_key {
+            Some(key) => Some(B64.decode(key).map_err(|e| invalid(&e))?),
+            None => None,
+        };
         self.clients = persisted.clients;
         self.users = persisted.users;
         self.grants = persisted.grants;
@@ -73,6 +108,6 @@ impl AuthStore {
         self.refresh_tokens = persisted.refresh_tokens;
         self.next_grant = persisted.next_grant;
         self.clock_offset = persisted.clock_offset;
-        Ok(Some(key))
+        Ok(Some(SavedKeys { current, previous }))
     }
 }

@@ -156,6 +156,7 @@ impl Harness {
         let response = self
             .http
             .post(format!("{}{}", self.issuer(), page.action))
+            .header("origin", self.issuer())
             .form(&body)
             .send()
             .await
@@ -247,19 +248,62 @@ impl Harness {
         )
     }
 
+    /// POSTs `body` as JSON to the admin API (`/_sandbox{path}`) with the admin token.
     pub async fn admin(&self, path: &str, body: Value) -> StatusCode {
-        self.http
+        self.admin_post(path, body).await.0
+    }
+
+    pub async fn admin_post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let request = self
+            .http
             .post(format!("{}/_sandbox{path}", self.issuer()))
-            .json(&body)
+            .json(&body);
+        self.admin_send(request).await
+    }
+
+    /// GETs `/_sandbox{path}` with the admin token.
+    pub async fn admin_get(&self, path: &str) -> (StatusCode, Value) {
+        let request = self.http.get(format!("{}/_sandbox{path}", self.issuer()));
+        self.admin_send(request).await
+    }
+
+    pub async fn admin_delete(&self, path: &str) -> StatusCode {
+        let request = self
+            .http
+            .delete(format!("{}/_sandbox{path}", self.issuer()));
+        self.admin_send(request).await.0
+    }
+
+    async fn admin_send(&self, request: reqwest::RequestBuilder) -> (StatusCode, Value) {
+        let response = request
+            .bearer_auth(self.sandbox.admin_token())
             .send()
             .await
-            .expect("admin POST")
-            .status()
+            .expect("admin request");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     pub async fn grants(&self) -> Vec<Value> {
-        let (_, grants) = self.get_json("/_sandbox/grants", None).await;
+        let (_, grants) = self.admin_get("/grants").await;
         grants.as_array().expect("grants").clone()
+    }
+
+    /// Sends `request` (an HTTP/1.1 request's text, `{addr}` replaced by the sandbox's
+    /// address) over a new connection; returns the response's status line and headers.
+    pub async fn raw(&self, request: &str) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.sandbox.addr();
+        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        let text = request.replace("{addr}", &addr.to_string());
+        stream.write_all(text.as_bytes()).await.expect("send");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.expect("read");
+        String::from_utf8_lossy(&response).into_owned()
     }
 }
 
@@ -280,6 +324,7 @@ impl Harness {
         body.extend_from_slice(form);
         self.http
             .post(format!("{}{}", self.issuer(), page.action))
+            .header("origin", self.issuer())
             .form(&body)
             .send()
             .await
