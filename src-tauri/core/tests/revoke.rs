@@ -8,13 +8,8 @@ use serde_json::Value;
 use support::{World, world};
 
 async fn grant_revoked(w: &World) -> Vec<bool> {
-    let grants: Value = reqwest::get(format!("{}/_sandbox/grants", w.sandbox.issuer()))
+    w.sandbox_grants()
         .await
-        .expect("grants")
-        .json()
-        .await
-        .expect("json");
-    grants
         .as_array()
         .expect("list")
         .iter()
@@ -60,11 +55,7 @@ async fn an_unreachable_provider_leaves_revocation_pending_until_retried() {
         "and not claimed as revoked"
     );
 
-    reqwest::Client::new()
-        .delete(format!("{}/_sandbox/faults", w.sandbox.issuer()))
-        .send()
-        .await
-        .expect("clear faults");
+    w.fault_clear().await;
     let retried = w.grantry.retry_revocations().await.expect("retry");
     assert_eq!(retried.len(), 1);
     assert!(retried[0].1.is_ok());

@@ -24,11 +24,7 @@ async fn scopes_are_described_and_rechecked_through_introspection() {
     assert_eq!(checked.len(), 4);
 
     // An expired access token is refreshed once, then checked.
-    reqwest::Client::new()
-        .post(format!("{}/_sandbox/expire-tokens", w.sandbox.issuer()))
-        .send()
-        .await
-        .expect("expire");
+    w.expire_tokens().await;
     let checked = w
         .grantry
         .check_scopes(account.id)

@@ -94,39 +94,47 @@ impl World {
         IpcError::from(result.expect_err("must fail")).code
     }
 
-    pub async fn fault(&self, fault: &str) {
-        let status = reqwest::Client::new()
-            .post(format!("{}/_sandbox/faults", self.sandbox.issuer()))
+    /// A request to the sandbox's admin API, with its admin token.
+    pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        reqwest::Client::new()
+            .request(method, format!("{}/_sandbox{path}", self.sandbox.issuer()))
             .bearer_auth(self.sandbox.admin_token())
             .header("content-type", "application/json")
-            .body(fault.to_owned())
-            .send()
-            .await
-            .expect("inject a fault")
-            .status();
-        assert!(status.is_success(), "{fault}: {status}");
     }
 
-    /// Every grant the sandbox holds, as its admin API lists them.
-    pub async fn sandbox_grants(&self) -> serde_json::Value {
-        reqwest::Client::new()
-            .get(format!("{}/_sandbox/grants", self.sandbox.issuer()))
-            .send()
-            .await
-            .expect("grants")
-            .json()
-            .await
-            .expect("json")
+    async fn admin_ok(&self, request: reqwest::RequestBuilder, what: &str) -> reqwest::Response {
+        let response = request.send().await.expect(what);
+        assert!(
+            response.status().is_success(),
+            "{what}: {}",
+            response.status()
+        );
+        response
+    }
+
+    pub async fn fault(&self, fault: &str) {
+        let request = self
+            .admin(reqwest::Method::POST, "/faults")
+            .body(fault.to_owned());
+        self.admin_ok(request, fault).await;
     }
 
     /// Clears every fault injected so far.
     pub async fn fault_clear(&self) {
-        let status = reqwest::Client::new()
-            .delete(format!("{}/_sandbox/faults", self.sandbox.issuer()))
-            .send()
-            .await
-            .expect("clear faults")
-            .status();
-        assert!(status.is_success(), "clear faults: {status}");
+        let request = self.admin(reqwest::Method::DELETE, "/faults");
+        self.admin_ok(request, "clear faults").await;
+    }
+
+    /// Every access token the sandbox issued expires now.
+    pub async fn expire_tokens(&self) {
+        let request = self.admin(reqwest::Method::POST, "/expire-tokens");
+        self.admin_ok(request, "expire tokens").await;
+    }
+
+    /// Every grant the sandbox holds, as its admin API lists them.
+    pub async fn sandbox_grants(&self) -> serde_json::Value {
+        let request = self.admin(reqwest::Method::GET, "/grants");
+        let response = self.admin_ok(request, "grants").await;
+        response.json().await.expect("json")
     }
 }
