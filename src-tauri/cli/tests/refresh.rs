@@ -13,15 +13,8 @@ async fn ten_refresh_processes_at_once_share_one_refresh() {
     let id = account["id"].to_string();
     // The provider answers slowly, so the ten really overlap: all are started while the
     // first refresh is still waiting for its answer.
-    let fault = r#"{"endpoint":"token","kind":"latency","ms":1500}"#;
-    let status = reqwest::Client::new()
-        .post(format!("{}/_sandbox/faults", env.sandbox.issuer()))
-        .body(fault)
-        .send()
-        .await
-        .expect("fault")
-        .status();
-    assert!(status.is_success());
+    env.fault(r#"{"endpoint":"token","kind":"latency","ms":1500}"#)
+        .await;
     let children: Vec<std::process::Child> = (0..10)
         .map(|_| {
             env.command()
@@ -55,17 +48,8 @@ async fn ten_refresh_processes_at_once_share_one_refresh() {
     let (code, all) = env.json(&["refresh", "--all"]);
     assert_eq!(code, 0, "{all}");
 
-    let fault = r#"{"kind":"invalid_grant","user":"alice"}"#;
-    let status = reqwest::Client::new()
-        .post(format!("{}/_sandbox/faults", env.sandbox.issuer()))
-        .bearer_auth(env.sandbox.admin_token())
-        .header("content-type", "application/json")
-        .body(fault)
-        .send()
-        .await
-        .expect("fault")
-        .status();
-    assert!(status.is_success());
+    env.fault(r#"{"kind":"invalid_grant","user":"alice"}"#)
+        .await;
     let (code, error) = env.json(&["refresh", &id]);
     assert_eq!(
         (code, error["error"]["code"].as_str()),

@@ -2,6 +2,9 @@
 //! the throwaway Secret Service of `scripts/test-session` (these tests refuse to run without
 //! it, so they never touch a user's keyring), and scratch data and config folders.
 
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
+
 use std::process::{Command, Output};
 
 use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
@@ -67,5 +70,19 @@ impl Env {
     /// A `--browser` command that plays `user` on the sandbox's consent page.
     pub fn consent(&self, user: &str, extra: &str) -> String {
         format!("{GRANTRY} sandbox consent --user {user} {extra}")
+    }
+
+    /// Injects a fault at the sandbox through its admin API.
+    pub async fn fault(&self, fault: &str) {
+        let status = reqwest::Client::new()
+            .post(format!("{}/_sandbox/faults", self.sandbox.issuer()))
+            .bearer_auth(self.sandbox.admin_token())
+            .header("content-type", "application/json")
+            .body(fault.to_owned())
+            .send()
+            .await
+            .expect("fault")
+            .status();
+        assert!(status.is_success(), "{fault}: {status}");
     }
 }
