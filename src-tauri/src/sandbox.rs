@@ -37,9 +37,13 @@ pub fn start(app: &AppHandle) {
         status: Mutex::new(SandboxStatus::Starting),
         running: Mutex::new(None),
     });
+    let data_dir = grantry_core::paths::data_dir();
     let config = SandboxConfig {
         port: grantry_core::paths::sandbox_port(),
-        state_file: grantry_core::paths::data_dir().map(|dir| dir.join("sandbox.json")),
+        state_file: data_dir.as_ref().map(|dir| dir.join("sandbox.json")),
+        // Where `grantry` commands on this data folder find it, to trust this sandbox.
+        admin_token_file: data_dir
+            .map(|dir| dir.join(grantry_core::paths::SANDBOX_ADMIN_TOKEN_FILE)),
         ..SandboxConfig::default()
     };
     let app = app.clone();
@@ -47,6 +51,10 @@ pub fn start(app: &AppHandle) {
         let state = app.state::<SandboxState>();
         match Sandbox::start(config.clone()).await {
             Ok(sandbox) => {
+                // Only now is the built-in provider offered: this process owns the port.
+                if let Ok(grantry) = app.state::<AppState>().grantry() {
+                    grantry.adopt_sandbox(sandbox.addr().port());
+                }
                 state.set(SandboxStatus::Running {
                     issuer: sandbox.issuer().to_owned(),
                 });

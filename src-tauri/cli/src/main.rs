@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use grantry_core::{Error, Grantry, IpcError, Options};
+use grantry_core::{Error, Grantry, IpcError, Options, paths};
 
 use commands::{
     accounts, export, forget, history, http_log, link, providers, refresh, repair, revoke, sandbox,
@@ -70,6 +70,11 @@ enum Command {
     Sandbox(sandbox::SandboxArgs),
 }
 
+/// The data folder: `--data-dir`, else the environment's (`paths.rs`).
+fn data_dir(cli: &Cli) -> Option<PathBuf> {
+    cli.data_dir.clone().or_else(paths::data_dir)
+}
+
 fn open(cli: &Cli) -> Result<Grantry, Error> {
     let mut options = Options::from_env()?;
     if let Some(dir) = &cli.data_dir {
@@ -81,19 +86,29 @@ fn open(cli: &Cli) -> Result<Grantry, Error> {
     Grantry::open(options)
 }
 
+/// [`open`], for commands that talk to providers: the built-in sandbox is among them only when
+/// the one on its port proves to be ours (the app's, or a `grantry sandbox` of this data
+/// folder), so that no other program holding the port receives a consent or a token.
+async fn open_with_sandbox(cli: &Cli) -> Result<Grantry, Error> {
+    let grantry = open(cli)?;
+    grantry.find_sandbox(paths::sandbox_port()).await;
+    Ok(grantry)
+}
+
 /// Runs the command. Every command but `sandbox` opens the core first; the sandbox needs no
 /// data folder or keyring, so it runs even where those are unusable.
 async fn run(cli: &Cli) -> Result<(), Error> {
     let json = cli.json;
     let grantry = || open(cli);
+    let talking = || open_with_sandbox(cli);
     match &cli.command {
-        Command::Sandbox(args) => sandbox::run(json, args).await,
-        Command::Providers(args) => providers::run(json, &grantry()?, args).await,
-        Command::Link(args) => link::run(json, &grantry()?, args).await,
+        Command::Sandbox(args) => sandbox::run(json, args, data_dir(cli)).await,
+        Command::Providers(args) => providers::run(json, &talking().await?, args).await,
+        Command::Link(args) => link::run(json, &talking().await?, args).await,
         Command::Accounts(args) => accounts::run(json, &grantry()?, args),
-        Command::Scopes(args) => scopes::run(json, &grantry()?, args).await,
-        Command::Refresh(args) => refresh::run(json, &Arc::new(grantry()?), args).await,
-        Command::Revoke(args) => revoke::run(json, &grantry()?, args).await,
+        Command::Scopes(args) => scopes::run(json, &talking().await?, args).await,
+        Command::Refresh(args) => refresh::run(json, &Arc::new(talking().await?), args).await,
+        Command::Revoke(args) => revoke::run(json, &talking().await?, args).await,
         Command::Forget(args) => forget::run(json, &grantry()?, args),
         Command::Export(args) => export::run(&grantry()?, args),
         Command::HttpLog(args) => http_log::run(json, &grantry()?, args),

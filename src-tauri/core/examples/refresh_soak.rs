@@ -28,7 +28,7 @@ async fn main() {
         Grantry::open(Options {
             data_dir: dir.path().join("data"),
             config_dir: dir.path().join("config"),
-            sandbox_port: sandbox.addr().port(),
+            sandbox_port: Some(sandbox.addr().port()),
             secrets: Arc::new(MemorySecrets::default()),
             events: Arc::new(NoEvents),
         })

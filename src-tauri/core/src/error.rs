@@ -129,6 +129,11 @@ pub enum ProviderError {
     Duplicate(String),
     #[error("{0:?} is the built-in sandbox provider and cannot be changed or removed")]
     BuiltIn(String),
+    #[error(
+        "the built-in Grantry Sandbox is not running (or another program holds its port): \
+         start the Grantry app, or `grantry sandbox` in another terminal"
+    )]
+    SandboxNotRunning,
 }
 
 /// What kind of failure an error is, for the UI to branch on.

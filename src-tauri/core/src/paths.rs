@@ -13,6 +13,11 @@ use std::io;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+/// The file in the data folder holding the admin token of the sandbox the app runs, written by
+/// that sandbox (readable by this user only): whoever can read it may trust the sandbox that
+/// answers to it.
+pub const SANDBOX_ADMIN_TOKEN_FILE: &str = "sandbox-admin-token";
+
 /// The app identifier; also the name of the data folder.
 pub const APP_IDENTIFIER: &str = "dev.grantry.desktop";
 

@@ -24,7 +24,7 @@ fn open(root: &Path) -> Grantry {
     Grantry::open(Options {
         data_dir: root.join("data"),
         config_dir: root.join("config"),
-        sandbox_port: 7461,
+        sandbox_port: None,
         secrets: Arc::new(MemorySecrets::default()),
         events: Arc::new(NoEvents),
     })

@@ -83,7 +83,7 @@ async fn tokens_under_an_older_key_are_moved_when_grantry_opens() {
     let reopened = Grantry::open(Options {
         data_dir: w.dir.path().join("data"),
         config_dir: w.dir.path().join("config"),
-        sandbox_port: w.sandbox.addr().port(),
+        sandbox_port: Some(w.sandbox.addr().port()),
         secrets: w.secrets.clone(),
         events: Arc::new(grantry_core::events::NoEvents),
     })

@@ -32,6 +32,15 @@ pub fn partial_path(path: &Path) -> PathBuf {
 
 /// Replaces `path` with `bytes`, mode 0600, through a temporary file and a rename.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // The folder may not exist yet (a data folder nobody has used); it is made this user's
+    // only, like the file.
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
     let partial = partial_path(path);
     let mut file = options().truncate(true).open(&partial)?;
     // `mode` applies only when the file is created; a stray one may have wider permissions.

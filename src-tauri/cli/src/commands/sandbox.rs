@@ -3,9 +3,11 @@
 //! consent page (`grantry sandbox consent`), which makes linking scriptable end to end:
 //! `grantry link sandbox --browser "grantry sandbox consent --user alice"`.
 
+use std::path::PathBuf;
+
 use clap::{Args, Subcommand, ValueEnum};
 use grantry_core::Error;
-use grantry_core::paths::sandbox_port;
+use grantry_core::paths::{SANDBOX_ADMIN_TOKEN_FILE, sandbox_port};
 use grantry_sandbox::robot::{self, Choice};
 use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
 
@@ -72,9 +74,11 @@ enum SandboxAction {
     },
 }
 
-pub async fn run(json: bool, args: &SandboxArgs) -> Result<(), Error> {
+/// `data_dir` is the data folder, where the sandbox leaves its admin token by default so that
+/// the other `grantry` commands on that folder trust it.
+pub async fn run(json: bool, args: &SandboxArgs, data_dir: Option<PathBuf>) -> Result<(), Error> {
     match &args.action {
-        None => serve(json, args).await,
+        None => serve(json, args, data_dir).await,
         Some(SandboxAction::Consent {
             user,
             scopes,
@@ -104,11 +108,14 @@ pub async fn run(json: bool, args: &SandboxArgs) -> Result<(), Error> {
     }
 }
 
-async fn serve(json: bool, args: &SandboxArgs) -> Result<(), Error> {
+async fn serve(json: bool, args: &SandboxArgs, data_dir: Option<PathBuf>) -> Result<(), Error> {
     let mut config = SandboxConfig::new(args.personality.into());
     config.port = args.port.unwrap_or_else(sandbox_port);
     config.state_file = args.state.clone();
-    config.admin_token_file = args.admin_token_file.clone();
+    config.admin_token_file = args
+        .admin_token_file
+        .clone()
+        .or_else(|| data_dir.map(|dir| dir.join(SANDBOX_ADMIN_TOKEN_FILE)));
     let sandbox = Sandbox::start(config.clone()).await.map_err(|e| {
         Error::InvalidInput(format!(
             "cannot start the sandbox on 127.0.0.1:{}: {e} (is the Grantry app running its own?)",

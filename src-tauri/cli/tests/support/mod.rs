@@ -25,13 +25,13 @@ pub async fn env() -> Env {
         Ok("1"),
         "these tests need the throwaway Secret Service: run them with `make test`"
     );
-    let sandbox = Sandbox::start(SandboxConfig::new(Personality::Generic))
-        .await
-        .expect("sandbox");
-    Env {
-        sandbox,
-        dir: tempfile::tempdir().expect("temp dir"),
-    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The sandbox leaves its admin token in the data folder, as the app's does, so that
+    // `grantry` trusts it as the built-in provider.
+    let mut config = SandboxConfig::new(Personality::Generic);
+    config.admin_token_file = Some(dir.path().join("data").join("sandbox-admin-token"));
+    let sandbox = Sandbox::start(config).await.expect("sandbox");
+    Env { sandbox, dir }
 }
 
 impl Env {

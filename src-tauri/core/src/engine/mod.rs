@@ -46,8 +46,10 @@ use crate::store::{DATABASE_FILE, Store};
 pub struct Options {
     pub data_dir: PathBuf,
     pub config_dir: PathBuf,
-    /// The port of the built-in sandbox provider (its issuer is `http://127.0.0.1:PORT`).
-    pub sandbox_port: u16,
+    /// The port of a built-in sandbox provider this process knows it owns (its issuer is
+    /// `http://127.0.0.1:PORT`); `None` until one is adopted ([`Grantry::adopt_sandbox`],
+    /// [`Grantry::find_sandbox`]).
+    pub sandbox_port: Option<u16>,
     pub secrets: Arc<dyn SecretStore>,
     pub events: Arc<dyn EventSink>,
 }
@@ -63,7 +65,7 @@ impl Options {
         Ok(Self {
             data_dir: paths::data_dir().ok_or_else(missing)?,
             config_dir: paths::config_dir().ok_or_else(missing)?,
-            sandbox_port: paths::sandbox_port(),
+            sandbox_port: None,
             secrets: Arc::new(secret_store::Keyring::secret_service(secret_store::SERVICE)),
             events: Arc::new(NoEvents),
         })
@@ -231,6 +233,41 @@ impl Grantry {
             }
         }
         Ok(moved)
+    }
+
+    /// The built-in sandbox provider is the one this process runs on `port`.
+    pub fn adopt_sandbox(&self, port: u16) {
+        lock(&self.providers).set_sandbox(Some(port));
+        // Endpoints found at another port must not be used for this one.
+        lock(&self.endpoints).retain(|(provider, _), _| provider != provider_config::SANDBOX_ID);
+    }
+
+    /// Adopts the sandbox running on `port` if it proves to be ours: it answers its admin API
+    /// to the token kept in this data folder ([`paths::SANDBOX_ADMIN_TOKEN_FILE`], readable by
+    /// this user only). Any other program holding the port gets no request but that one, and
+    /// never a user's consent or tokens. Returns whether it was adopted.
+    pub async fn find_sandbox(&self, port: u16) -> bool {
+        let path = self.data_dir.join(paths::SANDBOX_ADMIN_TOKEN_FILE);
+        let Ok(token) = std::fs::read_to_string(&path) else {
+            return false;
+        };
+        let request = openidconnect::http::Request::builder()
+            .method("GET")
+            .uri(format!("http://127.0.0.1:{port}/_sandbox"))
+            .header("authorization", format!("Bearer {}", token.trim()))
+            .body(Vec::new());
+        let Ok(request) = request else {
+            return false;
+        };
+        let ours = self
+            .http
+            .send_unlogged(request)
+            .await
+            .is_ok_and(|response| response.status().is_success());
+        if ours {
+            self.adopt_sandbox(port);
+        }
+        ours
     }
 
     /// Records something that happened in the history and tells the window. `detail` must

@@ -61,6 +61,12 @@ impl Http {
         outcome
     }
 
+    /// Sends one request that is not part of the HTTP log (it carries no provider exchange,
+    /// such as the check that a local sandbox is ours).
+    pub async fn send_unlogged(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
+        self.send_unrecorded(request).await
+    }
+
     async fn send_unrecorded(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
         let request = reqwest::Request::try_from(request).map_err(classify)?;
         let mut response = self.client.execute(request).await.map_err(classify)?;

@@ -40,14 +40,17 @@ struct ProvidersFile {
 #[derive(Debug, Clone)]
 pub struct Providers {
     path: PathBuf,
-    builtin: Provider,
+    /// The built-in sandbox, only while one this process trusts is running (see
+    /// [`Providers::set_sandbox`]): a port alone proves nothing, another program may hold it.
+    builtin: Option<Provider>,
     configured: Vec<Provider>,
 }
 
 impl Providers {
-    /// Loads `path` (a missing file means no configured providers) next to the built-in
-    /// sandbox on `sandbox_port`. Every provider is validated.
-    pub fn load(path: &Path, sandbox_port: u16) -> Result<Self, ProviderError> {
+    /// Loads `path` (a missing file means no configured providers), next to the built-in
+    /// sandbox when one this process trusts runs on `sandbox_port`. Every provider is
+    /// validated.
+    pub fn load(path: &Path, sandbox_port: Option<u16>) -> Result<Self, ProviderError> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -64,7 +67,7 @@ impl Providers {
         })?;
         let providers = Self {
             path: path.to_path_buf(),
-            builtin: sandbox_provider(sandbox_port),
+            builtin: sandbox_port.map(sandbox_provider),
             configured: Vec::new(),
         };
         let mut providers = providers;
@@ -87,10 +90,19 @@ impl Providers {
 
     /// Every provider, the built-in sandbox first.
     pub fn all(&self) -> impl Iterator<Item = &Provider> {
-        std::iter::once(&self.builtin).chain(&self.configured)
+        self.builtin.iter().chain(&self.configured)
+    }
+
+    /// The built-in sandbox is the one running on `port` (or none runs that this process
+    /// trusts).
+    pub fn set_sandbox(&mut self, port: Option<u16>) {
+        self.builtin = port.map(sandbox_provider);
     }
 
     pub fn get(&self, id: &str) -> Result<&Provider, ProviderError> {
+        if id == SANDBOX_ID && self.builtin.is_none() {
+            return Err(ProviderError::SandboxNotRunning);
+        }
         self.all()
             .find(|p| p.id.as_str() == id)
             .ok_or_else(|| ProviderError::Unknown(id.to_owned()))
@@ -156,7 +168,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("providers.toml");
         std::fs::write(&path, text).expect("write");
-        Providers::load(&path, 7461)
+        Providers::load(&path, Some(7461))
     }
 
     const GITLAB: &str = r#"
@@ -260,7 +272,7 @@ extra_params = { prompt = "consent" }
     fn adding_and_removing_rewrites_the_file_and_bad_input_changes_nothing() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("conf/providers.toml");
-        let mut providers = Providers::load(&path, 7461).expect("no file yet");
+        let mut providers = Providers::load(&path, Some(7461)).expect("no file yet");
         let mut gitlab = load(GITLAB)
             .expect("valid")
             .get("gitlab")
@@ -271,7 +283,7 @@ extra_params = { prompt = "consent" }
         gitlab.id = ProviderId("gitlab2".into());
         gitlab.environments[0].client_id.clear();
         assert!(providers.add(gitlab).is_err(), "invalid");
-        let reloaded = Providers::load(&path, 7461).expect("reload");
+        let reloaded = Providers::load(&path, Some(7461)).expect("reload");
         assert_eq!(reloaded.all().count(), 2);
         assert!(
             std::fs::read_to_string(&path)
@@ -281,7 +293,10 @@ extra_params = { prompt = "consent" }
         providers.remove("gitlab").expect("remove");
         assert!(providers.remove("sandbox").is_err());
         assert_eq!(
-            Providers::load(&path, 7461).expect("reload").all().count(),
+            Providers::load(&path, Some(7461))
+                .expect("reload")
+                .all()
+                .count(),
             1
         );
     }

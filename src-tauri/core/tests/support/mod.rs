@@ -33,7 +33,7 @@ pub async fn world_with(config: SandboxConfig) -> World {
     let grantry = Grantry::open(Options {
         data_dir: dir.path().join("data"),
         config_dir: dir.path().join("config"),
-        sandbox_port: sandbox.addr().port(),
+        sandbox_port: Some(sandbox.addr().port()),
         secrets: secrets.clone(),
         events: events.clone(),
     })
