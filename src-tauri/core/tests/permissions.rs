@@ -24,7 +24,7 @@ fn open(root: &Path) -> Grantry {
     Grantry::open(Options {
         data_dir: root.join("data"),
         config_dir: root.join("config"),
-        sandbox_port: None,
+        sandbox_port: Some(7461),
         secrets: Arc::new(MemorySecrets::default()),
         events: Arc::new(NoEvents),
     })
