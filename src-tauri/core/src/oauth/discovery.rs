@@ -182,16 +182,25 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
     };
     // Only now that the whole document passed are the keys it names fetched.
     if let Some(jwks_uri) = &endpoints.jwks_uri {
-        let url = JsonWebKeySetUrl::from_url(jwks_uri.clone());
-        endpoints.jwks =
-            JsonWebKeySet::fetch_async(&url, http)
-                .await
-                .map_err(|e| Error::MalformedResponse {
-                    provider: provider.to_owned(),
-                    reason: format!("cannot fetch its signing keys: {e}"),
-                })?;
+        endpoints.jwks = fetch_keys(http, provider, jwks_uri).await?;
     }
     Ok(endpoints)
+}
+
+/// The provider's signing keys (its JWK Set, RFC 7517 §5), at discovery and again when an ID
+/// token names a key not seen yet.
+pub(crate) async fn fetch_keys(
+    http: &Http,
+    provider: &str,
+    jwks_uri: &Url,
+) -> Result<JsonWebKeySet<CoreJsonWebKey>, Error> {
+    let url = JsonWebKeySetUrl::from_url(jwks_uri.clone());
+    JsonWebKeySet::fetch_async(&url, http)
+        .await
+        .map_err(|e| Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: format!("cannot fetch its signing keys: {e}"),
+        })
 }
 
 /// A GET asking for JSON.

@@ -4,11 +4,10 @@
 
 use openidconnect::core::{CoreIdToken, CoreIdTokenClaims, CoreIdTokenVerifier};
 use openidconnect::{
-    ClaimsVerificationError, ClientId, IssuerUrl, JsonWebKeySet, JsonWebKeySetUrl, Nonce,
-    NonceVerifier, SignatureVerificationError,
+    ClaimsVerificationError, ClientId, IssuerUrl, Nonce, NonceVerifier, SignatureVerificationError,
 };
 
-use super::discovery::Endpoints;
+use super::discovery::{Endpoints, fetch_keys};
 use super::http::Http;
 use crate::error::Error;
 use crate::providers::Environment;
@@ -61,16 +60,8 @@ pub(crate) async fn verify(
         ))
     );
     if unknown_key && let Some(jwks_uri) = &endpoints.jwks_uri {
-        let url = JsonWebKeySetUrl::from_url(jwks_uri.clone());
-        let keys: JsonWebKeySet<_> =
-            JsonWebKeySet::fetch_async(&url, http)
-                .await
-                .map_err(|e| Error::MalformedResponse {
-                    provider: provider.to_owned(),
-                    reason: format!("cannot fetch its signing keys: {e}"),
-                })?;
         let rotated = Endpoints {
-            jwks: keys,
+            jwks: fetch_keys(http, provider, jwks_uri).await?,
             ..endpoints.clone()
         };
         verified = token.claims(&verifier(env, &rotated)?, &nonce).cloned();
