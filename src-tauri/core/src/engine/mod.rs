@@ -251,12 +251,10 @@ impl Grantry {
         let Ok(token) = std::fs::read_to_string(&path) else {
             return false;
         };
-        let request = openidconnect::http::Request::builder()
-            .method("GET")
-            .uri(format!("http://127.0.0.1:{port}/_sandbox"))
-            .header("authorization", format!("Bearer {}", token.trim()))
-            .body(Vec::new());
-        let Ok(request) = request else {
+        let Ok(url) = url::Url::parse(&format!("http://127.0.0.1:{port}/_sandbox")) else {
+            return false;
+        };
+        let Ok(request) = http::get_json(&url, Some(token.trim())) else {
             return false;
         };
         let ours = self

@@ -15,12 +15,12 @@ use openidconnect::core::{
     CoreJwsSigningAlgorithm, CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
 };
 use openidconnect::{
-    AdditionalProviderMetadata, HttpRequest, JsonWebKeySet, JsonWebKeySetUrl, ProviderMetadata,
+    AdditionalProviderMetadata, JsonWebKeySet, JsonWebKeySetUrl, ProviderMetadata,
 };
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::http::Http;
+use super::http::{Http, get_json};
 use crate::error::Error;
 use crate::providers::{self, Environment};
 
@@ -203,16 +203,6 @@ pub(crate) async fn fetch_keys(
         })
 }
 
-/// A GET asking for JSON.
-fn get_json(url: &Url) -> Result<HttpRequest, Error> {
-    openidconnect::http::Request::builder()
-        .method("GET")
-        .uri(url.as_str())
-        .header("accept", "application/json")
-        .body(Vec::new())
-        .map_err(|e| Error::Internal(format!("cannot build a request to {url}: {e}")))
-}
-
 /// The metadata document `well_known` names for an issuer: OpenID Connect Discovery 1.0 §4
 /// appends it to the issuer's path; RFC 8414 §3.1 inserts it before the path.
 fn well_known(issuer: &str, suffix: &str, inserted: bool) -> Result<Url, Error> {
@@ -231,7 +221,7 @@ fn well_known(issuer: &str, suffix: &str, inserted: bool) -> Result<Url, Error> 
 async fn openid_metadata(http: &Http, provider: &str, issuer: &str) -> Result<Metadata, Error> {
     let url = well_known(issuer, "openid-configuration", false)?;
     let document = http
-        .json(get_json(&url)?, provider, "its discovery document")
+        .json(get_json(&url, None)?, provider, "its discovery document")
         .await?;
     let found = document.get("issuer").and_then(|i| i.as_str());
     if found != Some(issuer) {
@@ -263,7 +253,7 @@ async fn server_metadata(http: &Http, provider: &str, issuer: &str) -> Option<Se
     let url = well_known(issuer, "oauth-authorization-server", true).ok()?;
     let document = http
         .json(
-            get_json(&url).ok()?,
+            get_json(&url, None).ok()?,
             provider,
             "its authorization server metadata",
         )

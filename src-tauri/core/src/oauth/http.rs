@@ -130,6 +130,20 @@ impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
     }
 }
 
+/// A GET asking for JSON, with a bearer token when `bearer` has one (RFC 6750 §2.1).
+pub fn get_json(url: &url::Url, bearer: Option<&str>) -> Result<HttpRequest, crate::error::Error> {
+    let mut request = openidconnect::http::Request::builder()
+        .method("GET")
+        .uri(url.as_str())
+        .header("accept", "application/json");
+    if let Some(token) = bearer {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    request
+        .body(Vec::new())
+        .map_err(|e| crate::error::Error::Internal(format!("a request could not be built: {e}")))
+}
+
 tokio::task_local! {
     static RECORDING: Mutex<Vec<HttpExchange>>;
 }

@@ -4,7 +4,7 @@
 
 use url::Url;
 
-use super::http::Http;
+use super::http::{Http, get_json};
 use crate::error::Error;
 
 /// Who signed in, as far as the profile tells.
@@ -16,20 +16,10 @@ pub struct Profile {
     pub picture: Option<String>,
 }
 
-fn bearer_get(url: &Url, token: &str) -> Result<openidconnect::HttpRequest, Error> {
-    openidconnect::http::Request::builder()
-        .method("GET")
-        .uri(url.as_str())
-        .header("authorization", format!("Bearer {token}"))
-        .header("accept", "application/json")
-        .body(Vec::new())
-        .map_err(|e| Error::Internal(format!("a request could not be built: {e}")))
-}
-
 /// Fetches the profile with the access token.
 pub async fn fetch(http: &Http, provider: &str, url: &Url, token: &str) -> Result<Profile, Error> {
     let json = http
-        .json(bearer_get(url, token)?, provider, "its profile")
+        .json(get_json(url, Some(token))?, provider, "its profile")
         .await?;
     let text = |key: &str| json.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     let id = json.get("id").and_then(|v| match v {
