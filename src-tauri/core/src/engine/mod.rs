@@ -38,7 +38,7 @@ use crate::oauth::discovery::{self, Endpoints};
 use crate::oauth::{Http, http};
 use crate::paths;
 use crate::providers::{self as provider_config, Environment, Providers};
-use crate::secret::Secret;
+use crate::secret::{Secret, TokenSet};
 use crate::secret_store::{self, SecretStore, token_items};
 use crate::store::{DATABASE_FILE, Store};
 
@@ -330,10 +330,25 @@ impl Grantry {
     /// while secrets without metadata are removed (repair), so that repair never takes a link's
     /// fresh tokens for orphans. A file lock: it holds across processes.
     async fn secrets_lock(&self) -> Result<std::fs::File, Error> {
-        let path = self.data_dir.join("locks").join("secrets.lock");
+        self.wait_for_lock("secrets.lock").await
+    }
+
+    /// [`lock_file`] on `locks/{name}` in the data folder, waited for off the async threads.
+    async fn wait_for_lock(&self, name: &str) -> Result<std::fs::File, Error> {
+        let path = self.data_dir.join("locks").join(name);
         tokio::task::spawn_blocking(move || lock_file(&path))
             .await
             .map_err(|e| Error::Internal(format!("the lock task failed: {e}")))?
+    }
+
+    /// An account's tokens from the keyring; missing ones mean it must be linked again.
+    fn tokens_of(&self, account: &AccountSummary) -> Result<TokenSet, Error> {
+        token_items::load(self.secrets.as_ref(), &self.tokens_key(account))?.ok_or_else(|| {
+            Error::NeedsRelink {
+                account: account.id,
+                reason: "its tokens are missing from the keyring".into(),
+            }
+        })
     }
 
     /// A provider environment's current configuration.

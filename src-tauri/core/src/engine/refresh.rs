@@ -42,11 +42,7 @@ impl Grantry {
         }
         let env = self.environment(&account.provider, &account.environment)?;
         let key = self.tokens_key(&account);
-        let current =
-            token_items::load(self.secrets.as_ref(), &key)?.ok_or_else(|| Error::NeedsRelink {
-                account: account_id,
-                reason: "its tokens are missing from the keyring".into(),
-            })?;
+        let current = self.tokens_of(&account)?;
         let endpoints = self.endpoints(&account.provider, &env).await?;
         let secret = self.client_secret(&account.provider, &env)?;
         let outcome = refresh_token::refresh(
@@ -173,13 +169,9 @@ impl Grantry {
     pub(super) async fn account_lock(&self, account_id: i64) -> Result<AccountLock, Error> {
         let flight = lock(&self.flights).entry(account_id).or_default().clone();
         let in_process = flight.lock_owned().await;
-        let path = self
-            .data_dir
-            .join("locks")
-            .join(format!("account-{account_id}.lock"));
-        let across_processes = tokio::task::spawn_blocking(move || super::lock_file(&path))
-            .await
-            .map_err(|e| Error::Internal(format!("the lock task failed: {e}")))??;
+        let across_processes = self
+            .wait_for_lock(&format!("account-{account_id}.lock"))
+            .await?;
         Ok(AccountLock {
             _in_process: in_process,
             _across_processes: across_processes,

@@ -7,7 +7,6 @@ use crate::clock;
 use crate::error::Error;
 use crate::model::AccountScope;
 use crate::oauth::introspection::{self, Introspection};
-use crate::secret_store::token_items;
 
 impl Grantry {
     /// Asks the provider which scopes the account's token carries now, and records the answer.
@@ -28,15 +27,9 @@ impl Grantry {
             )));
         };
         let secret = self.client_secret(&account.provider, &env)?;
-        let key = self.tokens_key(&account);
         let mut refreshed = false;
         loop {
-            let tokens = token_items::load(self.secrets.as_ref(), &key)?.ok_or_else(|| {
-                Error::NeedsRelink {
-                    account: account_id,
-                    reason: "its tokens are missing from the keyring".into(),
-                }
-            })?;
+            let tokens = self.tokens_of(&account)?;
             let answer = introspection::introspect(
                 &self.http,
                 &account.provider,
