@@ -134,16 +134,6 @@ async fn refresh_all_refreshes_every_account_with_a_refresh_token() {
     assert!(outcomes.iter().all(|(_, outcome)| outcome.is_ok()));
 }
 
-/// How many refreshes the history records.
-fn refreshes(w: &support::World) -> usize {
-    w.grantry
-        .activity(10_000)
-        .expect("activity")
-        .iter()
-        .filter(|e| e.kind == ActivityKind::TokenRefreshed)
-        .count()
-}
-
 fn sandbox_issuing(lifetime: u64) -> grantry_sandbox::SandboxConfig {
     let mut config = grantry_sandbox::SandboxConfig::new(grantry_sandbox::Personality::Generic);
     config.access_token_lifetime = std::time::Duration::from_secs(lifetime);
@@ -179,10 +169,10 @@ async fn the_schedule_refreshes_before_expiry_once_per_lifetime() {
     );
     // Over the next five seconds, 3-second tokens due 2 s after issue: about two refreshes,
     // never a tight loop.
-    let before = refreshes(&w);
+    let before = w.refreshes();
     tokio::time::sleep(Duration::from_secs(5)).await;
     schedule.abort();
-    let during = refreshes(&w) - before;
+    let during = w.refreshes() - before;
     assert!(
         (1..=4).contains(&during),
         "{during} refreshes in 5 s of 3-second tokens"
@@ -205,7 +195,7 @@ async fn tokens_shorter_than_the_lead_do_not_make_the_schedule_spin() {
     tokio::time::sleep(Duration::from_millis(2_500)).await;
     schedule.abort();
     assert_eq!(
-        refreshes(&w),
+        w.refreshes(),
         0,
         "a 5-second token is refreshed 30 s after issue at the soonest, not at once and again"
     );

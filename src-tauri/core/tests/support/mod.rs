@@ -94,6 +94,16 @@ impl World {
         IpcError::from(result.expect_err("must fail")).code
     }
 
+    /// How many refreshes the history records.
+    pub fn refreshes(&self) -> usize {
+        self.grantry
+            .activity(10_000)
+            .expect("activity")
+            .iter()
+            .filter(|e| e.kind == grantry_core::ActivityKind::TokenRefreshed)
+            .count()
+    }
+
     /// A request to the sandbox's admin API, with its admin token.
     pub fn admin(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         reqwest::Client::new()
