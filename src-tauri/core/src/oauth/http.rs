@@ -44,7 +44,7 @@ impl Http {
         let method = request.method().to_string();
         let url = redact::url_text(&request.uri().to_string());
         let request_body = redact::body(request.body());
-        let outcome = self.send_unrecorded(request).await;
+        let outcome = self.send_unlogged(request).await;
         record(HttpExchange {
             at: clock::now(),
             method,
@@ -62,12 +62,8 @@ impl Http {
     }
 
     /// Sends one request that is not part of the HTTP log (it carries no provider exchange,
-    /// such as the check that a local sandbox is ours).
+    /// such as the check that a local sandbox is ours); [`Http::send`] is built on it.
     pub async fn send_unlogged(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
-        self.send_unrecorded(request).await
-    }
-
-    async fn send_unrecorded(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
         let request = reqwest::Request::try_from(request).map_err(classify)?;
         let mut response = self.client.execute(request).await.map_err(classify)?;
         let mut builder = openidconnect::http::Response::builder().status(response.status());
