@@ -1,12 +1,15 @@
 //! Providers as the engine offers them: listed, added (from discovery or by hand), removed
 //! with their client secrets, given a client secret, and shown to the Link dialog with what
-//! each default scope allows.
+//! each default scope allows; and the built-in sandbox, offered only once it is known to be
+//! this data folder's own.
 
 use super::{Grantry, lock};
 use crate::error::Error;
 use crate::model::{EnvironmentOption, ProviderOption, ScopeOption};
 use crate::oauth::discovery::{self, Endpoints};
-use crate::providers::Provider;
+use crate::oauth::http;
+use crate::paths;
+use crate::providers::{Provider, SANDBOX_ID};
 use crate::scope_catalog;
 use crate::secret::Secret;
 use crate::secret_store::token_items;
@@ -73,6 +76,39 @@ impl Grantry {
                     .collect(),
             })
             .collect()
+    }
+
+    /// The built-in sandbox provider is the one this process runs on `port`.
+    pub fn adopt_sandbox(&self, port: u16) {
+        lock(&self.providers).set_sandbox(Some(port));
+        // Endpoints found at another port must not be used for this one.
+        lock(&self.endpoints).retain(|(provider, _), _| provider != SANDBOX_ID);
+    }
+
+    /// Adopts the sandbox running on `port` if it proves to be ours: it answers its admin API
+    /// to the token kept in this data folder ([`paths::SANDBOX_ADMIN_TOKEN_FILE`], readable by
+    /// this user only). Any other program holding the port gets no request but that one, and
+    /// never a user's consent or tokens. Returns whether it was adopted.
+    pub async fn find_sandbox(&self, port: u16) -> bool {
+        let path = self.data_dir.join(paths::SANDBOX_ADMIN_TOKEN_FILE);
+        let Ok(token) = std::fs::read_to_string(&path) else {
+            return false;
+        };
+        let Ok(url) = url::Url::parse(&format!("http://127.0.0.1:{port}/_sandbox")) else {
+            return false;
+        };
+        let Ok(request) = http::get_json(&url, Some(token.trim())) else {
+            return false;
+        };
+        let ours = self
+            .http
+            .send_unlogged(request)
+            .await
+            .is_ok_and(|response| response.status().is_success());
+        if ours {
+            self.adopt_sandbox(port);
+        }
+        ours
     }
 
     /// Fetches an issuer's discovery document and checks it (issuer match, endpoints).
