@@ -371,3 +371,126 @@ async fn a_relink_without_a_new_refresh_token_keeps_the_one_held() {
         .await
         .expect("and it still refreshes");
 }
+
+/// A provider whose sandbox speaks Google's dialect, configured as Google is (`revocation =
+/// "google"`), asking for a new refresh token at every consent.
+async fn google_with_consent(w: &support::World) {
+    use grantry_core::providers::{Provider, Revocation};
+    let mut google: Provider = w.grantry.providers()[0].clone();
+    google.id = "google-sandbox".to_owned().try_into().expect("id");
+    let env = &mut google.environments[0];
+    env.scopes = ["openid", "email"].map(str::to_owned).to_vec();
+    env.extra_params
+        .insert("access_type".into(), "offline".into());
+    env.extra_params.insert("prompt".into(), "consent".into());
+    env.revocation = Revocation::Google;
+    w.grantry.add_provider(google).expect("add");
+}
+
+/// The refresh token in the (one) keyring item.
+fn held_refresh_token(w: &support::World) -> String {
+    let items = w.secrets.snapshot();
+    assert_eq!(items.len(), 1, "one account, one item");
+    let item = items.values().next().expect("one item");
+    let tokens: serde_json::Value = serde_json::from_str(item).expect("json");
+    tokens["refresh_token"]
+        .as_str()
+        .expect("a refresh token")
+        .to_owned()
+}
+
+/// Whether each grant the sandbox holds is still live, oldest first.
+async fn live_grants(w: &support::World) -> Vec<bool> {
+    let grants = w.sandbox_grants().await;
+    let grants = grants.as_array().expect("grants");
+    grants.iter().map(|g| g["revoked"].is_null()).collect()
+}
+
+#[tokio::test]
+async fn a_relink_revokes_the_refresh_token_it_replaces() {
+    // RFC 7009 §2.1: revoking a refresh token ends its own grant. Linking the same account
+    // again brings a new grant; the old one must not stay live at the provider.
+    let w = world().await;
+    let first = w.link("alice").await;
+    let replaced = held_refresh_token(&w);
+    let again = w.link("alice").await;
+    assert_eq!(again.id, first.id, "the same account");
+    assert_ne!(
+        held_refresh_token(&w),
+        replaced,
+        "the new refresh token is kept"
+    );
+    assert_eq!(
+        live_grants(&w).await,
+        [false, true],
+        "the old grant is gone"
+    );
+    w.grantry
+        .refresh(again.id)
+        .await
+        .expect("the new one works");
+    let relinked = w.grantry.activity(10).expect("activity");
+    let relinked = relinked
+        .iter()
+        .find(|e| e.kind == ActivityKind::AccountRelinked)
+        .expect("recorded");
+    assert!(
+        relinked
+            .detail
+            .contains("the refresh token it replaced was revoked"),
+        "{}",
+        relinked.detail
+    );
+}
+
+#[tokio::test]
+async fn a_replaced_refresh_token_that_cannot_be_revoked_does_not_undo_the_relink() {
+    let w = world().await;
+    let first = w.link("alice").await;
+    w.fault(r#"{"endpoint":"revoke","kind":"status","status":503}"#)
+        .await;
+    let again = w.link("alice").await;
+    w.fault_clear().await;
+    assert_eq!(again.id, first.id);
+    assert_eq!(live_grants(&w).await, [true, true]);
+    w.grantry
+        .refresh(again.id)
+        .await
+        .expect("the new token works");
+    let history = w.grantry.activity(10).expect("activity");
+    let relinked = history
+        .iter()
+        .find(|e| e.kind == ActivityKind::AccountRelinked)
+        .expect("recorded");
+    assert!(
+        relinked.detail.contains("could not be revoked"),
+        "{}",
+        relinked.detail
+    );
+}
+
+#[tokio::test]
+async fn at_google_a_replaced_refresh_token_is_left_alone() {
+    use grantry_sandbox::{Personality, SandboxConfig};
+    // Google's revoke ends every grant the user gave the client, the new one included.
+    let w = support::world_with(SandboxConfig::new(Personality::Google)).await;
+    google_with_consent(&w).await;
+    let link = async || {
+        let back = w.answer_at("google-sandbox", None, &allow("alice")).await;
+        w.grantry.finish_link(&back).await.expect("link")
+    };
+    let first = link().await;
+    let replaced = held_refresh_token(&w);
+    let again = link().await;
+    assert_eq!(again.id, first.id);
+    assert_ne!(
+        held_refresh_token(&w),
+        replaced,
+        "prompt=consent brings a new one"
+    );
+    assert_eq!(live_grants(&w).await, [true, true]);
+    w.grantry
+        .refresh(again.id)
+        .await
+        .expect("the new one works");
+}

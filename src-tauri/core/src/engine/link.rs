@@ -11,9 +11,10 @@ use crate::model::{AccountScope, AccountSummary, ActivityKind, ScopeStatus};
 use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
 use crate::oauth::code_exchange::{self, Linked};
-use crate::providers::CUSTOM_SCHEME_REDIRECT;
+use crate::oauth::revocation;
+use crate::providers::{CUSTOM_SCHEME_REDIRECT, Environment};
 use crate::scope_catalog;
-use crate::secret::Secret;
+use crate::secret::{Secret, TokenSet};
 use crate::secret_store::token_items;
 use crate::store::NewAccount;
 
@@ -146,34 +147,82 @@ impl Grantry {
             &linked.subject,
         );
         // Repair must not take these tokens for orphans before their account is written.
-        let _secrets = self.secrets_lock().await?;
-        if linked.tokens.refresh_token.is_none() {
+        let secrets_lock = self.secrets_lock().await?;
+        let held = token_items::load(self.secrets.as_ref(), &key)?;
+        let held_refresh = held.and_then(|tokens| tokens.refresh_token);
+        let replaced = match (&linked.tokens.refresh_token, held_refresh) {
             // A provider that issues a refresh token only at first consent (Google without
             // `prompt=consent`) sends none on a re-link: the one held is still good.
-            let held = token_items::load(self.secrets.as_ref(), &key)?;
-            linked.tokens.refresh_token = held.and_then(|tokens| tokens.refresh_token);
-        }
+            (None, held) => {
+                linked.tokens.refresh_token = held;
+                None
+            }
+            (Some(new), Some(held)) if new.expose() != held.expose() => Some(held),
+            _ => None,
+        };
         let account = new_account(pending, &linked, now);
         // Secrets first: a crash before the metadata is written leaves an orphan the next start
         // removes, never an account without its tokens.
         token_items::save(self.secrets.as_ref(), &key, &linked.tokens)?;
         crash_point("link:after-secrets");
-        let mut store = lock(&self.store);
-        let (saved, existed) = store.save_account(&account, now)?;
+        let (saved, existed) = lock(&self.store).save_account(&account, now)?;
+        drop(secrets_lock);
         let (kind, verb) = if existed {
             (ActivityKind::AccountRelinked, "linked again")
         } else {
             (ActivityKind::AccountLinked, "linked")
         };
-        let detail = format!(
+        let mut detail = format!(
             "{} at {} ({}) {verb}, {} scopes granted",
             saved.label(),
             saved.provider,
             saved.environment,
             saved.scope_count
         );
-        self.record_in(&store, kind, &detail, Some(saved.id), now)?;
+        if let Some(replaced) = replaced {
+            detail.push_str(
+                &self
+                    .revoke_replaced(&pending.provider, &env, replaced)
+                    .await,
+            );
+        }
+        self.record(kind, &detail, Some(saved.id), now)?;
         Ok(saved)
+    }
+
+    /// Revokes the refresh token a re-link replaced, so that no second grant stays live at the
+    /// provider, where revoking it ends only its own grant (RFC 7009 §2.1); elsewhere it would
+    /// end the new one too and is left to expire. Returns what happened, for the history; a
+    /// failure does not undo the link.
+    async fn revoke_replaced(
+        &self,
+        provider: &str,
+        env: &Environment,
+        replaced: Secret<String>,
+    ) -> String {
+        if !env.revocation.ends_only_its_grant() {
+            return String::new();
+        }
+        let attempt = async {
+            let endpoints = self.endpoints(provider, env).await?;
+            let secret = self.client_secret(provider, env)?;
+            let old = TokenSet {
+                access_token: Secret::new(String::new()),
+                refresh_token: Some(replaced),
+                id_token: None,
+                expires_at: None,
+            };
+            revocation::revoke(&self.http, env, &endpoints, secret.as_ref(), provider, &old)
+                .await
+                .map_err(|(revocation::Failure::Retry(e) | revocation::Failure::Refused(e))| e)
+        };
+        match attempt.await {
+            Ok(()) => "; the refresh token it replaced was revoked".to_owned(),
+            Err(error) => format!(
+                "; the refresh token it replaced could not be revoked ({error}): its old grant \
+                 may stay live at the provider until it expires"
+            ),
+        }
     }
 }
 

@@ -66,7 +66,7 @@ pub async fn revoke(
         ))));
     };
     let request = match env.revocation {
-        Revocation::Rfc7009 => {
+        Revocation::Rfc7009 | Revocation::Google => {
             let (token, hint) = match &tokens.refresh_token {
                 Some(refresh) => (refresh.expose().as_str(), "refresh_token"),
                 None => (tokens.access_token.expose().as_str(), "access_token"),

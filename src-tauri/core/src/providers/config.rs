@@ -125,11 +125,23 @@ pub enum Revocation {
     /// RFC 7009 at `revocation_endpoint`: the refresh token, else the access token.
     #[default]
     Rfc7009,
+    /// Google's `/revoke`: the RFC 7009 request, but whichever token is sent, every grant the
+    /// user gave this client ends (new tokens from a later consent too).
+    Google,
     /// Facebook Graph: `DELETE {revocation_endpoint}` (…/me/permissions) with the access token.
     GraphPermissions,
     /// GitHub: `DELETE {revocation_endpoint}` (…/applications/{client_id}/grant, `{client_id}`
     /// filled in) with Basic client authentication and `{"access_token": …}`.
     GithubGrant,
+}
+
+impl Revocation {
+    /// Whether revoking one refresh token ends only the grant it came from (RFC 7009 §2.1),
+    /// leaving the tokens of a later consent working. The other ways end everything the user
+    /// gave the client, so a refresh token replaced by a re-link is left to expire there.
+    pub fn ends_only_its_grant(self) -> bool {
+        self == Revocation::Rfc7009
+    }
 }
 
 /// A provider and its environments.

@@ -49,6 +49,19 @@ pub fn key(installation: &str, provider: &str, environment: &str, subject: &str)
     )
 }
 
+/// The provider, environment and subject an account's tokens key names, for a key of this
+/// data folder (`installation`); the inverse of [`key`].
+pub fn parse_key(installation: &str, key: &str) -> Option<(String, String, String)> {
+    let rest = key.strip_prefix(&accounts_prefix(installation))?;
+    let decode = |part: &str| part.replace("%2F", "/").replace("%25", "%");
+    let mut parts = rest.split('/');
+    let (provider, environment, subject) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((decode(provider), decode(environment), decode(subject)))
+}
+
 /// The key an account's tokens had before its parts were encoded, when it differs from
 /// [`key`] (its environment or subject holds `/` or `%`); see `engine/mod.rs`, which moves it.
 pub fn legacy_key(
@@ -112,6 +125,24 @@ pub fn rename(store: &dyn SecretStore, from: &str, to: &str) -> Result<bool, Key
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_is_read_back_into_its_parts() {
+        for (provider, environment, subject) in [
+            ("p", "prod", "s"),
+            ("p", "a/b", "c%2F/d"),
+            ("p", "%", "%25"),
+        ] {
+            let key = key("i", provider, environment, subject);
+            assert_eq!(
+                parse_key("i", &key),
+                Some((provider.into(), environment.into(), subject.into()))
+            );
+            assert_eq!(parse_key("other", &key), None, "another data folder's key");
+        }
+        assert_eq!(parse_key("i", "account/i/p/e"), None);
+        assert_eq!(parse_key("i", "account/i/p/e/s/x"), None);
+    }
 
     #[test]
     fn parts_that_hold_the_separator_do_not_collide() {
