@@ -26,12 +26,18 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let state = AppState::open(app.handle());
-            if let Ok(grantry) = state.grantry() {
-                // Mend what an interrupted run left (orphaned secrets, accounts without
-                // tokens), off the start-up path: it talks to the keyring.
+            let grantry = state.grantry().ok();
+            app.manage(state);
+            deep_link::setup(app.handle());
+            let sandbox_started = sandbox::start(app.handle());
+            if let Some(grantry) = grantry {
+                // Mend what an interrupted run left, off the start-up path (it talks to the
+                // keyring and to providers), once the built-in sandbox is up: an interrupted
+                // link's grant there is revoked too.
                 let repairing = grantry.clone();
-                tauri::async_runtime::spawn_blocking(move || {
-                    if let Err(error) = repairing.repair() {
+                tauri::async_runtime::spawn(async move {
+                    let _ = sandbox_started.await;
+                    if let Err(error) = repairing.repair().await {
                         eprintln!("grantry: start-up repair: {error}");
                     }
                 });
@@ -39,9 +45,6 @@ pub fn run() {
                 let policy = grantry_core::RefreshPolicy::default();
                 tauri::async_runtime::spawn(grantry.run_refresh_schedule(policy));
             }
-            app.manage(state);
-            deep_link::setup(app.handle());
-            sandbox::start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

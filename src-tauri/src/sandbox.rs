@@ -32,7 +32,8 @@ impl SandboxState {
     }
 }
 
-pub fn start(app: &AppHandle) {
+/// Starts the sandbox in the background; the handle resolves once it runs or failed to.
+pub fn start(app: &AppHandle) -> tauri::async_runtime::JoinHandle<()> {
     app.manage(SandboxState {
         status: Mutex::new(SandboxStatus::Starting),
         running: Mutex::new(None),
@@ -72,7 +73,7 @@ pub fn start(app: &AppHandle) {
             }
         }
         WindowEvents(app.clone()).emit(GrantryEvent::SandboxChanged);
-    });
+    })
 }
 
 fn record_failure(app: &AppHandle, message: &str) {

@@ -61,8 +61,8 @@ enum Command {
     /// An account's HTTP log: its exchanges with its provider, newest first, secrets masked.
     #[command(name = "http-log", visible_alias = "exchanges")]
     HttpLog(http_log::HttpLogArgs),
-    /// Repair what an interrupted Grantry left behind: orphaned keyring items are removed,
-    /// accounts whose tokens are missing are marked "needs re-link".
+    /// Repair what an interrupted Grantry left behind: an interrupted link's tokens are revoked
+    /// at the provider and removed, accounts whose tokens are missing marked "needs re-link".
     Repair(repair::RepairArgs),
     /// The activity history, newest first.
     History(history::HistoryArgs),
@@ -112,7 +112,7 @@ async fn run(cli: &Cli) -> Result<(), Error> {
         Command::Forget(args) => forget::run(json, &grantry()?, args),
         Command::Export(args) => export::run(&grantry()?, args),
         Command::HttpLog(args) => http_log::run(json, &grantry()?, args),
-        Command::Repair(args) => repair::run(json, &grantry()?, args),
+        Command::Repair(args) => repair::run(json, &talking().await?, args).await,
         Command::History(args) => history::run(json, &grantry()?, args),
     }
 }

@@ -36,6 +36,18 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
     let (code, repaired) = env.json(&["repair"]);
     assert_eq!(code, 0, "{repaired}");
     assert_eq!(repaired["orphaned_secrets_removed"], 1);
+    // Nobody saw that account, so nothing could revoke it later: repair revoked its grant.
+    assert_eq!(repaired["orphaned_grants_revoked"], 1, "{repaired}");
+    let grants: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/_sandbox/grants", env.sandbox.issuer()))
+        .bearer_auth(env.sandbox.admin_token())
+        .send()
+        .await
+        .expect("grants")
+        .json()
+        .await
+        .expect("json");
+    assert!(!grants[0]["revoked"].is_null(), "{grants}");
 
     // Killed after a rotated refresh token was saved, before the database knew: the saved
     // token is the live one, so the next refresh works (the old one would revoke the grant).
@@ -81,6 +93,8 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
         again,
         serde_json::json!({
             "orphaned_secrets_removed": 0,
+            "orphaned_grants_revoked": 0,
+            "orphans_kept": 0,
             "accounts_without_tokens": 0,
             "revocations_finished": 0
         })

@@ -34,7 +34,7 @@ async fn a_link_and_a_repair_never_overlap() {
     };
     let repairing = {
         let grantry = w.grantry.clone();
-        tokio::task::spawn_blocking(move || grantry.repair())
+        tokio::spawn(async move { grantry.repair().await })
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(!linking.is_finished(), "the link waits to write its tokens");
@@ -50,4 +50,92 @@ async fn a_link_and_a_repair_never_overlap() {
     assert_eq!(report.orphaned_secrets_removed, 0, "{report:?}");
     assert_eq!(w.secrets.snapshot().len(), 1, "the link's tokens are kept");
     w.grantry.refresh(account.id).await.expect("and they work");
+}
+
+/// What an interrupted link leaves: tokens in the keyring, a live grant at the provider, no
+/// account. Made here by linking, forgetting the account (which keeps the grant), and putting
+/// its keyring item back.
+async fn interrupted_link(w: &support::World) {
+    let account = w.link("alice").await;
+    let items = w.secrets.snapshot();
+    w.grantry.forget(account.id).expect("forget");
+    for (key, value) in items {
+        grantry_core::secret_store::SecretStore::put(
+            w.secrets.as_ref(),
+            &key,
+            &grantry_core::secret::Secret::new(value),
+        )
+        .expect("put back");
+    }
+    assert!(w.grantry.accounts().expect("accounts").is_empty());
+}
+
+async fn grant_is_live(w: &support::World) -> bool {
+    let grants = w.sandbox_grants().await;
+    assert_eq!(grants.as_array().map(Vec::len), Some(1), "{grants}");
+    grants[0]["revoked"].is_null()
+}
+
+#[tokio::test]
+async fn an_interrupted_links_grant_is_revoked_at_the_provider() {
+    let w = world().await;
+    interrupted_link(&w).await;
+    assert!(grant_is_live(&w).await);
+    let report = w.grantry.repair().await.expect("repair");
+    assert_eq!(report.orphaned_secrets_removed, 1, "{report:?}");
+    assert_eq!(report.orphaned_grants_revoked, 1, "{report:?}");
+    assert!(!grant_is_live(&w).await, "nobody could revoke it later");
+    assert!(w.secrets.snapshot().is_empty());
+    let history = w.grantry.activity(1).expect("history");
+    assert!(
+        history[0].detail.contains("revoked at the provider"),
+        "{}",
+        history[0].detail
+    );
+}
+
+#[tokio::test]
+async fn an_orphan_whose_provider_is_down_is_kept_for_the_next_repair() {
+    let w = world().await;
+    interrupted_link(&w).await;
+    w.fault(r#"{"endpoint":"revoke","kind":"status","status":503}"#)
+        .await;
+    let report = w.grantry.repair().await.expect("repair");
+    assert_eq!(report.orphans_kept, 1, "{report:?}");
+    assert_eq!(report.orphaned_secrets_removed, 0, "{report:?}");
+    assert_eq!(w.secrets.snapshot().len(), 1, "kept to revoke later");
+    assert!(grant_is_live(&w).await);
+
+    w.fault_clear().await;
+    let report = w.grantry.repair().await.expect("repair again");
+    assert_eq!(report.orphaned_grants_revoked, 1, "{report:?}");
+    assert!(!grant_is_live(&w).await);
+    assert!(w.secrets.snapshot().is_empty());
+}
+
+#[tokio::test]
+async fn an_orphan_of_a_provider_no_longer_configured_is_removed_and_said_so() {
+    let w = world().await;
+    w.link("bob").await;
+    let bobs = w.secrets.snapshot().into_keys().next().expect("bob's item");
+    let installation = bobs.split('/').nth(1).expect("account/{installation}/…");
+    let key =
+        grantry_core::secret_store::token_items::key(installation, "gone", "production", "someone");
+    let tokens = r#"{"access_token":"orphaned-access-token-1234"}"#;
+    grantry_core::secret_store::SecretStore::put(
+        w.secrets.as_ref(),
+        &key,
+        &grantry_core::secret::Secret::new(tokens.to_owned()),
+    )
+    .expect("put");
+    let report = w.grantry.repair().await.expect("repair");
+    assert_eq!(report.orphaned_secrets_removed, 1, "{report:?}");
+    assert_eq!(report.orphaned_grants_revoked, 0, "{report:?}");
+    assert_eq!(w.secrets.snapshot().into_keys().collect::<Vec<_>>(), [bobs]);
+    let history = w.grantry.activity(1).expect("history");
+    assert!(
+        history[0].detail.contains("may still be live"),
+        "{}",
+        history[0].detail
+    );
 }

@@ -197,7 +197,7 @@ async fn repair_marks_accounts_whose_tokens_vanished_and_keeps_them() {
     let w = world().await;
     let account = w.link("alice").await;
     w.secrets.clear();
-    let report = w.grantry.repair().expect("repair");
+    let report = w.grantry.repair().await.expect("repair");
     assert_eq!(report.accounts_without_tokens, 1);
     let kept = w.grantry.account(account.id).expect("kept");
     assert_eq!(kept.status, AccountStatus::NeedsRelink);
@@ -207,7 +207,11 @@ async fn repair_marks_accounts_whose_tokens_vanished_and_keeps_them() {
             .is_some_and(|r| r.contains("missing"))
     );
     assert_eq!(
-        w.grantry.repair().expect("again").accounts_without_tokens,
+        w.grantry
+            .repair()
+            .await
+            .expect("again")
+            .accounts_without_tokens,
         0,
         "once"
     );

@@ -57,7 +57,7 @@ async fn accounts_whose_parts_differ_only_by_a_slash_keep_their_own_tokens() {
     assert_ne!(first, second);
     // Removing the second must leave the first's tokens where they were.
     w.grantry.revoke(second).await.expect("revoke");
-    let report = w.grantry.repair().expect("repair");
+    let report = w.grantry.repair().await.expect("repair");
     assert_eq!(report.accounts_without_tokens, 0, "{report:?}");
     let refreshed = w.grantry.refresh(first).await.expect("refresh");
     assert_eq!(refreshed.subject, "b/c");
@@ -91,7 +91,11 @@ async fn tokens_under_an_older_key_are_moved_when_grantry_opens() {
     let keys = w.secrets.keys().expect("keys");
     assert!(keys.contains(&new) && !keys.contains(&old), "{keys:?}");
     assert_eq!(
-        reopened.repair().expect("repair").accounts_without_tokens,
+        reopened
+            .repair()
+            .await
+            .expect("repair")
+            .accounts_without_tokens,
         0
     );
     reopened

@@ -1,29 +1,49 @@
 //! Mending what an interrupted Grantry (a crash, a kill) can leave behind, run at every start
-//! of the app and by `grantry repair`: tokens in the keyring with no account are removed;
-//! accounts whose tokens are missing are marked "needs re-link", never deleted; a revocation
-//! that went through at the provider before the interruption is finished; tokens under the key
-//! an older Grantry gave them are moved to their key first. Only this data folder's keyring
-//! items are touched.
+//! of the app and by `grantry repair`: accounts whose tokens are missing are marked "needs
+//! re-link", never deleted; a revocation that went through at the provider before the
+//! interruption is finished; tokens under the key an older Grantry gave them are moved to their
+//! key first. Only this data folder's keyring items are touched.
+//!
+//! Tokens in the keyring with no account are what a link interrupted between writing its
+//! tokens and its account leaves (`engine/link.rs` writes them in that order). The person never
+//! saw that account, so nothing in Grantry could ever revoke its grant: repair revokes it at the
+//! provider, then removes the tokens. When the provider cannot be reached they are kept, and the
+//! next repair tries again; when the provider is no longer configured, or refuses, they are
+//! removed and the history says the grant may still be live there.
 
 use super::{Grantry, lock};
 use crate::clock;
 use crate::error::Error;
 use crate::model::{AccountStatus, ActivityKind};
+use crate::oauth::revocation::{self, Failure};
 use crate::secret_store::token_items;
 
 /// What [`Grantry::repair`] found and mended.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Repair {
+    /// Keyring items no account claims, removed (revoked at the provider first when it could).
     pub orphaned_secrets_removed: usize,
+    /// Of those, the ones whose grant the provider revoked.
+    pub orphaned_grants_revoked: usize,
+    /// Orphaned items kept because their provider could not be reached: the next repair
+    /// revokes and removes them.
+    pub orphans_kept: usize,
     pub accounts_without_tokens: usize,
     /// Revocations that went through at the provider before an interruption, now finished.
     pub revocations_finished: usize,
 }
 
+/// What became of one orphaned keyring item.
+enum Orphan {
+    Revoked,
+    Removed,
+    Kept,
+}
+
 impl Grantry {
     /// Repairs this data folder after an interruption; see the module docs for what it mends.
-    pub fn repair(&self) -> Result<Repair, Error> {
-        let _secrets = super::lock_file(&self.data_dir.join("locks").join("secrets.lock"))?;
+    pub async fn repair(&self) -> Result<Repair, Error> {
+        let _secrets = self.secrets_lock().await?;
         // Tokens still under an older key would look orphaned below: move them first.
         self.move_token_items()?;
         let prefix = token_items::accounts_prefix(&self.installation);
@@ -40,9 +60,16 @@ impl Grantry {
             .collect();
         let mut report = Repair::default();
         for key in &stored {
-            if !expected.iter().any(|(_, k, _)| k == key) {
-                self.secrets.delete(key)?;
-                report.orphaned_secrets_removed += 1;
+            if expected.iter().any(|(_, k, _)| k == key) {
+                continue;
+            }
+            match self.logged(self.orphan(key), |_| None).await? {
+                Orphan::Revoked => {
+                    report.orphaned_secrets_removed += 1;
+                    report.orphaned_grants_revoked += 1;
+                }
+                Orphan::Removed => report.orphaned_secrets_removed += 1,
+                Orphan::Kept => report.orphans_kept += 1,
             }
         }
         let now = clock::now();
@@ -67,9 +94,68 @@ impl Grantry {
                 report.accounts_without_tokens += 1;
             }
         }
-        if report != Repair::default() {
+        if report.orphaned_secrets_removed > 0
+            || report.accounts_without_tokens > 0
+            || report.revocations_finished > 0
+        {
             self.accounts_changed();
         }
         Ok(report)
+    }
+
+    /// Revokes an orphaned item's grant at its provider, then removes it; see the module docs.
+    async fn orphan(&self, key: &str) -> Result<Orphan, Error> {
+        let Some(tokens) = token_items::load(self.secrets.as_ref(), key)? else {
+            return Ok(Orphan::Removed);
+        };
+        let (provider, environment, subject) = token_items::parse_key(&self.installation, key)
+            .unwrap_or_else(|| ("?".into(), "?".into(), "?".into()));
+        let whose = format!("{subject} at {provider} ({environment})");
+        let attempt = async {
+            let env = self.environment(&provider, &environment)?;
+            let endpoints = self.endpoints(&provider, &env).await?;
+            let secret = self.client_secret(&provider, &env)?;
+            let revoked = revocation::revoke(
+                &self.http,
+                &env,
+                &endpoints,
+                secret.as_ref(),
+                &provider,
+                &tokens,
+            )
+            .await;
+            Ok::<_, Error>(revoked)
+        };
+        let (outcome, detail) = match attempt.await {
+            Ok(Ok(())) => (
+                Orphan::Revoked,
+                format!(
+                    "the tokens of an interrupted link ({whose}) were revoked at the provider \
+                     and removed"
+                ),
+            ),
+            Ok(Err(Failure::Retry(error))) | Err(error @ Error::Unreachable { .. }) => {
+                let detail = format!(
+                    "the tokens of an interrupted link ({whose}) are kept until the provider can \
+                     revoke them: {error}"
+                );
+                self.record(ActivityKind::RevocationPending, &detail, None, clock::now())?;
+                return Ok(Orphan::Kept);
+            }
+            Ok(Err(Failure::Refused(error))) | Err(error) => (
+                Orphan::Removed,
+                format!(
+                    "the tokens of an interrupted link ({whose}) were removed; they could not be \
+                     revoked ({error}), so access may still be live at the provider"
+                ),
+            ),
+        };
+        self.secrets.delete(key)?;
+        let kind = match outcome {
+            Orphan::Revoked => ActivityKind::AccountRevoked,
+            _ => ActivityKind::RevocationFailed,
+        };
+        self.record(kind, &detail, None, clock::now())?;
+        Ok(outcome)
     }
 }
