@@ -261,3 +261,36 @@ async fn expiring_every_token_now_and_moving_the_clock() {
     );
 }
 
+/// The claims of an ID token (not verified: `flow.rs` checks signatures).
+fn id_token_claims(tokens: &serde_json::Value) -> serde_json::Value {
+    use base64::Engine;
+    let token = tokens["id_token"].as_str().expect("id token");
+    let payload = token.split('.').nth(1).expect("payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("b64");
+    serde_json::from_slice(&bytes).expect("claims")
+}
+
+#[tokio::test]
+async fn an_id_token_can_be_made_to_name_another_subject_once() {
+    let h = start(Personality::Generic).await;
+    let tokens = linked(&h, "alice").await;
+    let alice = id_token_claims(&tokens)["sub"].clone();
+    let fault = json!({"endpoint": "token", "kind": "id_token_subject", "sub": "mallory"});
+    assert_eq!(h.admin("/faults", fault).await, StatusCode::CREATED);
+    let (status, refreshed) = h
+        .refresh(tokens["refresh_token"].as_str().expect("rt"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the refresh itself works: {refreshed}"
+    );
+    assert_eq!(id_token_claims(&refreshed)["sub"], "mallory");
+    // The grant is still alice's, and the next ID token says so again.
+    let (_, again) = h
+        .refresh(refreshed["refresh_token"].as_str().expect("rt"))
+        .await;
+    assert_eq!(id_token_claims(&again)["sub"], alice);
+}
