@@ -5,7 +5,9 @@
 //!
 //! Invariants: a rule applies to at most its `count` requests, then is gone; the first matching
 //! rule wins. A fault changes nothing itself: the endpoint runs untouched (latency, and
-//! `drop_response`, which runs it and then withholds its answer) or not at all. Two kinds are
+//! `drop_response`, which runs it and then withholds its answer) or not at all; only
+//! `id_token_subject` alters an answer, handing the token endpoint the subject its ID token
+//! names instead of the grant's (`src/routes/token.rs`), and the grant stays as it was. Two kinds are
 //! kept elsewhere, because only there can they act: `invalid_grant` by the store
 //! (`src/store/grants.rs`), which knows which user a token belongs to, and
 //! `refuse_connections` by the listener (`src/listener.rs`), which sees connections before any
@@ -64,7 +66,15 @@ pub enum FaultKind {
     RefuseConnections,
     /// Token requests for this user (login or `sub`) fail with `invalid_grant`.
     InvalidGrant { user: String },
+    /// The token endpoint works as ever, but the ID token it issues names this `sub` instead
+    /// of the grant's (signed as usual), as a provider that mixed two accounts up would.
+    IdTokenSubject { sub: String },
 }
+
+/// The subject the next ID token names instead of the grant's (`IdTokenSubject`), handed to
+/// the token endpoint as a request extension.
+#[derive(Debug, Clone)]
+pub struct IdTokenSubject(pub String);
 
 /// One rule: `kind` for the next `count` requests to `endpoint` (`None`: until cleared).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +139,11 @@ pub async fn apply(
     let fault = shared.faults().take(endpoint);
     match fault {
         None | Some(FaultKind::InvalidGrant { .. }) => next.run(request).await,
+        Some(FaultKind::IdTokenSubject { sub }) => {
+            let mut request = request;
+            request.extensions_mut().insert(IdTokenSubject(sub));
+            next.run(request).await
+        }
         Some(FaultKind::Latency { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(request).await

@@ -202,26 +202,95 @@ async fn bad_fault_definitions_are_refused() {
     assert_eq!(listed["faults"], json!([]));
 }
 
+/// The sandbox's clock, as `/_sandbox/clock` answers after moving it forward by `seconds`.
+async fn move_clock(h: &Harness, seconds: u64) -> u64 {
+    let (status, body) = h.admin_post("/clock", json!({"seconds": seconds})).await;
+    assert_eq!(status, StatusCode::OK);
+    body["now"].as_u64().expect("now")
+}
+
+/// What `/userinfo` answers `access` with when the sandbox's clock reads `at`: the clock is
+/// moved there and read again after the request. Its clock follows the wall clock from where
+/// it was moved, so a second may tick between any two steps; then it is not at `at` all along,
+/// and the answer proves nothing (`None`).
+async fn userinfo_at(h: &Harness, access: &str, at: u64) -> Option<StatusCode> {
+    let now = move_clock(h, 0).await;
+    let before = move_clock(h, at.checked_sub(now)?).await;
+    let status = h.userinfo_status(Some(access)).await;
+    let after = move_clock(h, 0).await;
+    (before == at && after == at).then_some(status)
+}
+
 #[tokio::test]
 async fn expiring_every_token_now_and_moving_the_clock() {
     let h = start(Personality::Generic).await;
-    let tokens = linked(&h, "alice").await;
-    let access = tokens["access_token"].as_str().expect("at").to_owned();
-    assert_eq!(
-        h.admin("/clock", json!({"seconds": 3599})).await,
-        StatusCode::OK
-    );
-    assert_eq!(h.userinfo_status(Some(&access)).await, StatusCode::OK);
-    assert_eq!(
-        h.admin("/clock", json!({"seconds": 1})).await,
-        StatusCode::OK
-    );
-    assert_eq!(
-        h.userinfo_status(Some(&access)).await,
-        StatusCode::UNAUTHORIZED
+    // An access token works up to the second before its `exp` and not at `exp` (the
+    // sandbox's clock, moved by the admin API). A tick at the wrong moment spoils an attempt,
+    // never the verdict: the attempt is made again with a new token.
+    let mut proven = false;
+    for _ in 0..5 {
+        let tokens = linked(&h, "alice").await;
+        let access = tokens["access_token"].as_str().expect("at").to_owned();
+        let (_, info) = h
+            .post_form("/introspect", &[("token", &access), ("client_id", PUBLIC)])
+            .await;
+        let exp = info["exp"].as_u64().expect("exp");
+        let iat = info["iat"].as_u64().expect("iat");
+        assert_eq!(
+            (tokens["expires_in"].as_u64(), exp - iat),
+            (Some(3600), 3600)
+        );
+        let Some(before_exp) = userinfo_at(&h, &access, exp - 1).await else {
+            continue;
+        };
+        assert_eq!(before_exp, StatusCode::OK, "valid one second before exp");
+        let Some(at_exp) = userinfo_at(&h, &access, exp).await else {
+            continue;
+        };
+        assert_eq!(at_exp, StatusCode::UNAUTHORIZED, "expired at exp");
+        proven = true;
+        break;
+    }
+    assert!(
+        proven,
+        "the wall clock ticked during five attempts in a row"
     );
     assert_eq!(
         h.admin("/clock", json!({"seconds": -5})).await,
         StatusCode::BAD_REQUEST
     );
+}
+
+/// The claims of an ID token (not verified: `flow.rs` checks signatures).
+fn id_token_claims(tokens: &serde_json::Value) -> serde_json::Value {
+    use base64::Engine;
+    let token = tokens["id_token"].as_str().expect("id token");
+    let payload = token.split('.').nth(1).expect("payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("b64");
+    serde_json::from_slice(&bytes).expect("claims")
+}
+
+#[tokio::test]
+async fn an_id_token_can_be_made_to_name_another_subject_once() {
+    let h = start(Personality::Generic).await;
+    let tokens = linked(&h, "alice").await;
+    let alice = id_token_claims(&tokens)["sub"].clone();
+    let fault = json!({"endpoint": "token", "kind": "id_token_subject", "sub": "mallory"});
+    assert_eq!(h.admin("/faults", fault).await, StatusCode::CREATED);
+    let (status, refreshed) = h
+        .refresh(tokens["refresh_token"].as_str().expect("rt"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the refresh itself works: {refreshed}"
+    );
+    assert_eq!(id_token_claims(&refreshed)["sub"], "mallory");
+    // The grant is still alice's, and the next ID token says so again.
+    let (_, again) = h
+        .refresh(refreshed["refresh_token"].as_str().expect("rt"))
+        .await;
+    assert_eq!(id_token_claims(&again)["sub"], alice);
 }

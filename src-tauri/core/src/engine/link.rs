@@ -140,6 +140,9 @@ impl Grantry {
         let mut linked =
             code_exchange::complete(&self.http, &env, secret.as_ref(), pending, callback, now)
                 .await?;
+        if let Some(keys) = linked.new_keys.take() {
+            self.keep_keys(&pending.provider, &pending.environment, keys);
+        }
         let key = token_items::key(
             &self.installation,
             &pending.provider,

@@ -34,7 +34,7 @@ use crate::error::Error;
 use crate::events::{EventSink, GrantryEvent, NoEvents};
 use crate::model::{AccountSummary, ActivityEntry, ActivityKind};
 use crate::oauth::authorize::PendingLinks;
-use crate::oauth::discovery::{self, Endpoints};
+use crate::oauth::discovery::{self, Endpoints, Keys};
 use crate::oauth::{Http, http};
 use crate::paths;
 use crate::providers::{self as provider_config, Environment, Providers};
@@ -336,6 +336,19 @@ impl Grantry {
         let resolved = Arc::new(discovery::resolve(&self.http, provider, env).await?);
         lock(&self.endpoints).insert(key, resolved.clone());
         Ok(resolved)
+    }
+
+    /// Keys fetched again because an ID token named one not seen yet (`oauth/id_token.rs`)
+    /// replace the environment's cached ones, so later tokens signed with it need no fetch.
+    fn keep_keys(&self, provider: &str, environment: &str, keys: Keys) {
+        let key = (provider.to_owned(), environment.to_owned());
+        if let Some(cached) = lock(&self.endpoints).get_mut(&key) {
+            let endpoints = Endpoints {
+                jwks: keys,
+                ..cached.as_ref().clone()
+            };
+            *cached = Arc::new(endpoints);
+        }
     }
 
     /// An environment's client secret from the keyring, when its client authentication needs

@@ -1,7 +1,8 @@
 //! Refreshing accounts: one now (single flight within and across processes), or all at once
 //! with bounded concurrency. The protocol makes the request (`oauth/refresh_token.rs`); here
-//! the rotated refresh token goes to the keyring before anything else changes, and
-//! `invalid_grant` marks the account "needs re-link" (it is never deleted).
+//! the rotated refresh token goes to the keyring before anything else changes, then the new ID
+//! token is checked; `invalid_grant`, or an ID token naming another subject, marks the account
+//! "needs re-link" (it is never deleted).
 
 use std::sync::Arc;
 
@@ -96,6 +97,48 @@ impl Grantry {
             return Err(error.into());
         }
         crash_point("refresh:after-secrets");
+        // Only now is the new ID token checked: whatever it says, the tokens just saved are
+        // the ones the provider holds.
+        if let Some(id_token) = &refreshed.id_token {
+            let checked = refresh_token::subject_of(
+                &self.http,
+                &account.provider,
+                &env,
+                &endpoints,
+                id_token,
+            )
+            .await;
+            let subject = match checked {
+                Ok((subject, new_keys)) => {
+                    if let Some(keys) = new_keys {
+                        self.keep_keys(&account.provider, &env.name, keys);
+                    }
+                    subject
+                }
+                Err(error) => {
+                    let detail = format!("refresh failed: the new tokens were kept, but {error}");
+                    self.record_failure(
+                        ActivityKind::RefreshFailed,
+                        &detail,
+                        Some(account_id),
+                        now,
+                    );
+                    return Err(error);
+                }
+            };
+            if subject != account.subject {
+                let reason = format!(
+                    "the refreshed ID token names another subject ({subject}) than the linked \
+                     account ({}); link the account again",
+                    account.subject
+                );
+                self.mark_needs_relink(account_id, &reason, now)?;
+                return Err(Error::NeedsRelink {
+                    account: account_id,
+                    reason,
+                });
+            }
+        }
         let mut store = lock(&self.store);
         store.record_refresh(
             account_id,

@@ -8,6 +8,7 @@ use openidconnect::{AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, To
 use super::authorize::Pending;
 use super::callback::{Callback, Outcome};
 use super::client::{client, token_error};
+use super::discovery::Keys;
 use super::http::Http;
 use super::id_token::{self, ExpectedNonce};
 use super::userinfo::{self, Profile};
@@ -25,6 +26,8 @@ pub struct Linked {
     /// then the requested scopes were granted).
     pub granted: Option<Vec<String>>,
     pub tokens: TokenSet,
+    /// The provider's keys, when the ID token named a key not seen yet (`id_token.rs`).
+    pub new_keys: Option<Keys>,
 }
 
 /// Exchanges the code of an answered link and gathers the account: ID token, profile, scopes.
@@ -64,12 +67,15 @@ pub async fn complete(
 
     let mut subject = None;
     let mut profile = Profile::default();
+    let mut new_keys = None;
     // Without an issuer there is no way to check an ID token's origin: such providers are
     // plain OAuth 2, and the profile comes from their profile endpoint instead.
     let id_token = response.id_token().filter(|_| endpoints.issuer.is_some());
     if let Some(id_token) = id_token {
         let nonce = ExpectedNonce::Sent(&pending.nonce);
-        let claims = id_token::verify(http, provider, env, endpoints, id_token, nonce).await?;
+        let verified = id_token::verify(http, provider, env, endpoints, id_token, nonce).await?;
+        new_keys = verified.new_keys;
+        let claims = verified.claims;
         subject = Some(claims.subject().to_string());
         profile.name = claims
             .name()
@@ -123,6 +129,7 @@ pub async fn complete(
             id_token: id_token.map(|t| Secret::new(t.to_string())),
             expires_at: response.expires_in().map(|d| expires_at(now, d)),
         },
+        new_keys,
     })
 }
 

@@ -52,6 +52,9 @@ type Metadata = ProviderMetadata<
     CoreSubjectIdentifierType,
 >;
 
+/// A provider's signing keys (its JWK Set, RFC 7517 §5).
+pub type Keys = JsonWebKeySet<CoreJsonWebKey>;
+
 /// An environment's endpoints, from discovery or from its configuration.
 #[derive(Debug, Clone)]
 pub struct Endpoints {
@@ -63,7 +66,7 @@ pub struct Endpoints {
     pub revocation: Option<Url>,
     pub introspection: Option<Url>,
     pub jwks_uri: Option<Url>,
-    pub jwks: JsonWebKeySet<CoreJsonWebKey>,
+    pub jwks: Keys,
     /// The provider promised RFC 9207 `iss` in every authorization response.
     pub iss_parameter_supported: bool,
     /// The algorithms the provider signs ID tokens with (discovery); RS256 when unknown.
@@ -189,11 +192,7 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
 
 /// The provider's signing keys (its JWK Set, RFC 7517 §5), at discovery and again when an ID
 /// token names a key not seen yet.
-pub(crate) async fn fetch_keys(
-    http: &Http,
-    provider: &str,
-    jwks_uri: &Url,
-) -> Result<JsonWebKeySet<CoreJsonWebKey>, Error> {
+pub(crate) async fn fetch_keys(http: &Http, provider: &str, jwks_uri: &Url) -> Result<Keys, Error> {
     let url = JsonWebKeySetUrl::from_url(jwks_uri.clone());
     JsonWebKeySet::fetch_async(&url, http)
         .await

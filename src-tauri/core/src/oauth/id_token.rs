@@ -1,13 +1,14 @@
 //! ID token validation (OpenID Connect Core §3.1.3.7): signature with the provider's keys,
 //! `iss`, `aud`, `exp`, `iat`, and the nonce when there is one to compare. A key the process
-//! has not seen yet makes it fetch the provider's keys once more (providers rotate them).
+//! has not seen yet makes it fetch the provider's keys once more (providers rotate them), and
+//! the keys fetched are handed back, so that the caller can keep them for the next token.
 
 use openidconnect::core::{CoreIdToken, CoreIdTokenClaims, CoreIdTokenVerifier};
 use openidconnect::{
     ClaimsVerificationError, ClientId, IssuerUrl, Nonce, NonceVerifier, SignatureVerificationError,
 };
 
-use super::discovery::{Endpoints, fetch_keys};
+use super::discovery::{Endpoints, Keys, fetch_keys};
 use super::http::Http;
 use crate::error::Error;
 use crate::providers::Environment;
@@ -43,6 +44,14 @@ impl NonceVerifier for &ExpectedNonce<'_> {
     }
 }
 
+/// A verified ID token.
+pub(crate) struct Verified {
+    pub claims: CoreIdTokenClaims,
+    /// The provider's keys, when the token named one not in `endpoints.jwks` and they were
+    /// fetched again: the caller keeps them in place of the old ones.
+    pub new_keys: Option<Keys>,
+}
+
 /// Verifies `token` and returns its claims.
 pub(crate) async fn verify(
     http: &Http,
@@ -51,22 +60,26 @@ pub(crate) async fn verify(
     endpoints: &Endpoints,
     token: &CoreIdToken,
     nonce: ExpectedNonce<'_>,
-) -> Result<CoreIdTokenClaims, Error> {
+) -> Result<Verified, Error> {
     let mut verified = token.claims(&verifier(env, endpoints)?, &nonce).cloned();
+    // openidconnect picks the key by the token's `kid` (`JsonWebKeySet::filter_keys`): an id
+    // missing from the keys held is `NoMatchingKey`.
     let unknown_key = matches!(
         &verified,
         Err(ClaimsVerificationError::SignatureVerification(
             SignatureVerificationError::NoMatchingKey
         ))
     );
+    let mut new_keys = None;
     if unknown_key && let Some(jwks_uri) = &endpoints.jwks_uri {
         let rotated = Endpoints {
             jwks: fetch_keys(http, provider, jwks_uri).await?,
             ..endpoints.clone()
         };
         verified = token.claims(&verifier(env, &rotated)?, &nonce).cloned();
+        new_keys = Some(rotated.jwks);
     }
-    verified.map_err(|e| {
+    let claims = verified.map_err(|e| {
         let cause = std::error::Error::source(&e)
             .map(|c| format!(" ({c})"))
             .unwrap_or_default();
@@ -74,5 +87,6 @@ pub(crate) async fn verify(
             provider: provider.to_owned(),
             reason: format!("its ID token is not valid: {e}{cause}"),
         }
-    })
+    })?;
+    Ok(Verified { claims, new_keys })
 }

@@ -16,7 +16,7 @@ use openidconnect::{
 
 use super::client::{TokenError, client, token_error};
 use super::code_exchange::expires_at;
-use super::discovery::Endpoints;
+use super::discovery::{Endpoints, Keys};
 use super::http::{Http, HttpError};
 use super::id_token::{self, ExpectedNonce};
 use crate::error::Error;
@@ -175,17 +175,18 @@ pub async fn refresh(
 }
 
 /// Verifies an ID token that came with a refresh (signature, `iss`, `aud`, `exp`; its nonce
-/// is the original one or none, so it is not compared) and returns its subject.
+/// is the original one or none, so it is not compared) and returns its subject, with the
+/// provider's keys when they had to be fetched again (`id_token.rs`).
 pub async fn subject_of(
     http: &Http,
     provider: &str,
     env: &Environment,
     endpoints: &Endpoints,
     id_token: &CoreIdToken,
-) -> Result<String, Error> {
-    let claims =
+) -> Result<(String, Option<Keys>), Error> {
+    let verified =
         id_token::verify(http, provider, env, endpoints, id_token, ExpectedNonce::Any).await?;
-    Ok(claims.subject().to_string())
+    Ok((verified.claims.subject().to_string(), verified.new_keys))
 }
 
 fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {

@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -18,6 +19,7 @@ use serde_json::{Value, json};
 use super::{ClientCredentials, Params, join_scopes, no_store, oauth_error, split_scopes};
 use crate::Shared;
 use crate::config::{ClientAuth, Personality};
+use crate::faults::IdTokenSubject;
 use crate::oauth_error::OAuthError;
 use crate::store::{AuthStore, Issued};
 
@@ -32,8 +34,11 @@ pub async fn token(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
+    subject: Option<Extension<IdTokenSubject>>,
     body: Bytes,
 ) -> Response {
+    // A fault may make the ID token name another subject (`src/faults.rs`).
+    let subject = subject.map(|Extension(IdTokenSubject(sub))| sub);
     let personality = shared.personality;
     // RFC 6749 §3.2 wants the parameters in the body; Graph and GitHub also take the query.
     let query = match personality {
@@ -46,7 +51,7 @@ pub async fn token(
             basic: false,
             grant_type: String::new(),
         })
-        .and_then(|params| exchange(&shared, &headers, &params));
+        .and_then(|params| exchange(&shared, &headers, &params, subject.as_deref()));
     match outcome {
         Ok(body) => {
             let issued = ["access_token", "refresh_token", "id_token"];
@@ -57,7 +62,12 @@ pub async fn token(
     }
 }
 
-fn exchange(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Value, Failure> {
+fn exchange(
+    shared: &Shared,
+    headers: &HeaderMap,
+    params: &Params,
+    subject: Option<&str>,
+) -> Result<Value, Failure> {
     let personality = shared.personality;
     let grant_type = match (personality, params.get("grant_type")) {
         (_, Some(grant_type)) => grant_type.to_owned(),
@@ -120,10 +130,10 @@ fn exchange(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Val
     // A refused request can still change state (a replayed code revokes its grant).
     shared.changed();
     let issued = issued.map_err(fail(basic))?;
-    Ok(token_body(shared, &store, &issued))
+    Ok(token_body(shared, &store, &issued, subject))
 }
 
-fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued) -> Value {
+fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option<&str>) -> Value {
     let personality = shared.personality;
     let token_type = match personality {
         Personality::Generic | Personality::Google => "Bearer",
@@ -146,18 +156,19 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued) -> Value {
         }
     }
     if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") {
-        body["id_token"] = json!(id_token(shared, store, issued));
+        body["id_token"] = json!(id_token(shared, store, issued, subject));
     }
     body
 }
 
-/// An ID token (OpenID Connect Core §2) for the grant, signed with the sandbox's key.
-fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued) -> String {
+/// An ID token (OpenID Connect Core §2) for the grant, signed with the sandbox's key; it names
+/// `subject` instead of the grant's when a fault says so.
+fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option<&str>) -> String {
     let now = store.now();
     let grant = &issued.grant;
     let mut claims = json!({
         "iss": shared.issuer,
-        "sub": grant.sub,
+        "sub": subject.unwrap_or(&grant.sub),
         "aud": grant.client_id,
         "azp": grant.client_id,
         "exp": now + issued.expires_in,

@@ -1,0 +1,139 @@
+//! The ID token that comes with a refresh (`engine/refresh.rs`, `oauth/id_token.rs`): checked
+//! after the rotated tokens are saved; signed with a key the provider rotated in since the keys
+//! were fetched, it makes Grantry fetch them once and keep them; naming another subject, it
+//! marks the account "needs re-link".
+
+mod support;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use grantry_core::{AccountStatus, ActivityKind, ErrorCode};
+use serde_json::Value;
+use support::{World, world};
+
+/// The one account's tokens as the keyring holds them.
+fn stored(w: &World) -> Value {
+    let items: Vec<Value> = w
+        .secrets
+        .snapshot()
+        .values()
+        .filter_map(|item| serde_json::from_str(item).ok())
+        .collect();
+    assert_eq!(items.len(), 1, "one account's tokens");
+    items[0].clone()
+}
+
+/// The key id in a compact JWS's header (RFC 7515 §4.1.4).
+fn kid(token: &Value) -> String {
+    let header = token
+        .as_str()
+        .expect("token")
+        .split('.')
+        .next()
+        .expect("header");
+    let header: Value = serde_json::from_slice(&B64.decode(header).expect("b64")).expect("json");
+    header["kid"].as_str().expect("kid").to_owned()
+}
+
+/// How many times the account's HTTP log shows the sandbox's keys fetched.
+fn key_fetches(w: &World, account: i64) -> usize {
+    let log = w.grantry.http_log(account, 1_000).expect("http log");
+    log.iter().filter(|e| e.url.ends_with("/jwks")).count()
+}
+
+#[tokio::test]
+async fn a_refresh_after_a_key_rotation_fetches_the_new_keys_once() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    let linked_kid = kid(&stored(&w)["id_token"]);
+    let new_kid = rotate_key(&w).await;
+    assert_ne!(new_kid, linked_kid);
+
+    // The keys fetched at discovery lack the new key: the ID token verifies only with the
+    // keys fetched again.
+    let refreshed = w.grantry.refresh(account.id).await.expect("refresh");
+    assert_eq!(refreshed.status, AccountStatus::Valid);
+    assert_eq!(
+        kid(&stored(&w)["id_token"]),
+        new_kid,
+        "signed by the new key"
+    );
+    assert_eq!(key_fetches(&w, account.id), 1, "fetched again once");
+
+    // Kept: the next token signed with the new key needs no fetch.
+    w.grantry.refresh(account.id).await.expect("refresh again");
+    assert_eq!(key_fetches(&w, account.id), 1, "two refreshes, one fetch");
+    assert_eq!(w.refreshes(), 2);
+}
+
+/// Rotates the sandbox's signing key; returns the new key id.
+async fn rotate_key(w: &World) -> String {
+    let response = w
+        .admin(reqwest::Method::POST, "/rotate-key")
+        .send()
+        .await
+        .expect("rotate");
+    let rotated: Value = response.json().await.expect("json");
+    rotated["kid"].as_str().expect("kid").to_owned()
+}
+
+#[tokio::test]
+async fn keys_that_cannot_be_fetched_fail_the_refresh_but_the_new_tokens_are_kept() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    let before = stored(&w)["refresh_token"].clone();
+    rotate_key(&w).await;
+    w.fault(r#"{"endpoint":"jwks","kind":"status","status":503}"#)
+        .await;
+    assert_eq!(
+        w.code(w.grantry.refresh(account.id).await),
+        ErrorCode::ProviderError
+    );
+    assert_ne!(
+        stored(&w)["refresh_token"],
+        before,
+        "the rotated tokens were kept"
+    );
+    let history = w.grantry.activity(1).expect("activity");
+    assert!(history[0].detail.contains("were kept"), "{history:?}");
+    // The keys can be fetched again: the next refresh, with the kept refresh token, works.
+    let refreshed = w.grantry.refresh(account.id).await.expect("refresh");
+    assert_eq!(refreshed.status, AccountStatus::Valid);
+}
+
+#[tokio::test]
+async fn a_refreshed_id_token_naming_another_subject_needs_a_relink_after_the_tokens_are_saved() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    let before = stored(&w)["refresh_token"].clone();
+    w.fault(r#"{"endpoint":"token","kind":"id_token_subject","sub":"mallory"}"#)
+        .await;
+
+    let error = w.grantry.refresh(account.id).await;
+    assert_eq!(w.code(error), ErrorCode::NeedsRelink);
+    let kept = w.grantry.account(account.id).expect("the account is kept");
+    assert_eq!(kept.status, AccountStatus::NeedsRelink);
+    let reason = kept.status_reason.expect("a reason");
+    assert!(reason.contains("another subject (mallory)"), "{reason}");
+    let history = w.grantry.activity(1).expect("activity");
+    assert_eq!(history[0].kind, ActivityKind::RefreshFailed);
+    assert_eq!(history[0].account_id, Some(account.id));
+    assert!(history[0].detail.contains("another subject"), "{history:?}");
+
+    // The provider rotated the refresh token before the ID token was read: the new one is in
+    // the keyring, and it is the one the provider holds (a rotated-away one would be refused,
+    // and would revoke the grant).
+    let saved = stored(&w)["refresh_token"].clone();
+    assert_ne!(saved, before, "the rotated refresh token was saved");
+    let answer = reqwest::Client::new()
+        .post(format!("{}/token", w.sandbox.issuer()))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", saved.as_str().expect("refresh token")),
+            ("client_id", "grantry-desktop"),
+        ])
+        .send()
+        .await
+        .expect("token request");
+    assert!(answer.status().is_success(), "{}", answer.status());
+}
