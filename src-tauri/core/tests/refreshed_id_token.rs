@@ -119,6 +119,14 @@ async fn a_refreshed_id_token_naming_another_subject_needs_a_relink_after_the_to
     assert_eq!(history[0].kind, ActivityKind::RefreshFailed);
     assert_eq!(history[0].account_id, Some(account.id));
     assert!(history[0].detail.contains("another subject"), "{history:?}");
+    // A later refresh, whose ID token would name the right subject, does not clear the mark.
+    assert_eq!(
+        w.code(w.grantry.refresh(account.id).await),
+        ErrorCode::NeedsRelink
+    );
+    let still = w.grantry.account(account.id).expect("account");
+    assert_eq!(still.status, AccountStatus::NeedsRelink);
+    assert_eq!(w.refreshes(), 0, "nothing was refreshed");
 
     // The provider rotated the refresh token before the ID token was read: the new one is in
     // the keyring, and it is the one the provider holds (a rotated-away one would be refused,

@@ -41,6 +41,14 @@ impl Grantry {
                  (`grantry revoke --pending` retries the revocation)"
             )));
         }
+        if account.status == AccountStatus::NeedsRelink {
+            // Its grant is gone or belongs to someone else: only a new link mends it, and a
+            // refresh that happened to work must not hide why it was marked.
+            return Err(Error::NeedsRelink {
+                account: account_id,
+                reason: account.status_reason.clone().unwrap_or_default(),
+            });
+        }
         let env = self.environment(&account.provider, &account.environment)?;
         let key = self.tokens_key(&account);
         let current = self.tokens_of(&account)?;
