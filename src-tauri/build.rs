@@ -9,6 +9,12 @@ fn main() {
         "start_link",
         "reopen_link",
         "cancel_link",
+        "link_account_again",
+        "account_detail",
+        "check_scopes",
+        "refresh_account",
+        "revoke_account",
+        "forget_account",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

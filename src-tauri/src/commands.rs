@@ -2,7 +2,8 @@
 //! takes the state, calls the core and returns its answer or a `{code, message}` error.
 
 use grantry_core::{
-    AccountSummary, ActivityEntry, ErrorCode, IpcError, ProviderOption, SandboxStatus, StartedLink,
+    AccountDetail, AccountSummary, ActivityEntry, ErrorCode, IpcError, ProviderOption,
+    RefreshPolicy, SandboxStatus, ScopeCheck, StartedLink,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -47,12 +48,70 @@ pub async fn start_link(
     let started = grantry
         .start_link(&provider, environment.as_deref(), Some(scopes), None)
         .await?;
-    open_in_browser(&app, &started.authorization_url)?;
+    opened(&app, started)
+}
+
+/// Starts a link for an account already here and opens it in the browser: with `scopes`, to
+/// add them to it (incremental authorization); with none, to link it again. The answer must
+/// come from the same account.
+#[tauri::command]
+pub async fn link_account_again(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    account: i64,
+    scopes: Vec<String>,
+) -> Result<StartedLink, IpcError> {
+    let grantry = state.grantry()?;
+    let started = grantry.start_link_for(account, &scopes, None).await?;
+    opened(&app, started)
+}
+
+fn opened(
+    app: &AppHandle,
+    started: grantry_core::oauth::authorize::Started,
+) -> Result<StartedLink, IpcError> {
+    open_in_browser(app, &started.authorization_url)?;
     Ok(StartedLink {
         authorization_url: started.authorization_url,
         state: started.state,
         expires_at: started.expires_at,
     })
+}
+
+/// The account's screen: profile, status, scopes, tokens (never their values) and history.
+#[tauri::command]
+pub fn account_detail(state: State<'_, AppState>, account: i64) -> Result<AccountDetail, IpcError> {
+    state.with(|core| core.account_detail(account, RefreshPolicy::default(), ACTIVITY_PAGE))
+}
+
+/// Asks the provider again which scopes the account holds; returns them and what changed.
+#[tauri::command]
+pub async fn check_scopes(
+    state: State<'_, AppState>,
+    account: i64,
+) -> Result<ScopeCheck, IpcError> {
+    Ok(state.grantry()?.check_scopes(account).await?)
+}
+
+#[tauri::command]
+pub async fn refresh_account(
+    state: State<'_, AppState>,
+    account: i64,
+) -> Result<AccountSummary, IpcError> {
+    Ok(state.grantry()?.refresh(account).await?)
+}
+
+/// Revokes at the provider, then removes the account here; also the retry of a pending
+/// revocation. When the provider cannot be reached the account stays, "revocation pending".
+#[tauri::command]
+pub async fn revoke_account(state: State<'_, AppState>, account: i64) -> Result<(), IpcError> {
+    Ok(state.grantry()?.revoke(account).await?)
+}
+
+/// Removes the account from this device only; access at the provider stays.
+#[tauri::command]
+pub fn forget_account(state: State<'_, AppState>, account: i64) -> Result<(), IpcError> {
+    state.with(|core| core.forget(account))
 }
 
 /// Opens a link under way in the browser again (only such links: the webview cannot make the
@@ -78,11 +137,16 @@ pub fn cancel_link(state: State<'_, AppState>, link: String) -> Result<bool, Ipc
     Ok(state.grantry()?.cancel_link(&link))
 }
 
+/// Opens `url` in the system browser. The launcher's own error names the command line with
+/// the whole authorization URL, so it goes to the log, and the person reads what to do.
 fn open_in_browser(app: &AppHandle, url: &str) -> Result<(), IpcError> {
-    app.opener()
-        .open_url(url, None::<&str>)
-        .map_err(|error| IpcError {
+    app.opener().open_url(url, None::<&str>).map_err(|error| {
+        eprintln!("grantry: the browser could not be opened: {error}");
+        IpcError {
             code: ErrorCode::Internal,
-            message: format!("no browser could be opened ({error}); copy the link instead"),
-        })
+            message: "No web browser could be opened. Copy the sign-in link and open it in \
+                      your browser; Grantry keeps waiting for the answer."
+                .into(),
+        }
+    })
 }

@@ -20,6 +20,7 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::InvalidCallback => 7,
         ErrorCode::KeyringUnavailable => 8,
         ErrorCode::NeedsRelink => 10,
+        ErrorCode::WrongAccount => 11,
         ErrorCode::Storage | ErrorCode::SchemaTooNew => 9,
     }
 }

@@ -61,6 +61,15 @@ pub enum Error {
     InvalidInput(String),
     #[error("account {account}: {reason}. Link it again to continue.")]
     NeedsRelink { account: i64, reason: String },
+    #[error(
+        "you signed in at {provider} as {got}, but this was for {expected}: nothing was changed. \
+         Sign in there as {expected} and try again"
+    )]
+    WrongAccount {
+        provider: String,
+        expected: String,
+        got: String,
+    },
     /// A failure that is not the person's input nor the provider's answer: a task that died,
     /// a value that could not be serialised, a request that could not be built, a listener
     /// that could not bind. The message says what.
@@ -160,6 +169,9 @@ pub enum ErrorCode {
     ConsentDenied,
     /// The provider no longer accepts the account's grant (`invalid_grant`): link it again.
     NeedsRelink,
+    /// Scopes were added to, or a re-link made for, one account, and the person signed in as
+    /// another at the provider.
+    WrongAccount,
     /// Something that should not happen; the message says what.
     Internal,
 }
@@ -186,6 +198,7 @@ impl Error {
             Error::ConsentDenied { .. } => ErrorCode::ConsentDenied,
             Error::InvalidCallback(_) => ErrorCode::InvalidCallback,
             Error::NeedsRelink { .. } => ErrorCode::NeedsRelink,
+            Error::WrongAccount { .. } => ErrorCode::WrongAccount,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -23,7 +23,8 @@ pub use engine::{Grantry, Options, Received, RefreshPolicy, Repair};
 pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
-    AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind, EnvironmentOption,
-    HttpExchange, ProviderOption, SandboxStatus, ScopeOption, ScopeStatus, StartedLink,
+    AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
+    EnvironmentOption, HttpExchange, ProviderOption, SandboxStatus, ScopeChange, ScopeCheck,
+    ScopeOption, ScopeStatus, StartedLink, TokenInfo,
 };
 pub use providers::URL_SCHEME;

@@ -92,6 +92,8 @@ pub enum ActivityKind {
     RevocationFailed,
     /// The account was removed from this device only, without revoking at the provider.
     AccountForgotten,
+    /// The provider was asked again which scopes the account holds.
+    ScopesChecked,
 }
 
 impl ActivityKind {
@@ -110,6 +112,7 @@ impl ActivityKind {
             ActivityKind::RevocationPending => "revocation_pending",
             ActivityKind::RevocationFailed => "revocation_failed",
             ActivityKind::AccountForgotten => "account_forgotten",
+            ActivityKind::ScopesChecked => "scopes_checked",
         }
     }
 
@@ -163,6 +166,7 @@ mod tests {
             ActivityKind::RevocationPending,
             ActivityKind::RevocationFailed,
             ActivityKind::AccountForgotten,
+            ActivityKind::ScopesChecked,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");
             assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");
@@ -191,8 +195,73 @@ pub struct AccountScope {
 #[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
 pub enum ScopeStatus {
     Granted,
-    /// Requested, and the user unticked it.
+    /// Requested at consent, and not in the answer: the person unticked it, or the provider
+    /// left it out.
     Declined,
+    /// Granted before, and no longer carried by the account's token when the provider was
+    /// asked again (taken back at the provider, or narrowed).
+    NotGranted,
+}
+
+impl ScopeStatus {
+    /// The status stored as `text` (its serde name).
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ScopeStatus::Granted => "granted",
+            ScopeStatus::Declined => "declined",
+            ScopeStatus::NotGranted => "not_granted",
+        }
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+    }
+}
+
+/// Everything the account's detail screen shows: metadata, never a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccountDetail {
+    pub account: AccountSummary,
+    pub scopes: Vec<AccountScope>,
+    pub tokens: TokenInfo,
+    /// The account's history, newest first.
+    pub timeline: Vec<ActivityEntry>,
+}
+
+/// Where an account's tokens stand (times in Unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TokenInfo {
+    pub access_expires_at: Option<i64>,
+    /// When the current access token was issued (linked or last refreshed).
+    pub access_issued_at: i64,
+    pub has_refresh_token: bool,
+    pub last_refresh_at: Option<i64>,
+    /// When the background schedule will refresh it; none when it is not refreshed (no
+    /// refresh token, no known expiry, or the account needs attention).
+    pub next_refresh_at: Option<i64>,
+    /// Refreshes since the account was linked.
+    pub refreshes: u32,
+    /// Of those, how many brought a new refresh token.
+    pub rotations: u32,
+}
+
+/// What asking the provider again found: the scopes now, and what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScopeCheck {
+    pub scopes: Vec<AccountScope>,
+    pub changes: Vec<ScopeChange>,
+}
+
+/// One scope whose status changed; `before` is none for a scope not listed before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScopeChange {
+    pub scope: String,
+    pub before: Option<ScopeStatus>,
+    pub after: ScopeStatus,
 }
 
 /// A provider as the Link dialog offers it.

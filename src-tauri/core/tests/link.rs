@@ -494,3 +494,125 @@ async fn at_google_a_replaced_refresh_token_is_left_alone() {
         .await
         .expect("the new one works");
 }
+
+/// Lets the robot answer a link started for an existing account.
+async fn answer_for(
+    w: &support::World,
+    account: i64,
+    extra: &[&str],
+    choice: &grantry_sandbox::robot::Choice,
+) -> String {
+    let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+    let started = w
+        .grantry
+        .start_link_for(account, &extra, None)
+        .await
+        .expect("start");
+    grantry_sandbox::robot::consent(&started.authorization_url, choice)
+        .await
+        .expect("consent")
+}
+
+fn scope_status(w: &support::World, account: i64, scope: &str) -> Option<ScopeStatus> {
+    let scopes = w.grantry.scopes(account).expect("scopes");
+    scopes.iter().find(|s| s.scope == scope).map(|s| s.status)
+}
+
+#[tokio::test]
+async fn adding_scopes_updates_the_same_account_and_shows_what_was_declined() {
+    let w = world().await;
+    let asked = ["openid", "email", "offline_access"]
+        .map(str::to_owned)
+        .to_vec();
+    let back = w.answer(Some(asked), &allow("alice")).await;
+    let alice = w.grantry.finish_link(&back).await.expect("link");
+    assert_eq!(alice.scope_count, 3);
+    assert_eq!(scope_status(&w, alice.id, "profile"), None);
+
+    // Ask for profile and calendar.read; the person ticks profile only.
+    let keep = ["openid", "email", "offline_access", "profile"].map(str::to_owned);
+    let choice = Choice {
+        user: "alice".into(),
+        scopes: Some(keep.to_vec()),
+        allow: true,
+    };
+    let back = answer_for(&w, alice.id, &["profile", "calendar.read"], &choice).await;
+    let updated = w.grantry.finish_link(&back).await.expect("scopes added");
+    assert_eq!(updated.id, alice.id, "the same account, not a second one");
+    assert_eq!(w.grantry.accounts().expect("accounts").len(), 1);
+    assert_eq!(updated.scope_count, 4);
+    assert_eq!(
+        scope_status(&w, alice.id, "profile"),
+        Some(ScopeStatus::Granted)
+    );
+    assert_eq!(
+        scope_status(&w, alice.id, "calendar.read"),
+        Some(ScopeStatus::Declined)
+    );
+    w.grantry.refresh(alice.id).await.expect("and it refreshes");
+}
+
+#[tokio::test]
+async fn a_link_for_one_account_answered_by_another_changes_nothing() {
+    let w = world().await;
+    let alice = w.link("alice").await;
+    let accounts = w.grantry.accounts().expect("accounts");
+    let secrets = w.secrets.snapshot();
+    let back = answer_for(&w, alice.id, &["calendar.read"], &allow("bob")).await;
+    let error = w
+        .grantry
+        .finish_link(&back)
+        .await
+        .expect_err("bob is not alice");
+    assert_eq!(IpcError::from(&error).code, ErrorCode::WrongAccount);
+    assert!(
+        error.to_string().contains("alice@sandbox.grantry.test"),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("bob@sandbox.grantry.test"),
+        "{error}"
+    );
+    assert_eq!(w.grantry.accounts().expect("accounts"), accounts);
+    assert_eq!(w.secrets.snapshot(), secrets);
+    // Bob's grant, which nobody here holds, was revoked; alice's lives on.
+    assert_eq!(live_grants(&w).await, [true, false]);
+    w.grantry
+        .refresh(alice.id)
+        .await
+        .expect("alice still refreshes");
+}
+
+#[tokio::test]
+async fn relinking_an_account_that_needs_it_lands_on_the_same_account() {
+    let w = world().await;
+    let alice = w.link("alice").await;
+    w.fault(r#"{"kind":"invalid_grant","user":"alice","count":1}"#)
+        .await;
+    let _ = w.grantry.refresh(alice.id).await;
+    let marked = w.grantry.account(alice.id).expect("kept");
+    assert_eq!(marked.status, grantry_core::AccountStatus::NeedsRelink);
+
+    let back = answer_for(&w, alice.id, &[], &allow("alice")).await;
+    let relinked = w.grantry.finish_link(&back).await.expect("relinked");
+    assert_eq!(relinked.id, alice.id);
+    assert_eq!(relinked.status, grantry_core::AccountStatus::Valid);
+    assert_eq!(relinked.status_reason, None);
+    assert_eq!(relinked.scope_count, alice.scope_count);
+    w.grantry.refresh(alice.id).await.expect("refreshes again");
+}
+
+#[tokio::test]
+async fn scopes_with_spaces_are_refused_before_anything_starts() {
+    let w = world().await;
+    let alice = w.link("alice").await;
+    let bad = ["two words".to_owned()];
+    assert_eq!(
+        w.code(w.grantry.start_link_for(alice.id, &bad, None).await),
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        w.code(w.grantry.start_link_for(999, &[], None).await),
+        ErrorCode::InvalidInput
+    );
+}

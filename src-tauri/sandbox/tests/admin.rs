@@ -64,3 +64,43 @@ async fn the_admin_api_adds_users_and_clients_and_revokes_grants() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_admin_api_takes_one_scope_out_of_a_grant() {
+    let h = start(Personality::Generic).await;
+    let tokens = h.link(&generic_request(), "alice").await;
+    let grant_id = h.grants().await[0]["id"].as_u64().expect("id");
+    assert_eq!(
+        h.admin_delete(&format!("/grants/{grant_id}/scopes/email"))
+            .await,
+        StatusCode::NO_CONTENT
+    );
+    let grant = &h.grants().await[0];
+    assert!(
+        !grant["scopes"].to_string().contains("\"email\""),
+        "{grant}"
+    );
+    assert!(
+        grant["declined"].to_string().contains("\"email\""),
+        "{grant}"
+    );
+    let access = tokens["access_token"].as_str().expect("access token");
+    let (_, introspected) = h
+        .post_form(
+            "/introspect",
+            &[("token", access), ("client_id", "grantry-desktop")],
+        )
+        .await;
+    let scope = introspected["scope"].as_str().expect("scope");
+    assert!(!scope.split(' ').any(|s| s == "email"), "{introspected}");
+    assert_eq!(
+        h.admin_delete(&format!("/grants/{grant_id}/scopes/email"))
+            .await,
+        StatusCode::NOT_FOUND,
+        "it no longer holds it"
+    );
+    assert_eq!(
+        h.admin_delete("/grants/999/scopes/email").await,
+        StatusCode::NOT_FOUND
+    );
+}

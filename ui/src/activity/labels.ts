@@ -15,6 +15,7 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   revocation_pending: 'Revocation pending',
   revocation_failed: 'Revocation failed',
   account_forgotten: 'Account forgotten',
+  scopes_checked: 'Scopes checked',
 }
 
 /** Whether an entry reports a problem the person should notice. */
@@ -26,6 +27,7 @@ export function isProblem(entry: ActivityEntry): boolean {
     'token_refreshed',
     'account_revoked',
     'account_forgotten',
+    'scopes_checked',
   ]
   return !fine.includes(entry.kind)
 }

@@ -2,6 +2,8 @@
 // failure becomes an `IpcError` ({code, message}) that screens branch on by `code`.
 import { invoke } from '@tauri-apps/api/core'
 import { listen } from '@tauri-apps/api/event'
+import type { AccountDetail } from './bindings/AccountDetail'
+import type { AccountScope } from './bindings/AccountScope'
 import type { AccountSummary } from './bindings/AccountSummary'
 import type { ActivityEntry } from './bindings/ActivityEntry'
 import { EVENT_CHANNEL } from './bindings/eventChannel'
@@ -9,16 +11,24 @@ import type { GrantryEvent } from './bindings/GrantryEvent'
 import type { IpcError } from './bindings/IpcError'
 import type { ProviderOption } from './bindings/ProviderOption'
 import type { SandboxStatus } from './bindings/SandboxStatus'
+import type { ScopeChange } from './bindings/ScopeChange'
+import type { ScopeCheck } from './bindings/ScopeCheck'
 import type { StartedLink } from './bindings/StartedLink'
+import type { TokenInfo } from './bindings/TokenInfo'
 
 export type {
+  AccountDetail,
+  AccountScope,
   AccountSummary,
   ActivityEntry,
   GrantryEvent,
   IpcError,
   ProviderOption,
   SandboxStatus,
+  ScopeChange,
+  ScopeCheck,
   StartedLink,
+  TokenInfo,
 }
 
 /** Turns whatever a failed `invoke` threw into an `IpcError`. */
@@ -47,6 +57,16 @@ export const ipc = {
     call<StartedLink>('start_link', { provider, environment, scopes }),
   reopenLink: (link: string) => call<void>('reopen_link', { link }),
   cancelLink: (link: string) => call<boolean>('cancel_link', { link }),
+  /** Adds `scopes` to an account (incremental consent), or with none links it again. */
+  linkAccountAgain: (account: number, scopes: string[]) =>
+    call<StartedLink>('link_account_again', { account, scopes }),
+  accountDetail: (account: number) => call<AccountDetail>('account_detail', { account }),
+  checkScopes: (account: number) => call<ScopeCheck>('check_scopes', { account }),
+  refreshAccount: (account: number) => call<AccountSummary>('refresh_account', { account }),
+  /** Revokes at the provider, then removes here; also retries a pending revocation. */
+  revokeAccount: (account: number) => call<void>('revoke_account', { account }),
+  /** Removes the account from this device only. */
+  forgetAccount: (account: number) => call<void>('forget_account', { account }),
 }
 
 /**

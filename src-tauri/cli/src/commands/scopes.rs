@@ -2,7 +2,7 @@
 //! recorded, or asked of the provider again with `--check` (token introspection, RFC 7662).
 
 use clap::Args;
-use grantry_core::{Error, Grantry};
+use grantry_core::{AccountScope, Error, Grantry};
 
 use crate::output::{name_of, print, table};
 
@@ -16,12 +16,34 @@ pub struct ScopesArgs {
 }
 
 pub async fn run(json: bool, grantry: &Grantry, args: &ScopesArgs) -> Result<(), Error> {
-    let scopes = if args.check {
-        grantry.check_scopes(args.account).await?
-    } else {
-        grantry.scopes(args.account)?
-    };
-    print(json, &scopes, || {
+    if args.check {
+        // With --json: `{"scopes": […], "changes": [{"scope", "before", "after"}]}`.
+        let check = grantry.check_scopes(args.account).await?;
+        print(json, &check, || {
+            let changed: Vec<String> = check
+                .changes
+                .iter()
+                .map(|c| {
+                    let before = c.before.as_ref().map_or("not listed".into(), name_of);
+                    format!("{}: {before} -> {}", c.scope, name_of(&c.after))
+                })
+                .collect();
+            let summary = if changed.is_empty() {
+                "Nothing changed.".to_owned()
+            } else {
+                format!("Changed:\n  {}", changed.join("\n  "))
+            };
+            format!("{}\n{summary}", listing(&check.scopes))
+        });
+        return Ok(());
+    }
+    let scopes = grantry.scopes(args.account)?;
+    print(json, &scopes, || listing(&scopes));
+    Ok(())
+}
+
+fn listing(scopes: &[AccountScope]) -> String {
+    {
         let rows: Vec<Vec<String>> = scopes
             .iter()
             .map(|s| {
@@ -34,6 +56,5 @@ pub async fn run(json: bool, grantry: &Grantry, args: &ScopesArgs) -> Result<(),
             })
             .collect();
         table(&["SCOPE", "STATUS", "SOURCE", "ALLOWS"], &rows)
-    });
-    Ok(())
+    }
 }

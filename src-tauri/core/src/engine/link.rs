@@ -7,7 +7,7 @@ use super::{Grantry, crash_point, lock};
 use crate::clock;
 use crate::error::{Error, IpcError};
 use crate::events::GrantryEvent;
-use crate::model::{AccountScope, AccountSummary, ActivityKind, ScopeStatus};
+use crate::model::{AccountScope, AccountStatus, AccountSummary, ActivityKind, ScopeStatus};
 use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
 use crate::oauth::code_exchange::{self, Linked};
@@ -29,6 +29,67 @@ impl Grantry {
         scopes: Option<Vec<String>>,
         redirect_uri: Option<&str>,
     ) -> Result<Started, Error> {
+        self.begin(provider, environment, scopes, redirect_uri, None)
+            .await
+    }
+
+    /// Starts a link for an account already here: to add `extra` scopes to it (incremental
+    /// authorization: it asks for what the account holds plus `extra`), or, with none, to link
+    /// it again. The answer must come from the same account at the provider; it then updates
+    /// this account, and scopes the person unticks show as declined.
+    pub async fn start_link_for(
+        &self,
+        account_id: i64,
+        extra: &[String],
+        redirect_uri: Option<&str>,
+    ) -> Result<Started, Error> {
+        let account = self.account(account_id)?;
+        if account.status == AccountStatus::RevocationPending {
+            return Err(Error::InvalidInput(format!(
+                "{} is being revoked; retry the revocation, or forget it here",
+                account.label()
+            )));
+        }
+        let mut scopes: Vec<String> = self
+            .scopes(account_id)?
+            .into_iter()
+            .filter(|s| s.status == ScopeStatus::Granted)
+            .map(|s| s.scope)
+            .collect();
+        if scopes.is_empty() {
+            scopes = self
+                .environment(&account.provider, &account.environment)?
+                .scopes;
+        }
+        for scope in extra {
+            if scope.trim().is_empty() || scope.contains(char::is_whitespace) {
+                return Err(Error::InvalidInput(format!(
+                    "{scope:?} is not a scope: scopes are single words without spaces"
+                )));
+            }
+            if !scopes.contains(scope) {
+                scopes.push(scope.clone());
+            }
+        }
+        let owner = (account.subject.clone(), account.label().to_owned());
+        self.begin(
+            &account.provider,
+            Some(&account.environment),
+            Some(scopes),
+            redirect_uri,
+            Some(owner),
+        )
+        .await
+    }
+
+    async fn begin(
+        &self,
+        provider: &str,
+        environment: Option<&str>,
+        scopes: Option<Vec<String>>,
+        redirect_uri: Option<&str>,
+        for_account: Option<(String, String)>,
+    ) -> Result<Started, Error> {
         let (provider, env) = {
             let providers = lock(&self.providers);
             let provider = providers.get(provider)?;
@@ -45,7 +106,7 @@ impl Grantry {
         self.secrets.put(&probe, &Secret::new("probe".to_owned()))?;
         self.secrets.delete(&probe)?;
         let endpoints = self.endpoints(&provider, &env).await?;
-        let (started, pending) = authorize::start(
+        let (started, mut pending) = authorize::start(
             &provider,
             &env,
             endpoints,
@@ -53,6 +114,7 @@ impl Grantry {
             redirect_uri,
             clock::now(),
         )?;
+        pending.for_account = for_account;
         self.pending.insert(pending);
         Ok(started)
     }
@@ -140,6 +202,11 @@ impl Grantry {
         let mut linked =
             code_exchange::complete(&self.http, &env, secret.as_ref(), pending, callback, now)
                 .await?;
+        if let Some((subject, label)) = &pending.for_account
+            && *subject != linked.subject
+        {
+            return Err(self.wrong_account(pending, &env, linked, label).await);
+        }
         if let Some(keys) = linked.new_keys.take() {
             self.keep_keys(&pending.provider, &pending.environment, keys);
         }
@@ -191,6 +258,43 @@ impl Grantry {
         }
         self.record(kind, &detail, Some(saved.id), now)?;
         Ok(saved)
+    }
+
+    /// The answer to a link for one account came from another: nothing is stored, and the
+    /// grant it brought is revoked where that ends only this grant (see [`Revocation`]), so
+    /// that no grant nobody sees stays live.
+    async fn wrong_account(
+        &self,
+        pending: &Pending,
+        env: &Environment,
+        linked: Linked,
+        expected: &str,
+    ) -> Error {
+        let provider = &pending.provider;
+        if env.revocation.ends_only_its_grant()
+            && let Ok(secret) = self.client_secret(provider, env)
+        {
+            let endpoints = &pending.endpoints;
+            let _ = revocation::revoke(
+                &self.http,
+                env,
+                endpoints,
+                secret.as_ref(),
+                provider,
+                &linked.tokens,
+            )
+            .await;
+        }
+        let got = linked
+            .profile
+            .email
+            .or(linked.profile.name)
+            .unwrap_or(linked.subject);
+        Error::WrongAccount {
+            provider: provider.clone(),
+            expected: expected.to_owned(),
+            got,
+        }
     }
 
     /// Revokes the refresh token a re-link replaced, so that no second grant stays live at the

@@ -2,10 +2,13 @@
 //! log, and the JSON export. Metadata only: nothing here touches the keyring, so listings
 //! work when it is locked or missing.
 
-use super::{Grantry, lock};
+use super::{Grantry, RefreshPolicy, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::{AccountScope, AccountSummary, ActivityEntry, HttpExchange};
+use crate::model::{
+    AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, HttpExchange,
+    TokenInfo,
+};
 
 impl Grantry {
     /// Every linked account, grouped by provider, for the Accounts screen.
@@ -23,6 +26,38 @@ impl Grantry {
     pub fn scopes(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
         self.account(account_id)?;
         lock(&self.store).scopes(account_id)
+    }
+
+    /// Everything the account's screen shows: its profile and status, scopes, where its tokens
+    /// stand (the next refresh as `policy` schedules it) and its history (at most `limit`).
+    pub fn account_detail(
+        &self,
+        id: i64,
+        policy: RefreshPolicy,
+        limit: u32,
+    ) -> Result<AccountDetail, Error> {
+        let account = self.account(id)?;
+        let store = lock(&self.store);
+        let record = store.refresh_record(id)?;
+        let scheduled = account.status == AccountStatus::Valid && account.has_refresh_token;
+        let next_refresh_at = account
+            .access_expires_at
+            .filter(|_| scheduled)
+            .map(|expires| policy.due_at(record.issued_at, expires));
+        Ok(AccountDetail {
+            scopes: store.scopes(id)?,
+            tokens: TokenInfo {
+                access_expires_at: account.access_expires_at,
+                access_issued_at: record.issued_at,
+                has_refresh_token: account.has_refresh_token,
+                last_refresh_at: record.last_refresh_at,
+                next_refresh_at,
+                refreshes: record.refreshes,
+                rotations: record.rotations,
+            },
+            timeline: store.activity_of(id, limit)?,
+            account,
+        })
     }
 
     /// The most recent activity first, at most `limit` entries.

@@ -152,6 +152,7 @@ impl Grantry {
             account_id,
             refreshed.tokens.expires_at,
             refreshed.tokens.refresh_token.is_some(),
+            refreshed.rotated,
             refreshed.granted.as_deref(),
             now,
         )?;

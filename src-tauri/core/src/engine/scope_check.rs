@@ -1,18 +1,52 @@
 //! Re-checking an account's scopes at the provider: token introspection (RFC 7662) tells
-//! which scopes its access token carries now, and the answer is recorded with its source. An
-//! inactive token is refreshed once first.
+//! which scopes its access token carries now; the answer is stored with its source, and what
+//! changed is returned and recorded in the history. An inactive token is refreshed once first.
 
 use super::{Grantry, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::AccountScope;
+use crate::model::{AccountScope, ActivityKind, ScopeChange, ScopeCheck};
 use crate::oauth::introspection::{self, Introspection};
 
 impl Grantry {
-    /// Asks the provider which scopes the account's token carries now, and records the answer.
-    pub async fn check_scopes(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
-        self.logged(self.check_scopes_now(account_id), |_| Some(account_id))
-            .await
+    /// Asks the provider which scopes the account's token carries now, stores the answer and
+    /// records what changed.
+    pub async fn check_scopes(&self, account_id: i64) -> Result<ScopeCheck, Error> {
+        let before = self.scopes(account_id)?;
+        let after = self
+            .logged(self.check_scopes_now(account_id), |_| Some(account_id))
+            .await?;
+        let changes = changes(&before, &after);
+        let account = self.account(account_id)?;
+        let detail = if changes.is_empty() {
+            format!(
+                "scopes of {} checked at {}: unchanged",
+                account.label(),
+                account.provider
+            )
+        } else {
+            let listed: Vec<String> = changes
+                .iter()
+                .map(|c| format!("{} {}", c.scope, c.after.as_str().replace('_', " ")))
+                .collect();
+            format!(
+                "scopes of {} checked at {}: {}",
+                account.label(),
+                account.provider,
+                listed.join(", ")
+            )
+        };
+        self.record(
+            ActivityKind::ScopesChecked,
+            &detail,
+            Some(account_id),
+            clock::now(),
+        )?;
+        self.accounts_changed();
+        Ok(ScopeCheck {
+            scopes: after,
+            changes,
+        })
     }
 
     async fn check_scopes_now(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
@@ -62,4 +96,22 @@ impl Grantry {
             }
         }
     }
+}
+
+/// The scopes whose status differs between two answers, in the order of `after`.
+fn changes(before: &[AccountScope], after: &[AccountScope]) -> Vec<ScopeChange> {
+    after
+        .iter()
+        .filter_map(|now| {
+            let was = before
+                .iter()
+                .find(|b| b.scope == now.scope)
+                .map(|b| b.status);
+            (was != Some(now.status)).then(|| ScopeChange {
+                scope: now.scope.clone(),
+                before: was,
+                after: now.status,
+            })
+        })
+        .collect()
 }

@@ -41,6 +41,9 @@ pub struct Pending {
     pub environment: String,
     pub redirect_uri: String,
     pub scopes: Vec<String>,
+    /// For a link that adds scopes to, or re-links, an account already here: its subject and
+    /// label. An answer from another account is refused.
+    pub for_account: Option<(String, String)>,
     started_at: i64,
     pub(crate) endpoints: Arc<Endpoints>,
 }
@@ -97,6 +100,7 @@ pub fn start(
         environment: env.name.clone(),
         redirect_uri: redirect_uri.to_owned(),
         scopes,
+        for_account: None,
         started_at: now,
         endpoints,
     };

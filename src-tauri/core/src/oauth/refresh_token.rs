@@ -37,6 +37,8 @@ pub struct Refreshed {
     /// The new ID token, not verified yet: the caller saves the tokens first (the provider
     /// has rotated already), then checks it with [`subject_of`].
     pub id_token: Option<CoreIdToken>,
+    /// Whether the provider sent a new refresh token (rotation).
+    pub rotated: bool,
 }
 
 /// Why a refresh failed.
@@ -152,7 +154,11 @@ pub async fn refresh(
         .id_token()
         .filter(|_| endpoints.issuer.is_some())
         .cloned();
+    let rotated = response
+        .refresh_token()
+        .is_some_and(|new| new.secret() != refresh_token.expose());
     Ok(Refreshed {
+        rotated,
         granted: response
             .scopes()
             .map(|s| s.iter().map(|s| s.to_string()).collect()),

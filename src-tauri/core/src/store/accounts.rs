@@ -5,7 +5,7 @@ use rusqlite::params;
 
 use super::Store;
 use crate::error::Error;
-use crate::model::{AccountScope, AccountStatus, AccountSummary, ScopeStatus};
+use crate::model::{AccountScope, AccountStatus, AccountSummary};
 
 /// What a completed link stores about an account: metadata only, never a token.
 #[derive(Debug, Clone)]
@@ -27,6 +27,15 @@ pub struct TokenLifetime {
     pub account_id: i64,
     pub issued_at: i64,
     pub expires_at: i64,
+}
+
+/// What [`Store::refresh_record`] returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshRecord {
+    pub issued_at: i64,
+    pub last_refresh_at: Option<i64>,
+    pub refreshes: u32,
+    pub rotations: u32,
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.provider, a.environment, a.subject, a.display_name,
@@ -125,10 +134,7 @@ impl Store {
             )?;
             tx.execute("DELETE FROM scopes WHERE account_id = ?1", [id])?;
             for scope in &account.scopes {
-                let status = match scope.status {
-                    ScopeStatus::Granted => "granted",
-                    ScopeStatus::Declined => "declined",
-                };
+                let status = scope.status.as_str();
                 tx.execute(
                     "INSERT INTO scopes (account_id, scope, status, source, checked_at)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -154,6 +160,27 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
+    /// An account's refresh record: when its access token was issued, when it was last
+    /// refreshed, how many refreshes and how many of them rotated the refresh token.
+    pub fn refresh_record(&self, account_id: i64) -> Result<RefreshRecord, Error> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(access_issued_at, updated_at), last_refresh_at,
+                        refresh_generation, refresh_rotations
+                 FROM accounts WHERE id = ?1",
+                [account_id],
+                |row| {
+                    Ok(RefreshRecord {
+                        issued_at: row.get(0)?,
+                        last_refresh_at: row.get(1)?,
+                        refreshes: row.get(2)?,
+                        rotations: row.get(3)?,
+                    })
+                },
+            )
+            .map_err(|e| self.error(e))
+    }
+
     /// Records a completed refresh: the new expiry, whether a refresh token is held, and the
     /// granted scopes when the provider told them.
     pub fn record_refresh(
@@ -161,6 +188,7 @@ impl Store {
         account_id: i64,
         access_expires_at: Option<i64>,
         has_refresh_token: bool,
+        rotated: bool,
         granted: Option<&[String]>,
         now: i64,
     ) -> Result<(), Error> {
@@ -170,12 +198,19 @@ impl Store {
                 // (valid, or marked for re-link by a refresh that failed) becomes valid.
                 "UPDATE accounts SET access_expires_at = ?2, has_refresh_token = ?3,
                      refresh_generation = refresh_generation + 1, last_refresh_at = ?4,
+                     refresh_rotations = refresh_rotations + ?5,
                      access_issued_at = ?4, updated_at = ?4,
                      status = CASE status WHEN 'revocation_pending' THEN status ELSE 'valid' END,
                      status_reason = CASE status WHEN 'revocation_pending' THEN status_reason
                                                  ELSE NULL END
                  WHERE id = ?1",
-                params![account_id, access_expires_at, has_refresh_token, now],
+                params![
+                    account_id,
+                    access_expires_at,
+                    has_refresh_token,
+                    now,
+                    rotated
+                ],
             )?;
             if let Some(granted) = granted {
                 super::scopes::replace_granted(tx, account_id, granted, "token_response", now)?;

@@ -31,15 +31,29 @@ impl Store {
     }
 
     pub fn activity(&self, limit: u32) -> Result<Vec<ActivityEntry>, Error> {
+        self.activity_where(None, limit)
+    }
+
+    /// One account's history, newest first.
+    pub fn activity_of(&self, account_id: i64, limit: u32) -> Result<Vec<ActivityEntry>, Error> {
+        self.activity_where(Some(account_id), limit)
+    }
+
+    fn activity_where(
+        &self,
+        account: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<ActivityEntry>, Error> {
         let mut statement = self
             .conn
             .prepare_cached(
                 "SELECT id, at, kind, detail, account_id FROM activity
+                 WHERE ?2 IS NULL OR account_id = ?2
                  ORDER BY at DESC, id DESC LIMIT ?1",
             )
             .map_err(|e| self.error(e))?;
         let rows = statement
-            .query_map([limit], |row| {
+            .query_map(params![limit, account], |row| {
                 let kind: String = row.get(2)?;
                 let kind = ActivityKind::parse(&kind).ok_or_else(|| {
                     rusqlite::Error::FromSqlConversionFailure(

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0005_exchanges.sql"),
     include_str!("../../migrations/0006_http_log.sql"),
     include_str!("../../migrations/0007_token_lifetime.sql"),
+    include_str!("../../migrations/0008_rotations.sql"),
 ];
 
 /// The schema version this build writes.

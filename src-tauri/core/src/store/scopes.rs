@@ -13,7 +13,9 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT scope, status, source, checked_at FROM scopes
-                 WHERE account_id = ?1 ORDER BY status DESC, scope",
+                 WHERE account_id = ?1
+                 ORDER BY CASE status WHEN 'granted' THEN 0 WHEN 'not_granted' THEN 1 ELSE 2 END,
+                          scope",
             )
             .map_err(|e| self.error(e))?;
         let rows = statement
@@ -23,11 +25,7 @@ impl Store {
                 Ok(AccountScope {
                     description: crate::scope_catalog::describe(&scope).map(str::to_owned),
                     scope,
-                    status: if status == "granted" {
-                        ScopeStatus::Granted
-                    } else {
-                        ScopeStatus::Declined
-                    },
+                    status: ScopeStatus::parse(&status).unwrap_or(ScopeStatus::Declined),
                     source: row.get(2)?,
                     checked_at: row.get(3)?,
                 })
@@ -48,7 +46,8 @@ impl Store {
     }
 }
 
-/// Sets the granted scopes to `granted`: scopes no longer listed become declined.
+/// Sets the granted scopes to `granted`: scopes granted before and no longer listed become
+/// "not granted"; declined ones stay declined.
 pub(super) fn replace_granted(
     tx: &rusqlite::Transaction<'_>,
     account_id: i64,
@@ -57,7 +56,7 @@ pub(super) fn replace_granted(
     now: i64,
 ) -> rusqlite::Result<()> {
     tx.execute(
-        "UPDATE scopes SET status = 'declined', source = ?2, checked_at = ?3
+        "UPDATE scopes SET status = 'not_granted', source = ?2, checked_at = ?3
          WHERE account_id = ?1 AND status = 'granted'",
         params![account_id, source, now],
     )?;

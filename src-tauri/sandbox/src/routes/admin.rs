@@ -31,6 +31,10 @@ pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/_sandbox/grants", get(grants))
         .route("/_sandbox/grants/{id}/revoke", post(revoke_grant))
         .route(
+            "/_sandbox/grants/{id}/scopes/{scope}",
+            axum::routing::delete(remove_scope),
+        )
+        .route(
             "/_sandbox/faults",
             get(faults).post(add_fault).delete(clear_faults),
         )
@@ -184,6 +188,24 @@ async fn revoke_grant(State(shared): State<Arc<Shared>>, Path(id): Path<u64>) ->
             .into_response();
     }
     store.revoke_grant(id, "revoked from the sandbox admin API");
+    shared.changed();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Takes one scope out of a grant, as a person removing one permission at the provider
+/// would: its tokens no longer carry it (introspection stops listing it).
+async fn remove_scope(
+    State(shared): State<Arc<Shared>>,
+    Path((id, scope)): Path<(u64, String)>,
+) -> Response {
+    let mut store = shared.store();
+    if !store.decline_scope(id, &scope) {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such grant, or it does not hold that scope"})),
+        )
+            .into_response();
+    }
     shared.changed();
     StatusCode::NO_CONTENT.into_response()
 }
