@@ -197,6 +197,7 @@ mod tests {
             environment: "local".into(),
             redirect_uri: "dev.grantry:/oauth/callback".into(),
             scopes: vec!["openid".into()],
+            for_account: None,
             started_at,
             endpoints: Arc::new(Endpoints {
                 issuer: Some("http://127.0.0.1:1".into()),

@@ -283,6 +283,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ScopeStatus;
     use crate::store::tests::temp_store;
 
     #[test]
