@@ -53,7 +53,7 @@ async fn link_two_accounts_list_them_and_their_scopes() {
     assert_eq!(declined, ["offline_access", "profile"]);
     let (code, checked) = env.json(&["scopes", &bob_id, "--check"]);
     assert_eq!(code, 0, "{checked}");
-    let email = checked
+    let email = checked["scopes"]
         .as_array()
         .expect("scopes")
         .iter()
@@ -185,4 +185,47 @@ async fn failures_have_clear_messages_and_exit_codes() {
         kinds.contains(&"link_failed") && kinds.contains(&"callback_rejected"),
         "{kinds:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn scopes_are_added_to_the_same_account_and_checked_again() {
+    let env = env().await;
+    let (_, alice) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
+    let id = alice["id"].to_string();
+    let (code, more) = env.json(&[
+        "link",
+        "--account",
+        &id,
+        "--scope",
+        "calendar.read",
+        "--browser",
+        &env.consent("alice", ""),
+    ]);
+    assert_eq!(code, 0, "{more}");
+    assert_eq!(more["id"], alice["id"], "the same account");
+    assert_eq!(more["scope_count"], 5);
+
+    // Signing in as someone else for alice's account changes nothing: exit 11.
+    let (code, wrong) = env.json(&[
+        "link",
+        "--account",
+        &id,
+        "--browser",
+        &env.consent("bob", ""),
+    ]);
+    assert_eq!(code, 11, "{wrong}");
+    assert_eq!(wrong["error"]["code"], "wrong_account");
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(accounts.as_array().map(Vec::len), Some(1));
+
+    let (code, checked) = env.json(&["scopes", &id, "--check"]);
+    assert_eq!(code, 0, "{checked}");
+    assert_eq!(checked["changes"], serde_json::json!([]));
+    assert_eq!(checked["scopes"].as_array().map(Vec::len), Some(5));
+
+    // --account and a provider together make no sense: a usage error, exit 2.
+    let output = env.grantry(&["link", "sandbox", "--account", &id]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be used with"));
 }

@@ -7,6 +7,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use grantry_core::oauth::authorize::Started;
 use grantry_core::oauth::loopback::Loopback;
 use grantry_core::{Error, Grantry, URL_SCHEME};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -25,11 +26,17 @@ pub enum Redirect {
 #[derive(Args)]
 pub struct LinkArgs {
     /// The provider id (`grantry providers` lists them).
-    provider: String,
+    #[arg(required_unless_present = "account")]
+    provider: Option<String>,
+    /// Link an account already here again: with `--scope`, add those scopes to it
+    /// (incremental consent); without, re-link it. The answer must come from that account.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["provider", "env"])]
+    account: Option<i64>,
     /// The provider environment (default: its first).
     #[arg(long)]
     env: Option<String>,
-    /// A scope to ask for (repeat for more; default: the environment's scopes).
+    /// A scope to ask for (repeat for more; default: the environment's scopes; with
+    /// `--account`, the scopes to add).
     #[arg(long = "scope")]
     scopes: Vec<String>,
     #[arg(long, value_enum, default_value = "loopback")]
@@ -86,21 +93,31 @@ fn redirect_in(text: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), Error> {
+/// Starts the link: a new one at the provider, or one for `--account`.
+async fn start(
+    grantry: &Grantry,
+    args: &LinkArgs,
+    redirect_uri: Option<&str>,
+) -> Result<Started, Error> {
+    if let Some(account) = args.account {
+        return grantry
+            .start_link_for(account, &args.scopes, redirect_uri)
+            .await;
+    }
     let scopes = (!args.scopes.is_empty()).then(|| args.scopes.clone());
+    let provider = args.provider.as_deref().unwrap_or_default();
+    grantry
+        .start_link(provider, args.env.as_deref(), scopes, redirect_uri)
+        .await
+}
+
+pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), Error> {
     let timeout = Duration::from_secs(args.timeout);
     let callback = match args.redirect {
         Redirect::Loopback => {
             let loopback = Loopback::bind().await?;
             let redirect_uri = loopback.redirect_uri();
-            let started = grantry
-                .start_link(
-                    &args.provider,
-                    args.env.as_deref(),
-                    scopes,
-                    Some(&redirect_uri),
-                )
-                .await?;
+            let started = start(grantry, args, Some(&redirect_uri)).await?;
             // Only the answer carrying this link's state ends the wait (oauth/loopback.rs).
             let state = started.state.clone();
             let waiting = tokio::spawn(async move { loopback.receive(&state, timeout).await });
@@ -115,9 +132,7 @@ pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), E
                 .map_err(|e| Error::Internal(format!("the loopback listener failed: {e}")))??
         }
         Redirect::Custom => {
-            let started = grantry
-                .start_link(&args.provider, args.env.as_deref(), scopes, None)
-                .await?;
+            let started = start(grantry, args, None).await?;
             let printed = match &args.browser {
                 Some(command) => {
                     redirect_in(&run_browser(command, &started.authorization_url).await?)
