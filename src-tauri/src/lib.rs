@@ -5,6 +5,7 @@
 mod commands;
 mod deep_link;
 mod events;
+mod notify;
 mod sandbox;
 mod state;
 

@@ -7,6 +7,7 @@ use grantry_core::{Grantry, IpcError, Options};
 use tauri::AppHandle;
 
 use crate::events::WindowEvents;
+use crate::notify::Notifying;
 
 pub struct AppState {
     core: Result<Arc<Grantry>, IpcError>,
@@ -17,7 +18,9 @@ impl AppState {
     pub fn open(app: &AppHandle) -> Self {
         let core = Options::from_env()
             .and_then(|mut options| {
-                options.events = Arc::new(WindowEvents(app.clone()));
+                // Every event goes to the window; some also become a desktop notification.
+                let window = WindowEvents(app.clone());
+                options.events = Arc::new(Notifying::new(window, app.clone()));
                 Grantry::open(options)
             })
             .map(Arc::new)

@@ -1,5 +1,5 @@
-import { render, screen, waitFor } from '@testing-library/svelte'
-import { describe, expect, it } from 'vitest'
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { AccountSummary } from '../lib/ipc'
 import { answer, emitEvent, fail, holdListen, invoke, listenerCount, settle } from '../test/tauri'
 import AccountsScreen from './AccountsScreen.svelte'
@@ -33,7 +33,8 @@ describe('AccountsScreen', () => {
     expect(await screen.findByText('Ada Lovelace')).toBeTruthy()
     expect(screen.getByText('ada@example.test')).toBeTruthy()
     expect(screen.getByText('3 scopes')).toBeTruthy()
-    const chip = screen.getByText('Needs re-link')
+    const chip = screen.getByTestId('status-chip')
+    expect(chip.textContent?.trim()).toBe('Needs re-link')
     expect(chip.getAttribute('title')).toBe('Token has been expired or revoked.')
     expect(screen.getByRole('region', { name: 'sandbox (local)' })).toBeTruthy()
   })
@@ -70,5 +71,168 @@ describe('AccountsScreen', () => {
     unmount()
     await release()
     await waitFor(() => expect(listenerCount()).toBe(0))
+  })
+
+  it('says why an account needs re-linking on its row, not only on hover', async () => {
+    answer('list_accounts', [ada])
+    render(AccountsScreen)
+    const row = await screen.findByRole('button', { name: /Ada Lovelace/ })
+    expect(row.textContent).toContain('Token has been expired or revoked.')
+    expect(row.getAttribute('aria-describedby')).toBeTruthy()
+  })
+})
+
+const T0 = Date.UTC(2030, 0, 1, 12, 0, 0)
+const at = (seconds: number) => Math.floor(T0 / 1000) + seconds
+
+function person(id: number, name: string, over: Partial<AccountSummary> = {}): AccountSummary {
+  return {
+    ...ada,
+    id,
+    subject: `u${id}`,
+    display_name: name,
+    email: `${name.toLowerCase()}@example.test`,
+    status: 'valid',
+    status_reason: null,
+    access_expires_at: at(3600),
+    ...over,
+  }
+}
+
+const ann = person(1, 'Ann')
+const bob = person(2, 'Bob', { provider: 'google', environment: 'production', subject: 'g-77' })
+const cy = person(3, 'Cy', { status: 'revocation_pending', status_reason: 'provider unreachable' })
+
+describe('AccountsScreen status chips', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('follow the clock: valid, then expiring, then expired, without a new fetch', async () => {
+    // Only the interval and the date are faked: the Tauri stand-in still settles on real timers.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    vi.setSystemTime(T0)
+    answer('list_accounts', [person(1, 'Ann', { access_expires_at: at(10 * 60 + 5) })])
+    render(AccountsScreen)
+    const chip = await screen.findByTestId('status-chip')
+    expect(chip.textContent?.trim()).toBe('Valid')
+    expect(screen.getByTestId('expiry').textContent).toBe('expires in 10 min')
+
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(chip.textContent?.trim()).toBe('Expiring')
+
+    await vi.advanceTimersByTimeAsync(10 * 60 * 1000)
+    expect(chip.textContent?.trim()).toBe('Expired, refresh pending')
+    expect(screen.getByTestId('expiry').textContent).toBe('expired 5 s ago')
+    expect(invoke).toHaveBeenCalledTimes(1)
+  })
+
+  it('carry a word for every status', async () => {
+    answer('list_accounts', [
+      person(1, 'Ann'),
+      person(2, 'Bob', { access_expires_at: at(60) }),
+      person(3, 'Cy', { access_expires_at: at(-60), has_refresh_token: false }),
+      person(4, 'Di', { status: 'needs_relink', status_reason: 'gone' }),
+      person(5, 'Ed', { status: 'revocation_pending' }),
+    ])
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    vi.setSystemTime(T0)
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    const words = screen.getAllByTestId('status-chip').map((chip) => chip.textContent?.trim())
+    expect(words).toEqual(['Valid', 'Expiring', 'Expired', 'Needs re-link', 'Revocation pending'])
+  })
+})
+
+describe('AccountsScreen filter', () => {
+  it('filters by text over name, email, provider and subject', async () => {
+    answer('list_accounts', [ann, bob, cy])
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    const text = screen.getByRole('searchbox', { name: /Filter by name/ })
+
+    await fireEvent.input(text, { target: { value: 'google' } })
+    expect(screen.getAllByTestId('account-row').map((row) => row.dataset.accountId)).toEqual(['2'])
+
+    await fireEvent.input(text, { target: { value: 'cy@EXAMPLE' } })
+    expect(screen.getAllByTestId('account-row').map((row) => row.dataset.accountId)).toEqual(['3'])
+
+    await fireEvent.input(text, { target: { value: 'g-77' } })
+    expect(screen.getAllByTestId('account-row').map((row) => row.dataset.accountId)).toEqual(['2'])
+  })
+
+  it('filters by status', async () => {
+    answer('list_accounts', [ann, bob, cy])
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    const status = screen.getByRole('combobox', { name: 'Status' })
+    await fireEvent.change(status, { target: { value: 'revocation_pending' } })
+    expect(screen.getAllByTestId('account-row').map((row) => row.dataset.accountId)).toEqual(['3'])
+  })
+
+  it('says when nothing matches, and clears the filter on request', async () => {
+    answer('list_accounts', [ann, bob, cy])
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    const text = screen.getByRole('searchbox', { name: /Filter by name/ }) as HTMLInputElement
+    await fireEvent.input(text, { target: { value: 'nobody' } })
+
+    const none = screen.getByTestId('accounts-no-match')
+    expect(none.textContent).toContain('No account matches')
+    expect(none.textContent).toContain('“nobody”')
+    expect(screen.queryAllByTestId('account-row')).toHaveLength(0)
+
+    await fireEvent.click(within(none).getByRole('button', { name: 'Clear filter' }))
+    expect(screen.getAllByTestId('account-row')).toHaveLength(3)
+    expect(text.value).toBe('')
+  })
+})
+
+describe('AccountsScreen rows', () => {
+  it('open the account on a click and on Enter', async () => {
+    const onOpenAccount = vi.fn()
+    answer('list_accounts', [ann, bob])
+    render(AccountsScreen, { onOpenAccount })
+    await fireEvent.click(await screen.findByRole('button', { name: /Bob/ }))
+    expect(onOpenAccount).toHaveBeenLastCalledWith(2)
+    await fireEvent.keyDown(screen.getByRole('button', { name: /Ann/ }), { key: 'Enter' })
+    expect(onOpenAccount).toHaveBeenLastCalledWith(1)
+    expect(onOpenAccount).toHaveBeenCalledTimes(2)
+  })
+
+  it('move focus with the arrow keys, Home and End, across providers, one Tab stop', async () => {
+    answer('list_accounts', [ann, bob, cy])
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    // Screen order: sandbox (Ann, Cy), then google (Bob).
+    const rows = screen.getAllByTestId('account-row')
+    expect(rows.map((row) => row.dataset.accountId)).toEqual(['1', '3', '2'])
+    expect(rows.map((row) => row.tabIndex)).toEqual([0, -1, -1])
+
+    rows[0]!.focus()
+    await fireEvent.keyDown(rows[0]!, { key: 'ArrowDown' })
+    expect(document.activeElement).toBe(rows[1])
+    await fireEvent.keyDown(rows[1]!, { key: 'ArrowDown' })
+    expect(document.activeElement).toBe(rows[2])
+    await fireEvent.keyDown(rows[2]!, { key: 'ArrowDown' })
+    expect(document.activeElement).toBe(rows[2])
+    await fireEvent.keyDown(rows[2]!, { key: 'Home' })
+    expect(document.activeElement).toBe(rows[0])
+    await fireEvent.keyDown(rows[0]!, { key: 'End' })
+    expect(document.activeElement).toBe(rows[2])
+    await fireEvent.keyDown(rows[2]!, { key: 'ArrowUp' })
+    expect(document.activeElement).toBe(rows[1])
+    expect(rows.map((row) => row.tabIndex)).toEqual([-1, 0, -1])
+  })
+
+  it('name every control', async () => {
+    answer('list_accounts', [ann])
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    for (const control of screen.getAllByRole('button')) {
+      expect(control.textContent?.trim() || control.getAttribute('aria-label')).toBeTruthy()
+    }
+    expect(screen.getByRole('searchbox', { name: /Filter by name/ })).toBeTruthy()
+    expect(screen.getByRole('combobox', { name: 'Status' })).toBeTruthy()
   })
 })

@@ -1,0 +1,94 @@
+// Where an account stands, in words, from its stored status and its token's expiry at `now`.
+// Pure, so the row's chip, the filter and the tests all read the same answer.
+import type { AccountSummary } from '../lib/ipc'
+import { expiry } from '../lib/time'
+
+/** What the chip says, as a state the filter can match. */
+export type StatusKind = 'valid' | 'expiring' | 'expired' | 'needs_relink' | 'revocation_pending'
+
+/** The chip's colour, which only repeats what its word says. */
+export type Tone = 'ok' | 'warn' | 'neutral' | 'danger' | 'pending'
+
+export interface Status {
+  kind: StatusKind
+  /** Always shown: never colour alone. */
+  word: string
+  tone: Tone
+  /** Why the account needs attention, when the core says. */
+  reason: string | null
+}
+
+/** An access token with less than this left is "Expiring". */
+export const EXPIRING_SECONDS = 10 * 60
+
+/** The statuses in the order the filter offers them, each with its word. */
+export const statusWords: Record<StatusKind, string> = {
+  valid: 'Valid',
+  expiring: 'Expiring',
+  expired: 'Expired',
+  needs_relink: 'Needs re-link',
+  revocation_pending: 'Revocation pending',
+}
+
+export function statusOf(account: AccountSummary, now: number): Status {
+  const reason = account.status_reason
+  if (account.status === 'needs_relink') {
+    return { kind: 'needs_relink', word: statusWords.needs_relink, tone: 'danger', reason }
+  }
+  if (account.status === 'revocation_pending') {
+    return { kind: 'revocation_pending', word: statusWords.revocation_pending, tone: 'pending', reason }
+  }
+  const at = account.access_expires_at
+  if (at !== null && at <= now) {
+    // With a refresh token the background refresh mends it; without one only a new link does.
+    const word = account.has_refresh_token ? 'Expired, refresh pending' : statusWords.expired
+    return { kind: 'expired', word, tone: 'neutral', reason }
+  }
+  if (at !== null && at - now < EXPIRING_SECONDS) {
+    return { kind: 'expiring', word: statusWords.expiring, tone: 'warn', reason }
+  }
+  return { kind: 'valid', word: statusWords.valid, tone: 'ok', reason }
+}
+
+/** "expires in 42 min", "expired 3 h ago" or "no expiry". */
+export function expiryText(account: AccountSummary, now: number): string {
+  return account.access_expires_at === null ? 'no expiry' : expiry(account.access_expires_at, now)
+}
+
+export interface AccountFilter {
+  /** Matched, ignoring case, against name, email, provider, environment and subject. */
+  text: string
+  /** Only accounts in this state; null for all. */
+  status: StatusKind | null
+}
+
+export const noFilter: AccountFilter = { text: '', status: null }
+
+export function isFiltering(filter: AccountFilter): boolean {
+  return filter.text.trim() !== '' || filter.status !== null
+}
+
+export function matches(account: AccountSummary, filter: AccountFilter, now: number): boolean {
+  if (filter.status !== null && statusOf(account, now).kind !== filter.status) return false
+  const words = filter.text.trim().toLowerCase().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return true
+  const haystack = [
+    account.display_name,
+    account.email,
+    account.provider,
+    account.environment,
+    account.subject,
+  ]
+    .filter((field): field is string => field !== null)
+    .join('\n')
+    .toLowerCase()
+  return words.every((word) => haystack.includes(word))
+}
+
+export function filterAccounts(
+  accounts: AccountSummary[],
+  filter: AccountFilter,
+  now: number,
+): AccountSummary[] {
+  return accounts.filter((account) => matches(account, filter, now))
+}

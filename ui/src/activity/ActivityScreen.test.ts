@@ -1,0 +1,109 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte'
+import { describe, expect, it, vi } from 'vitest'
+import type { AccountSummary, ActivityEntry } from '../lib/ipc'
+import { answer, emitEvent, fail, settle } from '../test/tauri'
+import ActivityScreen from './ActivityScreen.svelte'
+
+const alice: AccountSummary = {
+  id: 1,
+  provider: 'sandbox',
+  environment: 'local',
+  subject: 'u-alice',
+  display_name: 'Alice',
+  email: 'alice@example.test',
+  picture_url: null,
+  access_expires_at: null,
+  scope_count: 2,
+  status: 'valid',
+  status_reason: null,
+  has_refresh_token: true,
+}
+const bob: AccountSummary = { ...alice, id: 2, provider: 'google', subject: 'g-bob', email: null, display_name: 'Bob' }
+
+let id = 1
+function entry(kind: ActivityEntry['kind'], account_id: number | null, detail: string = kind): ActivityEntry {
+  return { id: id++, at: 1_700_000_000 - id, kind, detail, account_id }
+}
+
+function rows(): HTMLElement[] {
+  return screen.getAllByTestId('activity-row')
+}
+
+describe('ActivityScreen', () => {
+  it('names the account and provider of every row, and opens it', async () => {
+    const onOpenAccount = vi.fn()
+    answer('list_activity', [entry('account_linked', 1, 'linked'), entry('scopes_checked', 2), entry('deep_link_received', null)])
+    answer('list_accounts', [alice, bob])
+    render(ActivityScreen, { refreshKey: 0, onOpenAccount })
+    await screen.findByTestId('activity-list')
+
+    const [linked, checked, link] = rows()
+    expect(linked!.textContent).toContain('alice@example.test')
+    expect(linked!.textContent).toContain('sandbox')
+    expect(checked!.textContent).toContain('Bob')
+    expect(checked!.textContent).toContain('google')
+    expect(within(link!).queryByRole('button')).toBeNull()
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Open account alice@example.test (sandbox)' }))
+    expect(onOpenAccount).toHaveBeenCalledWith(1)
+    await fireEvent.click(screen.getByRole('button', { name: 'Open account Bob (google)' }))
+    expect(onOpenAccount).toHaveBeenLastCalledWith(2)
+  })
+
+  it('says "removed account" for an account that no longer exists, with nothing to open', async () => {
+    answer('list_activity', [entry('account_revoked', 9, 'revoked')])
+    answer('list_accounts', [alice])
+    render(ActivityScreen, { refreshKey: 0 })
+    await screen.findByTestId('activity-list')
+    expect(rows()[0]!.textContent).toContain('removed account')
+    expect(within(rows()[0]!).queryByRole('button')).toBeNull()
+  })
+
+  it('still lists the activity when the accounts cannot be listed', async () => {
+    answer('list_activity', [entry('refresh_failed', 1, 'refresh failed: offline')])
+    fail('list_accounts', { code: 'storage', message: 'locked' })
+    render(ActivityScreen, { refreshKey: 0 })
+    await screen.findByTestId('activity-list')
+    expect(rows()[0]!.textContent).toContain('refresh failed: offline')
+    expect(rows()[0]!.textContent).toContain('account 1')
+    expect(rows()[0]!.textContent).not.toContain('removed account')
+  })
+
+  it('folds routine refreshes into one row that can be expanded', async () => {
+    answer('list_activity', [
+      ...Array.from({ length: 12 }, () => entry('token_refreshed', 1, 'tokens refreshed')),
+      entry('account_linked', 1, 'linked'),
+    ])
+    answer('list_accounts', [alice])
+    render(ActivityScreen, { refreshKey: 0 })
+    await screen.findByTestId('activity-list')
+
+    expect(rows()).toHaveLength(2)
+    const fold = rows()[0]!
+    expect(fold.textContent).toMatch(/Tokens refreshed ×12, last at \d\d:\d\d/)
+    expect(fold.textContent).toContain('alice@example.test')
+    const toggle = within(fold).getByRole('button', { name: 'Show all 12' })
+    expect(toggle.getAttribute('aria-expanded')).toBe('false')
+
+    await fireEvent.click(toggle)
+    expect(toggle.getAttribute('aria-expanded')).toBe('true')
+    expect(toggle.textContent?.trim()).toBe('Hide all 12')
+    expect(within(fold).getAllByText('tokens refreshed')).toHaveLength(12)
+
+    await fireEvent.click(toggle)
+    expect(within(fold).queryAllByText('tokens refreshed')).toHaveLength(0)
+  })
+
+  it('asks for the accounts again when they change', async () => {
+    answer('list_activity', [entry('account_linked', 2, 'linked')])
+    answer('list_accounts', [alice])
+    render(ActivityScreen, { refreshKey: 0 })
+    await screen.findByTestId('activity-list')
+    await settle()
+    expect(rows()[0]!.textContent).toContain('removed account')
+
+    answer('list_accounts', [alice, bob])
+    emitEvent({ kind: 'accounts_changed' })
+    expect(await screen.findByRole('button', { name: 'Open account Bob (google)' })).toBeTruthy()
+  })
+})

@@ -1,0 +1,35 @@
+// Which activity deserves the banner at the top of the window: what the person did, or must act
+// on. Routine background work (refreshes, scope checks, links arriving) stays in the Activity
+// screen.
+import type { ActivityEntry } from '../lib/ipc'
+
+/**
+ * Whether a `refresh_failed` entry means the account needs linking again. The core records a
+ * passing failure (the provider unreachable, a timeout) as "refresh failed: …" and retries it;
+ * when the account is marked "needs re-link" it records the reason itself.
+ */
+export function meansRelink(entry: ActivityEntry): boolean {
+  return entry.kind === 'refresh_failed' && !/^refresh failed\b/i.test(entry.detail.trim())
+}
+
+export function deservesBanner(entry: ActivityEntry): boolean {
+  switch (entry.kind) {
+    case 'account_linked':
+    case 'account_relinked':
+    case 'link_failed':
+    case 'callback_rejected':
+    case 'deep_link_rejected':
+    case 'revocation_pending':
+    case 'revocation_failed':
+    case 'account_revoked':
+    case 'account_forgotten':
+    case 'sandbox_unavailable':
+      return true
+    case 'refresh_failed':
+      return meansRelink(entry)
+    case 'token_refreshed':
+    case 'scopes_checked':
+    case 'deep_link_received':
+      return false
+  }
+}
