@@ -14,7 +14,7 @@ async function open(shown: AccountDetail = detail()) {
   answer('list_providers', [sandboxProvider])
   const onBack = vi.fn()
   render(AccountScreen, { accountId: 7, onBack })
-  await screen.findByRole('heading', { level: 1 })
+  await screen.findByTestId('status-chip')
   await settle()
   return onBack
 }
@@ -60,7 +60,7 @@ describe('AccountScreen: loading and header', () => {
     answer('account_detail', detail())
     fail('list_providers', { code: 'internal', message: 'no' })
     render(AccountScreen, { accountId: 7, onBack: () => {} })
-    await screen.findByRole('heading', { level: 1 })
+    await screen.findByTestId('status-chip')
     await settle()
     expect(screen.queryByText(/Grantry Sandbox/)).toBeNull()
     expect(screen.getByText('local').parentElement!.textContent).toMatch(/^\s*sandbox\s+local\s*$/)
