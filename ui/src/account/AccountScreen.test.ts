@@ -54,6 +54,10 @@ describe('AccountScreen: loading and header', () => {
     const picture = screen.getByRole('img', { name: 'Picture of Alice Example' })
     expect(picture.getAttribute('src')).toBe('http://127.0.0.1:7461/_sandbox/avatar/a.svg')
     expect(screen.queryByTestId('initials')).toBeNull()
+    // The window's content policy (or the network) may keep the picture out: initials then.
+    await fireEvent.error(picture)
+    expect(screen.getByTestId('initials').textContent).toBe('AE')
+    expect(screen.queryByRole('img')).toBeNull()
   })
 
   it('falls back to the provider id when providers cannot be listed', async () => {
