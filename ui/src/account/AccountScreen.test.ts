@@ -1,0 +1,334 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { AccountDetail } from '../lib/ipc'
+import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
+import AccountScreen from './AccountScreen.svelte'
+import { detail, NOW, sandboxProvider, started, summary } from './fixtures'
+
+const text = (element: Element) => element.textContent!.replace(/\s+/g, ' ').trim()
+const detailCalls = () => invoke.mock.calls.filter(([command]) => command === 'account_detail').length
+
+/** Shows account 7 as `shown` describes it, once it has loaded and listens for events. */
+async function open(shown: AccountDetail = detail()) {
+  answer('account_detail', shown)
+  answer('list_providers', [sandboxProvider])
+  const onBack = vi.fn()
+  render(AccountScreen, { accountId: 7, onBack })
+  await screen.findByTestId('status-chip')
+  await settle()
+  return onBack
+}
+
+
+// The fixtures' times are around NOW; only the clock is faked, timeouts stay real for the IPC stand-in.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(NOW * 1000)
+})
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('AccountScreen: loading and header', () => {
+  it('says it is loading until the account arrives', () => {
+    answer('account_detail', () => new Promise(() => {}))
+    answer('list_providers', [])
+    render(AccountScreen, { accountId: 7, onBack: () => {} })
+    expect(screen.getByText('Loading the account…')).toBeTruthy()
+    expect(invoke).toHaveBeenCalledWith('account_detail', { account: 7 })
+  })
+
+  it('shows who the account is: initials, name, email, provider, environment and subject', async () => {
+    await open()
+    expect(screen.getByRole('heading', { level: 1, name: 'Alice Example' })).toBeTruthy()
+    expect(screen.getByTestId('initials').textContent).toBe('AE')
+    expect(screen.getByText('alice@example.test')).toBeTruthy()
+    expect(screen.getByText(/Grantry Sandbox/)).toBeTruthy()
+    expect(screen.getByText('local')).toBeTruthy()
+    expect(screen.getByText('sub-alice-42').classList.contains('mono')).toBe(true)
+  })
+
+  it("shows the provider's picture, described, when there is one", async () => {
+    await open(detail({ account: summary({ picture_url: 'http://127.0.0.1:7461/_sandbox/avatar/a.svg' }) }))
+    const picture = screen.getByRole('img', { name: 'Picture of Alice Example' })
+    expect(picture.getAttribute('src')).toBe('http://127.0.0.1:7461/_sandbox/avatar/a.svg')
+    expect(screen.queryByTestId('initials')).toBeNull()
+    // The window's content policy (or the network) may keep the picture out: initials then.
+    await fireEvent.error(picture)
+    expect(screen.getByTestId('initials').textContent).toBe('AE')
+    expect(screen.queryByRole('img')).toBeNull()
+  })
+
+  it('falls back to the provider id when providers cannot be listed', async () => {
+    answer('account_detail', detail())
+    fail('list_providers', { code: 'internal', message: 'no' })
+    render(AccountScreen, { accountId: 7, onBack: () => {} })
+    await screen.findByTestId('status-chip')
+    await settle()
+    expect(screen.queryByText(/Grantry Sandbox/)).toBeNull()
+    expect(screen.getByText('local').parentElement!.textContent).toMatch(/^\s*sandbox\s+local\s*$/)
+  })
+
+  it.each([
+    [summary({ access_expires_at: null }), 'Valid'],
+    [summary({ access_expires_at: NOW + 3600 }), 'Valid'],
+    [summary({ access_expires_at: NOW + 120 }), 'Expiring soon'],
+    [summary({ access_expires_at: NOW - 60 }), 'Expired'],
+    [summary({ status: 'needs_relink', status_reason: 'The provider refused the refresh token.' }), 'Needs re-link'],
+    [summary({ status: 'revocation_pending', status_reason: 'revocation pending: unreachable' }), 'Revocation pending'],
+  ])('says the status in words: %#', async (account, word) => {
+    await open(detail({ account }))
+    expect(screen.getByTestId('status-chip').textContent).toBe(word)
+    if (account.status_reason) expect(screen.getAllByText(account.status_reason).length).toBeGreaterThan(0)
+  })
+
+  it('explains an expired token in a sentence', async () => {
+    await open(detail({ account: summary({ access_expires_at: NOW - 60 }) }))
+    expect(screen.getByText(/The access token has expired; Grantry refreshes it/)).toBeTruthy()
+  })
+
+  it('says why loading failed, and tries again', async () => {
+    fail('account_detail', { code: 'storage', message: 'The database is locked; close other Grantry windows.' })
+    answer('list_providers', [])
+    render(AccountScreen, { accountId: 7, onBack: () => {} })
+    expect((await screen.findByRole('alert')).textContent).toContain('The database is locked')
+    answer('account_detail', detail())
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }))
+    expect(await screen.findByRole('heading', { level: 1, name: 'Alice Example' })).toBeTruthy()
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+})
+
+describe('AccountScreen: sections', () => {
+  it('shows the scopes, the tokens and the timeline', async () => {
+    await open()
+    expect(screen.getByRole('rowheader', { name: 'email' })).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Refresh now' })).toBeTruthy()
+    expect(screen.getByText('Tokens refreshed')).toBeTruthy()
+    expect(screen.getByText('Alice linked at sandbox')).toBeTruthy()
+  })
+
+  it('loads again when the accounts change or this account has news, not for others', async () => {
+    await open()
+    const before = detailCalls()
+    emitEvent({ kind: 'activity_recorded', entry: { id: 9, at: NOW, kind: 'token_refreshed', detail: 'x', account_id: 8 } })
+    emitEvent({ kind: 'sandbox_changed' })
+    await settle()
+    expect(detailCalls()).toBe(before)
+    emitEvent({ kind: 'activity_recorded', entry: { id: 9, at: NOW, kind: 'token_refreshed', detail: 'x', account_id: 7 } })
+    await settle()
+    expect(detailCalls()).toBe(before + 1)
+    answer('account_detail', detail({ account: summary({ display_name: 'Alice Renamed' }) }))
+    emitEvent({ kind: 'accounts_changed' })
+    expect(await screen.findByRole('heading', { level: 1, name: 'Alice Renamed' })).toBeTruthy()
+  })
+})
+
+describe('AccountScreen: going back', () => {
+  it('goes back with the Back button', async () => {
+    const onBack = await open()
+    await fireEvent.click(screen.getByRole('button', { name: 'Back to Accounts' }))
+    expect(onBack).toHaveBeenCalledOnce()
+  })
+
+  it('goes back with Escape when no dialog is open', async () => {
+    const onBack = await open()
+    await fireEvent.keyDown(window, { key: 'Escape' })
+    expect(onBack).toHaveBeenCalledOnce()
+  })
+
+  it('lets Escape close an open dialog without going back', async () => {
+    const onBack = await open()
+    // Focused first, as a click or the keyboard leaves it (jsdom's click does not move focus).
+    screen.getByRole('button', { name: 'Forget' }).focus()
+    await fireEvent.click(screen.getByRole('button', { name: 'Forget' }))
+    const dialog = screen.getByRole('dialog', { name: 'Forget account' })
+    await fireEvent.keyDown(document.activeElement!, { key: 'Escape' })
+    expect(dialog.isConnected).toBe(false)
+    expect(onBack).not.toHaveBeenCalled()
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Forget' }))
+  })
+
+  it('goes back once the account no longer exists', async () => {
+    const onBack = await open()
+    fail('account_detail', { code: 'invalid_input', message: 'no account 7' })
+    emitEvent({ kind: 'accounts_changed' })
+    await settle()
+    expect(onBack).toHaveBeenCalledOnce()
+  })
+})
+
+describe('AccountScreen: revoke and forget', () => {
+  it('revokes after a sentence that says what will happen, then goes back', async () => {
+    const onBack = await open()
+    answer('revoke_account', null)
+    await fireEvent.click(screen.getByRole('button', { name: 'Revoke access' }))
+    const dialog = screen.getByRole('dialog', { name: 'Revoke access' })
+    expect(text(dialog)).toContain(
+      'Grantry will ask Grantry Sandbox to revoke the access it gave Grantry for Alice Example, then remove the account and its tokens from this device.',
+    )
+    expect(invoke).not.toHaveBeenCalledWith('revoke_account', expect.anything())
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Revoke access' }))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('revoke_account', { account: 7 })
+    expect(onBack).toHaveBeenCalledOnce()
+    // The engine then says the accounts changed and the account is gone: still one "back".
+    fail('account_detail', { code: 'invalid_input', message: 'no account 7' })
+    emitEvent({ kind: 'accounts_changed' })
+    await settle()
+    expect(onBack).toHaveBeenCalledOnce()
+  })
+
+  it('cancels a revoke without asking the engine', async () => {
+    const onBack = await open()
+    await fireEvent.click(screen.getByRole('button', { name: 'Revoke access' }))
+    await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Cancel' }))
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(invoke).not.toHaveBeenCalledWith('revoke_account', expect.anything())
+    expect(onBack).not.toHaveBeenCalled()
+  })
+
+  it('says a revocation is pending when the provider cannot be reached, and retries', async () => {
+    const onBack = await open()
+    fail('revoke_account', { code: 'provider_unreachable', message: 'Grantry Sandbox could not be reached.' })
+    await fireEvent.click(screen.getByRole('button', { name: 'Revoke access' }))
+    await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke access' }))
+    const banner = await screen.findByTestId('revocation-pending')
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(text(banner)).toContain(
+      'Revocation pending: Grantry Sandbox could not be reached. Grantry keeps the account and will try again.',
+    )
+    expect(onBack).not.toHaveBeenCalled()
+
+    await fireEvent.click(within(banner).getByRole('button', { name: 'Retry' }))
+    expect((await within(banner).findByRole('alert')).textContent).toContain('Still unreachable')
+
+    answer('revoke_account', null)
+    await fireEvent.click(within(banner).getByRole('button', { name: 'Retry' }))
+    await settle()
+    expect(onBack).toHaveBeenCalledOnce()
+  })
+
+  it('shows a pending revocation found on load, with Retry', async () => {
+    const onBack = await open(detail({ account: summary({ status: 'revocation_pending', status_reason: 'revocation pending' }) }))
+    const banner = screen.getByTestId('revocation-pending')
+    answer('revoke_account', null)
+    await fireEvent.click(within(banner).getByRole('button', { name: 'Retry' }))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('revoke_account', { account: 7 })
+    expect(onBack).toHaveBeenCalledOnce()
+  })
+
+  it('says in the dialog why a revoke was refused, and keeps the account', async () => {
+    const onBack = await open()
+    fail('revoke_account', { code: 'provider_error', message: 'Grantry Sandbox refused: invalid_client.' })
+    await fireEvent.click(screen.getByRole('button', { name: 'Revoke access' }))
+    const dialog = screen.getByRole('dialog')
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Revoke access' }))
+    expect((await within(dialog).findByRole('alert')).textContent).toContain('Grantry Sandbox refused: invalid_client.')
+    expect(onBack).not.toHaveBeenCalled()
+  })
+
+  it('forgets after a sentence that says the access at the provider stays, then goes back', async () => {
+    const onBack = await open()
+    answer('forget_account', null)
+    await fireEvent.click(screen.getByRole('button', { name: 'Forget' }))
+    const dialog = screen.getByRole('dialog', { name: 'Forget account' })
+    expect(text(dialog)).toContain(
+      'Grantry will remove Alice Example and its tokens from this device only. The access at Grantry Sandbox stays; revoke it there if you no longer want it.',
+    )
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Forget' }))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('forget_account', { account: 7 })
+    expect(onBack).toHaveBeenCalledOnce()
+  })
+})
+
+describe('AccountScreen: add scopes and re-link', () => {
+  it('adds scopes in the browser and shows what the provider answered', async () => {
+    await open()
+    answer('link_account_again', started)
+    await fireEvent.click(screen.getByRole('button', { name: 'Add scopes' }))
+    const dialog = screen.getByRole('dialog', { name: 'Add scopes' })
+    // Only what the account lacks is offered.
+    expect(within(dialog).queryByLabelText(/See your email address/)).toBeNull()
+    await fireEvent.click(within(dialog).getByLabelText(/See your name and picture/))
+    await fireEvent.input(within(dialog).getByLabelText('Another scope'), { target: { value: 'read:user' } })
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Continue in browser' }))
+    expect(await within(dialog).findByText('Finish in your browser.')).toBeTruthy()
+    expect(invoke).toHaveBeenCalledWith('link_account_again', { account: 7, scopes: ['profile', 'read:user'] })
+    await settle()
+
+    const grown = detail()
+    grown.scopes.push(
+      { scope: 'profile', description: 'See your name and picture', status: 'granted', source: 'token_response', checked_at: NOW },
+      { scope: 'read:user', description: null, status: 'declined', source: 'token_response', checked_at: NOW },
+    )
+    answer('account_detail', grown)
+    const before = detailCalls()
+    emitEvent({ kind: 'link_completed', link: 'link-7', account: summary() })
+    await settle()
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(detailCalls()).toBeGreaterThan(before)
+    const declined = screen.getByRole('rowheader', { name: 'read:user' }).closest('tr')!
+    expect(within(declined).getByText('Declined')).toBeTruthy()
+  })
+
+  it('shows as is why another account’s answer was refused, and keeps waiting', async () => {
+    await open()
+    answer('link_account_again', started)
+    await fireEvent.click(screen.getByRole('button', { name: 'Add scopes' }))
+    const dialog = screen.getByRole('dialog', { name: 'Add scopes' })
+    await fireEvent.click(within(dialog).getByLabelText(/See your name and picture/))
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Continue in browser' }))
+    await within(dialog).findByText('Finish in your browser.')
+    await settle()
+    const message = 'That answer came from bob@example.test, not from Alice Example; sign in as Alice Example and try again.'
+    emitEvent({ kind: 'link_failed', link: 'link-7', error: { code: 'wrong_account', message } })
+    expect((await within(dialog).findByRole('alert')).textContent).toBe(message)
+    expect(within(dialog).getByText('Finish in your browser.')).toBeTruthy()
+  })
+
+  it('links the account again from the needs re-link banner', async () => {
+    await open(detail({ account: summary({ status: 'needs_relink', status_reason: 'The refresh token was revoked.' }) }))
+    const banner = screen.getByTestId('needs-relink')
+    expect(text(banner)).toContain('This account needs to be linked again. The refresh token was revoked.')
+    answer('link_account_again', started)
+    await fireEvent.click(within(banner).getByRole('button', { name: 'Re-link' }))
+    const dialog = screen.getByRole('dialog', { name: 'Link again' })
+    expect(await within(dialog).findByText('Finish in your browser.')).toBeTruthy()
+    expect(invoke).toHaveBeenCalledWith('link_account_again', { account: 7, scopes: [] })
+    await settle()
+
+    answer('account_detail', detail())
+    emitEvent({ kind: 'link_completed', link: 'link-7', account: summary() })
+    await settle()
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(screen.getByTestId('status-chip').textContent).toBe('Valid')
+    expect(screen.queryByTestId('needs-relink')).toBeNull()
+  })
+
+  it('offers Re-link in the action row too, and says why a link could not start', async () => {
+    await open()
+    fail('link_account_again', { code: 'keyring_unavailable', message: 'The OS keyring is locked; unlock it and try again.' })
+    await fireEvent.click(screen.getByRole('button', { name: 'Re-link' }))
+    const dialog = screen.getByRole('dialog', { name: 'Link again' })
+    expect((await within(dialog).findByRole('alert')).textContent).toContain('The OS keyring is locked')
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }))
+    expect(screen.queryByRole('dialog')).toBeNull()
+  })
+
+  it('cancels the link when the waiting dialog is closed with Escape', async () => {
+    await open()
+    answer('link_account_again', started)
+    answer('cancel_link', true)
+    await fireEvent.click(screen.getByRole('button', { name: 'Re-link' }))
+    const dialog = screen.getByRole('dialog', { name: 'Link again' })
+    await within(dialog).findByText('Finish in your browser.')
+    await fireEvent.keyDown(dialog, { key: 'Escape' })
+    await settle()
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(invoke).toHaveBeenCalledWith('cancel_link', { link: 'link-7' })
+  })
+})
