@@ -1,7 +1,8 @@
-import { render, screen, waitFor } from '@testing-library/svelte'
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte'
 import { describe, expect, it } from 'vitest'
 import App from './App.svelte'
-import { answer, emitEvent, invoke, settle } from './test/tauri'
+import { detail, summary } from './account/fixtures'
+import { answer, emitEvent, invoke, listen, settle } from './test/tauri'
 
 const running = { state: 'running', issuer: 'http://127.0.0.1:1' }
 
@@ -16,7 +17,7 @@ async function open() {
 }
 
 describe('App', () => {
-  it('shows new activity as a notice', async () => {
+  it('shows what the person must act on as a notice, and a routine refresh does not replace it', async () => {
     await open()
     expect(screen.queryByTestId('activity-notice')).toBeNull()
     emitEvent({
@@ -26,6 +27,40 @@ describe('App', () => {
     const notice = await screen.findByTestId('activity-notice')
     expect(notice.textContent).toContain('Refresh failed')
     expect(notice.textContent).toContain('google/production')
+    emitEvent({
+      kind: 'activity_recorded',
+      entry: { id: 4, at: 1001, kind: 'token_refreshed', detail: 'tokens refreshed', account_id: 5 },
+    })
+    await settle()
+    expect(screen.getByTestId('activity-notice').textContent).toContain('google/production')
+  })
+
+  it('opens an account from the list, and Back returns to it', async () => {
+    const alice = summary({ id: 7 })
+    answer('list_accounts', [alice])
+    answer('list_activity', [])
+    answer('sandbox_status', running)
+    answer('account_detail', detail({ account: alice }))
+    answer('list_providers', [])
+    render(App)
+    const row = await screen.findByRole('button', { name: /alice@example.test/ })
+    await fireEvent.click(row)
+    await screen.findByRole('heading', { level: 1 })
+    expect(invoke).toHaveBeenCalledWith('account_detail', { account: 7 })
+    await fireEvent.keyDown(window, { key: 'ArrowLeft', altKey: true })
+    await screen.findByRole('button', { name: /alice@example.test/ })
+  })
+
+  it('opens the account a desktop notification asks for', async () => {
+    const alice = summary({ id: 9 })
+    await open()
+    answer('account_detail', detail({ account: alice }))
+    answer('list_providers', [])
+    for (const [channel, handler] of listen.mock.calls) {
+      if (channel === 'open_account') handler({ event: channel, id: 1, payload: 9 })
+    }
+    await screen.findByRole('heading', { level: 1 })
+    expect(invoke).toHaveBeenCalledWith('account_detail', { account: 9 })
   })
 
   it('asks for the sandbox status again when it changes, and explains a failure', async () => {
