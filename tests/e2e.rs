@@ -5,14 +5,14 @@
 
 mod support;
 
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-use std::net::TcpListener;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use support::webdriver::{Driver, free_port, wait_until};
+use support::app_sweep::AppSweep;
+use support::webdriver::{Driver, Session, wait_until};
 
 const APP: &str = env!("CARGO_BIN_EXE_grantry-app");
 
@@ -32,6 +32,20 @@ fn screenshot_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e")
 }
 
+/// The issuer of the sandbox the app started, once the window says it runs. The app's sandbox
+/// binds port 0 in these tests (`GRANTRY_SANDBOX_PORT=0`): the kernel picks a free port, so
+/// no other program can take it first, and the window tells which in the sidebar's indicator.
+fn sandbox_issuer(app: &Session) -> String {
+    app.wait_for_text_where("[data-testid=sandbox-indicator]", |text| {
+        text.contains("Sandbox running")
+    });
+    let issuer = app
+        .attribute("[data-testid=sandbox-indicator]", "title")
+        .unwrap_or_default();
+    assert!(issuer.starts_with("http://127.0.0.1:"), "{issuer}");
+    issuer
+}
+
 fn open_with(tool: &[&str], url: &str) {
     let status = Command::new(tool[0])
         .args(&tool[1..])
@@ -48,8 +62,12 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let data_home = scratch_session();
-    let sandbox_port = free_port();
-    let driver = Driver::start(&[("GRANTRY_SANDBOX_PORT", sandbox_port.to_string())]);
+    let data_dir = data_home.join("dev.grantry.desktop");
+    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "deep-links");
+    let driver = Driver::start(
+        &[("GRANTRY_SANDBOX_PORT", "0".to_owned()), sweep.env()],
+        sweep.driver_log(),
+    );
     let app = driver.session(Path::new(APP));
 
     // First start: the Accounts screen, from a real database, in its empty state.
@@ -57,12 +75,12 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
     assert_eq!(heading, "Accounts");
     let empty = app.wait_for_text("[data-testid=accounts-empty]");
     assert!(empty.contains("No accounts linked yet"), "{empty}");
-    let database = data_home.join("dev.grantry.desktop/grantry.sqlite3");
+    let database = data_dir.join("grantry.sqlite3");
     assert!(database.exists(), "no database at {}", database.display());
     app.screenshot(&screenshot_dir().join("accounts.png"));
 
     // The built-in sandbox provider runs with the app, its state in the data folder.
-    let issuer = format!("http://127.0.0.1:{sandbox_port}");
+    let issuer = sandbox_issuer(&app);
     let mut discovery = serde_json::Value::Null;
     wait_until("the sandbox to answer", Duration::from_secs(10), || {
         let url = format!("{issuer}/.well-known/openid-configuration");
@@ -74,11 +92,7 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
         !discovery.is_null()
     });
     assert_eq!(discovery["issuer"], issuer);
-    let indicator = app.wait_for_text_where("[data-testid=sandbox-indicator]", |text| {
-        text.contains("Sandbox running")
-    });
-    assert!(!indicator.is_empty());
-    assert!(data_home.join("dev.grantry.desktop/sandbox.json").exists());
+    assert!(data_dir.join("sandbox.json").exists());
 
     // The handler the app registered must work with Debian 12's xdg-open (unquoted Exec=).
     let entry = data_home.join("applications/dev.grantry.desktop-url-handler.desktop");
@@ -120,14 +134,10 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
     );
     app.screenshot(&screenshot_dir().join("activity.png"));
 
-    let stored = std::fs::read(&database).expect("read database");
-    let wal = std::fs::read(database.with_extension("sqlite3-wal")).unwrap_or_default();
-    for bytes in [stored, wal] {
-        assert!(
-            !String::from_utf8_lossy(&bytes).contains("e2e-secret-code"),
-            "an authorization code reached the database"
-        );
-    }
+    // The code is in no file of the app's, nor in what it printed.
+    sweep.running(&driver);
+    drop(app);
+    sweep.finish(&[("the code sent through xdg-open", "e2e-secret-code")]);
 }
 
 #[test]
@@ -141,10 +151,15 @@ fn a_sandbox_that_cannot_start_is_reported_and_the_app_works_on() {
     let taken = TcpListener::bind("127.0.0.1:0").expect("a port to occupy");
     let port = taken.local_addr().expect("address").port();
     let data_dir = data_home.join("sandbox-port-taken");
-    let driver = Driver::start(&[
-        ("GRANTRY_SANDBOX_PORT", port.to_string()),
-        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
-    ]);
+    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "port-taken");
+    let driver = Driver::start(
+        &[
+            ("GRANTRY_SANDBOX_PORT", port.to_string()),
+            ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
+            sweep.env(),
+        ],
+        sweep.driver_log(),
+    );
     let app = driver.session(Path::new(APP));
     app.wait_for_text("[data-testid=accounts-empty]");
     let problem = app.wait_for_text("[data-testid=sandbox-failed]");
@@ -156,6 +171,10 @@ fn a_sandbox_that_cannot_start_is_reported_and_the_app_works_on() {
     app.click("[data-testid=nav-activity]");
     let history = app.wait_for_text("[data-testid=activity-list]");
     assert!(history.contains("Sandbox not started"), "{history}");
+    sweep.running(&driver);
+    drop(app);
+    sweep.finish(&[]);
+    drop(taken);
 }
 
 #[test]
@@ -208,15 +227,18 @@ fn linking_an_account_from_the_window_through_the_system_browser() {
             &mime,
         );
     }
-    let driver = Driver::start(&[
-        ("GRANTRY_SANDBOX_PORT", free_port().to_string()),
-        (
-            "GRANTRY_DATA_DIR",
-            data_home.join("link-from-window").display().to_string(),
-        ),
-    ]);
+    let data_dir = data_home.join("link-from-window");
+    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "link");
+    let driver = Driver::start(
+        &[
+            ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
+            ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
+            sweep.env(),
+        ],
+        sweep.driver_log(),
+    );
     let app = driver.session(Path::new(APP));
-    app.wait_for_text_where("[data-testid=sandbox-indicator]", |t| t.contains("running"));
+    sandbox_issuer(&app);
     app.click("[data-testid=link-account]");
     let dialog = app.wait_for_text("[data-testid=link-dialog]");
     assert!(
@@ -246,4 +268,11 @@ fn linking_an_account_from_the_window_through_the_system_browser() {
         "the dialog closed"
     );
     app.screenshot(&screenshot_dir().join("linked.png"));
+
+    // No code or token the sandbox issued is in the app's files or what it printed; the
+    // code, the first tokens and the ID token at least were searched for.
+    sweep.running(&driver);
+    drop(app);
+    let searched = sweep.finish(&[]);
+    assert!(searched >= 4, "the app's sandbox logged {searched} values");
 }

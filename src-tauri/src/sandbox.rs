@@ -45,6 +45,13 @@ pub fn start(app: &AppHandle) -> tauri::async_runtime::JoinHandle<()> {
         // Where `grantry` commands on this data folder find it, to trust this sandbox.
         admin_token_file: data_dir
             .map(|dir| dir.join(grantry_core::paths::SANDBOX_ADMIN_TOKEN_FILE)),
+        // For tests only (the leak sweep of tests/e2e.rs): every code and token this sandbox
+        // issues, appended to this file, as `grantry-sandbox` does with the same variable
+        // (src-tauri/sandbox/src/main.rs). Unset, as it is for everyone else, nothing is
+        // written; the sandbox issues only tokens for its own test users in any case.
+        token_log: std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG")
+            .filter(|path| !path.is_empty())
+            .map(Into::into),
         ..SandboxConfig::default()
     };
     let app = app.clone();

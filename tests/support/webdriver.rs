@@ -1,62 +1,107 @@
 //! A small W3C WebDriver client over HTTP, enough to drive the app through tauri-driver:
 //! start a session with the app binary, find elements, read text, click, take screenshots.
 
+use std::fs::File;
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use super::procs;
+
 /// The key under which W3C WebDriver returns an element reference.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-/// A free port on loopback, for tauri-driver and the native driver behind it.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .expect("a free loopback port")
-}
+/// How many times a native driver whose port was taken is started again on another one.
+const ATTEMPTS: usize = 5;
 
-/// tauri-driver running on loopback; killed when dropped.
+/// tauri-driver running on loopback, and the native driver (WebKitWebDriver) it started;
+/// stopped when dropped.
 pub struct Driver {
     child: Child,
+    native: u32,
     base: String,
     agent: ureq::Agent,
 }
 
 impl Driver {
     /// Starts tauri-driver; the apps it launches inherit `env` on top of this environment.
-    pub fn start(env: &[(&str, String)]) -> Self {
-        let port = free_port();
-        let child = Command::new("tauri-driver")
+    /// What tauri-driver, the native driver and the app write to stderr goes to `log`
+    /// (tauri-driver sends the native driver's stdout, and so the app's, to /dev/null).
+    ///
+    /// No port is guessed and then bound by another process, which some other program could
+    /// take in between: tauri-driver binds port 0 (the kernel picks a free one) and the port
+    /// it got is read from /proc (`procs.rs`). Only the native driver's port must be named up
+    /// front, since tauri-driver forwards to it; a native driver that could not bind it exits,
+    /// and is started again on another port. Either way the driver is used only once /proc
+    /// shows that its own processes listen on both ports, so no request reaches a stranger.
+    pub fn start(env: &[(&str, String)], log: &Path) -> Self {
+        let log = File::create(log).unwrap_or_else(|e| panic!("{}: {e}", log.display()));
+        for _ in 0..ATTEMPTS {
+            if let Some(driver) = Self::try_start(env, &log) {
+                return driver;
+            }
+        }
+        panic!("the native driver found its port taken {ATTEMPTS} times");
+    }
+
+    /// One attempt: `None` when the native driver could not listen on its port.
+    fn try_start(env: &[(&str, String)], log: &File) -> Option<Self> {
+        let native_port = unused_port();
+        let mut child = Command::new("tauri-driver")
             .envs(env.iter().map(|(key, value)| (key, value)))
-            .args(["--port", &port.to_string()])
-            .args(["--native-port", &free_port().to_string()])
-            .stdout(Stdio::null())
+            .args(["--port", "0", "--native-port", &native_port.to_string()])
+            .stdout(log.try_clone().expect("the driver log"))
+            .stderr(log.try_clone().expect("the driver log"))
             .spawn()
             .expect("start tauri-driver (make test installs it)");
+        let pid = child.id();
+        // tauri-driver starts the native driver first, then binds its own port.
+        let mut outcome = None;
+        wait_until("tauri-driver to listen", Duration::from_secs(20), || {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("tauri-driver exited: {status}");
+            }
+            let Some(&port) = procs::listening_ports(pid).first() else {
+                return false;
+            };
+            let natives = procs::children(pid);
+            if natives.is_empty() {
+                // The native driver exited: its port was taken.
+                outcome = Some(None);
+            } else if let Some(&native) = natives
+                .iter()
+                .find(|&&n| procs::listening_ports(n).contains(&native_port))
+            {
+                outcome = Some(Some((port, native)));
+            }
+            outcome.is_some()
+        });
+        let Some(Some((port, native))) = outcome else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        };
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             // Generous: starting the app on a loaded 2-core machine can take a while.
             .timeout_global(Some(Duration::from_secs(180)))
             .build()
             .into();
-        let driver = Self {
+        Some(Self {
             child,
+            native,
             base: format!("http://127.0.0.1:{port}"),
             agent,
-        };
-        wait_until("tauri-driver to listen", Duration::from_secs(20), || {
-            driver
-                .agent
-                .get(format!("{}/status", driver.base))
-                .call()
-                .is_ok()
-        });
-        driver
+        })
+    }
+
+    /// The processes of the apps the native driver started and that still run.
+    pub fn apps(&self) -> Vec<u32> {
+        procs::children(self.native)
     }
 
     fn request(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -96,9 +141,27 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // SIGTERM, on which tauri-driver stops the native driver too (a SIGKILL would leave it
+        // running); then SIGKILL if it has not exited after a while.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
+            sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A loopback port no one listened on a moment ago: only a candidate, which another program
+/// may take before it is bound (`Driver::start` says what happens then).
+fn unused_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free loopback port")
 }
 
 /// One running app; the app is closed when the session is dropped.
@@ -150,6 +213,13 @@ impl Session<'_> {
     pub fn text(&self, element: &str) -> String {
         let text = self.call("GET", &format!("/element/{element}/text"), None);
         text.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The attribute `name` of the element matching `css`, if both exist now.
+    pub fn attribute(&self, css: &str, name: &str) -> Option<String> {
+        let element = self.find(css)?;
+        let value = self.call("GET", &format!("/element/{element}/attribute/{name}"), None);
+        value.as_str().map(str::to_owned)
     }
 
     pub fn click(&self, css: &str) {

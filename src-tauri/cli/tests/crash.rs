@@ -13,11 +13,7 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
     let env = env().await;
     let crashing = |point: &str, args: &[&str]| {
         let status = env
-            .command()
-            .args(args)
-            .env("GRANTRY_CRASH_AT", point)
-            .output()
-            .expect("run grantry")
+            .run(env.command().args(args).env("GRANTRY_CRASH_AT", point))
             .status;
         // The crash point aborts, as a kill would: the process dies by a signal (SIGABRT).
         assert_eq!(

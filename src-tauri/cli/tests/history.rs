@@ -29,12 +29,7 @@ async fn history_shows_local_times_and_json_keeps_seconds() {
         .expect("--json keeps Unix seconds");
 
     let newest_row = |tz: &str| {
-        let output = env
-            .command()
-            .arg("history")
-            .env("TZ", tz)
-            .output()
-            .expect("run grantry");
+        let output = env.run(env.command().arg("history").env("TZ", tz));
         let text = String::from_utf8_lossy(&output.stdout).into_owned();
         assert!(output.status.success(), "{text}");
         assert!(text.starts_with("AT "), "{text}");

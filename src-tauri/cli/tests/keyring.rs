@@ -15,16 +15,10 @@ async fn without_a_keyring_linking_stops_early_and_accounts_still_list() {
     let (_, alice) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
     assert!(alice["id"].is_number());
     let no_bus = |args: &[&str]| {
-        let output = env
-            .command()
-            .arg("--json")
-            .args(args)
-            .env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                "unix:path=/nonexistent/grantry-test-bus",
-            )
-            .output()
-            .expect("run grantry");
+        let output = env.run(env.command().arg("--json").args(args).env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/grantry-test-bus",
+        ));
         let value: Value = serde_json::from_slice(&output.stdout).expect("json");
         (output.status.code(), value)
     };
@@ -84,20 +78,20 @@ async fn a_locked_keyring_is_named_as_such_before_the_browser_opens() {
         ),
     )
     .expect("bus config");
-    let output = Command::new("dbus-run-session")
-        .arg(format!("--config-file={}", bus_config.display()))
-        .args(["--", "sh", "-c", script])
-        .env_remove("DISPLAY")
-        .env("GRANTRY", GRANTRY)
-        .env("XDG_DATA_HOME", &keyring_home)
-        .env("GRANTRY_DATA_DIR", env.dir.path().join("data"))
-        .env("GRANTRY_CONFIG_DIR", env.dir.path().join("config"))
-        .env(
-            "GRANTRY_SANDBOX_PORT",
-            env.sandbox.addr().port().to_string(),
-        )
-        .output()
-        .expect("run a private session");
+    let output = env.run(
+        Command::new("dbus-run-session")
+            .arg(format!("--config-file={}", bus_config.display()))
+            .args(["--", "sh", "-c", script])
+            .env_remove("DISPLAY")
+            .env("GRANTRY", GRANTRY)
+            .env("XDG_DATA_HOME", &keyring_home)
+            .env("GRANTRY_DATA_DIR", env.dir.path().join("data"))
+            .env("GRANTRY_CONFIG_DIR", env.dir.path().join("config"))
+            .env(
+                "GRANTRY_SANDBOX_PORT",
+                env.sandbox.addr().port().to_string(),
+            ),
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("exit=8"), "{stdout}");
     assert!(

@@ -15,17 +15,20 @@ async fn ten_refresh_processes_at_once_share_one_refresh() {
     // first refresh is still waiting for its answer.
     env.fault(r#"{"endpoint":"token","kind":"latency","ms":1500}"#)
         .await;
-    let children: Vec<std::process::Child> = (0..10)
+    let children: Vec<_> = (0..10)
         .map(|_| {
-            env.command()
+            let mut command = env.command();
+            command
                 .args(["--json", "refresh", &id])
                 .stdout(std::process::Stdio::piped())
-                .spawn()
-                .expect("spawn grantry refresh")
+                .stderr(std::process::Stdio::piped());
+            let child = command.spawn().expect("spawn grantry refresh");
+            (command, child)
         })
         .collect();
-    for child in children {
+    for (command, child) in children {
         let output = child.wait_with_output().expect("wait");
+        env.record(&command, &output);
         assert!(
             output.status.success(),
             "{}",

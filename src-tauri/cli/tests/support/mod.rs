@@ -1,11 +1,19 @@
 //! What the end-to-end tests of `grantry` share: a real sandbox on loopback, the real binary,
 //! the throwaway Secret Service of `scripts/test-session` (these tests refuse to run without
-//! it, so they never touch a user's keyring), and scratch data and config folders.
+//! it, so they never touch a user's keyring), and scratch data and config folders. Every `Env`
+//! ends with the leak sweep (`sweep.rs`): no code or token the sandbox issued may be anywhere
+//! the test can read.
 
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
+#[path = "../../../../tests/support/leak_sweep.rs"]
+mod leak_sweep;
+mod sweep;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
+use std::sync::Mutex;
 
 use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
 use serde_json::Value;
@@ -15,6 +23,10 @@ pub const GRANTRY: &str = env!("CARGO_BIN_EXE_grantry");
 pub struct Env {
     pub sandbox: Sandbox,
     pub dir: tempfile::TempDir,
+    /// Every `grantry` run's command line and output, for the sweep.
+    ran: Mutex<Vec<(String, Output)>>,
+    /// A connection to the database, held from when it exists (`sweep.rs` says why).
+    wal_keeper: Mutex<Option<rusqlite::Connection>>,
 }
 
 /// The sandbox serves from the runtime's worker threads while the test blocks on `grantry`, so
@@ -30,17 +42,32 @@ pub async fn env() -> Env {
     // `grantry` trusts it as the built-in provider.
     let mut config = SandboxConfig::new(Personality::Generic);
     config.admin_token_file = Some(dir.path().join("data").join("sandbox-admin-token"));
+    // Outside the data and config folders, which the sweep searches.
+    config.token_log = Some(dir.path().join(sweep::TOKEN_LOG));
     let sandbox = Sandbox::start(config).await.expect("sandbox");
-    Env { sandbox, dir }
+    Env {
+        sandbox,
+        dir,
+        ran: Mutex::new(Vec::new()),
+        wal_keeper: Mutex::new(None),
+    }
 }
 
 impl Env {
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
     /// `grantry` on this test's data and config folders and sandbox, not yet run.
     pub fn command(&self) -> Command {
         let mut command = Command::new(GRANTRY);
         command
-            .env("GRANTRY_DATA_DIR", self.dir.path().join("data"))
-            .env("GRANTRY_CONFIG_DIR", self.dir.path().join("config"))
+            .env("GRANTRY_DATA_DIR", self.data_dir())
+            .env("GRANTRY_CONFIG_DIR", self.config_dir())
             .env(
                 "GRANTRY_SANDBOX_PORT",
                 self.sandbox.addr().port().to_string(),
@@ -49,7 +76,33 @@ impl Env {
     }
 
     pub fn grantry(&self, args: &[&str]) -> Output {
-        self.command().args(args).output().expect("run grantry")
+        self.run(self.command().args(args))
+    }
+
+    /// Runs `command` to its end and keeps its output for the sweep.
+    pub fn run(&self, command: &mut Command) -> Output {
+        let output = command.output().expect("run grantry");
+        self.record(command, &output);
+        output
+    }
+
+    /// Keeps the output of `command`, which the test ran itself, for the sweep.
+    pub fn record(&self, command: &Command, output: &Output) {
+        let program = std::path::Path::new(command.get_program());
+        let mut line = program
+            .file_name()
+            .unwrap_or(program.as_os_str())
+            .to_string_lossy()
+            .into_owned();
+        for arg in command.get_args() {
+            line.push(' ');
+            line.push_str(&arg.to_string_lossy());
+        }
+        self.ran
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((format!("`{line}`"), output.clone()));
+        self.keep_wal();
     }
 
     /// Runs grantry with `--json`; returns the exit code and the parsed output.

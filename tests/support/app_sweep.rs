@@ -1,0 +1,118 @@
+//! The leak sweep for one run of the app (`leak_sweep.rs` does the searching): the app's own
+//! sandbox logs every code and token it issues (`GRANTRY_SANDBOX_TOKEN_LOG`, read in
+//! src-tauri/src/sandbox.rs), and each one is searched for in the app's data folder, read
+//! twice: while the app runs, when the database's `-wal` and `-shm` exist (SQLite deletes
+//! `-wal` when the app closes the database, after copying only the newest version of each page
+//! into `grantry.sqlite3`), and after the app has exited; and in what the app, tauri-driver and
+//! the native driver wrote to stderr (`Driver::start`).
+//!
+//! A test calls `running` before closing the app and `finish` after; dropping an `AppSweep`
+//! that did not finish fails the test.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::leak_sweep::{Sweep, files_under};
+use super::webdriver::{Driver, wait_until};
+
+pub struct AppSweep {
+    token_log: PathBuf,
+    data_dir: PathBuf,
+    driver_log: PathBuf,
+    /// The data folder's files as they were while the app ran.
+    while_running: Vec<(PathBuf, Vec<u8>)>,
+    apps: Vec<u32>,
+    finished: bool,
+}
+
+impl AppSweep {
+    /// For an app on `data_dir`; `name` names this run's token log in `scratch` (outside the
+    /// data folder) and its driver log in `logs`.
+    pub fn new(scratch: &Path, data_dir: &Path, logs: &Path, name: &str) -> Self {
+        std::fs::create_dir_all(logs).expect("the log folder");
+        Self {
+            token_log: scratch.join(format!("{name}-sandbox-tokens.log")),
+            data_dir: data_dir.to_owned(),
+            driver_log: logs.join(format!("{name}-driver.log")),
+            while_running: Vec::new(),
+            apps: Vec::new(),
+            finished: false,
+        }
+    }
+
+    /// The variable that turns the app's sandbox's token log on.
+    pub fn env(&self) -> (&'static str, String) {
+        (
+            "GRANTRY_SANDBOX_TOKEN_LOG",
+            self.token_log.display().to_string(),
+        )
+    }
+
+    /// Where `Driver::start` is to send what it and the app write.
+    pub fn driver_log(&self) -> &Path {
+        &self.driver_log
+    }
+
+    /// Reads the data folder while the app still runs.
+    pub fn running(&mut self, driver: &Driver) {
+        self.apps = driver.apps();
+        assert!(!self.apps.is_empty(), "leak sweep: the app is not running");
+        let wal = self.data_dir.join("grantry.sqlite3-wal");
+        assert!(
+            wal.exists(),
+            "leak sweep: no {} while the app runs",
+            wal.display()
+        );
+        for path in files_under(&self.data_dir) {
+            // A file may go between listing and reading.
+            if let Ok(bytes) = std::fs::read(&path) {
+                self.while_running.push((path, bytes));
+            }
+        }
+    }
+
+    /// Once the app has exited, reads the data folder again and the driver log, and searches
+    /// all of it for every value issued and every one of `also` (what, value). Returns how
+    /// many values were searched for.
+    pub fn finish(mut self, also: &[(&str, &str)]) -> usize {
+        self.finished = true;
+        assert!(
+            !self.apps.is_empty(),
+            "leak sweep: call `running` while the app runs"
+        );
+        let apps = self.apps.clone();
+        wait_until("the app to exit", Duration::from_secs(30), || {
+            !apps.iter().any(|&pid| super::procs::alive(pid))
+        });
+        let mut sweep = Sweep::from_token_log(&self.token_log);
+        for (what, value) in also {
+            sweep.add(what, value);
+        }
+        for (path, bytes) in &self.while_running {
+            let place = format!("the data folder while the app ran: {}", path.display());
+            sweep.search(&place, bytes);
+        }
+        let database = self.data_dir.join("grantry.sqlite3");
+        assert!(
+            database.exists(),
+            "leak sweep: no database at {}",
+            database.display()
+        );
+        sweep.search_dir("the data folder after the app exited:", &self.data_dir);
+        assert!(
+            sweep.search_file("what the app and its drivers wrote:", &self.driver_log),
+            "leak sweep: no driver log"
+        );
+        let values = sweep.values();
+        sweep.finish();
+        values
+    }
+}
+
+impl Drop for AppSweep {
+    fn drop(&mut self) {
+        if !self.finished && !std::thread::panicking() {
+            panic!("leak sweep: the test did not call `AppSweep::finish`");
+        }
+    }
+}
