@@ -1,4 +1,5 @@
 pub mod app_sweep;
+pub mod axe;
 pub mod leak_sweep;
 pub mod procs;
 pub mod webdriver;

@@ -229,6 +229,28 @@ impl Session<'_> {
         self.call("POST", &format!("/element/{element}/click"), None);
     }
 
+    /// Types `text` into the element matching `css`.
+    pub fn type_into(&self, css: &str, text: &str) {
+        let element = self
+            .find(css)
+            .unwrap_or_else(|| panic!("nothing to type into at {css}"));
+        self.call(
+            "POST",
+            &format!("/element/{element}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
+    /// Runs `script` in the page as an async script (its last argument is the callback) and
+    /// returns what it passed to the callback.
+    pub fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
     /// Waits until the page has painted twice, so a screenshot shows what the DOM holds.
     fn settle(&self) {
         let script = "const done = arguments[arguments.length - 1];\
