@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { NOW, summary } from './fixtures'
-import { accountStatus, changeSentence, initials, scopeProblem, sourceWord } from './words'
+import { accountStatus, changeSentence, scopeProblem, sourceWord } from './words'
 
 describe('account words', () => {
   it('names every status in words', () => {
@@ -27,12 +27,6 @@ describe('account words', () => {
       'email: Granted → Requested but not granted',
     )
     expect(changeSentence({ scope: 'repo', before: null, after: 'granted' })).toBe('repo: Not listed → Granted')
-  })
-
-  it('makes initials from the name, else the email, else the subject', () => {
-    expect(initials(summary())).toBe('AE')
-    expect(initials(summary({ display_name: null, email: 'bob.smith@x.test' }))).toBe('BS')
-    expect(initials(summary({ display_name: null, email: null, subject: 'u1' }))).toBe('U')
   })
 
   it('refuses a scope with spaces', () => {

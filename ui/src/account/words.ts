@@ -42,21 +42,6 @@ export function changeSentence(change: ScopeChange): string {
   return `${change.scope}: ${before} → ${scopeStatusWords[change.after]}`
 }
 
-/** How the account is named in sentences: its name, else its email, else its subject. */
-export function accountLabel(account: AccountSummary): string {
-  return account.display_name ?? account.email ?? account.subject
-}
-
-/** Up to two initials for an avatar without a picture. */
-export function initials(account: AccountSummary): string {
-  return accountLabel(account)
-    .split(/[\s@._-]+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((word) => word[0]!.toUpperCase())
-    .join('')
-}
-
 /** A scope is one word: providers separate scopes with spaces, so a space would make two. */
 export function scopeProblem(scope: string): string | null {
   if (/\s/.test(scope)) return 'A scope is one word without spaces, such as read:user.'
