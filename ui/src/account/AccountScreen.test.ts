@@ -64,7 +64,8 @@ describe('AccountScreen: loading and header', () => {
     // The window's content policy (or the network) may keep the picture out: initials then.
     await fireEvent.error(picture)
     expect(screen.getByTestId('initials').textContent).toBe('AE')
-    expect(screen.queryByRole('img')).toBeNull()
+    expect(screen.queryByRole('img', { name: /^Picture of/ })).toBeNull()
+    expect(screen.getByRole('img', { name: 'Initials of alice@example.test' })).toBe(screen.getByTestId('initials'))
   })
 
   it('falls back to the provider id when providers cannot be listed', async () => {
