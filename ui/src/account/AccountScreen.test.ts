@@ -81,8 +81,9 @@ describe('AccountScreen: loading and header', () => {
   it.each([
     [summary({ access_expires_at: null }), 'Valid'],
     [summary({ access_expires_at: NOW + 3600 }), 'Valid'],
-    [summary({ access_expires_at: NOW + 120 }), 'Expiring soon'],
-    [summary({ access_expires_at: NOW - 60 }), 'Expired'],
+    [summary({ access_expires_at: NOW + 120 }), 'Expiring'],
+    [summary({ access_expires_at: NOW - 60 }), 'Expired, refresh pending'],
+    [summary({ access_expires_at: NOW - 60, has_refresh_token: false }), 'Expired'],
     [summary({ status: 'needs_relink', status_reason: 'The provider refused the refresh token.' }), 'Needs re-link'],
     [summary({ status: 'revocation_pending', status_reason: 'revocation pending: unreachable' }), 'Revocation pending'],
   ])('says the status in words: %#', async (account, word) => {
