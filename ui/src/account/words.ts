@@ -1,21 +1,6 @@
 // What the account screen calls things: every status is said in words, so nothing on it is
 // told by colour alone, and the engine's identifiers never reach the person.
-import type { AccountSummary, ScopeChange } from '../lib/ipc'
-
-/** Under this many seconds left, an access token is "expiring soon". */
-export const EXPIRING_SECONDS = 10 * 60
-
-export type Tone = 'ok' | 'warn' | 'neutral' | 'danger' | 'pending'
-
-/** The status chip's word and tone; the tone only repeats what the word says. */
-export function accountStatus(account: AccountSummary, now: number): { word: string; tone: Tone } {
-  if (account.status === 'needs_relink') return { word: 'Needs re-link', tone: 'danger' }
-  if (account.status === 'revocation_pending') return { word: 'Revocation pending', tone: 'pending' }
-  const at = account.access_expires_at
-  if (at !== null && at <= now) return { word: 'Expired', tone: 'neutral' }
-  if (at !== null && at - now < EXPIRING_SECONDS) return { word: 'Expiring soon', tone: 'warn' }
-  return { word: 'Valid', tone: 'ok' }
-}
+import type { ScopeChange } from '../lib/ipc'
 
 export const scopeStatusWords: Record<ScopeChange['after'], string> = {
   granted: 'Granted',
@@ -40,21 +25,6 @@ export function sourceWord(source: string): string {
 export function changeSentence(change: ScopeChange): string {
   const before = change.before === null ? 'Not listed' : scopeStatusWords[change.before]
   return `${change.scope}: ${before} → ${scopeStatusWords[change.after]}`
-}
-
-/** How the account is named in sentences: its name, else its email, else its subject. */
-export function accountLabel(account: AccountSummary): string {
-  return account.display_name ?? account.email ?? account.subject
-}
-
-/** Up to two initials for an avatar without a picture. */
-export function initials(account: AccountSummary): string {
-  return accountLabel(account)
-    .split(/[\s@._-]+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((word) => word[0]!.toUpperCase())
-    .join('')
 }
 
 /** A scope is one word: providers separate scopes with spaces, so a space would make two. */

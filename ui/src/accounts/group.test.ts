@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AccountSummary } from '../lib/ipc'
-import { groupByProvider, initials } from './group'
+import { groupByProvider } from './group'
 
 function account(provider: string, environment: string, name: string | null): AccountSummary {
   return {
@@ -32,13 +32,5 @@ describe('groupByProvider', () => {
       ['google', 'testing', 1],
       ['sandbox', 'local', 1],
     ])
-  })
-})
-
-describe('initials', () => {
-  it('takes the first letters of the name, else of the email or subject', () => {
-    expect(initials(account('g', 'p', 'ada lovelace'))).toBe('AL')
-    expect(initials({ ...account('g', 'p', null), email: 'bob.smith@example.com' })).toBe('BS')
-    expect(initials(account('g', 'p', null))).toBe('S1')
   })
 })

@@ -20,13 +20,3 @@ export function groupByProvider(accounts: AccountSummary[]): ProviderGroup[] {
   }
   return [...groups.values()]
 }
-
-/** Up to two initials for an avatar without a picture. */
-export function initials(account: AccountSummary): string {
-  const name = account.display_name ?? account.email ?? account.subject
-  const words = name.split(/[\s@._-]+/).filter(Boolean)
-  return words
-    .slice(0, 2)
-    .map((word) => word[0]!.toUpperCase())
-    .join('')
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AccountSummary, ActivityEntry } from '../lib/ipc'
-import { accountLabel, clockTime, foldRefreshes, refreshesSummary, subjectOf } from './rows'
+import { clockTime, foldRefreshes, refreshesSummary, subjectOf } from './rows'
 
 let nextId = 100
 function entry(kind: ActivityEntry['kind'], account_id: number | null, at = 1000): ActivityEntry {
@@ -86,12 +86,6 @@ describe('subjectOf', () => {
     expect(subjectOf(8, [ada])).toEqual({ type: 'removed', id: 8 })
     expect(subjectOf(8, null)).toEqual({ type: 'unknown', id: 8 })
     expect(subjectOf(null, [ada])).toEqual({ type: 'none' })
-  })
-
-  it('names an account by email, else name, else subject', () => {
-    expect(accountLabel(ada)).toBe('ada@example.test')
-    expect(accountLabel({ ...ada, email: null })).toBe('Ada')
-    expect(accountLabel({ ...ada, email: null, display_name: null })).toBe('u-ada')
   })
 })
 

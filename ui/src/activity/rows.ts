@@ -1,5 +1,6 @@
 // The Activity screen's rows: entries as they come (newest first), with routine background
 // refreshes folded so they do not bury what matters.
+import { accountLabel } from '../lib/account'
 import type { AccountSummary, ActivityEntry } from '../lib/ipc'
 
 export type ActivityRow =
@@ -56,11 +57,6 @@ export type Subject =
   | { type: 'unknown'; id: number }
   | { type: 'removed'; id: number }
   | { type: 'account'; account: AccountSummary; label: string }
-
-/** How an account is named: its email, else its name, else its subject at the provider. */
-export function accountLabel(account: AccountSummary): string {
-  return account.email ?? account.display_name ?? account.subject
-}
 
 /**
  * The account `accountId` names among `accounts` (null when they could not be listed): an

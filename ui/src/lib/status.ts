@@ -1,7 +1,7 @@
 // Where an account stands, in words, from its stored status and its token's expiry at `now`.
-// Pure, so the row's chip, the filter and the tests all read the same answer.
-import type { AccountSummary } from '../lib/ipc'
-import { expiry } from '../lib/time'
+// Pure, so the list's chips, its filter, the account header and the tests all read the same answer.
+import type { AccountSummary } from './ipc'
+import { expiry } from './time'
 
 /** What the chip says, as a state the filter can match. */
 export type StatusKind = 'valid' | 'expiring' | 'expired' | 'needs_relink' | 'revocation_pending'
@@ -53,42 +53,4 @@ export function statusOf(account: AccountSummary, now: number): Status {
 /** "expires in 42 min", "expired 3 h ago" or "no expiry". */
 export function expiryText(account: AccountSummary, now: number): string {
   return account.access_expires_at === null ? 'no expiry' : expiry(account.access_expires_at, now)
-}
-
-export interface AccountFilter {
-  /** Matched, ignoring case, against name, email, provider, environment and subject. */
-  text: string
-  /** Only accounts in this state; null for all. */
-  status: StatusKind | null
-}
-
-export const noFilter: AccountFilter = { text: '', status: null }
-
-export function isFiltering(filter: AccountFilter): boolean {
-  return filter.text.trim() !== '' || filter.status !== null
-}
-
-export function matches(account: AccountSummary, filter: AccountFilter, now: number): boolean {
-  if (filter.status !== null && statusOf(account, now).kind !== filter.status) return false
-  const words = filter.text.trim().toLowerCase().split(/\s+/).filter(Boolean)
-  if (words.length === 0) return true
-  const haystack = [
-    account.display_name,
-    account.email,
-    account.provider,
-    account.environment,
-    account.subject,
-  ]
-    .filter((field): field is string => field !== null)
-    .join('\n')
-    .toLowerCase()
-  return words.every((word) => haystack.includes(word))
-}
-
-export function filterAccounts(
-  accounts: AccountSummary[],
-  filter: AccountFilter,
-  now: number,
-): AccountSummary[] {
-  return accounts.filter((account) => matches(account, filter, now))
 }
