@@ -198,16 +198,18 @@ impl Session<'_> {
 
     /// Waits until the text of the element matching `css` satisfies `ok`, and returns it.
     pub fn wait_for_text_where(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
-        let mut last = String::new();
-        wait_until(
-            &format!("the text of {css}"),
-            Duration::from_secs(20),
-            || {
-                last = self.find(css).map(|e| self.text(&e)).unwrap_or_default();
-                ok(&last)
-            },
-        );
-        last
+        let start = Instant::now();
+        loop {
+            let last = self.find(css).map(|e| self.text(&e)).unwrap_or_default();
+            if ok(&last) {
+                return last;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "gave up waiting for the text of {css}; it was: {last:?}"
+            );
+            sleep(Duration::from_millis(100));
+        }
     }
 
     pub fn text(&self, element: &str) -> String {

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, within } from '@testing-library/svelte'
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { AccountDetail } from '../lib/ipc'
 import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
@@ -204,9 +204,9 @@ describe('AccountScreen: revoke and forget', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Revoke access' }))
     await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke access' }))
     const banner = await screen.findByTestId('revocation-pending')
-    expect(screen.queryByRole('dialog')).toBeNull()
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     expect(text(banner)).toContain(
-      'Revocation pending: Grantry Sandbox could not be reached. Grantry keeps the account and will try again.',
+      'Revocation pending: Grantry Sandbox could not take the revocation (it could not be reached, or it failed). Grantry keeps the account and will try again.',
     )
     expect(onBack).not.toHaveBeenCalled()
 
@@ -227,6 +227,17 @@ describe('AccountScreen: revoke and forget', () => {
     await settle()
     expect(invoke).toHaveBeenCalledWith('revoke_account', { account: 7 })
     expect(onBack).toHaveBeenCalledOnce()
+  })
+
+  it('says a revocation is pending when the provider failed and the engine kept the account', async () => {
+    const onBack = await open()
+    fail('revoke_account', { code: 'provider_error', message: 'its revocation endpoint answered HTTP 503' })
+    await fireEvent.click(screen.getByRole('button', { name: 'Revoke access' }))
+    answer('account_detail', detail({ account: summary({ status: 'revocation_pending', status_reason: 'revocation pending: 503' }) }))
+    await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke access' }))
+    await screen.findByTestId('revocation-pending')
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(onBack).not.toHaveBeenCalled()
   })
 
   it('says in the dialog why a revoke was refused, and keeps the account', async () => {
