@@ -182,6 +182,13 @@ fn the_account_screen_does_the_whole_job() {
     let driver = Driver::start(&env, sweep.driver_log());
     let app = driver.session(Path::new(APP));
     let admin = Admin::new(sandbox_issuer(&app), &data_dir);
+    // The smallest window the app allows: every screen must be usable at this size.
+    let size = app.resize(800, 600);
+    assert_eq!(
+        (size["width"].as_u64(), size["height"].as_u64()),
+        (Some(800), Some(600)),
+        "{size}"
+    );
     look(&app, "accounts-empty");
 
     // Alice links and unticks `profile` at the consent page: Declined in the table.

@@ -231,6 +231,16 @@ impl Session<'_> {
         self.call("POST", &format!("/element/{element}/click"), None);
     }
 
+    /// Sets the window's size; returns what the window says its size is afterwards.
+    pub fn resize(&self, width: u32, height: u32) -> Value {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+        self.call("GET", "/window/rect", None)
+    }
+
     /// Types `text` into the element matching `css`.
     pub fn type_into(&self, css: &str, text: &str) {
         let element = self
