@@ -116,6 +116,7 @@ fn link(app: &Session, consent_file: &Path, consent: &str, shows: &str) {
     std::fs::write(consent_file, consent).expect("consent arguments");
     app.click("[data-testid=link-account]");
     app.wait_for_text("[data-testid=link-dialog]");
+    axe::check(app, "the Link dialog");
     app.click("[data-testid=link-start]");
     app.wait_for_text_where("main", |t| {
         t.contains(shows) && !t.contains("Finish in your browser")
@@ -247,6 +248,18 @@ fn the_account_screen_does_the_whole_job() {
     assert_eq!(refresh_tokens_issued(&token_log), issued + 1, "one refresh");
     let timeline = app.wait_for_text("[data-testid=timeline]");
     assert!(timeline.contains("Tokens refreshed"), "{timeline}");
+
+    // The provider ends the grant: the account needs re-linking; one click mends it.
+    admin.fault(r#"{"kind":"invalid_grant","user":"alice","count":1}"#);
+    app.click("[data-testid=refresh-now]");
+    let banner = app.wait_for_text("[data-testid=needs-relink]");
+    assert!(banner.contains("needs to be linked again"), "{banner}");
+    look(&app, "needs-relink");
+    app.click("[data-testid=needs-relink] button");
+    app.wait_for_text_where("[data-testid=account-screen]", |t| {
+        !t.contains("needs to be linked again") && t.contains("Valid")
+    });
+    assert_eq!(status_of(&app, "calendar.read").as_deref(), Some("Granted"));
 
     // The provider cannot revoke now: revocation pending, then Retry once it can.
     admin.fault(r#"{"endpoint":"revoke","kind":"status","status":503}"#);
