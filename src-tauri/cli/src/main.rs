@@ -6,6 +6,7 @@
 
 mod commands;
 mod output;
+mod redirect;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -51,7 +51,7 @@ fn an_unknown_word_exits_2_naming_the_possible_values() {
     );
     refused_naming(
         &["link", "sandbox", "--redirect", "nope"],
-        "[possible values: loopback, custom]",
+        "[possible values: custom_scheme, loopback]",
     );
 }
 

@@ -6,22 +6,16 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use grantry_core::oauth::authorize::Started;
 use grantry_core::oauth::loopback::Loopback;
+use grantry_core::providers::RedirectKind;
 use grantry_core::{Error, Grantry, URL_SCHEME};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
 use crate::output::print;
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum Redirect {
-    /// http://127.0.0.1:{port}/callback, answered by a listener that waits for this link's answer.
-    Loopback,
-    /// dev.grantry:/oauth/callback, read from the browser command's output or standard input.
-    Custom,
-}
+use crate::redirect::RedirectArg;
 
 #[derive(Args)]
 pub struct LinkArgs {
@@ -39,8 +33,11 @@ pub struct LinkArgs {
     /// `--account`, the scopes to add).
     #[arg(long = "scope")]
     scopes: Vec<String>,
-    #[arg(long, value_enum, default_value = "loopback")]
-    redirect: Redirect,
+    /// Where the provider sends the answer: `loopback` (a listener on 127.0.0.1) or
+    /// `custom_scheme` (also `custom`: the dev.grantry: URL, read from the browser command's
+    /// output or standard input).
+    #[arg(long, value_enum, default_value_t = RedirectArg::Loopback)]
+    redirect: RedirectArg,
     /// Run this command with the authorization URL as its last argument instead of opening
     /// the system browser (a shell command line; for example a scripted browser).
     #[arg(long, value_name = "CMD")]
@@ -113,8 +110,8 @@ async fn start(
 
 pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), Error> {
     let timeout = Duration::from_secs(args.timeout);
-    let callback = match args.redirect {
-        Redirect::Loopback => {
+    let callback = match args.redirect.into() {
+        RedirectKind::Loopback => {
             let loopback = Loopback::bind().await?;
             let redirect_uri = loopback.redirect_uri();
             let started = start(grantry, args, Some(&redirect_uri)).await?;
@@ -131,7 +128,7 @@ pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), E
                 .await
                 .map_err(|e| Error::Internal(format!("the loopback listener failed: {e}")))??
         }
-        Redirect::Custom => {
+        RedirectKind::CustomScheme => {
             let started = start(grantry, args, None).await?;
             let printed = match &args.browser {
                 Some(command) => {

@@ -3,10 +3,11 @@
 //! refused before anything is written.
 
 use clap::{Args, ValueEnum};
-use grantry_core::providers::{ClientAuth, Environment, Provider, RedirectKind};
+use grantry_core::providers::{ClientAuth, Environment, Provider};
 use grantry_core::{Error, Grantry};
 
 use crate::output::print;
+use crate::redirect::RedirectArg;
 
 #[derive(Args)]
 pub struct AddArgs {
@@ -56,25 +57,6 @@ impl From<ClientAuthArg> for ClientAuth {
             ClientAuthArg::None => Self::None,
             ClientAuthArg::SecretBasic => Self::SecretBasic,
             ClientAuthArg::SecretPost => Self::SecretPost,
-        }
-    }
-}
-
-/// `--redirect`, spelled as in `providers.toml`.
-#[derive(Clone, Copy, ValueEnum)]
-#[value(rename_all = "snake_case")]
-enum RedirectArg {
-    /// dev.grantry:/oauth/callback, a deep link into the running app.
-    CustomScheme,
-    /// http://127.0.0.1:{port}/callback, a listener that waits for this link's answer (RFC 8252 §7.3).
-    Loopback,
-}
-
-impl From<RedirectArg> for RedirectKind {
-    fn from(value: RedirectArg) -> Self {
-        match value {
-            RedirectArg::CustomScheme => Self::CustomScheme,
-            RedirectArg::Loopback => Self::Loopback,
         }
     }
 }
