@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::support::app_sweep::AppSweep;
 use super::support::axe;
+use super::support::notifications::FakeNotifications;
 use super::support::webdriver::{Driver, Session, wait_until};
 use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
 
@@ -175,6 +176,7 @@ fn the_account_screen_does_the_whole_job() {
     let data_dir = data_home.join("account-screen");
     let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "account-screen");
     let token_log = std::path::PathBuf::from(sweep.env().1);
+    let notifications = FakeNotifications::start(&data_home.join("notifications"));
     let env = [
         ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
         ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
@@ -255,6 +257,15 @@ fn the_account_screen_does_the_whole_job() {
     let banner = app.wait_for_text("[data-testid=needs-relink]");
     assert!(banner.contains("needs to be linked again"), "{banner}");
     look(&app, "needs-relink");
+    // The desktop was told too; a click on that notification, from another screen, opens it.
+    let notice = notifications.wait_for("needs to be linked again");
+    assert_eq!(notice["actions"][0], "default", "{notice}");
+    app.click("[data-testid=back]");
+    app.wait_for_text("[data-testid=account-row]");
+    notifications.click(notice["id"].as_u64().expect("id"));
+    app.wait_for_text_where("[data-testid=account-screen]", |t| {
+        t.contains("alice@sandbox.grantry.test") && t.contains("needs to be linked again")
+    });
     app.click("[data-testid=needs-relink] button");
     app.wait_for_text_where("[data-testid=account-screen]", |t| {
         !t.contains("needs to be linked again") && t.contains("Valid")
