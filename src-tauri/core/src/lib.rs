@@ -8,6 +8,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod model;
+pub mod notices;
 pub mod oauth;
 pub mod paths;
 pub mod providers;
