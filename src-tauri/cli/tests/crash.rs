@@ -34,15 +34,7 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
     assert_eq!(repaired["orphaned_secrets_removed"], 1);
     // Nobody saw that account, so nothing could revoke it later: repair revoked its grant.
     assert_eq!(repaired["orphaned_grants_revoked"], 1, "{repaired}");
-    let grants: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/_sandbox/grants", env.sandbox.issuer()))
-        .bearer_auth(env.sandbox.admin_token())
-        .send()
-        .await
-        .expect("grants")
-        .json()
-        .await
-        .expect("json");
+    let grants = env.grants().await;
     assert!(!grants[0]["revoked"].is_null(), "{grants}");
 
     // Killed after a rotated refresh token was saved, before the database knew: the saved

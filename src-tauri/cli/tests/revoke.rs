@@ -16,15 +16,7 @@ async fn revoke_ends_the_grant_at_the_sandbox_forget_does_not() {
     assert_eq!(code, 0, "{revoked}");
     let (code, _) = env.json(&["forget", &bob["id"].to_string()]);
     assert_eq!(code, 0);
-    let grants: Value = reqwest::Client::new()
-        .get(format!("{}/_sandbox/grants", env.sandbox.issuer()))
-        .bearer_auth(env.sandbox.admin_token())
-        .send()
-        .await
-        .expect("grants")
-        .json()
-        .await
-        .expect("json");
+    let grants: Value = env.grants().await;
     let revoked: Vec<(&str, bool)> = grants
         .as_array()
         .expect("grants")

@@ -406,6 +406,16 @@ async fn live_grants(w: &support::World) -> Vec<bool> {
     grants.iter().map(|g| g["revoked"].is_null()).collect()
 }
 
+/// What the history says of the latest re-link.
+fn relinked_detail(w: &support::World) -> String {
+    let history = w.grantry.activity(10).expect("activity");
+    let relinked = history
+        .iter()
+        .find(|e| e.kind == ActivityKind::AccountRelinked)
+        .expect("a re-link recorded");
+    relinked.detail.clone()
+}
+
 #[tokio::test]
 async fn a_relink_revokes_the_refresh_token_it_replaces() {
     // RFC 7009 §2.1: revoking a refresh token ends its own grant. Linking the same account
@@ -429,17 +439,10 @@ async fn a_relink_revokes_the_refresh_token_it_replaces() {
         .refresh(again.id)
         .await
         .expect("the new one works");
-    let relinked = w.grantry.activity(10).expect("activity");
-    let relinked = relinked
-        .iter()
-        .find(|e| e.kind == ActivityKind::AccountRelinked)
-        .expect("recorded");
+    let relinked = relinked_detail(&w);
     assert!(
-        relinked
-            .detail
-            .contains("the refresh token it replaced was revoked"),
-        "{}",
-        relinked.detail
+        relinked.contains("the refresh token it replaced was revoked"),
+        "{relinked}"
     );
 }
 
@@ -457,16 +460,8 @@ async fn a_replaced_refresh_token_that_cannot_be_revoked_does_not_undo_the_relin
         .refresh(again.id)
         .await
         .expect("the new token works");
-    let history = w.grantry.activity(10).expect("activity");
-    let relinked = history
-        .iter()
-        .find(|e| e.kind == ActivityKind::AccountRelinked)
-        .expect("recorded");
-    assert!(
-        relinked.detail.contains("could not be revoked"),
-        "{}",
-        relinked.detail
-    );
+    let relinked = relinked_detail(&w);
+    assert!(relinked.contains("could not be revoked"), "{relinked}");
 }
 
 #[tokio::test]

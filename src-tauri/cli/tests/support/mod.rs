@@ -125,6 +125,19 @@ impl Env {
         format!("{GRANTRY} sandbox consent --user {user} {extra}")
     }
 
+    /// Every grant the sandbox holds, as its admin API lists them.
+    pub async fn grants(&self) -> Value {
+        reqwest::Client::new()
+            .get(format!("{}/_sandbox/grants", self.sandbox.issuer()))
+            .bearer_auth(self.sandbox.admin_token())
+            .send()
+            .await
+            .expect("grants")
+            .json()
+            .await
+            .expect("json")
+    }
+
     /// Injects a fault at the sandbox through its admin API.
     pub async fn fault(&self, fault: &str) {
         let status = reqwest::Client::new()
