@@ -11,7 +11,7 @@ use crate::model::{AccountScope, AccountStatus, AccountSummary, ActivityKind, Sc
 use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
 use crate::oauth::code_exchange::{self, Linked};
-use crate::oauth::revocation;
+use crate::oauth::revocation::Failure;
 use crate::providers::{CUSTOM_SCHEME_REDIRECT, Environment};
 use crate::scope_catalog;
 use crate::secret::{Secret, TokenSet};
@@ -271,19 +271,8 @@ impl Grantry {
         expected: &str,
     ) -> Error {
         let provider = &pending.provider;
-        if env.revocation.ends_only_its_grant()
-            && let Ok(secret) = self.client_secret(provider, env)
-        {
-            let endpoints = &pending.endpoints;
-            let _ = revocation::revoke(
-                &self.http,
-                env,
-                endpoints,
-                secret.as_ref(),
-                provider,
-                &linked.tokens,
-            )
-            .await;
+        if env.revocation.ends_only_its_grant() {
+            let _ = self.revoke_tokens(provider, env, &linked.tokens).await;
         }
         let got = linked
             .profile
@@ -310,22 +299,15 @@ impl Grantry {
         if !env.revocation.ends_only_its_grant() {
             return String::new();
         }
-        let attempt = async {
-            let endpoints = self.endpoints(provider, env).await?;
-            let secret = self.client_secret(provider, env)?;
-            let old = TokenSet {
-                access_token: Secret::new(String::new()),
-                refresh_token: Some(replaced),
-                id_token: None,
-                expires_at: None,
-            };
-            revocation::revoke(&self.http, env, &endpoints, secret.as_ref(), provider, &old)
-                .await
-                .map_err(|(revocation::Failure::Retry(e) | revocation::Failure::Refused(e))| e)
+        let old = TokenSet {
+            access_token: Secret::new(String::new()),
+            refresh_token: Some(replaced),
+            id_token: None,
+            expires_at: None,
         };
-        match attempt.await {
+        match self.revoke_tokens(provider, env, &old).await {
             Ok(()) => "; the refresh token it replaced was revoked".to_owned(),
-            Err(error) => format!(
+            Err(Failure::Retry(error) | Failure::Refused(error)) => format!(
                 "; the refresh token it replaced could not be revoked ({error}): its old grant \
                  may stay live at the provider until it expires"
             ),

@@ -15,7 +15,7 @@ use super::{Grantry, lock};
 use crate::clock;
 use crate::error::Error;
 use crate::model::{AccountStatus, ActivityKind};
-use crate::oauth::revocation::{self, Failure};
+use crate::oauth::revocation::Failure;
 use crate::secret_store::token_items;
 
 /// What [`Grantry::repair`] found and mended.
@@ -111,30 +111,20 @@ impl Grantry {
         let (provider, environment, subject) = token_items::parse_key(&self.installation, key)
             .unwrap_or_else(|| ("?".into(), "?".into(), "?".into()));
         let whose = format!("{subject} at {provider} ({environment})");
-        let attempt = async {
-            let env = self.environment(&provider, &environment)?;
-            let endpoints = self.endpoints(&provider, &env).await?;
-            let secret = self.client_secret(&provider, &env)?;
-            let revoked = revocation::revoke(
-                &self.http,
-                &env,
-                &endpoints,
-                secret.as_ref(),
-                &provider,
-                &tokens,
-            )
-            .await;
-            Ok::<_, Error>(revoked)
+        let revoked = match self.environment(&provider, &environment) {
+            Ok(env) => self.revoke_tokens(&provider, &env, &tokens).await,
+            // No longer configured: nowhere to revoke.
+            Err(error) => Err(Failure::Refused(error)),
         };
-        let (outcome, detail) = match attempt.await {
-            Ok(Ok(())) => (
+        let (outcome, detail) = match revoked {
+            Ok(()) => (
                 Orphan::Revoked,
                 format!(
                     "the tokens of an interrupted link ({whose}) were revoked at the provider \
                      and removed"
                 ),
             ),
-            Ok(Err(Failure::Retry(error))) | Err(error @ Error::Unreachable { .. }) => {
+            Err(Failure::Retry(error)) => {
                 let detail = format!(
                     "the tokens of an interrupted link ({whose}) are kept until the provider can \
                      revoke them: {error}"
@@ -142,7 +132,7 @@ impl Grantry {
                 self.record(ActivityKind::RevocationPending, &detail, None, clock::now())?;
                 return Ok(Orphan::Kept);
             }
-            Ok(Err(Failure::Refused(error))) | Err(error) => (
+            Err(Failure::Refused(error)) => (
                 Orphan::Removed,
                 format!(
                     "the tokens of an interrupted link ({whose}) were removed; they could not be \

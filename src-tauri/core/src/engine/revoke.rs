@@ -8,6 +8,8 @@ use crate::clock;
 use crate::error::Error;
 use crate::model::{AccountStatus, ActivityKind};
 use crate::oauth::revocation::{self, Failure};
+use crate::providers::Environment;
+use crate::secret::TokenSet;
 use crate::secret_store::token_items;
 
 impl Grantry {
@@ -115,6 +117,34 @@ impl Grantry {
             now,
         );
         error
+    }
+
+    /// Asks the provider of `env` to revoke `tokens` that belong to no account here (a replaced
+    /// refresh token, an interrupted link's, another account's answer), looking up its
+    /// endpoints and client secret: a provider that cannot be reached, at discovery or at
+    /// revocation, is [`Failure::Retry`]; anything else that stops it is [`Failure::Refused`].
+    pub(super) async fn revoke_tokens(
+        &self,
+        provider: &str,
+        env: &Environment,
+        tokens: &TokenSet,
+    ) -> Result<(), Failure> {
+        let endpoints = self.endpoints(provider, env).await.map_err(|e| match e {
+            Error::Unreachable { .. } => Failure::Retry(e),
+            _ => Failure::Refused(e),
+        })?;
+        let secret = self
+            .client_secret(provider, env)
+            .map_err(Failure::Refused)?;
+        revocation::revoke(
+            &self.http,
+            env,
+            &endpoints,
+            secret.as_ref(),
+            provider,
+            tokens,
+        )
+        .await
     }
 
     /// Tries every pending revocation again; returns each account's outcome.
