@@ -70,6 +70,23 @@ async fn the_admin_api_takes_one_scope_out_of_a_grant() {
     let h = start(Personality::Generic).await;
     let tokens = h.link(&generic_request(), "alice").await;
     let grant_id = h.grants().await[0]["id"].as_u64().expect("id");
+    // Like every admin route: a web page, without the admin token and from another origin,
+    // cannot take a scope away.
+    let foreign = reqwest::Client::new()
+        .delete(format!(
+            "{}/_sandbox/grants/{grant_id}/scopes/email",
+            h.issuer()
+        ))
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .expect("request");
+    assert!(foreign.status().is_client_error(), "{}", foreign.status());
+    assert!(
+        h.grants().await[0]["scopes"]
+            .to_string()
+            .contains("\"email\"")
+    );
     assert_eq!(
         h.admin_delete(&format!("/grants/{grant_id}/scopes/email"))
             .await,
