@@ -1,8 +1,12 @@
 //! The commands the UI may call (each granted in src-tauri/capabilities/main.json). Each one
 //! takes the state, calls the core and returns its answer or a `{code, message}` error.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use grantry_core::oauth::authorize::PENDING_LIFETIME;
 use grantry_core::{
-    AccountDetail, AccountSummary, ActivityEntry, ErrorCode, IpcError, ProviderOption,
+    AccountDetail, AccountSummary, ActivityEntry, ErrorCode, Grantry, IpcError, ProviderOption,
     RefreshPolicy, SandboxStatus, ScopeCheck, StartedLink,
 };
 use tauri::{AppHandle, State};
@@ -35,7 +39,8 @@ pub fn list_providers(state: State<'_, AppState>) -> Result<Vec<ProviderOption>,
 }
 
 /// Starts a link and opens the provider's consent page in the system browser (never in a
-/// webview: RFC 8252). The answer comes back as a `dev.grantry:` deep link.
+/// webview: RFC 8252). The answer comes back by the environment's redirect strategy: through
+/// the OS (a deep link), or to a loopback listener this link waits on.
 #[tauri::command]
 pub async fn start_link(
     app: AppHandle,
@@ -45,10 +50,10 @@ pub async fn start_link(
     scopes: Vec<String>,
 ) -> Result<StartedLink, IpcError> {
     let grantry = state.grantry()?;
-    let started = grantry
+    let link = grantry
         .start_link(&provider, environment.as_deref(), Some(scopes), None)
         .await?;
-    opened(&app, started)
+    opened(&app, grantry, link)
 }
 
 /// Starts a link for an account already here and opens it in the browser: with `scopes`, to
@@ -62,14 +67,25 @@ pub async fn link_account_again(
     scopes: Vec<String>,
 ) -> Result<StartedLink, IpcError> {
     let grantry = state.grantry()?;
-    let started = grantry.start_link_for(account, &scopes, None).await?;
-    opened(&app, started)
+    let link = grantry.start_link_for(account, &scopes, None).await?;
+    opened(&app, grantry, link)
 }
 
+/// Opens the link in the browser; a loopback answer is awaited in the background, and the
+/// window hears of its outcome through the link's events, as with a deep link.
 fn opened(
     app: &AppHandle,
-    started: grantry_core::oauth::authorize::Started,
+    grantry: Arc<Grantry>,
+    link: grantry_core::Link,
 ) -> Result<StartedLink, IpcError> {
+    let started = link.started;
+    if let Some(loopback) = link.loopback {
+        let state = started.state.clone();
+        tauri::async_runtime::spawn(async move {
+            let wait = Duration::from_secs(PENDING_LIFETIME.unsigned_abs());
+            let _ = grantry.answer_on_loopback(loopback, &state, wait).await;
+        });
+    }
     open_in_browser(app, &started.authorization_url)?;
     Ok(StartedLink {
         authorization_url: started.authorization_url,

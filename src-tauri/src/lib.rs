@@ -6,6 +6,7 @@ mod commands;
 mod deep_link;
 mod events;
 mod notify;
+mod provider_commands;
 mod sandbox;
 mod state;
 
@@ -15,9 +16,10 @@ use crate::state::AppState;
 
 pub fn run() {
     let result = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            // With the `deep-link` feature the URL in argv reaches `on_open_url`; here we only
-            // bring the window forward.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            // With the `deep-link` feature a `dev.grantry:` URL in argv reaches `on_open_url`;
+            // a provider's own scheme is taken here. The window comes forward either way.
+            deep_link::from_argv(app, argv);
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.set_focus();
@@ -59,6 +61,13 @@ pub fn run() {
             commands::revoke_account,
             commands::forget_account,
             commands::list_providers,
+            provider_commands::list_provider_views,
+            provider_commands::list_presets,
+            provider_commands::test_discovery,
+            provider_commands::check_provider,
+            provider_commands::save_provider,
+            provider_commands::remove_provider,
+            provider_commands::reveal_client_secret,
             commands::start_link,
             commands::reopen_link,
             commands::cancel_link

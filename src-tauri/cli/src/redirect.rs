@@ -1,5 +1,5 @@
 //! `--redirect`, as `grantry providers add` and `grantry link` take it, spelled as in
-//! `providers.toml`.
+//! `providers.toml` (the strategies are described in the core's `providers/redirect.rs`).
 
 use clap::ValueEnum;
 use grantry_core::providers::RedirectKind;
@@ -10,15 +10,22 @@ pub enum RedirectArg {
     /// dev.grantry:/oauth/callback, a deep link into the running app.
     #[value(alias = "custom")]
     CustomScheme,
+    /// The provider's own private-use scheme (its redirect_uri), such as Google's reversed
+    /// client id.
+    ProviderScheme,
     /// http://127.0.0.1:{port}/callback, a listener that waits for this link's answer (RFC 8252 §7.3).
     Loopback,
+    /// An https bridge page (its redirect_uri) that hands the answer on to dev.grantry:.
+    Bridge,
 }
 
 impl From<RedirectArg> for RedirectKind {
     fn from(value: RedirectArg) -> Self {
         match value {
             RedirectArg::CustomScheme => Self::CustomScheme,
+            RedirectArg::ProviderScheme => Self::ProviderScheme,
             RedirectArg::Loopback => Self::Loopback,
+            RedirectArg::Bridge => Self::Bridge,
         }
     }
 }

@@ -47,11 +47,11 @@ fn an_unknown_word_exits_2_naming_the_possible_values() {
     );
     refused_naming(
         &[&ADD[..], &["--redirect", "nope"]].concat(),
-        "[possible values: custom_scheme, loopback]",
+        "[possible values: custom_scheme, provider_scheme, loopback, bridge]",
     );
     refused_naming(
         &["link", "sandbox", "--redirect", "nope"],
-        "[possible values: custom_scheme, loopback]",
+        "[possible values: custom_scheme, provider_scheme, loopback, bridge]",
     );
 }
 

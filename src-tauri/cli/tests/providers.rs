@@ -1,5 +1,6 @@
 //! `grantry providers` end to end: a provider added from the sandbox's discovery document is
-//! written to providers.toml, links, and can be removed; the built-in one cannot.
+//! written to providers.toml, links (by its own redirect strategy, loopback here), and can be
+//! removed once told what becomes of its accounts; the built-in one cannot.
 
 mod support;
 
@@ -41,8 +42,25 @@ async fn providers_can_be_added_from_discovery_and_removed() {
         (linked["provider"].as_str(), linked["environment"].as_str()),
         (Some("qa"), Some("staging"))
     );
-    let (code, _) = env.json(&["providers", "remove", "qa"]);
+    let (code, refused) = env.json(&["providers", "remove", "qa"]);
+    assert_eq!(code, 3, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--accounts")),
+        "{refused}"
+    );
+    let (code, _) = env.json(&["providers", "remove", "qa", "--accounts", "revoke"]);
     assert_eq!(code, 0);
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(accounts.as_array().map(Vec::len), Some(0), "{accounts}");
+    let (_, history) = env.json(&["history"]);
+    assert!(
+        history
+            .as_array()
+            .is_some_and(|h| h.iter().any(|e| e["kind"] == "account_revoked")),
+        "carol was revoked at the provider, not only forgotten: {history}"
+    );
     let (code, removed) = env.json(&["providers", "remove", "sandbox"]);
     assert_eq!(
         (code, removed["error"]["code"].as_str()),

@@ -37,7 +37,8 @@ async fn main() {
     let started = grantry
         .start_link("sandbox", None, None, None)
         .await
-        .expect("start");
+        .expect("start")
+        .started;
     let choice = Choice {
         user: "alice".into(),
         scopes: None,

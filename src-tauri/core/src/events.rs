@@ -36,6 +36,8 @@ pub enum GrantryEvent {
     LinkFailed { link: String, error: IpcError },
     /// The built-in sandbox provider started, stopped or failed.
     SandboxChanged,
+    /// Providers were added, changed or removed.
+    ProvidersChanged,
 }
 
 /// Where events go. Called while the engine works, so an implementation must return quickly

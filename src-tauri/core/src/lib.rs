@@ -20,12 +20,13 @@ pub mod secret_store;
 pub mod store;
 
 pub use clock::now;
-pub use engine::{Grantry, Options, Received, RefreshPolicy, Repair};
+pub use engine::{Grantry, Link, Options, Received, RefreshPolicy, Repair};
 pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
-    EnvironmentOption, HttpExchange, ProviderOption, SandboxStatus, ScopeChange, ScopeCheck,
-    ScopeOption, ScopeStatus, StartedLink, TokenInfo,
+    Discovered, EnvironmentOption, EnvironmentView, HttpExchange, PresetView, ProviderOption,
+    ProviderView, RemoveAccounts, SandboxStatus, ScopeChange, ScopeCheck, ScopeOption, ScopeStatus,
+    StartedLink, TokenInfo,
 };
 pub use providers::URL_SCHEME;

@@ -4,6 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::providers::presets::SecretNeed;
+use crate::providers::{ClientAuth, Preset, RedirectKind};
+
 /// One linked account as the Accounts list shows it: metadata only, never a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -313,4 +316,106 @@ pub struct HttpExchange {
     pub response_body: String,
     pub duration_ms: u64,
     pub error: Option<String>,
+}
+
+/// A provider as the Providers screen shows it: never a client secret, only whether one is
+/// stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProviderView {
+    pub id: String,
+    pub name: String,
+    pub preset: Option<Preset>,
+    /// The built-in sandbox: neither edited nor removed.
+    pub builtin: bool,
+    /// How many accounts are linked at it.
+    pub accounts: u32,
+    pub environments: Vec<EnvironmentView>,
+}
+
+/// One environment of a [`ProviderView`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EnvironmentView {
+    pub name: String,
+    /// The preset's one setting (tenant, GitLab address).
+    pub site: Option<String>,
+    pub issuer: Option<String>,
+    pub authorization_endpoint: Option<String>,
+    pub token_endpoint: Option<String>,
+    pub userinfo_endpoint: Option<String>,
+    pub revocation_endpoint: Option<String>,
+    pub client_id: String,
+    pub client_auth: ClientAuth,
+    pub has_secret: bool,
+    pub redirect: RedirectKind,
+    /// The exact redirect URI to register at the provider.
+    pub redirect_uri: String,
+    pub scopes: Vec<String>,
+}
+
+/// A preset as the Providers screen offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PresetView {
+    pub id: Preset,
+    pub name: String,
+    pub help: String,
+    /// Where a client is registered.
+    pub console_url: String,
+    pub site: Option<SiteField>,
+    /// The accepted redirects, the recommended one first.
+    pub redirects: Vec<RedirectOptionView>,
+    pub default_scopes: Vec<String>,
+    pub catalogue: Vec<ScopeOption>,
+}
+
+/// A preset's one extra setting, as a form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SiteField {
+    pub label: String,
+    pub placeholder: String,
+    pub default: String,
+    pub help: String,
+}
+
+/// One redirect a preset accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RedirectOptionView {
+    pub kind: RedirectKind,
+    pub label: String,
+    pub help: String,
+    pub secret: SecretNeed,
+    /// The person gives its URL (the bridge page's address).
+    pub needs_url: bool,
+}
+
+/// What an issuer's discovery document says, for the Providers screen's "Test discovery".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Discovered {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub userinfo_endpoint: Option<String>,
+    pub jwks_uri: Option<String>,
+    pub revocation_endpoint: Option<String>,
+    pub introspection_endpoint: Option<String>,
+    pub scopes_supported: Vec<String>,
+    pub pkce_s256: bool,
+    pub iss_parameter: bool,
+    pub auth_methods: Vec<String>,
+}
+
+/// What becomes of a removed provider's accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum RemoveAccounts {
+    /// Revoked at the provider first, then removed.
+    Revoke,
+    /// Removed from this device only.
+    Forget,
 }

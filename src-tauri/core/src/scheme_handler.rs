@@ -1,6 +1,8 @@
-//! Registers this program as the handler of a URL scheme on freedesktop systems (Linux), so
+//! Registers this program as the handler of its URL schemes on freedesktop systems (Linux), so
 //! that `xdg-open dev.grantry:/…` and `gio open dev.grantry:/…` start it (or, through the
-//! single-instance plugin, hand the URL to the running instance).
+//! single-instance plugin, hand the URL to the running instance): `dev.grantry`, and the
+//! private-use schemes of configured providers (Google's reversed client id), which come and
+//! go with them. A scheme no longer ours is taken out of the entry and out of the defaults.
 //!
 //! Why not the deep-link plugin's `register()`: it writes `Exec="/path" %u`, quoted, which
 //! Debian 12's `xdg-open` (xdg-utils 1.1.3) cannot run. We write the entry
@@ -36,42 +38,119 @@ pub enum Registration {
     Written(PathBuf),
 }
 
-/// Writes the handler entry for `executable` and `scheme` into `applications`, and makes it
-/// the default with `xdg-mime`, unless an identical entry is already there.
-pub fn register(applications: &Path, executable: &Path, scheme: &str) -> io::Result<Registration> {
+/// Writes the handler entry for `executable` and `schemes` into `applications`, and makes it
+/// the default of each with `xdg-mime`, unless an identical entry is already there. Schemes an
+/// earlier entry listed and `schemes` does not are removed from the defaults in
+/// `mimeapps` (the user's `mimeapps.list`).
+pub fn register(
+    applications: &Path,
+    mimeapps: Option<&Path>,
+    executable: &Path,
+    schemes: &[&str],
+) -> io::Result<Registration> {
     let path = applications.join(DESKTOP_FILE);
-    let entry = desktop_entry(executable, scheme);
-    if std::fs::read_to_string(&path).is_ok_and(|existing| existing == entry) {
+    let entry = desktop_entry(executable, schemes);
+    let existing = std::fs::read_to_string(&path).unwrap_or_default();
+    if existing == entry {
         return Ok(Registration::Unchanged);
+    }
+    let dropped: Vec<String> = listed_schemes(&existing)
+        .into_iter()
+        .filter(|s| !schemes.contains(&s.as_str()))
+        .collect();
+    if let Some(mimeapps) = mimeapps {
+        forget_defaults(mimeapps, &dropped)?;
     }
     std::fs::create_dir_all(applications)?;
     // Write then rename, so a crash never leaves a half-written entry behind.
     let partial = applications.join(format!(".{DESKTOP_FILE}.partial"));
     std::fs::write(&partial, &entry)?;
     std::fs::rename(&partial, &path)?;
-    let status = Command::new("xdg-mime")
-        .args([
-            "default",
-            DESKTOP_FILE,
-            &format!("x-scheme-handler/{scheme}"),
-        ])
-        .status()?;
-    if !status.success() {
-        return Err(io::Error::other(format!(
-            "xdg-mime default failed: {status}"
-        )));
+    for scheme in schemes {
+        let status = Command::new("xdg-mime")
+            .args([
+                "default",
+                DESKTOP_FILE,
+                &format!("x-scheme-handler/{scheme}"),
+            ])
+            .status()?;
+        if !status.success() {
+            return Err(io::Error::other(format!(
+                "xdg-mime default failed: {status}"
+            )));
+        }
     }
     Ok(Registration::Written(path))
 }
 
-/// The `.desktop` entry that opens `scheme:` URLs with `executable`.
-pub fn desktop_entry(executable: &Path, scheme: &str) -> String {
+/// The `.desktop` entry that opens URLs of `schemes` with `executable`.
+pub fn desktop_entry(executable: &Path, schemes: &[&str]) -> String {
+    let types: String = schemes
+        .iter()
+        .map(|s| format!("x-scheme-handler/{s};"))
+        .collect();
     format!(
         "[Desktop Entry]\nType=Application\nName=Grantry\n\
-         Comment=Handles {scheme}: links for Grantry\nExec={exec} %u\nTerminal=false\n\
-         NoDisplay=true\nMimeType=x-scheme-handler/{scheme};\n",
+         Comment=Handles sign-in links for Grantry\nExec={exec} %u\nTerminal=false\n\
+         NoDisplay=true\nMimeType={types}\n",
         exec = exec_argument(&executable.to_string_lossy()),
     )
+}
+
+/// The schemes an entry written by [`desktop_entry`] handles.
+fn listed_schemes(entry: &str) -> Vec<String> {
+    entry
+        .lines()
+        .find_map(|line| line.strip_prefix("MimeType="))
+        .map(|types| {
+            types
+                .split(';')
+                .filter_map(|t| t.strip_prefix("x-scheme-handler/"))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Takes the defaults `x-scheme-handler/{scheme}={DESKTOP_FILE}` of `schemes` out of a
+/// `mimeapps.list`, leaving every other line as it was.
+fn forget_defaults(mimeapps: &Path, schemes: &[String]) -> io::Result<()> {
+    if schemes.is_empty() {
+        return Ok(());
+    }
+    let Ok(text) = std::fs::read_to_string(mimeapps) else {
+        return Ok(());
+    };
+    let ours = |line: &str| {
+        schemes.iter().any(|scheme| {
+            line.strip_prefix(&format!("x-scheme-handler/{scheme}="))
+                .is_some_and(|apps| apps.trim_end_matches(';') == DESKTOP_FILE)
+        })
+    };
+    let kept: String = text
+        .lines()
+        .filter(|line| !ours(line))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    if kept != text {
+        let partial = mimeapps.with_extension("list.partial");
+        std::fs::write(&partial, kept)?;
+        std::fs::rename(&partial, mimeapps)?;
+    }
+    Ok(())
+}
+
+/// The user's `mimeapps.list`, where `xdg-mime default` writes.
+pub fn mimeapps_list() -> Option<PathBuf> {
+    let non_empty = |name| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    non_empty("XDG_CONFIG_HOME")
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| non_empty("HOME").map(|home| home.join(".config")))
+        .map(|config| config.join("mimeapps.list"))
 }
 
 /// One argument of an `Exec=` key: bare when it has no reserved character (what xdg-utils
@@ -105,7 +184,7 @@ mod tests {
 
     #[test]
     fn plain_paths_stay_unquoted_for_old_xdg_open() {
-        let entry = desktop_entry(Path::new("/opt/grantry/bin/grantry-app"), "dev.grantry");
+        let entry = desktop_entry(Path::new("/opt/grantry/bin/grantry-app"), &["dev.grantry"]);
         assert!(
             entry.contains("\nExec=/opt/grantry/bin/grantry-app %u\n"),
             "{entry}"
@@ -128,10 +207,46 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let entry_path = dir.path().join(DESKTOP_FILE);
         let exe = Path::new("/usr/bin/grantry-app");
-        std::fs::write(&entry_path, desktop_entry(exe, "dev.grantry")).expect("write");
+        std::fs::write(&entry_path, desktop_entry(exe, &["dev.grantry"])).expect("write");
         assert_eq!(
-            register(dir.path(), exe, "dev.grantry").expect("register"),
+            register(dir.path(), None, exe, &["dev.grantry"]).expect("register"),
             Registration::Unchanged
         );
+    }
+
+    #[test]
+    fn a_removed_providers_scheme_leaves_the_entry_and_the_defaults() {
+        let entry = desktop_entry(
+            Path::new("/usr/bin/grantry-app"),
+            &["dev.grantry", "com.googleusercontent.apps.1-a"],
+        );
+        assert!(entry.contains(
+            "\nMimeType=x-scheme-handler/dev.grantry;x-scheme-handler/com.googleusercontent.apps.1-a;\n"
+        ));
+        assert_eq!(
+            listed_schemes(&entry),
+            ["dev.grantry", "com.googleusercontent.apps.1-a"]
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let list = dir.path().join("mimeapps.list");
+        let text = format!(
+            "[Default Applications]\nx-scheme-handler/dev.grantry={DESKTOP_FILE}\n\
+             x-scheme-handler/com.googleusercontent.apps.1-a={DESKTOP_FILE}\n\
+             x-scheme-handler/com.googleusercontent.apps.2-b=other.desktop\ntext/html=firefox.desktop\n"
+        );
+        std::fs::write(&list, text).expect("write");
+        let gone = [
+            "com.googleusercontent.apps.1-a".to_owned(),
+            "com.googleusercontent.apps.2-b".to_owned(),
+        ];
+        forget_defaults(&list, &gone).expect("forget");
+        let left = std::fs::read_to_string(&list).expect("read");
+        assert!(!left.contains("apps.1-a"), "{left}");
+        assert!(
+            left.contains("apps.2-b=other.desktop"),
+            "another app's default stays"
+        );
+        assert!(left.contains(&format!("dev.grantry={DESKTOP_FILE}")));
+        assert!(left.contains("text/html=firefox.desktop"));
     }
 }

@@ -35,6 +35,14 @@ impl<T> fmt::Display for Secret<T> {
     }
 }
 
+/// A secret can come in (a client secret typed into the window's form) but never goes out:
+/// there is deliberately no `Serialize`.
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Secret<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Self)
+    }
+}
+
 /// The tokens of one account.
 #[derive(Debug, Clone)]
 pub struct TokenSet {

@@ -15,6 +15,7 @@ fn kinds(events: &[GrantryEvent]) -> Vec<&'static str> {
             GrantryEvent::LinkCompleted { .. } => "link_completed",
             GrantryEvent::LinkFailed { .. } => "link_failed",
             GrantryEvent::SandboxChanged => "sandbox",
+            GrantryEvent::ProvidersChanged => "providers",
         })
         .collect()
 }
@@ -119,7 +120,8 @@ async fn a_forged_answer_to_no_link_tells_no_link_of_ours() {
         .grantry
         .start_link("sandbox", None, None, None)
         .await
-        .expect("start");
+        .expect("start")
+        .started;
     w.events.take();
     let forged = "dev.grantry:/oauth/callback?code=c&state=not-a-state-of-ours";
     let received = w.grantry.receive_url(forged).await.expect("recorded");

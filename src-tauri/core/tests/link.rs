@@ -284,7 +284,8 @@ async fn non_standard_paths_are_found_through_discovery() {
         .grantry
         .start_link("google-sandbox", None, None, None)
         .await
-        .expect("start");
+        .expect("start")
+        .started;
     assert!(
         started.authorization_url.contains("/o/oauth2/v2/auth?"),
         "{}",
@@ -502,7 +503,8 @@ async fn answer_for(
         .grantry
         .start_link_for(account, &extra, None)
         .await
-        .expect("start");
+        .expect("start")
+        .started;
     grantry_sandbox::robot::consent(&started.authorization_url, choice)
         .await
         .expect("consent")

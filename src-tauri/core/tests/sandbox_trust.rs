@@ -69,6 +69,7 @@ async fn a_sandbox_that_cannot_prove_it_is_ours_is_not_offered() {
     let started = grantry
         .start_link("sandbox", None, None, None)
         .await
-        .expect("start");
+        .expect("start")
+        .started;
     assert!(started.authorization_url.starts_with(w.sandbox.issuer()));
 }

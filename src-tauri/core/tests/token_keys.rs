@@ -42,7 +42,8 @@ async fn link_at(w: &World, environment: &str, login: &str) -> i64 {
         .grantry
         .start_link("p", Some(environment), None, None)
         .await
-        .expect("start");
+        .expect("start")
+        .started;
     let back = grantry_sandbox::robot::consent(&started.authorization_url, &allow(login))
         .await
         .expect("consent");

@@ -1,16 +1,14 @@
 //! `grantry link`: start a link, send the person to the provider (the system browser, or a
-//! command of the tester's choice), take the provider's answer (the loopback listener by
-//! default; with `--redirect custom`, the `dev.grantry:` URL read from the browser command's
-//! output or from standard input), and finish the link.
+//! command of the tester's choice), take the provider's answer by the environment's redirect
+//! strategy or `--redirect` (the loopback listener; or the `dev.grantry:` or provider-scheme
+//! URL read from the browser command's output or from standard input), and finish the link.
 
 use std::process::Stdio;
 use std::time::Duration;
 
 use clap::Args;
-use grantry_core::oauth::authorize::Started;
-use grantry_core::oauth::loopback::Loopback;
 use grantry_core::providers::RedirectKind;
-use grantry_core::{Error, Grantry, URL_SCHEME};
+use grantry_core::{AccountSummary, Error, Grantry, Link, URL_SCHEME};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
@@ -33,11 +31,12 @@ pub struct LinkArgs {
     /// `--account`, the scopes to add).
     #[arg(long = "scope")]
     scopes: Vec<String>,
-    /// Where the provider sends the answer: `loopback` (a listener on 127.0.0.1) or
-    /// `custom_scheme` (also `custom`: the dev.grantry: URL, read from the browser command's
-    /// output or standard input).
-    #[arg(long, value_enum, default_value_t = RedirectArg::Loopback)]
-    redirect: RedirectArg,
+    /// Where the provider sends the answer (default: as the environment is set up):
+    /// `loopback` (a listener on 127.0.0.1), or `custom_scheme` (also `custom`),
+    /// `provider_scheme` or `bridge`, whose URL is read from the browser command's output or
+    /// standard input.
+    #[arg(long, value_enum)]
+    redirect: Option<RedirectArg>,
     /// Run this command with the authorization URL as its last argument instead of opening
     /// the system browser (a shell command line; for example a scripted browser).
     #[arg(long, value_name = "CMD")]
@@ -83,79 +82,88 @@ async fn open_system_browser(url: &str) {
     }
 }
 
-fn redirect_in(text: &str) -> Option<String> {
-    text.lines()
-        .map(str::trim)
-        .find(|line| line.starts_with(&format!("{}:", URL_SCHEME)))
-        .map(str::to_owned)
+/// The answer in a browser command's output: the first line that is a URL of Grantry's scheme
+/// or of the provider's (what the link's redirect URI starts with).
+fn redirect_in(text: &str, redirect_uri: &str) -> Option<String> {
+    let provider_scheme = redirect_uri.split_once(':').map(|(scheme, _)| scheme);
+    text.lines().map(str::trim).find_map(|line| {
+        let (scheme, _) = line.split_once(':')?;
+        (scheme == URL_SCHEME || Some(scheme) == provider_scheme).then(|| line.to_owned())
+    })
 }
 
 /// Starts the link: a new one at the provider, or one for `--account`.
-async fn start(
-    grantry: &Grantry,
-    args: &LinkArgs,
-    redirect_uri: Option<&str>,
-) -> Result<Started, Error> {
+async fn start(grantry: &Grantry, args: &LinkArgs) -> Result<Link, Error> {
+    let redirect = args.redirect.map(RedirectKind::from);
     if let Some(account) = args.account {
         return grantry
-            .start_link_for(account, &args.scopes, redirect_uri)
+            .start_link_for(account, &args.scopes, redirect)
             .await;
     }
     let scopes = (!args.scopes.is_empty()).then(|| args.scopes.clone());
     let provider = args.provider.as_deref().unwrap_or_default();
     grantry
-        .start_link(provider, args.env.as_deref(), scopes, redirect_uri)
+        .start_link(provider, args.env.as_deref(), scopes, redirect)
         .await
 }
 
 pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), Error> {
     let timeout = Duration::from_secs(args.timeout);
-    let callback = match args.redirect.into() {
-        RedirectKind::Loopback => {
-            let loopback = Loopback::bind().await?;
-            let redirect_uri = loopback.redirect_uri();
-            let started = start(grantry, args, Some(&redirect_uri)).await?;
-            // Only the answer carrying this link's state ends the wait (oauth/loopback.rs).
-            let state = started.state.clone();
-            let waiting = tokio::spawn(async move { loopback.receive(&state, timeout).await });
+    let Link { started, loopback } = start(grantry, args).await?;
+    if let Some(loopback) = loopback {
+        // Only the answer carrying this link's state ends the wait (oauth/loopback.rs).
+        let state = started.state.clone();
+        let waiting = grantry.answer_on_loopback(loopback, &state, timeout);
+        tokio::pin!(waiting);
+        let browsing = async {
             match &args.browser {
-                Some(command) => {
-                    run_browser(command, &started.authorization_url).await?;
-                }
-                None => open_system_browser(&started.authorization_url).await,
-            }
-            waiting
-                .await
-                .map_err(|e| Error::Internal(format!("the loopback listener failed: {e}")))??
-        }
-        RedirectKind::CustomScheme => {
-            let started = start(grantry, args, None).await?;
-            let printed = match &args.browser {
-                Some(command) => {
-                    redirect_in(&run_browser(command, &started.authorization_url).await?)
-                }
+                Some(command) => run_browser(command, &started.authorization_url)
+                    .await
+                    .map(drop),
                 None => {
                     open_system_browser(&started.authorization_url).await;
-                    None
+                    Ok(())
                 }
-            };
-            match printed {
-                Some(url) => url,
-                None => {
-                    eprintln!(
-                        "Paste the dev.grantry:/oauth/callback?… address your browser was sent to:"
-                    );
-                    let mut lines = BufReader::new(tokio::io::stdin()).lines();
-                    let read = tokio::time::timeout(timeout, lines.next_line()).await;
-                    match read {
-                        Ok(Ok(Some(line))) => line.trim().to_owned(),
-                        _ => return Err(Error::InvalidInput("no redirect URL was given".into())),
-                    }
-                }
+            }
+        };
+        // The answer may arrive before the browser command exits; a failed command ends the
+        // wait at once.
+        tokio::select! {
+            account = &mut waiting => return done(json, account?),
+            browsed = browsing => browsed?,
+        }
+        return done(json, waiting.await?);
+    }
+    let printed = match &args.browser {
+        Some(command) => redirect_in(
+            &run_browser(command, &started.authorization_url).await?,
+            &started.redirect_uri,
+        ),
+        None => {
+            open_system_browser(&started.authorization_url).await;
+            None
+        }
+    };
+    let callback = match printed {
+        Some(url) => url,
+        None => {
+            eprintln!(
+                "Paste the address your browser was sent to ({}?…), or start again with \
+                 --redirect loopback:",
+                started.redirect_uri
+            );
+            let mut lines = BufReader::new(tokio::io::stdin()).lines();
+            let read = tokio::time::timeout(timeout, lines.next_line()).await;
+            match read {
+                Ok(Ok(Some(line))) => line.trim().to_owned(),
+                _ => return Err(Error::InvalidInput("no redirect URL was given".into())),
             }
         }
     };
-    let account = grantry.finish_link(&callback).await?;
+    done(json, grantry.finish_link(&callback).await?)
+}
+
+fn done(json: bool, account: AccountSummary) -> Result<(), Error> {
     print(json, &account, || {
         format!(
             "Linked {} at {} ({}): account {}, {} scopes granted.",

@@ -1,13 +1,14 @@
-//! The one way in for a URL that the OS hands to the app (`dev.grantry:/oauth/callback?…`,
-//! through a deep link). Any web page can open a `dev.grantry:` URL, so every one is hostile
-//! input: it is parsed once, length-capped, must be of our scheme, and is recorded in the
-//! history only in redacted form (`redact.rs`). A sign-in response then finishes the link it
+//! The one way in for a URL that the OS hands to the app (`dev.grantry:/oauth/callback?…`, or
+//! a configured provider's own scheme such as `com.googleusercontent.apps.…:/oauth2redirect`,
+//! through a deep link). Any web page can open such a URL, so every one is hostile input: it is
+//! parsed once, length-capped, must be of one of those schemes, and is recorded in the history
+//! only in redacted form (`redact.rs`). A sign-in response then finishes the link it
 //! answers, or is refused and recorded when it answers none. What happened reaches the window
 //! as events (`events.rs`) and the caller as a [`Received`].
 
 use url::Url;
 
-use super::Grantry;
+use super::{Grantry, lock};
 use crate::clock;
 use crate::error::Error;
 use crate::model::{AccountSummary, ActivityKind};
@@ -35,16 +36,20 @@ enum Rejected {
     TooLong { len: usize },
     #[error("refused a link that is not a URL")]
     Malformed,
-    #[error("refused a link with the scheme {scheme:?}; only {URL_SCHEME}: links are handled")]
+    #[error(
+        "refused a link with the scheme {scheme:?}; only {URL_SCHEME}: links and the schemes of \
+         configured providers are handled"
+    )]
     WrongScheme { scheme: String },
 }
 
-fn parse(raw: &str) -> Result<Url, Rejected> {
+fn parse(raw: &str, provider_schemes: &[String]) -> Result<Url, Rejected> {
     if raw.len() > MAX_URL_LEN {
         return Err(Rejected::TooLong { len: raw.len() });
     }
     let url = Url::parse(raw.trim()).map_err(|_| Rejected::Malformed)?;
-    if url.scheme() != URL_SCHEME {
+    let ours = url.scheme() == URL_SCHEME || provider_schemes.iter().any(|s| s == url.scheme());
+    if !ours {
         // The scheme is ASCII by URL grammar; cap it so a hostile one stays short.
         let scheme = url.scheme().chars().take(40).collect();
         return Err(Rejected::WrongScheme { scheme });
@@ -57,7 +62,8 @@ impl Grantry {
     /// answers. `Err` only when the history could not be written.
     pub async fn receive_url(&self, raw: &str) -> Result<Received, Error> {
         let now = clock::now();
-        let url = match parse(raw) {
+        let schemes = lock(&self.providers).provider_schemes();
+        let url = match parse(raw, &schemes) {
             Ok(url) => url,
             Err(rejected) => {
                 let reason = rejected.to_string();
@@ -71,7 +77,9 @@ impl Grantry {
             None,
             now,
         )?;
-        if url.path() != CALLBACK_PATH {
+        // Answers on Grantry's scheme come to one path; a provider's scheme is only ever an
+        // answer, and whether it is the awaited one is the pending link's to say.
+        if url.scheme() == URL_SCHEME && url.path() != CALLBACK_PATH {
             return Ok(Received::Noted);
         }
         let callback = Callback::from_url(&url).map_err(|e| e.to_string());
@@ -88,6 +96,13 @@ mod tests {
 
     #[test]
     fn hostile_links_are_refused_at_the_door() {
+        let google = ["com.googleusercontent.apps.1-a".to_owned()];
+        let parse = |raw: &str| parse(raw, &google);
+        assert!(parse("com.googleusercontent.apps.1-a:/oauth2redirect?code=c&state=s").is_ok());
+        assert!(matches!(
+            parse("com.googleusercontent.apps.2-b:/oauth2redirect?code=c&state=s"),
+            Err(Rejected::WrongScheme { .. })
+        ));
         assert_eq!(
             parse("https://evil.example/oauth/callback?code=1").err(),
             Some(Rejected::WrongScheme {

@@ -11,25 +11,37 @@ use crate::model::{AccountScope, AccountStatus, AccountSummary, ActivityKind, Sc
 use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
 use crate::oauth::code_exchange::{self, Linked};
+use crate::oauth::loopback::Loopback;
 use crate::oauth::revocation::Failure;
-use crate::providers::{CUSTOM_SCHEME_REDIRECT, Environment};
+use crate::providers::presets::Purpose;
+use crate::providers::{Environment, Redirect, RedirectKind};
 use crate::scope_catalog;
 use crate::secret::{Secret, TokenSet};
 use crate::secret_store::token_items;
 use crate::store::NewAccount;
 
+/// A link under way, as whoever started it needs it: where to send the person, and, for the
+/// loopback redirect, the listener the answer comes to (await it with
+/// [`Grantry::answer_on_loopback`]). Other answers come through the OS, to
+/// [`Grantry::receive_url`].
+#[derive(Debug)]
+pub struct Link {
+    pub started: Started,
+    pub loopback: Option<Loopback>,
+}
+
 impl Grantry {
     /// Starts linking an account: returns the URL to open in the system browser. The answer
-    /// must reach [`Grantry::finish_link`] at `redirect_uri` (the custom scheme by default, or
-    /// a loopback URL the caller listens on) within 10 minutes.
+    /// must come back within 10 minutes by the environment's redirect strategy, or by
+    /// `redirect` when the caller chooses another (`providers/redirect.rs`).
     pub async fn start_link(
         &self,
         provider: &str,
         environment: Option<&str>,
         scopes: Option<Vec<String>>,
-        redirect_uri: Option<&str>,
-    ) -> Result<Started, Error> {
-        self.begin(provider, environment, scopes, redirect_uri, None)
+        redirect: Option<RedirectKind>,
+    ) -> Result<Link, Error> {
+        self.begin(provider, environment, scopes, redirect, None)
             .await
     }
 
@@ -41,8 +53,8 @@ impl Grantry {
         &self,
         account_id: i64,
         extra: &[String],
-        redirect_uri: Option<&str>,
-    ) -> Result<Started, Error> {
+        redirect: Option<RedirectKind>,
+    ) -> Result<Link, Error> {
         let account = self.account(account_id)?;
         if account.status == AccountStatus::RevocationPending {
             return Err(Error::InvalidInput(format!(
@@ -71,13 +83,18 @@ impl Grantry {
                 scopes.push(scope.clone());
             }
         }
+        let purpose = if extra.is_empty() {
+            Purpose::Relink
+        } else {
+            Purpose::AddScopes
+        };
         let owner = (account.subject.clone(), account.label().to_owned());
         self.begin(
             &account.provider,
             Some(&account.environment),
             Some(scopes),
-            redirect_uri,
-            Some(owner),
+            redirect,
+            Some((owner, purpose)),
         )
         .await
     }
@@ -87,9 +104,9 @@ impl Grantry {
         provider: &str,
         environment: Option<&str>,
         scopes: Option<Vec<String>>,
-        redirect_uri: Option<&str>,
-        for_account: Option<(String, String)>,
-    ) -> Result<Started, Error> {
+        redirect: Option<RedirectKind>,
+        for_account: Option<((String, String), Purpose)>,
+    ) -> Result<Link, Error> {
         let (provider, env) = {
             let providers = lock(&self.providers);
             let provider = providers.get(provider)?;
@@ -99,24 +116,66 @@ impl Grantry {
             )
         };
         let scopes = scopes.unwrap_or_else(|| env.scopes.clone());
-        let redirect_uri = redirect_uri.unwrap_or(CUSTOM_SCHEME_REDIRECT);
+        let kind = redirect.unwrap_or(env.redirect);
+        // A strategy the environment is not set up for has no redirect URI to send.
+        let uri = env.redirect_uri.as_deref().filter(|_| kind == env.redirect);
+        let (redirect, loopback) = match Redirect::fixed(kind, uri) {
+            Ok(Some(fixed)) => (fixed, None),
+            Ok(None) => {
+                let loopback = Loopback::bind().await?;
+                (Redirect::same(&loopback.redirect_uri()), Some(loopback))
+            }
+            Err(reason) => {
+                return Err(Error::InvalidInput(format!(
+                    "{provider} ({}): {reason}; it is set up for {}",
+                    env.name,
+                    env.redirect.words()
+                )));
+            }
+        };
         // The tokens will need to be written to the keyring: find out now that it can take
         // them (running, unlocked), not after the person has consented.
         let probe = token_items::probe_key(&self.installation);
         self.secrets.put(&probe, &Secret::new("probe".to_owned()))?;
         self.secrets.delete(&probe)?;
         let endpoints = self.endpoints(&provider, &env).await?;
+        let purpose = for_account.as_ref().map_or(Purpose::Link, |(_, p)| *p);
+        let extra = env
+            .preset
+            .map(|preset| preset.authorize_params(purpose))
+            .unwrap_or_default();
         let (started, mut pending) = authorize::start(
             &provider,
             &env,
             endpoints,
             scopes,
-            redirect_uri,
+            &redirect,
+            &extra,
             clock::now(),
         )?;
-        pending.for_account = for_account;
+        pending.for_account = for_account.map(|(owner, _)| owner);
         self.pending.insert(pending);
-        Ok(started)
+        Ok(Link { started, loopback })
+    }
+
+    /// Waits on a link's loopback listener for its answer (up to `timeout`) and completes the
+    /// link with it. Should none come, the link is cancelled, and the window told why.
+    pub async fn answer_on_loopback(
+        &self,
+        loopback: Loopback,
+        state: &str,
+        timeout: std::time::Duration,
+    ) -> Result<AccountSummary, Error> {
+        match loopback.receive(state, timeout).await {
+            Ok(url) => self.finish_link(&url).await,
+            Err(failure) => {
+                let error = Error::from(failure);
+                if self.cancel_link(state) {
+                    self.link_failed(state.to_owned(), &error);
+                }
+                Err(error)
+            }
+        }
     }
 
     /// Drops a link under way: an answer to it is refused from now on. Returns whether there
@@ -235,8 +294,19 @@ impl Grantry {
         // removes, never an account without its tokens.
         token_items::save(self.secrets.as_ref(), &key, &linked.tokens)?;
         crash_point("link:after-secrets");
-        let (saved, existed) = lock(&self.store).save_account(&account, now)?;
+        let (mut saved, existed) = lock(&self.store).save_account(&account, now)?;
         drop(secrets_lock);
+        if let Some(preset) = env.preset.filter(|p| p.asks_scopes_after_link()) {
+            // The token response listed no scopes: ask which were granted and declined. Should
+            // the provider not answer, the requested ones stand until the next check.
+            let access = &linked.tokens.access_token;
+            let asked = preset.granted_scopes(&self.http, &pending.endpoints, access);
+            if let Some(Ok(found)) = asked.await {
+                let (granted, declined, source) = (&found.granted, &found.declined, found.source);
+                lock(&self.store).update_scopes(saved.id, granted, declined, source, now)?;
+                saved = self.account(saved.id)?;
+            }
+        }
         let (kind, verb) = if existed {
             (ActivityKind::AccountRelinked, "linked again")
         } else {

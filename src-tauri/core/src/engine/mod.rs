@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Notify;
 
 pub use intake::Received;
+pub use link::Link;
 pub use repair::Repair;
 pub use schedule::RefreshPolicy;
 

@@ -1,14 +1,21 @@
-//! Providers as the engine offers them: listed, added (from discovery or by hand), removed
-//! with their client secrets, given a client secret, and shown to the Link dialog with what
-//! each default scope allows; and the built-in sandbox, offered only once it is known to be
-//! this data folder's own.
+//! Providers as the engine offers them: listed (for the Link dialog, with what each default
+//! scope allows, and for the Providers screen), added or changed from a draft (a preset's or a
+//! custom one, `providers/draft.rs`), removed with their client secrets and, as the person
+//! chooses, their accounts; and the built-in sandbox, offered only once it is known to be this
+//! data folder's own.
 
 use super::{Grantry, lock};
 use crate::error::Error;
-use crate::model::{EnvironmentOption, ProviderOption, ScopeOption};
+use crate::events::GrantryEvent;
+use crate::model::{
+    Discovered, EnvironmentOption, EnvironmentView, PresetView, ProviderOption, ProviderView,
+    RedirectOptionView, RemoveAccounts, ScopeOption, SiteField,
+};
 use crate::oauth::discovery::{self, Endpoints};
 use crate::oauth::http;
 use crate::paths;
+use crate::providers::draft::{self, FieldError, ProviderDraft};
+use crate::providers::{Environment, Preset, RedirectKind};
 use crate::providers::{Provider, SANDBOX_ID};
 use crate::scope_catalog;
 use crate::secret::Secret;
@@ -22,7 +29,15 @@ impl Grantry {
 
     /// Adds a provider to the providers file. Nothing changes if it is invalid or taken.
     pub fn add_provider(&self, provider: Provider) -> Result<(), Error> {
-        Ok(lock(&self.providers).add(provider)?)
+        lock(&self.providers).add(provider)?;
+        self.events.emit(GrantryEvent::ProvidersChanged);
+        Ok(())
+    }
+
+    /// The private-use schemes of configured providers (`providers/redirect.rs`), which the app
+    /// registers with the desktop and takes answers on.
+    pub fn provider_schemes(&self) -> Vec<String> {
+        lock(&self.providers).provider_schemes()
     }
 
     /// Removes a provider from the providers file, and its client secrets from the keyring.
@@ -32,7 +47,211 @@ impl Grantry {
             let key = token_items::client_secret_key(&self.installation, id, &env.name);
             self.secrets.delete(&key)?;
         }
+        self.events.emit(GrantryEvent::ProvidersChanged);
         Ok(removed)
+    }
+
+    /// Removes a provider after its accounts: revoked at the provider first, or forgotten
+    /// here. Should a revocation fail, it stops there: the provider stays, with the accounts
+    /// not yet handled, so that it can be retried.
+    pub async fn remove_provider_with_accounts(
+        &self,
+        id: &str,
+        accounts: RemoveAccounts,
+    ) -> Result<Provider, Error> {
+        lock(&self.providers).get(id)?;
+        let linked: Vec<i64> = self
+            .accounts()?
+            .into_iter()
+            .filter(|a| a.provider == id)
+            .map(|a| a.id)
+            .collect();
+        for account in linked {
+            match accounts {
+                RemoveAccounts::Revoke => self.revoke(account).await?,
+                RemoveAccounts::Forget => self.forget(account)?,
+            }
+        }
+        self.remove_provider(id)
+    }
+
+    /// Every mistake in a draft, each with its field (empty: none). `editing` is the id of
+    /// the provider the draft changes, if it is not a new one.
+    pub fn check_provider(&self, draft: &ProviderDraft, editing: Option<&str>) -> Vec<FieldError> {
+        match self.provider_from(draft, editing) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors,
+        }
+    }
+
+    fn provider_from(
+        &self,
+        draft: &ProviderDraft,
+        editing: Option<&str>,
+    ) -> Result<Provider, Vec<FieldError>> {
+        let id = draft.id.trim();
+        let stored = |env: &str| {
+            let Some(old) = editing else { return false };
+            let key = token_items::client_secret_key(&self.installation, old, env);
+            self.secrets.get(&key).is_ok_and(|s| s.is_some())
+        };
+        let provider = draft::build(draft, stored)?;
+        let taken =
+            id == SANDBOX_ID || (Some(id) != editing && lock(&self.providers).get(id).is_ok());
+        if taken {
+            return Err(vec![FieldError {
+                field: "id".into(),
+                message: format!("the id {id:?} is taken; choose another"),
+            }]);
+        }
+        Ok(provider)
+    }
+
+    /// Adds a provider from a draft, or with `editing` changes that one: nothing is written
+    /// while the draft has a mistake. Client secrets it carries go to the keyring, never to the
+    /// file; a secret an environment no longer needs is removed.
+    pub fn save_provider(
+        &self,
+        draft: &ProviderDraft,
+        editing: Option<&str>,
+    ) -> Result<ProviderView, Error> {
+        let provider = self.provider_from(draft, editing).map_err(|errors| {
+            let said: Vec<String> = errors
+                .iter()
+                .map(|e| match e.field.as_str() {
+                    "" => e.message.clone(),
+                    field => format!("{field}: {}", e.message),
+                })
+                .collect();
+            Error::InvalidInput(said.join("; "))
+        })?;
+        let id = provider.id.to_string();
+        match editing {
+            Some(old) => lock(&self.providers).replace(old, provider.clone())?,
+            None => lock(&self.providers).add(provider.clone())?,
+        }
+        // Endpoints found for the old settings must not be used for the new ones.
+        lock(&self.endpoints).retain(|(p, _), _| Some(p.as_str()) != editing && *p != id);
+        for (env, given) in provider.environments.iter().zip(&draft.environments) {
+            let key = token_items::client_secret_key(&self.installation, &id, &env.name);
+            match &given.client_secret {
+                Some(secret) if env.needs_secret() && !secret.expose().trim().is_empty() => {
+                    let trimmed = Secret::new(secret.expose().trim().to_owned());
+                    self.secrets.put(&key, &trimmed)?;
+                }
+                _ if !env.needs_secret() => self.secrets.delete(&key)?,
+                _ => {}
+            }
+            if let Some(old) = editing.filter(|old| *old != id) {
+                // Renamed: the secret moves with the provider.
+                let old_key = token_items::client_secret_key(&self.installation, old, &env.name);
+                if env.needs_secret()
+                    && given.client_secret.is_none()
+                    && let Some(secret) = self.secrets.get(&old_key)?
+                {
+                    self.secrets.put(&key, &secret)?;
+                }
+                self.secrets.delete(&old_key)?;
+            }
+        }
+        self.events.emit(GrantryEvent::ProvidersChanged);
+        let view = self
+            .provider_views()?
+            .into_iter()
+            .find(|v| v.id == id)
+            .ok_or_else(|| Error::Internal(format!("the provider {id} vanished on saving")))?;
+        Ok(view)
+    }
+
+    /// An environment's client secret, for a person who asked to see it.
+    pub fn reveal_client_secret(
+        &self,
+        provider: &str,
+        environment: &str,
+    ) -> Result<Option<Secret<String>>, Error> {
+        lock(&self.providers)
+            .get(provider)?
+            .environment(Some(environment))?;
+        let key = token_items::client_secret_key(&self.installation, provider, environment);
+        Ok(self.secrets.get(&key)?)
+    }
+
+    /// Every provider as the Providers screen shows it.
+    pub fn provider_views(&self) -> Result<Vec<ProviderView>, Error> {
+        let accounts = self.accounts()?;
+        let views = self
+            .providers()
+            .into_iter()
+            .map(|p| {
+                let id = p.id.to_string();
+                let environments = p
+                    .environments
+                    .iter()
+                    .map(|e| self.environment_view(&id, e))
+                    .collect();
+                ProviderView {
+                    accounts: u32::try_from(accounts.iter().filter(|a| a.provider == id).count())
+                        .unwrap_or(u32::MAX),
+                    builtin: id == SANDBOX_ID,
+                    id,
+                    name: p.name,
+                    preset: p.preset,
+                    environments,
+                }
+            })
+            .collect();
+        Ok(views)
+    }
+
+    fn environment_view(&self, provider: &str, env: &Environment) -> EnvironmentView {
+        let key = token_items::client_secret_key(&self.installation, provider, &env.name);
+        let text = |url: &Option<url::Url>| url.as_ref().map(|u| u.to_string());
+        let redirect_uri = match env.redirect {
+            RedirectKind::Loopback => "http://127.0.0.1/callback (any port)".to_owned(),
+            _ => env
+                .redirect_uri
+                .clone()
+                .filter(|_| env.redirect != RedirectKind::CustomScheme)
+                .unwrap_or_else(|| crate::providers::CUSTOM_SCHEME_REDIRECT.to_owned()),
+        };
+        EnvironmentView {
+            name: env.name.clone(),
+            site: env.preset.and_then(|p| p.site_of(env)),
+            issuer: env.issuer.clone(),
+            authorization_endpoint: text(&env.authorization_endpoint),
+            token_endpoint: text(&env.token_endpoint),
+            userinfo_endpoint: text(&env.userinfo_endpoint),
+            revocation_endpoint: text(&env.revocation_endpoint),
+            client_id: env.client_id.clone(),
+            client_auth: env.client_auth,
+            has_secret: self.secrets.get(&key).is_ok_and(|s| s.is_some()),
+            redirect: env.redirect,
+            redirect_uri,
+            scopes: env.scopes.clone(),
+        }
+    }
+
+    /// Fetches an issuer's discovery document and says what it found.
+    pub async fn test_discovery(&self, issuer: &str) -> Result<Discovered, Error> {
+        let found = self.discover(issuer.trim()).await?;
+        let text = |url: &Option<url::Url>| url.as_ref().map(|u| u.to_string());
+        Ok(Discovered {
+            issuer: found.issuer.clone().unwrap_or_default(),
+            authorization_endpoint: found.authorization.to_string(),
+            token_endpoint: found.token.to_string(),
+            userinfo_endpoint: text(&found.userinfo),
+            jwks_uri: text(&found.jwks_uri),
+            revocation_endpoint: text(&found.revocation),
+            introspection_endpoint: text(&found.introspection),
+            scopes_supported: found.advertised.scopes.clone(),
+            pkce_s256: found
+                .advertised
+                .code_challenge_methods
+                .iter()
+                .any(|m| m == "S256"),
+            iss_parameter: found.iss_parameter_supported,
+            auth_methods: found.advertised.token_auth_methods.clone(),
+        })
     }
 
     /// Stores an environment's client secret in the keyring.
@@ -74,6 +293,48 @@ impl Grantry {
                             .collect(),
                     })
                     .collect(),
+            })
+            .collect()
+    }
+
+    /// The presets, as the Providers screen offers them.
+    pub fn presets() -> Vec<PresetView> {
+        Preset::ALL
+            .into_iter()
+            .map(|preset| {
+                let info = preset.info();
+                PresetView {
+                    id: preset,
+                    name: info.name.into(),
+                    help: info.help.into(),
+                    console_url: info.console_url.into(),
+                    site: info.site.map(|site| SiteField {
+                        label: site.label.into(),
+                        placeholder: site.placeholder.into(),
+                        default: site.default.into(),
+                        help: site.help.into(),
+                    }),
+                    redirects: info
+                        .redirects
+                        .iter()
+                        .map(|o| RedirectOptionView {
+                            kind: o.kind,
+                            label: o.label.into(),
+                            help: o.help.into(),
+                            secret: o.secret,
+                            needs_url: o.kind == RedirectKind::Bridge,
+                        })
+                        .collect(),
+                    default_scopes: info.default_scopes.iter().map(|s| (*s).into()).collect(),
+                    catalogue: info
+                        .catalogue
+                        .iter()
+                        .map(|s| ScopeOption {
+                            scope: (*s).into(),
+                            description: scope_catalog::describe(s).map(str::to_owned),
+                        })
+                        .collect(),
+                }
             })
             .collect()
     }

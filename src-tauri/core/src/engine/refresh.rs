@@ -10,7 +10,10 @@ use super::{Grantry, crash_point, lock};
 use crate::clock;
 use crate::error::{Error, HttpError};
 use crate::model::{AccountStatus, AccountSummary, ActivityKind};
-use crate::oauth::refresh_token::{self, Failure};
+use crate::oauth::refresh_token::{self, Failure, Refreshed};
+use crate::providers::Environment;
+use crate::providers::presets::Exchanged;
+use crate::secret::TokenSet;
 use crate::secret_store::token_items;
 
 impl Grantry {
@@ -54,16 +57,38 @@ impl Grantry {
         let current = self.tokens_of(&account)?;
         let endpoints = self.endpoints(&account.provider, &env).await?;
         let secret = self.client_secret(&account.provider, &env)?;
-        let outcome = refresh_token::refresh(
-            &self.http,
-            &env,
-            &endpoints,
-            secret.as_ref(),
-            &account.provider,
-            &current,
-            clock::now,
-        )
-        .await;
+        let exchange = match (&current.refresh_token, env.preset) {
+            // A provider without refresh tokens may renew the access token its own way.
+            (None, Some(preset)) => {
+                let access = &current.access_token;
+                preset
+                    .exchange(
+                        &self.http,
+                        &endpoints,
+                        &env,
+                        secret.as_ref(),
+                        access,
+                        clock::now(),
+                    )
+                    .await
+            }
+            _ => None,
+        };
+        let outcome = match exchange {
+            Some(exchanged) => renewed(&env, &current, exchanged),
+            None => {
+                refresh_token::refresh(
+                    &self.http,
+                    &env,
+                    &endpoints,
+                    secret.as_ref(),
+                    &account.provider,
+                    &current,
+                    clock::now,
+                )
+                .await
+            }
+        };
         let now = clock::now();
         let refreshed = match outcome {
             Ok(refreshed) => refreshed,
@@ -235,4 +260,42 @@ impl Grantry {
 pub(super) struct AccountLock {
     _in_process: tokio::sync::OwnedMutexGuard<()>,
     _across_processes: std::fs::File,
+}
+
+/// A renewal of the provider's own (`Preset::exchange`) as a refresh: the new access token
+/// beside the ID token held; a refused grant asks for a new link, in the preset's words.
+fn renewed(
+    env: &Environment,
+    current: &TokenSet,
+    exchanged: Result<Exchanged, Error>,
+) -> Result<Refreshed, Failure> {
+    match exchanged {
+        Ok(exchanged) => Ok(Refreshed {
+            tokens: TokenSet {
+                access_token: exchanged.access_token,
+                refresh_token: None,
+                id_token: current.id_token.clone(),
+                expires_at: exchanged.expires_at,
+            },
+            granted: None,
+            id_token: None,
+            rotated: false,
+        }),
+        Err(Error::ProviderRefused {
+            provider,
+            error,
+            description,
+        }) if error == "invalid_grant" => {
+            let explained = env
+                .preset
+                .and_then(|p| p.explain(&error, description.as_deref()));
+            Err(Failure::Relink(explained.unwrap_or_else(|| {
+                format!(
+                    "{provider} refused to renew the token: {}",
+                    description.unwrap_or(error)
+                )
+            })))
+        }
+        Err(error) => Err(Failure::Other(error)),
+    }
 }

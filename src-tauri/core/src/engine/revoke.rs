@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::model::{AccountStatus, ActivityKind};
 use crate::oauth::revocation::{self, Failure};
 use crate::providers::Environment;
+use crate::providers::{Preset, Revocation};
 use crate::secret::TokenSet;
 use crate::secret_store::token_items;
 
@@ -31,6 +32,19 @@ impl Grantry {
         let _exclusive = self.account_lock(account_id).await?;
         let account = self.account(account_id)?;
         let env = self.environment(&account.provider, &account.environment)?;
+        if env.revocation == Revocation::Unsupported {
+            // Saying "revoked" here would be a lie: nothing changes, and the person is told
+            // where the access is removed.
+            let manage = env
+                .preset
+                .and_then(Preset::manage_access_url)
+                .map(|url| format!(" at {url}"))
+                .unwrap_or_else(|| " on its website".into());
+            return Err(Error::InvalidInput(format!(
+                "{} offers no way to revoke access from another app: remove Grantry's access                  yourself{manage}, then forget the account here",
+                account.provider
+            )));
+        }
         let key = self.tokens_key(&account);
         let Some(current) = token_items::load(self.secrets.as_ref(), &key)? else {
             return Err(Error::InvalidInput(format!(

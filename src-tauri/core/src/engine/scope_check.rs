@@ -53,6 +53,23 @@ impl Grantry {
         let account = self.account(account_id)?;
         let env = self.environment(&account.provider, &account.environment)?;
         let endpoints = self.endpoints(&account.provider, &env).await?;
+        if let Some(preset) = env.preset {
+            let tokens = self.tokens_of(&account)?;
+            let answer = preset
+                .granted_scopes(&self.http, &endpoints, &tokens.access_token)
+                .await;
+            if let Some(answer) = answer {
+                let found = answer?;
+                lock(&self.store).update_scopes(
+                    account_id,
+                    &found.granted,
+                    &found.declined,
+                    found.source,
+                    clock::now(),
+                )?;
+                return self.scopes(account_id);
+            }
+        }
         let Some(endpoint) = endpoints.introspection.clone() else {
             return Err(Error::InvalidInput(format!(
                 "{} offers no way to re-check scopes (no introspection endpoint); the scopes \
@@ -78,6 +95,7 @@ impl Grantry {
                     lock(&self.store).update_scopes(
                         account_id,
                         &scopes,
+                        &[],
                         "introspection",
                         clock::now(),
                     )?;

@@ -14,7 +14,7 @@ use super::callback::Callback;
 use super::client::client;
 use super::discovery::Endpoints;
 use crate::error::Error;
-use crate::providers::Environment;
+use crate::providers::{Environment, Redirect};
 
 /// How long a started link waits for its answer, in seconds.
 pub const PENDING_LIFETIME: i64 = 600;
@@ -39,7 +39,11 @@ pub struct Pending {
     pub(crate) verifier: PkceCodeVerifier,
     pub provider: String,
     pub environment: String,
+    /// Sent to the provider, and again at the token endpoint (RFC 6749 §4.1.3).
     pub redirect_uri: String,
+    /// Where the answer must arrive: the redirect URI, or `dev.grantry:/oauth/callback` for an
+    /// answer handed on by the bridge page (`providers/redirect.rs`).
+    pub arrives_at: String,
     pub scopes: Vec<String>,
     /// For a link that adds scopes to, or re-links, an account already here: its subject and
     /// label. An answer from another account is refused.
@@ -61,9 +65,11 @@ pub fn start(
     env: &Environment,
     endpoints: Arc<Endpoints>,
     scopes: Vec<String>,
-    redirect_uri: &str,
+    redirect: &Redirect,
+    extra: &[(&str, &str)],
     now: i64,
 ) -> Result<(Started, Pending), Error> {
+    let redirect_uri = redirect.redirect_uri.as_str();
     let client = client(env, &endpoints, None, Some(redirect_uri))?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let mut request = client
@@ -84,6 +90,11 @@ pub fn start(
     for (key, value) in &env.extra_params {
         request = request.add_extra_param(key.clone(), value.clone());
     }
+    for (key, value) in extra {
+        if !env.extra_params.contains_key(*key) {
+            request = request.add_extra_param(*key, *value);
+        }
+    }
     let (url, state, nonce) = request.url();
     let started = Started {
         authorization_url: url.to_string(),
@@ -99,6 +110,7 @@ pub fn start(
         provider: provider.to_owned(),
         environment: env.name.clone(),
         redirect_uri: redirect_uri.to_owned(),
+        arrives_at: redirect.arrives_at.clone(),
         scopes,
         for_account: None,
         started_at: now,
@@ -158,10 +170,10 @@ impl PendingLinks {
         if now - found.started_at > PENDING_LIFETIME {
             return Err("the sign-in expired (10 minutes); start it again".into());
         }
-        if callback.target != found.redirect_uri {
+        if callback.target != found.arrives_at {
             return Err(format!(
-                "it arrived at {:?}, but the sign-in was sent to {:?}",
-                callback.target, found.redirect_uri
+                "it arrived at {:?}, but the sign-in's answer was expected at {:?}",
+                callback.target, found.arrives_at
             ));
         }
         match (&callback.iss, &found.endpoints.issuer) {
@@ -196,6 +208,7 @@ mod tests {
             provider: "sandbox".into(),
             environment: "local".into(),
             redirect_uri: "dev.grantry:/oauth/callback".into(),
+            arrives_at: "dev.grantry:/oauth/callback".into(),
             scopes: vec!["openid".into()],
             for_account: None,
             started_at,
@@ -210,6 +223,7 @@ mod tests {
                 jwks: JsonWebKeySet::new(Vec::new()),
                 iss_parameter_supported: true,
                 id_token_algs: Vec::new(),
+                advertised: Default::default(),
             }),
         }
     }

@@ -61,7 +61,7 @@ pub async fn complete(
     let response = client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.secret().clone()))
-        .request_async(http)
+        .request_async(&http.dialect(env.preset))
         .await
         .map_err(|error| token_error(provider, error))?;
 

@@ -33,6 +33,8 @@ pub struct ExtraMetadata {
     introspection_endpoint: Option<String>,
     #[serde(default)]
     authorization_response_iss_parameter_supported: Option<bool>,
+    #[serde(default)]
+    code_challenge_methods_supported: Option<Vec<String>>,
 }
 
 impl AdditionalProviderMetadata for ExtraMetadata {}
@@ -71,6 +73,16 @@ pub struct Endpoints {
     pub iss_parameter_supported: bool,
     /// The algorithms the provider signs ID tokens with (discovery); RS256 when unknown.
     pub id_token_algs: Vec<CoreJwsSigningAlgorithm>,
+    /// What the discovery document advertises besides endpoints, to show a person.
+    pub advertised: Advertised,
+}
+
+/// What a discovery document advertises besides endpoints (empty without one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Advertised {
+    pub scopes: Vec<String>,
+    pub code_challenge_methods: Vec<String>,
+    pub token_auth_methods: Vec<String>,
 }
 
 fn parse_endpoint(provider: &str, what: &str, value: &str) -> Result<Url, Error> {
@@ -107,6 +119,7 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             jwks: JsonWebKeySet::new(Vec::new()),
             iss_parameter_supported: false,
             id_token_algs: vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256],
+            advertised: Advertised::default(),
         });
     };
     let metadata = openid_metadata(http, provider, issuer).await?;
@@ -175,6 +188,23 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
         iss_parameter_supported: extra
             .authorization_response_iss_parameter_supported
             .unwrap_or(false),
+        advertised: Advertised {
+            scopes: metadata
+                .scopes_supported()
+                .map(|scopes| scopes.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_default(),
+            code_challenge_methods: extra.code_challenge_methods_supported.unwrap_or_default(),
+            token_auth_methods: metadata
+                .token_endpoint_auth_methods_supported()
+                .map(|methods| {
+                    methods
+                        .iter()
+                        .filter_map(|m| serde_json::to_value(m).ok())
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        },
         // `none` is never acceptable, whatever the document says (OIDC Core §3.1.3.7).
         id_token_algs: metadata
             .id_token_signing_alg_values_supported()

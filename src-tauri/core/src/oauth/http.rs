@@ -15,6 +15,7 @@ use openidconnect::{HttpRequest, HttpResponse};
 
 pub use crate::error::HttpError;
 use crate::model::HttpExchange;
+use crate::providers::Preset;
 use crate::{clock, redact};
 
 /// Largest response body accepted from a provider.
@@ -116,6 +117,41 @@ impl Http {
 /// So that openidconnect and oauth2 requests go through the same client and body cap. A named
 /// implementation (rather than a closure) keeps the futures `Send`, for tokio and Tauri.
 impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
+    type Error = HttpError;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<HttpResponse, HttpError>> + Send + 'c>,
+    >;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(self.send(request))
+    }
+}
+
+/// The client as a preset's token endpoint needs it: each answer rewritten into RFC 6749's
+/// shape (`providers/presets/`) before the standard client reads it. Without a preset it is
+/// the plain client.
+pub struct Dialect<'a> {
+    http: &'a Http,
+    preset: Option<Preset>,
+}
+
+impl Http {
+    pub fn dialect(&self, preset: Option<Preset>) -> Dialect<'_> {
+        Dialect { http: self, preset }
+    }
+}
+
+impl Dialect<'_> {
+    pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
+        let response = self.http.send(request).await?;
+        Ok(match self.preset {
+            Some(preset) => preset.token_response(response),
+            None => response,
+        })
+    }
+}
+
+impl<'c> openidconnect::AsyncHttpClient<'c> for Dialect<'_> {
     type Error = HttpError;
     type Future = std::pin::Pin<
         Box<dyn std::future::Future<Output = Result<HttpResponse, HttpError>> + Send + 'c>,

@@ -49,6 +49,7 @@ impl From<LoopbackError> for crate::error::Error {
     }
 }
 
+#[derive(Debug)]
 pub struct Loopback {
     listener: TcpListener,
     addr: SocketAddr,

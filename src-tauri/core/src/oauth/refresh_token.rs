@@ -20,7 +20,7 @@ use super::discovery::{Endpoints, Keys};
 use super::http::{Http, HttpError};
 use super::id_token::{self, ExpectedNonce};
 use crate::error::Error;
-use crate::providers::Environment;
+use crate::providers::{Environment, Preset};
 use crate::secret::{Secret, TokenSet};
 
 /// Attempts per refresh, the first included.
@@ -57,7 +57,7 @@ struct Answer {
 
 /// The shared client, remembering the status and `Retry-After` of the last answer.
 struct Recording<'a> {
-    http: &'a Http,
+    http: super::http::Dialect<'a>,
     last: Mutex<Answer>,
 }
 
@@ -110,7 +110,7 @@ pub async fn refresh(
     };
     let client = client(env, endpoints, secret, None).map_err(Failure::Other)?;
     let send = Recording {
-        http,
+        http: http.dialect(env.preset),
         last: Mutex::new(Answer::default()),
     };
     let last = &send.last;
@@ -140,7 +140,7 @@ pub async fn refresh(
         };
         let too_long = answer.retry_after.is_some_and(|s| s > MAX_RETRY_AFTER);
         if !transient || too_long || attempt >= ATTEMPTS {
-            return Err(classify(provider, error, answer));
+            return Err(classify(provider, env.preset, error, answer));
         }
         let wait = match answer.retry_after {
             Some(seconds) => Duration::from_secs(seconds),
@@ -195,7 +195,7 @@ pub async fn subject_of(
     Ok((verified.claims.subject().to_string(), verified.new_keys))
 }
 
-fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {
+fn classify(provider: &str, preset: Option<Preset>, error: TokenError, answer: Answer) -> Failure {
     use openidconnect::core::CoreErrorResponseType as E;
     match error {
         RequestTokenError::ServerResponse(response) if *response.error() == E::InvalidGrant => {
@@ -203,9 +203,11 @@ fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {
                 .error_description()
                 .cloned()
                 .unwrap_or_else(|| "the provider no longer accepts this account's grant".into());
-            Failure::Relink(format!(
-                "{provider} refused the refresh (invalid_grant): {reason}"
-            ))
+            // A preset knows the likely reasons, in words (Google's 7-day Testing status, …).
+            let explained = preset.and_then(|p| p.explain("invalid_grant", Some(&reason)));
+            Failure::Relink(explained.unwrap_or_else(|| {
+                format!("{provider} refused the refresh (invalid_grant): {reason}")
+            }))
         }
         RequestTokenError::Parse(..) | RequestTokenError::Other(_) if answer.status >= 400 => {
             let wait = answer

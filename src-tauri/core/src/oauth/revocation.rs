@@ -89,6 +89,9 @@ pub async fn revoke(
             .body(Vec::new())
             .map_err(|e| Error::Internal(format!("a request could not be built: {e}"))),
         Revocation::GithubGrant => github_grant(env, secret, endpoint, tokens),
+        Revocation::Unsupported => Err(Error::InvalidInput(format!(
+            "{provider} offers no way to revoke a token"
+        ))),
     }
     .map_err(Failure::Refused)?;
     let response = http.send(request).await.map_err(|source| {

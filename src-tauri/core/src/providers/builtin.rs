@@ -12,6 +12,7 @@ pub fn sandbox_provider(port: u16) -> Provider {
     Provider {
         id: ProviderId(SANDBOX_ID.to_owned()),
         name: "Grantry Sandbox".to_owned(),
+        preset: None,
         environments: vec![Environment {
             scopes: ["openid", "profile", "email", "offline_access"]
                 .map(str::to_owned)

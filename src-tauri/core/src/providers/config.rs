@@ -9,8 +9,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::error::ProviderError;
 use url::Url;
+
+use super::presets::Preset;
+use super::redirect::{self, RedirectKind};
+pub use crate::error::ProviderError;
 
 /// A provider's short id, as used on the command line (`grantry link sandbox`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -55,6 +58,7 @@ impl fmt::Display for ProviderId {
 
 /// How the client authenticates at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ClientAuth {
     /// A public client: PKCE only, no secret.
@@ -64,17 +68,6 @@ pub enum ClientAuth {
     SecretBasic,
     /// `client_secret_post`: the secret (from the keyring) in the form body.
     SecretPost,
-}
-
-/// Where the provider sends the browser back to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RedirectKind {
-    /// `dev.grantry:/oauth/callback`, a deep link into the running app.
-    #[default]
-    CustomScheme,
-    /// `http://127.0.0.1:{ephemeral}/callback`, a listener that waits for this link's answer (RFC 8252 §7.3).
-    Loopback,
 }
 
 /// One environment of a provider: its endpoints and its client.
@@ -103,6 +96,9 @@ pub struct Environment {
     pub client_auth: ClientAuth,
     #[serde(default)]
     pub redirect: RedirectKind,
+    /// The redirect URI of the `provider_scheme` and `bridge` strategies (`redirect.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_uri: Option<String>,
     /// Scopes asked for when the user does not choose.
     #[serde(default)]
     pub scopes: Vec<String>,
@@ -112,6 +108,11 @@ pub struct Environment {
     /// How access is revoked at the provider.
     #[serde(default, skip_serializing_if = "is_default")]
     pub revocation: Revocation,
+    /// The preset of the provider this environment belongs to, copied from it when the
+    /// provider is loaded or added (`Provider::stamped`), so that every operation holding an
+    /// environment knows whose quirks apply.
+    #[serde(skip)]
+    pub preset: Option<Preset>,
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -133,6 +134,9 @@ pub enum Revocation {
     /// GitHub: `DELETE {revocation_endpoint}` (…/applications/{client_id}/grant, `{client_id}`
     /// filled in) with Basic client authentication and `{"access_token": …}`.
     GithubGrant,
+    /// No way to revoke at the provider (Microsoft): the account is removed here and the
+    /// person is sent to the provider's page to remove the app's access.
+    Unsupported,
 }
 
 impl Revocation {
@@ -150,11 +154,22 @@ impl Revocation {
 pub struct Provider {
     pub id: ProviderId,
     pub name: String,
+    /// The preset whose quirks this provider has (`presets/`), if it is one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<Preset>,
     #[serde(rename = "environment")]
     pub environments: Vec<Environment>,
 }
 
 impl Provider {
+    /// The provider with its preset copied into each environment.
+    pub fn stamped(mut self) -> Self {
+        for env in &mut self.environments {
+            env.preset = self.preset;
+        }
+        self
+    }
+
     pub fn environment(&self, name: Option<&str>) -> Result<&Environment, ProviderError> {
         match name {
             None => self.environments.first(),
@@ -206,6 +221,7 @@ impl Provider {
                 let url = Url::parse(issuer).map_err(|e| at(format!("issuer: {issuer:?}: {e}")))?;
                 check_url(&url).map_err(|reason| at(format!("issuer: {reason}")))?;
             }
+            redirect::check(env.redirect, env.redirect_uri.as_deref()).map_err(at)?;
             for (key, url) in env.urls() {
                 check_url(url).map_err(|reason| at(format!("{key}: {reason}")))?;
             }
@@ -259,9 +275,11 @@ impl Environment {
             client_id: client_id.to_owned(),
             client_auth: ClientAuth::None,
             redirect: RedirectKind::CustomScheme,
+            redirect_uri: None,
             scopes: Vec::new(),
             extra_params: BTreeMap::new(),
             revocation: Revocation::Rfc7009,
+            preset: None,
         }
     }
 

@@ -5,6 +5,9 @@
 
 mod builtin;
 mod config;
+pub mod draft;
+pub mod presets;
+mod redirect;
 
 use std::path::{Path, PathBuf};
 
@@ -12,9 +15,11 @@ use serde::{Deserialize, Serialize};
 
 pub use builtin::{SANDBOX_ID, sandbox_provider};
 pub use config::{
-    ClientAuth, Environment, Provider, ProviderError, ProviderId, RedirectKind, Revocation,
-    check_url, is_loopback,
+    ClientAuth, Environment, Provider, ProviderError, ProviderId, Revocation, check_url,
+    is_loopback,
 };
+pub use presets::Preset;
+pub use redirect::{Redirect, RedirectKind, check_provider_scheme};
 
 /// The URL scheme the provider redirects to (RFC 8252 §7.1: reverse domain name).
 pub const URL_SCHEME: &str = "dev.grantry";
@@ -73,7 +78,7 @@ impl Providers {
         let mut providers = providers;
         for provider in file.providers {
             providers.check_new(&provider)?;
-            providers.configured.push(provider);
+            providers.configured.push(provider.stamped());
         }
         Ok(providers)
     }
@@ -91,6 +96,20 @@ impl Providers {
     /// Every provider, the built-in sandbox first.
     pub fn all(&self) -> impl Iterator<Item = &Provider> {
         self.builtin.iter().chain(&self.configured)
+    }
+
+    /// The private-use schemes of providers' own (the `provider_scheme` redirect), which the
+    /// app registers with the desktop and takes answers on, beside [`URL_SCHEME`].
+    pub fn provider_schemes(&self) -> Vec<String> {
+        let mut schemes: Vec<String> = self
+            .all()
+            .flat_map(|p| &p.environments)
+            .filter(|e| e.redirect == RedirectKind::ProviderScheme)
+            .filter_map(|e| check_provider_scheme(e.redirect_uri.as_deref()?).ok())
+            .collect();
+        schemes.sort();
+        schemes.dedup();
+        schemes
     }
 
     /// The built-in sandbox is the one running on `port` (or none runs that this process
@@ -111,9 +130,30 @@ impl Providers {
     /// Adds a provider and saves the file. Nothing changes if it is invalid or taken.
     pub fn add(&mut self, provider: Provider) -> Result<(), ProviderError> {
         self.check_new(&provider)?;
-        self.configured.push(provider);
+        self.configured.push(provider.stamped());
         if let Err(error) = self.save() {
             self.configured.pop();
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// Replaces the provider `id` with `provider` (whose id may differ) and saves the file.
+    /// Nothing changes if it is invalid, or its new id is taken.
+    pub fn replace(&mut self, id: &str, provider: Provider) -> Result<(), ProviderError> {
+        let index = self
+            .configured
+            .iter()
+            .position(|p| p.id.as_str() == id)
+            .ok_or_else(|| ProviderError::Unknown(id.to_owned()))?;
+        let old = self.configured.remove(index);
+        if let Err(error) = self.check_new(&provider) {
+            self.configured.insert(index, old);
+            return Err(error);
+        }
+        self.configured.insert(index, provider.stamped());
+        if let Err(error) = self.save() {
+            self.configured[index] = old;
             return Err(error);
         }
         Ok(())

@@ -34,15 +34,29 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.error(e))
     }
 
-    /// Records the scopes a provider just reported as granted, with where that came from.
+    /// Records the scopes a provider just reported as granted, and those it reported declined,
+    /// with where that came from.
     pub fn update_scopes(
         &mut self,
         account_id: i64,
         granted: &[String],
+        declined: &[String],
         source: &str,
         now: i64,
     ) -> Result<(), Error> {
-        self.write(|tx| replace_granted(tx, account_id, granted, source, now))
+        self.write(|tx| {
+            replace_granted(tx, account_id, granted, source, now)?;
+            for scope in declined.iter().filter(|s| !granted.contains(s)) {
+                tx.execute(
+                    "INSERT INTO scopes (account_id, scope, status, source, checked_at)
+                     VALUES (?1, ?2, 'declined', ?3, ?4)
+                     ON CONFLICT (account_id, scope) DO UPDATE SET
+                         status = 'declined', source = ?3, checked_at = ?4",
+                    params![account_id, scope, source, now],
+                )?;
+            }
+            Ok(())
+        })
     }
 }
 

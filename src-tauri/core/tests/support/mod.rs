@@ -72,7 +72,8 @@ impl World {
             .grantry
             .start_link(provider, None, scopes, None)
             .await
-            .expect("start");
+            .expect("start")
+            .started;
         assert!(started.authorization_url.starts_with(self.sandbox.issuer()));
         assert!(
             started

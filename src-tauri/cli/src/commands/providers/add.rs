@@ -1,9 +1,14 @@
-//! `grantry providers add`: add a provider with one environment to `providers.toml`. With
-//! `--issuer`, the issuer's discovery document is fetched first, so a mistyped issuer is
-//! refused before anything is written.
+//! `grantry providers add`: add a provider with one environment to `providers.toml`, from a
+//! preset (`--preset google`, its endpoints and quirks filled in) or by hand. It goes through
+//! the same draft as the window's Providers screen (the core's `providers/draft.rs`), so the
+//! same mistakes are refused with the same words. With `--issuer`, the issuer's discovery
+//! document is fetched first, so a mistyped issuer is refused before anything is written. A
+//! client secret is read from standard input (`--secret-stdin`), never from the command line.
 
 use clap::{Args, ValueEnum};
-use grantry_core::providers::{ClientAuth, Environment, Provider};
+use grantry_core::providers::draft::{EnvironmentDraft, ProviderDraft};
+use grantry_core::providers::{ClientAuth, Preset, RedirectKind};
+use grantry_core::secret::Secret;
 use grantry_core::{Error, Grantry};
 
 use crate::output::print;
@@ -11,32 +16,51 @@ use crate::redirect::RedirectArg;
 
 #[derive(Args)]
 pub struct AddArgs {
-    /// Short id: a-z, 0-9 and '-'.
-    id: String,
-    #[arg(long)]
-    name: String,
+    /// Short id: a-z, 0-9 and '-' (default: the preset's name, such as `google`).
+    #[arg(required_unless_present = "preset")]
+    id: Option<String>,
+    /// One of google, facebook, github, microsoft, gitlab: its endpoints, redirects and quirks.
+    #[arg(long, value_parser = parse_preset)]
+    preset: Option<Preset>,
+    /// The display name (default: the preset's).
+    #[arg(long, required_unless_present = "preset")]
+    name: Option<String>,
     #[arg(long, default_value = "production")]
     env: String,
+    /// A preset's one setting: Microsoft's tenant, or a self-managed GitLab's address.
+    #[arg(long)]
+    site: Option<String>,
     /// Issuer URL for OpenID Connect discovery (checked now).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "preset")]
     issuer: Option<String>,
-    #[arg(long)]
+    #[arg(long, conflicts_with = "preset")]
     authorization_endpoint: Option<String>,
-    #[arg(long)]
+    #[arg(long, conflicts_with = "preset")]
     token_endpoint: Option<String>,
-    #[arg(long)]
+    #[arg(long, conflicts_with = "preset")]
     userinfo_endpoint: Option<String>,
+    #[arg(long, conflicts_with = "preset")]
+    revocation_endpoint: Option<String>,
     #[arg(long)]
     client_id: String,
-    /// How the client authenticates at the token endpoint.
+    /// How the client authenticates at the token endpoint (custom providers; a preset's
+    /// redirect decides).
     #[arg(long, value_enum, default_value_t = ClientAuthArg::None)]
     client_auth: ClientAuthArg,
-    /// Where the provider sends the browser back to.
-    #[arg(long, value_enum, default_value_t = RedirectArg::CustomScheme)]
-    redirect: RedirectArg,
+    /// Where the provider sends the browser back to (default: the preset's recommended one,
+    /// or custom_scheme).
+    #[arg(long, value_enum)]
+    redirect: Option<RedirectArg>,
+    /// The redirect URI of the provider_scheme and bridge redirects (the bridge page's
+    /// address; Google's scheme is made from its client id).
+    #[arg(long)]
+    redirect_uri: Option<String>,
     /// A default scope (repeat for more).
     #[arg(long = "scope")]
     scopes: Vec<String>,
+    /// Read the client secret from standard input and store it in the keyring.
+    #[arg(long)]
+    secret_stdin: bool,
 }
 
 /// `--client-auth`, spelled as in `providers.toml`.
@@ -61,50 +85,71 @@ impl From<ClientAuthArg> for ClientAuth {
     }
 }
 
-fn parse_url(what: &str, value: &Option<String>) -> Result<Option<url::Url>, Error> {
-    value
-        .as_deref()
-        .map(|v| url::Url::parse(v).map_err(|e| Error::InvalidInput(format!("{what} {v:?}: {e}"))))
-        .transpose()
+fn parse_preset(value: &str) -> Result<Preset, String> {
+    Preset::parse(value).ok_or_else(|| {
+        let known: Vec<&str> = Preset::ALL.iter().map(|p| p.id()).collect();
+        format!("no preset {value:?}; choose one of {}", known.join(", "))
+    })
 }
 
-fn provider_from(args: &AddArgs) -> Result<Provider, Error> {
-    let id = args.id.clone().try_into().map_err(Error::InvalidInput)?;
-    let provider = Provider {
-        id,
-        name: args.name.clone(),
-        environments: vec![Environment {
+fn draft_from(args: &AddArgs, secret: Option<Secret<String>>) -> ProviderDraft {
+    let preset = args.preset;
+    let redirect = args
+        .redirect
+        .map(RedirectKind::from)
+        .or_else(|| preset.map(|p| p.info().redirects[0].kind))
+        .unwrap_or_default();
+    ProviderDraft {
+        id: args
+            .id
+            .clone()
+            .or_else(|| preset.map(|p| p.id().to_owned()))
+            .unwrap_or_default(),
+        name: args
+            .name
+            .clone()
+            .or_else(|| preset.map(|p| p.info().name.to_owned()))
+            .unwrap_or_default(),
+        preset,
+        environments: vec![EnvironmentDraft {
             name: args.env.clone(),
+            site: args.site.clone(),
             issuer: args.issuer.clone(),
-            authorization_endpoint: parse_url(
-                "--authorization-endpoint",
-                &args.authorization_endpoint,
-            )?,
-            token_endpoint: parse_url("--token-endpoint", &args.token_endpoint)?,
-            userinfo_endpoint: parse_url("--userinfo-endpoint", &args.userinfo_endpoint)?,
-            revocation_endpoint: None,
-            introspection_endpoint: None,
-            jwks_uri: None,
+            authorization_endpoint: args.authorization_endpoint.clone(),
+            token_endpoint: args.token_endpoint.clone(),
+            userinfo_endpoint: args.userinfo_endpoint.clone(),
+            revocation_endpoint: args.revocation_endpoint.clone(),
             client_id: args.client_id.clone(),
             client_auth: args.client_auth.into(),
-            redirect: args.redirect.into(),
+            redirect,
+            redirect_uri: args.redirect_uri.clone(),
             scopes: args.scopes.clone(),
-            extra_params: Default::default(),
-            revocation: Default::default(),
+            client_secret: secret,
         }],
-    };
-    provider.validate()?;
-    Ok(provider)
+    }
 }
 
 pub async fn run(json: bool, grantry: &Grantry, args: &AddArgs) -> Result<(), Error> {
-    let provider = provider_from(args)?;
-    if let Some(issuer) = &args.issuer {
+    let secret = if args.secret_stdin {
+        Some(super::secret::read_stdin().await?)
+    } else {
+        None
+    };
+    let draft = draft_from(args, secret);
+    // A mistyped issuer is refused before anything is written (other mistakes are named by
+    // the save below).
+    if let Some(issuer) = &args.issuer
+        && grantry.check_provider(&draft, None).is_empty()
+    {
         grantry.discover(issuer).await?;
     }
-    grantry.add_provider(provider.clone())?;
-    print(json, &provider, || {
-        format!("Added provider {} ({}).", provider.id, provider.name)
+    let view = grantry.save_provider(&draft, None)?;
+    print(json, &view, || {
+        let env = &view.environments[0];
+        format!(
+            "Added provider {} ({}). Register this redirect URI at the provider: {}",
+            view.id, view.name, env.redirect_uri
+        )
     });
     Ok(())
 }

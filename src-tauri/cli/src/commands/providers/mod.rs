@@ -1,13 +1,15 @@
-//! `grantry providers`: list the providers and their environments (the default), add one,
-//! discover an issuer's endpoints, remove one, or store a client secret. Adding, discovering
-//! and storing a secret have a module each; listing and removing are short enough to live here.
+//! `grantry providers`: list the providers and their environments (the default), add one (from
+//! a preset or by hand), import Google's `client_secret.json`, discover an issuer's endpoints,
+//! remove one, or store a client secret. Adding, importing, discovering and storing a secret
+//! have a module each; listing and removing are short enough to live here.
 
 mod add;
 mod discover;
+mod import;
 mod secret;
 
-use clap::{Args, Subcommand};
-use grantry_core::{Error, Grantry};
+use clap::{Args, Subcommand, ValueEnum};
+use grantry_core::{Error, Grantry, RemoveAccounts};
 
 use crate::output::{print, table};
 
@@ -21,23 +23,58 @@ pub struct ProvidersArgs {
 enum ProvidersAction {
     /// List providers and their environments (the default).
     List,
-    /// Add a provider with one environment.
+    /// Add a provider with one environment, from a preset (--preset google) or by hand.
     Add(Box<add::AddArgs>),
+    /// Add Google from the client_secret.json of a "Desktop app" client.
+    Import(import::ImportArgs),
     /// Fetch an issuer's discovery document and show its endpoints.
     Discover(discover::DiscoverArgs),
     /// Remove a provider (and its client secrets from the keyring).
-    Remove { id: String },
+    Remove {
+        id: String,
+        /// What to do with the accounts linked at it: `revoke` them at the provider first, or
+        /// `forget` them here only. Needed when there are any.
+        #[arg(long, value_enum)]
+        accounts: Option<AccountsArg>,
+    },
     /// Store an environment's client secret in the keyring, read from standard input.
     Secret(secret::SecretArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AccountsArg {
+    Revoke,
+    Forget,
 }
 
 pub async fn run(json: bool, grantry: &Grantry, args: &ProvidersArgs) -> Result<(), Error> {
     match args.action.as_ref().unwrap_or(&ProvidersAction::List) {
         ProvidersAction::List => list(json, grantry),
         ProvidersAction::Add(args) => add::run(json, grantry, args).await,
+        ProvidersAction::Import(args) => import::run(json, grantry, args).await,
         ProvidersAction::Discover(args) => discover::run(json, grantry, args).await,
-        ProvidersAction::Remove { id } => {
-            let removed = grantry.remove_provider(id)?;
+        ProvidersAction::Remove { id, accounts } => {
+            let linked = grantry
+                .accounts()?
+                .iter()
+                .filter(|a| a.provider == *id)
+                .count();
+            let removed = match accounts {
+                Some(choice) => {
+                    let choice = match choice {
+                        AccountsArg::Revoke => RemoveAccounts::Revoke,
+                        AccountsArg::Forget => RemoveAccounts::Forget,
+                    };
+                    grantry.remove_provider_with_accounts(id, choice).await?
+                }
+                None if linked > 0 => {
+                    return Err(Error::InvalidInput(format!(
+                        "{linked} accounts are linked at {id}: add --accounts revoke (revoke \
+                         them at the provider first) or --accounts forget (remove them here only)"
+                    )));
+                }
+                None => grantry.remove_provider(id)?,
+            };
             print(json, &removed, || format!("Removed provider {id}."));
             Ok(())
         }

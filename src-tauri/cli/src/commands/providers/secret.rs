@@ -17,7 +17,8 @@ pub struct SecretArgs {
     env: Option<String>,
 }
 
-pub async fn run(json: bool, grantry: &Grantry, args: &SecretArgs) -> Result<(), Error> {
+/// One line of standard input, the secret (without its line ending).
+pub async fn read_stdin() -> Result<Secret<String>, Error> {
     let mut line = String::new();
     tokio::io::BufReader::new(tokio::io::stdin())
         .read_line(&mut line)
@@ -29,8 +30,13 @@ pub async fn run(json: bool, grantry: &Grantry, args: &SecretArgs) -> Result<(),
     if secret.is_empty() {
         return Err(Error::InvalidInput("no secret on standard input".into()));
     }
+    Ok(Secret::new(secret.to_owned()))
+}
+
+pub async fn run(json: bool, grantry: &Grantry, args: &SecretArgs) -> Result<(), Error> {
+    let secret = read_stdin().await?;
     let id = &args.id;
-    grantry.set_client_secret(id, args.env.as_deref(), &Secret::new(secret.to_owned()))?;
+    grantry.set_client_secret(id, args.env.as_deref(), &secret)?;
     print(json, &json!({"stored": true}), || {
         format!("Stored the client secret of {id} in the keyring.")
     });

@@ -1,0 +1,110 @@
+//! GitLab, at gitlab.com or a self-managed address: OpenID Connect with discovery at that
+//! address, PKCE, RFC 7009 revocation, rotating refresh tokens. Applications marked
+//! non-confidential need no secret. `GET /oauth/token/info` tells which scopes a token carries.
+
+use super::{GrantedScopes, Info, RedirectOption, SecretNeed, Site, bearer_get};
+use crate::error::Error;
+use crate::oauth::discovery::Endpoints;
+use crate::oauth::http::Http;
+use crate::providers::config::{Environment, Revocation, check_url};
+use crate::providers::redirect::RedirectKind;
+use crate::secret::Secret;
+
+pub const GITLAB_COM: &str = "https://gitlab.com";
+
+pub static INFO: Info = Info {
+    name: "GitLab",
+    help: "GitLab accounts at gitlab.com or your own GitLab.",
+    console_url: "https://gitlab.com/-/user_settings/applications",
+    site: Some(Site {
+        label: "GitLab address",
+        placeholder: GITLAB_COM,
+        default: GITLAB_COM,
+        help: "https://gitlab.com, or the address of your self-managed GitLab.",
+    }),
+    redirects: &[
+        RedirectOption {
+            kind: RedirectKind::CustomScheme,
+            label: "dev.grantry: link (recommended)",
+            help: "In User settings › Applications, add an application with the redirect URI \
+                   dev.grantry:/oauth/callback and untick Confidential. No secret.",
+            secret: SecretNeed::Optional,
+        },
+        RedirectOption {
+            kind: RedirectKind::Loopback,
+            label: "Loopback (http://127.0.0.1)",
+            help: "Add the redirect URI http://127.0.0.1/callback; untick Confidential, or \
+                   enter the application's secret.",
+            secret: SecretNeed::Optional,
+        },
+    ],
+    default_scopes: &["openid", "profile", "email", "read_user"],
+    catalogue: &[
+        "openid",
+        "profile",
+        "email",
+        "read_user",
+        "read_api",
+        "api",
+        "read_repository",
+        "write_repository",
+    ],
+};
+
+pub(super) fn fill(env: &mut Environment, site: Option<&str>) -> Result<(), String> {
+    let site = site.unwrap_or(GITLAB_COM).trim_end_matches('/');
+    let url = url::Url::parse(site).map_err(|e| format!("GitLab address {site:?}: {e}"))?;
+    check_url(&url).map_err(|reason| format!("GitLab address: {reason}"))?;
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("GitLab address {site:?}: no query or fragment"));
+    }
+    env.issuer = Some(site.to_owned());
+    env.revocation = Revocation::Rfc7009;
+    Ok(())
+}
+
+/// `GET /oauth/token/info` at the GitLab address: the scopes the token carries.
+pub(super) async fn token_info(
+    http: &Http,
+    endpoints: &Endpoints,
+    access_token: &Secret<String>,
+) -> Result<GrantedScopes, Error> {
+    let mut url = endpoints.token.clone();
+    // The token endpoint is `{address}/oauth/token`; its info sits beside it.
+    url.set_path(&format!(
+        "{}/info",
+        endpoints.token.path().trim_end_matches('/')
+    ));
+    let json = http
+        .json(bearer_get(&url, access_token)?, "gitlab", "its token info")
+        .await?;
+    let granted = match json.get("scope") {
+        Some(serde_json::Value::Array(scopes)) => scopes
+            .iter()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect(),
+        Some(serde_json::Value::String(scopes)) => {
+            scopes.split_whitespace().map(str::to_owned).collect()
+        }
+        _ => Vec::new(),
+    };
+    Ok(GrantedScopes {
+        granted,
+        declined: Vec::new(),
+        source: "token_info",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_address_becomes_the_issuer() {
+        let mut env = Environment::discovered("production", "https://x.invalid", "id");
+        fill(&mut env, Some("https://git.example.org/")).expect("valid");
+        assert_eq!(env.issuer.as_deref(), Some("https://git.example.org"));
+        assert!(fill(&mut env, Some("http://git.example.org")).is_err());
+        assert!(fill(&mut env, Some("gitlab")).is_err());
+    }
+}

@@ -1,0 +1,424 @@
+//! Presets: the providers Grantry knows by name (Google, Facebook, GitHub, Microsoft, GitLab),
+//! each in a module of its own holding everything that is particular to it: its endpoints,
+//! which redirects its clients accept, its scope catalogue, the authorization parameters it
+//! needs, how its token endpoint deviates from RFC 6749, how it tells which scopes a token
+//! carries, how its tokens are renewed and how its errors read in plain words.
+//!
+//! Invariant: this file is the only place that dispatches on [`Preset`]; the engine and the
+//! protocol modules ask the preset of an environment (if any) through the methods here and
+//! never name a provider themselves. A provider without a preset is plain OpenID Connect /
+//! OAuth 2 and gets the standard behaviour everywhere.
+
+mod facebook;
+mod github;
+mod gitlab;
+pub mod google;
+mod microsoft;
+
+use openidconnect::{HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::config::{ClientAuth, Environment};
+use super::redirect::RedirectKind;
+use crate::error::Error;
+use crate::oauth::discovery::Endpoints;
+use crate::oauth::http::Http;
+use crate::secret::Secret;
+
+/// A provider Grantry knows by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PresetId"))]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    Google,
+    Facebook,
+    Github,
+    Microsoft,
+    Gitlab,
+}
+
+/// Whether a client secret goes with a redirect choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SecretNeed {
+    Required,
+    Optional,
+    None,
+}
+
+/// One way a preset's clients can be sent back to Grantry.
+#[derive(Debug, Clone, Copy)]
+pub struct RedirectOption {
+    pub kind: RedirectKind,
+    pub label: &'static str,
+    pub help: &'static str,
+    /// Whether the client type registered for this redirect has a secret.
+    pub secret: SecretNeed,
+}
+
+/// A preset's one extra setting (Microsoft's tenant, a self-managed GitLab's address).
+#[derive(Debug, Clone, Copy)]
+pub struct Site {
+    pub label: &'static str,
+    pub placeholder: &'static str,
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+/// What the Providers screen and `grantry providers presets` show of a preset.
+#[derive(Debug, Clone, Copy)]
+pub struct Info {
+    pub name: &'static str,
+    pub help: &'static str,
+    /// Where a client is registered.
+    pub console_url: &'static str,
+    pub site: Option<Site>,
+    /// The accepted redirects, the recommended one first.
+    pub redirects: &'static [RedirectOption],
+    pub default_scopes: &'static [&'static str],
+    /// The scopes offered for choosing, described by `scope_catalog.rs`.
+    pub catalogue: &'static [&'static str],
+}
+
+/// What a person gives to set up one environment of a preset.
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    pub name: String,
+    pub site: Option<String>,
+    pub client_id: String,
+    /// The redirect; `None` takes the preset's recommended one.
+    pub redirect: Option<RedirectKind>,
+    /// The bridge page's address, for the bridge redirect.
+    pub redirect_uri: Option<String>,
+    /// The scopes; empty takes the preset's defaults.
+    pub scopes: Vec<String>,
+    /// Whether a client secret is given (or already stored) for a redirect where it is optional.
+    pub with_secret: bool,
+}
+
+/// Why a preset refused what a person gave, and which of their inputs it was (`site`,
+/// `client_id`, `redirect`, `redirect_uri`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct PresetError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Why an authorization request is made, for presets that ask differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A new account.
+    Link,
+    /// More scopes for an account already here (incremental authorization).
+    AddScopes,
+    /// The same account again.
+    Relink,
+}
+
+/// Which scopes a token carries, as the provider reports them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantedScopes {
+    pub granted: Vec<String>,
+    /// Scopes the person turned down, where the provider says so.
+    pub declined: Vec<String>,
+    /// Where the answer came from, stored with each scope (`tokeninfo`, `permissions`, …).
+    pub source: &'static str,
+}
+
+/// A renewed access token from a provider without refresh tokens (Facebook's exchange).
+pub struct Exchanged {
+    pub access_token: Secret<String>,
+    pub expires_at: Option<i64>,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 5] = [
+        Preset::Google,
+        Preset::Facebook,
+        Preset::Github,
+        Preset::Microsoft,
+        Preset::Gitlab,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Google => "google",
+            Self::Facebook => "facebook",
+            Self::Github => "github",
+            Self::Microsoft => "microsoft",
+            Self::Gitlab => "gitlab",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    pub fn info(self) -> &'static Info {
+        match self {
+            Self::Google => &google::INFO,
+            Self::Facebook => &facebook::INFO,
+            Self::Github => &github::INFO,
+            Self::Microsoft => &microsoft::INFO,
+            Self::Gitlab => &gitlab::INFO,
+        }
+    }
+
+    /// Builds an environment from what a person gives: the preset's endpoints, redirect,
+    /// client authentication, parameters and revocation. A choice the preset does not accept
+    /// is refused with the reason.
+    pub fn environment(self, input: &Input) -> Result<Environment, PresetError> {
+        let info = self.info();
+        let at = |field: &'static str| move |message: String| PresetError { field, message };
+        let option = match input.redirect {
+            None => info.redirects[0],
+            Some(kind) => *info
+                .redirects
+                .iter()
+                .find(|o| o.kind == kind)
+                .ok_or_else(|| {
+                    let accepted: Vec<&str> = info.redirects.iter().map(|o| o.label).collect();
+                    at("redirect")(format!(
+                        "{} does not accept {}; choose {}",
+                        info.name,
+                        kind.words(),
+                        accepted.join(" or ")
+                    ))
+                })?,
+        };
+        let client_id = input.client_id.trim();
+        if client_id.is_empty() {
+            return Err(at("client_id")("client_id is empty".into()));
+        }
+        let mut env = Environment::discovered(&input.name, "https://unset.invalid", client_id);
+        env.issuer = None;
+        env.redirect = option.kind;
+        env.redirect_uri = input
+            .redirect_uri
+            .clone()
+            .filter(|_| option.kind.needs_uri());
+        env.client_auth = match (option.secret, input.with_secret) {
+            (SecretNeed::Required, _) | (SecretNeed::Optional, true) => ClientAuth::SecretPost,
+            _ => ClientAuth::None,
+        };
+        env.scopes = if input.scopes.is_empty() {
+            info.default_scopes
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
+        } else {
+            input.scopes.clone()
+        };
+        let site = input
+            .site
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        match self {
+            Self::Google => google::fill(&mut env).map_err(at("client_id"))?,
+            Self::Facebook => facebook::fill(&mut env).map_err(at("redirect_uri"))?,
+            Self::Github => github::fill(&mut env),
+            Self::Microsoft => microsoft::fill(&mut env, site).map_err(at("site"))?,
+            Self::Gitlab => gitlab::fill(&mut env, site).map_err(at("site"))?,
+        }
+        env.preset = Some(self);
+        Ok(env)
+    }
+
+    /// The preset's one setting as an environment holds it (the tenant, the GitLab address).
+    pub fn site_of(self, env: &Environment) -> Option<String> {
+        match self {
+            Self::Microsoft => microsoft::tenant_of(env),
+            Self::Gitlab => env.issuer.clone(),
+            _ => None,
+        }
+    }
+
+    /// Authorization request parameters this preset needs for `purpose`, beyond the
+    /// environment's `extra_params`.
+    pub fn authorize_params(self, purpose: Purpose) -> Vec<(&'static str, &'static str)> {
+        match self {
+            Self::Google => google::authorize_params(purpose),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Rewrites a token endpoint answer that deviates from RFC 6749 §5 into its shape, so that
+    /// the standard client reads it.
+    pub fn token_response(self, response: HttpResponse) -> HttpResponse {
+        match self {
+            Self::Github => github::token_response(response),
+            Self::Facebook => facebook::token_response(response),
+            _ => response,
+        }
+    }
+
+    /// The error of a refused grant or link in plain words, with the likely reason, when the
+    /// preset knows it.
+    pub fn explain(self, error: &str, description: Option<&str>) -> Option<String> {
+        match self {
+            Self::Google => google::explain(error, description),
+            Self::Facebook => facebook::explain(error, description),
+            Self::Microsoft => microsoft::explain(error, description),
+            Self::Github => github::explain(error),
+            Self::Gitlab => None,
+        }
+    }
+
+    /// Asks the provider which scopes `access_token` carries, where the preset has its own way
+    /// (`None`: use the standard one, token introspection).
+    pub async fn granted_scopes(
+        self,
+        http: &Http,
+        endpoints: &Endpoints,
+        access_token: &Secret<String>,
+    ) -> Option<Result<GrantedScopes, Error>> {
+        Some(match self {
+            Self::Google => google::tokeninfo(http, endpoints, access_token).await,
+            Self::Facebook => facebook::permissions(http, endpoints, access_token).await,
+            Self::Gitlab => gitlab::token_info(http, endpoints, access_token).await,
+            Self::Github | Self::Microsoft => return None,
+        })
+    }
+
+    /// Whether the token response lists no scopes and they must be asked for right after a
+    /// link (Facebook).
+    pub fn asks_scopes_after_link(self) -> bool {
+        self == Self::Facebook
+    }
+
+    /// Renews an access token for a provider that issues no refresh tokens, where it has its
+    /// own way (Facebook's long-lived token exchange); `None` for the others.
+    pub async fn exchange(
+        self,
+        http: &Http,
+        endpoints: &Endpoints,
+        env: &Environment,
+        secret: Option<&Secret<String>>,
+        access_token: &Secret<String>,
+        now: i64,
+    ) -> Option<Result<Exchanged, Error>> {
+        match self {
+            Self::Facebook => {
+                Some(facebook::exchange(http, endpoints, env, secret, access_token, now).await)
+            }
+            _ => None,
+        }
+    }
+
+    /// Where a person removes Grantry's access by hand, for providers without a revocation
+    /// endpoint (Microsoft).
+    pub fn manage_access_url(self) -> Option<&'static str> {
+        match self {
+            Self::Microsoft => Some(microsoft::MANAGE_CONSENT_URL),
+            _ => None,
+        }
+    }
+}
+
+/// The JSON body of an answer, when it is a JSON object.
+fn json_body(response: &HttpResponse) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match serde_json::from_slice(response.body()) {
+        Ok(serde_json::Value::Object(map)) => Some(map),
+        _ => None,
+    }
+}
+
+/// `response` with another status and JSON body, its headers kept.
+fn rewritten(
+    response: HttpResponse,
+    status: u16,
+    body: serde_json::Map<String, serde_json::Value>,
+) -> HttpResponse {
+    let (mut parts, _) = response.into_parts();
+    parts.status = openidconnect::http::StatusCode::from_u16(status).unwrap_or(parts.status);
+    let body = serde_json::to_vec(&serde_json::Value::Object(body)).unwrap_or_default();
+    HttpResponse::from_parts(parts, body)
+}
+
+/// A GET with a bearer token and `Accept: application/json`.
+fn bearer_get(url: &url::Url, token: &Secret<String>) -> Result<HttpRequest, Error> {
+    crate::oauth::http::get_json(url, Some(token.expose()))
+}
+
+/// A form POST asking for JSON, without client authentication.
+fn form_request(url: &url::Url, params: &[(&str, &str)]) -> Result<HttpRequest, Error> {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.extend_pairs(params);
+    openidconnect::http::Request::builder()
+        .method("POST")
+        .uri(url.as_str())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(form.finish().into_bytes())
+        .map_err(|e| Error::Internal(format!("a request could not be built: {e}")))
+}
+
+/// The URL `path` on the origin of `base` (the same host serves both).
+fn on_origin(base: &url::Url, path: &str) -> url::Url {
+    let mut url = base.clone();
+    url.set_path(path);
+    url.set_query(None);
+    url.set_fragment(None);
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(client_id: &str) -> Input {
+        Input {
+            name: "production".into(),
+            client_id: client_id.into(),
+            ..Input::default()
+        }
+    }
+
+    #[test]
+    fn every_preset_builds_a_valid_provider_with_its_recommended_redirect() {
+        for preset in Preset::ALL {
+            let mut given = input("123-abc.apps.googleusercontent.com");
+            given.redirect_uri = Some("https://me.github.io/grantry-bridge/".into());
+            let env = preset
+                .environment(&given)
+                .unwrap_or_else(|e| panic!("{preset:?}: {e}"));
+            assert_eq!(env.redirect, preset.info().redirects[0].kind, "{preset:?}");
+            let provider = crate::providers::Provider {
+                id: crate::providers::ProviderId(preset.id().into()),
+                name: preset.info().name.into(),
+                preset: Some(preset),
+                environments: vec![env],
+            };
+            provider
+                .validate()
+                .unwrap_or_else(|e| panic!("{preset:?}: {e}"));
+            assert_eq!(Preset::parse(preset.id()), Some(preset));
+            for scope in preset.info().default_scopes {
+                assert!(preset.info().catalogue.contains(scope), "{scope}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_redirect_the_preset_does_not_accept_is_refused() {
+        let mut given = input("id");
+        given.redirect = Some(RedirectKind::CustomScheme);
+        let error = Preset::Github.environment(&given).expect_err("refused");
+        assert!(error.message.contains("GitHub does not accept"), "{error}");
+        assert_eq!(error.field, "redirect");
+        let error = Preset::Gitlab.environment(&input("  ")).expect_err("empty");
+        assert_eq!(error.field, "client_id");
+        let mut bad_site = input("id");
+        bad_site.site = Some("gitlab.example".into());
+        assert_eq!(
+            Preset::Gitlab
+                .environment(&bad_site)
+                .expect_err("site")
+                .field,
+            "site"
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! The Providers screen's commands (each granted in src-tauri/capabilities/main.json): list
+//! providers and presets, test an issuer's discovery, check and save a draft (its client secret
+//! goes straight to the keyring), remove a provider with its accounts, reveal a client secret
+//! on the person's request. After a change the app's scheme registrations follow the
+//! providers (`deep_link.rs`).
+
+use grantry_core::providers::draft::{FieldError, ProviderDraft};
+use grantry_core::{Discovered, Grantry, IpcError, PresetView, ProviderView, RemoveAccounts};
+use tauri::AppHandle;
+use tauri::State;
+
+use crate::deep_link;
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn list_provider_views(state: State<'_, AppState>) -> Result<Vec<ProviderView>, IpcError> {
+    state.with(|core| core.provider_views())
+}
+
+#[tauri::command]
+pub fn list_presets() -> Vec<PresetView> {
+    Grantry::presets()
+}
+
+#[tauri::command]
+pub async fn test_discovery(
+    state: State<'_, AppState>,
+    issuer: String,
+) -> Result<Discovered, IpcError> {
+    Ok(state.grantry()?.test_discovery(&issuer).await?)
+}
+
+/// Every mistake in the form, each with its field; empty when it can be saved.
+#[tauri::command]
+pub fn check_provider(
+    state: State<'_, AppState>,
+    draft: ProviderDraft,
+    editing: Option<String>,
+) -> Result<Vec<FieldError>, IpcError> {
+    state.with(|core| Ok(core.check_provider(&draft, editing.as_deref())))
+}
+
+#[tauri::command]
+pub fn save_provider(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    draft: ProviderDraft,
+    editing: Option<String>,
+) -> Result<ProviderView, IpcError> {
+    let saved = state.with(|core| core.save_provider(&draft, editing.as_deref()))?;
+    deep_link::register_schemes(&app);
+    Ok(saved)
+}
+
+#[tauri::command]
+pub async fn remove_provider(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    provider: String,
+    accounts: RemoveAccounts,
+) -> Result<(), IpcError> {
+    let grantry = state.grantry()?;
+    grantry
+        .remove_provider_with_accounts(&provider, accounts)
+        .await?;
+    deep_link::register_schemes(&app);
+    Ok(())
+}
+
+/// The one way a client secret reaches the webview: the person asked to see it.
+#[tauri::command]
+pub fn reveal_client_secret(
+    state: State<'_, AppState>,
+    provider: String,
+    environment: String,
+) -> Result<Option<String>, IpcError> {
+    state.with(|core| {
+        let secret = core.reveal_client_secret(&provider, &environment)?;
+        Ok(secret.map(|s| s.expose().clone()))
+    })
+}
