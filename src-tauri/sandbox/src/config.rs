@@ -24,7 +24,9 @@ pub enum Personality {
     Google,
     /// Facebook: Graph-style `/me`, `/me/permissions`, `fb_exchange_token`, no refresh tokens.
     Facebook,
-    /// GitHub: errors as HTTP 200 bodies, `DELETE /applications/{client_id}/grant`.
+    /// GitHub: errors as HTTP 200 bodies, `DELETE /applications/{client_id}/grant`, expiring
+    /// user tokens with single-use refresh tokens unless the client opts out
+    /// ([`ClientConfig::expiring_tokens`]).
     Github,
 }
 
@@ -54,6 +56,16 @@ impl Personality {
         }
     }
 
+    /// How long a refresh token may go unused before the provider refuses it: GitHub's last
+    /// six months (the `refresh_token_expires_in` it sends), and as rotation gives a new one at
+    /// every use, that is a limit on inactivity. `None`: until revoked.
+    pub fn refresh_token_lifetime(self) -> Option<u64> {
+        match self {
+            Self::Github => Some(GITHUB_REFRESH_LIFETIME),
+            Self::Generic | Self::Google | Self::Facebook => None,
+        }
+    }
+
     /// How scopes are separated in requests and responses.
     pub fn scope_separator(self) -> char {
         match self {
@@ -62,6 +74,9 @@ impl Personality {
         }
     }
 }
+
+/// GitHub's refresh tokens: 15 897 600 seconds (184 days), as its `refresh_token_expires_in`.
+const GITHUB_REFRESH_LIFETIME: u64 = 15_897_600;
 
 /// A scope and what it allows, shown on the consent page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +178,20 @@ pub struct ClientConfig {
     /// Matched exactly, except that a loopback `http://127.0.0.1/…` or `http://[::1]/…`
     /// matches any port (RFC 8252 §7.3).
     pub redirect_uris: Vec<String>,
+    /// GitHub only: whether the client's user tokens expire and come with a refresh token (a
+    /// GitHub App with expiring user tokens), or never expire and come alone (an OAuth App).
+    /// Absent means `true`, and `true` is not written, so clients saved before the field
+    /// existed, and the admin API's existing bodies, mean what they meant.
+    #[serde(default = "expiring", skip_serializing_if = "is_expiring")]
+    pub expiring_tokens: bool,
+}
+
+fn expiring() -> bool {
+    true
+}
+
+fn is_expiring(expiring_tokens: &bool) -> bool {
+    *expiring_tokens
 }
 
 /// A test user who can consent on the sandbox's page.
@@ -267,6 +296,7 @@ fn default_clients() -> Vec<ClientConfig> {
             name: "Grantry".into(),
             auth: ClientAuth::None,
             redirect_uris: redirects.clone(),
+            expiring_tokens: true,
         },
         ClientConfig {
             client_id: CONFIDENTIAL_CLIENT_ID.into(),
@@ -274,6 +304,7 @@ fn default_clients() -> Vec<ClientConfig> {
             name: "Grantry (confidential)".into(),
             auth: ClientAuth::Secret,
             redirect_uris: redirects,
+            expiring_tokens: true,
         },
     ]
 }

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::config::{ClientAuth, ClientConfig, TestUser};
+use crate::config::{ClientAuth, ClientConfig, Personality, TestUser};
 use crate::faults::{Fault, FaultKind};
 
 pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
@@ -78,8 +78,12 @@ async fn overview(State(shared): State<Arc<Shared>>) -> Json<Value> {
         .clients
         .iter()
         .map(|c| {
-            json!({"client_id": c.client_id, "name": c.name, "auth": c.auth,
-                        "redirect_uris": c.redirect_uris})
+            let mut client = json!({"client_id": c.client_id, "name": c.name, "auth": c.auth,
+                                    "redirect_uris": c.redirect_uris});
+            if shared.personality == Personality::Github {
+                client["expiring_tokens"] = json!(c.expiring_tokens);
+            }
+            client
         })
         .collect();
     Json(json!({

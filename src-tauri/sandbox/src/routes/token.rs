@@ -151,9 +151,13 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Opti
     }
     if let Some(refresh) = &issued.refresh_token {
         body["refresh_token"] = json!(refresh);
-        if personality == Personality::Github {
-            body["refresh_token_expires_in"] = json!(15_897_600);
+        if let Some(lifetime) = personality.refresh_token_lifetime() {
+            body["refresh_token_expires_in"] = json!(lifetime);
         }
+    }
+    if personality == Personality::Github && !issued.grant.offline {
+        // An OAuth App's token never expires, and GitHub says nothing of expiry.
+        body.as_object_mut().map(|o| o.remove("expires_in"));
     }
     if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") {
         body["id_token"] = json!(id_token(shared, store, issued, subject));

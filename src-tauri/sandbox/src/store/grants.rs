@@ -39,6 +39,11 @@ impl AuthStore {
         }
     }
 
+    /// Why a refresh token that outlived its lifetime is refused.
+    pub(super) fn idle_expired(&self) -> String {
+        "the refresh token has expired".to_owned()
+    }
+
     pub(super) fn check_user_fault(&mut self, grant: &Grant) -> Result<(), OAuthError> {
         let Some(index) = self
             .invalid_grant_users
