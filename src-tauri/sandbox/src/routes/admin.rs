@@ -249,6 +249,19 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
         FaultKind::Status { status, .. } if !(100..=599).contains(status) => {
             return bad_request("status must be an HTTP status code (100 to 599)");
         }
+        FaultKind::GraphError { subcode } => {
+            if shared.personality != Personality::Facebook {
+                return bad_request("graph_error is a fault of the Facebook personality");
+            }
+            if super::facebook::session_error(*subcode).is_none() {
+                let known: Vec<u32> = super::facebook::SESSION_SUBCODES
+                    .iter()
+                    .map(|(s, _)| *s)
+                    .collect();
+                return bad_request(format!("subcode must be one of {known:?}"));
+            }
+            shared.faults().add(fault);
+        }
         FaultKind::RefuseConnections => shared.refusals.add(fault.count),
         _ => shared.faults().add(fault),
     }

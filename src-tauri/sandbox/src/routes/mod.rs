@@ -14,7 +14,7 @@ mod admin;
 mod authorize;
 mod consent_page;
 mod discovery;
-mod facebook;
+pub(crate) mod facebook;
 mod github;
 mod google;
 mod introspection;

@@ -21,13 +21,16 @@ use crate::Shared;
 use crate::config::{ClientAuth, Personality};
 use crate::faults::IdTokenSubject;
 use crate::oauth_error::OAuthError;
-use crate::store::{AuthStore, Issued};
+use crate::store::{AuthStore, Inactive, Issued};
 
 /// A failure, with what the personality needs to render it.
 struct Failure {
     error: OAuthError,
     basic: bool,
     grant_type: String,
+    /// Why the token sent to Facebook's `fb_exchange_token` is not active, when it is not:
+    /// Graph says so with code 190 and a subcode, not as a bad request.
+    inactive: Option<Inactive>,
 }
 
 pub async fn token(
@@ -50,6 +53,7 @@ pub async fn token(
             error,
             basic: false,
             grant_type: String::new(),
+            inactive: None,
         })
         .and_then(|params| exchange(&shared, &headers, &params, subject.as_deref()));
     match outcome {
@@ -81,6 +85,7 @@ fn exchange(
             error,
             basic,
             grant_type,
+            inactive: None,
         }
     };
     let credentials = ClientCredentials::from_request(headers, params).map_err(fail(false))?;
@@ -116,10 +121,17 @@ fn exchange(
                 scope,
             )
         }
-        "fb_exchange_token" if personality == Personality::Facebook => store.exchange_long_lived(
-            client_id,
-            params.require("fb_exchange_token").map_err(fail(basic))?,
-        ),
+        "fb_exchange_token" if personality == Personality::Facebook => {
+            let token = params.require("fb_exchange_token").map_err(fail(basic))?;
+            let issued = store.exchange_long_lived(client_id, token);
+            if let Err(error) = issued {
+                return Err(Failure {
+                    inactive: store.token_status(token).err(),
+                    ..fail(basic)(error)
+                });
+            }
+            issued
+        }
         "" => Err(OAuthError::invalid_request(
             "missing parameter \"grant_type\"",
         )),
@@ -146,8 +158,11 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Opti
         "scope": join_scopes(personality, &issued.scopes),
     });
     if personality == Personality::Facebook {
-        // Graph's token response carries no scope.
+        // Graph's token response carries no scope, but says until when the app may read the
+        // person's data (`src/routes/facebook.rs`).
         body.as_object_mut().map(|o| o.remove("scope"));
+        body["data_access_expires_at"] =
+            json!(issued.grant.auth_time + super::facebook::DATA_ACCESS_LIFETIME);
     }
     if let Some(refresh) = &issued.refresh_token {
         body["refresh_token"] = json!(refresh);
@@ -239,8 +254,11 @@ fn failure_response(personality: Personality, failure: &Failure) -> Response {
                 }),
             )
         }
-        Personality::Facebook => {
-            super::facebook::graph_error(StatusCode::BAD_REQUEST, &error.description, 100, None)
-        }
+        Personality::Facebook => match failure.inactive {
+            Some(inactive) => super::facebook::token_error(inactive),
+            None => {
+                super::facebook::graph_error(StatusCode::BAD_REQUEST, &error.description, 100, None)
+            }
+        },
     }
 }
