@@ -28,6 +28,12 @@ pub enum Personality {
     /// user tokens with single-use refresh tokens unless the client opts out
     /// ([`ClientConfig::expiring_tokens`]).
     Github,
+    /// The Microsoft identity platform (v2.0 endpoints): paths under a tenant (`common`,
+    /// `organizations`, `consumers` or [`MICROSOFT_TENANT_ID`]), the `{tenantid}` issuer of
+    /// the multi-tenant discovery documents, `tid` in ID tokens, refresh tokens only with
+    /// `offline_access`, rotated at every use and refused after 90 days unused, no revocation
+    /// endpoint, and AADSTS errors (`src/routes/microsoft.rs`).
+    Microsoft,
 }
 
 impl Personality {
@@ -37,13 +43,14 @@ impl Personality {
             "google" => Some(Self::Google),
             "facebook" => Some(Self::Facebook),
             "github" => Some(Self::Github),
+            "microsoft" => Some(Self::Microsoft),
             _ => None,
         }
     }
 
     /// Whether the provider speaks OpenID Connect (discovery, JWKS, ID tokens).
     pub fn is_oidc(self) -> bool {
-        matches!(self, Self::Generic | Self::Google)
+        matches!(self, Self::Generic | Self::Google | Self::Microsoft)
     }
 
     /// The scopes the provider knows; anything else is `invalid_scope`.
@@ -53,15 +60,18 @@ impl Personality {
             Self::Google => GOOGLE_SCOPES,
             Self::Facebook => FACEBOOK_SCOPES,
             Self::Github => GITHUB_SCOPES,
+            Self::Microsoft => MICROSOFT_SCOPES,
         }
     }
 
     /// How long a refresh token may go unused before the provider refuses it: GitHub's last
-    /// six months (the `refresh_token_expires_in` it sends), and as rotation gives a new one at
-    /// every use, that is a limit on inactivity. `None`: until revoked.
+    /// six months (the `refresh_token_expires_in` it sends), Microsoft's 90 days (AADSTS700082).
+    /// As rotation gives a new one at every use, that is a limit on inactivity. `None`: until
+    /// revoked.
     pub fn refresh_token_lifetime(self) -> Option<u64> {
         match self {
             Self::Github => Some(GITHUB_REFRESH_LIFETIME),
+            Self::Microsoft => Some(MICROSOFT_REFRESH_LIFETIME),
             Self::Generic | Self::Google | Self::Facebook => None,
         }
     }
@@ -70,13 +80,20 @@ impl Personality {
     pub fn scope_separator(self) -> char {
         match self {
             Self::Facebook | Self::Github => ',',
-            Self::Generic | Self::Google => ' ',
+            Self::Generic | Self::Google | Self::Microsoft => ' ',
         }
     }
 }
 
 /// GitHub's refresh tokens: 15 897 600 seconds (184 days), as its `refresh_token_expires_in`.
 const GITHUB_REFRESH_LIFETIME: u64 = 15_897_600;
+
+/// Microsoft's refresh tokens: refused after 90 days without use (AADSTS700082).
+const MICROSOFT_REFRESH_LIFETIME: u64 = 90 * 86400;
+
+/// The sandbox's own Microsoft tenant: a made-up GUID, in the issuer of every ID token of the
+/// Microsoft personality (`{issuer}/{MICROSOFT_TENANT_ID}/v2.0`) and in their `tid` claim.
+pub const MICROSOFT_TENANT_ID: &str = "5b0c6a4e-3f1d-4e8a-9c27-0d6b1f8e2a91";
 
 /// A scope and what it allows, shown on the consent page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +171,20 @@ const GITHUB_SCOPES: &[ScopeInfo] = &[
     scope("repo", "Full control of private repositories"),
     scope("gist", "Create gists"),
     scope("notifications", "Access notifications"),
+];
+
+const MICROSOFT_SCOPES: &[ScopeInfo] = &[
+    scope("openid", "Sign you in"),
+    scope("profile", "View your basic profile"),
+    scope("email", "View your email address"),
+    scope(
+        "offline_access",
+        "Maintain access to data you have given it access to",
+    ),
+    scope("User.Read", "Sign you in and read your profile"),
+    scope("Mail.Read", "Read your mail"),
+    scope("Calendars.Read", "Read your calendars"),
+    scope("Files.Read", "Read your files"),
 ];
 
 /// How a client proves who it is at the token, revocation and introspection endpoints.

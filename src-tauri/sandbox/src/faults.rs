@@ -6,7 +6,7 @@
 //! Invariants: a rule applies to at most its `count` requests, then is gone; the first matching
 //! rule wins. A fault changes nothing itself: the endpoint runs untouched (latency, and
 //! `drop_response`, which runs it and then withholds its answer) or not at all (`graph_error`
-//! answers with the personality's own error body); only
+//! and `aadsts` answer with the personality's own error body); only
 //! `id_token_subject` alters an answer, handing the token endpoint the subject its ID token
 //! names instead of the grant's (`src/routes/token.rs`), and the grant stays as it was. Two kinds are
 //! kept elsewhere, because only there can they act: `invalid_grant` by the store
@@ -74,6 +74,10 @@ pub enum FaultKind {
     /// (458, 459, 460, 463, 464 or 467: `SESSION_SUBCODES` in `src/routes/facebook.rs`),
     /// whatever token was sent, as when the person ended the session at Facebook.
     GraphError { subcode: u32 },
+    /// Microsoft only: the endpoint answers this AADSTS error in Microsoft's shape (50173
+    /// revoked, 65001 no consent, 700082 expired for inactivity: `AADSTS_FAULTS` in
+    /// `src/routes/microsoft.rs`), meant for the token endpoint.
+    Aadsts { code: u32 },
 }
 
 /// The subject the next ID token names instead of the grant's (`IdTokenSubject`), handed to
@@ -180,6 +184,8 @@ pub async fn apply(
         )
             .into_response(),
         Some(FaultKind::GraphError { subcode }) => crate::routes::facebook::session_error(subcode)
+            .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+        Some(FaultKind::Aadsts { code }) => crate::routes::microsoft::fault_error(code)
             .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
         Some(FaultKind::DropConnection) => cut_connection(),
         Some(FaultKind::DropResponse) => {

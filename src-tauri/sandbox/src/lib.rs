@@ -264,10 +264,16 @@ impl Sandbox {
              issuer:    {issuer}\n",
             personality = config.personality,
         );
-        if config.personality.is_oidc() {
-            text.push_str(&format!(
+        match config.personality {
+            Personality::Microsoft => text.push_str(&format!(
+                "  discovery: {issuer}/common/v2.0/.well-known/openid-configuration \
+                 (tenants: common, organizations, consumers, {})\n",
+                config::MICROSOFT_TENANT_ID
+            )),
+            personality if personality.is_oidc() => text.push_str(&format!(
                 "  discovery: {issuer}/.well-known/openid-configuration\n"
-            ));
+            )),
+            _ => {}
         }
         text.push_str(&format!("  admin API: {issuer}/_sandbox\n  clients:\n"));
         for client in &config.clients {

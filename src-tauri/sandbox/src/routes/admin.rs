@@ -262,6 +262,19 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
             }
             shared.faults().add(fault);
         }
+        FaultKind::Aadsts { code } => {
+            if shared.personality != Personality::Microsoft {
+                return bad_request("aadsts is a fault of the Microsoft personality");
+            }
+            if super::microsoft::fault_error(*code).is_none() {
+                let known: Vec<u32> = super::microsoft::AADSTS_FAULTS
+                    .iter()
+                    .map(|(c, _, _)| *c)
+                    .collect();
+                return bad_request(format!("code must be one of {known:?}"));
+            }
+            shared.faults().add(fault);
+        }
         FaultKind::RefuseConnections => shared.refusals.add(fault.count),
         _ => shared.faults().add(fault),
     }

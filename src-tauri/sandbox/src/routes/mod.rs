@@ -18,6 +18,7 @@ pub(crate) mod facebook;
 mod github;
 mod google;
 mod introspection;
+pub(crate) mod microsoft;
 mod params;
 mod replies;
 mod revocation;
@@ -165,6 +166,41 @@ pub fn router(shared: Arc<Shared>) -> Router {
             .route(
                 "/applications/{client_id}/grant",
                 at(s, Endpoint::Revoke, delete(github::delete_grant)),
+            ),
+        // Every path but Graph's userinfo is under a tenant, which `microsoft.rs` checks.
+        Personality::Microsoft => app
+            .route(
+                "/{tenant}/v2.0/.well-known/openid-configuration",
+                at(s, Endpoint::Discovery, get(microsoft::discovery)),
+            )
+            .route(
+                "/{tenant}/discovery/v2.0/keys",
+                at(s, Endpoint::Jwks, get(microsoft::jwks)),
+            )
+            .route(
+                "/{tenant}/oauth2/v2.0/authorize",
+                at(
+                    s,
+                    Endpoint::Authorize,
+                    get(microsoft::authorize_page)
+                        .post(microsoft::authorize_decide)
+                        .route_layer(axum::middleware::from_fn_with_state(
+                            shared.clone(),
+                            guard::same_origin,
+                        )),
+                ),
+            )
+            .route(
+                "/{tenant}/oauth2/v2.0/token",
+                at(s, Endpoint::Token, axum::routing::post(microsoft::token)),
+            )
+            .route(
+                "/oidc/userinfo",
+                at(
+                    s,
+                    Endpoint::Userinfo,
+                    get(userinfo::userinfo).post(userinfo::userinfo),
+                ),
             ),
     };
     app.merge(admin::router(&shared))

@@ -1,6 +1,7 @@
 //! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OpenID Connect Core §3.1.3):
 //! code exchange, refresh, and Facebook's long-lived token exchange, answered in the
-//! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`).
+//! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`,
+//! Microsoft's as AADSTS bodies).
 //!
 //! Invariants: the client authenticates before anything is looked at; the store decides
 //! (`src/store/issued.rs`) and this file only renders. The store is marked changed (and so
@@ -46,7 +47,7 @@ pub async fn token(
     // RFC 6749 §3.2 wants the parameters in the body; Graph and GitHub also take the query.
     let query = match personality {
         Personality::Facebook | Personality::Github => query,
-        Personality::Generic | Personality::Google => None,
+        Personality::Generic | Personality::Google | Personality::Microsoft => None,
     };
     let outcome = Params::from_request(query.as_deref(), &headers, &body)
         .map_err(|error| Failure {
@@ -148,7 +149,7 @@ fn exchange(
 fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option<&str>) -> Value {
     let personality = shared.personality;
     let token_type = match personality {
-        Personality::Generic | Personality::Google => "Bearer",
+        Personality::Generic | Personality::Google | Personality::Microsoft => "Bearer",
         Personality::Facebook | Personality::Github => "bearer",
     };
     let mut body = json!({
@@ -174,6 +175,10 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Opti
         // An OAuth App's token never expires, and GitHub says nothing of expiry.
         body.as_object_mut().map(|o| o.remove("expires_in"));
     }
+    if personality == Personality::Microsoft {
+        // How long the token works should the service be degraded; the sandbox never is.
+        body["ext_expires_in"] = json!(issued.expires_in);
+    }
     if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") {
         body["id_token"] = json!(id_token(shared, store, issued, subject));
     }
@@ -185,8 +190,12 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Opti
 fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option<&str>) -> String {
     let now = store.now();
     let grant = &issued.grant;
+    let issuer = match shared.personality {
+        Personality::Microsoft => super::microsoft::issuer(shared),
+        _ => shared.issuer.clone(),
+    };
     let mut claims = json!({
-        "iss": shared.issuer,
+        "iss": issuer,
         "sub": subject.unwrap_or(&grant.sub),
         "aud": grant.client_id,
         "azp": grant.client_id,
@@ -197,8 +206,12 @@ fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option
     if let Some(nonce) = &grant.nonce {
         claims["nonce"] = json!(nonce);
     }
-    if let Some(user) = store.user_by_sub(&grant.sub) {
+    let user = store.user_by_sub(&grant.sub);
+    if let Some(user) = user {
         super::userinfo::add_profile_claims(&mut claims, shared, user, &issued.scopes);
+    }
+    if shared.personality == Personality::Microsoft {
+        super::microsoft::id_token_claims(&mut claims, user, &issued.scopes);
     }
     shared.keys().sign(&claims)
 }
@@ -234,6 +247,7 @@ fn failure_response(personality: Personality, failure: &Failure) -> Response {
     let error = &failure.error;
     match personality {
         Personality::Generic | Personality::Google => oauth_error(error, failure.basic),
+        Personality::Microsoft => super::microsoft::error(error),
         Personality::Github => {
             let code = match (error.code, failure.grant_type.as_str()) {
                 ("invalid_client", _) => "incorrect_client_credentials",

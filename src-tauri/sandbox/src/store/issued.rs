@@ -131,9 +131,11 @@ impl AuthStore {
         scope: Option<Vec<String>>,
     ) -> Result<Issued, OAuthError> {
         let key = digest(refresh_token);
-        let record = self.refresh_tokens.get(&key).cloned().ok_or_else(|| {
-            OAuthError::invalid_grant(self.expired_or_revoked("unknown refresh token"))
-        })?;
+        let record = self
+            .refresh_tokens
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| OAuthError::invalid_grant(self.unknown_refresh_token()))?;
         let grant = self
             .grants
             .get(&record.grant_id)
@@ -163,9 +165,7 @@ impl AuthStore {
             None => grant.scopes.clone(),
             Some(asked) => {
                 if let Some(extra) = asked.iter().find(|s| !grant.scopes.contains(s)) {
-                    return Err(OAuthError::invalid_scope(format!(
-                        "scope {extra:?} was not granted; a refresh can only narrow the scopes"
-                    )));
+                    return Err(self.not_consented(&grant, extra));
                 }
                 asked
             }
@@ -212,6 +212,7 @@ impl AuthStore {
             Personality::Google => ("ya29.sbx_", "1//sbx_"),
             Personality::Facebook => ("EAAsbx", ""),
             Personality::Github => ("gho_sbx", "ghr_sbx"),
+            Personality::Microsoft => ("EwB_sbx_", "0.A_sbx_"),
         };
         let access_token = random::token(access_prefix);
         // A GitHub OAuth App's token (no refresh token) never expires.

@@ -89,7 +89,9 @@ impl AuthStore {
             .cloned()
             .collect();
         let offline = match self.personality {
-            Personality::Generic => scopes.iter().any(|s| s == "offline_access"),
+            Personality::Generic | Personality::Microsoft => {
+                scopes.iter().any(|s| s == "offline_access")
+            }
             Personality::Google => pending.offline,
             Personality::Facebook => false,
             // A GitHub App's expiring user tokens come with a refresh token; an OAuth App's
