@@ -34,6 +34,10 @@ pub enum Personality {
     /// `offline_access`, rotated at every use and refused after 90 days unused, no revocation
     /// endpoint, and AADSTS errors (`src/routes/microsoft.rs`).
     Microsoft,
+    /// GitLab (Doorkeeper): `/oauth/…` paths, RFC 7009 revocation that public clients may use,
+    /// `/oauth/token/info`, `/api/v4/user`, numeric user ids as subjects, rotating refresh
+    /// tokens always, and Doorkeeper's error descriptions (`src/routes/gitlab.rs`).
+    Gitlab,
 }
 
 impl Personality {
@@ -44,13 +48,17 @@ impl Personality {
             "facebook" => Some(Self::Facebook),
             "github" => Some(Self::Github),
             "microsoft" => Some(Self::Microsoft),
+            "gitlab" => Some(Self::Gitlab),
             _ => None,
         }
     }
 
     /// Whether the provider speaks OpenID Connect (discovery, JWKS, ID tokens).
     pub fn is_oidc(self) -> bool {
-        matches!(self, Self::Generic | Self::Google | Self::Microsoft)
+        matches!(
+            self,
+            Self::Generic | Self::Google | Self::Microsoft | Self::Gitlab
+        )
     }
 
     /// The scopes the provider knows; anything else is `invalid_scope`.
@@ -61,6 +69,7 @@ impl Personality {
             Self::Facebook => FACEBOOK_SCOPES,
             Self::Github => GITHUB_SCOPES,
             Self::Microsoft => MICROSOFT_SCOPES,
+            Self::Gitlab => GITLAB_SCOPES,
         }
     }
 
@@ -72,7 +81,7 @@ impl Personality {
         match self {
             Self::Github => Some(GITHUB_REFRESH_LIFETIME),
             Self::Microsoft => Some(MICROSOFT_REFRESH_LIFETIME),
-            Self::Generic | Self::Google | Self::Facebook => None,
+            Self::Generic | Self::Google | Self::Facebook | Self::Gitlab => None,
         }
     }
 
@@ -80,7 +89,7 @@ impl Personality {
     pub fn scope_separator(self) -> char {
         match self {
             Self::Facebook | Self::Github => ',',
-            Self::Generic | Self::Google | Self::Microsoft => ' ',
+            Self::Generic | Self::Google | Self::Microsoft | Self::Gitlab => ' ',
         }
     }
 }
@@ -185,6 +194,26 @@ const MICROSOFT_SCOPES: &[ScopeInfo] = &[
     scope("Mail.Read", "Read your mail"),
     scope("Calendars.Read", "Read your calendars"),
     scope("Files.Read", "Read your files"),
+];
+
+const GITLAB_SCOPES: &[ScopeInfo] = &[
+    scope("openid", "Sign you in with your GitLab account"),
+    scope("profile", "See your name, username and picture"),
+    scope("email", "See your email address"),
+    scope(
+        "read_user",
+        "See your profile, including your email address",
+    ),
+    scope(
+        "api",
+        "Read and change everything you can, in every project and group",
+    ),
+    scope(
+        "read_api",
+        "See everything you can, in every project and group",
+    ),
+    scope("read_repository", "Download code from your repositories"),
+    scope("write_repository", "Push code to your repositories"),
 ];
 
 /// How a client proves who it is at the token, revocation and introspection endpoints.

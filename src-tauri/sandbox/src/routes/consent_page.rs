@@ -35,6 +35,7 @@ fn provider_label(personality: Personality) -> &'static str {
         Personality::Facebook => "Grantry Sandbox (Facebook personality)",
         Personality::Github => "Grantry Sandbox (GitHub personality)",
         Personality::Microsoft => "Grantry Sandbox (Microsoft personality)",
+        Personality::Gitlab => "Grantry Sandbox (GitLab personality)",
     }
 }
 

@@ -16,6 +16,7 @@ mod consent_page;
 mod discovery;
 pub(crate) mod facebook;
 mod github;
+mod gitlab;
 mod google;
 mod introspection;
 pub(crate) mod microsoft;
@@ -167,6 +168,37 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 "/applications/{client_id}/grant",
                 at(s, Endpoint::Revoke, delete(github::delete_grant)),
             ),
+        Personality::Gitlab => app
+            .route(
+                "/.well-known/openid-configuration",
+                at(s, Endpoint::Discovery, get(discovery::discovery)),
+            )
+            .route(
+                "/oauth/discovery/keys",
+                at(s, Endpoint::Jwks, get(discovery::jwks)),
+            )
+            .route("/oauth/authorize", at(s, Endpoint::Authorize, authorize()))
+            .route(
+                "/oauth/token",
+                at(s, Endpoint::Token, axum::routing::post(token::token)),
+            )
+            .route(
+                "/oauth/revoke",
+                at(s, Endpoint::Revoke, axum::routing::post(gitlab::revoke)),
+            )
+            .route(
+                "/oauth/token/info",
+                at(s, Endpoint::Introspect, get(gitlab::token_info)),
+            )
+            .route(
+                "/oauth/userinfo",
+                at(
+                    s,
+                    Endpoint::Userinfo,
+                    get(gitlab::userinfo).post(gitlab::userinfo),
+                ),
+            )
+            .route("/api/v4/user", at(s, Endpoint::Userinfo, get(gitlab::user))),
         // Every path but Graph's userinfo is under a tenant, which `microsoft.rs` checks.
         Personality::Microsoft => app
             .route(

@@ -1,7 +1,7 @@
 //! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OpenID Connect Core §3.1.3):
 //! code exchange, refresh, and Facebook's long-lived token exchange, answered in the
 //! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`,
-//! Microsoft's as AADSTS bodies).
+//! Microsoft's as AADSTS bodies, GitLab's with Doorkeeper's descriptions).
 //!
 //! Invariants: the client authenticates before anything is looked at; the store decides
 //! (`src/store/issued.rs`) and this file only renders. The store is marked changed (and so
@@ -47,7 +47,10 @@ pub async fn token(
     // RFC 6749 §3.2 wants the parameters in the body; Graph and GitHub also take the query.
     let query = match personality {
         Personality::Facebook | Personality::Github => query,
-        Personality::Generic | Personality::Google | Personality::Microsoft => None,
+        Personality::Generic
+        | Personality::Google
+        | Personality::Microsoft
+        | Personality::Gitlab => None,
     };
     let outcome = Params::from_request(query.as_deref(), &headers, &body)
         .map_err(|error| Failure {
@@ -149,7 +152,10 @@ fn exchange(
 fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option<&str>) -> Value {
     let personality = shared.personality;
     let token_type = match personality {
-        Personality::Generic | Personality::Google | Personality::Microsoft => "Bearer",
+        Personality::Generic
+        | Personality::Google
+        | Personality::Microsoft
+        | Personality::Gitlab => "Bearer",
         Personality::Facebook | Personality::Github => "bearer",
     };
     let mut body = json!({
@@ -178,6 +184,10 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Opti
     if personality == Personality::Microsoft {
         // How long the token works should the service be degraded; the sandbox never is.
         body["ext_expires_in"] = json!(issued.expires_in);
+    }
+    if personality == Personality::Gitlab {
+        // Doorkeeper says when the token was made, in seconds since the epoch.
+        body["created_at"] = json!(store.now());
     }
     if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") {
         body["id_token"] = json!(id_token(shared, store, issued, subject));
@@ -210,8 +220,15 @@ fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option
     if let Some(user) = user {
         super::userinfo::add_profile_claims(&mut claims, shared, user, &issued.scopes);
     }
-    if shared.personality == Personality::Microsoft {
-        super::microsoft::id_token_claims(&mut claims, user, &issued.scopes);
+    match (shared.personality, user) {
+        (Personality::Microsoft, _) => {
+            super::microsoft::id_token_claims(&mut claims, user, &issued.scopes);
+        }
+        (Personality::Gitlab, Some(user)) => {
+            let scopes = &issued.scopes;
+            super::gitlab::id_token_claims(&mut claims, shared, user, scopes, subject.is_some());
+        }
+        _ => {}
     }
     shared.keys().sign(&claims)
 }
@@ -248,6 +265,7 @@ fn failure_response(personality: Personality, failure: &Failure) -> Response {
     match personality {
         Personality::Generic | Personality::Google => oauth_error(error, failure.basic),
         Personality::Microsoft => super::microsoft::error(error),
+        Personality::Gitlab => super::gitlab::error(error),
         Personality::Github => {
             let code = match (error.code, failure.grant_type.as_str()) {
                 ("invalid_client", _) => "incorrect_client_credentials",

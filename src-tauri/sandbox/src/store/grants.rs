@@ -162,7 +162,7 @@ impl AuthStore {
 
     /// RFC 7009 for an authenticated client. Revoking a refresh token revokes its grant (and so
     /// its access tokens); revoking an access token revokes that token only, except where the
-    /// personality ends the whole grant (Google). Unknown tokens are not an error (§2.2).
+    /// personality ends the whole grant (Google, GitLab). Unknown tokens are not an error (§2.2).
     pub fn revoke(&mut self, client_id: &str, token: &str) -> Result<(), OAuthError> {
         let key = digest(token);
         let (grant_id, is_refresh) = if let Some(r) = self.refresh_tokens.get(&key) {
@@ -179,7 +179,9 @@ impl AuthStore {
                 "the token was issued to another client",
             ));
         }
-        if is_refresh || self.personality == Personality::Google {
+        // Google ends the grant whichever token was sent; GitLab (Doorkeeper) keeps an access
+        // token and its refresh token as one pair, and rotation makes that pair the grant.
+        if is_refresh || matches!(self.personality, Personality::Google | Personality::Gitlab) {
             self.revoke_grant(grant_id, "revoked by the client");
         } else if let Some(a) = self.access_tokens.get_mut(&key) {
             a.revoked = true;

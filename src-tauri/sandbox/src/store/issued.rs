@@ -213,6 +213,7 @@ impl AuthStore {
             Personality::Facebook => ("EAAsbx", ""),
             Personality::Github => ("gho_sbx", "ghr_sbx"),
             Personality::Microsoft => ("EwB_sbx_", "0.A_sbx_"),
+            Personality::Gitlab => ("glsbx_at_", "glsbx_rt_"),
         };
         let access_token = random::token(access_prefix);
         // A GitHub OAuth App's token (no refresh token) never expires.

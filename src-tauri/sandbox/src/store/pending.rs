@@ -94,6 +94,8 @@ impl AuthStore {
             }
             Personality::Google => pending.offline,
             Personality::Facebook => false,
+            // GitLab gives every token a refresh token.
+            Personality::Gitlab => true,
             // A GitHub App's expiring user tokens come with a refresh token; an OAuth App's
             // tokens never expire and come alone (`ClientConfig::expiring_tokens`).
             Personality::Github => self
