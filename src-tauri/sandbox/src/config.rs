@@ -1,5 +1,6 @@
-//! What a sandbox serves: its personality (which real provider it imitates), its registered
-//! clients, its test users and token lifetimes. The defaults give a fresh install everything it
+//! What a sandbox serves: its personality (which real provider it imitates: generic, google,
+//! facebook, github, microsoft or gitlab), its registered clients, its test users and token
+//! lifetimes. The defaults give a fresh install everything it
 //! needs: a public client for Grantry's custom-scheme and loopback redirects, a confidential
 //! one, and three test users.
 //!

@@ -3,10 +3,12 @@
 //! required, redirect URIs match exactly (loopback on any port, RFC 8252 §7.3), codes are single
 //! use, refresh tokens rotate with reuse detection, and bad requests get RFC error codes.
 //!
-//! It can imitate Google, Facebook and GitHub ([`Personality`]), and faults can be injected
-//! through its admin API under `/_sandbox/` (latency, error statuses, malformed JSON, HTML error
-//! pages, dropped connections and responses, refused connections, `invalid_grant` for one
-//! user, every token expired, a rotated signing key).
+//! It can imitate Google, Facebook, GitHub, the Microsoft identity platform and GitLab
+//! ([`Personality`]), and faults can be injected through its admin API under `/_sandbox/`
+//! (latency, error statuses, malformed JSON, HTML error pages, dropped connections and
+//! responses, refused connections, `invalid_grant` for one user, an ID token naming another
+//! subject, Facebook's Graph subcodes, Microsoft's AADSTS errors, every token expired, a
+//! rotated signing key).
 //!
 //! How it is built, from the outside in:
 //! - `routes/`: the HTTP face, one file per endpoint and per personality's own shapes, with the

@@ -1,5 +1,8 @@
-//! The HTTP face of the sandbox: which paths each personality serves, each behind the
-//! fault-injection middleware for its endpoint (`src/faults.rs`), plus the admin API.
+//! The HTTP face of the sandbox: which paths each personality serves (generic, Google,
+//! Facebook, GitHub, Microsoft, GitLab), each behind the fault-injection middleware for its
+//! endpoint (`src/faults.rs`), plus the admin API. Where a personality's shapes differ from the
+//! standards they are in its own file (`google.rs`, `facebook.rs`, `github.rs`,
+//! `microsoft.rs`, `gitlab.rs`).
 //!
 //! Invariants: every path a personality serves is in [`router`], so the routing table here is
 //! the whole API; anything else is a plain 404. Every route, the 404 included, is behind the
