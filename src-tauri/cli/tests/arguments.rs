@@ -39,7 +39,7 @@ const ADD: [&str; 7] = ["providers", "add", "x", "--name", "X", "--client-id", "
 fn an_unknown_word_exits_2_naming_the_possible_values() {
     refused_naming(
         &["sandbox", "--personality", "nope"],
-        "[possible values: generic, google, facebook, github]",
+        "[possible values: generic, google, facebook, github, microsoft, gitlab]",
     );
     refused_naming(
         &[&ADD[..], &["--client-auth", "nope"]].concat(),
@@ -72,7 +72,14 @@ fn the_known_words_keep_their_spellings() {
         assert!(stderr.contains("https"), "{args:?}: {stderr}");
     }
     // Past the parser, the consent page cannot be reached (exit 3).
-    for personality in ["generic", "google", "facebook", "github"] {
+    for personality in [
+        "generic",
+        "google",
+        "facebook",
+        "github",
+        "microsoft",
+        "gitlab",
+    ] {
         let args = [
             "sandbox",
             "--personality",

@@ -1,5 +1,6 @@
-//! What a sandbox serves: its personality (which real provider it imitates), its registered
-//! clients, its test users and token lifetimes. The defaults give a fresh install everything it
+//! What a sandbox serves: its personality (which real provider it imitates: generic, google,
+//! facebook, github, microsoft or gitlab), its registered clients, its test users and token
+//! lifetimes. The defaults give a fresh install everything it
 //! needs: a public client for Grantry's custom-scheme and loopback redirects, a confidential
 //! one, and three test users.
 //!
@@ -24,8 +25,20 @@ pub enum Personality {
     Google,
     /// Facebook: Graph-style `/me`, `/me/permissions`, `fb_exchange_token`, no refresh tokens.
     Facebook,
-    /// GitHub: errors as HTTP 200 bodies, `DELETE /applications/{client_id}/grant`.
+    /// GitHub: errors as HTTP 200 bodies, `DELETE /applications/{client_id}/grant`, expiring
+    /// user tokens with single-use refresh tokens unless the client opts out
+    /// ([`ClientConfig::expiring_tokens`]).
     Github,
+    /// The Microsoft identity platform (v2.0 endpoints): paths under a tenant (`common`,
+    /// `organizations`, `consumers` or [`MICROSOFT_TENANT_ID`]), the `{tenantid}` issuer of
+    /// the multi-tenant discovery documents, `tid` in ID tokens, refresh tokens only with
+    /// `offline_access`, rotated at every use and refused after 90 days unused, no revocation
+    /// endpoint, and AADSTS errors (`src/routes/microsoft.rs`).
+    Microsoft,
+    /// GitLab (Doorkeeper): `/oauth/…` paths, RFC 7009 revocation that public clients may use,
+    /// `/oauth/token/info`, `/api/v4/user`, numeric user ids as subjects, rotating refresh
+    /// tokens always, and Doorkeeper's error descriptions (`src/routes/gitlab.rs`).
+    Gitlab,
 }
 
 impl Personality {
@@ -35,13 +48,18 @@ impl Personality {
             "google" => Some(Self::Google),
             "facebook" => Some(Self::Facebook),
             "github" => Some(Self::Github),
+            "microsoft" => Some(Self::Microsoft),
+            "gitlab" => Some(Self::Gitlab),
             _ => None,
         }
     }
 
     /// Whether the provider speaks OpenID Connect (discovery, JWKS, ID tokens).
     pub fn is_oidc(self) -> bool {
-        matches!(self, Self::Generic | Self::Google)
+        matches!(
+            self,
+            Self::Generic | Self::Google | Self::Microsoft | Self::Gitlab
+        )
     }
 
     /// The scopes the provider knows; anything else is `invalid_scope`.
@@ -51,6 +69,20 @@ impl Personality {
             Self::Google => GOOGLE_SCOPES,
             Self::Facebook => FACEBOOK_SCOPES,
             Self::Github => GITHUB_SCOPES,
+            Self::Microsoft => MICROSOFT_SCOPES,
+            Self::Gitlab => GITLAB_SCOPES,
+        }
+    }
+
+    /// How long a refresh token may go unused before the provider refuses it: GitHub's last
+    /// six months (the `refresh_token_expires_in` it sends), Microsoft's 90 days (AADSTS700082).
+    /// As rotation gives a new one at every use, that is a limit on inactivity. `None`: until
+    /// revoked.
+    pub fn refresh_token_lifetime(self) -> Option<u64> {
+        match self {
+            Self::Github => Some(GITHUB_REFRESH_LIFETIME),
+            Self::Microsoft => Some(MICROSOFT_REFRESH_LIFETIME),
+            Self::Generic | Self::Google | Self::Facebook | Self::Gitlab => None,
         }
     }
 
@@ -58,10 +90,20 @@ impl Personality {
     pub fn scope_separator(self) -> char {
         match self {
             Self::Facebook | Self::Github => ',',
-            Self::Generic | Self::Google => ' ',
+            Self::Generic | Self::Google | Self::Microsoft | Self::Gitlab => ' ',
         }
     }
 }
+
+/// GitHub's refresh tokens: 15 897 600 seconds (184 days), as its `refresh_token_expires_in`.
+const GITHUB_REFRESH_LIFETIME: u64 = 15_897_600;
+
+/// Microsoft's refresh tokens: refused after 90 days without use (AADSTS700082).
+const MICROSOFT_REFRESH_LIFETIME: u64 = 90 * 86400;
+
+/// The sandbox's own Microsoft tenant: a made-up GUID, in the issuer of every ID token of the
+/// Microsoft personality (`{issuer}/{MICROSOFT_TENANT_ID}/v2.0`) and in their `tid` claim.
+pub const MICROSOFT_TENANT_ID: &str = "5b0c6a4e-3f1d-4e8a-9c27-0d6b1f8e2a91";
 
 /// A scope and what it allows, shown on the consent page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +183,40 @@ const GITHUB_SCOPES: &[ScopeInfo] = &[
     scope("notifications", "Access notifications"),
 ];
 
+const MICROSOFT_SCOPES: &[ScopeInfo] = &[
+    scope("openid", "Sign you in"),
+    scope("profile", "View your basic profile"),
+    scope("email", "View your email address"),
+    scope(
+        "offline_access",
+        "Maintain access to data you have given it access to",
+    ),
+    scope("User.Read", "Sign you in and read your profile"),
+    scope("Mail.Read", "Read your mail"),
+    scope("Calendars.Read", "Read your calendars"),
+    scope("Files.Read", "Read your files"),
+];
+
+const GITLAB_SCOPES: &[ScopeInfo] = &[
+    scope("openid", "Sign you in with your GitLab account"),
+    scope("profile", "See your name, username and picture"),
+    scope("email", "See your email address"),
+    scope(
+        "read_user",
+        "See your profile, including your email address",
+    ),
+    scope(
+        "api",
+        "Read and change everything you can, in every project and group",
+    ),
+    scope(
+        "read_api",
+        "See everything you can, in every project and group",
+    ),
+    scope("read_repository", "Download code from your repositories"),
+    scope("write_repository", "Push code to your repositories"),
+];
+
 /// How a client proves who it is at the token, revocation and introspection endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -163,6 +239,20 @@ pub struct ClientConfig {
     /// Matched exactly, except that a loopback `http://127.0.0.1/…` or `http://[::1]/…`
     /// matches any port (RFC 8252 §7.3).
     pub redirect_uris: Vec<String>,
+    /// GitHub only: whether the client's user tokens expire and come with a refresh token (a
+    /// GitHub App with expiring user tokens), or never expire and come alone (an OAuth App).
+    /// Absent means `true`, and `true` is not written, so clients saved before the field
+    /// existed, and the admin API's existing bodies, mean what they meant.
+    #[serde(default = "expiring", skip_serializing_if = "is_expiring")]
+    pub expiring_tokens: bool,
+}
+
+fn expiring() -> bool {
+    true
+}
+
+fn is_expiring(expiring_tokens: &bool) -> bool {
+    *expiring_tokens
 }
 
 /// A test user who can consent on the sandbox's page.
@@ -267,6 +357,7 @@ fn default_clients() -> Vec<ClientConfig> {
             name: "Grantry".into(),
             auth: ClientAuth::None,
             redirect_uris: redirects.clone(),
+            expiring_tokens: true,
         },
         ClientConfig {
             client_id: CONFIDENTIAL_CLIENT_ID.into(),
@@ -274,6 +365,7 @@ fn default_clients() -> Vec<ClientConfig> {
             name: "Grantry (confidential)".into(),
             auth: ClientAuth::Secret,
             redirect_uris: redirects,
+            expiring_tokens: true,
         },
     ]
 }

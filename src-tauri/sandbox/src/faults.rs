@@ -5,7 +5,8 @@
 //!
 //! Invariants: a rule applies to at most its `count` requests, then is gone; the first matching
 //! rule wins. A fault changes nothing itself: the endpoint runs untouched (latency, and
-//! `drop_response`, which runs it and then withholds its answer) or not at all; only
+//! `drop_response`, which runs it and then withholds its answer) or not at all (`graph_error`
+//! and `aadsts` answer with the personality's own error body); only
 //! `id_token_subject` alters an answer, handing the token endpoint the subject its ID token
 //! names instead of the grant's (`src/routes/token.rs`), and the grant stays as it was. Two kinds are
 //! kept elsewhere, because only there can they act: `invalid_grant` by the store
@@ -69,6 +70,14 @@ pub enum FaultKind {
     /// The token endpoint works as ever, but the ID token it issues names this `sub` instead
     /// of the grant's (signed as usual), as a provider that mixed two accounts up would.
     IdTokenSubject { sub: String },
+    /// Facebook only: Graph answers `OAuthException` code 190 with this `error_subcode`
+    /// (458, 459, 460, 463, 464 or 467: `SESSION_SUBCODES` in `src/routes/facebook.rs`),
+    /// whatever token was sent, as when the person ended the session at Facebook.
+    GraphError { subcode: u32 },
+    /// Microsoft only: the endpoint answers this AADSTS error in Microsoft's shape (50173
+    /// revoked, 65001 no consent, 700082 expired for inactivity: `AADSTS_FAULTS` in
+    /// `src/routes/microsoft.rs`), meant for the token endpoint.
+    Aadsts { code: u32 },
 }
 
 /// The subject the next ID token names instead of the grant's (`IdTokenSubject`), handed to
@@ -174,6 +183,10 @@ pub async fn apply(
              <body><h1>502 Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>",
         )
             .into_response(),
+        Some(FaultKind::GraphError { subcode }) => crate::routes::facebook::session_error(subcode)
+            .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+        Some(FaultKind::Aadsts { code }) => crate::routes::microsoft::fault_error(code)
+            .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
         Some(FaultKind::DropConnection) => cut_connection(),
         Some(FaultKind::DropResponse) => {
             drop(next.run(request).await);

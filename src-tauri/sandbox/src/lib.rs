@@ -3,10 +3,12 @@
 //! required, redirect URIs match exactly (loopback on any port, RFC 8252 §7.3), codes are single
 //! use, refresh tokens rotate with reuse detection, and bad requests get RFC error codes.
 //!
-//! It can imitate Google, Facebook and GitHub ([`Personality`]), and faults can be injected
-//! through its admin API under `/_sandbox/` (latency, error statuses, malformed JSON, HTML error
-//! pages, dropped connections and responses, refused connections, `invalid_grant` for one
-//! user, every token expired, a rotated signing key).
+//! It can imitate Google, Facebook, GitHub, the Microsoft identity platform and GitLab
+//! ([`Personality`]), and faults can be injected through its admin API under `/_sandbox/`
+//! (latency, error statuses, malformed JSON, HTML error pages, dropped connections and
+//! responses, refused connections, `invalid_grant` for one user, an ID token naming another
+//! subject, Facebook's Graph subcodes, Microsoft's AADSTS errors, every token expired, a
+//! rotated signing key).
 //!
 //! How it is built, from the outside in:
 //! - `routes/`: the HTTP face, one file per endpoint and per personality's own shapes, with the
@@ -264,10 +266,16 @@ impl Sandbox {
              issuer:    {issuer}\n",
             personality = config.personality,
         );
-        if config.personality.is_oidc() {
-            text.push_str(&format!(
+        match config.personality {
+            Personality::Microsoft => text.push_str(&format!(
+                "  discovery: {issuer}/common/v2.0/.well-known/openid-configuration \
+                 (tenants: common, organizations, consumers, {})\n",
+                config::MICROSOFT_TENANT_ID
+            )),
+            personality if personality.is_oidc() => text.push_str(&format!(
                 "  discovery: {issuer}/.well-known/openid-configuration\n"
-            ));
+            )),
+            _ => {}
         }
         text.push_str(&format!("  admin API: {issuer}/_sandbox\n  clients:\n"));
         for client in &config.clients {

@@ -20,7 +20,7 @@ struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Which provider to imitate: generic, google, facebook or github.
+    /// Which provider to imitate: generic, google, facebook, github, microsoft or gitlab.
     #[arg(long, default_value = "generic", value_parser = parse_personality)]
     personality: Personality,
     /// Keep clients, users, grants and the signing key in this file across restarts.
@@ -36,7 +36,8 @@ struct Args {
 }
 
 fn parse_personality(name: &str) -> Result<Personality, String> {
-    Personality::parse(name).ok_or_else(|| "use generic, google, facebook or github".to_owned())
+    Personality::parse(name)
+        .ok_or_else(|| "use generic, google, facebook, github, microsoft or gitlab".to_owned())
 }
 
 #[tokio::main]

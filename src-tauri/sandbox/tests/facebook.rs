@@ -1,6 +1,7 @@
 //! The Facebook personality: Graph paths, app secret required, no refresh tokens, long-lived
-//! token exchange, `/me`, `/me/permissions` (granted and declined), per-permission and full
-//! revoke, `/debug_token`, and `OAuthException` errors.
+//! token exchange, `data_access_expires_at`, `/me`, `/me/permissions` (granted and declined),
+//! per-permission and full revoke, `/debug_token`, and `OAuthException` errors with their
+//! subcodes, natural (463, 458) or injected (the `graph_error` fault).
 
 mod support;
 
@@ -221,4 +222,100 @@ async fn expired_tokens_get_code_190_subcode_463_and_debug_token_tells() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// `grant_type=fb_exchange_token` for `token`, as the confidential app.
+async fn exchange(h: &Harness, token: &str) -> (StatusCode, Value) {
+    h.post_form(
+        TOKEN,
+        &[
+            ("grant_type", "fb_exchange_token"),
+            ("client_id", CONFIDENTIAL),
+            ("client_secret", SECRET),
+            ("fb_exchange_token", token),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn token_responses_say_until_when_data_may_be_read() {
+    let h = start(Personality::Facebook).await;
+    let tokens = link(&h, None).await;
+    let until = tokens["data_access_expires_at"].as_u64().expect("a number");
+    let app = format!("{CONFIDENTIAL}|{SECRET}");
+    let access = tokens["access_token"].as_str().expect("at");
+    let (_, debug) = h
+        .get_json(
+            &format!("/debug_token?input_token={access}&access_token={app}"),
+            None,
+        )
+        .await;
+    assert_eq!(debug["data"]["data_access_expires_at"], until);
+    // Ninety days from the consent, which came a moment before the token.
+    let issued_at = debug["data"]["issued_at"].as_u64().expect("iat");
+    assert!((issued_at + 90 * 86400 - 2..=issued_at + 90 * 86400).contains(&until));
+    let (_, long) = exchange(&h, access).await;
+    assert_eq!(long["data_access_expires_at"], until, "the same consent");
+}
+
+#[tokio::test]
+async fn the_exchange_of_an_expired_or_revoked_token_says_which_with_a_subcode() {
+    let h = start(Personality::Facebook).await;
+    let tokens = link(&h, None).await;
+    let access = tokens["access_token"].as_str().expect("at");
+    h.admin("/expire-tokens", json!({})).await;
+    let (status, error) = exchange(&h, access).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        (&error["error"]["code"], &error["error"]["error_subcode"]),
+        (&json!(190), &json!(463))
+    );
+    let access = link(&h, None).await["access_token"]
+        .as_str()
+        .expect("at")
+        .to_owned();
+    let grant = h.grants().await.last().expect("grant")["id"].clone();
+    h.admin(&format!("/grants/{grant}/revoke"), json!({})).await;
+    let (_, error) = exchange(&h, &access).await;
+    assert_eq!(error["error"]["error_subcode"], 458);
+    let (_, error) = exchange(&h, "EAAnot-a-token").await;
+    assert_eq!(error["error"]["code"], 190);
+    assert!(error["error"].get("error_subcode").is_none());
+}
+
+#[tokio::test]
+async fn the_graph_error_fault_answers_any_subcode_at_its_endpoint() {
+    let h = start(Personality::Facebook).await;
+    let tokens = link(&h, None).await;
+    let access = tokens["access_token"].as_str().expect("at");
+    for subcode in [458, 460, 463, 467] {
+        let fault = json!({"endpoint": "userinfo", "kind": "graph_error", "subcode": subcode});
+        assert_eq!(h.admin("/faults", fault).await, StatusCode::CREATED);
+        let (status, error) = h.get_json("/me", Some(access)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(error["error"]["type"], "OAuthException");
+        assert_eq!(error["error"]["code"], 190);
+        assert_eq!(error["error"]["error_subcode"], subcode);
+        assert!(error["error"]["fbtrace_id"].is_string());
+    }
+    assert_eq!(
+        h.get_json("/me", Some(access)).await.0,
+        StatusCode::OK,
+        "one request each"
+    );
+    let fault = json!({"endpoint": "token", "kind": "graph_error", "subcode": 460});
+    h.admin("/faults", fault).await;
+    let (_, error) = exchange(&h, access).await;
+    assert_eq!(error["error"]["error_subcode"], 460);
+    assert_eq!(exchange(&h, access).await.0, StatusCode::OK);
+    let unknown = json!({"kind": "graph_error", "subcode": 999});
+    assert_eq!(h.admin("/faults", unknown).await, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn graph_error_is_refused_under_another_personality() {
+    let h = start(Personality::Generic).await;
+    let fault = json!({"kind": "graph_error", "subcode": 463});
+    assert_eq!(h.admin("/faults", fault).await, StatusCode::BAD_REQUEST);
 }

@@ -1,6 +1,7 @@
 //! The GitHub personality: form-encoded token responses unless JSON is asked for, errors as
 //! HTTP 200 bodies, `/user` with `X-OAuth-Scopes`, expiring tokens with single-use refresh
-//! tokens (`bad_refresh_token`), and `DELETE /applications/{client_id}/grant`.
+//! tokens (`bad_refresh_token`) that run out after six months, an OAuth App's tokens that never
+//! expire (`expiring_tokens: false`), and `DELETE /applications/{client_id}/grant`.
 
 mod support;
 
@@ -165,4 +166,61 @@ async fn deleting_the_grant_needs_basic_auth_and_ends_access() {
         .await
         .expect("DELETE");
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn expiring_tokens_carry_their_lifetimes_and_refresh_tokens_run_out() {
+    let h = start(Personality::Github).await;
+    let tokens = link(&h).await;
+    assert_eq!(tokens["expires_in"], 3600);
+    assert_eq!(tokens["refresh_token_expires_in"], 15_897_600);
+    // Six months without a refresh: the refresh token is refused, with HTTP 200 as ever.
+    h.admin("/clock", json!({"seconds": 15_897_600})).await;
+    let form = [
+        ("client_id", CONFIDENTIAL),
+        ("client_secret", SECRET),
+        ("grant_type", "refresh_token"),
+        (
+            "refresh_token",
+            tokens["refresh_token"].as_str().expect("rt"),
+        ),
+    ];
+    let (status, body) = token_request(&h, &form, true).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).expect("json")["error"],
+        "bad_refresh_token"
+    );
+}
+
+#[tokio::test]
+async fn an_oauth_app_gets_a_token_that_never_expires_and_no_refresh_token() {
+    let h = start(Personality::Github).await;
+    let app = json!({"client_id": "oauth-app", "client_secret": "app-secret", "name": "OAuth App",
+                     "auth": "secret", "redirect_uris": [REDIRECT], "expiring_tokens": false});
+    assert_eq!(h.admin("/clients", app).await, StatusCode::CREATED);
+    let (_, overview) = h.admin_get("").await;
+    let listed = overview["clients"].as_array().expect("clients");
+    assert!(
+        listed.contains(&json!({"client_id": "oauth-app", "name": "OAuth App",
+        "auth": "secret", "redirect_uris": [REDIRECT], "expiring_tokens": false}))
+    );
+    let request = Request::new(AUTHORIZE, "read:user").client("oauth-app");
+    let code = h.code(&request, "alice", None).await;
+    let form = [
+        ("client_id", "oauth-app"),
+        ("client_secret", "app-secret"),
+        ("code", code.as_str()),
+        ("redirect_uri", REDIRECT),
+        ("code_verifier", request.verifier.as_str()),
+    ];
+    let (_, body) = token_request(&h, &form, true).await;
+    let tokens: Value = serde_json::from_str(&body).expect("json");
+    assert!(tokens["access_token"].is_string(), "{tokens}");
+    for absent in ["refresh_token", "expires_in", "refresh_token_expires_in"] {
+        assert!(tokens.get(absent).is_none(), "{absent}: {tokens}");
+    }
+    h.admin("/clock", json!({"seconds": 400 * 86400})).await;
+    let access = tokens["access_token"].as_str().expect("at");
+    assert_eq!(h.get_json("/user", Some(access)).await.0, StatusCode::OK);
 }

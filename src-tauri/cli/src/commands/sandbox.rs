@@ -43,6 +43,11 @@ enum PersonalityArg {
     Facebook,
     /// GitHub's errors as HTTP 200 bodies and its grant deletion endpoint.
     Github,
+    /// The Microsoft identity platform's tenant paths, AADSTS errors and rotating refresh
+    /// tokens, no revocation endpoint.
+    Microsoft,
+    /// GitLab's /oauth paths, token info, /api/v4/user and rotating refresh tokens.
+    Gitlab,
 }
 
 impl From<PersonalityArg> for Personality {
@@ -52,6 +57,8 @@ impl From<PersonalityArg> for Personality {
             PersonalityArg::Google => Self::Google,
             PersonalityArg::Facebook => Self::Facebook,
             PersonalityArg::Github => Self::Github,
+            PersonalityArg::Microsoft => Self::Microsoft,
+            PersonalityArg::Gitlab => Self::Gitlab,
         }
     }
 }

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::config::{ClientAuth, ClientConfig, TestUser};
+use crate::config::{ClientAuth, ClientConfig, Personality, TestUser};
 use crate::faults::{Fault, FaultKind};
 
 pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
@@ -78,8 +78,12 @@ async fn overview(State(shared): State<Arc<Shared>>) -> Json<Value> {
         .clients
         .iter()
         .map(|c| {
-            json!({"client_id": c.client_id, "name": c.name, "auth": c.auth,
-                        "redirect_uris": c.redirect_uris})
+            let mut client = json!({"client_id": c.client_id, "name": c.name, "auth": c.auth,
+                                    "redirect_uris": c.redirect_uris});
+            if shared.personality == Personality::Github {
+                client["expiring_tokens"] = json!(c.expiring_tokens);
+            }
+            client
         })
         .collect();
     Json(json!({
@@ -244,6 +248,32 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -
         }
         FaultKind::Status { status, .. } if !(100..=599).contains(status) => {
             return bad_request("status must be an HTTP status code (100 to 599)");
+        }
+        FaultKind::GraphError { subcode } => {
+            if shared.personality != Personality::Facebook {
+                return bad_request("graph_error is a fault of the Facebook personality");
+            }
+            if super::facebook::session_error(*subcode).is_none() {
+                let known: Vec<u32> = super::facebook::SESSION_SUBCODES
+                    .iter()
+                    .map(|(s, _)| *s)
+                    .collect();
+                return bad_request(format!("subcode must be one of {known:?}"));
+            }
+            shared.faults().add(fault);
+        }
+        FaultKind::Aadsts { code } => {
+            if shared.personality != Personality::Microsoft {
+                return bad_request("aadsts is a fault of the Microsoft personality");
+            }
+            if super::microsoft::fault_error(*code).is_none() {
+                let known: Vec<u32> = super::microsoft::AADSTS_FAULTS
+                    .iter()
+                    .map(|(c, _, _)| *c)
+                    .collect();
+                return bad_request(format!("code must be one of {known:?}"));
+            }
+            shared.faults().add(fault);
         }
         FaultKind::RefuseConnections => shared.refusals.add(fault.count),
         _ => shared.faults().add(fault),

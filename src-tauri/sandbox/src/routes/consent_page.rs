@@ -34,6 +34,8 @@ fn provider_label(personality: Personality) -> &'static str {
         Personality::Google => "Grantry Sandbox (Google personality)",
         Personality::Facebook => "Grantry Sandbox (Facebook personality)",
         Personality::Github => "Grantry Sandbox (GitHub personality)",
+        Personality::Microsoft => "Grantry Sandbox (Microsoft personality)",
+        Personality::Gitlab => "Grantry Sandbox (GitLab personality)",
     }
 }
 

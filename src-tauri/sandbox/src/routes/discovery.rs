@@ -1,5 +1,6 @@
 //! Discovery (OpenID Connect Discovery §4, RFC 8414) and the JWKS (RFC 7517): what a client
-//! reads before it starts, for the personalities that speak OpenID Connect.
+//! reads before it starts, for the personalities that speak OpenID Connect at the usual path
+//! (generic, Google, GitLab; Microsoft's, under a tenant, is in `microsoft.rs`).
 //!
 //! Invariants: every URL in the discovery document is under the issuer and is served by the
 //! router in `mod.rs` for this personality; the strict personality advertises only what it
@@ -38,6 +39,20 @@ pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
             "revocation_endpoint": format!("{issuer}/revoke"),
             "jwks_uri": format!("{issuer}/oauth2/v3/certs"),
             "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        }),
+        Personality::Gitlab => json!({
+            "authorization_endpoint": format!("{issuer}/oauth/authorize"),
+            "token_endpoint": format!("{issuer}/oauth/token"),
+            "userinfo_endpoint": format!("{issuer}/oauth/userinfo"),
+            "revocation_endpoint": format!("{issuer}/oauth/revoke"),
+            "jwks_uri": format!("{issuer}/oauth/discovery/keys"),
+            "token_endpoint_auth_methods_supported":
+                ["client_secret_basic", "client_secret_post", "none"],
+            "revocation_endpoint_auth_methods_supported":
+                ["client_secret_basic", "client_secret_post", "none"],
+            "claims_supported": ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "name",
+                                 "nickname", "preferred_username", "profile", "picture",
+                                 "website", "email", "email_verified", "groups"],
         }),
         _ => json!({
             "authorization_endpoint": format!("{issuer}/authorize"),

@@ -33,10 +33,7 @@ pub async fn user(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Resp
         return api_error(StatusCode::UNAUTHORIZED, "Bad credentials");
     };
     drop(store);
-    // GitHub's numeric ids: derived from the subject so they stay stable.
-    let id = user.sub.bytes().fold(1_000_u64, |h, b| {
-        h.wrapping_mul(31).wrapping_add(u64::from(b))
-    }) % 100_000_000;
+    let id = super::userinfo::numeric_id(&user);
     let email_visible = info
         .scopes
         .iter()

@@ -1,5 +1,8 @@
-//! The HTTP face of the sandbox: which paths each personality serves, each behind the
-//! fault-injection middleware for its endpoint (`src/faults.rs`), plus the admin API.
+//! The HTTP face of the sandbox: which paths each personality serves (generic, Google,
+//! Facebook, GitHub, Microsoft, GitLab), each behind the fault-injection middleware for its
+//! endpoint (`src/faults.rs`), plus the admin API. Where a personality's shapes differ from the
+//! standards they are in its own file (`google.rs`, `facebook.rs`, `github.rs`,
+//! `microsoft.rs`, `gitlab.rs`).
 //!
 //! Invariants: every path a personality serves is in [`router`], so the routing table here is
 //! the whole API; anything else is a plain 404. Every route, the 404 included, is behind the
@@ -14,10 +17,12 @@ mod admin;
 mod authorize;
 mod consent_page;
 mod discovery;
-mod facebook;
+pub(crate) mod facebook;
 mod github;
+mod gitlab;
 mod google;
 mod introspection;
+pub(crate) mod microsoft;
 mod params;
 mod replies;
 mod revocation;
@@ -165,6 +170,72 @@ pub fn router(shared: Arc<Shared>) -> Router {
             .route(
                 "/applications/{client_id}/grant",
                 at(s, Endpoint::Revoke, delete(github::delete_grant)),
+            ),
+        Personality::Gitlab => app
+            .route(
+                "/.well-known/openid-configuration",
+                at(s, Endpoint::Discovery, get(discovery::discovery)),
+            )
+            .route(
+                "/oauth/discovery/keys",
+                at(s, Endpoint::Jwks, get(discovery::jwks)),
+            )
+            .route("/oauth/authorize", at(s, Endpoint::Authorize, authorize()))
+            .route(
+                "/oauth/token",
+                at(s, Endpoint::Token, axum::routing::post(token::token)),
+            )
+            .route(
+                "/oauth/revoke",
+                at(s, Endpoint::Revoke, axum::routing::post(gitlab::revoke)),
+            )
+            .route(
+                "/oauth/token/info",
+                at(s, Endpoint::Introspect, get(gitlab::token_info)),
+            )
+            .route(
+                "/oauth/userinfo",
+                at(
+                    s,
+                    Endpoint::Userinfo,
+                    get(gitlab::userinfo).post(gitlab::userinfo),
+                ),
+            )
+            .route("/api/v4/user", at(s, Endpoint::Userinfo, get(gitlab::user))),
+        // Every path but Graph's userinfo is under a tenant, which `microsoft.rs` checks.
+        Personality::Microsoft => app
+            .route(
+                "/{tenant}/v2.0/.well-known/openid-configuration",
+                at(s, Endpoint::Discovery, get(microsoft::discovery)),
+            )
+            .route(
+                "/{tenant}/discovery/v2.0/keys",
+                at(s, Endpoint::Jwks, get(microsoft::jwks)),
+            )
+            .route(
+                "/{tenant}/oauth2/v2.0/authorize",
+                at(
+                    s,
+                    Endpoint::Authorize,
+                    get(microsoft::authorize_page)
+                        .post(microsoft::authorize_decide)
+                        .route_layer(axum::middleware::from_fn_with_state(
+                            shared.clone(),
+                            guard::same_origin,
+                        )),
+                ),
+            )
+            .route(
+                "/{tenant}/oauth2/v2.0/token",
+                at(s, Endpoint::Token, axum::routing::post(microsoft::token)),
+            )
+            .route(
+                "/oidc/userinfo",
+                at(
+                    s,
+                    Endpoint::Userinfo,
+                    get(userinfo::userinfo).post(userinfo::userinfo),
+                ),
             ),
     };
     app.merge(admin::router(&shared))

@@ -1,6 +1,7 @@
 //! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OpenID Connect Core §3.1.3):
 //! code exchange, refresh, and Facebook's long-lived token exchange, answered in the
-//! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`).
+//! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`,
+//! Microsoft's as AADSTS bodies, GitLab's with Doorkeeper's descriptions).
 //!
 //! Invariants: the client authenticates before anything is looked at; the store decides
 //! (`src/store/issued.rs`) and this file only renders. The store is marked changed (and so
@@ -21,13 +22,16 @@ use crate::Shared;
 use crate::config::{ClientAuth, Personality};
 use crate::faults::IdTokenSubject;
 use crate::oauth_error::OAuthError;
-use crate::store::{AuthStore, Issued};
+use crate::store::{AuthStore, Inactive, Issued};
 
 /// A failure, with what the personality needs to render it.
 struct Failure {
     error: OAuthError,
     basic: bool,
     grant_type: String,
+    /// Why the token sent to Facebook's `fb_exchange_token` is not active, when it is not:
+    /// Graph says so with code 190 and a subcode, not as a bad request.
+    inactive: Option<Inactive>,
 }
 
 pub async fn token(
@@ -43,13 +47,17 @@ pub async fn token(
     // RFC 6749 §3.2 wants the parameters in the body; Graph and GitHub also take the query.
     let query = match personality {
         Personality::Facebook | Personality::Github => query,
-        Personality::Generic | Personality::Google => None,
+        Personality::Generic
+        | Personality::Google
+        | Personality::Microsoft
+        | Personality::Gitlab => None,
     };
     let outcome = Params::from_request(query.as_deref(), &headers, &body)
         .map_err(|error| Failure {
             error,
             basic: false,
             grant_type: String::new(),
+            inactive: None,
         })
         .and_then(|params| exchange(&shared, &headers, &params, subject.as_deref()));
     match outcome {
@@ -81,6 +89,7 @@ fn exchange(
             error,
             basic,
             grant_type,
+            inactive: None,
         }
     };
     let credentials = ClientCredentials::from_request(headers, params).map_err(fail(false))?;
@@ -116,10 +125,17 @@ fn exchange(
                 scope,
             )
         }
-        "fb_exchange_token" if personality == Personality::Facebook => store.exchange_long_lived(
-            client_id,
-            params.require("fb_exchange_token").map_err(fail(basic))?,
-        ),
+        "fb_exchange_token" if personality == Personality::Facebook => {
+            let token = params.require("fb_exchange_token").map_err(fail(basic))?;
+            let issued = store.exchange_long_lived(client_id, token);
+            if let Err(error) = issued {
+                return Err(Failure {
+                    inactive: store.token_status(token).err(),
+                    ..fail(basic)(error)
+                });
+            }
+            issued
+        }
         "" => Err(OAuthError::invalid_request(
             "missing parameter \"grant_type\"",
         )),
@@ -136,7 +152,10 @@ fn exchange(
 fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option<&str>) -> Value {
     let personality = shared.personality;
     let token_type = match personality {
-        Personality::Generic | Personality::Google => "Bearer",
+        Personality::Generic
+        | Personality::Google
+        | Personality::Microsoft
+        | Personality::Gitlab => "Bearer",
         Personality::Facebook | Personality::Github => "bearer",
     };
     let mut body = json!({
@@ -146,14 +165,29 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Opti
         "scope": join_scopes(personality, &issued.scopes),
     });
     if personality == Personality::Facebook {
-        // Graph's token response carries no scope.
+        // Graph's token response carries no scope, but says until when the app may read the
+        // person's data (`src/routes/facebook.rs`).
         body.as_object_mut().map(|o| o.remove("scope"));
+        body["data_access_expires_at"] =
+            json!(issued.grant.auth_time + super::facebook::DATA_ACCESS_LIFETIME);
     }
     if let Some(refresh) = &issued.refresh_token {
         body["refresh_token"] = json!(refresh);
-        if personality == Personality::Github {
-            body["refresh_token_expires_in"] = json!(15_897_600);
+        if let Some(lifetime) = personality.refresh_token_lifetime() {
+            body["refresh_token_expires_in"] = json!(lifetime);
         }
+    }
+    if personality == Personality::Github && !issued.grant.offline {
+        // An OAuth App's token never expires, and GitHub says nothing of expiry.
+        body.as_object_mut().map(|o| o.remove("expires_in"));
+    }
+    if personality == Personality::Microsoft {
+        // How long the token works should the service be degraded; the sandbox never is.
+        body["ext_expires_in"] = json!(issued.expires_in);
+    }
+    if personality == Personality::Gitlab {
+        // Doorkeeper says when the token was made, in seconds since the epoch.
+        body["created_at"] = json!(store.now());
     }
     if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") {
         body["id_token"] = json!(id_token(shared, store, issued, subject));
@@ -166,8 +200,12 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Opti
 fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option<&str>) -> String {
     let now = store.now();
     let grant = &issued.grant;
+    let issuer = match shared.personality {
+        Personality::Microsoft => super::microsoft::issuer(shared),
+        _ => shared.issuer.clone(),
+    };
     let mut claims = json!({
-        "iss": shared.issuer,
+        "iss": issuer,
         "sub": subject.unwrap_or(&grant.sub),
         "aud": grant.client_id,
         "azp": grant.client_id,
@@ -178,8 +216,19 @@ fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option
     if let Some(nonce) = &grant.nonce {
         claims["nonce"] = json!(nonce);
     }
-    if let Some(user) = store.user_by_sub(&grant.sub) {
+    let user = store.user_by_sub(&grant.sub);
+    if let Some(user) = user {
         super::userinfo::add_profile_claims(&mut claims, shared, user, &issued.scopes);
+    }
+    match (shared.personality, user) {
+        (Personality::Microsoft, _) => {
+            super::microsoft::id_token_claims(&mut claims, user, &issued.scopes);
+        }
+        (Personality::Gitlab, Some(user)) => {
+            let scopes = &issued.scopes;
+            super::gitlab::id_token_claims(&mut claims, shared, user, scopes, subject.is_some());
+        }
+        _ => {}
     }
     shared.keys().sign(&claims)
 }
@@ -215,6 +264,8 @@ fn failure_response(personality: Personality, failure: &Failure) -> Response {
     let error = &failure.error;
     match personality {
         Personality::Generic | Personality::Google => oauth_error(error, failure.basic),
+        Personality::Microsoft => super::microsoft::error(error),
+        Personality::Gitlab => super::gitlab::error(error),
         Personality::Github => {
             let code = match (error.code, failure.grant_type.as_str()) {
                 ("invalid_client", _) => "incorrect_client_credentials",
@@ -235,8 +286,11 @@ fn failure_response(personality: Personality, failure: &Failure) -> Response {
                 }),
             )
         }
-        Personality::Facebook => {
-            super::facebook::graph_error(StatusCode::BAD_REQUEST, &error.description, 100, None)
-        }
+        Personality::Facebook => match failure.inactive {
+            Some(inactive) => super::facebook::token_error(inactive),
+            None => {
+                super::facebook::graph_error(StatusCode::BAD_REQUEST, &error.description, 100, None)
+            }
+        },
     }
 }

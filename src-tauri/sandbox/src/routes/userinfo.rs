@@ -24,6 +24,14 @@ pub fn picture_url(shared: &Shared, user: &TestUser) -> String {
     format!("{}/_sandbox/avatar/{}.svg", shared.issuer, user.sub)
 }
 
+/// A user's numeric id, as GitHub and GitLab give them: derived from the subject so it stays
+/// stable across restarts.
+pub fn numeric_id(user: &TestUser) -> u64 {
+    user.sub.bytes().fold(1_000_u64, |h, b| {
+        h.wrapping_mul(31).wrapping_add(u64::from(b))
+    }) % 100_000_000
+}
+
 /// Adds the claims the granted scopes release: `email` (email, email_verified) and `profile`
 /// (name, picture).
 pub fn add_profile_claims(claims: &mut Value, shared: &Shared, user: &TestUser, scopes: &[String]) {

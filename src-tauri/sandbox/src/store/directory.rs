@@ -131,6 +131,7 @@ mod tests {
             name: "x".into(),
             auth: ClientAuth::None,
             redirect_uris: vec!["com.example:/cb".into()],
+            expiring_tokens: true,
         };
         for n in store.clients.len()..MAX_CLIENTS {
             store.set_client(client(format!("c{n}"))).expect("room");

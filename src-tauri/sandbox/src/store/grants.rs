@@ -1,7 +1,9 @@
 //! Grants: one consent of one user to one client, and everything that ends or narrows one.
 //! Revocation by the admin API, by a client (RFC 7009), by the personalities' own endpoints
 //! (Google's revoke, Facebook's `DELETE /me/permissions`, GitHub's `DELETE
-//! /applications/{client_id}/grant`), and the `invalid_grant` fault injected for one user.
+//! /applications/{client_id}/grant`), and the `invalid_grant` fault injected for one user; and
+//! how each personality words a grant that gives nothing more (Google's one sentence,
+//! Microsoft's AADSTS codes).
 //!
 //! Invariants: a revoked grant stays revoked, with the first reason given; revoking it revokes
 //! its access and refresh tokens too, and a code it produced can no longer be redeemed
@@ -13,6 +15,18 @@ use serde::{Deserialize, Serialize};
 use super::{AuthStore, Time, digest};
 use crate::config::Personality;
 use crate::oauth_error::OAuthError;
+
+/// Google's words for a refresh token that no longer works, whatever the reason.
+const GOOGLE_EXPIRED_OR_REVOKED: &str = "Token has been expired or revoked.";
+/// Microsoft's words for a revoked grant; its error renderer (`src/routes/microsoft.rs`) reads
+/// the code from the `AADSTS…:` prefix, as with every Microsoft description.
+pub const AADSTS50173: &str = "AADSTS50173: The provided grant has expired due to it being \
+     revoked, a fresh auth token is needed. The user might have changed or reset their password.";
+/// Microsoft's words for a refresh token unused for longer than its lifetime.
+pub const AADSTS700082: &str = "AADSTS700082: The refresh token has expired due to inactivity. \
+     The token was inactive for 90.00:00:00.";
+/// Microsoft's words for a refresh token it never issued.
+const AADSTS9002313: &str = "AADSTS9002313: Invalid request. Request is malformed or invalid.";
 
 /// One consent of one user to one client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,11 +46,50 @@ pub struct Grant {
 }
 
 impl AuthStore {
+    /// Why a revoked grant gives nothing more, in the personality's words.
     pub(super) fn expired_or_revoked(&self, standard: &str) -> String {
         match self.personality {
-            Personality::Google => "Token has been expired or revoked.".to_owned(),
+            Personality::Google => GOOGLE_EXPIRED_OR_REVOKED.to_owned(),
+            Personality::Microsoft => AADSTS50173.to_owned(),
             _ => standard.to_owned(),
         }
+    }
+
+    /// Why a refresh token the sandbox never issued is refused.
+    pub(super) fn unknown_refresh_token(&self) -> String {
+        match self.personality {
+            Personality::Google => GOOGLE_EXPIRED_OR_REVOKED.to_owned(),
+            Personality::Microsoft => AADSTS9002313.to_owned(),
+            _ => "unknown refresh token".to_owned(),
+        }
+    }
+
+    /// Why a refresh token that outlived its lifetime is refused.
+    pub(super) fn idle_expired(&self) -> String {
+        match self.personality {
+            Personality::Microsoft => AADSTS700082.to_owned(),
+            _ => "the refresh token has expired".to_owned(),
+        }
+    }
+
+    /// A refresh asking for `scope`, which the grant does not hold: the standard
+    /// `invalid_scope` (a refresh only narrows, RFC 6749 §6), or Microsoft's AADSTS65001 (the
+    /// person never consented to it).
+    pub(super) fn not_consented(&self, grant: &Grant, scope: &str) -> OAuthError {
+        if self.personality != Personality::Microsoft {
+            return OAuthError::invalid_scope(format!(
+                "scope {scope:?} was not granted; a refresh can only narrow the scopes"
+            ));
+        }
+        let name = self
+            .client(&grant.client_id)
+            .map_or("", |c| c.name.as_str());
+        OAuthError::invalid_grant(format!(
+            "AADSTS65001: The user or administrator has not consented to use the application \
+             with ID '{}' named '{name}'. Send an interactive authorization request for this \
+             user and resource.",
+            grant.client_id
+        ))
     }
 
     pub(super) fn check_user_fault(&mut self, grant: &Grant) -> Result<(), OAuthError> {
@@ -109,7 +162,7 @@ impl AuthStore {
 
     /// RFC 7009 for an authenticated client. Revoking a refresh token revokes its grant (and so
     /// its access tokens); revoking an access token revokes that token only, except where the
-    /// personality ends the whole grant (Google). Unknown tokens are not an error (§2.2).
+    /// personality ends the whole grant (Google, GitLab). Unknown tokens are not an error (§2.2).
     pub fn revoke(&mut self, client_id: &str, token: &str) -> Result<(), OAuthError> {
         let key = digest(token);
         let (grant_id, is_refresh) = if let Some(r) = self.refresh_tokens.get(&key) {
@@ -126,7 +179,9 @@ impl AuthStore {
                 "the token was issued to another client",
             ));
         }
-        if is_refresh || self.personality == Personality::Google {
+        // Google ends the grant whichever token was sent; GitLab (Doorkeeper) keeps an access
+        // token and its refresh token as one pair, and rotation makes that pair the grant.
+        if is_refresh || matches!(self.personality, Personality::Google | Personality::Gitlab) {
             self.revoke_grant(grant_id, "revoked by the client");
         } else if let Some(a) = self.access_tokens.get_mut(&key) {
             a.revoked = true;

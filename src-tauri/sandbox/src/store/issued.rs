@@ -1,7 +1,9 @@
 //! What the sandbox hands out and takes back in: authorization codes, access tokens and refresh
 //! tokens. Issuing them (in each personality's token shapes), redeeming a code (RFC 6749
 //! §4.1.3 with PKCE, RFC 7636 §4.6), refreshing (RFC 6749 §6) with rotation and reuse detection
-//! (RFC 9700 §4.14.2), and Facebook's long-lived token exchange.
+//! (RFC 9700 §4.14.2), refresh tokens that run out where the personality's do
+//! (`Personality::refresh_token_lifetime` in `src/config.rs`), and Facebook's long-lived token
+//! exchange.
 //!
 //! Invariants: a token or code is returned in the clear exactly once, in [`Issued`] or as the
 //! code string, and stored only as its digest. A code is redeemed at most once; a second try
@@ -129,9 +131,11 @@ impl AuthStore {
         scope: Option<Vec<String>>,
     ) -> Result<Issued, OAuthError> {
         let key = digest(refresh_token);
-        let record = self.refresh_tokens.get(&key).cloned().ok_or_else(|| {
-            OAuthError::invalid_grant(self.expired_or_revoked("unknown refresh token"))
-        })?;
+        let record = self
+            .refresh_tokens
+            .get(&key)
+            .cloned()
+            .ok_or_else(|| OAuthError::invalid_grant(self.unknown_refresh_token()))?;
         let grant = self
             .grants
             .get(&record.grant_id)
@@ -153,14 +157,15 @@ impl AuthStore {
                 self.expired_or_revoked("refresh token revoked"),
             ));
         }
+        if self.refresh_expired(&record) {
+            return Err(OAuthError::invalid_grant(self.idle_expired()));
+        }
         self.check_user_fault(&grant)?;
         let scopes = match scope {
             None => grant.scopes.clone(),
             Some(asked) => {
                 if let Some(extra) = asked.iter().find(|s| !grant.scopes.contains(s)) {
-                    return Err(OAuthError::invalid_scope(format!(
-                        "scope {extra:?} was not granted; a refresh can only narrow the scopes"
-                    )));
+                    return Err(self.not_consented(&grant, extra));
                 }
                 asked
             }
@@ -207,15 +212,22 @@ impl AuthStore {
             Personality::Google => ("ya29.sbx_", "1//sbx_"),
             Personality::Facebook => ("EAAsbx", ""),
             Personality::Github => ("gho_sbx", "ghr_sbx"),
+            Personality::Microsoft => ("EwB_sbx_", "0.A_sbx_"),
+            Personality::Gitlab => ("glsbx_at_", "glsbx_rt_"),
         };
         let access_token = random::token(access_prefix);
+        // A GitHub OAuth App's token (no refresh token) never expires.
+        let expires_at = match self.personality {
+            Personality::Github if !grant.offline => Time::MAX,
+            _ => now + self.access_lifetime,
+        };
         self.access_tokens.insert(
             digest(&access_token),
             AccessToken {
                 grant_id: grant.id,
                 scopes: scopes.clone(),
                 issued_at: now,
-                expires_at: now + self.access_lifetime,
+                expires_at,
                 revoked: false,
             },
         );
@@ -249,6 +261,14 @@ impl AuthStore {
             expires_in: self.access_lifetime,
             scopes,
         }
+    }
+
+    /// Whether a refresh token has outlived the personality's refresh-token lifetime
+    /// ([`Personality::refresh_token_lifetime`]); rotation makes that a limit on inactivity.
+    pub(super) fn refresh_expired(&self, record: &RefreshToken) -> bool {
+        self.personality
+            .refresh_token_lifetime()
+            .is_some_and(|lifetime| self.now() >= record.issued_at.saturating_add(lifetime))
     }
 
     /// Makes every access token expire now (the refresh tokens stay valid).

@@ -63,11 +63,17 @@ impl AuthStore {
         if r.revoked || r.rotated || grant.revoked.is_some() {
             return Err(Inactive::Revoked);
         }
+        if self.refresh_expired(r) {
+            return Err(Inactive::Expired);
+        }
         Ok(TokenInfo {
             grant: grant.clone(),
             scopes: grant.scopes.clone(),
             issued_at: r.issued_at,
-            expires_at: None,
+            expires_at: self
+                .personality
+                .refresh_token_lifetime()
+                .map(|lifetime| r.issued_at.saturating_add(lifetime)),
             kind: TokenKind::Refresh,
         })
     }

@@ -39,7 +39,7 @@ use sha2::{Digest, Sha256};
 use crate::config::{ClientConfig, Personality, SandboxConfig, TestUser};
 
 pub use directory::redirect_matches;
-pub use grants::Grant;
+pub use grants::{AADSTS50173, AADSTS700082, Grant};
 pub use issued::Issued;
 pub use lookup::{Inactive, TokenInfo, TokenKind};
 pub use pending::Pending;

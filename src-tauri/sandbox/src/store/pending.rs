@@ -89,10 +89,18 @@ impl AuthStore {
             .cloned()
             .collect();
         let offline = match self.personality {
-            Personality::Generic => scopes.iter().any(|s| s == "offline_access"),
+            Personality::Generic | Personality::Microsoft => {
+                scopes.iter().any(|s| s == "offline_access")
+            }
             Personality::Google => pending.offline,
             Personality::Facebook => false,
-            Personality::Github => true,
+            // GitLab gives every token a refresh token.
+            Personality::Gitlab => true,
+            // A GitHub App's expiring user tokens come with a refresh token; an OAuth App's
+            // tokens never expire and come alone (`ClientConfig::expiring_tokens`).
+            Personality::Github => self
+                .client(&pending.client_id)
+                .is_none_or(|c| c.expiring_tokens),
         };
         let id = self.next_grant;
         self.next_grant += 1;
