@@ -63,6 +63,7 @@ describe('ProviderEditor: choosing', () => {
     }
     expect(screen.getByRole('button', { name: /^Google Gmail, Calendar, Drive/ })).toBeTruthy()
     expect(screen.getByRole('button', { name: /^Custom \(OpenID Connect \/ OAuth 2\)/ })).toBeTruthy()
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('preset-google')))
   })
 
   it('goes back to the choice', async () => {
@@ -321,6 +322,7 @@ describe('ProviderEditor: editing', () => {
     expect(screen.getByRole('dialog', { name: 'Edit Google' })).toBeTruthy()
     expect(screen.queryByTestId('preset-google')).toBeNull()
     expect((screen.getByLabelText('Provider id') as HTMLInputElement).readOnly).toBe(true)
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Name')))
     expect((screen.getByLabelText('Client id') as HTMLInputElement).value).toBe('1234-abc.apps.googleusercontent.com')
     const secret = screen.getByLabelText('Client secret') as HTMLInputElement
     expect(secret.value).toBe('')
