@@ -76,4 +76,26 @@ describe('App', () => {
     )
     expect(invoke.mock.calls.filter(([command]) => command === 'sandbox_status')).toHaveLength(2)
   })
+
+  it('goes to the Providers screen from the sidebar, after Accounts', async () => {
+    await open()
+    const items = [...document.querySelectorAll('nav[aria-label=Main] [data-testid^=nav-]')].map((el) => el.textContent!.trim())
+    expect(items).toEqual(['Accounts', 'Providers', 'Activity'])
+    answer('list_provider_views', [])
+    await fireEvent.click(screen.getByTestId('nav-providers'))
+    expect(await screen.findByRole('heading', { level: 1, name: 'Providers' })).toBeTruthy()
+    expect(screen.getByTestId('nav-providers').getAttribute('aria-current')).toBe('page')
+  })
+
+  it('goes from the Link dialog to adding a provider', async () => {
+    await open()
+    answer('list_providers', [{ id: 'sandbox', name: 'Grantry Sandbox', environments: [] }])
+    answer('list_provider_views', [])
+    answer('list_presets', [])
+    await fireEvent.click(screen.getByTestId('link-account'))
+    await fireEvent.click(await screen.findByRole('button', { name: 'Add a provider' }))
+    expect(await screen.findByRole('dialog', { name: 'Add a provider' })).toBeTruthy()
+    expect(screen.queryByTestId('link-dialog')).toBeNull()
+    expect(screen.getByRole('heading', { level: 1, name: 'Providers' })).toBeTruthy()
+  })
 })

@@ -33,6 +33,12 @@ const sandbox = {
   ],
 }
 
+const google = {
+  id: 'google',
+  name: 'Google',
+  environments: [{ name: 'production', scopes: [{ scope: 'openid', description: 'Sign you in' }] }],
+}
+
 const started = { authorization_url: 'http://127.0.0.1:1/authorize', state: 's', expires_at: 2e9 }
 
 /** Opens the dialog and starts a link, so it waits for the browser. */
@@ -109,5 +115,38 @@ describe('LinkDialog', () => {
     await settle()
     expect(invoke).toHaveBeenCalledWith('cancel_link', { link: 's' })
     expect(onClose).toHaveBeenCalledExactlyOnceWith(false)
+  })
+
+  it('points at adding a provider when only the sandbox is there', async () => {
+    answer('list_providers', [sandbox])
+    const onManageProviders = vi.fn()
+    render(LinkDialog, { onClose: () => {}, onManageProviders })
+    const hint = await screen.findByTestId('link-sandbox-only')
+    expect(hint.textContent).toContain('Only the Grantry Sandbox is set up.')
+    expect(screen.queryByTestId('link-manage-providers')).toBeNull()
+    await fireEvent.click(screen.getByRole('button', { name: 'Add a provider' }))
+    expect(onManageProviders).toHaveBeenCalledExactlyOnceWith(true)
+  })
+
+  it('offers to manage the providers when there are others', async () => {
+    answer('list_providers', [sandbox, google])
+    const onManageProviders = vi.fn()
+    render(LinkDialog, { onClose: () => {}, onManageProviders })
+    await screen.findByText('See your email address')
+    expect(screen.queryByTestId('link-sandbox-only')).toBeNull()
+    await fireEvent.click(screen.getByRole('button', { name: 'Manage providers' }))
+    expect(onManageProviders).toHaveBeenCalledExactlyOnceWith(false)
+  })
+
+  it('lists the providers again when they change, keeping the choice', async () => {
+    answer('list_providers', [sandbox])
+    render(LinkDialog, { onClose: () => {}, onManageProviders: () => {} })
+    await screen.findByTestId('link-sandbox-only')
+    await settle()
+    answer('list_providers', [google, sandbox])
+    emitEvent({ kind: 'providers_changed' })
+    expect(await screen.findByRole('option', { name: 'Google' })).toBeTruthy()
+    expect((screen.getByTestId('link-provider') as HTMLSelectElement).value).toBe('sandbox')
+    expect(screen.queryByTestId('link-sandbox-only')).toBeNull()
   })
 })

@@ -6,13 +6,28 @@ import type { AccountDetail } from './bindings/AccountDetail'
 import type { AccountScope } from './bindings/AccountScope'
 import type { AccountSummary } from './bindings/AccountSummary'
 import type { ActivityEntry } from './bindings/ActivityEntry'
+import type { ClientAuth } from './bindings/ClientAuth'
+import type { Discovered } from './bindings/Discovered'
+import type { EnvironmentDraft } from './bindings/EnvironmentDraft'
+import type { EnvironmentView } from './bindings/EnvironmentView'
 import { EVENT_CHANNEL } from './bindings/eventChannel'
 import type { GrantryEvent } from './bindings/GrantryEvent'
+import type { FieldError } from './bindings/FieldError'
 import type { IpcError } from './bindings/IpcError'
+import type { PresetId } from './bindings/PresetId'
+import type { PresetView } from './bindings/PresetView'
+import type { ProviderDraft } from './bindings/ProviderDraft'
 import type { ProviderOption } from './bindings/ProviderOption'
+import type { ProviderView } from './bindings/ProviderView'
+import type { RedirectKind } from './bindings/RedirectKind'
+import type { RedirectOptionView } from './bindings/RedirectOptionView'
+import type { RemoveAccounts } from './bindings/RemoveAccounts'
 import type { SandboxStatus } from './bindings/SandboxStatus'
 import type { ScopeChange } from './bindings/ScopeChange'
 import type { ScopeCheck } from './bindings/ScopeCheck'
+import type { ScopeOption } from './bindings/ScopeOption'
+import type { SecretNeed } from './bindings/SecretNeed'
+import type { SiteField } from './bindings/SiteField'
 import type { StartedLink } from './bindings/StartedLink'
 import type { TokenInfo } from './bindings/TokenInfo'
 
@@ -21,12 +36,27 @@ export type {
   AccountScope,
   AccountSummary,
   ActivityEntry,
+  ClientAuth,
+  Discovered,
+  EnvironmentDraft,
+  EnvironmentView,
+  FieldError,
   GrantryEvent,
   IpcError,
+  PresetId,
+  PresetView,
+  ProviderDraft,
   ProviderOption,
+  ProviderView,
+  RedirectKind,
+  RedirectOptionView,
+  RemoveAccounts,
   SandboxStatus,
   ScopeChange,
   ScopeCheck,
+  ScopeOption,
+  SecretNeed,
+  SiteField,
   StartedLink,
   TokenInfo,
 }
@@ -67,6 +97,21 @@ export const ipc = {
   revokeAccount: (account: number) => call<void>('revoke_account', { account }),
   /** Removes the account from this device only. */
   forgetAccount: (account: number) => call<void>('forget_account', { account }),
+  /** Every provider with its environments, the built-in sandbox included. */
+  listProviderViews: () => call<ProviderView[]>('list_provider_views'),
+  listPresets: () => call<PresetView[]>('list_presets'),
+  /** Fetches `issuer`'s discovery document and says what it offers; saves nothing. */
+  testDiscovery: (issuer: string) => call<Discovered>('test_discovery', { issuer }),
+  /** What is wrong with `draft`, field by field; `editing` is the id of the provider it replaces. */
+  checkProvider: (draft: ProviderDraft, editing: string | null) =>
+    call<FieldError[]>('check_provider', { draft, editing }),
+  saveProvider: (draft: ProviderDraft, editing: string | null) =>
+    call<ProviderView>('save_provider', { draft, editing }),
+  /** Removes a provider; its accounts are revoked at the provider first, or only forgotten here. */
+  removeProvider: (provider: string, accounts: RemoveAccounts) =>
+    call<void>('remove_provider', { provider, accounts }),
+  revealClientSecret: (provider: string, environment: string) =>
+    call<string | null>('reveal_client_secret', { provider, environment }),
 }
 
 /**

@@ -29,6 +29,11 @@ describe('Modal', () => {
     expect(dialog.getAttribute('aria-modal')).toBe('true')
   })
 
+  it('is wider for a form when asked', () => {
+    render(Modal, { title: 'Add a provider', onClose: () => {}, children: twoButtons, wide: true })
+    expect(screen.getByRole('dialog').classList.contains('wide')).toBe(true)
+  })
+
   it('moves focus into itself when it opens', () => {
     opener()
     render(Modal, { title: 'T', onClose: () => {}, children: twoButtons })
