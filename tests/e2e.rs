@@ -7,6 +7,8 @@ mod support;
 
 #[path = "e2e/account_screen.rs"]
 mod account_screen;
+#[path = "e2e/providers_screen.rs"]
+mod providers_screen;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -60,8 +62,9 @@ fn open_with(tool: &[&str], url: &str) {
 
 /// Makes a scripted "system browser" the scratch session's default for http(s): it answers
 /// the sandbox's consent page with the arguments in the returned file (`--user alice`,
-/// `--scope …`), then hands the dev.grantry: redirect to xdg-open, as Chromium does with a
-/// custom scheme. Whatever browser the machine has installed stays out of it.
+/// `--scope …`), then hands a custom-scheme redirect (dev.grantry: or a provider's own) to
+/// xdg-open, as Chromium does; a loopback redirect it has already followed, as a browser
+/// does. Whatever browser the machine has installed stays out of it.
 fn scripted_browser(data_home: &Path) -> PathBuf {
     let grantry = Path::new(APP).with_file_name("grantry");
     assert!(
@@ -75,6 +78,7 @@ fn scripted_browser(data_home: &Path) -> PathBuf {
         &browser,
         format!(
             "#!/bin/sh\nredirect=$('{}' sandbox consent $(cat '{}') \"$1\") || exit 1\n\
+             case \"$redirect\" in http://*|https://*) exit 0;; esac\n\
              exec xdg-open \"$redirect\"\n",
             grantry.display(),
             arguments.display()

@@ -40,14 +40,18 @@ pub fn check_provider(
     state.with(|core| Ok(core.check_provider(&draft, editing.as_deref())))
 }
 
+/// Saves a provider; an issuer it names must answer with a valid discovery document first.
 #[tauri::command]
-pub fn save_provider(
+pub async fn save_provider(
     app: AppHandle,
     state: State<'_, AppState>,
     draft: ProviderDraft,
     editing: Option<String>,
 ) -> Result<ProviderView, IpcError> {
-    let saved = state.with(|core| core.save_provider(&draft, editing.as_deref()))?;
+    let saved = state
+        .grantry()?
+        .save_provider(&draft, editing.as_deref())
+        .await?;
     deep_link::register_schemes(&app);
     Ok(saved)
 }

@@ -108,9 +108,10 @@ impl Grantry {
     }
 
     /// Adds a provider from a draft, or with `editing` changes that one: nothing is written
-    /// while the draft has a mistake. Client secrets it carries go to the keyring, never to the
-    /// file; a secret an environment no longer needs is removed.
-    pub fn save_provider(
+    /// while the draft has a mistake, nor while an issuer it names does not answer with a valid
+    /// discovery document. Client secrets it carries go to the keyring, never to the file; a
+    /// secret an environment no longer needs is removed.
+    pub async fn save_provider(
         &self,
         draft: &ProviderDraft,
         editing: Option<&str>,
@@ -125,6 +126,19 @@ impl Grantry {
                 .collect();
             Error::InvalidInput(said.join("; "))
         })?;
+        // A preset's issuer is the provider's own; a typed one is checked now, not at the
+        // first link.
+        if provider.preset.is_none() {
+            for (index, env) in provider.environments.iter().enumerate() {
+                if let Some(issuer) = &env.issuer {
+                    self.discover(issuer).await.map_err(|error| {
+                        Error::InvalidInput(format!(
+                            "environments.{index}.issuer: its discovery did not work: {error}"
+                        ))
+                    })?;
+                }
+            }
+        }
         let id = provider.id.to_string();
         match editing {
             Some(old) => lock(&self.providers).replace(old, provider.clone())?,

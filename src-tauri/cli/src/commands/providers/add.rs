@@ -2,7 +2,7 @@
 //! preset (`--preset google`, its endpoints and quirks filled in) or by hand. It goes through
 //! the same draft as the window's Providers screen (the core's `providers/draft.rs`), so the
 //! same mistakes are refused with the same words. With `--issuer`, the issuer's discovery
-//! document is fetched first, so a mistyped issuer is refused before anything is written. A
+//! document is fetched on saving, so a mistyped issuer is refused before anything is written. A
 //! client secret is read from standard input (`--secret-stdin`), never from the command line.
 
 use clap::{Args, ValueEnum};
@@ -136,14 +136,7 @@ pub async fn run(json: bool, grantry: &Grantry, args: &AddArgs) -> Result<(), Er
         None
     };
     let draft = draft_from(args, secret);
-    // A mistyped issuer is refused before anything is written (other mistakes are named by
-    // the save below).
-    if let Some(issuer) = &args.issuer
-        && grantry.check_provider(&draft, None).is_empty()
-    {
-        grantry.discover(issuer).await?;
-    }
-    let view = grantry.save_provider(&draft, None)?;
+    let view = grantry.save_provider(&draft, None).await?;
     print(json, &view, || {
         let env = &view.environments[0];
         format!(

@@ -39,7 +39,7 @@ pub async fn run(json: bool, grantry: &Grantry, args: &ImportArgs) -> Result<(),
             ..EnvironmentDraft::default()
         }],
     };
-    let view = grantry.save_provider(&draft, None)?;
+    let view = grantry.save_provider(&draft, None).await?;
     print(json, &view, || {
         format!(
             "Added provider {} ({}) with the Desktop app client {}; its secret is in the keyring.",
