@@ -13,6 +13,8 @@ fn main() {
         "save_provider",
         "remove_provider",
         "reveal_client_secret",
+        "open_provider_console",
+        "open_manage_access",
         "start_link",
         "reopen_link",
         "cancel_link",

@@ -155,7 +155,7 @@ pub fn cancel_link(state: State<'_, AppState>, link: String) -> Result<bool, Ipc
 
 /// Opens `url` in the system browser. The launcher's own error names the command line with
 /// the whole authorization URL, so it goes to the log, and the person reads what to do.
-fn open_in_browser(app: &AppHandle, url: &str) -> Result<(), IpcError> {
+pub fn open_in_browser(app: &AppHandle, url: &str) -> Result<(), IpcError> {
     app.opener().open_url(url, None::<&str>).map_err(|error| {
         eprintln!("grantry: the browser could not be opened: {error}");
         IpcError {

@@ -68,6 +68,8 @@ pub fn run() {
             provider_commands::save_provider,
             provider_commands::remove_provider,
             provider_commands::reveal_client_secret,
+            provider_commands::open_provider_console,
+            provider_commands::open_manage_access,
             commands::start_link,
             commands::reopen_link,
             commands::cancel_link

@@ -4,11 +4,15 @@
 //! on the person's request. After a change the app's scheme registrations follow the
 //! providers (`deep_link.rs`).
 
+use grantry_core::providers::Preset;
 use grantry_core::providers::draft::{FieldError, ProviderDraft};
-use grantry_core::{Discovered, Grantry, IpcError, PresetView, ProviderView, RemoveAccounts};
+use grantry_core::{
+    Discovered, ErrorCode, Grantry, IpcError, PresetView, ProviderView, RemoveAccounts,
+};
 use tauri::AppHandle;
 use tauri::State;
 
+use crate::commands::open_in_browser;
 use crate::deep_link;
 use crate::state::AppState;
 
@@ -69,6 +73,31 @@ pub async fn remove_provider(
         .await?;
     deep_link::register_schemes(&app);
     Ok(())
+}
+
+/// Opens a preset's developer console (where its client is registered) in the system browser;
+/// the URL is the preset's, never the webview's.
+#[tauri::command]
+pub fn open_provider_console(app: AppHandle, preset: Preset) -> Result<(), IpcError> {
+    open_in_browser(&app, preset.info().console_url)
+}
+
+/// Opens the page where the person removes Grantry's access to an account by hand (for
+/// providers that cannot revoke, such as Microsoft).
+#[tauri::command]
+pub fn open_manage_access(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    account: i64,
+) -> Result<(), IpcError> {
+    let url = state
+        .with(|core| core.account_detail(account, Default::default(), 1))?
+        .manage_access_url
+        .ok_or_else(|| IpcError {
+            code: ErrorCode::InvalidInput,
+            message: "this account's provider revokes access from Grantry".into(),
+        })?;
+    open_in_browser(&app, &url)
 }
 
 /// The one way a client secret reaches the webview: the person asked to see it.

@@ -230,6 +230,11 @@ pub struct AccountDetail {
     pub tokens: TokenInfo,
     /// The account's history, newest first.
     pub timeline: Vec<ActivityEntry>,
+    /// Whether Grantry can revoke access at the provider; Microsoft has no way for another
+    /// app to do it, and the screen says so instead of pretending.
+    pub revocable: bool,
+    /// Where the person removes Grantry's access by hand, for providers that cannot revoke.
+    pub manage_access_url: Option<String>,
 }
 
 /// Where an account's tokens stand (times in Unix seconds).

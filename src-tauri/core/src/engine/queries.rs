@@ -9,6 +9,7 @@ use crate::model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, HttpExchange,
     TokenInfo,
 };
+use crate::providers::{Preset, Revocation};
 
 impl Grantry {
     /// Every linked account, grouped by provider, for the Accounts screen.
@@ -37,6 +38,16 @@ impl Grantry {
         limit: u32,
     ) -> Result<AccountDetail, Error> {
         let account = self.account(id)?;
+        let env = self
+            .environment(&account.provider, &account.environment)
+            .ok();
+        let revocable = env
+            .as_ref()
+            .is_none_or(|e| e.revocation != Revocation::Unsupported);
+        let manage_access_url = env
+            .and_then(|e| e.preset)
+            .and_then(Preset::manage_access_url)
+            .map(str::to_owned);
         let store = lock(&self.store);
         let record = store.refresh_record(id)?;
         let scheduled = account.status == AccountStatus::Valid && account.has_refresh_token;
@@ -57,6 +68,8 @@ impl Grantry {
             },
             timeline: store.activity_of(id, limit)?,
             account,
+            revocable,
+            manage_access_url,
         })
     }
 

@@ -11,4 +11,13 @@ export type AccountDetail = { account: AccountSummary, scopes: Array<AccountScop
 /**
  * The account's history, newest first.
  */
-timeline: Array<ActivityEntry>, };
+timeline: Array<ActivityEntry>, 
+/**
+ * Whether Grantry can revoke access at the provider; Microsoft has no way for another
+ * app to do it, and the screen says so instead of pretending.
+ */
+revocable: boolean, 
+/**
+ * Where the person removes Grantry's access by hand, for providers that cannot revoke.
+ */
+manage_access_url: string | null, };
