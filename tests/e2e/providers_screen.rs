@@ -153,6 +153,7 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
     assert!(refused.contains("discovery"), "{refused}");
     set_issuer(&issuer);
     save(&app, "qa");
+    app.screenshot(&screenshot_dir().join("providers-added.png"));
 
     // Linked from the window through loopback: the app's listener takes the browser's answer.
     std::fs::write(&consent, "--user bob").expect("consent arguments");
