@@ -12,7 +12,7 @@ use crate::model::{
     RedirectOptionView, RemoveAccounts, ScopeOption, SiteField,
 };
 use crate::oauth::discovery::{self, Endpoints};
-use crate::oauth::http;
+use crate::oauth::{http, loopback};
 use crate::paths;
 use crate::providers::draft::{self, FieldError, ProviderDraft};
 use crate::providers::{Environment, Preset, RedirectKind};
@@ -221,7 +221,9 @@ impl Grantry {
         let key = token_items::client_secret_key(&self.installation, provider, &env.name);
         let text = |url: &Option<url::Url>| url.as_ref().map(|u| u.to_string());
         let redirect_uri = match env.redirect {
-            RedirectKind::Loopback => "http://127.0.0.1/callback (any port)".to_owned(),
+            // Each link listens on a port of its own; providers match loopback without the
+            // port (RFC 8252 §7.3).
+            RedirectKind::Loopback => format!("http://127.0.0.1{}", loopback::REDIRECT_PATH),
             _ => env
                 .redirect_uri
                 .clone()

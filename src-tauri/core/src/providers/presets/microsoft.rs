@@ -1,5 +1,5 @@
 //! Microsoft identity platform (personal accounts, work and school accounts): its
-//! "Mobile and desktop applications" platform takes custom schemes and `http://localhost`, for a
+//! "Mobile and desktop applications" platform takes custom schemes and loopback addresses, for a
 //! public client with PKCE and no secret. A refresh token comes only with `offline_access`, and
 //! every refresh rotates it. Discovery under the multi-tenant names (`common`, …) advertises an
 //! issuer with a `{tenantid}` placeholder, so the endpoints are written out here and the profile
@@ -38,9 +38,10 @@ pub static INFO: Info = Info {
         },
         RedirectOption {
             kind: RedirectKind::Loopback,
-            label: "Loopback (http://localhost)",
-            help: "Add the redirect URI http://localhost under \"Mobile and desktop \
-                   applications\"; Microsoft accepts any port there. No secret.",
+            label: "Loopback (http://127.0.0.1)",
+            help: "Add the redirect URI http://127.0.0.1/callback under \"Mobile and desktop \
+                   applications\"; Microsoft ignores the port on loopback, and Grantry opens \
+                   one for each sign-in. No secret.",
             secret: SecretNeed::None,
         },
     ],
