@@ -21,6 +21,7 @@ fn main() {
         "link_account_again",
         "account_detail",
         "check_scopes",
+        "revoke_scope",
         "refresh_account",
         "revoke_account",
         "forget_account",

@@ -109,6 +109,17 @@ pub async fn check_scopes(
     Ok(state.grantry()?.check_scopes(account).await?)
 }
 
+/// Takes one scope back at the provider (where it allows that alone); returns the scopes and
+/// what changed.
+#[tauri::command]
+pub async fn revoke_scope(
+    state: State<'_, AppState>,
+    account: i64,
+    scope: String,
+) -> Result<ScopeCheck, IpcError> {
+    Ok(state.grantry()?.revoke_scope(account, &scope).await?)
+}
+
 #[tauri::command]
 pub async fn refresh_account(
     state: State<'_, AppState>,

@@ -57,6 +57,7 @@ pub fn run() {
             commands::link_account_again,
             commands::account_detail,
             commands::check_scopes,
+            commands::revoke_scope,
             commands::refresh_account,
             commands::revoke_account,
             commands::forget_account,

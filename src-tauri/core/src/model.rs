@@ -97,6 +97,8 @@ pub enum ActivityKind {
     AccountForgotten,
     /// The provider was asked again which scopes the account holds.
     ScopesChecked,
+    /// One scope was taken back at the provider (Facebook: one permission).
+    ScopeRevoked,
 }
 
 impl ActivityKind {
@@ -116,6 +118,7 @@ impl ActivityKind {
             ActivityKind::RevocationFailed => "revocation_failed",
             ActivityKind::AccountForgotten => "account_forgotten",
             ActivityKind::ScopesChecked => "scopes_checked",
+            ActivityKind::ScopeRevoked => "scope_revoked",
         }
     }
 
@@ -170,6 +173,7 @@ mod tests {
             ActivityKind::RevocationFailed,
             ActivityKind::AccountForgotten,
             ActivityKind::ScopesChecked,
+            ActivityKind::ScopeRevoked,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");
             assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");
@@ -235,6 +239,8 @@ pub struct AccountDetail {
     pub revocable: bool,
     /// Where the person removes Grantry's access by hand, for providers that cannot revoke.
     pub manage_access_url: Option<String>,
+    /// Whether one scope can be taken back at the provider, leaving the others (Facebook).
+    pub scopes_revocable: bool,
 }
 
 /// Where an account's tokens stand (times in Unix seconds).

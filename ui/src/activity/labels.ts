@@ -16,6 +16,7 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   revocation_failed: 'Revocation failed',
   account_forgotten: 'Account forgotten',
   scopes_checked: 'Scopes checked',
+  scope_revoked: 'Permission taken back',
 }
 
 /** Whether an entry reports a problem the person should notice. */
@@ -28,6 +29,7 @@ export function isProblem(entry: ActivityEntry): boolean {
     'account_revoked',
     'account_forgotten',
     'scopes_checked',
+    'scope_revoked',
   ]
   return !fine.includes(entry.kind)
 }

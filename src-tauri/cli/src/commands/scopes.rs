@@ -1,5 +1,6 @@
 //! `grantry scopes`: an account's granted and declined scopes and what each allows, as
-//! recorded, or asked of the provider again with `--check` (token introspection, RFC 7662).
+//! recorded, or asked of the provider again with `--check` (its own way, or token
+//! introspection, RFC 7662); `--revoke SCOPE` takes one back where the provider allows it.
 
 use clap::Args;
 use grantry_core::{AccountScope, Error, Grantry};
@@ -13,12 +14,18 @@ pub struct ScopesArgs {
     /// Ask the provider again (token introspection) instead of showing what is recorded.
     #[arg(long)]
     check: bool,
+    /// Take this one scope back at the provider, keeping the others (Facebook), then check.
+    #[arg(long, value_name = "SCOPE", conflicts_with = "check")]
+    revoke: Option<String>,
 }
 
 pub async fn run(json: bool, grantry: &Grantry, args: &ScopesArgs) -> Result<(), Error> {
-    if args.check {
+    if args.check || args.revoke.is_some() {
         // With --json: `{"scopes": […], "changes": [{"scope", "before", "after"}]}`.
-        let check = grantry.check_scopes(args.account).await?;
+        let check = match &args.revoke {
+            Some(scope) => grantry.revoke_scope(args.account, scope).await?,
+            None => grantry.check_scopes(args.account).await?,
+        };
         print(json, &check, || {
             let changed: Vec<String> = check
                 .changes

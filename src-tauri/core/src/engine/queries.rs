@@ -44,6 +44,10 @@ impl Grantry {
         let revocable = env
             .as_ref()
             .is_none_or(|e| e.revocation != Revocation::Unsupported);
+        let scopes_revocable = env
+            .as_ref()
+            .and_then(|e| e.preset)
+            .is_some_and(Preset::revokes_one_scope);
         let manage_access_url = env
             .and_then(|e| e.preset)
             .and_then(Preset::manage_access_url)
@@ -70,6 +74,7 @@ impl Grantry {
             account,
             revocable,
             manage_access_url,
+            scopes_revocable,
         })
     }
 

@@ -1,6 +1,8 @@
-//! Re-checking an account's scopes at the provider: token introspection (RFC 7662) tells
-//! which scopes its access token carries now; the answer is stored with its source, and what
-//! changed is returned and recorded in the history. An inactive token is refreshed once first.
+//! Re-checking an account's scopes at the provider: the preset's own way (Google's tokeninfo,
+//! Facebook's permissions, GitLab's token info) or token introspection (RFC 7662) tells which
+//! scopes its access token carries now; the answer is stored with its source, and what changed
+//! is returned and recorded in the history. An inactive token is refreshed once first. Where
+//! the provider allows it (Facebook), one scope can be taken back alone.
 
 use super::{Grantry, lock};
 use crate::clock;
@@ -47,6 +49,47 @@ impl Grantry {
             scopes: after,
             changes,
         })
+    }
+
+    /// Takes one granted scope back at the provider, leaving the others, where it has a way
+    /// (Facebook); then asks again which scopes the account holds, and records both.
+    pub async fn revoke_scope(&self, account_id: i64, scope: &str) -> Result<ScopeCheck, Error> {
+        let account = self.account(account_id)?;
+        let env = self.environment(&account.provider, &account.environment)?;
+        let granted = self
+            .scopes(account_id)?
+            .into_iter()
+            .any(|s| s.scope == scope && s.status == crate::model::ScopeStatus::Granted);
+        if !granted {
+            return Err(Error::InvalidInput(format!(
+                "{} holds no granted scope {scope:?}",
+                account.label()
+            )));
+        }
+        let Some(preset) = env.preset.filter(|p| p.revokes_one_scope()) else {
+            return Err(Error::InvalidInput(format!(
+                "{} takes scopes back only all together: revoke the account's access instead",
+                account.provider
+            )));
+        };
+        let revoked = async {
+            let endpoints = self.endpoints(&account.provider, &env).await?;
+            let tokens = self.tokens_of(&account)?;
+            let asked = preset.revoke_scope(&self.http, &endpoints, &tokens.access_token, scope);
+            asked.await.unwrap_or(Ok(()))
+        };
+        self.logged(revoked, |_| Some(account_id)).await?;
+        self.record(
+            ActivityKind::ScopeRevoked,
+            &format!(
+                "{scope} taken back from {} at {}",
+                account.label(),
+                account.provider
+            ),
+            Some(account_id),
+            clock::now(),
+        )?;
+        self.check_scopes(account_id).await
     }
 
     async fn check_scopes_now(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {

@@ -20,4 +20,8 @@ revocable: boolean,
 /**
  * Where the person removes Grantry's access by hand, for providers that cannot revoke.
  */
-manage_access_url: string | null, };
+manage_access_url: string | null, 
+/**
+ * Whether one scope can be taken back at the provider, leaving the others (Facebook).
+ */
+scopes_revocable: boolean, };

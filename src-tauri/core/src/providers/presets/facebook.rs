@@ -168,6 +168,52 @@ pub(super) async fn permissions(
     })
 }
 
+/// `DELETE /me/permissions/{permission}`: one permission taken back, the login kept.
+pub(super) async fn delete_permission(
+    http: &Http,
+    endpoints: &Endpoints,
+    access_token: &Secret<String>,
+    permission: &str,
+) -> Result<(), Error> {
+    let base = endpoints.userinfo.as_ref().unwrap_or(&endpoints.token);
+    let mut url = on_origin(base, "/me/permissions");
+    // A path segment of its own, percent-encoded: the scope cannot reach another path.
+    url.path_segments_mut()
+        .map_err(|()| Error::Internal("the Graph address has no path".into()))?
+        .push(permission);
+    let request = openidconnect::http::Request::builder()
+        .method("DELETE")
+        .uri(url.as_str())
+        .header("authorization", format!("Bearer {}", access_token.expose()))
+        .header("accept", "application/json")
+        .body(Vec::new())
+        .map_err(|e| Error::Internal(format!("a request could not be built: {e}")))?;
+    let response = http
+        .send(request)
+        .await
+        .map_err(|source| Error::Unreachable {
+            provider: "facebook".into(),
+            source,
+        })?;
+    if response.status().is_success() {
+        return Ok(());
+    }
+    let fixed = token_response(response);
+    let body = json_body(&fixed).unwrap_or_default();
+    Err(Error::ProviderRefused {
+        provider: "facebook".into(),
+        error: body
+            .get("error")
+            .and_then(|v| v.as_str())
+            .unwrap_or("refused")
+            .to_owned(),
+        description: body
+            .get("error_description")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+    })
+}
+
 /// The long-lived token exchange (`grant_type=fb_exchange_token`), in a form body so that the
 /// app secret and the token stay out of URLs.
 pub(super) async fn exchange(

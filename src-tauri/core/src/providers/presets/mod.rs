@@ -283,6 +283,27 @@ impl Preset {
         })
     }
 
+    /// Whether one scope can be taken back at the provider, leaving the others (Facebook).
+    pub fn revokes_one_scope(self) -> bool {
+        self == Self::Facebook
+    }
+
+    /// Takes one scope back at the provider, where the preset has a way (`None` otherwise).
+    pub async fn revoke_scope(
+        self,
+        http: &Http,
+        endpoints: &Endpoints,
+        access_token: &Secret<String>,
+        scope: &str,
+    ) -> Option<Result<(), Error>> {
+        match self {
+            Self::Facebook => {
+                Some(facebook::delete_permission(http, endpoints, access_token, scope).await)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether the token response lists no scopes and they must be asked for right after a
     /// link (Facebook).
     pub fn asks_scopes_after_link(self) -> bool {
