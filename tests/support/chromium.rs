@@ -126,8 +126,12 @@ impl Chromium {
                     "--no-sandbox",
                     "--disable-gpu",
                     "--disable-dev-shm-usage",
+                    // Nothing but loopback: without these Chromium looks up its update and
+                    // extension servers in DNS. The tests' addresses are all 127.0.0.1.
                     "--disable-component-update",
                     "--disable-background-networking",
+                    "--disable-extensions",
+                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
                     "--no-first-run",
                     "--no-default-browser-check",
                     format!("--user-data-dir={}", profile.display()),
