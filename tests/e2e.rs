@@ -2,11 +2,15 @@
 //! It runs only inside `scripts/test-session` (what `make test` uses): Xvfb, a private D-Bus
 //! session with a throwaway gnome-keyring, and scratch XDG folders, so the app it starts can
 //! neither reach the user's data nor hand off to an instance the user is running.
+//! `e2e/bridge.rs` drives the pages a person's own browser shows (the HTTPS bridge, the
+//! sandbox's consent page) in headless Chromium through chromedriver, in the same session.
 
 mod support;
 
 #[path = "e2e/account_screen.rs"]
 mod account_screen;
+#[path = "e2e/bridge.rs"]
+mod bridge;
 #[path = "e2e/providers_screen.rs"]
 mod providers_screen;
 

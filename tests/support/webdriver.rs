@@ -1,5 +1,6 @@
 //! A small W3C WebDriver client over HTTP, enough to drive the app through tauri-driver:
 //! start a session with the app binary, find elements, read text, click, take screenshots.
+//! The same sessions drive headless Chromium through chromedriver (`chromium.rs`).
 
 use std::fs::File;
 use std::net::TcpListener;
@@ -23,8 +24,7 @@ const ATTEMPTS: usize = 5;
 pub struct Driver {
     child: Child,
     native: u32,
-    base: String,
-    agent: ureq::Agent,
+    wire: Wire,
 }
 
 impl Driver {
@@ -85,41 +85,16 @@ impl Driver {
             let _ = child.wait();
             return None;
         };
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            // Generous: starting the app on a loaded 2-core machine can take a while.
-            .timeout_global(Some(Duration::from_secs(180)))
-            .build()
-            .into();
         Some(Self {
             child,
             native,
-            base: format!("http://127.0.0.1:{port}"),
-            agent,
+            wire: Wire::new(port),
         })
     }
 
     /// The processes of the apps the native driver started and that still run.
     pub fn apps(&self) -> Vec<u32> {
         procs::children(self.native)
-    }
-
-    fn request(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.base);
-        let response = match (method, body) {
-            ("GET", _) => self.agent.get(&url).call(),
-            ("DELETE", _) => self.agent.delete(&url).call(),
-            (_, body) => self
-                .agent
-                .post(&url)
-                .send_json(body.unwrap_or_else(|| json!({}))),
-        };
-        let mut response = response.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-        let reply: Value = response
-            .body_mut()
-            .read_json()
-            .unwrap_or_else(|e| panic!("{method} {path}: unreadable reply: {e}"));
-        reply["value"].clone()
     }
 
     /// Starts the app at `application` in a new WebDriver session.
@@ -130,12 +105,7 @@ impl Driver {
                 "tauri:options": {"application": application}
             }}
         });
-        let reply = self.request("POST", "/session", Some(capabilities));
-        let id = reply["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no session: {reply}"))
-            .to_owned();
-        Session { driver: self, id }
+        self.wire.session(capabilities)
     }
 }
 
@@ -157,22 +127,73 @@ impl Drop for Driver {
 
 /// A loopback port no one listened on a moment ago: only a candidate, which another program
 /// may take before it is bound (`Driver::start` says what happens then).
-fn unused_port() -> u16 {
+pub(super) fn unused_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map(|addr| addr.port())
         .expect("a free loopback port")
 }
 
-/// One running app; the app is closed when the session is dropped.
+/// Where a WebDriver server listens, and the HTTP client that talks to it.
+pub(super) struct Wire {
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Wire {
+    /// A WebDriver server on loopback port `port`.
+    pub(super) fn new(port: u16) -> Self {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            // Generous: starting the app on a loaded 2-core machine can take a while.
+            .timeout_global(Some(Duration::from_secs(180)))
+            .build()
+            .into();
+        Self {
+            base: format!("http://127.0.0.1:{port}"),
+            agent,
+        }
+    }
+
+    fn request(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let response = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, body) => self
+                .agent
+                .post(&url)
+                .send_json(body.unwrap_or_else(|| json!({}))),
+        };
+        let mut response = response.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let reply: Value = response
+            .body_mut()
+            .read_json()
+            .unwrap_or_else(|e| panic!("{method} {path}: unreadable reply: {e}"));
+        reply["value"].clone()
+    }
+
+    /// A new session with `capabilities` (the body of W3C WebDriver's New Session).
+    pub(super) fn session(&self, capabilities: Value) -> Session<'_> {
+        let reply = self.request("POST", "/session", Some(capabilities));
+        let id = reply["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {reply}"))
+            .to_owned();
+        Session { wire: self, id }
+    }
+}
+
+/// One running app (or browser); it is closed when the session is dropped.
 pub struct Session<'a> {
-    driver: &'a Driver,
+    wire: &'a Wire,
     id: String,
 }
 
 impl Session<'_> {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        self.driver
+    /// One command of this session: `path` is what follows `/session/{id}`.
+    pub(super) fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.wire
             .request(method, &format!("/session/{}{path}", self.id), body)
     }
 
@@ -261,6 +282,33 @@ impl Session<'_> {
             "/execute/async",
             Some(json!({"script": script, "args": args})),
         )
+    }
+
+    /// Loads `url` and waits for it, as W3C WebDriver's Navigate To does.
+    pub fn navigate(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    /// The address of the page, as the address bar shows it.
+    pub fn url(&self) -> String {
+        let url = self.call("GET", "/url", None);
+        url.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Runs `script` in the page and returns what it returned.
+    pub fn execute(&self, script: &str, args: Value) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// The text of the dialog (`alert`, `confirm`, `prompt`) the page has open, if any.
+    pub fn dialog(&self) -> Option<String> {
+        self.call("GET", "/alert/text", None)
+            .as_str()
+            .map(str::to_owned)
     }
 
     /// Waits until the page has painted twice, so a screenshot shows what the DOM holds.
