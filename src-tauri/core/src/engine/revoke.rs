@@ -41,7 +41,8 @@ impl Grantry {
                 .map(|url| format!(" at {url}"))
                 .unwrap_or_else(|| " on its website".into());
             return Err(Error::InvalidInput(format!(
-                "{} offers no way to revoke access from another app: remove Grantry's access                  yourself{manage}, then forget the account here",
+                "{} offers no way to revoke access from another app: remove Grantry's access \
+                 yourself{manage}, then forget the account here",
                 account.provider
             )));
         }

@@ -97,12 +97,27 @@ impl Grantry {
         let env = self.environment(&account.provider, &account.environment)?;
         let endpoints = self.endpoints(&account.provider, &env).await?;
         if let Some(preset) = env.preset {
-            let tokens = self.tokens_of(&account)?;
-            let answer = preset
-                .granted_scopes(&self.http, &endpoints, &tokens.access_token)
-                .await;
-            if let Some(answer) = answer {
-                let found = answer?;
+            let renewable = account.has_refresh_token || preset.renews_without_refresh_token();
+            let mut refreshed = false;
+            loop {
+                let tokens = self.tokens_of(&account)?;
+                let answer = preset
+                    .granted_scopes(&self.http, &endpoints, &tokens.access_token)
+                    .await;
+                let found = match answer {
+                    None => break,
+                    Some(Ok(found)) => found,
+                    // An answer that is not the scopes is the provider refusing the access
+                    // token (tokeninfo's 400, token info's 401, Graph's 190): as with
+                    // introspection below, it is renewed once and asked again, and a grant
+                    // gone at the provider shows as "needs re-link", in the preset's words.
+                    Some(Err(Error::MalformedResponse { .. })) if renewable && !refreshed => {
+                        self.refresh(account_id).await?;
+                        refreshed = true;
+                        continue;
+                    }
+                    Some(Err(error)) => return Err(error),
+                };
                 lock(&self.store).update_scopes(
                     account_id,
                     &found.granted,

@@ -1,6 +1,7 @@
 //! The person's profile from the provider's resource server: the OpenID Connect UserInfo
 //! endpoint (Core §5.3), or a plain OAuth 2 provider's own profile endpoint, where the
-//! subject is an `id` (a number at GitHub, a string at Facebook Graph).
+//! subject is an `id` (a number at GitHub, a string at Facebook Graph) and the picture may be
+//! named otherwise.
 
 use url::Url;
 
@@ -30,6 +31,13 @@ pub async fn fetch(http: &Http, provider: &str, url: &Url, token: &str) -> Resul
         subject: text("sub").or(id),
         name: text("name"),
         email: text("email"),
-        picture: text("picture"),
+        // OpenID Connect's `picture` is a URL; Graph nests it (`picture.data.url`), GitHub
+        // calls it `avatar_url`.
+        picture: text("picture")
+            .or_else(|| {
+                let nested = json.pointer("/picture/data/url")?.as_str()?;
+                Some(nested.to_owned())
+            })
+            .or_else(|| text("avatar_url")),
     })
 }

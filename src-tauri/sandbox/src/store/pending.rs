@@ -5,8 +5,9 @@
 //! Invariants: at most [`MAX_PENDING`] requests wait at once, the oldest dropped first, so a
 //! page that opens the authorization endpoint in a loop (an `<img>` tag is enough) cannot
 //! exhaust the sandbox. A request is answered at most once and expires after [`PENDING_LIFETIME`]; a
-//! grant never holds a scope the request did not ask for, except the earlier grants' scopes
-//! Google's `include_granted_scopes` adds. This file never issues tokens: `issued.rs` does, when
+//! grant never holds a scope the request did not ask for, except the scopes Google's
+//! `include_granted_scopes` joins: the earlier grants' scopes join the new grant, and the new
+//! grant's join the earlier ones. This file never issues tokens: `issued.rs` does, when
 //! the code is redeemed.
 
 use super::{AuthStore, Code, Grant, MAX_PENDING, Time, digest};
@@ -81,6 +82,20 @@ impl AuthStore {
                     true
                 }
             });
+            // Google holds one authorization per user and client: a refresh token of an earlier
+            // grant renews the combined scopes too, so a refresh after an incremental
+            // authorization does not narrow them again.
+            for grant in self.grants.values_mut() {
+                let same = grant.client_id == pending.client_id && grant.sub == user.sub;
+                if same && grant.revoked.is_none() {
+                    for scope in &scopes {
+                        if !grant.scopes.contains(scope) {
+                            grant.scopes.push(scope.clone());
+                        }
+                    }
+                    grant.declined.retain(|s| !scopes.contains(s));
+                }
+            }
         }
         let declined = pending
             .scopes

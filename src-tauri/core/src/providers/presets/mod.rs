@@ -329,6 +329,12 @@ impl Preset {
         }
     }
 
+    /// Whether access tokens are renewed without a refresh token ([`Preset::exchange`]), so
+    /// that an account without one can still be refreshed.
+    pub fn renews_without_refresh_token(self) -> bool {
+        self == Self::Facebook
+    }
+
     /// Where a person removes Grantry's access by hand, for providers without a revocation
     /// endpoint (Microsoft).
     pub fn manage_access_url(self) -> Option<&'static str> {
