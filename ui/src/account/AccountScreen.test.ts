@@ -78,6 +78,19 @@ describe('AccountScreen: loading and header', () => {
     expect(screen.getByText('local').parentElement!.textContent).toMatch(/^\s*sandbox\s+local\s*$/)
   })
 
+  it('says when its provider is no longer configured, by its id', async () => {
+    await open(detail({ account: summary({ provider: 'qa' }) }))
+    expect(screen.getByText('local').parentElement!.textContent).toMatch(/^\s*qa \(removed provider\)\s+local\s*$/)
+  })
+
+  it("follows the provider's name when the providers change", async () => {
+    await open()
+    answer('list_providers', [{ ...sandboxProvider, name: 'Sandbox (renamed)' }])
+    emitEvent({ kind: 'providers_changed' })
+    await settle()
+    expect(screen.getByText('local').parentElement!.textContent).toMatch(/^\s*Sandbox \(renamed\)\s+local\s*$/)
+  })
+
   it.each([
     [summary({ access_expires_at: null }), 'Valid'],
     [summary({ access_expires_at: NOW + 3600 }), 'Valid'],

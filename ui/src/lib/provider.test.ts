@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { answer, emitEvent, fail, invoke, listenerCount, settle } from '../test/tauri'
 import type { ProviderOption } from './ipc'
-import { followProviders, providerLabel, providerName } from './provider'
+import { followProviders, providerLabel } from './provider'
 
 const providers: ProviderOption[] = [
   { id: 'sandbox', name: 'Grantry Sandbox', environments: [] },
@@ -18,14 +18,6 @@ describe('providerLabel', () => {
     expect(providerLabel('corp', [])).toBe('corp (removed provider)')
     expect(providerLabel('corp', null)).toBe('corp')
     expect(providerLabel('qa', null)).toBe('qa')
-  })
-})
-
-describe('providerName', () => {
-  it('is the name, else the id, for sentences', () => {
-    expect(providerName('qa', providers)).toBe('QA Keycloak')
-    expect(providerName('corp', providers)).toBe('corp')
-    expect(providerName('qa', null)).toBe('qa')
   })
 })
 

@@ -14,14 +14,6 @@ export function providerLabel(id: string, providers: ProviderOption[] | null): s
 }
 
 /**
- * The provider `id`'s name for a sentence ("Grantry will ask … to revoke"): its name when it
- * is configured, else its id.
- */
-export function providerName(id: string, providers: ProviderOption[] | null): string {
-  return providers?.find((p) => p.id === id)?.name ?? id
-}
-
-/**
  * Hands `set` the configured providers now and again after every `providers_changed`; null
  * when they cannot be listed (names then fall back to ids). Returns the function that stops
  * it, for a component's `$effect`; an answer that arrives after that is dropped.
