@@ -1,17 +1,17 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { AccountDetail } from '../lib/ipc'
+import type { AccountDetail, ProviderOption } from '../lib/ipc'
 import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
 import AccountScreen from './AccountScreen.svelte'
-import { detail, NOW, sandboxProvider, started, summary } from './fixtures'
+import { detail, microsoftProvider, NOW, sandboxProvider, started, summary, unrevocableDetail } from './fixtures'
 
 const text = (element: Element) => element.textContent!.replace(/\s+/g, ' ').trim()
 const detailCalls = () => invoke.mock.calls.filter(([command]) => command === 'account_detail').length
 
 /** Shows account 7 as `shown` describes it, once it has loaded and listens for events. */
-async function open(shown: AccountDetail = detail()) {
+async function open(shown: AccountDetail = detail(), providers: ProviderOption[] = [sandboxProvider]) {
   answer('account_detail', shown)
-  answer('list_providers', [sandboxProvider])
+  answer('list_providers', providers)
   const onBack = vi.fn()
   render(AccountScreen, { accountId: 7, onBack })
   await screen.findByTestId('status-chip')
@@ -76,6 +76,19 @@ describe('AccountScreen: loading and header', () => {
     await settle()
     expect(screen.queryByText(/Grantry Sandbox/)).toBeNull()
     expect(screen.getByText('local').parentElement!.textContent).toMatch(/^\s*sandbox\s+local\s*$/)
+  })
+
+  it('says when its provider is no longer configured, by its id', async () => {
+    await open(detail({ account: summary({ provider: 'qa' }) }))
+    expect(screen.getByText('local').parentElement!.textContent).toMatch(/^\s*qa \(removed provider\)\s+local\s*$/)
+  })
+
+  it("follows the provider's name when the providers change", async () => {
+    await open()
+    answer('list_providers', [{ ...sandboxProvider, name: 'Sandbox (renamed)' }])
+    emitEvent({ kind: 'providers_changed' })
+    await settle()
+    expect(screen.getByText('local').parentElement!.textContent).toMatch(/^\s*Sandbox \(renamed\)\s+local\s*$/)
   })
 
   it.each([
@@ -250,6 +263,14 @@ describe('AccountScreen: revoke and forget', () => {
     expect(onBack).not.toHaveBeenCalled()
   })
 
+  it('offers Revoke, and no consent page, when the provider can revoke', async () => {
+    await open()
+    expect(screen.getByRole('button', { name: 'Revoke access' })).toBeTruthy()
+    expect(screen.queryByTestId('no-revocation')).toBeNull()
+    expect(screen.queryByRole('button', { name: /Open consent page/ })).toBeNull()
+    expect(screen.getByRole('button', { name: 'Forget' }).getAttribute('aria-describedby')).toBeNull()
+  })
+
   it('forgets after a sentence that says the access at the provider stays, then goes back', async () => {
     const onBack = await open()
     answer('forget_account', null)
@@ -350,5 +371,64 @@ describe('AccountScreen: add scopes and re-link', () => {
     await settle()
     expect(screen.queryByRole('dialog')).toBeNull()
     expect(invoke).toHaveBeenCalledWith('cancel_link', { link: 'link-7' })
+  })
+})
+
+describe('AccountScreen: a provider that cannot revoke', () => {
+  const sentence =
+    'Microsoft offers no way for Grantry to take back its access. Remove it yourself on Microsoft’s consent page, then forget the account here.'
+
+  it('says so in words, by the provider’s name, instead of offering Revoke', async () => {
+    await open(unrevocableDetail(), [microsoftProvider])
+    expect(screen.queryByRole('button', { name: /Revoke/ })).toBeNull()
+    expect(text(screen.getByTestId('no-revocation'))).toBe(sentence)
+    // The buttons carry the sentence as their description, for whoever reaches them by Tab.
+    const consent = screen.getByRole('button', { name: 'Open consent page (opens in your browser)', description: sentence })
+    const forget = screen.getByRole('button', { name: 'Forget', description: sentence })
+    const actions = screen.getByRole('group', { name: 'Account actions' })
+    expect(actions.contains(consent) && actions.contains(forget)).toBe(true)
+  })
+
+  it('opens the consent page through the app, and stays on the account', async () => {
+    const onBack = await open(unrevocableDetail(), [microsoftProvider])
+    answer('open_manage_access', null)
+    await fireEvent.click(screen.getByRole('button', { name: /Open consent page/ }))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('open_manage_access', { account: 7 })
+    expect(screen.queryByRole('alert')).toBeNull()
+    expect(onBack).not.toHaveBeenCalled()
+  })
+
+  it('says where it happened when the consent page could not be opened, and clears it on success', async () => {
+    await open(unrevocableDetail(), [microsoftProvider])
+    fail('open_manage_access', { code: 'internal', message: 'No browser could be opened.' })
+    await fireEvent.click(screen.getByRole('button', { name: /Open consent page/ }))
+    const alert = await within(screen.getByTestId('no-revocation')).findByRole('alert')
+    expect(text(alert)).toBe('The consent page did not open. No browser could be opened.')
+    answer('open_manage_access', null)
+    await fireEvent.click(screen.getByRole('button', { name: /Open consent page/ }))
+    await settle()
+    expect(screen.queryByRole('alert')).toBeNull()
+  })
+
+  it('still forgets the account here', async () => {
+    const onBack = await open(unrevocableDetail(), [microsoftProvider])
+    answer('forget_account', null)
+    await fireEvent.click(screen.getByRole('button', { name: 'Forget' }))
+    const dialog = screen.getByRole('dialog', { name: 'Forget account' })
+    expect(text(dialog)).toContain('The access at Microsoft stays')
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Forget' }))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('forget_account', { account: 7 })
+    expect(onBack).toHaveBeenCalledOnce()
+  })
+
+  it('points at the account settings, with no button, when Grantry knows no consent page', async () => {
+    await open(unrevocableDetail({ manage_access_url: null }), [microsoftProvider])
+    expect(text(screen.getByTestId('no-revocation'))).toBe(
+      'Microsoft offers no way for Grantry to take back its access. Remove it yourself in your Microsoft account settings, then forget the account here.',
+    )
+    expect(screen.queryByRole('button', { name: /Open consent page|Revoke/ })).toBeNull()
+    expect(screen.getByRole('button', { name: 'Forget' })).toBeTruthy()
   })
 })

@@ -47,8 +47,20 @@ export function detail(over: Partial<AccountDetail> = {}): AccountDetail {
       { id: 2, at: NOW + 60, kind: 'token_refreshed', detail: 'tokens of Alice refreshed', account_id: 7 },
       { id: 1, at: NOW, kind: 'account_linked', detail: 'Alice linked at sandbox', account_id: 7 },
     ],
+    revocable: true,
+    manage_access_url: null,
     ...over,
   }
+}
+
+/** An account at a provider that offers no way to revoke (Microsoft): removed by hand instead. */
+export function unrevocableDetail(over: Partial<AccountDetail> = {}): AccountDetail {
+  return detail({
+    account: summary({ provider: 'outlook', environment: 'consumers' }),
+    revocable: false,
+    manage_access_url: 'https://account.live.com/consent/Manage',
+    ...over,
+  })
 }
 
 export const sandboxProvider: ProviderOption = {
@@ -61,6 +73,20 @@ export const sandboxProvider: ProviderOption = {
         { scope: 'openid', description: 'Sign you in' },
         { scope: 'email', description: 'See your email address' },
         { scope: 'profile', description: 'See your name and picture' },
+        { scope: 'offline_access', description: 'Stay signed in' },
+      ],
+    },
+  ],
+}
+
+export const microsoftProvider: ProviderOption = {
+  id: 'outlook',
+  name: 'Microsoft',
+  environments: [
+    {
+      name: 'consumers',
+      scopes: [
+        { scope: 'openid', description: 'Sign you in' },
         { scope: 'offline_access', description: 'Stay signed in' },
       ],
     },

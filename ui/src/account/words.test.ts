@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { changeSentence, scopeProblem, sourceWord } from './words'
+import { changeSentence, noRevocationSentence, scopeProblem, sourceWord } from './words'
 
 describe('account words', () => {
   it('says where an answer came from, and shows an unknown source as is', () => {
@@ -20,5 +20,14 @@ describe('account words', () => {
   it('refuses a scope with spaces', () => {
     expect(scopeProblem('read:user')).toBeNull()
     expect(scopeProblem('read user')).toMatch(/one word without spaces/)
+  })
+
+  it('says who cannot revoke, and where the access is removed by hand', () => {
+    expect(noRevocationSentence('Microsoft', true)).toBe(
+      'Microsoft offers no way for Grantry to take back its access. Remove it yourself on Microsoft’s consent page, then forget the account here.',
+    )
+    expect(noRevocationSentence('Contoso', false)).toBe(
+      'Contoso offers no way for Grantry to take back its access. Remove it yourself in your Contoso account settings, then forget the account here.',
+    )
   })
 })

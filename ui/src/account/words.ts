@@ -32,3 +32,13 @@ export function scopeProblem(scope: string): string | null {
   if (/\s/.test(scope)) return 'A scope is one word without spaces, such as read:user.'
   return null
 }
+
+/**
+ * What the account screen says instead of offering Revoke, for a provider that gives other apps
+ * no way to revoke (Microsoft): the person removes the access there by hand, then forgets the
+ * account here. `hasPage`: whether Grantry knows the page where that is done.
+ */
+export function noRevocationSentence(providerName: string, hasPage: boolean): string {
+  const where = hasPage ? `on ${providerName}’s consent page` : `in your ${providerName} account settings`
+  return `${providerName} offers no way for Grantry to take back its access. Remove it yourself ${where}, then forget the account here.`
+}

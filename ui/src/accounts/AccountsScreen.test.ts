@@ -1,8 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { AccountSummary } from '../lib/ipc'
+import type { AccountSummary, ProviderOption } from '../lib/ipc'
 import { answer, emitEvent, fail, holdListen, invoke, listenerCount, settle } from '../test/tauri'
 import AccountsScreen from './AccountsScreen.svelte'
+
+const listCalls = () => invoke.mock.calls.filter(([command]) => command === 'list_accounts').length
 
 const ada: AccountSummary = {
   id: 1,
@@ -57,11 +59,11 @@ describe('AccountsScreen', () => {
     answer('list_accounts', [ada])
     emitEvent({ kind: 'sandbox_changed' })
     await settle()
-    expect(invoke).toHaveBeenCalledTimes(1)
+    expect(listCalls()).toBe(1)
 
     emitEvent({ kind: 'accounts_changed' })
     expect(await screen.findByText('Ada Lovelace')).toBeTruthy()
-    expect(invoke).toHaveBeenCalledTimes(2)
+    expect(listCalls()).toBe(2)
   })
 
   it('leaves no listener behind when closed before its listener is in place', async () => {
@@ -124,7 +126,7 @@ describe('AccountsScreen status chips', () => {
     await vi.advanceTimersByTimeAsync(10 * 60 * 1000)
     expect(chip.textContent?.trim()).toBe('Expired, refresh pending')
     expect(screen.getByTestId('expiry').textContent).toBe('expired 5 s ago')
-    expect(invoke).toHaveBeenCalledTimes(1)
+    expect(listCalls()).toBe(1)
   })
 
   it('carry a word for every status', async () => {
@@ -234,5 +236,63 @@ describe('AccountsScreen rows', () => {
     }
     expect(screen.getByRole('searchbox', { name: /Filter by name/ })).toBeTruthy()
     expect(screen.getByRole('combobox', { name: 'Status' })).toBeTruthy()
+  })
+})
+
+describe('AccountsScreen provider names', () => {
+  const providers: ProviderOption[] = [
+    { id: 'sandbox', name: 'Grantry Sandbox', environments: [] },
+    { id: 'google', name: 'Google Workspace', environments: [] },
+  ]
+  const headings = () => screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent!.replace(/\s+/g, ' ').trim())
+
+  it("head each group with its provider's name", async () => {
+    answer('list_accounts', [ann, bob])
+    answer('list_providers', providers)
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    await settle()
+    expect(headings()).toEqual(['Grantry Sandbox local', 'Google Workspace production'])
+    expect(screen.getByRole('region', { name: 'Google Workspace (production)' })).toBeTruthy()
+  })
+
+  it('say a provider is no longer configured, by its id', async () => {
+    answer('list_accounts', [ann, bob])
+    answer('list_providers', providers.slice(0, 1))
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    await settle()
+    expect(headings()).toEqual(['Grantry Sandbox local', 'google (removed provider) production'])
+  })
+
+  it('fall back to ids, claiming nothing, when the providers cannot be listed', async () => {
+    answer('list_accounts', [ann, bob])
+    fail('list_providers', { code: 'storage', message: 'locked' })
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    await settle()
+    expect(headings()).toEqual(['sandbox local', 'google production'])
+  })
+
+  it('follow the providers as they change', async () => {
+    answer('list_accounts', [ann, bob])
+    answer('list_providers', providers)
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    await settle()
+    answer('list_providers', [providers[0]!, { id: 'google', name: 'Google', environments: [] }])
+    emitEvent({ kind: 'providers_changed' })
+    await settle()
+    expect(headings()).toEqual(['Grantry Sandbox local', 'Google production'])
+  })
+
+  it('are matched by the filter', async () => {
+    answer('list_accounts', [ann, bob, cy])
+    answer('list_providers', providers)
+    render(AccountsScreen)
+    await screen.findByText('Ann')
+    await settle()
+    await fireEvent.input(screen.getByRole('searchbox', { name: /Filter by name/ }), { target: { value: 'workspace' } })
+    expect(screen.getAllByTestId('account-row').map((row) => row.dataset.accountId)).toEqual(['2'])
   })
 })

@@ -47,6 +47,14 @@ describe('filter', () => {
     expect(pick('nobody')).toEqual([])
   })
 
+  it('matches the name the provider is shown by, too', () => {
+    const providers = [{ id: 'google', name: 'Google Workspace', environments: [] }]
+    const pick = (text: string) =>
+      filterAccounts([ada, bob, cy], { text, status: null }, NOW, providers).map((a) => a.id)
+    expect(pick('workspace')).toEqual([2])
+    expect(pick('google')).toEqual([2])
+  })
+
   it('matches the status as the chip shows it now', () => {
     expect(matches(cy, { text: '', status: 'expiring' }, NOW)).toBe(true)
     expect(matches(cy, { text: '', status: 'expiring' }, NOW + 120)).toBe(false)

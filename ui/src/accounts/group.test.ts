@@ -33,4 +33,12 @@ describe('groupByProvider', () => {
       ['sandbox', 'local', 1],
     ])
   })
+
+  it("names each group after its provider, and says when the provider is gone", () => {
+    const accounts = [account('google', 'production', 'Ann'), account('qa', 'staging', 'Bob')]
+    const providers = [{ id: 'google', name: 'Google', environments: [] }]
+    expect(groupByProvider(accounts, providers).map((g) => g.name)).toEqual(['Google', 'qa (removed provider)'])
+    // While the providers are not known, by id, claiming nothing.
+    expect(groupByProvider(accounts).map((g) => g.name)).toEqual(['google', 'qa'])
+  })
 })

@@ -106,4 +106,22 @@ describe('ActivityScreen', () => {
     emitEvent({ kind: 'accounts_changed' })
     expect(await screen.findByRole('button', { name: /Bob\s*google\s*: open account/ })).toBeTruthy()
   })
+
+  it("names each account's provider by its name, following changes, and says when it was removed", async () => {
+    answer('list_activity', [entry('account_linked', 1, 'linked'), entry('scopes_checked', 2)])
+    answer('list_accounts', [alice, bob])
+    answer('list_providers', [{ id: 'sandbox', name: 'Grantry Sandbox', environments: [] }])
+    render(ActivityScreen, { refreshKey: 0 })
+    await screen.findByTestId('activity-list')
+    await settle()
+    expect(screen.getByRole('button', { name: /alice@example\.test\s*Grantry Sandbox\s*: open account/ })).toBeTruthy()
+    expect(screen.getByRole('button', { name: /Bob\s*google \(removed provider\)\s*: open account/ })).toBeTruthy()
+
+    answer('list_providers', [
+      { id: 'sandbox', name: 'Grantry Sandbox', environments: [] },
+      { id: 'google', name: 'Google', environments: [] },
+    ])
+    emitEvent({ kind: 'providers_changed' })
+    expect(await screen.findByRole('button', { name: /Bob\s*Google\s*: open account/ })).toBeTruthy()
+  })
 })

@@ -79,7 +79,13 @@ const ada: AccountSummary = {
 
 describe('subjectOf', () => {
   it('joins an entry to its account by id', () => {
-    expect(subjectOf(7, [ada])).toEqual({ type: 'account', account: ada, label: 'ada@example.test' })
+    expect(subjectOf(7, [ada])).toEqual({ type: 'account', account: ada, label: 'ada@example.test', provider: 'sandbox' })
+  })
+
+  it("names the account's provider by its name, or says it was removed", () => {
+    const sandbox = { id: 'sandbox', name: 'Grantry Sandbox', environments: [] }
+    expect(subjectOf(7, [ada], [sandbox])).toMatchObject({ type: 'account', provider: 'Grantry Sandbox' })
+    expect(subjectOf(7, [ada], [])).toMatchObject({ type: 'account', provider: 'sandbox (removed provider)' })
   })
 
   it('says when the account no longer exists, or when nothing is known', () => {

@@ -1,7 +1,8 @@
 // The Activity screen's rows: entries as they come (newest first), with routine background
 // refreshes folded so they do not bury what matters.
 import { accountLabel } from '../lib/account'
-import type { AccountSummary, ActivityEntry } from '../lib/ipc'
+import type { AccountSummary, ActivityEntry, ProviderOption } from '../lib/ipc'
+import { providerLabel } from '../lib/provider'
 
 export type ActivityRow =
   | { type: 'entry'; key: string; entry: ActivityEntry }
@@ -56,17 +57,29 @@ export type Subject =
   | { type: 'none' }
   | { type: 'unknown'; id: number }
   | { type: 'removed'; id: number }
-  | { type: 'account'; account: AccountSummary; label: string }
+  | {
+      type: 'account'
+      account: AccountSummary
+      label: string
+      /** Its provider as people read it (lib/provider.ts). */
+      provider: string
+    }
 
 /**
  * The account `accountId` names among `accounts` (null when they could not be listed): an
- * account, one that no longer exists, or none at all.
+ * account, one that no longer exists, or none at all. Its provider is named after `providers`
+ * (null while they are not known).
  */
-export function subjectOf(accountId: number | null, accounts: AccountSummary[] | null): Subject {
+export function subjectOf(
+  accountId: number | null,
+  accounts: AccountSummary[] | null,
+  providers: ProviderOption[] | null = null,
+): Subject {
   if (accountId === null) return { type: 'none' }
   if (accounts === null) return { type: 'unknown', id: accountId }
   const account = accounts.find((a) => a.id === accountId)
-  return account ? { type: 'account', account, label: accountLabel(account) } : { type: 'removed', id: accountId }
+  if (!account) return { type: 'removed', id: accountId }
+  return { type: 'account', account, label: accountLabel(account), provider: providerLabel(account.provider, providers) }
 }
 
 /** "14:03", local time, from unix seconds. */

@@ -97,6 +97,11 @@ export const ipc = {
   revokeAccount: (account: number) => call<void>('revoke_account', { account }),
   /** Removes the account from this device only. */
   forgetAccount: (account: number) => call<void>('forget_account', { account }),
+  /**
+   * Opens, in the system browser, the page where the person removes Grantry's access by hand
+   * (for providers that cannot revoke); the URL is the core's, never the webview's.
+   */
+  openManageAccess: (account: number) => call<void>('open_manage_access', { account }),
   /** Every provider with its environments, the built-in sandbox included. */
   listProviderViews: () => call<ProviderView[]>('list_provider_views'),
   listPresets: () => call<PresetView[]>('list_presets'),
@@ -112,6 +117,8 @@ export const ipc = {
     call<void>('remove_provider', { provider, accounts }),
   revealClientSecret: (provider: string, environment: string) =>
     call<string | null>('reveal_client_secret', { provider, environment }),
+  /** Opens a preset's developer console (where its client is registered) in the system browser. */
+  openProviderConsole: (preset: PresetId) => call<void>('open_provider_console', { preset }),
 }
 
 /**

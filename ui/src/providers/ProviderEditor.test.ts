@@ -97,11 +97,33 @@ describe('ProviderEditor: a preset', () => {
     expect(secret.type).toBe('password')
     expect((screen.getByRole('checkbox', { name: /See your email address/ }) as HTMLInputElement).checked).toBe(true)
     expect((screen.getByRole('checkbox', { name: /See your name and picture/ }) as HTMLInputElement).checked).toBe(false)
-    const link = screen.getByRole('link', { name: /Google’s developer console/ })
-    expect(link.getAttribute('href')).toBe('https://console.cloud.google.com/apis/credentials')
-    expect(link.getAttribute('target')).toBe('_blank')
-    expect(link.getAttribute('rel')).toBe('noreferrer')
+    const consoleLink = screen.getByTestId('console-link')
+    expect(consoleLink).toBe(screen.getByRole('button', { name: 'Google’s developer console (opens in your browser)' }))
+    expect(consoleLink.getAttribute('title')).toBe('https://console.cloud.google.com/apis/credentials')
     expect(screen.queryByLabelText('Issuer URL')).toBeNull()
+  })
+
+  it("has the app open the preset's developer console, and says in place when it could not", async () => {
+    await open()
+    await pick('preset-microsoft')
+    answer('open_provider_console', null)
+    await fireEvent.click(screen.getByTestId('console-link'))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('open_provider_console', { preset: 'microsoft' })
+    expect(screen.queryByRole('alert')).toBeNull()
+
+    fail('open_provider_console', { code: 'internal', message: 'No browser could be opened.' })
+    await fireEvent.click(screen.getByTestId('console-link'))
+    const alert = await within(screen.getByTestId('form-client')).findByRole('alert')
+    expect(alert.textContent!.replace(/\s+/g, ' ').trim()).toBe(
+      'Microsoft’s developer console did not open. No browser could be opened.',
+    )
+    // Still in the form, nothing lost; a later success clears the message.
+    expect(screen.getByRole('dialog', { name: 'Add Microsoft' })).toBeTruthy()
+    answer('open_provider_console', null)
+    await fireEvent.click(screen.getByTestId('console-link'))
+    await settle()
+    expect(screen.queryByTestId('console-problem')).toBeNull()
   })
 
   it("asks for the preset's site, and a secret only where its redirect takes one", async () => {
