@@ -85,4 +85,37 @@ describe('ScopesTable', () => {
     render(ScopesTable, { accountId: 7, scopes: [] })
     expect(screen.getByText('No scopes are recorded for this account.')).toBeTruthy()
   })
+
+  it('offers no Take back where the provider lets scopes go only all together', () => {
+    render(ScopesTable, { accountId: 7, scopes })
+    expect(screen.queryByRole('button', { name: /Take back/ })).toBeNull()
+  })
+
+  it('takes one granted scope back after a question, and shows what changed', async () => {
+    answer('revoke_scope', () => ({
+      scopes: [{ ...scopes[3]!, status: 'declined', source: 'permissions' }],
+      changes: [{ scope: 'user_posts', before: 'granted', after: 'declined' }],
+    }))
+    render(ScopesTable, { accountId: 7, scopes, revocable: true, providerName: 'Facebook' })
+    expect(screen.queryByRole('button', { name: 'Take back email' })).toBeNull()
+    await fireEvent.click(screen.getByRole('button', { name: 'Take back user_posts' }))
+    const dialog = screen.getByRole('dialog')
+    expect(dialog.textContent).toContain('Grantry will ask Facebook to take back')
+    expect(dialog.textContent).toContain('keeps its other permissions')
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Take back' }))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('revoke_scope', { account: 7, scope: 'user_posts' })
+    expect(await screen.findByText('user_posts: Granted → Declined')).toBeTruthy()
+    expect(screen.queryByRole('dialog')).toBeNull()
+  })
+
+  it('says in the dialog why a scope could not be taken back, and changes nothing', async () => {
+    fail('revoke_scope', { code: 'unreachable', message: 'Facebook could not be reached' })
+    render(ScopesTable, { accountId: 7, scopes, revocable: true, providerName: 'Facebook' })
+    await fireEvent.click(screen.getByRole('button', { name: 'Take back openid' }))
+    await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Take back' }))
+    await settle()
+    expect(screen.getByRole('dialog').textContent).toContain('Facebook could not be reached')
+    expect(row('openid')[1]).toBe('Granted')
+  })
 })

@@ -49,6 +49,7 @@ export function detail(over: Partial<AccountDetail> = {}): AccountDetail {
     ],
     revocable: true,
     manage_access_url: null,
+    scopes_revocable: false,
     ...over,
   }
 }

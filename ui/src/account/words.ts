@@ -14,6 +14,7 @@ const sourceWords: Record<string, string> = {
   requested: 'As requested (provider did not list scopes)',
   tokeninfo: 'Google tokeninfo',
   permissions: '/me/permissions',
+  token_info: 'GitLab token info',
 }
 
 /** Where a scope's answer came from; a source this version does not know is shown as is. */

@@ -23,6 +23,7 @@ export function deservesBanner(entry: ActivityEntry): boolean {
     case 'revocation_failed':
     case 'account_revoked':
     case 'account_forgotten':
+    case 'scope_revoked':
     case 'sandbox_unavailable':
       return true
     case 'refresh_failed':

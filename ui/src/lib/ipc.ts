@@ -92,6 +92,8 @@ export const ipc = {
     call<StartedLink>('link_account_again', { account, scopes }),
   accountDetail: (account: number) => call<AccountDetail>('account_detail', { account }),
   checkScopes: (account: number) => call<ScopeCheck>('check_scopes', { account }),
+  /** Takes one scope back at the provider, keeping the others (where it allows that: Facebook). */
+  revokeScope: (account: number, scope: string) => call<ScopeCheck>('revoke_scope', { account, scope }),
   refreshAccount: (account: number) => call<AccountSummary>('refresh_account', { account }),
   /** Revokes at the provider, then removes here; also retries a pending revocation. */
   revokeAccount: (account: number) => call<void>('revoke_account', { account }),

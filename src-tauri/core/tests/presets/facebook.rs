@@ -206,3 +206,46 @@ async fn revoking_deletes_the_permissions() {
     assert_eq!(super::live_grants(&w).await, [false]);
     assert!(w.grantry.accounts().expect("accounts").is_empty());
 }
+
+#[tokio::test]
+async fn one_permission_is_taken_back_alone_and_the_others_stay() {
+    let w = world_of(Personality::Facebook).await;
+    facebook(&w).await;
+    let alice = link(&w, &allow("alice")).await;
+    let detail = w
+        .grantry
+        .account_detail(alice.id, Default::default(), 10)
+        .expect("detail");
+    assert!(detail.scopes_revocable, "Facebook lets one permission go");
+    let check = w
+        .grantry
+        .revoke_scope(alice.id, "email")
+        .await
+        .expect("take back email");
+    assert_eq!(check.changes.len(), 1, "{:?}", check.changes);
+    assert_eq!(check.changes[0].scope, "email");
+    assert_eq!(
+        super::scopes(&w, alice.id),
+        [
+            ("email".into(), ScopeStatus::Declined, "permissions".into()),
+            (
+                "public_profile".into(),
+                ScopeStatus::Granted,
+                "permissions".into()
+            ),
+        ]
+    );
+    let history = w.grantry.activity(20).expect("history");
+    assert!(
+        history
+            .iter()
+            .any(|e| e.kind == grantry_core::ActivityKind::ScopeRevoked
+                && e.detail.contains("email")),
+        "{history:?}"
+    );
+    // Only a scope the account holds, and no path tricks: nothing is asked of the provider.
+    for bad in ["email", "../permissions", "user_posts"] {
+        let refused = w.grantry.revoke_scope(alice.id, bad).await;
+        assert_eq!(w.code(refused), ErrorCode::InvalidInput, "{bad}");
+    }
+}

@@ -3,7 +3,7 @@
 //! asked at every consent, incremental authorization, `tokeninfo`, and `invalid_grant` in words.
 
 use grantry_core::providers::{ClientAuth, Preset, RedirectKind, Revocation};
-use grantry_core::{Received, ScopeStatus};
+use grantry_core::{ErrorCode, Received, ScopeStatus};
 use grantry_sandbox::Personality;
 use grantry_sandbox::robot::{self, Choice};
 use serde_json::json;
@@ -223,4 +223,18 @@ async fn invalid_grant_after_the_grant_is_revoked_names_the_testing_status_rule(
         reason.contains("Token has been expired or revoked."),
         "{reason}"
     );
+}
+
+#[tokio::test]
+async fn a_scope_is_not_taken_back_alone_where_the_provider_cannot() {
+    let w = world_of(Personality::Google).await;
+    ios_client(&w).await;
+    let account = link(&w, "alice").await;
+    let refused = w.grantry.revoke_scope(account.id, "email").await;
+    assert_eq!(w.code(refused), ErrorCode::InvalidInput);
+    let detail = w
+        .grantry
+        .account_detail(account.id, Default::default(), 10)
+        .expect("detail");
+    assert!(!detail.scopes_revocable && detail.revocable);
 }
