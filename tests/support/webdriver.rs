@@ -225,10 +225,12 @@ impl Session<'_> {
             if ok(&last) {
                 return last;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "gave up waiting for the text of {css}; it was: {last:?}"
-            );
+            if start.elapsed() >= Duration::from_secs(20) {
+                panic!(
+                    "gave up waiting for the text of {css}; it was: {last:?}; {}",
+                    self.last_look()
+                );
+            }
             sleep(Duration::from_millis(100));
         }
     }
@@ -320,6 +322,21 @@ impl Session<'_> {
             "/execute/async",
             Some(json!({"script": script, "args": []})),
         );
+    }
+
+    /// What the window showed when a wait gave up: a screenshot in `target/e2e/gave-up.png`,
+    /// or why there is none (WebKit's web process crashed, and the session with it).
+    fn last_look(&self) -> String {
+        use base64::Engine;
+        let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e/gave-up.png");
+        let answer = self.call("GET", "/screenshot", None);
+        let png = answer
+            .as_str()
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok());
+        match png.map(|png| std::fs::write(&shot, png)) {
+            Some(Ok(())) => format!("the window then: {}", shot.display()),
+            _ => format!("no screenshot: the driver answered {answer}"),
+        }
     }
 
     /// Saves a PNG screenshot of the window to `path`.
