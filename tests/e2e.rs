@@ -68,7 +68,10 @@ fn open_with(tool: &[&str], url: &str) {
 /// the sandbox's consent page with the arguments in the returned file (`--user alice`,
 /// `--scope …`), then hands a custom-scheme redirect (dev.grantry: or a provider's own) to
 /// xdg-open, as Chromium does; a loopback redirect it has already followed, as a browser
-/// does. Whatever browser the machine has installed stays out of it.
+/// does. A redirect to an HTTPS bridge page (a `…/grantry-bridge/` address, served by the
+/// test) is written to the file `bridge-redirect` beside the arguments, for the test to load in
+/// a real browser ([`follow_bridge`]). Whatever browser the machine has installed as its
+/// default stays out of it.
 fn scripted_browser(data_home: &Path) -> PathBuf {
     let grantry = Path::new(APP).with_file_name("grantry");
     assert!(
@@ -81,11 +84,17 @@ fn scripted_browser(data_home: &Path) -> PathBuf {
     std::fs::write(
         &browser,
         format!(
-            "#!/bin/sh\nredirect=$('{}' sandbox consent $(cat '{}') \"$1\") || exit 1\n\
-             case \"$redirect\" in http://*|https://*) exit 0;; esac\n\
+            "#!/bin/sh\nredirect=$('{grantry}' sandbox consent $(cat '{arguments}') \"$1\") || exit 1\n\
+             case \"$redirect\" in\n\
+             http://127.0.0.1:*/grantry-bridge/*)\n\
+               printf '%s\\n' \"$redirect\" > '{bridge}.partial'\n\
+               exec mv '{bridge}.partial' '{bridge}';;\n\
+             http://*|https://*) exit 0;;\n\
+             esac\n\
              exec xdg-open \"$redirect\"\n",
-            grantry.display(),
-            arguments.display()
+            grantry = grantry.display(),
+            arguments = arguments.display(),
+            bridge = data_home.join("bridge-redirect").display()
         ),
     )
     .expect("write the browser script");
@@ -113,6 +122,47 @@ fn scripted_browser(data_home: &Path) -> PathBuf {
         );
     }
     arguments
+}
+
+/// The bridge's part of a sign-in, as a person's browser plays it: waits for the scripted
+/// browser to reach the bridge page (see [`scripted_browser`]), loads that address in headless
+/// Chromium, which runs the page of `bridge/`, and follows the `dev.grantry:` link the page
+/// offers as "Open Grantry" the way a desktop browser does, through xdg-open. Returns the
+/// address the bridge was loaded at.
+fn follow_bridge(data_home: &Path, log: &Path) -> String {
+    let inbox = data_home.join("bridge-redirect");
+    wait_until(
+        "the browser to reach the bridge",
+        Duration::from_secs(20),
+        || inbox.exists(),
+    );
+    let redirect = std::fs::read_to_string(&inbox).expect("the bridge address");
+    std::fs::remove_file(&inbox).expect("take it");
+    let chromium = support::chromium::Chromium::start(log);
+    let page = chromium.session();
+    page.navigate(redirect.trim());
+    let mut link = serde_json::Value::Null;
+    wait_until(
+        "the bridge to offer Open Grantry",
+        Duration::from_secs(20),
+        || {
+            link = page.execute(
+                "const open = document.getElementById('open');\
+             return open && open.getAttribute('href');",
+                serde_json::json!([]),
+            );
+            link.is_string()
+        },
+    );
+    drop(page);
+    chromium.stop();
+    let link = link.as_str().unwrap_or_default();
+    assert!(
+        link.starts_with("dev.grantry:/oauth/callback?code="),
+        "{link}"
+    );
+    open_with(&["xdg-open"], link);
+    redirect.trim().to_owned()
 }
 
 #[test]

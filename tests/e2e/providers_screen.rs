@@ -3,7 +3,8 @@
 //! field), then linked from the window through each redirect strategy that needs no web page
 //! of ours: loopback (the app's own listener answers the browser) and a provider's own scheme,
 //! registered with the desktop when the provider is saved and delivered by `xdg-open` to the
-//! running app. Removing a provider asks what becomes of its accounts. Every state is checked
+//! running app; and through the HTTPS bridge page of `bridge/`, served here on loopback and run
+//! in Chromium. Removing a provider asks what becomes of its accounts. Every state is checked
 //! with axe-core and photographed into `target/e2e/`.
 
 use std::path::Path;
@@ -13,8 +14,12 @@ use serde_json::json;
 
 use super::support::app_sweep::AppSweep;
 use super::support::axe;
+use super::support::static_site::StaticSite;
 use super::support::webdriver::{Driver, Session, wait_until};
-use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
+use super::{
+    APP, ONE_WINDOW, follow_bridge, sandbox_issuer, scratch_session, screenshot_dir,
+    scripted_browser,
+};
 
 /// WebDriver's Enter key (W3C WebDriver §17.4.2).
 const ENTER: &str = "\u{E007}";
@@ -68,6 +73,14 @@ fn save(app: &Session, id: &str) {
 
 /// Starts a link at `provider` from the Link dialog and waits for its account in the list.
 fn link_from_window(app: &Session, provider: &str, user: &str) -> String {
+    start_link_from_window(app, provider);
+    app.wait_for_text_where("section[aria-labelledby=accounts-title]", |t| {
+        t.contains(user)
+    })
+}
+
+/// Starts a link at `provider` from the Link dialog.
+fn start_link_from_window(app: &Session, provider: &str) {
     app.click("[data-testid=nav-accounts]");
     app.click("[data-testid=link-account]");
     app.wait_for_text("[data-testid=link-dialog]");
@@ -84,9 +97,6 @@ fn link_from_window(app: &Session, provider: &str, user: &str) -> String {
         "the provider is offered in the Link dialog"
     );
     app.click("[data-testid=link-start]");
-    app.wait_for_text_where("section[aria-labelledby=accounts-title]", |t| {
-        t.contains(user)
-    })
 }
 
 #[test]
@@ -211,6 +221,87 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
     assert!(
         !entry.contains(SCHEME),
         "the scheme left with its provider: {entry}"
+    );
+
+    sweep.running(&driver);
+    drop(app);
+    sweep.finish(&[]);
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver, Chromium and a throwaway session: run through `make test`"]
+fn a_provider_behind_the_https_bridge_links_through_the_real_bridge_page() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    let consent = scripted_browser(&data_home);
+    let data_dir = data_home.join("providers-bridge");
+    // The bridge page of this repository, hosted as GitHub Pages would (`/grantry-bridge/`).
+    let bridge_folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("bridge");
+    let site = StaticSite::serve(&bridge_folder, "/grantry-bridge/");
+    let bridge = site.url();
+    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "bridge-link");
+    let driver = Driver::start(
+        &[
+            ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
+            ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
+            (
+                "GRANTRY_CONFIG_DIR",
+                data_dir.join("config").display().to_string(),
+            ),
+            sweep.env(),
+        ],
+        sweep.driver_log(),
+    );
+    let app = driver.session(Path::new(APP));
+    let issuer = sandbox_issuer(&app);
+    register_client(&issuer, &data_dir, "e2e-bridge-client", &bridge);
+
+    app.click("[data-testid=nav-providers]");
+    new_custom_provider(&app, "bridged", &issuer);
+    app.execute_async(
+        "const [done] = arguments;\
+         const input = document.querySelector(\"[name='environments.0.client_id']\");\
+         input.value = 'e2e-bridge-client'; input.dispatchEvent(new Event('input', {bubbles: true}));\
+         done(true);",
+        json!([]),
+    );
+    app.click("[data-testid=redirect-bridge]");
+    app.type_into("[name='environments.0.redirect_uri']", &bridge);
+    save(&app, "bridged");
+    let registered = app.wait_for_text("[data-provider-id=bridged] [data-testid=redirect-uri]");
+    assert_eq!(
+        registered, bridge,
+        "the bridge page is the redirect URI to register"
+    );
+
+    // The provider sends the browser to the bridge page with the code; the page, run by
+    // Chromium, offers the dev.grantry: link, and xdg-open takes it to the running app.
+    std::fs::write(&consent, "--user dave").expect("consent arguments");
+    start_link_from_window(&app, "bridged");
+    let loaded_at = follow_bridge(
+        &data_home,
+        &screenshot_dir().join("bridge-link-chromedriver.log"),
+    );
+    assert!(
+        loaded_at.starts_with(&format!("{bridge}?code=")),
+        "{loaded_at}"
+    );
+    app.wait_for_text_where("section[aria-labelledby=accounts-title]", |t| {
+        t.contains("Dave")
+    });
+    app.screenshot(&screenshot_dir().join("linked-bridge.png"));
+    let loaded = site.requests();
+    assert!(
+        loaded
+            .iter()
+            .any(|r| r.target.starts_with("/grantry-bridge/?code=")),
+        "the bridge page was loaded with the answer: {loaded:?}"
+    );
+    assert!(
+        loaded.iter().all(|r| r.referer.is_none()),
+        "the page gives no Referer away: {loaded:?}"
     );
 
     sweep.running(&driver);
