@@ -52,9 +52,15 @@ impl Grantry {
             .and_then(|e| e.preset)
             .and_then(Preset::manage_access_url)
             .map(str::to_owned);
+        // Asked before the store is locked: it reads the providers.
+        let renewable = self.renewable(
+            &account.provider,
+            &account.environment,
+            account.has_refresh_token,
+        );
         let store = lock(&self.store);
         let record = store.refresh_record(id)?;
-        let scheduled = account.status == AccountStatus::Valid && account.has_refresh_token;
+        let scheduled = account.status == AccountStatus::Valid && renewable;
         let next_refresh_at = account
             .access_expires_at
             .filter(|_| scheduled)

@@ -11,8 +11,8 @@ use crate::clock;
 use crate::error::{Error, HttpError};
 use crate::model::{AccountStatus, AccountSummary, ActivityKind};
 use crate::oauth::refresh_token::{self, Failure, Refreshed};
-use crate::providers::Environment;
 use crate::providers::presets::Exchanged;
+use crate::providers::{Environment, Preset};
 use crate::secret::TokenSet;
 use crate::secret_store::token_items;
 
@@ -209,8 +209,19 @@ impl Grantry {
         Ok(())
     }
 
-    /// Refreshes every account that can be: a refresh token, and neither re-link nor
-    /// revocation pending. At most `concurrency` at a time.
+    /// Whether an account's access token can be renewed: it holds a refresh token, or its
+    /// provider renews its own way (Facebook's long-lived token exchange).
+    pub(super) fn renewable(&self, provider: &str, environment: &str, refresh_token: bool) -> bool {
+        refresh_token
+            || self
+                .environment(provider, environment)
+                .ok()
+                .and_then(|env| env.preset)
+                .is_some_and(Preset::renews_without_refresh_token)
+    }
+
+    /// Refreshes every account that can be (see [`Grantry::renewable`]), and neither re-link
+    /// nor revocation pending. At most `concurrency` at a time.
     /// Returns each account's outcome.
     pub async fn refresh_all(
         self: &Arc<Self>,
@@ -219,7 +230,8 @@ impl Grantry {
         let ids: Vec<i64> = self
             .accounts()?
             .into_iter()
-            .filter(|a| a.has_refresh_token && a.status == AccountStatus::Valid)
+            .filter(|a| a.status == AccountStatus::Valid)
+            .filter(|a| self.renewable(&a.provider, &a.environment, a.has_refresh_token))
             .map(|a| a.id)
             .collect();
         let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));

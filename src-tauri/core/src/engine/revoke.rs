@@ -40,11 +40,19 @@ impl Grantry {
                 .and_then(Preset::manage_access_url)
                 .map(|url| format!(" at {url}"))
                 .unwrap_or_else(|| " on its website".into());
-            return Err(Error::InvalidInput(format!(
+            let error = Error::InvalidInput(format!(
                 "{} offers no way to revoke access from another app: remove Grantry's access \
                  yourself{manage}, then forget the account here",
                 account.provider
-            )));
+            ));
+            let detail = format!("revocation of {} refused: {error}", account.label());
+            self.record(
+                ActivityKind::RevocationFailed,
+                &detail,
+                Some(account_id),
+                clock::now(),
+            )?;
+            return Err(error);
         }
         let key = self.tokens_key(&account);
         let Some(current) = token_items::load(self.secrets.as_ref(), &key)? else {

@@ -60,9 +60,10 @@ impl Grantry {
         policy: RefreshPolicy,
         skip_until: &HashMap<i64, i64>,
     ) -> Result<Option<(i64, i64)>, Error> {
-        let next = lock(&self.store)
-            .token_lifetimes()?
+        let lifetimes = lock(&self.store).token_lifetimes()?;
+        let next = lifetimes
             .into_iter()
+            .filter(|t| self.renewable(&t.provider, &t.environment, t.has_refresh_token))
             .map(|token| {
                 let due = policy.due_at(token.issued_at, token.expires_at);
                 let skip = skip_until.get(&token.account_id).copied();

@@ -22,9 +22,12 @@ pub struct NewAccount {
 }
 
 /// When an account's access token was issued and when it expires (Unix seconds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenLifetime {
     pub account_id: i64,
+    pub provider: String,
+    pub environment: String,
+    pub has_refresh_token: bool,
     pub issued_at: i64,
     pub expires_at: i64,
 }
@@ -240,23 +243,28 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
-    /// When each refreshable account's access token was issued and expires, for the refresh
-    /// schedule: valid accounts with a refresh token and a known expiry.
+    /// When each valid account's access token was issued and expires, for the refresh
+    /// schedule: valid accounts with a known expiry; the schedule keeps those it can renew (a
+    /// refresh token, or a provider that renews its own way).
     pub fn token_lifetimes(&self) -> Result<Vec<TokenLifetime>, Error> {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, coalesce(access_issued_at, updated_at), access_expires_at
+                "SELECT id, provider, environment, has_refresh_token,
+                        coalesce(access_issued_at, updated_at), access_expires_at
                  FROM accounts
-                 WHERE status = 'valid' AND has_refresh_token AND access_expires_at IS NOT NULL",
+                 WHERE status = 'valid' AND access_expires_at IS NOT NULL",
             )
             .map_err(|e| self.error(e))?;
         let rows = statement
             .query_map([], |row| {
                 Ok(TokenLifetime {
                     account_id: row.get(0)?,
-                    issued_at: row.get(1)?,
-                    expires_at: row.get(2)?,
+                    provider: row.get(1)?,
+                    environment: row.get(2)?,
+                    has_refresh_token: row.get(3)?,
+                    issued_at: row.get(4)?,
+                    expires_at: row.get(5)?,
                 })
             })
             .map_err(|e| self.error(e))?;

@@ -249,3 +249,28 @@ async fn one_permission_is_taken_back_alone_and_the_others_stay() {
         assert_eq!(w.code(refused), ErrorCode::InvalidInput, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn facebook_accounts_are_renewed_by_the_schedule_and_refresh_all_without_a_refresh_token() {
+    let w = world_of(Personality::Facebook).await;
+    facebook(&w).await;
+    let alice = link(&w, &allow("alice")).await;
+    assert!(!alice.has_refresh_token);
+    let detail = w
+        .grantry
+        .account_detail(alice.id, Default::default(), 10)
+        .expect("detail");
+    assert!(
+        detail.tokens.next_refresh_at.is_some(),
+        "the schedule renews it through the token exchange"
+    );
+    let outcomes = w.grantry.refresh_all(4).await.expect("refresh all");
+    assert_eq!(outcomes.len(), 1, "the Facebook account is renewed too");
+    let renewed = outcomes[0].1.as_ref().expect("renewed");
+    assert!(
+        renewed.access_expires_at > alice.access_expires_at,
+        "{:?} after {:?}",
+        renewed.access_expires_at,
+        alice.access_expires_at
+    );
+}

@@ -85,6 +85,12 @@ async fn revoking_is_refused_with_the_consent_page_and_changes_nothing() {
     assert_eq!(w.grantry.accounts().expect("accounts"), accounts);
     assert_eq!(w.secrets.snapshot(), secrets);
     assert_eq!(super::live_grants(&w).await, [true]);
+    let history = w.grantry.activity(5).expect("history");
+    assert_eq!(
+        history[0].kind,
+        grantry_core::ActivityKind::RevocationFailed,
+        "the refusal is in the history: {history:?}"
+    );
     let kept = w.grantry.refresh(alice.id).await.expect("still refreshes");
     assert_eq!(kept.status, AccountStatus::Valid);
 }
