@@ -44,6 +44,26 @@ fn register_client(issuer: &str, data_dir: &Path, client_id: &str, redirect: &st
         .expect("register the client");
 }
 
+/// The app on its own data folder and its own providers file (so that the providers added
+/// here stay out of the other tests' windows), with its sandbox on a port the kernel picks,
+/// and the leak sweep that ends the test.
+fn start_app(data_home: &Path, data_dir: &Path, name: &str) -> (AppSweep, Driver) {
+    let sweep = AppSweep::new(data_home, data_dir, &screenshot_dir(), name);
+    let driver = Driver::start(
+        &[
+            ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
+            ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
+            (
+                "GRANTRY_CONFIG_DIR",
+                data_dir.join("config").display().to_string(),
+            ),
+            sweep.env(),
+        ],
+        sweep.driver_log(),
+    );
+    (sweep, driver)
+}
+
 /// Opens the editor on a new custom provider and fills in what every test provider shares.
 fn new_custom_provider(app: &Session, id: &str, issuer: &str) {
     app.click("[data-testid=provider-add]");
@@ -108,21 +128,7 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
     let data_home = scratch_session();
     let consent = scripted_browser(&data_home);
     let data_dir = data_home.join("providers-screen");
-    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "providers");
-    let driver = Driver::start(
-        &[
-            ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
-            ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
-            // Its own providers file, so that the providers added here stay out of the other
-            // tests' windows.
-            (
-                "GRANTRY_CONFIG_DIR",
-                data_dir.join("config").display().to_string(),
-            ),
-            sweep.env(),
-        ],
-        sweep.driver_log(),
-    );
+    let (mut sweep, driver) = start_app(&data_home, &data_dir, "providers");
     let app = driver.session(Path::new(APP));
     let issuer = sandbox_issuer(&app);
 
@@ -241,19 +247,7 @@ fn a_provider_behind_the_https_bridge_links_through_the_real_bridge_page() {
     let bridge_folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("bridge");
     let site = StaticSite::serve(&bridge_folder, "/grantry-bridge/");
     let bridge = site.url();
-    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "bridge-link");
-    let driver = Driver::start(
-        &[
-            ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
-            ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
-            (
-                "GRANTRY_CONFIG_DIR",
-                data_dir.join("config").display().to_string(),
-            ),
-            sweep.env(),
-        ],
-        sweep.driver_log(),
-    );
+    let (mut sweep, driver) = start_app(&data_home, &data_dir, "bridge-link");
     let app = driver.session(Path::new(APP));
     let issuer = sandbox_issuer(&app);
     register_client(&issuer, &data_dir, "e2e-bridge-client", &bridge);
