@@ -259,6 +259,9 @@ pub struct TokenInfo {
     pub refreshes: u32,
     /// Of those, how many brought a new refresh token.
     pub rotations: u32,
+    /// When the provider's access to the person's data lapses though the token lives on
+    /// (Facebook: 90 days without use); none where there is no such limit.
+    pub data_access_expires_at: Option<i64>,
 }
 
 /// What asking the provider again found: the scopes now, and what changed.

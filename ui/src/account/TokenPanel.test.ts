@@ -52,6 +52,19 @@ describe('TokenPanel', () => {
     expect(value('Refreshes')).toBe('5, of which 3 brought a new refresh token')
   })
 
+  it("says when a provider's access to the person's data lapses, only where it has such a limit", () => {
+    const { unmount } = render(TokenPanel, { accountId: 7, tokens: tokens(), status: 'valid' })
+    expect(screen.queryByText('Data access')).toBeNull()
+    unmount()
+    render(TokenPanel, { accountId: 7, tokens: tokens({ data_access_expires_at: NOW + 89 * 86_400 }), status: 'valid' })
+    expect(value('Data access')).toMatch(/^lapses in 89 d(ays)? unless the account is used/)
+  })
+
+  it('says when data access has lapsed', () => {
+    render(TokenPanel, { accountId: 7, tokens: tokens({ data_access_expires_at: NOW - 60 }), status: 'valid' })
+    expect(value('Data access')).toMatch(/^lapsed: link the account again/)
+  })
+
   it('says "never" and why nothing is scheduled', () => {
     const { unmount } = render(TokenPanel, {
       accountId: 7,

@@ -31,6 +31,7 @@ export function tokens(over: Partial<TokenInfo> = {}): TokenInfo {
     next_refresh_at: NOW + 3480,
     refreshes: 0,
     rotations: 0,
+    data_access_expires_at: null,
     ...over,
   }
 }

@@ -296,6 +296,9 @@ impl Grantry {
         crash_point("link:after-secrets");
         let (mut saved, existed) = lock(&self.store).save_account(&account, now)?;
         drop(secrets_lock);
+        if let Some(at) = linked.data_access_expires_at {
+            lock(&self.store).set_data_access_expiry(saved.id, at)?;
+        }
         if let Some(preset) = env.preset.filter(|p| p.asks_scopes_after_link()) {
             // The token response listed no scopes: ask which were granted and declined. Should
             // the provider not answer, the requested ones stand until the next check.

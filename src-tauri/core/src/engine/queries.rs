@@ -75,6 +75,7 @@ impl Grantry {
                 next_refresh_at,
                 refreshes: record.refreshes,
                 rotations: record.rotations,
+                data_access_expires_at: record.data_access_expires_at,
             },
             timeline: store.activity_of(id, limit)?,
             account,

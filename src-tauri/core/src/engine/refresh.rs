@@ -181,6 +181,9 @@ impl Grantry {
             refreshed.granted.as_deref(),
             now,
         )?;
+        if let Some(at) = refreshed.data_access_expires_at {
+            store.set_data_access_expiry(account_id, at)?;
+        }
         let detail = "tokens refreshed";
         self.record_in(
             &store,
@@ -292,6 +295,7 @@ fn renewed(
             granted: None,
             id_token: None,
             rotated: false,
+            data_access_expires_at: exchanged.data_access_expires_at,
         }),
         Err(Error::ProviderRefused {
             provider,

@@ -28,6 +28,8 @@ pub struct Linked {
     pub tokens: TokenSet,
     /// The provider's keys, when the ID token named a key not seen yet (`id_token.rs`).
     pub new_keys: Option<Keys>,
+    /// When the provider's access to the person's data lapses (Facebook), if it said.
+    pub data_access_expires_at: Option<i64>,
 }
 
 /// Exchanges the code of an answered link and gathers the account: ID token, profile, scopes.
@@ -58,10 +60,11 @@ pub async fn complete(
     };
     let endpoints = &pending.endpoints;
     let client = client(env, endpoints, secret, Some(&pending.redirect_uri))?;
+    let dialect = http.dialect(env.preset);
     let response = client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.secret().clone()))
-        .request_async(&http.dialect(env.preset))
+        .request_async(&dialect)
         .await
         .map_err(|error| token_error(provider, error))?;
 
@@ -130,6 +133,7 @@ pub async fn complete(
             expires_at: response.expires_in().map(|d| expires_at(now, d)),
         },
         new_keys,
+        data_access_expires_at: dialect.data_access_expires_at(),
     })
 }
 

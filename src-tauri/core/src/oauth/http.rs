@@ -128,26 +128,42 @@ impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
 }
 
 /// The client as a preset's token endpoint needs it: each answer rewritten into RFC 6749's
-/// shape (`providers/presets/`) before the standard client reads it. Without a preset it is
-/// the plain client.
+/// shape (`providers/presets/`) before the standard client reads it, and the one field beyond
+/// RFC 6749 that Grantry keeps (Facebook's `data_access_expires_at`) noted on the way, since
+/// the standard client drops it. Without a preset it is the plain client.
 pub struct Dialect<'a> {
     http: &'a Http,
     preset: Option<Preset>,
+    data_access_expires_at: Mutex<Option<i64>>,
 }
 
 impl Http {
     pub fn dialect(&self, preset: Option<Preset>) -> Dialect<'_> {
-        Dialect { http: self, preset }
+        Dialect {
+            http: self,
+            preset,
+            data_access_expires_at: Mutex::new(None),
+        }
     }
 }
 
 impl Dialect<'_> {
     pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
         let response = self.http.send(request).await?;
-        Ok(match self.preset {
-            Some(preset) => preset.token_response(response),
-            None => response,
-        })
+        let Some(preset) = self.preset else {
+            return Ok(response);
+        };
+        let response = preset.token_response(response);
+        let lapses = preset.data_access_expiry(&response);
+        if let (Some(at), Ok(mut slot)) = (lapses, self.data_access_expires_at.lock()) {
+            *slot = Some(at);
+        }
+        Ok(response)
+    }
+
+    /// When the provider's access to the person's data lapses, as the last answer said.
+    pub fn data_access_expires_at(&self) -> Option<i64> {
+        self.data_access_expires_at.lock().ok().and_then(|s| *s)
     }
 }
 

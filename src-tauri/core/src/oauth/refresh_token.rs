@@ -39,6 +39,8 @@ pub struct Refreshed {
     pub id_token: Option<CoreIdToken>,
     /// Whether the provider sent a new refresh token (rotation).
     pub rotated: bool,
+    /// When the provider's access to the person's data lapses (Facebook), if it said.
+    pub data_access_expires_at: Option<i64>,
 }
 
 /// Why a refresh failed.
@@ -158,6 +160,7 @@ pub async fn refresh(
         .refresh_token()
         .is_some_and(|new| new.secret() != refresh_token.expose());
     Ok(Refreshed {
+        data_access_expires_at: send.http.data_access_expires_at(),
         rotated,
         granted: response
             .scopes()

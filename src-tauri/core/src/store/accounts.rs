@@ -39,6 +39,8 @@ pub struct RefreshRecord {
     pub last_refresh_at: Option<i64>,
     pub refreshes: u32,
     pub rotations: u32,
+    /// When the provider's access to the person's data lapses (Facebook), if it said.
+    pub data_access_expires_at: Option<i64>,
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.provider, a.environment, a.subject, a.display_name,
@@ -169,7 +171,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT coalesce(access_issued_at, updated_at), last_refresh_at,
-                        refresh_generation, refresh_rotations
+                        refresh_generation, refresh_rotations, data_access_expires_at
                  FROM accounts WHERE id = ?1",
                 [account_id],
                 |row| {
@@ -178,10 +180,23 @@ impl Store {
                         last_refresh_at: row.get(1)?,
                         refreshes: row.get(2)?,
                         rotations: row.get(3)?,
+                        data_access_expires_at: row.get(4)?,
                     })
                 },
             )
             .map_err(|e| self.error(e))
+    }
+
+    /// Records when the provider's access to the person's data lapses (Facebook's
+    /// `data_access_expires_at`), as it said at a link or a renewal.
+    pub fn set_data_access_expiry(&mut self, account_id: i64, at: i64) -> Result<(), Error> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE accounts SET data_access_expires_at = ?2 WHERE id = ?1",
+                rusqlite::params![account_id, at],
+            )
+            .map(drop)
+        })
     }
 
     /// Records a completed refresh: the new expiry, whether a refresh token is held, and the

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_http_log.sql"),
     include_str!("../../migrations/0007_token_lifetime.sql"),
     include_str!("../../migrations/0008_rotations.sql"),
+    include_str!("../../migrations/0009_data_access.sql"),
 ];
 
 /// The schema version this build writes.

@@ -274,3 +274,28 @@ async fn facebook_accounts_are_renewed_by_the_schedule_and_refresh_all_without_a
         alice.access_expires_at
     );
 }
+
+#[tokio::test]
+async fn the_data_access_expiry_in_the_token_response_is_kept_and_survives_the_exchange() {
+    let w = world_of(Personality::Facebook).await;
+    facebook(&w).await;
+    let alice = link(&w, &allow("alice")).await;
+    let detail = |id| {
+        w.grantry
+            .account_detail(id, Default::default(), 10)
+            .expect("detail")
+    };
+    let at_link = detail(alice.id)
+        .tokens
+        .data_access_expires_at
+        .expect("Facebook said when data access lapses");
+    let in_days = (at_link - grantry_core::now()) / 86_400;
+    assert!((89..=90).contains(&in_days), "{in_days} days");
+    // The standard client drops the field; the Facebook dialect keeps it (`oauth/http.rs`).
+    w.grantry.refresh(alice.id).await.expect("exchange");
+    let after = detail(alice.id)
+        .tokens
+        .data_access_expires_at
+        .expect("kept");
+    assert!(after >= at_link, "{after} before {at_link}");
+}

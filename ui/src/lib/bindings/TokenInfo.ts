@@ -20,4 +20,9 @@ refreshes: number,
 /**
  * Of those, how many brought a new refresh token.
  */
-rotations: number, };
+rotations: number, 
+/**
+ * When the provider's access to the person's data lapses though the token lives on
+ * (Facebook: 90 days without use); none where there is no such limit.
+ */
+data_access_expires_at: number | null, };

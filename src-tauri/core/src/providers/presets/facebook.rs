@@ -268,6 +268,7 @@ pub(super) async fn exchange(
         })?;
     let lifetime = body.get("expires_in").and_then(|v| v.as_u64());
     Ok(Exchanged {
+        data_access_expires_at: body.get("data_access_expires_at").and_then(|v| v.as_i64()),
         access_token: Secret::new(token.to_owned()),
         expires_at: lifetime.map(|s| {
             crate::oauth::code_exchange::expires_at(now, std::time::Duration::from_secs(s))

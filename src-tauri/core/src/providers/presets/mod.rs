@@ -131,6 +131,8 @@ pub struct GrantedScopes {
 pub struct Exchanged {
     pub access_token: Secret<String>,
     pub expires_at: Option<i64>,
+    /// When the provider's access to the person's data lapses (Facebook).
+    pub data_access_expires_at: Option<i64>,
 }
 
 impl Preset {
@@ -252,6 +254,15 @@ impl Preset {
             Self::Github => github::token_response(response),
             Self::Facebook => facebook::token_response(response),
             _ => response,
+        }
+    }
+
+    /// When the provider's access to the person's data lapses, from a token endpoint answer
+    /// (Facebook's `data_access_expires_at`, Unix seconds); `None` elsewhere.
+    pub fn data_access_expiry(self, response: &HttpResponse) -> Option<i64> {
+        match self {
+            Self::Facebook => json_body(response)?.get("data_access_expires_at")?.as_i64(),
+            _ => None,
         }
     }
 
