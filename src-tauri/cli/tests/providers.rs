@@ -67,3 +67,58 @@ async fn providers_can_be_added_from_discovery_and_removed() {
         (3, Some("invalid_input"))
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn presets_are_listed_and_added_by_name_with_the_redirect_to_register() {
+    let env = env().await;
+    let (code, presets) = env.json(&["providers", "presets"]);
+    assert_eq!(code, 0, "{presets}");
+    let ids: Vec<&str> = presets
+        .as_array()
+        .expect("presets")
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["google", "facebook", "github", "microsoft", "gitlab"]);
+
+    // A self-managed GitLab (the sandbox stands in for its address): the preset fills in the
+    // rest, and the listing says which redirect URI to register there.
+    let issuer = env.sandbox.issuer().to_owned();
+    let (code, added) = env.json(&[
+        "providers",
+        "add",
+        "--preset",
+        "gitlab",
+        "--site",
+        &issuer,
+        "--client-id",
+        "abc",
+    ]);
+    assert_eq!(code, 0, "{added}");
+    assert_eq!(added["id"], "gitlab");
+    assert_eq!(added["preset"], "gitlab");
+    let (_, listed) = env.json(&["providers"]);
+    let gitlab = &listed.as_array().expect("providers")[1];
+    assert_eq!(gitlab["environments"][0]["issuer"], issuer.as_str());
+    assert_eq!(
+        gitlab["environments"][0]["redirect_uri"],
+        "dev.grantry:/oauth/callback"
+    );
+
+    // A preset's mistakes are named with their field; nothing is written.
+    let (code, refused) = env.json(&[
+        "providers",
+        "add",
+        "gh",
+        "--preset",
+        "github",
+        "--client-id",
+        "abc",
+    ]);
+    assert_eq!(code, 3, "{refused}");
+    let said = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(said.contains("client_secret"), "{said}");
+    let (_, listed) = env.json(&["providers"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+}

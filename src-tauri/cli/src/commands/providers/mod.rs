@@ -9,6 +9,7 @@ mod import;
 mod secret;
 
 use clap::{Args, Subcommand, ValueEnum};
+use grantry_core::providers::presets::SecretNeed;
 use grantry_core::{Error, Grantry, RemoveAccounts};
 
 use crate::output::{print, table};
@@ -21,8 +22,11 @@ pub struct ProvidersArgs {
 
 #[derive(Subcommand)]
 enum ProvidersAction {
-    /// List providers and their environments (the default).
+    /// List providers and their environments (the default), with the redirect URI to
+    /// register at each.
     List,
+    /// List the presets: their redirects, what each needs, and where to register a client.
+    Presets,
     /// Add a provider with one environment, from a preset (--preset google) or by hand.
     Add(Box<add::AddArgs>),
     /// Add Google from the client_secret.json of a "Desktop app" client.
@@ -50,6 +54,7 @@ enum AccountsArg {
 pub async fn run(json: bool, grantry: &Grantry, args: &ProvidersArgs) -> Result<(), Error> {
     match args.action.as_ref().unwrap_or(&ProvidersAction::List) {
         ProvidersAction::List => list(json, grantry),
+        ProvidersAction::Presets => presets(json),
         ProvidersAction::Add(args) => add::run(json, grantry, args).await,
         ProvidersAction::Import(args) => import::run(json, grantry, args).await,
         ProvidersAction::Discover(args) => discover::run(json, grantry, args).await,
@@ -82,30 +87,67 @@ pub async fn run(json: bool, grantry: &Grantry, args: &ProvidersArgs) -> Result<
     }
 }
 
-/// One row per environment: a provider with two environments has two rows.
+/// One row per environment: a provider with two environments has two rows. With `--json`,
+/// the providers as the window's Providers screen shows them (no secret, only whether one is
+/// stored).
 fn list(json: bool, grantry: &Grantry) -> Result<(), Error> {
-    let providers = grantry.providers();
+    let providers = grantry.provider_views()?;
     print(json, &providers, || {
         let rows: Vec<Vec<String>> = providers
             .iter()
             .flat_map(|p| {
                 p.environments.iter().map(move |e| {
-                    let endpoint = e
-                        .issuer
-                        .clone()
-                        .or(e.authorization_endpoint.as_ref().map(|u| u.to_string()));
+                    let endpoint = e.issuer.clone().or(e.authorization_endpoint.clone());
                     vec![
-                        p.id.to_string(),
+                        p.id.clone(),
                         p.name.clone(),
                         e.name.clone(),
                         endpoint.unwrap_or_default(),
                         e.client_id.clone(),
+                        e.redirect_uri.clone(),
                     ]
                 })
             })
             .collect();
         table(
-            &["ID", "NAME", "ENVIRONMENT", "ISSUER / ENDPOINT", "CLIENT"],
+            &[
+                "ID",
+                "NAME",
+                "ENVIRONMENT",
+                "ISSUER / ENDPOINT",
+                "CLIENT",
+                "REDIRECT URI TO REGISTER",
+            ],
+            &rows,
+        )
+    });
+    Ok(())
+}
+
+/// One row per redirect a preset accepts, the recommended one first.
+fn presets(json: bool) -> Result<(), Error> {
+    let presets = Grantry::presets();
+    print(json, &presets, || {
+        let rows: Vec<Vec<String>> = presets
+            .iter()
+            .flat_map(|p| {
+                p.redirects.iter().map(move |r| {
+                    let secret = match r.secret {
+                        SecretNeed::Required => "required",
+                        SecretNeed::Optional => "optional",
+                        SecretNeed::None => "none",
+                    };
+                    vec![
+                        p.id.id().to_owned(),
+                        r.label.clone(),
+                        secret.to_owned(),
+                        p.console_url.clone(),
+                    ]
+                })
+            })
+            .collect();
+        table(
+            &["PRESET", "REDIRECT", "SECRET", "REGISTER A CLIENT AT"],
             &rows,
         )
     });
