@@ -147,8 +147,8 @@ async fn facebook_style_revocation_deletes_the_permissions() {
     use grantry_sandbox::{Personality, SandboxConfig};
     let w = support::world_with(SandboxConfig::new(Personality::Facebook)).await;
     let paths = [
-        "/v19.0/dialog/oauth",
-        "/v19.0/oauth/access_token",
+        "/v25.0/dialog/oauth",
+        "/v25.0/oauth/access_token",
         "/me?fields=id,name,email",
         "/me/permissions",
     ];

@@ -10,8 +10,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use support::{CONFIDENTIAL, Harness, REDIRECT, Request, SECRET, start};
 
-const DIALOG: &str = "/v19.0/dialog/oauth";
-const TOKEN: &str = "/v19.0/oauth/access_token";
+const DIALOG: &str = "/v25.0/dialog/oauth";
+const TOKEN: &str = "/v25.0/oauth/access_token";
 
 /// Links alice through the Graph token endpoint (GET with query parameters, as Facebook takes).
 async fn link(h: &Harness, scopes: Option<&[&str]>) -> Value {

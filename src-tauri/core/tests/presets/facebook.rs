@@ -55,7 +55,7 @@ async fn a_link_through_the_bridge_reads_declined_permissions_from_me_permission
     facebook(&w).await;
     let (started, back) = super::answer(&w, "facebook", &allow("alice")).await;
     let url = &started.started.authorization_url;
-    assert!(url.contains("/v19.0/dialog/oauth?"), "{url}");
+    assert!(url.contains("/v25.0/dialog/oauth?"), "{url}");
     assert!(url.contains("redirect_uri=https%3A%2F%2Fme.github.io%2Fgrantry-bridge%2F"));
     received(&w, &bridged(&back)).await;
 

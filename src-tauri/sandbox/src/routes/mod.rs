@@ -51,7 +51,7 @@ use replies::{bearer_error, no_store, oauth_error};
 pub const MAX_BODY: usize = 64 * 1024;
 
 /// Facebook's Graph API version in the imitated paths.
-pub const GRAPH_VERSION: &str = "v19.0";
+pub const GRAPH_VERSION: &str = "v25.0";
 
 pub fn router(shared: Arc<Shared>) -> Router {
     let s = &shared;

@@ -19,8 +19,9 @@ use crate::providers::redirect::RedirectKind;
 use crate::secret::Secret;
 use openidconnect::HttpResponse;
 
-/// The Graph API version of the endpoints.
-pub const GRAPH_VERSION: &str = "v19.0";
+/// The Graph API version of the endpoints: v25.0 (February 2026) is available until July 2028;
+/// an expired version's calls are refused, so this moves with Facebook's schedule.
+pub const GRAPH_VERSION: &str = "v25.0";
 
 pub static INFO: Info = Info {
     name: "Facebook",
