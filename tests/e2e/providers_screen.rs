@@ -139,6 +139,29 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
     axe::check(&app, "providers");
     app.screenshot(&screenshot_dir().join("providers.png"));
 
+    // Each preset's form: its redirects with what they need, its scopes in words.
+    app.click("[data-testid=provider-add]");
+    app.wait_for_text("[data-testid=provider-editor]");
+    axe::check(&app, "preset-picker");
+    app.click("[data-testid=preset-google]");
+    let form = app.wait_for_text("[data-testid=provider-editor]");
+    assert!(
+        form.contains("iOS client") && form.contains("Desktop app client"),
+        "{form}"
+    );
+    axe::check(&app, "preset-google");
+    app.screenshot(&screenshot_dir().join("provider-google.png"));
+    app.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         [...document.querySelectorAll('[data-testid=provider-editor] button')]\
+           .find((b) => b.textContent.trim() === 'Cancel').click();\
+         done(true);",
+        json!([]),
+    );
+    wait_until("the editor to close", Duration::from_secs(10), || {
+        app.find("[data-testid=provider-editor]").is_none()
+    });
+
     // A custom provider from the sandbox's issuer: Test discovery says what it found.
     new_custom_provider(&app, "qa", &issuer);
     app.click("[data-testid=test-discovery]");

@@ -15,8 +15,12 @@ impl Grantry {
     /// records what changed.
     pub async fn check_scopes(&self, account_id: i64) -> Result<ScopeCheck, Error> {
         let before = self.scopes(account_id)?;
+        // Boxed: a refresh inside a scope check inside the HTTP log makes a future too large for
+        // a runtime worker's stack in debug builds (it overflowed, killing the app).
         let after = self
-            .logged(self.check_scopes_now(account_id), |_| Some(account_id))
+            .logged(Box::pin(self.check_scopes_now(account_id)), |_| {
+                Some(account_id)
+            })
             .await?;
         let changes = changes(&before, &after);
         let account = self.account(account_id)?;
@@ -89,7 +93,7 @@ impl Grantry {
             Some(account_id),
             clock::now(),
         )?;
-        self.check_scopes(account_id).await
+        Box::pin(self.check_scopes(account_id)).await
     }
 
     async fn check_scopes_now(&self, account_id: i64) -> Result<Vec<AccountScope>, Error> {
@@ -112,7 +116,7 @@ impl Grantry {
                     // introspection below, it is renewed once and asked again, and a grant
                     // gone at the provider shows as "needs re-link", in the preset's words.
                     Some(Err(Error::MalformedResponse { .. })) if renewable && !refreshed => {
-                        self.refresh(account_id).await?;
+                        Box::pin(self.refresh(account_id)).await?;
                         refreshed = true;
                         continue;
                     }
@@ -160,7 +164,7 @@ impl Grantry {
                     return self.scopes(account_id);
                 }
                 Introspection::Inactive if !refreshed && account.has_refresh_token => {
-                    self.refresh(account_id).await?;
+                    Box::pin(self.refresh(account_id)).await?;
                     refreshed = true;
                 }
                 Introspection::Inactive => {
