@@ -280,13 +280,7 @@ pub(super) async fn exchange(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn answer(status: u16, body: &str) -> HttpResponse {
-        openidconnect::http::Response::builder()
-            .status(status)
-            .body(body.as_bytes().to_vec())
-            .expect("response")
-    }
+    use crate::providers::presets::answer;
 
     #[test]
     fn graph_errors_become_rfc_6749_errors_with_their_subcode() {

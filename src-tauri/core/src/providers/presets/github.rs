@@ -107,13 +107,7 @@ pub(super) fn explain(error: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn answer(status: u16, body: &str) -> HttpResponse {
-        openidconnect::http::Response::builder()
-            .status(status)
-            .body(body.as_bytes().to_vec())
-            .expect("response")
-    }
+    use crate::providers::presets::answer;
 
     #[test]
     fn errors_in_http_200_bodies_become_http_400() {

@@ -405,6 +405,15 @@ fn on_origin(base: &url::Url, path: &str) -> url::Url {
     url
 }
 
+/// A token endpoint's answer with `status` and `body`, for the dialects' tests.
+#[cfg(test)]
+fn answer(status: u16, body: &str) -> HttpResponse {
+    openidconnect::http::Response::builder()
+        .status(status)
+        .body(body.as_bytes().to_vec())
+        .expect("response")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
