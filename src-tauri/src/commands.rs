@@ -83,7 +83,9 @@ fn opened(
         let state = started.state.clone();
         tauri::async_runtime::spawn(async move {
             let wait = Duration::from_secs(PENDING_LIFETIME.unsigned_abs());
-            let _ = grantry.answer_on_loopback(loopback, &state, wait).await;
+            // Each outcome is recorded and logged by the core and reaches the window as the
+            // link's event; nothing is left to do with it here.
+            let _outcome = grantry.answer_on_loopback(loopback, &state, wait).await;
         });
     }
     open_in_browser(app, &started.authorization_url)?;
@@ -168,7 +170,7 @@ pub fn cancel_link(state: State<'_, AppState>, link: String) -> Result<bool, Ipc
 /// the whole authorization URL, so it goes to the log, and the person reads what to do.
 pub fn open_in_browser(app: &AppHandle, url: &str) -> Result<(), IpcError> {
     app.opener().open_url(url, None::<&str>).map_err(|error| {
-        eprintln!("grantry: the browser could not be opened: {error}");
+        tracing::warn!("the browser could not be opened: {error}");
         IpcError {
             code: ErrorCode::Internal,
             message: "No web browser could be opened. Copy the sign-in link and open it in \

@@ -52,17 +52,14 @@ fn receive(app: &AppHandle, url: &str) {
     let grantry = match app.state::<AppState>().grantry() {
         Ok(grantry) => grantry,
         Err(error) => {
-            eprintln!(
-                "grantry: a link arrived but Grantry is not open: {}",
-                error.message
-            );
+            tracing::warn!("a link arrived but Grantry is not open: {}", error.message);
             return;
         }
     };
     let url = url.to_owned();
     tauri::async_runtime::spawn(async move {
         if let Err(error) = grantry.receive_url(&url).await {
-            eprintln!("grantry: a link arrived but was not recorded: {error}");
+            tracing::error!("a link arrived but was not recorded: {error}");
         }
     });
 }
@@ -89,7 +86,7 @@ pub fn register_schemes(app: &AppHandle) {
             scheme_handler::register(&applications, mimeapps.as_deref(), &exe, &schemes)
         });
         if let Err(error) = registered {
-            eprintln!("grantry: could not register as the handler of sign-in links: {error}");
+            tracing::warn!("could not register as the handler of sign-in links: {error}");
         }
     }
     #[cfg(not(target_os = "linux"))]

@@ -15,6 +15,7 @@ use tauri::Manager;
 use crate::state::AppState;
 
 pub fn run() {
+    start_logging();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
             // With the `deep-link` feature a `dev.grantry:` URL in argv reaches `on_open_url`;
@@ -28,6 +29,7 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
+            tracing::info!("Grantry {} starts", env!("CARGO_PKG_VERSION"));
             let state = AppState::open(app.handle());
             let grantry = state.grantry().ok();
             app.manage(state);
@@ -41,7 +43,7 @@ pub fn run() {
                 tauri::async_runtime::spawn(async move {
                     let _ = sandbox_started.await;
                     if let Err(error) = repairing.repair().await {
-                        eprintln!("grantry: start-up repair: {error}");
+                        tracing::warn!("start-up repair: {error}");
                     }
                 });
                 // One timer for the account due next; woken when accounts change.
@@ -77,7 +79,19 @@ pub fn run() {
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
-        eprintln!("grantry: the app could not start: {error}");
+        tracing::error!("the app could not start: {error}");
         std::process::exit(1);
+    }
+}
+
+/// Logs to stderr and to a file a day under the data folder's `logs/`
+/// (`grantry_core::logging`); to stderr only when there is no data folder.
+fn start_logging() {
+    let level = tracing::level_filters::LevelFilter::INFO;
+    match grantry_core::paths::data_dir() {
+        Some(data_dir) => {
+            grantry_core::logging::to_file(&data_dir, level);
+        }
+        None => grantry_core::logging::to_stderr(level),
     }
 }

@@ -84,10 +84,12 @@ pub fn start(app: &AppHandle) -> tauri::async_runtime::JoinHandle<()> {
 }
 
 fn record_failure(app: &AppHandle, message: &str) {
-    eprintln!("grantry: {message}");
     let now = grantry_core::now();
-    // Recording tells the window too (an activity event).
-    let _ = app
+    // Recording tells the window too (an activity event), and the core logs what it records.
+    let recorded = app
         .state::<AppState>()
         .with(|core| core.record(ActivityKind::SandboxUnavailable, message, None, now));
+    if let Err(error) = recorded {
+        tracing::warn!("{message} (not in the history: {})", error.message);
+    }
 }

@@ -26,7 +26,7 @@ impl AppState {
             .map(Arc::new)
             .map_err(IpcError::from);
         if let Err(error) = &core {
-            eprintln!("grantry: {}", error.message);
+            tracing::error!("Grantry cannot open its data: {}", error.message);
         }
         Self { core }
     }

@@ -14,6 +14,20 @@ use super::support::notifications::FakeNotifications;
 use super::support::webdriver::{Driver, Session, wait_until};
 use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
 
+/// Every line of the app's log files (`logs/` in the data folder).
+fn app_log(data_dir: &Path) -> String {
+    let mut files: Vec<_> = std::fs::read_dir(data_dir.join("logs"))
+        .expect("the app's log folder")
+        .map(|entry| entry.expect("a log file").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no log file in {}", data_dir.display());
+    files
+        .iter()
+        .map(|file| std::fs::read_to_string(file).expect("a log file"))
+        .collect()
+}
+
 /// The app's sandbox, driven through its admin API with the token the app keeps in the data
 /// folder (as a tester would).
 struct Admin {
@@ -257,6 +271,22 @@ fn the_account_screen_does_the_whole_job() {
     let banner = app.wait_for_text("[data-testid=needs-relink]");
     assert!(banner.contains("needs to be linked again"), "{banner}");
     look(&app, "needs-relink");
+    // The app's log file tells the story: the refused exchange and the failure, whose it was.
+    let story = app_log(&data_dir);
+    let refused = story
+        .lines()
+        .find(|line| line.contains("refresh{account=") && line.contains("/token: HTTP 400"))
+        .unwrap_or_else(|| panic!("the refused refresh in the log file:\n{story}"));
+    let account = refused
+        .split("refresh{")
+        .nth(1)
+        .and_then(|s| s.split('}').next());
+    assert!(
+        story.lines().any(|line| line.contains(" WARN ")
+            && line.contains("refresh_failed")
+            && line.contains(account.unwrap_or("?"))),
+        "the failure, at warning level, for {account:?}:\n{story}"
+    );
     // The desktop was told too; a click on that notification, from another screen, opens it.
     let notice = notifications.wait_for("needs to be linked again");
     assert_eq!(notice["actions"][0], "default", "{notice}");

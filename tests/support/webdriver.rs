@@ -52,6 +52,12 @@ impl Driver {
     fn try_start(env: &[(&str, String)], log: &File) -> Option<Self> {
         let native_port = unused_port();
         let mut child = Command::new("tauri-driver")
+            // Every line Grantry can log, into its log file and stderr, which the leak sweep
+            // reads (`app_sweep.rs`); a test may choose otherwise in `env`.
+            .env(
+                "RUST_LOG",
+                "warn,grantry_core=trace,grantry_app=trace,grantry_sandbox=debug",
+            )
             .envs(env.iter().map(|(key, value)| (key, value)))
             .args(["--port", "0", "--native-port", &native_port.to_string()])
             .stdout(log.try_clone().expect("the driver log"))

@@ -13,7 +13,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use grantry_core::{Error, Grantry, IpcError, Options, paths};
+use grantry_core::{Error, Grantry, IpcError, Options, logging, paths};
+use tracing::level_filters::LevelFilter;
 
 use commands::{
     accounts, export, forget, history, http_log, link, providers, refresh, repair, revoke, sandbox,
@@ -30,6 +31,10 @@ struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Log what happens to stderr: -v what the history records and failed HTTP exchanges,
+    /// -vv every HTTP exchange, -vvv their masked bodies. RUST_LOG, when set, decides instead.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     /// The data folder (default: $GRANTRY_DATA_DIR, else $XDG_DATA_HOME/dev.grantry.desktop).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
@@ -121,6 +126,12 @@ async fn run(cli: &Cli) -> Result<(), Error> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::to_stderr(match cli.verbose {
+        0 => LevelFilter::WARN,
+        1 => LevelFilter::INFO,
+        2 => LevelFilter::DEBUG,
+        _ => LevelFilter::TRACE,
+    });
     match run(&cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => output::failure(cli.json, &IpcError::from(error)),

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod logging;
 pub mod model;
 pub mod notices;
 pub mod oauth;

@@ -122,6 +122,20 @@ impl ActivityKind {
         }
     }
 
+    /// Whether it tells of something that went wrong (logged as a warning).
+    pub(crate) fn is_failure(self) -> bool {
+        matches!(
+            self,
+            ActivityKind::DeepLinkRejected
+                | ActivityKind::SandboxUnavailable
+                | ActivityKind::LinkFailed
+                | ActivityKind::CallbackRejected
+                | ActivityKind::RefreshFailed
+                | ActivityKind::RevocationPending
+                | ActivityKind::RevocationFailed
+        )
+    }
+
     /// The kind stored as `text` (its serde name, which [`ActivityKind::as_str`] matches).
     pub(crate) fn parse(text: &str) -> Option<Self> {
         serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()

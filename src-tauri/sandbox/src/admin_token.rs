@@ -33,8 +33,8 @@ pub fn load_or_create(path: Option<&Path>) -> std::io::Result<String> {
                 return Ok(token.to_owned());
             }
             if usable {
-                eprintln!(
-                    "grantry-sandbox: {} was readable by other users; it now holds a new admin \
+                tracing::warn!(
+                    "{} was readable by other users; it now holds a new admin \
                      token, readable by you only",
                     path.display()
                 );

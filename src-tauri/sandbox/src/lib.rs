@@ -131,10 +131,7 @@ impl Shared {
         let Some(path) = &self.token_log else { return };
         for token in tokens {
             if let Err(error) = private_file::append_line(path, token) {
-                eprintln!(
-                    "grantry-sandbox: cannot write the token log {}: {error}",
-                    path.display()
-                );
+                tracing::warn!("cannot write the token log {}: {error}", path.display());
             }
         }
     }
@@ -223,7 +220,7 @@ impl Sandbox {
                 })
                 .await;
             if let Err(error) = served {
-                eprintln!("grantry-sandbox: server stopped: {error}");
+                tracing::error!("the sandbox server stopped: {error}");
             }
         });
         Ok(Self {

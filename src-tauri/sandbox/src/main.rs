@@ -43,6 +43,11 @@ fn parse_personality(name: &str) -> Result<Personality, String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    // The library's warnings (a state file it could not save, say) go to stderr.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO)
+        .init();
     let mut config = SandboxConfig::new(args.personality);
     config.port = args.port;
     config.state_file = args.state;

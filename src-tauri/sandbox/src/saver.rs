@@ -61,7 +61,7 @@ async fn write(shared: &Shared, path: &Path) {
     let bytes = match shared.snapshot() {
         Ok(bytes) => bytes,
         Err(error) => {
-            eprintln!("grantry-sandbox: cannot save {}: {error}", path.display());
+            tracing::error!("cannot save {}: {error}", path.display());
             return;
         }
     };
@@ -69,7 +69,7 @@ async fn write(shared: &Shared, path: &Path) {
     let written = tokio::task::spawn_blocking(move || crate::private_file::write(&target, &bytes));
     match written.await {
         Ok(Ok(())) => {}
-        Ok(Err(error)) => eprintln!("grantry-sandbox: cannot save {}: {error}", path.display()),
-        Err(error) => eprintln!("grantry-sandbox: cannot save {}: {error}", path.display()),
+        Ok(Err(error)) => tracing::error!("cannot save {}: {error}", path.display()),
+        Err(error) => tracing::error!("cannot save {}: {error}", path.display()),
     }
 }

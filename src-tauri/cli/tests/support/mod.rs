@@ -71,7 +71,9 @@ impl Env {
             .env(
                 "GRANTRY_SANDBOX_PORT",
                 self.sandbox.addr().port().to_string(),
-            );
+            )
+            // Every line Grantry can log, to stderr, which the sweep searches.
+            .env("RUST_LOG", "warn,grantry=trace,grantry_core=trace");
         command
     }
 

@@ -154,6 +154,13 @@ impl Grantry {
             clock::now(),
         )?;
         pending.for_account = for_account.map(|(owner, _)| owner);
+        tracing::info!(
+            provider,
+            environment = env.name,
+            ?purpose,
+            "a link starts, answered through {}; waiting for consent in the browser",
+            kind.words()
+        );
         self.pending.insert(pending);
         Ok(Link { started, loopback })
     }
@@ -170,6 +177,7 @@ impl Grantry {
             Ok(url) => self.finish_link(&url).await,
             Err(failure) => {
                 let error = Error::from(failure);
+                tracing::warn!("a link got no answer on its loopback port: {error}");
                 if self.cancel_link(state) {
                     self.link_failed(state.to_owned(), &error);
                 }
@@ -222,8 +230,13 @@ impl Grantry {
                 return Err(error);
             }
         };
+        let span = tracing::info_span!(
+            "link",
+            provider = pending.provider,
+            environment = pending.environment
+        );
         let outcome = self
-            .logged(self.complete(&pending, &callback, now), |outcome| {
+            .logged(span, self.complete(&pending, &callback, now), |outcome| {
                 outcome.as_ref().ok().map(|account| account.id)
             })
             .await;
@@ -344,8 +357,14 @@ impl Grantry {
         expected: &str,
     ) -> Error {
         let provider = &pending.provider;
-        if env.revocation.ends_only_its_grant() {
-            let _ = self.revoke_tokens(provider, env, &linked.tokens).await;
+        if env.revocation.ends_only_its_grant()
+            && let Err(Failure::Retry(error) | Failure::Refused(error)) =
+                self.revoke_tokens(provider, env, &linked.tokens).await
+        {
+            tracing::warn!(
+                "the grant of another account, brought by a re-link at {provider}, could not \
+                 be revoked and may stay live there: {error}"
+            );
         }
         let got = linked
             .profile

@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 pub use intake::Received;
 pub use link::Link;
@@ -149,6 +150,18 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A history entry as a log line: a warning when it tells of a failure. `detail` is masked
+/// already.
+fn log_activity(entry: &ActivityEntry) {
+    let kind = entry.kind.as_str();
+    let (detail, account) = (&entry.detail, entry.account_id);
+    if entry.kind.is_failure() {
+        tracing::warn!(account, "{kind}: {detail}");
+    } else {
+        tracing::info!(account, "{kind}: {detail}");
+    }
+}
+
 /// An exclusive lock on a file under the data folder, waiting for it; released when the file
 /// is dropped.
 fn lock_file(path: &std::path::Path) -> Result<std::fs::File, Error> {
@@ -176,8 +189,8 @@ impl Grantry {
     pub fn open(options: Options) -> Result<Self, Error> {
         let data_dir = &options.data_dir;
         for path in private_files(data_dir, &options.config_dir)? {
-            eprintln!(
-                "grantry: {} could be read by other users; it is now readable by you only",
+            tracing::warn!(
+                "{} could be read by other users; it is now readable by you only",
                 path.display()
             );
         }
@@ -202,7 +215,7 @@ impl Grantry {
         };
         // A locked keyring must not keep Grantry closed: repair moves them later.
         if let Err(error) = grantry.move_token_items() {
-            eprintln!("grantry: cannot move tokens to their new keyring key yet: {error}");
+            tracing::warn!("cannot move tokens to their new keyring key yet: {error}");
         }
         Ok(grantry)
     }
@@ -249,7 +262,8 @@ impl Grantry {
     }
 
     /// [`Grantry::record`] with the store already locked by the caller, so that a change and
-    /// the history entry telling of it are seen together.
+    /// the history entry telling of it are seen together. Each entry is logged too: the log
+    /// tells the same story, with what only the log keeps around it.
     fn record_in(
         &self,
         store: &Store,
@@ -260,6 +274,7 @@ impl Grantry {
     ) -> Result<ActivityEntry, Error> {
         let detail = crate::redact::text(detail);
         let entry = store.record_activity(now, kind, &detail, account)?;
+        log_activity(&entry);
         self.events.emit(GrantryEvent::ActivityRecorded {
             entry: entry.clone(),
         });
@@ -267,9 +282,16 @@ impl Grantry {
     }
 
     /// Records a failure. Recording must not hide the failure itself, so an error while
-    /// recording is dropped.
+    /// recording is logged, with the failure, rather than returned.
     fn record_failure(&self, kind: ActivityKind, detail: &str, account: Option<i64>, now: i64) {
-        let _ = self.record(kind, detail, account, now);
+        if let Err(error) = self.record(kind, detail, account, now) {
+            tracing::error!(
+                account,
+                "the history could not keep a {} ({error}): {}",
+                kind.as_str(),
+                crate::redact::text(detail)
+            );
+        }
     }
 
     /// Accounts were linked, refreshed or removed: the schedule looks again, the window
@@ -279,17 +301,24 @@ impl Grantry {
         self.events.emit(GrantryEvent::AccountsChanged);
     }
 
-    /// Runs a provider-facing operation and keeps its HTTP exchanges in the HTTP log of the
-    /// account `account_of` names once it is over (none: kept unattached to an account).
+    /// Runs a provider-facing operation inside `span` (each of its log lines names the
+    /// operation) and keeps its HTTP exchanges in the HTTP log of the account `account_of`
+    /// names once it is over (none: kept unattached to an account).
     async fn logged<T>(
         &self,
+        span: tracing::Span,
         operation: impl Future<Output = Result<T, Error>>,
         account_of: impl FnOnce(&Result<T, Error>) -> Option<i64>,
     ) -> Result<T, Error> {
-        let (outcome, log) = http::recording(operation).await;
+        let (outcome, log) = http::recording(operation.instrument(span)).await;
         if !log.is_empty() {
             // The log serves QA; failing to keep it must not fail the operation it describes.
-            let _ = lock(&self.store).record_http_log(account_of(&outcome), &log);
+            if let Err(error) = lock(&self.store).record_http_log(account_of(&outcome), &log) {
+                tracing::error!(
+                    "the HTTP log could not keep {} exchanges: {error}",
+                    log.len()
+                );
+            }
         }
         outcome
     }

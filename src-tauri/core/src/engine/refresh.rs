@@ -22,7 +22,11 @@ impl Grantry {
     /// under way wait for it and share its result, so a refresh token is never sent twice.
     pub async fn refresh(&self, account_id: i64) -> Result<AccountSummary, Error> {
         let outcome = self
-            .logged(self.refresh_now(account_id), |_| Some(account_id))
+            .logged(
+                tracing::info_span!("refresh", account = account_id),
+                self.refresh_now(account_id),
+                |_| Some(account_id),
+            )
             .await;
         if outcome.is_ok() {
             self.accounts_changed();

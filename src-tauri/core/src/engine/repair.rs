@@ -63,7 +63,8 @@ impl Grantry {
             if expected.iter().any(|(_, k, _)| k == key) {
                 continue;
             }
-            match self.logged(self.orphan(key), |_| None).await? {
+            let span = tracing::info_span!("repair_orphan");
+            match self.logged(span, self.orphan(key), |_| None).await? {
                 Orphan::Revoked => {
                     report.orphaned_secrets_removed += 1;
                     report.orphaned_grants_revoked += 1;

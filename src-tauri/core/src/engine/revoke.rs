@@ -20,7 +20,11 @@ impl Grantry {
     /// never dropped silently, never reported as revoked when it was not.
     pub async fn revoke(&self, account_id: i64) -> Result<(), Error> {
         let outcome = self
-            .logged(self.revoke_now(account_id), |_| Some(account_id))
+            .logged(
+                tracing::info_span!("revoke", account = account_id),
+                self.revoke_now(account_id),
+                |_| Some(account_id),
+            )
             .await;
         self.accounts_changed();
         outcome
@@ -127,12 +131,18 @@ impl Grantry {
 
     fn revocation_pending(&self, account_id: i64, error: Error, now: i64) -> Error {
         let reason = format!("revocation pending: {error}");
-        let _ = lock(&self.store).set_status(
+        let marked = lock(&self.store).set_status(
             account_id,
             AccountStatus::RevocationPending,
             Some(&reason),
             now,
         );
+        if let Err(marking) = marked {
+            tracing::error!(
+                account = account_id,
+                "the account could not be marked as revocation pending: {marking}"
+            );
+        }
         self.record_failure(
             ActivityKind::RevocationPending,
             &reason,

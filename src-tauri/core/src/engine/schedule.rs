@@ -78,18 +78,43 @@ impl Grantry {
     pub async fn run_refresh_schedule(self: Arc<Self>, policy: RefreshPolicy) {
         let mut skip_until: HashMap<i64, i64> = HashMap::new();
         loop {
-            let next = self.next_refresh(policy, &skip_until).unwrap_or(None);
+            let next = match self.next_refresh(policy, &skip_until) {
+                Ok(next) => next,
+                Err(error) => {
+                    // The database could not be read: look again later rather than never.
+                    tracing::error!(
+                        "the refresh schedule cannot read the accounts; trying again in \
+                         {RETRY_AFTER_FAILURE} s: {error}"
+                    );
+                    let retry = Duration::from_secs(RETRY_AFTER_FAILURE.unsigned_abs());
+                    tokio::select! {
+                        () = tokio::time::sleep(retry) => {}
+                        () = self.changed.notified() => {}
+                    }
+                    continue;
+                }
+            };
             let Some((account, due)) = next else {
+                tracing::debug!("no account to refresh; waiting for a change");
                 self.changed.notified().await;
                 continue;
             };
             let wait = Duration::from_secs(u64::try_from(due - now()).unwrap_or(0));
+            tracing::debug!(account, "next automatic refresh in {} s", wait.as_secs());
             tokio::select! {
                 () = tokio::time::sleep(wait) => {
-                    if self.refresh(account).await.is_err() {
-                        skip_until.insert(account, now() + RETRY_AFTER_FAILURE);
-                    } else {
-                        skip_until.remove(&account);
+                    match self.refresh(account).await {
+                        Ok(_) => {
+                            skip_until.remove(&account);
+                        }
+                        Err(error) => {
+                            tracing::warn!(
+                                account,
+                                "automatic refresh failed; trying again in \
+                                 {RETRY_AFTER_FAILURE} s at the earliest: {error}"
+                            );
+                            skip_until.insert(account, now() + RETRY_AFTER_FAILURE);
+                        }
                     }
                 }
                 () = self.changed.notified() => {}

@@ -18,9 +18,11 @@ impl Grantry {
         // Boxed: a refresh inside a scope check inside the HTTP log makes a future too large for
         // a runtime worker's stack in debug builds (it overflowed, killing the app).
         let after = self
-            .logged(Box::pin(self.check_scopes_now(account_id)), |_| {
-                Some(account_id)
-            })
+            .logged(
+                tracing::info_span!("check_scopes", account = account_id),
+                Box::pin(self.check_scopes_now(account_id)),
+                |_| Some(account_id),
+            )
             .await?;
         let changes = changes(&before, &after);
         let account = self.account(account_id)?;
@@ -82,7 +84,8 @@ impl Grantry {
             let asked = preset.revoke_scope(&self.http, &endpoints, &tokens.access_token, scope);
             asked.await.unwrap_or(Ok(()))
         };
-        self.logged(revoked, |_| Some(account_id)).await?;
+        let span = tracing::info_span!("revoke_scope", account = account_id, scope);
+        self.logged(span, revoked, |_| Some(account_id)).await?;
         self.record(
             ActivityKind::ScopeRevoked,
             &format!(

@@ -46,7 +46,7 @@ impl Http {
         let url = redact::url_text(&request.uri().to_string());
         let request_body = redact::body(request.body());
         let outcome = self.send_unlogged(request).await;
-        record(HttpExchange {
+        let exchange = HttpExchange {
             at: clock::now(),
             method,
             url,
@@ -58,7 +58,9 @@ impl Http {
                 .unwrap_or_default(),
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             error: outcome.as_ref().err().map(|e| e.to_string()),
-        });
+        };
+        log(&exchange);
+        record(exchange);
         outcome
     }
 
@@ -209,6 +211,28 @@ pub async fn recording<F: Future>(operation: F) -> (F::Output, Vec<HttpExchange>
             (output, log)
         })
         .await
+}
+
+/// An exchange as log lines, masked as in the HTTP log: a line at debug level, at info when
+/// it did not succeed (part of the story of a failure), and the bodies at trace level.
+fn log(exchange: &HttpExchange) {
+    let HttpExchange { method, url, .. } = exchange;
+    let took = exchange.duration_ms;
+    match (exchange.status, &exchange.error) {
+        (Some(status), _) if (200..300).contains(&status) => {
+            tracing::debug!("{method} {url}: HTTP {status} in {took} ms");
+        }
+        (Some(status), _) => tracing::info!("{method} {url}: HTTP {status} in {took} ms"),
+        (None, error) => tracing::info!(
+            "{method} {url}: no answer after {took} ms: {}",
+            error.as_deref().unwrap_or("unknown error")
+        ),
+    }
+    tracing::trace!(
+        "{method} {url}: sent {:?}, received {:?}",
+        exchange.request_body,
+        exchange.response_body
+    );
 }
 
 /// Adds an exchange to the current recording, if there is one.

@@ -82,8 +82,9 @@ impl AuthStore {
                     ),
                 )
             })?;
-            eprintln!(
-                "grantry-sandbox: {} holds the private signing key and was readable by other                  users; it is now readable by you only (mode 0600)",
+            tracing::warn!(
+                "{} holds the private signing key and was readable by other users; it is now \
+                 readable by you only (mode 0600)",
                 path.display()
             );
         }

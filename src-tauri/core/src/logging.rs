@@ -1,0 +1,174 @@
+//! Where log lines go. The engine logs with `tracing`: what it did (debug), what the history
+//! records (info), what went wrong (warn, error), never a secret. The command line writes
+//! those lines to stderr, so that its output on stdout (`--json`) stays clean; the app writes
+//! them to stderr and to a file a day in its data folder, `logs/grantry.YYYY-MM-DD.log`, the
+//! last [`KEPT_FILES`] days kept. Times are UTC.
+//!
+//! Every line passes through [`redact::text`] on its way out, so that a credential slipping
+//! into a message (a provider's error quoting a token, say) is masked there as well.
+//!
+//! Which lines: `RUST_LOG` when it is set (`debug`, `warn,grantry_core=trace`: a default level
+//! and levels per target), else the caller's level for Grantry's own crates and warnings from
+//! the libraries beneath them.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use tracing::level_filters::LevelFilter;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{Layer, fmt};
+
+use crate::redact;
+
+/// The log folder, under the data folder.
+pub const LOG_DIR: &str = "logs";
+/// How many daily files are kept; older ones are removed when a new day begins.
+pub const KEPT_FILES: usize = 7;
+
+/// Grantry's own crates, whose lines the caller's level selects: the core, the sandbox, the
+/// app and the command line (its binary is `grantry`).
+const OURS: [&str; 4] = ["grantry_core", "grantry_sandbox", "grantry_app", "grantry"];
+
+/// Which lines are written: `RUST_LOG` (the `tracing` directive syntax, without span
+/// filters), else `level` for Grantry's crates and warnings for the rest. A `RUST_LOG` that
+/// does not parse is ignored, and the reason returned to be logged once logging is up.
+pub fn filter(level: LevelFilter) -> (Targets, Option<String>) {
+    let ours = Targets::new()
+        .with_default(LevelFilter::WARN)
+        .with_targets(OURS.map(|target| (target, level)));
+    match std::env::var("RUST_LOG") {
+        Ok(text) if !text.trim().is_empty() => match text.parse::<Targets>() {
+            Ok(targets) => (targets, None),
+            Err(error) => (
+                ours,
+                Some(format!(
+                    "RUST_LOG={text:?} is not understood ({error}); logging at {level} instead"
+                )),
+            ),
+        },
+        _ => (ours, None),
+    }
+}
+
+/// Logs to stderr only (the command line). Does nothing if logging was set up already.
+pub fn to_stderr(level: LevelFilter) {
+    let (targets, problem) = filter(level);
+    let stderr = stderr_layer().with_filter(targets);
+    if tracing_subscriber::registry()
+        .with(stderr)
+        .try_init()
+        .is_ok()
+        && let Some(problem) = problem
+    {
+        tracing::warn!("{problem}");
+    }
+}
+
+/// Logs to stderr and to a file a day in `data_dir/logs` (the app). When that folder cannot
+/// be made, logs to stderr only and says why there; either way logging is set up. Returns the
+/// log folder when it is in use.
+pub fn to_file(data_dir: &Path, level: LevelFilter) -> Option<PathBuf> {
+    let (targets, problem) = filter(level);
+    let dir = data_dir.join(LOG_DIR);
+    let file = open_files(&dir);
+    let stderr = stderr_layer().with_filter(targets.clone());
+    let (file_layer, failure) = match file {
+        Ok(appender) => {
+            let layer = fmt::layer()
+                .with_ansi(false)
+                .with_writer(Redacting(appender))
+                .with_filter(targets);
+            (Some(layer), None)
+        }
+        Err(error) => (None, Some(error)),
+    };
+    let started = tracing_subscriber::registry()
+        .with(stderr)
+        .with(file_layer)
+        .try_init()
+        .is_ok();
+    if started {
+        if let Some(problem) = problem {
+            tracing::warn!("{problem}");
+        }
+        if let Some(error) = &failure {
+            tracing::warn!("no log file: {} cannot be written: {error}", dir.display());
+        }
+    }
+    failure.is_none().then_some(dir)
+}
+
+/// Lines on stderr, in colour only on a terminal.
+fn stderr_layer<S>() -> impl Layer<S>
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+{
+    fmt::layer()
+        .with_ansi(io::stderr().is_terminal())
+        .with_writer(Redacting(io::stderr))
+}
+
+/// The daily files in `dir`, made this user's only first.
+fn open_files(dir: &Path) -> io::Result<RollingFileAppender> {
+    crate::paths::private_dir(dir)?;
+    RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .filename_prefix("grantry")
+        .filename_suffix("log")
+        .max_log_files(KEPT_FILES)
+        .build(dir)
+        .map_err(io::Error::other)
+}
+
+/// A writer maker whose writers mask credentials in each line ([`redact::text`]).
+struct Redacting<M>(M);
+
+impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Redacting<M> {
+    type Writer = Masked<M::Writer>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        Masked(self.0.make_writer())
+    }
+}
+
+/// Writes what it is given with credentials masked. The formatter hands over each event
+/// whole in one `write_all`, so a credential is never split across two writes.
+struct Masked<W>(W);
+
+impl<W: Write> Write for Masked<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(redact::text(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_holding_a_credential_is_masked_on_its_way_out() {
+        let mut out = Vec::new();
+        let mut writer = Masked(&mut out);
+        let line = "WARN refused: {\"error\":\"x\",\"refresh_token\":\"rt-123\"} \
+                    Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.c2ln\n";
+        writer.write_all(line.as_bytes()).expect("written");
+        let written = String::from_utf8(out).expect("utf-8");
+        assert!(!written.contains("rt-123"), "{written}");
+        assert!(!written.contains("eyJzdWIiOiIxIn0"), "{written}");
+        assert!(
+            written.contains(redact::MASK) && written.ends_with('\n'),
+            "{written}"
+        );
+    }
+}
