@@ -1,6 +1,7 @@
 //! The built-in sandbox provider is offered only for a sandbox this process knows to be its
 //! own: a port alone proves nothing, since any program may hold it and would then receive the
-//! person's consent and tokens.
+//! person's consent and tokens. The sandbox proves it holds the admin token by answering a
+//! challenge; the token is never sent, so a program squatting the port learns nothing.
 
 mod support;
 
@@ -72,4 +73,66 @@ async fn a_sandbox_that_cannot_prove_it_is_ours_is_not_offered() {
         .expect("start")
         .started;
     assert!(started.authorization_url.starts_with(w.sandbox.issuer()));
+}
+
+/// A program on a port that answers every request with `answer` and keeps what it was sent.
+async fn impostor(answer: &'static str) -> (u16, Arc<std::sync::Mutex<Vec<u8>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = heard.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buffer = [0u8; 8192];
+            let read = stream.read(&mut buffer).await.unwrap_or(0);
+            keep.lock()
+                .expect("heard")
+                .extend_from_slice(&buffer[..read]);
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                 connection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            let _ = stream.write_all(response.as_bytes()).await;
+        }
+    });
+    (port, heard)
+}
+
+#[tokio::test]
+async fn a_program_squatting_the_port_learns_nothing_of_the_admin_token_and_is_not_offered() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let grantry = open_without_sandbox(dir.path());
+    let token = "sbx_admin_kept-in-the-data-folder-0123456789";
+    std::fs::write(
+        dir.path().join("data").join(SANDBOX_ADMIN_TOKEN_FILE),
+        token,
+    )
+    .expect("write");
+
+    for answer in [
+        r#"{"ok":true}"#,
+        r#"{"proof":"8BLDl4kVPKK6aXWf-4O1KIxc6YItqDuRRzShGcBsKH8"}"#,
+        r#"{"proof":""}"#,
+        "not json",
+    ] {
+        let (port, heard) = impostor(answer).await;
+        assert!(!grantry.find_sandbox(port).await, "{answer}");
+        let heard = String::from_utf8_lossy(&heard.lock().expect("heard")).into_owned();
+        assert!(heard.contains("GET /_sandbox/proof?challenge="), "{heard}");
+        assert!(!heard.contains(token), "the token was sent: {heard}");
+        assert!(
+            !heard.to_ascii_lowercase().contains("authorization"),
+            "{heard}"
+        );
+    }
+    assert!(
+        grantry
+            .providers()
+            .iter()
+            .all(|p| p.id.as_str() != "sandbox")
+    );
 }

@@ -48,6 +48,7 @@ mod keys;
 mod listener;
 mod oauth_error;
 mod private_file;
+mod proof;
 mod random;
 pub mod robot;
 mod routes;

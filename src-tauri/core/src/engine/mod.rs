@@ -16,6 +16,7 @@ mod queries;
 mod refresh;
 mod repair;
 mod revoke;
+mod sandbox;
 mod schedule;
 mod scope_check;
 

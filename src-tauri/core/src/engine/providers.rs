@@ -12,8 +12,7 @@ use crate::model::{
     RedirectOptionView, RemoveAccounts, ScopeOption, SiteField,
 };
 use crate::oauth::discovery::{self, Endpoints};
-use crate::oauth::{http, loopback};
-use crate::paths;
+use crate::oauth::loopback;
 use crate::providers::draft::{self, FieldError, ProviderDraft};
 use crate::providers::{Environment, Preset, RedirectKind};
 use crate::providers::{Provider, SANDBOX_ID};
@@ -353,39 +352,6 @@ impl Grantry {
                 }
             })
             .collect()
-    }
-
-    /// The built-in sandbox provider is the one this process runs on `port`.
-    pub fn adopt_sandbox(&self, port: u16) {
-        lock(&self.providers).set_sandbox(Some(port));
-        // Endpoints found at another port must not be used for this one.
-        lock(&self.endpoints).retain(|(provider, _), _| provider != SANDBOX_ID);
-    }
-
-    /// Adopts the sandbox running on `port` if it proves to be ours: it answers its admin API
-    /// to the token kept in this data folder ([`paths::SANDBOX_ADMIN_TOKEN_FILE`], readable by
-    /// this user only). Any other program holding the port gets no request but that one, and
-    /// never a user's consent or tokens. Returns whether it was adopted.
-    pub async fn find_sandbox(&self, port: u16) -> bool {
-        let path = self.data_dir.join(paths::SANDBOX_ADMIN_TOKEN_FILE);
-        let Ok(token) = std::fs::read_to_string(&path) else {
-            return false;
-        };
-        let Ok(url) = url::Url::parse(&format!("http://127.0.0.1:{port}/_sandbox")) else {
-            return false;
-        };
-        let Ok(request) = http::get_json(&url, Some(token.trim())) else {
-            return false;
-        };
-        let ours = self
-            .http
-            .send_unlogged(request)
-            .await
-            .is_ok_and(|response| response.status().is_success());
-        if ours {
-            self.adopt_sandbox(port);
-        }
-        ours
     }
 
     /// Fetches an issuer's discovery document and checks it (issuer match, endpoints).

@@ -3,7 +3,8 @@
 //! faults, expire every access token, move the clock forward, rotate the signing key, and
 //! fetch users' avatars.
 //!
-//! Invariants: every route but the avatars needs the admin token and takes bodies only as JSON,
+//! Invariants: every route but the avatars and the proof of the admin token (`src/proof.rs`)
+//! needs the admin token and takes bodies only as JSON,
 //! from no other origin (`src/guard.rs`). The API never shows a client secret or a token, and
 //! every change it makes is saved to the state file like any other. It bypasses no rule of the
 //! store: revoking a grant here is the same revocation a client gets. It is not behind fault
@@ -11,7 +12,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -51,6 +52,8 @@ pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         ))
         // Pictures in profiles: an `<img>` must load them, so they need no token.
         .route("/_sandbox/avatar/{file}", get(avatar))
+        // Proves the admin token without it being sent (`src/proof.rs`); changes nothing.
+        .route("/_sandbox/proof", get(proof))
 }
 
 /// The longest name, e-mail, client id or redirect URI the admin API takes, as for request
@@ -70,6 +73,20 @@ fn bad_request(message: impl Into<String>) -> Response {
 /// A JSON body, or a clear 400 naming what is wrong with it.
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Response> {
     serde_json::from_slice(body).map_err(|e| bad_request(format!("bad JSON body: {e}")))
+}
+
+async fn proof(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    let query = query.unwrap_or_default();
+    let mut challenges = url::form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name == "challenge")
+        .map(|(_, value)| value);
+    match (challenges.next(), challenges.next()) {
+        (Some(challenge), None) if crate::proof::valid_challenge(&challenge) => {
+            Json(json!({"proof": crate::proof::proof(&shared.admin_token, &challenge)}))
+                .into_response()
+        }
+        _ => bad_request("one `challenge`: 22 to 128 base64url characters"),
+    }
 }
 
 async fn overview(State(shared): State<Arc<Shared>>) -> Json<Value> {
