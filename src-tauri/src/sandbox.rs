@@ -48,9 +48,9 @@ pub fn start(app: &AppHandle) -> tauri::async_runtime::JoinHandle<()> {
         // For tests only (the leak sweep of tests/e2e.rs): every code and token this sandbox
         // issues, appended to this file, as `grantry-sandbox` does with the same variable
         // (src-tauri/sandbox/src/main.rs). Unset, as it is for everyone else, nothing is
-        // written; the sandbox issues only tokens for its own test users in any case.
+        // written; release builds never read it.
         token_log: std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG")
-            .filter(|path| !path.is_empty())
+            .filter(|path| cfg!(debug_assertions) && !path.is_empty())
             .map(Into::into),
         ..SandboxConfig::default()
     };

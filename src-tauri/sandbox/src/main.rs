@@ -52,8 +52,10 @@ async fn main() -> ExitCode {
     config.port = args.port;
     config.state_file = args.state;
     config.admin_token_file = args.admin_token_file;
-    // For tests only: every issued code and token, appended to this file.
-    config.token_log = std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG").map(PathBuf::from);
+    // For tests only: every issued code and token, appended to this file (debug builds only).
+    config.token_log = std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG")
+        .filter(|path| cfg!(debug_assertions) && !path.is_empty())
+        .map(PathBuf::from);
     config.access_token_lifetime = Duration::from_secs(args.access_token_lifetime);
     let sandbox = match Sandbox::start(config.clone()).await {
         Ok(sandbox) => sandbox,
