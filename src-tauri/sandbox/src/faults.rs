@@ -6,7 +6,8 @@
 //! Invariants: a rule applies to at most its `count` requests, then is gone; the first matching
 //! rule wins. A fault changes nothing itself: the endpoint runs untouched (latency, and
 //! `drop_response`, which runs it and then withholds its answer) or not at all (`graph_error`
-//! and `aadsts` answer with the personality's own error body); only
+//! and `aadsts` answer with the personality's own error body, `answer`, `oversized` and
+//! `redirect` with what the rule says); only
 //! `id_token_subject` alters an answer, handing the token endpoint the subject its ID token
 //! names instead of the grant's (`src/routes/token.rs`), and the grant stays as it was. Two kinds are
 //! kept elsewhere, because only there can they act: `invalid_grant` by the store
@@ -57,6 +58,19 @@ pub enum FaultKind {
     MalformedJson,
     /// 502 with an HTML error page, as a proxy in front of a provider sends.
     HtmlError,
+    /// This status and JSON body instead of the endpoint's own answer: a token response with a
+    /// negative or enormous `expires_in`, a field of the wrong type, whatever a provider might
+    /// send.
+    Answer {
+        status: u16,
+        body: serde_json::Value,
+    },
+    /// 200 with a JSON content type and a body of this many bytes (at most 64 MiB), as a
+    /// provider gone wrong might stream.
+    Oversized { bytes: u64 },
+    /// A redirect (`status`, 3xx) to `location`: a client that followed it would send its
+    /// request, code or token included, to another place.
+    Redirect { status: u16, location: String },
     /// Headers are sent, then the connection is cut before the body.
     DropConnection,
     /// The endpoint does its work (a refresh rotates the refresh token!), then the connection
@@ -183,6 +197,21 @@ pub async fn apply(
              <body><h1>502 Bad Gateway</h1><p>The upstream server is unavailable.</p></body></html>",
         )
             .into_response(),
+        Some(FaultKind::Answer { status, body }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            (status, axum::Json(body)).into_response()
+        }
+        Some(FaultKind::Oversized { bytes }) => oversized(bytes),
+        Some(FaultKind::Redirect { status, location }) => {
+            let status = StatusCode::from_u16(status)
+                .ok()
+                .filter(StatusCode::is_redirection)
+                .unwrap_or(StatusCode::TEMPORARY_REDIRECT);
+            match HeaderValue::try_from(location) {
+                Ok(location) => (status, [(header::LOCATION, location)]).into_response(),
+                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }
         Some(FaultKind::GraphError { subcode }) => crate::routes::facebook::session_error(subcode)
             .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
         Some(FaultKind::Aadsts { code }) => crate::routes::microsoft::fault_error(code)
@@ -195,6 +224,23 @@ pub async fn apply(
         // Kept by the listener, never in this list (`src/routes/admin.rs`).
         Some(FaultKind::RefuseConnections) => next.run(request).await,
     }
+}
+
+/// The most bytes an `oversized` answer sends.
+const MAX_OVERSIZED: u64 = 64 * 1024 * 1024;
+
+/// A 200 JSON answer of `bytes` bytes: a string of spaces in an object, sent in chunks.
+fn oversized(bytes: u64) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let total = usize::try_from(bytes.min(MAX_OVERSIZED)).unwrap_or(CHUNK);
+    let (open, close) = (b"{\"access_token\":\"".as_slice(), b"\"}".as_slice());
+    let filler = total.saturating_sub(open.len() + close.len());
+    let mut chunks: Vec<Vec<u8>> = vec![open.to_vec()];
+    chunks.extend((0..filler.div_ceil(CHUNK)).map(|i| vec![b' '; CHUNK.min(filler - i * CHUNK)]));
+    chunks.push(close.to_vec());
+    let stream = futures_util::stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
+    let headers = [(header::CONTENT_TYPE, "application/json")];
+    (StatusCode::OK, headers, Body::from_stream(stream)).into_response()
 }
 
 /// A 200 whose body fails before its first byte: the connection is cut.

@@ -1,0 +1,105 @@
+//! A provider that answers what no provider should: a token response too large to read, a
+//! redirect elsewhere, a lifetime that is negative or not a number (an absurdly large one is
+//! clamped: `src/oauth/code_exchange.rs`). Each is played by the sandbox's
+//! faults (`src-tauri/sandbox/src/faults.rs`); the client (`src/oauth/http.rs`) refuses the
+//! answer with a clear error, follows no redirect, and stores nothing.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use grantry_core::{ErrorCode, IpcError};
+use support::{allow, world};
+
+/// A listener on loopback that keeps every byte it is sent and answers nothing useful.
+async fn recorder() -> (String, Arc<Mutex<Vec<u8>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!(
+        "http://{}/elsewhere",
+        listener.local_addr().expect("address")
+    );
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let keep = heard.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buffer = [0u8; 16384];
+            let read = stream.read(&mut buffer).await.unwrap_or(0);
+            keep.lock()
+                .expect("heard")
+                .extend_from_slice(&buffer[..read]);
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
+                .await;
+        }
+    });
+    (address, heard)
+}
+
+#[tokio::test]
+async fn a_token_answer_over_the_size_limit_is_refused_while_it_is_read() {
+    let w = world().await;
+    let back = w.answer(None, &allow("alice")).await;
+    w.fault(r#"{"endpoint":"token","kind":"oversized","bytes":3000000}"#)
+        .await;
+    let error = w.grantry.finish_link(&back).await.expect_err("too large");
+    assert!(
+        error.to_string().contains("larger than 1048576 bytes"),
+        "{error}"
+    );
+    assert!(w.grantry.accounts().expect("accounts").is_empty());
+
+    // Just under the limit is read (and refused for what it is: no token type).
+    let back = w.answer(None, &allow("alice")).await;
+    w.fault(r#"{"endpoint":"token","kind":"oversized","bytes":1000000}"#)
+        .await;
+    let error = w.grantry.finish_link(&back).await.expect_err("not a token");
+    assert!(!error.to_string().contains("larger than"), "{error}");
+}
+
+#[tokio::test]
+async fn a_redirect_from_the_token_endpoint_is_not_followed() {
+    let w = world().await;
+    let (elsewhere, heard) = recorder().await;
+    for status in [301, 302, 307, 308] {
+        let back = w.answer(None, &allow("alice")).await;
+        w.fault(&format!(
+            r#"{{"endpoint":"token","kind":"redirect","status":{status},"location":"{elsewhere}"}}"#
+        ))
+        .await;
+        let error = w.grantry.finish_link(&back).await.expect_err("redirected");
+        assert_eq!(
+            IpcError::from(&error).code,
+            ErrorCode::ProviderError,
+            "{status}: {error}"
+        );
+    }
+    let heard = heard.lock().expect("heard");
+    assert!(
+        heard.is_empty(),
+        "the code went elsewhere: {}",
+        String::from_utf8_lossy(&heard)
+    );
+    assert!(w.grantry.accounts().expect("accounts").is_empty());
+}
+
+#[tokio::test]
+async fn lifetimes_that_are_negative_or_not_whole_numbers_are_refused() {
+    let w = world().await;
+    for expires_in in [r#"-5"#, r#""3600""#, r#"1.5"#, r#"{"seconds":1}"#] {
+        let back = w.answer(None, &allow("alice")).await;
+        w.fault(&format!(
+            r#"{{"endpoint":"token","kind":"answer","status":200,"body":{{"access_token":"at","token_type":"Bearer","expires_in":{expires_in}}}}}"#
+        ))
+        .await;
+        let error = w.grantry.finish_link(&back).await.expect_err(expires_in);
+        assert_eq!(
+            IpcError::from(&error).code,
+            ErrorCode::ProviderError,
+            "{expires_in}: {error}"
+        );
+        assert!(w.grantry.accounts().expect("accounts").is_empty());
+    }
+}
