@@ -30,7 +30,7 @@ pub fn failure(json: bool, error: &IpcError) -> ExitCode {
     if json {
         println!("{}", serde_json::json!({ "error": error }));
     } else {
-        eprintln!("grantry: {}", error.message);
+        eprintln!("grantry: {}", terminal_safe(&error.message));
     }
     ExitCode::from(exit_code(error.code))
 }
@@ -52,7 +52,7 @@ pub fn print<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String
             Err(error) => eprintln!("grantry: cannot print JSON: {error}"),
         }
     } else {
-        let text = human();
+        let text = terminal_safe(&human());
         if !text.is_empty() {
             println!("{text}");
         }
@@ -81,8 +81,33 @@ pub fn name_of<T: Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
-/// Rows as an aligned table with a header.
+/// Text for a terminal: much of what is printed comes from providers (names, emails, error
+/// descriptions) or from links anyone can send, and a control character in it could move the
+/// cursor, recolour, retitle or otherwise drive the terminal (ESC and the C1 controls start
+/// those sequences), and a bidirectional override could reorder what is read. Each is
+/// replaced with U+FFFD; line breaks and tabs stay. JSON output escapes them already.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let control = c.is_control() && c != '\n' && c != '\t';
+            let reorders = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if control || reorders { '\u{FFFD}' } else { c }
+        })
+        .collect()
+}
+
+/// Rows as an aligned table with a header. A line break or tab inside a cell becomes a space,
+/// so that a provider's text cannot start a row of its own.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| cell.replace(['\n', '\r', '\t'], " "))
+                .collect()
+        })
+        .collect();
+    let rows = rows.as_slice();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -103,4 +128,34 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             .map(|row| line(row.iter().map(String::as_str).collect())),
     );
     out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_could_drive_a_terminal_is_replaced_and_lines_stay() {
+        let hostile = "Eve\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202E}gpj.exe\r\nnext\tline";
+        let shown = terminal_safe(hostile);
+        assert!(
+            !shown
+                .chars()
+                .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{9b}')
+        );
+        assert!(
+            !shown.contains('\u{202E}') && !shown.contains('\r'),
+            "{shown:?}"
+        );
+        assert!(shown.starts_with("Eve\u{FFFD}]0;pwned"), "{shown:?}");
+        assert!(shown.ends_with("\nnext\tline"), "{shown:?}");
+        assert_eq!(terminal_safe("Zoë 佐藤 🙂"), "Zoë 佐藤 🙂");
+    }
+
+    #[test]
+    fn a_cell_cannot_break_its_row() {
+        let rows = vec![vec!["1".to_owned(), "Mallory\n2  forged row".to_owned()]];
+        let text = table(&["ID", "NAME"], &rows);
+        assert_eq!(text.lines().count(), 2, "{text}");
+    }
 }
