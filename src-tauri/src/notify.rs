@@ -87,7 +87,7 @@ fn show(app: &AppHandle, notice: &Notice) {
     let shown = notify_rust::Notification::new()
         .appname("Grantry")
         .summary(&notice.summary)
-        .body(&notice.body)
+        .body(&notice.body_markup())
         // The spec's `default` action: what a click on the notification itself invokes.
         .action("default", "Open account")
         .show();

@@ -23,6 +23,18 @@ pub struct Notice {
     pub body: String,
 }
 
+impl Notice {
+    /// The body as a notification service that renders markup reads it (the Desktop
+    /// Notifications Specification allows `<b>`, `<a href>`, `<img>`…): `&`, `<` and `>`
+    /// escaped, so that a provider's text in it shows as text, never as a link or an image.
+    pub fn body_markup(&self) -> String {
+        self.body
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+}
+
 /// Whether `entry` may call for a notification, and about which account: decided from the
 /// entry alone, so the sink stays cheap for every other event.
 pub fn candidate(entry: &ActivityEntry) -> Option<i64> {
@@ -116,6 +128,20 @@ mod tests {
             status_reason: reason.map(Into::into),
             has_refresh_token: true,
         }
+    }
+
+    #[test]
+    fn a_providers_markup_in_the_body_is_shown_as_text() {
+        let notice = Notice {
+            account: 1,
+            trigger: Trigger::NeedsRelink,
+            summary: "Alice needs to be linked again".into(),
+            body: r#"<a href="https://evil.test">Click</a> <img src="x"> & more"#.into(),
+        };
+        assert_eq!(
+            notice.body_markup(),
+            "&lt;a href=\"https://evil.test\"&gt;Click&lt;/a&gt; &lt;img src=\"x\"&gt; &amp; more"
+        );
     }
 
     #[test]
