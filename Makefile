@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test cli setup setup-test lint unit e2e bindings deb soak clean
+.PHONY: run test cli setup setup-test lint unit e2e bindings deb soak fuzz clean
 
 ## run: build the UI and start Grantry (debug build, UI embedded)
 run: setup ui/dist/index.html
@@ -47,6 +47,11 @@ bindings:
 ## soak: ten minutes of background refresh against 30-second tokens; prints how many refreshes
 soak:
 	$(CARGO) run -p grantry-core --example refresh_soak -- 600 30
+
+## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) on nightly; fails on a crash
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 ## deb: a release .deb under target/release/bundle/deb
 deb: setup

@@ -7,6 +7,9 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod events;
+/// Fuzzing harnesses for the parsers that face untrusted input, shared by the cargo-fuzz
+/// targets in `fuzz/` and the corpus replay in `tests/fuzz_corpus.rs`.
+pub mod fuzz;
 pub mod logging;
 pub mod model;
 pub mod notices;

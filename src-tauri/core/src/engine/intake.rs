@@ -31,7 +31,7 @@ pub enum Received {
 
 /// Why a URL was refused at the door.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-enum Rejected {
+pub(crate) enum Rejected {
     #[error("refused a link of {len} bytes (at most {MAX_URL_LEN} are accepted)")]
     TooLong { len: usize },
     #[error("refused a link that is not a URL")]
@@ -43,7 +43,8 @@ enum Rejected {
     WrongScheme { scheme: String },
 }
 
-fn parse(raw: &str, provider_schemes: &[String]) -> Result<Url, Rejected> {
+/// The door itself: a URL from the OS, checked before anything is recorded or looked up.
+pub(crate) fn parse(raw: &str, provider_schemes: &[String]) -> Result<Url, Rejected> {
     if raw.len() > MAX_URL_LEN {
         return Err(Rejected::TooLong { len: raw.len() });
     }

@@ -9,7 +9,7 @@
 //! without its tokens); every change of the history is reported as a [`GrantryEvent`]; the
 //! provider's HTTP exchanges of an operation are kept in the HTTP log, masked.
 
-mod intake;
+pub(crate) mod intake;
 mod link;
 mod providers;
 mod queries;

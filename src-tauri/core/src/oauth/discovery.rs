@@ -39,7 +39,7 @@ pub struct ExtraMetadata {
 
 impl AdditionalProviderMetadata for ExtraMetadata {}
 
-type Metadata = ProviderMetadata<
+pub(crate) type Metadata = ProviderMetadata<
     ExtraMetadata,
     CoreAuthDisplay,
     CoreClientAuthMethod,
@@ -131,11 +131,27 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
         || lacks(&env.introspection_endpoint, &extra.introspection_endpoint))
         && let Some(server) = server_metadata(http, provider, issuer).await
     {
-        extra.revocation_endpoint = extra.revocation_endpoint.or(server.revocation_endpoint);
-        extra.introspection_endpoint = extra
-            .introspection_endpoint
-            .or(server.introspection_endpoint);
+        extra.complete_from(server);
     }
+    let mut endpoints = endpoints_from(provider, issuer, env, &metadata, extra)?;
+    // Only now that the whole document passed are the keys it names fetched.
+    if let Some(jwks_uri) = &endpoints.jwks_uri {
+        endpoints.jwks = fetch_keys(http, provider, jwks_uri).await?;
+    }
+    Ok(endpoints)
+}
+
+/// The endpoints a checked discovery document names for `issuer`, those configured in `env`
+/// taking precedence; each must be https, or http on loopback. No keys yet: they are fetched
+/// only once this passed. `extra` is the document's own, completed from the authorization
+/// server metadata when that had more.
+pub(crate) fn endpoints_from(
+    provider: &str,
+    issuer: &str,
+    env: &Environment,
+    metadata: &Metadata,
+    extra: ExtraMetadata,
+) -> Result<Endpoints, Error> {
     let optional = |configured: &Option<Url>, discovered: Option<String>, what: &str| match (
         configured, discovered,
     ) {
@@ -153,8 +169,8 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             });
         }
     };
-    let mut endpoints = Endpoints {
-        issuer: Some(issuer.clone()),
+    Ok(Endpoints {
+        issuer: Some(issuer.to_owned()),
         authorization: match &env.authorization_endpoint {
             Some(url) => url.clone(),
             None => parse_endpoint(
@@ -212,12 +228,7 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             .filter(|alg| **alg != CoreJwsSigningAlgorithm::None)
             .cloned()
             .collect(),
-    };
-    // Only now that the whole document passed are the keys it names fetched.
-    if let Some(jwks_uri) = &endpoints.jwks_uri {
-        endpoints.jwks = fetch_keys(http, provider, jwks_uri).await?;
-    }
-    Ok(endpoints)
+    })
 }
 
 /// The provider's signing keys (its JWK Set, RFC 7517 §5), at discovery and again when an ID
@@ -252,6 +263,16 @@ async fn openid_metadata(http: &Http, provider: &str, issuer: &str) -> Result<Me
     let document = http
         .json(get_json(&url, None)?, provider, "its discovery document")
         .await?;
+    read_openid_metadata(provider, issuer, document)
+}
+
+/// Reads an OpenID Connect discovery document (OpenID Connect Discovery 1.0 §3), whose
+/// `issuer` must be `issuer` exactly (§4.3).
+pub(crate) fn read_openid_metadata(
+    provider: &str,
+    issuer: &str,
+    document: serde_json::Value,
+) -> Result<Metadata, Error> {
     let found = document.get("issuer").and_then(|i| i.as_str());
     if found != Some(issuer) {
         return Err(Error::IssuerMismatch {
@@ -268,7 +289,7 @@ async fn openid_metadata(http: &Http, provider: &str, issuer: &str) -> Result<Me
 
 /// The fields of the authorization server metadata (RFC 8414 §2) read here.
 #[derive(Deserialize)]
-struct ServerMetadata {
+pub(crate) struct ServerMetadata {
     issuer: String,
     #[serde(default)]
     revocation_endpoint: Option<String>,
@@ -288,9 +309,33 @@ async fn server_metadata(http: &Http, provider: &str, issuer: &str) -> Option<Se
         )
         .await
         .ok()?;
+    read_server_metadata(issuer, document)
+}
+
+/// Reads authorization server metadata (RFC 8414 §2), kept only when it names `issuer`
+/// (§3.3).
+pub(crate) fn read_server_metadata(
+    issuer: &str,
+    document: serde_json::Value,
+) -> Option<ServerMetadata> {
     serde_json::from_value::<ServerMetadata>(document)
         .ok()
         .filter(|server| server.issuer == issuer)
+}
+
+impl ExtraMetadata {
+    /// Takes the revocation and introspection endpoints the OpenID document lacks from the
+    /// authorization server metadata, where some servers list them only.
+    pub(crate) fn complete_from(&mut self, server: ServerMetadata) {
+        self.revocation_endpoint = self
+            .revocation_endpoint
+            .take()
+            .or(server.revocation_endpoint);
+        self.introspection_endpoint = self
+            .introspection_endpoint
+            .take()
+            .or(server.introspection_endpoint);
+    }
 }
 
 /// Fetches an issuer's discovery document and checks it (issuer match, endpoints), for a

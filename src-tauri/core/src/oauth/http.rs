@@ -152,15 +152,20 @@ impl Http {
 impl Dialect<'_> {
     pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
         let response = self.http.send(request).await?;
+        Ok(self.read(response))
+    }
+
+    /// A token endpoint's answer in RFC 6749's shape, the preset's extra field noted.
+    pub(crate) fn read(&self, response: HttpResponse) -> HttpResponse {
         let Some(preset) = self.preset else {
-            return Ok(response);
+            return response;
         };
         let response = preset.token_response(response);
         let lapses = preset.data_access_expiry(&response);
         if let (Some(at), Ok(mut slot)) = (lapses, self.data_access_expires_at.lock()) {
             *slot = Some(at);
         }
-        Ok(response)
+        response
     }
 
     /// When the provider's access to the person's data lapses, as the last answer said.

@@ -66,7 +66,17 @@ impl Providers {
                 });
             }
         };
-        let file: ProvidersFile = toml::from_str(&text).map_err(|e| ProviderError::Parse {
+        Self::parse(path, &text, sandbox_port)
+    }
+
+    /// [`Providers::load`] for the file's text already read; `path` is where it came from,
+    /// where errors point and changes are saved.
+    pub(crate) fn parse(
+        path: &Path,
+        text: &str,
+        sandbox_port: Option<u16>,
+    ) -> Result<Self, ProviderError> {
+        let file: ProvidersFile = toml::from_str(text).map_err(|e| ProviderError::Parse {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
@@ -182,21 +192,27 @@ impl Providers {
             path: self.path.clone(),
             source,
         };
-        let file = ProvidersFile {
-            providers: self.configured.clone(),
-        };
-        let text = toml::to_string_pretty(&file)
+        let text = self
+            .text()
             .map_err(|e| write_error(std::io::Error::other(e.to_string())))?;
         // This user's only (`paths.rs`): the folder 0700, the file 0600 from its creation on.
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             crate::paths::private_dir(dir).map_err(write_error)?;
         }
         let partial = self.path.with_extension("toml.partial");
+        crate::paths::private_file(&partial).map_err(write_error)?;
+        std::fs::write(&partial, text).map_err(write_error)?;
+        std::fs::rename(&partial, &self.path).map_err(write_error)
+    }
+
+    /// The providers file's text as it is saved: the configured providers, after a header.
+    pub(crate) fn text(&self) -> Result<String, toml::ser::Error> {
+        let file = ProvidersFile {
+            providers: self.configured.clone(),
+        };
         let header = "# Grantry providers. Client secrets are never stored here: they live in \
                       the OS keyring.\n# Edit by hand or with `grantry providers add`.\n\n";
-        crate::paths::private_file(&partial).map_err(write_error)?;
-        std::fs::write(&partial, format!("{header}{text}")).map_err(write_error)?;
-        std::fs::rename(&partial, &self.path).map_err(write_error)
+        Ok(format!("{header}{}", toml::to_string_pretty(&file)?))
     }
 }
 

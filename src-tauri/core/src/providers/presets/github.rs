@@ -132,6 +132,17 @@ mod tests {
     }
 
     #[test]
+    fn an_error_followed_by_other_bytes_is_still_an_error() {
+        // The standard client reads the first JSON value and ignores the rest (found by the
+        // token_response fuzz target), so the dialect must read the same.
+        let fixed = token_response(answer(
+            200,
+            r#"{"error":"bad_verification_code","access_token":"t","token_type":"bearer"}x"#,
+        ));
+        assert_eq!(fixed.status().as_u16(), 400);
+    }
+
+    #[test]
     fn comma_separated_scopes_become_space_separated() {
         let fixed = token_response(answer(
             200,

@@ -358,10 +358,13 @@ impl Preset {
     }
 }
 
-/// The JSON body of an answer, when it is a JSON object.
+/// The JSON body of an answer, when it is a JSON object. Read as the standard client reads a
+/// token answer (oauth2's `endpoint_response`): the first JSON value, whatever follows it, so
+/// that a dialect never sees another body than the one the tokens are taken from.
 fn json_body(response: &HttpResponse) -> Option<serde_json::Map<String, serde_json::Value>> {
-    match serde_json::from_slice(response.body()) {
-        Ok(serde_json::Value::Object(map)) => Some(map),
+    let mut values = serde_json::Deserializer::from_slice(response.body()).into_iter();
+    match values.next() {
+        Some(Ok(serde_json::Value::Object(map))) => Some(map),
         _ => None,
     }
 }
