@@ -6,37 +6,8 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
 use grantry_core::{ErrorCode, IpcError};
-use support::{allow, world};
-
-/// A listener on loopback that keeps every byte it is sent and answers nothing useful.
-async fn recorder() -> (String, Arc<Mutex<Vec<u8>>>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = format!(
-        "http://{}/elsewhere",
-        listener.local_addr().expect("address")
-    );
-    let heard = Arc::new(Mutex::new(Vec::new()));
-    let keep = heard.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let mut buffer = [0u8; 16384];
-            let read = stream.read(&mut buffer).await.unwrap_or(0);
-            keep.lock()
-                .expect("heard")
-                .extend_from_slice(&buffer[..read]);
-            let _ = stream
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}")
-                .await;
-        }
-    });
-    (address, heard)
-}
+use support::{allow, stranger, world};
 
 #[tokio::test]
 async fn a_token_answer_over_the_size_limit_is_refused_while_it_is_read() {
@@ -62,7 +33,8 @@ async fn a_token_answer_over_the_size_limit_is_refused_while_it_is_read() {
 #[tokio::test]
 async fn a_redirect_from_the_token_endpoint_is_not_followed() {
     let w = world().await;
-    let (elsewhere, heard) = recorder().await;
+    let (port, heard) = stranger("{}").await;
+    let elsewhere = format!("http://127.0.0.1:{port}/elsewhere");
     for status in [301, 302, 307, 308] {
         let back = w.answer(None, &allow("alice")).await;
         w.fault(&format!(

@@ -11,7 +11,7 @@ use grantry_core::events::NoEvents;
 use grantry_core::paths::SANDBOX_ADMIN_TOKEN_FILE;
 use grantry_core::secret_store::MemorySecrets;
 use grantry_core::{ErrorCode, Grantry, IpcError, Options};
-use support::world;
+use support::{stranger, world};
 
 fn open_without_sandbox(dir: &std::path::Path) -> Grantry {
     Grantry::open(Options {
@@ -75,33 +75,6 @@ async fn a_sandbox_that_cannot_prove_it_is_ours_is_not_offered() {
     assert!(started.authorization_url.starts_with(w.sandbox.issuer()));
 }
 
-/// A program on a port that answers every request with `answer` and keeps what it was sent.
-async fn impostor(answer: &'static str) -> (u16, Arc<std::sync::Mutex<Vec<u8>>>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let keep = heard.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let mut buffer = [0u8; 8192];
-            let read = stream.read(&mut buffer).await.unwrap_or(0);
-            keep.lock()
-                .expect("heard")
-                .extend_from_slice(&buffer[..read]);
-            let response = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-                 connection: close\r\n\r\n{answer}",
-                answer.len()
-            );
-            let _ = stream.write_all(response.as_bytes()).await;
-        }
-    });
-    (port, heard)
-}
-
 #[tokio::test]
 async fn a_program_squatting_the_port_learns_nothing_of_the_admin_token_and_is_not_offered() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -119,7 +92,7 @@ async fn a_program_squatting_the_port_learns_nothing_of_the_admin_token_and_is_n
         r#"{"proof":""}"#,
         "not json",
     ] {
-        let (port, heard) = impostor(answer).await;
+        let (port, heard) = stranger(answer).await;
         assert!(!grantry.find_sandbox(port).await, "{answer}");
         let heard = String::from_utf8_lossy(&heard.lock().expect("heard")).into_owned();
         assert!(heard.contains("GET /_sandbox/proof?challenge="), "{heard}");

@@ -149,3 +149,31 @@ impl World {
         response.json().await.expect("json")
     }
 }
+
+/// A program on a loopback port that is not a provider: it answers every request with a 200
+/// carrying `body` and keeps every byte it was sent, for tests of what reaches it.
+pub async fn stranger(body: &'static str) -> (u16, Arc<std::sync::Mutex<Vec<u8>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = heard.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut buffer = [0u8; 16384];
+            let read = stream.read(&mut buffer).await.unwrap_or(0);
+            keep.lock()
+                .expect("heard")
+                .extend_from_slice(&buffer[..read]);
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                 connection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes()).await;
+        }
+    });
+    (port, heard)
+}
