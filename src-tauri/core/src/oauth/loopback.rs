@@ -5,22 +5,34 @@
 //! counts as the answer only when its `Host` is `127.0.0.1:PORT` (a page on another name that
 //! resolves to loopback sends its own name) and its `state` equals the link's, compared in
 //! constant time. Anything else gets an error page (404 off `/callback`, 400 on it) and the
-//! wait goes on, for a bounded number of requests and the caller's time limit; only the real
-//! answer gets the page saying the tab can be closed.
+//! wait goes on until the caller's time limit; only the real answer gets the page saying the
+//! tab can be closed.
+//!
+//! Nothing another program or page sends can end or hold up the wait: wrong requests are
+//! counted (and named if the time runs out), not a reason to give up, and connections are
+//! served side by side, each reading its head for at most [`HEAD_TIMEOUT`], so connections
+//! that send nothing do not keep the browser's answer waiting. At most [`MAX_IN_FLIGHT`] are
+//! served at once; beyond that the oldest is dropped, since a browser sends its request as
+//! soon as it connects.
 
+use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{AbortHandle, JoinSet};
 
 /// The path the provider redirects to.
 pub const REDIRECT_PATH: &str = "/callback";
 /// The most bytes of a request head read from the browser.
 const MAX_HEAD: usize = 16 * 1024;
-/// The most requests that are not the answer (a favicon, a forged callback) before giving up.
-pub const MAX_ATTEMPTS: usize = 20;
+/// How long a connection has to send its request head.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(2);
+/// The most connections served at once.
+pub const MAX_IN_FLIGHT: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoopbackError {
@@ -29,10 +41,10 @@ pub enum LoopbackError {
     #[error("no answer from the browser within {0:?}")]
     Timeout(Duration),
     #[error(
-        "{0} requests reached the sign-in listener without the expected answer (another \
-         program may be interfering); start the sign-in again"
+        "no answer from the browser within {waited:?}, but {refused} other requests reached the \
+         sign-in listener (another program may be interfering); start the sign-in again"
     )]
-    TooManyAttempts(usize),
+    TimeoutWithStrangers { waited: Duration, refused: usize },
 }
 
 impl From<LoopbackError> for crate::error::Error {
@@ -43,8 +55,10 @@ impl From<LoopbackError> for crate::error::Error {
             L::Bind(_) => crate::error::Error::Internal(error.to_string()),
             // Nobody finished the sign-in in time: the person can start it again.
             L::Timeout(_) => crate::error::Error::InvalidInput(error.to_string()),
-            // Forged or stray answers, as many as allowed.
-            L::TooManyAttempts(_) => crate::error::Error::InvalidCallback(error.to_string()),
+            // Nor did they, but forged or stray requests came meanwhile.
+            L::TimeoutWithStrangers { .. } => {
+                crate::error::Error::InvalidCallback(error.to_string())
+            }
         }
     }
 }
@@ -91,37 +105,66 @@ impl Loopback {
     }
 
     /// Waits for the callback request carrying `expected_state` (the link's `state`); returns
-    /// its full URL. Other requests are refused (see the module docs); after
-    /// [`MAX_ATTEMPTS`] of them, or `timeout`, it gives up. The listener closes after.
+    /// its full URL. Other requests are refused (see the module docs) and the wait goes on
+    /// until `timeout`. The listener closes after, and every connection with it.
     pub async fn receive(
         self,
         expected_state: &str,
         timeout: Duration,
     ) -> Result<String, LoopbackError> {
-        let host = self.addr.to_string();
-        let wait = async {
-            let mut refused = 0;
-            while refused < MAX_ATTEMPTS {
-                let Ok((mut stream, _)) = self.listener.accept().await else {
-                    continue;
-                };
-                let head = read_head(&mut stream).await;
-                let verdict = head
-                    .as_ref()
-                    .map_or(Verdict::Refused, |head| judge(head, &host, expected_state));
-                answer(&mut stream, &verdict).await;
-                match (verdict, head) {
-                    (Verdict::Answer, Some(head)) => {
-                        return Ok(format!("http://{host}{}", head.target));
+        let host: Arc<str> = self.addr.to_string().into();
+        let expected: Arc<str> = expected_state.into();
+        let mut refused = 0;
+        let mut serving: JoinSet<Option<String>> = JoinSet::new();
+        let mut oldest: VecDeque<AbortHandle> = VecDeque::new();
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                () = &mut deadline => break,
+                accepted = self.listener.accept() => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    if serving.len() >= MAX_IN_FLIGHT
+                        && let Some(handle) = oldest.pop_front()
+                    {
+                        handle.abort();
                     }
-                    _ => refused += 1,
+                    let (host, expected) = (host.clone(), expected.clone());
+                    let handle = serving.spawn(serve(stream, host, expected));
+                    oldest.push_back(handle);
+                }
+                Some(served) = serving.join_next_with_id() => {
+                    let Ok((id, outcome)) = served else { continue };
+                    oldest.retain(|handle| handle.id() != id);
+                    match outcome {
+                        Some(url) => return Ok(url),
+                        None => refused += 1,
+                    }
                 }
             }
-            Err(LoopbackError::TooManyAttempts(refused))
-        };
-        tokio::time::timeout(timeout, wait)
-            .await
-            .map_err(|_| LoopbackError::Timeout(timeout))?
+        }
+        Err(if refused == 0 {
+            LoopbackError::Timeout(timeout)
+        } else {
+            LoopbackError::TimeoutWithStrangers {
+                waited: timeout,
+                refused,
+            }
+        })
+    }
+}
+
+/// Serves one connection: reads its head, answers it, and returns the callback URL when it
+/// was the answer.
+async fn serve(mut stream: TcpStream, host: Arc<str>, expected_state: Arc<str>) -> Option<String> {
+    let head = read_head(&mut stream).await;
+    let verdict = head
+        .as_ref()
+        .map_or(Verdict::Refused, |head| judge(head, &host, &expected_state));
+    answer(&mut stream, &verdict).await;
+    match (verdict, head) {
+        (Verdict::Answer, Some(head)) => Some(format!("http://{host}{}", head.target)),
+        _ => None,
     }
 }
 
@@ -163,9 +206,7 @@ async fn read_head(stream: &mut TcpStream) -> Option<Head> {
         }
         Some(())
     };
-    tokio::time::timeout(Duration::from_secs(5), read)
-        .await
-        .ok()??;
+    tokio::time::timeout(HEAD_TIMEOUT, read).await.ok()??;
     let text = String::from_utf8_lossy(&head);
     let mut lines = text.split("\r\n");
     let mut parts = lines.next()?.split(' ');
@@ -278,30 +319,68 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn too_many_wrong_requests_end_the_wait_with_a_clear_error() {
+    async fn wrong_requests_never_end_the_wait_and_are_named_if_it_runs_out() {
         let loopback = Loopback::bind().await.expect("bind");
         let addr = loopback.addr;
         let waiting =
             tokio::spawn(async move { loopback.receive("s", Duration::from_secs(10)).await });
-        for _ in 0..MAX_ATTEMPTS {
+        for _ in 0..200 {
             assert!(
                 get(addr, "/callback?state=x")
                     .await
                     .starts_with("HTTP/1.1 400")
             );
         }
-        let outcome = waiting.await.expect("task");
-        let error = outcome.expect_err("gave up");
-        assert!(matches!(
-            error,
-            LoopbackError::TooManyAttempts(MAX_ATTEMPTS)
-        ));
+        let answer = get(addr, "/callback?code=good&state=s").await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        let url = waiting
+            .await
+            .expect("task")
+            .expect("the answer still counts");
+        assert!(url.contains("code=good"), "{url}");
+
+        let loopback = Loopback::bind().await.expect("bind");
+        let addr = loopback.addr;
+        let waiting =
+            tokio::spawn(async move { loopback.receive("s", Duration::from_millis(500)).await });
+        for _ in 0..3 {
+            get(addr, "/callback?state=x").await;
+        }
+        let error = waiting.await.expect("task").expect_err("timed out");
+        assert!(
+            matches!(
+                error,
+                LoopbackError::TimeoutWithStrangers { refused: 3, .. }
+            ),
+            "{error:?}"
+        );
         let shown = crate::error::Error::from(error);
         assert_eq!(shown.code(), crate::error::ErrorCode::InvalidCallback);
+        assert!(shown.to_string().contains("3 other requests"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn connections_that_send_nothing_do_not_hold_up_the_answer() {
+        let loopback = Loopback::bind().await.expect("bind");
+        let addr = loopback.addr;
+        let waiting =
+            tokio::spawn(async move { loopback.receive("s", Duration::from_secs(30)).await });
+        // More idle connections than are served at once, held open meanwhile.
+        let mut idle = Vec::new();
+        for _ in 0..MAX_IN_FLIGHT + 10 {
+            idle.push(TcpStream::connect(addr).await.expect("connect"));
+        }
+        let started = std::time::Instant::now();
+        let answer = get(addr, "/callback?code=good&state=s").await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
         assert!(
-            shown.to_string().contains("start the sign-in again"),
-            "{shown}"
+            started.elapsed() < HEAD_TIMEOUT,
+            "the answer waited {:?} behind idle connections",
+            started.elapsed()
         );
+        let url = waiting.await.expect("task").expect("callback");
+        assert!(url.contains("code=good"), "{url}");
+        drop(idle);
     }
 
     #[tokio::test]
