@@ -8,7 +8,10 @@ pub struct WindowEvents(pub AppHandle);
 
 impl EventSink for WindowEvents {
     fn emit(&self, event: GrantryEvent) {
-        // The window may not be listening yet (or any more): there is nobody to tell then.
-        let _ = self.0.emit(EVENT_CHANNEL, event);
+        // A window that is not listening (yet, or any more) is no error; an event that cannot
+        // be sent is, and is logged.
+        if let Err(error) = self.0.emit(EVENT_CHANNEL, event) {
+            tracing::warn!("the window could not be told of an event: {error}");
+        }
     }
 }

@@ -29,7 +29,6 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
-            tracing::info!("Grantry {} starts", env!("CARGO_PKG_VERSION"));
             let state = AppState::open(app.handle());
             let grantry = state.grantry().ok();
             app.manage(state);
@@ -88,10 +87,17 @@ pub fn run() {
 /// (`grantry_core::logging`); to stderr only when there is no data folder.
 fn start_logging() {
     let level = tracing::level_filters::LevelFilter::INFO;
+    let version = env!("CARGO_PKG_VERSION");
     match grantry_core::paths::data_dir() {
-        Some(data_dir) => {
-            grantry_core::logging::to_file(&data_dir, level);
+        Some(data_dir) => match grantry_core::logging::to_file(&data_dir, level) {
+            Some(logs) => {
+                tracing::info!("Grantry {version} starts; its log is in {}", logs.display())
+            }
+            None => tracing::info!("Grantry {version} starts"),
+        },
+        None => {
+            grantry_core::logging::to_stderr(level);
+            tracing::warn!("Grantry {version} starts with no data folder (no HOME?): no log file");
         }
-        None => grantry_core::logging::to_stderr(level),
     }
 }

@@ -59,6 +59,7 @@ pub fn start(app: &AppHandle) -> tauri::async_runtime::JoinHandle<()> {
         let state = app.state::<SandboxState>();
         match Sandbox::start(config.clone()).await {
             Ok(sandbox) => {
+                tracing::info!("the built-in sandbox runs at {}", sandbox.issuer());
                 // Only now is the built-in provider offered: this process owns the port.
                 if let Ok(grantry) = app.state::<AppState>().grantry() {
                     grantry.adopt_sandbox(sandbox.addr().port());

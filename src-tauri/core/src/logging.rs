@@ -75,7 +75,7 @@ pub fn to_stderr(level: LevelFilter) {
 pub fn to_file(data_dir: &Path, level: LevelFilter) -> Option<PathBuf> {
     let (targets, problem) = filter(level);
     let dir = data_dir.join(LOG_DIR);
-    let file = open_files(&dir);
+    let file = open_files(data_dir, &dir);
     let stderr = stderr_layer().with_filter(targets.clone());
     let (file_layer, failure) = match file {
         Ok(appender) => {
@@ -113,8 +113,10 @@ where
         .with_writer(Redacting(io::stderr))
 }
 
-/// The daily files in `dir`, made this user's only first.
-fn open_files(dir: &Path) -> io::Result<RollingFileAppender> {
+/// The daily files in `dir`, under `data_dir`: both folders made this user's only first (the
+/// log may be the first thing written to a new data folder).
+fn open_files(data_dir: &Path, dir: &Path) -> io::Result<RollingFileAppender> {
+    crate::paths::private_dir(data_dir)?;
     crate::paths::private_dir(dir)?;
     RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
