@@ -159,6 +159,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_log_folder_and_a_new_data_folder_around_it_are_this_users_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let scratch = tempfile::tempdir().expect("scratch");
+        let data_dir = scratch.path().join("new").join("data");
+        let dir = data_dir.join(LOG_DIR);
+        let mut files = open_files(&data_dir, &dir).expect("log files");
+        files.write_all(b"a line\n").expect("written");
+        for folder in [&data_dir, &dir] {
+            let mode = std::fs::metadata(folder).expect("made").permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "{}", folder.display());
+        }
+        let written: Vec<_> = std::fs::read_dir(&dir).expect("listed").collect();
+        assert_eq!(written.len(), 1, "one file for today");
+    }
+
+    #[test]
     fn a_line_holding_a_credential_is_masked_on_its_way_out() {
         let mut out = Vec::new();
         let mut writer = Masked(&mut out);
