@@ -167,7 +167,10 @@ mod tests {
         let mut files = open_files(&data_dir, &dir).expect("log files");
         files.write_all(b"a line\n").expect("written");
         for folder in [&data_dir, &dir] {
-            let mode = std::fs::metadata(folder).expect("made").permissions().mode();
+            let mode = std::fs::metadata(folder)
+                .expect("made")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o700, "{}", folder.display());
         }
         let written: Vec<_> = std::fs::read_dir(&dir).expect("listed").collect();

@@ -144,3 +144,33 @@ async fn revocation_missing_from_the_openid_document_comes_from_rfc_8414_metadat
     let endpoints = discover(&Http::new(), &issuer).await.expect("discover");
     assert_eq!(endpoints.revocation, None);
 }
+
+#[tokio::test]
+async fn a_provider_that_offers_pkce_without_s256_is_refused() {
+    let (fake, base) = Fake::start().await;
+    fake.serve("/jwks", json!({ "keys": [] }));
+    let with = |methods: Value| {
+        let mut document = openid_document(&base, &base);
+        document["code_challenge_methods_supported"] = methods;
+        document
+    };
+    fake.serve("/.well-known/openid-configuration", with(json!(["plain"])));
+    let error = discover(&Http::new(), &base).await.expect_err("plain only");
+    assert_eq!(error.code(), ErrorCode::ProviderError);
+    assert!(
+        error.to_string().contains("only as plain") && error.to_string().contains("S256"),
+        "{error}"
+    );
+    for fine in [json!(["plain", "S256"]), json!(["S256"]), json!([])] {
+        fake.serve("/.well-known/openid-configuration", with(fine.clone()));
+        discover(&Http::new(), &base)
+            .await
+            .expect(&fine.to_string());
+    }
+    // Not advertised at all: nothing is known, and nothing refused.
+    fake.serve(
+        "/.well-known/openid-configuration",
+        openid_document(&base, &base),
+    );
+    discover(&Http::new(), &base).await.expect("silent");
+}

@@ -169,6 +169,22 @@ pub(crate) fn endpoints_from(
             });
         }
     };
+    // Every link sends a PKCE challenge with S256 (RFC 7636 §4.2): a provider that advertises
+    // other methods only would ignore it, leaving the code unprotected, or refuse every link
+    // (RFC 9700 §2.1.1). Not advertising any says nothing, and is taken as it is.
+    if let Some(methods) = &extra.code_challenge_methods_supported
+        && !methods.is_empty()
+        && !methods.iter().any(|method| method == "S256")
+    {
+        return Err(Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: format!(
+                "it offers PKCE only as {} (code_challenge_methods_supported), not S256, which \
+                 Grantry always uses to protect the code (RFC 7636)",
+                methods.join(", ")
+            ),
+        });
+    }
     Ok(Endpoints {
         issuer: Some(issuer.to_owned()),
         authorization: match &env.authorization_endpoint {
