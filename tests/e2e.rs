@@ -165,6 +165,54 @@ fn follow_bridge(data_home: &Path, log: &Path) -> String {
     redirect.trim().to_owned()
 }
 
+/// What an injection into the window would try, and the Content Security Policy of
+/// tauri.conf.json refuses: inline event handlers and scripts, a script from elsewhere, a
+/// connection anywhere but the app's IPC, a picture over plain http off loopback. Each refusal
+/// is seen as the page's own `securitypolicyviolation` event.
+fn the_content_policy_holds(app: &Session) {
+    let outcome = app.execute_async(
+        r#"
+        const done = arguments[arguments.length - 1];
+        const seen = [];
+        document.addEventListener('securitypolicyviolation', (e) => {
+            seen.push(e.effectiveDirective + ' ' + (e.blockedURI || 'inline'));
+        });
+        window.__injected = [];
+        const img = document.createElement('img');
+        img.setAttribute('onerror', "window.__injected.push('inline handler')");
+        img.src = 'data:,';
+        document.body.appendChild(img);
+        const inline = document.createElement('script');
+        inline.textContent = "window.__injected.push('inline script')";
+        document.body.appendChild(inline);
+        const remote = document.createElement('script');
+        remote.src = 'https://scripts.example/x.js';
+        document.body.appendChild(remote);
+        const plain = document.createElement('img');
+        plain.src = 'http://pictures.example/tracker.png';
+        document.body.appendChild(plain);
+        let fetched = 'not tried';
+        fetch('http://127.0.0.1:9/').then(() => { fetched = 'reached'; }, () => { fetched = 'refused'; });
+        setTimeout(() => {
+            for (const node of [img, inline, remote, plain]) node.remove();
+            done({ injected: window.__injected, seen, fetched });
+        }, 1000);
+        "#,
+        serde_json::json!([]),
+    );
+    assert_eq!(outcome["injected"], serde_json::json!([]), "{outcome}");
+    assert_eq!(outcome["fetched"], "refused", "{outcome}");
+    let seen = outcome["seen"].to_string();
+    for refused in [
+        "script-src",
+        "scripts.example",
+        "img-src http://pictures.example",
+        "connect-src http://127.0.0.1:9",
+    ] {
+        assert!(seen.contains(refused), "{refused} not refused: {outcome}");
+    }
+}
+
 #[test]
 #[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
 fn accounts_screen_and_deep_links_in_the_real_window() {
@@ -188,6 +236,7 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
     let database = data_dir.join("grantry.sqlite3");
     assert!(database.exists(), "no database at {}", database.display());
     app.screenshot(&screenshot_dir().join("accounts.png"));
+    the_content_policy_holds(&app);
 
     // The built-in sandbox provider runs with the app, its state in the data folder.
     let issuer = sandbox_issuer(&app);
