@@ -125,3 +125,16 @@ describe('ActivityScreen', () => {
     expect(await screen.findByRole('button', { name: /Bob\s*Google\s*: open account/ })).toBeTruthy()
   })
 })
+
+describe('ActivityScreen and hostile text', () => {
+  it("shows markup from a link or a provider as text in the history", async () => {
+    const detail = 'refused: <img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    answer('list_activity', [entry('deep_link_rejected', null, detail)])
+    answer('list_accounts', [])
+    const { container } = render(ActivityScreen, { refreshKey: 0, onOpenAccount: vi.fn() })
+    await screen.findByTestId('activity-list')
+    expect(container.querySelector('[data-testid=activity-list] img, [data-testid=activity-list] script')).toBeNull()
+    expect(rows()[0].textContent).toContain('<img src="x"')
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined()
+  })
+})
