@@ -1,6 +1,7 @@
 //! A provider that answers what no provider should: a token response too large to read, a
 //! redirect elsewhere, a lifetime that is negative or not a number (an absurdly large one is
-//! clamped: `src/oauth/code_exchange.rs`). Each is played by the sandbox's
+//! clamped: `src/oauth/code_exchange.rs`), an ID token with another nonce or audience, expired
+//! or badly signed. Each is played by the sandbox's
 //! faults (`src-tauri/sandbox/src/faults.rs`); the client (`src/oauth/http.rs`) refuses the
 //! answer with a clear error, follows no redirect, and stores nothing.
 
@@ -74,4 +75,37 @@ async fn lifetimes_that_are_negative_or_not_whole_numbers_are_refused() {
         );
         assert!(w.grantry.accounts().expect("accounts").is_empty());
     }
+}
+
+#[tokio::test]
+async fn an_id_token_that_does_not_verify_links_nothing() {
+    let w = world().await;
+    for (fault, why) in [
+        (r#""kind":"id_token_nonce","nonce":"replayed""#, "nonce"),
+        (
+            r#""kind":"id_token_audience","aud":"another-client""#,
+            "audience",
+        ),
+        (r#""kind":"id_token_expired""#, "expired"),
+        (r#""kind":"id_token_bad_signature""#, "signature"),
+    ] {
+        let back = w.answer(None, &allow("alice")).await;
+        w.fault(&format!(r#"{{"endpoint":"token",{fault}}}"#)).await;
+        let error = w.grantry.finish_link(&back).await.expect_err(why);
+        assert_eq!(
+            IpcError::from(&error).code,
+            ErrorCode::ProviderError,
+            "{why}: {error}"
+        );
+        assert!(
+            error.to_string().to_lowercase().contains(why),
+            "refused for another reason than {why}: {error}"
+        );
+        assert!(
+            w.grantry.accounts().expect("accounts").is_empty(),
+            "{why}: an account was stored"
+        );
+    }
+    // The same provider, unspoiled: the link goes through.
+    w.link("alice").await;
 }

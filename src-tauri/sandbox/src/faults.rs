@@ -8,8 +8,9 @@
 //! `drop_response`, which runs it and then withholds its answer) or not at all (`graph_error`
 //! and `aadsts` answer with the personality's own error body, `answer`, `oversized` and
 //! `redirect` with what the rule says); only
-//! `id_token_subject` alters an answer, handing the token endpoint the subject its ID token
-//! names instead of the grant's (`src/routes/token.rs`), and the grant stays as it was. Two kinds are
+//! the `id_token_*` faults alter an answer, handing the token endpoint how to spoil the ID
+//! token it issues (another subject, nonce or audience, expired, a bad signature:
+//! `src/routes/token.rs`), and the grant stays as it was. Two kinds are
 //! kept elsewhere, because only there can they act: `invalid_grant` by the store
 //! (`src/store/grants.rs`), which knows which user a token belongs to, and
 //! `refuse_connections` by the listener (`src/listener.rs`), which sees connections before any
@@ -84,6 +85,15 @@ pub enum FaultKind {
     /// The token endpoint works as ever, but the ID token it issues names this `sub` instead
     /// of the grant's (signed as usual), as a provider that mixed two accounts up would.
     IdTokenSubject { sub: String },
+    /// The ID token carries this `nonce` instead of the one sent at authorization, as a
+    /// replayed or injected token would (OpenID Connect Core §3.1.3.7, step 11).
+    IdTokenNonce { nonce: String },
+    /// The ID token is addressed to this `aud`, another client's.
+    IdTokenAudience { aud: String },
+    /// The ID token expired ten minutes ago.
+    IdTokenExpired,
+    /// The ID token's signature does not verify (its last byte changed).
+    IdTokenBadSignature,
     /// Facebook only: Graph answers `OAuthException` code 190 with this `error_subcode`
     /// (458, 459, 460, 463, 464 or 467: `SESSION_SUBCODES` in `src/routes/facebook.rs`),
     /// whatever token was sent, as when the person ended the session at Facebook.
@@ -94,10 +104,16 @@ pub enum FaultKind {
     Aadsts { code: u32 },
 }
 
-/// The subject the next ID token names instead of the grant's (`IdTokenSubject`), handed to
-/// the token endpoint as a request extension.
-#[derive(Debug, Clone)]
-pub struct IdTokenSubject(pub String);
+/// How the next ID token is to be spoiled (the `id_token_*` faults), handed to the token
+/// endpoint as a request extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdTokenFault {
+    Subject(String),
+    Nonce(String),
+    Audience(String),
+    Expired,
+    BadSignature,
+}
 
 /// One rule: `kind` for the next `count` requests to `endpoint` (`None`: until cleared).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,10 +178,16 @@ pub async fn apply(
     let fault = shared.faults().take(endpoint);
     match fault {
         None | Some(FaultKind::InvalidGrant { .. }) => next.run(request).await,
-        Some(FaultKind::IdTokenSubject { sub }) => {
-            let mut request = request;
-            request.extensions_mut().insert(IdTokenSubject(sub));
-            next.run(request).await
+        Some(FaultKind::IdTokenSubject { sub }) => spoil(request, next, IdTokenFault::Subject(sub)).await,
+        Some(FaultKind::IdTokenNonce { nonce }) => {
+            spoil(request, next, IdTokenFault::Nonce(nonce)).await
+        }
+        Some(FaultKind::IdTokenAudience { aud }) => {
+            spoil(request, next, IdTokenFault::Audience(aud)).await
+        }
+        Some(FaultKind::IdTokenExpired) => spoil(request, next, IdTokenFault::Expired).await,
+        Some(FaultKind::IdTokenBadSignature) => {
+            spoil(request, next, IdTokenFault::BadSignature).await
         }
         Some(FaultKind::Latency { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -224,6 +246,12 @@ pub async fn apply(
         // Kept by the listener, never in this list (`src/routes/admin.rs`).
         Some(FaultKind::RefuseConnections) => next.run(request).await,
     }
+}
+
+/// Runs the endpoint with the ID token it issues to be spoiled as `fault` says.
+async fn spoil(mut request: Request, next: Next, fault: IdTokenFault) -> Response {
+    request.extensions_mut().insert(fault);
+    next.run(request).await
 }
 
 /// The most bytes an `oversized` answer sends.

@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 use super::{authorize, consent_page, no_store, token};
 use crate::Shared;
 use crate::config::{MICROSOFT_TENANT_ID, TestUser};
-use crate::faults::IdTokenSubject;
+use crate::faults::IdTokenFault;
 use crate::oauth_error::OAuthError;
 use crate::store::{AADSTS50173, AADSTS700082};
 
@@ -272,13 +272,13 @@ pub async fn token(
     Path(tenant): Path<String>,
     query: RawQuery,
     headers: HeaderMap,
-    subject: Option<Extension<IdTokenSubject>>,
+    spoiled: Option<Extension<IdTokenFault>>,
     body: Bytes,
 ) -> Response {
     if !known_tenant(&tenant) {
         return tenant_error("invalid_request", &tenant);
     }
-    token::token(State(shared), query, headers, subject, body).await
+    token::token(State(shared), query, headers, spoiled, body).await
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use super::{ClientCredentials, Params, join_scopes, no_store, oauth_error, split_scopes};
 use crate::Shared;
 use crate::config::{ClientAuth, Personality};
-use crate::faults::IdTokenSubject;
+use crate::faults::IdTokenFault;
 use crate::oauth_error::OAuthError;
 use crate::store::{AuthStore, Inactive, Issued};
 
@@ -38,11 +38,11 @@ pub async fn token(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-    subject: Option<Extension<IdTokenSubject>>,
+    spoiled: Option<Extension<IdTokenFault>>,
     body: Bytes,
 ) -> Response {
-    // A fault may make the ID token name another subject (`src/faults.rs`).
-    let subject = subject.map(|Extension(IdTokenSubject(sub))| sub);
+    // A fault may spoil the ID token (`src/faults.rs`).
+    let spoiled = spoiled.map(|Extension(fault)| fault);
     let personality = shared.personality;
     // RFC 6749 §3.2 wants the parameters in the body; Graph and GitHub also take the query.
     let query = match personality {
@@ -59,7 +59,7 @@ pub async fn token(
             grant_type: String::new(),
             inactive: None,
         })
-        .and_then(|params| exchange(&shared, &headers, &params, subject.as_deref()));
+        .and_then(|params| exchange(&shared, &headers, &params, spoiled.as_ref()));
     match outcome {
         Ok(body) => {
             let issued = ["access_token", "refresh_token", "id_token"];
@@ -74,7 +74,7 @@ fn exchange(
     shared: &Shared,
     headers: &HeaderMap,
     params: &Params,
-    subject: Option<&str>,
+    spoiled: Option<&IdTokenFault>,
 ) -> Result<Value, Failure> {
     let personality = shared.personality;
     let grant_type = match (personality, params.get("grant_type")) {
@@ -146,10 +146,15 @@ fn exchange(
     // A refused request can still change state (a replayed code revokes its grant).
     shared.changed();
     let issued = issued.map_err(fail(basic))?;
-    Ok(token_body(shared, &store, &issued, subject))
+    Ok(token_body(shared, &store, &issued, spoiled))
 }
 
-fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option<&str>) -> Value {
+fn token_body(
+    shared: &Shared,
+    store: &AuthStore,
+    issued: &Issued,
+    spoiled: Option<&IdTokenFault>,
+) -> Value {
     let personality = shared.personality;
     let token_type = match personality {
         Personality::Generic
@@ -190,14 +195,23 @@ fn token_body(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Opti
         body["created_at"] = json!(store.now());
     }
     if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") {
-        body["id_token"] = json!(id_token(shared, store, issued, subject));
+        body["id_token"] = json!(id_token(shared, store, issued, spoiled));
     }
     body
 }
 
-/// An ID token (OpenID Connect Core §2) for the grant, signed with the sandbox's key; it names
-/// `subject` instead of the grant's when a fault says so.
-fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option<&str>) -> String {
+/// An ID token (OpenID Connect Core §2) for the grant, signed with the sandbox's key, and
+/// spoiled as a fault says (`src/faults.rs`).
+fn id_token(
+    shared: &Shared,
+    store: &AuthStore,
+    issued: &Issued,
+    spoiled: Option<&IdTokenFault>,
+) -> String {
+    let subject = match spoiled {
+        Some(IdTokenFault::Subject(sub)) => Some(sub.as_str()),
+        _ => None,
+    };
     let now = store.now();
     let grant = &issued.grant;
     let issuer = match shared.personality {
@@ -230,7 +244,38 @@ fn id_token(shared: &Shared, store: &AuthStore, issued: &Issued, subject: Option
         }
         _ => {}
     }
-    shared.keys().sign(&claims)
+    match spoiled {
+        Some(IdTokenFault::Nonce(nonce)) => claims["nonce"] = json!(nonce),
+        Some(IdTokenFault::Audience(aud)) => {
+            claims["aud"] = json!(aud);
+            claims["azp"] = json!(aud);
+        }
+        Some(IdTokenFault::Expired) => {
+            claims["iat"] = json!(now - 4200);
+            claims["exp"] = json!(now - 600);
+        }
+        _ => {}
+    }
+    let signed = shared.keys().sign(&claims);
+    if spoiled == Some(&IdTokenFault::BadSignature) {
+        return bad_signature(&signed);
+    }
+    signed
+}
+
+/// `jwt` with the first character of its signature changed (the last may carry only padding
+/// bits), so that it no longer verifies.
+fn bad_signature(jwt: &str) -> String {
+    let Some((signed, signature)) = jwt.rsplit_once('.') else {
+        return jwt.to_owned();
+    };
+    let mut rest = signature.chars();
+    let first = match rest.next() {
+        Some('A') => 'B',
+        Some(_) => 'A',
+        None => return jwt.to_owned(),
+    };
+    format!("{signed}.{first}{}", rest.as_str())
 }
 
 fn success(personality: Personality, headers: &HeaderMap, body: Value) -> Response {
