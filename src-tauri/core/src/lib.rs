@@ -1,7 +1,9 @@
 //! Grantry's engine: everything the app and the command line share, with no Tauri or WebKit
 //! dependency. Layers point one way: the orchestration (`engine`) uses the protocol (`oauth`)
 //! and the storage (`store`, `secret_store`, `providers`), which use the shared types below
-//! them (`model`, `events`, `error`, `secret`, `redact`, `clock`).
+//! them (`model`, `events`, `error`, `secret`, `redact`, `clock`). Beside them: where log
+//! lines go (`logging`, set up by the app and the command line) and the fuzzing harnesses
+//! (`fuzz`, run by `fuzz/` and replayed by `tests/fuzz_corpus.rs`).
 
 pub mod clock;
 pub mod engine;
