@@ -253,10 +253,19 @@ impl Session<'_> {
         value.as_str().map(str::to_owned)
     }
 
+    /// Clicks the element matching `css`, waiting for it to exist first: a screen renders what
+    /// it loads a moment after it is shown.
     pub fn click(&self, css: &str) {
-        let element = self
-            .find(css)
-            .unwrap_or_else(|| panic!("nothing to click at {css}"));
+        let start = Instant::now();
+        let element = loop {
+            if let Some(element) = self.find(css) {
+                break element;
+            }
+            if start.elapsed() >= Duration::from_secs(20) {
+                panic!("nothing to click at {css}; {}", self.last_look());
+            }
+            sleep(Duration::from_millis(100));
+        };
         self.call("POST", &format!("/element/{element}/click"), None);
     }
 
