@@ -4,7 +4,7 @@
 //!
 //! Grantry keeps the admin token of the sandbox it trusts in its data folder; before it offers
 //! the sandbox on a port, it sends a fresh random challenge and checks the answer
-//! (`src-tauri/core/src/engine/providers.rs`, `find_sandbox`). Another program holding the port
+//! (`src-tauri/core/src/engine/sandbox.rs`, `find_sandbox`). Another program holding the port
 //! receives only the challenge, learns nothing of the token, and cannot answer. Asking needs no
 //! token and changes nothing, so the route is outside the admin API's door (`src/guard.rs`),
 //! behind the same `Host` check as every route.
