@@ -41,7 +41,9 @@ pub fn start(app: &AppHandle) -> tauri::async_runtime::JoinHandle<()> {
     let data_dir = grantry_core::paths::data_dir();
     let config = SandboxConfig {
         port: grantry_core::paths::sandbox_port(),
-        state_file: data_dir.as_ref().map(|dir| dir.join("sandbox.json")),
+        state_file: data_dir
+            .as_ref()
+            .map(|dir| dir.join(grantry_core::paths::SANDBOX_STATE_FILE)),
         // Where `grantry` commands on this data folder find it, to trust this sandbox.
         admin_token_file: data_dir
             .map(|dir| dir.join(grantry_core::paths::SANDBOX_ADMIN_TOKEN_FILE)),

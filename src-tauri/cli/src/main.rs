@@ -13,7 +13,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use grantry_core::providers::SANDBOX_ID;
 use grantry_core::{Error, Grantry, IpcError, Options, logging, paths};
+use grantry_sandbox::Sandbox;
 use tracing::level_filters::LevelFilter;
 
 use commands::{
@@ -92,35 +94,122 @@ fn open(cli: &Cli) -> Result<Grantry, Error> {
     Grantry::open(options)
 }
 
-/// [`open`], for commands that talk to providers: the built-in sandbox is among them only when
-/// the one on its port proves to be ours (the app's, or a `grantry sandbox` of this data
-/// folder), so that no other program holding the port receives a consent or a token.
-async fn open_with_sandbox(cli: &Cli) -> Result<Grantry, Error> {
+/// [`open`], for commands that talk to providers. When the command involves the built-in
+/// sandbox, it is the one on its port if that proves to be ours (the app's, or a `grantry
+/// sandbox` of this data folder), so that no other program holding the port receives a
+/// consent or a token; else one this process starts for the command
+/// ([`sandbox::start_for_command`]), returned to be stopped when the command ends. Which one
+/// it is is said on stderr.
+async fn open_with_sandbox(cli: &Cli) -> Result<(Grantry, Option<Sandbox>), Error> {
     let grantry = open(cli)?;
-    grantry.find_sandbox(paths::sandbox_port()).await;
-    Ok(grantry)
+    let port = paths::sandbox_port();
+    let needed = match sandbox_use(&cli.command, &grantry) {
+        SandboxUse::None => return Ok((grantry, None)),
+        SandboxUse::IfRunning => false,
+        SandboxUse::Needed => true,
+    };
+    if grantry.find_sandbox(port).await {
+        if needed {
+            let running = format!("http://127.0.0.1:{port}");
+            notice(
+                cli,
+                &format!("the Grantry Sandbox already running at {running}"),
+            );
+        }
+        return Ok((grantry, None));
+    }
+    if !needed {
+        return Ok((grantry, None));
+    }
+    let own = sandbox::start_for_command(data_dir(cli), port).await;
+    if let Some(started) = &own {
+        grantry.adopt_sandbox(started.addr().port());
+        notice(
+            cli,
+            &format!(
+                "no Grantry Sandbox was running, so this command runs its own at {} until it \
+                 ends (on this data folder's sandbox state)",
+                started.issuer()
+            ),
+        );
+    }
+    Ok((grantry, own))
+}
+
+/// How a command involves the built-in sandbox.
+enum SandboxUse {
+    None,
+    /// Offered when one of ours runs (the provider list shows it), else left out.
+    IfRunning,
+    /// Needed: a link made there, an account of its among those the command may touch, or a
+    /// repair.
+    Needed,
+}
+
+fn sandbox_use(command: &Command, grantry: &Grantry) -> SandboxUse {
+    let sandbox_accounts = || {
+        grantry
+            .accounts()
+            .is_ok_and(|accounts| accounts.iter().any(|a| a.provider == SANDBOX_ID))
+    };
+    let needed = match command {
+        Command::Providers(_) => return SandboxUse::IfRunning,
+        Command::Link(args) => args.names_sandbox() || (args.for_account() && sandbox_accounts()),
+        Command::Scopes(_) | Command::Refresh(_) | Command::Revoke(_) => sandbox_accounts(),
+        // An interrupted link's tokens belong to no account yet; the sandbox may hold its grant.
+        Command::Repair(_) => true,
+        _ => false,
+    };
+    if needed {
+        SandboxUse::Needed
+    } else {
+        SandboxUse::None
+    }
+}
+
+/// A line on stderr saying which sandbox a command talks to; none with `--json`.
+fn notice(cli: &Cli, text: &str) {
+    if !cli.json {
+        eprintln!("grantry: {text}");
+    }
 }
 
 /// Runs the command. Every command but `sandbox` opens the core first; the sandbox needs no
 /// data folder or keyring, so it runs even where those are unusable.
 async fn run(cli: &Cli) -> Result<(), Error> {
     let json = cli.json;
-    let grantry = || open(cli);
-    let talking = || open_with_sandbox(cli);
     match &cli.command {
-        Command::Sandbox(args) => sandbox::run(json, args, data_dir(cli)).await,
-        Command::Providers(args) => providers::run(json, &talking().await?, args).await,
-        Command::Link(args) => link::run(json, &talking().await?, args).await,
-        Command::Accounts(args) => accounts::run(json, &grantry()?, args),
-        Command::Scopes(args) => scopes::run(json, &talking().await?, args).await,
-        Command::Refresh(args) => refresh::run(json, &Arc::new(talking().await?), args).await,
-        Command::Revoke(args) => revoke::run(json, &talking().await?, args).await,
-        Command::Forget(args) => forget::run(json, &grantry()?, args),
-        Command::Export(args) => export::run(&grantry()?, args),
-        Command::HttpLog(args) => http_log::run(json, &grantry()?, args),
-        Command::Repair(args) => repair::run(json, &talking().await?, args).await,
-        Command::History(args) => history::run(json, &grantry()?, args),
+        Command::Sandbox(args) => return sandbox::run(json, args, data_dir(cli)).await,
+        Command::Accounts(args) => return accounts::run(json, &open(cli)?, args),
+        Command::Forget(args) => return forget::run(json, &open(cli)?, args),
+        Command::Export(args) => return export::run(&open(cli)?, args),
+        Command::HttpLog(args) => return http_log::run(json, &open(cli)?, args),
+        Command::History(args) => return history::run(json, &open(cli)?, args),
+        _ => {}
     }
+    // The rest talk to providers, the built-in sandbox among them when they need it.
+    let (grantry, own_sandbox) = open_with_sandbox(cli).await?;
+    let grantry = Arc::new(grantry);
+    let outcome = match &cli.command {
+        Command::Providers(args) => providers::run(json, &grantry, args).await,
+        Command::Link(args) => link::run(json, &grantry, args).await,
+        Command::Scopes(args) => scopes::run(json, &grantry, args).await,
+        Command::Refresh(args) => refresh::run(json, &grantry, args).await,
+        Command::Revoke(args) => revoke::run(json, &grantry, args).await,
+        Command::Repair(args) => repair::run(json, &grantry, args).await,
+        // Run above.
+        Command::Sandbox(_)
+        | Command::Accounts(_)
+        | Command::Forget(_)
+        | Command::Export(_)
+        | Command::HttpLog(_)
+        | Command::History(_) => Ok(()),
+    };
+    // What it granted is saved before the process ends.
+    if let Some(sandbox) = own_sandbox {
+        sandbox.stop().await;
+    }
+    outcome
 }
 
 #[tokio::main]

@@ -18,6 +18,10 @@ use std::path::{Path, PathBuf};
 /// answers to it.
 pub const SANDBOX_ADMIN_TOKEN_FILE: &str = "sandbox-admin-token";
 
+/// The file in the data folder holding the built-in sandbox's clients, users, grants and
+/// signing key, shared by the sandbox the app runs and the one a `grantry` command starts.
+pub const SANDBOX_STATE_FILE: &str = "sandbox.json";
+
 /// The app identifier; also the name of the data folder.
 pub const APP_IDENTIFIER: &str = "dev.grantry.desktop";
 

@@ -46,6 +46,18 @@ pub struct LinkArgs {
     timeout: u64,
 }
 
+impl LinkArgs {
+    /// Whether the link is to be made at the built-in sandbox, by name.
+    pub fn names_sandbox(&self) -> bool {
+        self.provider.as_deref() == Some(grantry_core::providers::SANDBOX_ID)
+    }
+
+    /// Whether it is a link for an existing account (`--account`).
+    pub fn for_account(&self) -> bool {
+        self.account.is_some()
+    }
+}
+
 /// Runs `command` (a shell command line) with `url` as its last argument; returns its output.
 async fn run_browser(command: &str, url: &str) -> Result<String, Error> {
     let output = Command::new("sh")

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use grantry_core::Error;
-use grantry_core::paths::{SANDBOX_ADMIN_TOKEN_FILE, sandbox_port};
+use grantry_core::paths::{SANDBOX_ADMIN_TOKEN_FILE, SANDBOX_STATE_FILE, sandbox_port};
 use grantry_sandbox::robot::{self, Choice};
 use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
 
@@ -141,4 +141,27 @@ async fn serve(json: bool, args: &SandboxArgs, data_dir: Option<PathBuf>) -> Res
     let _ = tokio::signal::ctrl_c().await;
     sandbox.stop().await;
     Ok(())
+}
+
+/// The built-in sandbox, started in this process for one command when none of ours runs on
+/// `port` (`main.rs`): on the data folder's sandbox state and admin token, as the app's, so
+/// that what it grants outlives the command and the app's sandbox knows it later. `None` when
+/// it cannot start (another program holds the port), with the reason logged.
+pub async fn start_for_command(data_dir: Option<PathBuf>, port: u16) -> Option<Sandbox> {
+    let data_dir = data_dir?;
+    let mut config = SandboxConfig::new(Personality::Generic);
+    config.port = port;
+    config.state_file = Some(data_dir.join(SANDBOX_STATE_FILE));
+    config.admin_token_file = Some(data_dir.join(SANDBOX_ADMIN_TOKEN_FILE));
+    // For tests only, in debug builds: every code and token it issues, for the leak sweep.
+    config.token_log = std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG")
+        .filter(|path| cfg!(debug_assertions) && !path.is_empty())
+        .map(PathBuf::from);
+    match Sandbox::start(config).await {
+        Ok(sandbox) => Some(sandbox),
+        Err(error) => {
+            tracing::info!("no sandbox could be started on 127.0.0.1:{port}: {error}");
+            None
+        }
+    }
 }

@@ -62,6 +62,11 @@ impl Env {
         self.dir.path().join("config")
     }
 
+    /// Where every code and token a sandbox of this test issues is written, for the sweep.
+    pub fn token_log(&self) -> PathBuf {
+        self.dir.path().join(sweep::TOKEN_LOG)
+    }
+
     /// `grantry` on this test's data and config folders and sandbox, not yet run.
     pub fn command(&self) -> Command {
         let mut command = Command::new(GRANTRY);
