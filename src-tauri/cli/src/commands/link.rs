@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use clap::Args;
 use grantry_core::providers::RedirectKind;
-use grantry_core::{AccountSummary, Error, Grantry, Link, URL_SCHEME};
+use grantry_core::{AccountSummary, Error, Grantry, IpcError, Link, URL_SCHEME};
+use grantry_sandbox::robot;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-use crate::output::print;
+use crate::output::{print, terminal_safe};
 use crate::redirect::RedirectArg;
 
 #[derive(Args)]
@@ -44,6 +45,15 @@ pub struct LinkArgs {
     /// How long to wait for the provider's answer, in seconds.
     #[arg(long, default_value_t = 600)]
     timeout: u64,
+    /// At the built-in sandbox only: link these test users one after another (comma
+    /// separated, `alice,bob,carol`), each consenting to every scope asked, without a browser.
+    #[arg(
+        long,
+        value_name = "USERS",
+        value_delimiter = ',',
+        conflicts_with_all = ["account", "browser", "redirect"]
+    )]
+    users: Vec<String>,
 }
 
 impl LinkArgs {
@@ -120,6 +130,9 @@ async fn start(grantry: &Grantry, args: &LinkArgs) -> Result<Link, Error> {
 }
 
 pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), Error> {
+    if !args.users.is_empty() {
+        return link_test_users(json, grantry, args).await;
+    }
     let timeout = Duration::from_secs(args.timeout);
     let Link { started, loopback } = start(grantry, args).await?;
     if let Some(loopback) = loopback {
@@ -187,4 +200,91 @@ fn done(json: bool, account: AccountSummary) -> Result<(), Error> {
         )
     });
     Ok(())
+}
+
+/// `--users`: each test user linked at the sandbox in turn, consenting through the sandbox's
+/// consent robot (`grantry sandbox consent` in-process), with a line of progress each on
+/// stderr and a summary; exits with the first failure, once all were tried.
+async fn link_test_users(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), Error> {
+    if !args.names_sandbox() {
+        return Err(Error::InvalidInput(
+            "--users links test users of the built-in sandbox only: `grantry link sandbox \
+             --users alice,bob`"
+                .into(),
+        ));
+    }
+    if let Some(bad) = args.users.iter().find(|user| !valid_user(user)) {
+        return Err(Error::InvalidInput(format!(
+            "--users: {bad:?} is not a test user's login (letters, digits, `.`, `_`, `-`; \
+             separated by commas)"
+        )));
+    }
+    let total = args.users.len();
+    let mut outcomes = Vec::new();
+    for (done, user) in args.users.iter().enumerate() {
+        let outcome = link_test_user(grantry, args, user).await;
+        let line = match &outcome {
+            Ok(account) => format!("linked, account {}", account.id),
+            Err(error) => format!("failed: {error}"),
+        };
+        if !json {
+            eprintln!("[{}/{total}] {user}: {}", done + 1, terminal_safe(&line));
+        }
+        outcomes.push((user.clone(), outcome));
+    }
+    let linked = outcomes.iter().filter(|(_, o)| o.is_ok()).count();
+    let report: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|(user, outcome)| match outcome {
+            Ok(account) => serde_json::json!({"user": user, "account": account}),
+            Err(error) => serde_json::json!({"user": user, "error": IpcError::from(error)}),
+        })
+        .collect();
+    print(json, &report, || {
+        format!("Linked {linked} of {total} test users at the sandbox.")
+    });
+    match outcomes.into_iter().find_map(|(_, outcome)| outcome.err()) {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// One test user linked at the sandbox: the link's answer comes back as a `dev.grantry:` URL
+/// from the consent robot, and completes the link.
+async fn link_test_user(
+    grantry: &Grantry,
+    args: &LinkArgs,
+    user: &str,
+) -> Result<AccountSummary, Error> {
+    let scopes = (!args.scopes.is_empty()).then(|| args.scopes.clone());
+    let Link { started, .. } = grantry
+        .start_link(
+            grantry_core::providers::SANDBOX_ID,
+            args.env.as_deref(),
+            scopes,
+            Some(RedirectKind::CustomScheme),
+        )
+        .await?;
+    let choice = robot::Choice {
+        user: user.to_owned(),
+        scopes: None,
+        allow: true,
+    };
+    let answer = robot::consent(&started.authorization_url, &choice).await;
+    match answer {
+        Ok(callback) => grantry.finish_link(&callback).await,
+        Err(error) => {
+            grantry.cancel_link(&started.state);
+            Err(Error::InvalidInput(format!("the consent page: {error}")))
+        }
+    }
+}
+
+/// A test user's login as the sandbox takes it.
+fn valid_user(user: &str) -> bool {
+    !user.is_empty()
+        && user.len() <= 64
+        && user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
