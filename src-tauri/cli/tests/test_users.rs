@@ -1,5 +1,6 @@
 //! `grantry link sandbox --users alice,bob,carol`: many test users linked in one go, with a
-//! line of progress each and a summary; a bad list is refused before anything is linked.
+//! line of progress each and a summary; a bad list is refused before anything is linked. Then
+//! `grantry refresh --all` over them, with its progress and summary.
 
 mod support;
 
@@ -38,6 +39,27 @@ async fn many_test_users_are_linked_in_one_go_with_progress() {
             "{accounts}"
         );
     }
+
+    // Refresh all: a line as each ends, then a summary naming the failures.
+    env.fault(r#"{"kind":"invalid_grant","user":"bob"}"#).await;
+    let output = env.grantry(&["refresh", "--all", "--concurrency", "2"]);
+    let progress = String::from_utf8_lossy(&output.stderr).into_owned();
+    let summary = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(10),
+        "bob needs re-link: {progress}"
+    );
+    for step in ["[1/3] account", "[2/3] account", "[3/3] account"] {
+        assert!(progress.contains(step), "{step}: {progress}");
+    }
+    assert_eq!(progress.matches(": refreshed").count(), 2, "{progress}");
+    assert_eq!(progress.matches(": failed:").count(), 1, "{progress}");
+    assert!(
+        summary.contains("Refreshed 2 of 3 accounts. Failed: account "),
+        "{summary}"
+    );
+    env.fault_clear().await;
 
     // With --json: one entry per user.
     let (code, report) = env.json(&["link", "sandbox", "--users", "dave,erin"]);

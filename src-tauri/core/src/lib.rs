@@ -26,7 +26,7 @@ pub mod secret_store;
 pub mod store;
 
 pub use clock::now;
-pub use engine::{Grantry, Link, Options, Received, RefreshPolicy, Repair};
+pub use engine::{Grantry, Link, Options, Received, RefreshPolicy, RefreshProgress, Repair};
 pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{

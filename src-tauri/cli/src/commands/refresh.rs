@@ -7,7 +7,7 @@ use clap::Args;
 use grantry_core::{Error, Grantry, IpcError, now};
 use serde_json::json;
 
-use crate::output::{first_failure, print};
+use crate::output::{first_failure, print, terminal_safe};
 
 #[derive(Args)]
 pub struct RefreshArgs {
@@ -37,7 +37,21 @@ pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Resu
         });
         return Ok(());
     }
-    let outcomes = grantry.refresh_all(args.concurrency).await?;
+    let outcomes = grantry
+        .refresh_all_telling(args.concurrency, |step| {
+            if !json {
+                let what = match step.outcome {
+                    Ok(_) => "refreshed".to_owned(),
+                    Err(error) => format!("failed: {error}"),
+                };
+                let line = format!(
+                    "[{}/{}] account {}: {what}",
+                    step.done, step.total, step.account
+                );
+                eprintln!("{}", terminal_safe(&line));
+            }
+        })
+        .await?;
     let report: Vec<serde_json::Value> = outcomes
         .iter()
         .map(|(id, outcome)| match outcome {
@@ -48,19 +62,18 @@ pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Resu
         })
         .collect();
     let failed = outcomes.iter().filter(|(_, o)| o.is_err()).count();
+    // Each account's outcome went to stderr as it ended; the summary names the failures.
     print(json, &report, || {
-        let mut lines: Vec<String> = outcomes
+        let failures: Vec<String> = outcomes
             .iter()
-            .filter_map(|(id, outcome)| {
-                outcome.as_ref().err().map(|e| format!("account {id}: {e}"))
-            })
+            .filter_map(|(id, outcome)| outcome.as_ref().err().map(|_| id.to_string()))
             .collect();
-        lines.push(format!(
-            "Refreshed {} of {} accounts.",
-            outcomes.len() - failed,
-            outcomes.len()
-        ));
-        lines.join("\n")
+        let refreshed = outcomes.len() - failed;
+        let mut summary = format!("Refreshed {refreshed} of {} accounts.", outcomes.len());
+        if !failures.is_empty() {
+            summary.push_str(&format!(" Failed: account {}.", failures.join(", ")));
+        }
+        summary
     });
     first_failure(outcomes)
 }

@@ -158,4 +158,16 @@ impl Env {
             .status();
         assert!(status.is_success(), "{fault}: {status}");
     }
+
+    /// Clears every fault at the sandbox.
+    pub async fn fault_clear(&self) {
+        let status = reqwest::Client::new()
+            .delete(format!("{}/_sandbox/faults", self.sandbox.issuer()))
+            .bearer_auth(self.sandbox.admin_token())
+            .send()
+            .await
+            .expect("clear faults")
+            .status();
+        assert!(status.is_success(), "clear faults: {status}");
+    }
 }

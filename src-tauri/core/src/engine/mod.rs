@@ -30,6 +30,7 @@ use tracing::Instrument;
 
 pub use intake::Received;
 pub use link::Link;
+pub use refresh::RefreshProgress;
 pub use repair::Repair;
 pub use schedule::RefreshPolicy;
 

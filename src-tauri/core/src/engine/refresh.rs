@@ -16,6 +16,15 @@ use crate::providers::{Environment, Preset};
 use crate::secret::TokenSet;
 use crate::secret_store::token_items;
 
+/// One account's refresh ended, in a batch ([`Grantry::refresh_all_telling`]).
+pub struct RefreshProgress<'a> {
+    /// How many have ended, this one included.
+    pub done: usize,
+    pub total: usize,
+    pub account: i64,
+    pub outcome: &'a Result<AccountSummary, Error>,
+}
+
 impl Grantry {
     /// Refreshes an account's tokens now. Single flight: callers in this process and in
     /// others (the app and any number of `grantry` commands) that arrive while a refresh is
@@ -234,6 +243,15 @@ impl Grantry {
         self: &Arc<Self>,
         concurrency: usize,
     ) -> Result<Vec<(i64, Result<AccountSummary, Error>)>, Error> {
+        self.refresh_all_telling(concurrency, |_| {}).await
+    }
+
+    /// [`Grantry::refresh_all`], telling `progress` of each account as its refresh ends.
+    pub async fn refresh_all_telling(
+        self: &Arc<Self>,
+        concurrency: usize,
+        progress: impl Fn(RefreshProgress<'_>),
+    ) -> Result<Vec<(i64, Result<AccountSummary, Error>)>, Error> {
         let ids: Vec<i64> = self
             .accounts()?
             .into_iter()
@@ -251,10 +269,18 @@ impl Grantry {
                 (id, grantry.refresh(id).await)
             });
         }
+        let total = tasks.len();
         let mut outcomes = Vec::new();
         while let Some(done) = tasks.join_next().await {
-            outcomes
-                .push(done.map_err(|e| Error::Internal(format!("a refresh task failed: {e}")))?);
+            let (account, outcome) =
+                done.map_err(|e| Error::Internal(format!("a refresh task failed: {e}")))?;
+            progress(RefreshProgress {
+                done: outcomes.len() + 1,
+                total,
+                account,
+                outcome: &outcome,
+            });
+            outcomes.push((account, outcome));
         }
         outcomes.sort_by_key(|(id, _)| *id);
         Ok(outcomes)
