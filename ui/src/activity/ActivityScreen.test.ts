@@ -138,3 +138,46 @@ describe('ActivityScreen and hostile text', () => {
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined()
   })
 })
+
+describe('ActivityScreen filters', () => {
+  it('shows only the chosen account, kind and outcome, says when nothing matches, and clears', async () => {
+    answer('list_activity', [
+      entry('refresh_failed', 1, 'alice refused'),
+      entry('account_linked', 2, 'bob linked'),
+      entry('deep_link_rejected', null, 'stray link'),
+      entry('account_linked', 1, 'alice linked'),
+    ])
+    answer('list_accounts', [alice, bob])
+    render(ActivityScreen, { refreshKey: 0, onOpenAccount: vi.fn() })
+    await screen.findByTestId('activity-list')
+    await settle()
+    const details = () => rows().map((row) => row.querySelector('.mono')?.textContent)
+
+    await fireEvent.change(screen.getByLabelText('Outcome'), { target: { value: 'problems' } })
+    expect(details()).toEqual(['alice refused', 'stray link'])
+
+    await fireEvent.change(screen.getByLabelText('Account'), { target: { value: '1' } })
+    expect(details()).toEqual(['alice refused'])
+
+    await fireEvent.change(screen.getByLabelText('Outcome'), { target: { value: 'all' } })
+    await fireEvent.change(screen.getByLabelText('What'), { target: { value: 'account_linked' } })
+    expect(details()).toEqual(['alice linked'])
+
+    await fireEvent.change(screen.getByLabelText('Account'), { target: { value: 'none' } })
+    expect(screen.getByTestId('activity-none-match').textContent).toContain('Nothing matches')
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Show all' }))
+    expect(details()).toHaveLength(4)
+    expect(screen.queryByTestId('activity-none-match')).toBeNull()
+    expect(screen.queryByRole('button', { name: 'Show all' })).toBeNull()
+  })
+
+  it('offers only the kinds that happened, by their names', async () => {
+    answer('list_activity', [entry('scopes_checked', 1), entry('account_linked', 1)])
+    answer('list_accounts', [alice])
+    render(ActivityScreen, { refreshKey: 0, onOpenAccount: vi.fn() })
+    await screen.findByTestId('activity-list')
+    const options = within(screen.getByLabelText('What')).getAllByRole('option')
+    expect(options.map((o) => o.textContent)).toEqual(['Everything', 'Account linked', 'Scopes checked'])
+  })
+})
