@@ -35,9 +35,10 @@ pub fn failure(json: bool, error: &IpcError) -> ExitCode {
     ExitCode::from(exit_code(error.code))
 }
 
-/// How a batch (`refresh --all`, `revoke --pending`) ends, after each account's outcome was
-/// printed: with its first failure, so that the exit code tells a script something failed.
-pub fn first_failure<T>(outcomes: Vec<(i64, Result<T, Error>)>) -> Result<(), Error> {
+/// How a batch (`refresh --all`, `revoke --pending`, `link --users`) ends, after each item's
+/// outcome was printed: with its first failure, so that the exit code tells a script something
+/// failed.
+pub fn first_failure<K, T>(outcomes: Vec<(K, Result<T, Error>)>) -> Result<(), Error> {
     match outcomes.into_iter().find_map(|(_, outcome)| outcome.err()) {
         Some(error) => Err(error),
         None => Ok(()),

@@ -13,7 +13,7 @@ use grantry_sandbox::robot;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-use crate::output::{print, terminal_safe};
+use crate::output::{first_failure, print, terminal_safe};
 use crate::redirect::RedirectArg;
 
 #[derive(Args)]
@@ -243,10 +243,7 @@ async fn link_test_users(json: bool, grantry: &Grantry, args: &LinkArgs) -> Resu
     print(json, &report, || {
         format!("Linked {linked} of {total} test users at the sandbox.")
     });
-    match outcomes.into_iter().find_map(|(_, outcome)| outcome.err()) {
-        Some(error) => Err(error),
-        None => Ok(()),
-    }
+    first_failure(outcomes)
 }
 
 /// One test user linked at the sandbox: the link's answer comes back as a `dev.grantry:` URL
