@@ -48,12 +48,8 @@ pub fn start(app: &AppHandle) -> tauri::async_runtime::JoinHandle<()> {
         admin_token_file: data_dir
             .map(|dir| dir.join(grantry_core::paths::SANDBOX_ADMIN_TOKEN_FILE)),
         // For tests only (the leak sweep of tests/e2e.rs): every code and token this sandbox
-        // issues, appended to this file, as `grantry-sandbox` does with the same variable
-        // (src-tauri/sandbox/src/main.rs). Unset, as it is for everyone else, nothing is
-        // written; release builds never read it.
-        token_log: std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG")
-            .filter(|path| cfg!(debug_assertions) && !path.is_empty())
-            .map(Into::into),
+        // issues, appended to the file `GRANTRY_SANDBOX_TOKEN_LOG` names in debug builds.
+        token_log: SandboxConfig::token_log_from_env(),
         ..SandboxConfig::default()
     };
     let app = app.clone();

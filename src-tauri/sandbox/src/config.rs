@@ -323,6 +323,15 @@ pub struct SandboxConfig {
 }
 
 impl SandboxConfig {
+    /// The test hook for [`SandboxConfig::token_log`]: the file `GRANTRY_SANDBOX_TOKEN_LOG`
+    /// names, in debug builds only (release builds never read it), as every sandbox Grantry
+    /// starts takes it: the app's, `grantry-sandbox`'s and a `grantry` command's own.
+    pub fn token_log_from_env() -> Option<PathBuf> {
+        std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG")
+            .filter(|path| cfg!(debug_assertions) && !path.is_empty())
+            .map(PathBuf::from)
+    }
+
     pub fn new(personality: Personality) -> Self {
         Self {
             personality,

@@ -53,9 +53,7 @@ async fn main() -> ExitCode {
     config.state_file = args.state;
     config.admin_token_file = args.admin_token_file;
     // For tests only: every issued code and token, appended to this file (debug builds only).
-    config.token_log = std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG")
-        .filter(|path| cfg!(debug_assertions) && !path.is_empty())
-        .map(PathBuf::from);
+    config.token_log = SandboxConfig::token_log_from_env();
     config.access_token_lifetime = Duration::from_secs(args.access_token_lifetime);
     let sandbox = match Sandbox::start(config.clone()).await {
         Ok(sandbox) => sandbox,

@@ -119,6 +119,7 @@ async fn serve(json: bool, args: &SandboxArgs, data_dir: Option<PathBuf>) -> Res
     let mut config = SandboxConfig::new(args.personality.into());
     config.port = args.port.unwrap_or_else(sandbox_port);
     config.state_file = args.state.clone();
+    config.token_log = SandboxConfig::token_log_from_env();
     config.admin_token_file = args
         .admin_token_file
         .clone()
@@ -153,10 +154,8 @@ pub async fn start_for_command(data_dir: Option<PathBuf>, port: u16) -> Option<S
     config.port = port;
     config.state_file = Some(data_dir.join(SANDBOX_STATE_FILE));
     config.admin_token_file = Some(data_dir.join(SANDBOX_ADMIN_TOKEN_FILE));
-    // For tests only, in debug builds: every code and token it issues, for the leak sweep.
-    config.token_log = std::env::var_os("GRANTRY_SANDBOX_TOKEN_LOG")
-        .filter(|path| cfg!(debug_assertions) && !path.is_empty())
-        .map(PathBuf::from);
+    // For tests only: every code and token it issues, for the leak sweep.
+    config.token_log = SandboxConfig::token_log_from_env();
     match Sandbox::start(config).await {
         Ok(sandbox) => Some(sandbox),
         Err(error) => {
