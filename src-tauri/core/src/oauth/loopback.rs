@@ -134,8 +134,10 @@ impl Loopback {
                     oldest.push_back(handle);
                 }
                 Some(served) = serving.join_next_with_id() => {
-                    let Ok((id, outcome)) = served else { continue };
+                    let id = served.as_ref().map_or_else(|error| error.id(), |(id, _)| *id);
                     oldest.retain(|handle| handle.id() != id);
+                    // A connection dropped for a newer one (aborted) says nothing.
+                    let Ok((_, outcome)) = served else { continue };
                     match outcome {
                         Some(url) => return Ok(url),
                         None => refused += 1,
