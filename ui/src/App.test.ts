@@ -22,14 +22,14 @@ describe('App', () => {
     expect(screen.queryByTestId('activity-notice')).toBeNull()
     emitEvent({
       kind: 'activity_recorded',
-      entry: { id: 3, at: 1000, kind: 'refresh_failed', detail: 'google/production', account_id: 2 },
+      entry: { id: 3, at: 1000, kind: 'refresh_failed', detail: 'google/production', account_id: 2, exchanges: 0 },
     })
     const notice = await screen.findByTestId('activity-notice')
     expect(notice.textContent).toContain('Refresh failed')
     expect(notice.textContent).toContain('google/production')
     emitEvent({
       kind: 'activity_recorded',
-      entry: { id: 4, at: 1001, kind: 'token_refreshed', detail: 'tokens refreshed', account_id: 5 },
+      entry: { id: 4, at: 1001, kind: 'token_refreshed', detail: 'tokens refreshed', account_id: 5, exchanges: 0 },
     })
     await settle()
     expect(screen.getByTestId('activity-notice').textContent).toContain('google/production')

@@ -26,13 +26,15 @@ pub mod secret_store;
 pub mod store;
 
 pub use clock::now;
-pub use engine::{Grantry, Link, Options, Received, RefreshPolicy, RefreshProgress, Repair};
+pub use engine::{
+    Grantry, Link, Options, Received, RefreshPolicy, RefreshProgress, Repair, TokenUse,
+};
 pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
-    Discovered, EnvironmentOption, EnvironmentView, HttpExchange, PresetView, ProviderOption,
-    ProviderView, RemoveAccounts, SandboxStatus, ScopeChange, ScopeCheck, ScopeOption, ScopeStatus,
-    StartedLink, TokenInfo,
+    Discovered, EnvironmentOption, EnvironmentView, HttpExchange, Inspection, PresetView,
+    ProviderOption, ProviderView, RemoveAccounts, SandboxStatus, ScopeChange, ScopeCheck,
+    ScopeOption, ScopeStatus, StartedLink, TokenInfo, TokenShape,
 };
 pub use providers::URL_SCHEME;

@@ -99,6 +99,12 @@ pub enum ActivityKind {
     ScopesChecked,
     /// One scope was taken back at the provider (Facebook: one permission).
     ScopeRevoked,
+    /// The person had the access token shown in the window (the Inspector's Reveal).
+    AccessTokenRevealed,
+    /// The person copied the access token to the clipboard (the Inspector's Copy).
+    AccessTokenCopied,
+    /// The person made the access token count as expired, so that its next use refreshes it.
+    AccessTokenExpired,
 }
 
 impl ActivityKind {
@@ -119,6 +125,9 @@ impl ActivityKind {
             ActivityKind::AccountForgotten => "account_forgotten",
             ActivityKind::ScopesChecked => "scopes_checked",
             ActivityKind::ScopeRevoked => "scope_revoked",
+            ActivityKind::AccessTokenRevealed => "access_token_revealed",
+            ActivityKind::AccessTokenCopied => "access_token_copied",
+            ActivityKind::AccessTokenExpired => "access_token_expired",
         }
     }
 
@@ -153,6 +162,9 @@ pub struct ActivityEntry {
     pub detail: String,
     /// The account it concerns, if any.
     pub account_id: Option<i64>,
+    /// How many HTTP exchanges the operation that recorded it made (the HTTP log keeps them:
+    /// [`crate::Grantry::exchanges_of`]); 0 for an entry no provider-facing operation wrote.
+    pub exchanges: u32,
 }
 
 /// Whether the built-in sandbox provider is serving, for the UI.
@@ -188,6 +200,9 @@ mod tests {
             ActivityKind::AccountForgotten,
             ActivityKind::ScopesChecked,
             ActivityKind::ScopeRevoked,
+            ActivityKind::AccessTokenRevealed,
+            ActivityKind::AccessTokenCopied,
+            ActivityKind::AccessTokenExpired,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");
             assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");
@@ -330,6 +345,34 @@ pub struct StartedLink {
     pub expires_at: i64,
 }
 
+/// What the account's Inspector shows of its tokens: never a token itself. A JWT's header
+/// and claims are its own JSON text, decoded from base64url (RFC 7515 §2, RFC 7519 §3) with
+/// the signature left out, so that what is shown can never be used as the token; the window
+/// reads the JSON and explains the claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Inspection {
+    pub account_id: i64,
+    pub access_token: TokenShape,
+    /// `None` when the provider sent no ID token (OAuth 2 only providers).
+    pub id_token: Option<TokenShape>,
+    /// The last token response (from a link or a refresh) as the HTTP log kept it, every
+    /// secret masked; `None` when the log holds none any more.
+    pub token_response: Option<HttpExchange>,
+}
+
+/// A token as the Inspector may show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "shape", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(tag = "shape", rename_all = "snake_case"))]
+pub enum TokenShape {
+    /// A signed JWT (three base64url parts): its header's and claims' text, as sent.
+    Jwt { header: String, claims: String },
+    /// Anything else (opaque, encrypted): only its length is told.
+    Opaque { length: u32 },
+}
+
 /// One request Grantry made to a provider and its answer, as the HTTP log keeps it: every
 /// credential masked (see `redact.rs`), headers not kept at all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -344,6 +387,9 @@ pub struct HttpExchange {
     pub response_body: String,
     pub duration_ms: u64,
     pub error: Option<String>,
+    /// The operation that made it: `link`, `refresh`, `revoke`, `check_scopes`,
+    /// `revoke_scope` or `repair_orphan`; `None` for exchanges logged before Grantry kept it.
+    pub operation: Option<String>,
 }
 
 /// A provider as the Providers screen shows it: never a client secret, only whether one is

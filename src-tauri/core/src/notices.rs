@@ -110,6 +110,7 @@ mod tests {
             kind,
             detail: "refresh failed: connection refused".into(),
             account_id,
+            exchanges: 0,
         }
     }
 

@@ -60,6 +60,8 @@ fn typescript_bindings_are_fresh() {
     check::<IpcError>(&mut stale);
     check::<SandboxStatus>(&mut stale);
     check::<HttpExchange>(&mut stale);
+    check::<grantry_core::Inspection>(&mut stale);
+    check::<grantry_core::TokenShape>(&mut stale);
     check::<GrantryEvent>(&mut stale);
     check::<grantry_core::ProviderOption>(&mut stale);
     check::<grantry_core::EnvironmentOption>(&mut stale);

@@ -134,11 +134,11 @@ describe('AccountScreen: sections', () => {
   it('loads again when the accounts change or this account has news, not for others', async () => {
     await open()
     const before = detailCalls()
-    emitEvent({ kind: 'activity_recorded', entry: { id: 9, at: NOW, kind: 'token_refreshed', detail: 'x', account_id: 8 } })
+    emitEvent({ kind: 'activity_recorded', entry: { id: 9, at: NOW, kind: 'token_refreshed', detail: 'x', account_id: 8, exchanges: 0 } })
     emitEvent({ kind: 'sandbox_changed' })
     await settle()
     expect(detailCalls()).toBe(before)
-    emitEvent({ kind: 'activity_recorded', entry: { id: 9, at: NOW, kind: 'token_refreshed', detail: 'x', account_id: 7 } })
+    emitEvent({ kind: 'activity_recorded', entry: { id: 9, at: NOW, kind: 'token_refreshed', detail: 'x', account_id: 7, exchanges: 0 } })
     await settle()
     expect(detailCalls()).toBe(before + 1)
     answer('account_detail', detail({ account: summary({ display_name: 'Alice Renamed' }) }))

@@ -6,7 +6,7 @@ import Timeline from './Timeline.svelte'
 describe('Timeline', () => {
   it('lists the events in the order given (newest first), with local time, label and detail', () => {
     const entries = [...detail().timeline]
-    entries.unshift({ id: 3, at: NOW + 120, kind: 'refresh_failed', detail: 'sandbox could not be reached', account_id: 7 })
+    entries.unshift({ id: 3, at: NOW + 120, kind: 'refresh_failed', detail: 'sandbox could not be reached', account_id: 7, exchanges: 0 })
     render(Timeline, { entries })
     const items = screen.getAllByRole('listitem')
     expect(items.map((item) => within(item).getByText(/./, { selector: '.kind' }).textContent)).toEqual([

@@ -45,8 +45,8 @@ export function detail(over: Partial<AccountDetail> = {}): AccountDetail {
     ],
     tokens: tokens(),
     timeline: [
-      { id: 2, at: NOW + 60, kind: 'token_refreshed', detail: 'tokens of Alice refreshed', account_id: 7 },
-      { id: 1, at: NOW, kind: 'account_linked', detail: 'Alice linked at sandbox', account_id: 7 },
+      { id: 2, at: NOW + 60, kind: 'token_refreshed', detail: 'tokens of Alice refreshed', account_id: 7, exchanges: 0 },
+      { id: 1, at: NOW, kind: 'account_linked', detail: 'Alice linked at sandbox', account_id: 7, exchanges: 0 },
     ],
     revocable: true,
     manage_access_url: null,

@@ -96,7 +96,7 @@ describe('LinkDialog', () => {
     await startWaiting(onClose)
     const denied = { code: 'consent_denied' as const, message: 'consent was denied at sandbox' }
     emitEvent({ kind: 'link_failed', link: 'another-link', error: denied })
-    const entry = { id: 1, at: 1000, detail: 'refused', account_id: null }
+    const entry = { id: 1, at: 1000, detail: 'refused', account_id: null, exchanges: 0 }
     emitEvent({ kind: 'activity_recorded', entry: { ...entry, kind: 'callback_rejected' } })
     await settle()
     expect(screen.queryByRole('alert')).toBeNull()

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { ActivityEntry } from '../lib/ipc'
 import ActivityNotice from './ActivityNotice.svelte'
 
-const relinked: ActivityEntry = { id: 3, at: 1000, kind: 'account_relinked', detail: 'linked again', account_id: 4 }
+const relinked: ActivityEntry = { id: 3, at: 1000, kind: 'account_relinked', detail: 'linked again', account_id: 4, exchanges: 0 }
 
 describe('ActivityNotice', () => {
   it('offers to open the account the entry is about', async () => {
@@ -20,7 +20,7 @@ describe('ActivityNotice', () => {
 
   it('offers no account to open when the entry has none, or nobody can open one', () => {
     const { unmount } = render(ActivityNotice, {
-      entry: { ...relinked, kind: 'deep_link_rejected', account_id: null },
+      entry: { ...relinked, kind: 'deep_link_rejected', account_id: null, exchanges: 0 },
       onDismiss: () => {},
       onOpenAccount: () => {},
     })

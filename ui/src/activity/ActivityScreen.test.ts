@@ -22,7 +22,7 @@ const bob: AccountSummary = { ...alice, id: 2, provider: 'google', subject: 'g-b
 
 let id = 1
 function entry(kind: ActivityEntry['kind'], account_id: number | null, detail: string = kind): ActivityEntry {
-  return { id: id++, at: 1_700_000_000 - id, kind, detail, account_id }
+  return { id: id++, at: 1_700_000_000 - id, kind, detail, account_id, exchanges: 0 }
 }
 
 function rows(): HTMLElement[] {

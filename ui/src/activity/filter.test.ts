@@ -4,7 +4,7 @@ import { everything, filterActivity, isFiltering, kindsIn } from './filter'
 
 let id = 1
 function entry(kind: ActivityEntry['kind'], account_id: number | null): ActivityEntry {
-  return { id: id++, at: 1_700_000_000, kind, detail: kind, account_id }
+  return { id: id++, at: 1_700_000_000, kind, detail: kind, account_id, exchanges: 0 }
 }
 
 const entries = [

@@ -17,6 +17,9 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   account_forgotten: 'Account forgotten',
   scopes_checked: 'Scopes checked',
   scope_revoked: 'Permission taken back',
+  access_token_revealed: 'Access token shown',
+  access_token_copied: 'Access token copied',
+  access_token_expired: 'Access token expired by hand',
 }
 
 /** Whether an entry reports a problem the person should notice. */
@@ -30,6 +33,9 @@ export function isProblem(entry: ActivityEntry): boolean {
     'account_forgotten',
     'scopes_checked',
     'scope_revoked',
+    'access_token_revealed',
+    'access_token_copied',
+    'access_token_expired',
   ]
   return !fine.includes(entry.kind)
 }

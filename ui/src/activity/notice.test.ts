@@ -4,7 +4,7 @@ import { activityLabels } from './labels'
 import { deservesBanner, meansRelink } from './notice'
 
 function entry(kind: ActivityEntry['kind'], detail = 'something'): ActivityEntry {
-  return { id: 1, at: 1000, kind, detail, account_id: 2 }
+  return { id: 1, at: 1000, kind, detail, account_id: 2, exchanges: 0 }
 }
 
 describe('deservesBanner', () => {

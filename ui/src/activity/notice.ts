@@ -31,6 +31,10 @@ export function deservesBanner(entry: ActivityEntry): boolean {
     case 'token_refreshed':
     case 'scopes_checked':
     case 'deep_link_received':
+    // The Inspector's own actions: the person sees their outcome where they acted.
+    case 'access_token_revealed':
+    case 'access_token_copied':
+    case 'access_token_expired':
       return false
   }
 }

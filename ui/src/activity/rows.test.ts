@@ -4,7 +4,7 @@ import { clockTime, foldRefreshes, refreshesSummary, subjectOf } from './rows'
 
 let nextId = 100
 function entry(kind: ActivityEntry['kind'], account_id: number | null, at = 1000): ActivityEntry {
-  return { id: nextId++, at, kind, detail: kind, account_id }
+  return { id: nextId++, at, kind, detail: kind, account_id, exchanges: 0 }
 }
 const refresh = (account: number, at = 1000) => entry('token_refreshed', account, at)
 

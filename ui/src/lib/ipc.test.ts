@@ -21,6 +21,7 @@ describe('subscribe', () => {
     kind: 'account_linked',
     detail: 'sandbox/local ada@example.test',
     account_id: 1,
+    exchanges: 0,
   }
   const stops: (() => void)[] = []
   afterEach(() => stops.splice(0).forEach((stop) => stop()))

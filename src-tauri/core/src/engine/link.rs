@@ -235,8 +235,17 @@ impl Grantry {
             provider = pending.provider,
             environment = pending.environment
         );
+        // The failure is recorded within the run, so that its entry leads to the exchanges.
+        let completed = async {
+            let outcome = self.complete(&pending, &callback, now).await;
+            if let Err(error) = &outcome {
+                let detail = error.to_string();
+                self.record_failure(ActivityKind::LinkFailed, &detail, None, now);
+            }
+            outcome
+        };
         let outcome = self
-            .logged(span, self.complete(&pending, &callback, now), |outcome| {
+            .logged(span, "link", completed, |outcome| {
                 outcome.as_ref().ok().map(|account| account.id)
             })
             .await;
@@ -250,8 +259,6 @@ impl Grantry {
                 Ok(account)
             }
             Err(error) => {
-                let detail = error.to_string();
-                self.record_failure(ActivityKind::LinkFailed, &detail, None, now);
                 self.link_failed(pending.state().to_owned(), &error);
                 Err(error)
             }

@@ -9,6 +9,7 @@
 //! without its tokens); every change of the history is reported as a [`GrantryEvent`]; the
 //! provider's HTTP exchanges of an operation are kept in the HTTP log, masked.
 
+mod inspect;
 pub(crate) mod intake;
 mod link;
 mod providers;
@@ -28,6 +29,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Notify;
 use tracing::Instrument;
 
+pub use inspect::TokenUse;
 pub use intake::Received;
 pub use link::Link;
 pub use refresh::RefreshProgress;
@@ -153,6 +155,23 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+tokio::task_local! {
+    /// The run of the provider-facing operation under way ([`Grantry::logged`]).
+    static RUN: i64;
+}
+
+/// A number for a run, unique in practice: 62 random bits (so that runs of the app and of
+/// `grantry` commands sharing the database never meet), or the time if there is no randomness.
+fn new_run() -> i64 {
+    let mut bytes = [0u8; 8];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => i64::from_le_bytes(bytes) & (i64::MAX >> 1),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |t| t.as_nanos() as i64),
+    }
+}
+
 /// A history entry as a log line: a warning when it tells of a failure. `detail` is masked
 /// already.
 fn log_activity(entry: &ActivityEntry) {
@@ -276,7 +295,8 @@ impl Grantry {
         now: i64,
     ) -> Result<ActivityEntry, Error> {
         let detail = crate::redact::text(detail);
-        let entry = store.record_activity(now, kind, &detail, account)?;
+        let run = RUN.try_with(|run| *run).ok();
+        let entry = store.record_activity(now, kind, &detail, account, run)?;
         log_activity(&entry);
         self.events.emit(GrantryEvent::ActivityRecorded {
             entry: entry.clone(),
@@ -305,18 +325,26 @@ impl Grantry {
     }
 
     /// Runs a provider-facing operation inside `span` (each of its log lines names the
-    /// operation) and keeps its HTTP exchanges in the HTTP log of the account `account_of`
-    /// names once it is over (none: kept unattached to an account).
+    /// operation) as one run: its HTTP exchanges are kept in the HTTP log of the account
+    /// `account_of` names once it is over (none: kept unattached to an account), marked with
+    /// `operation` and the run, as is every history entry recorded during it, so that the
+    /// entry telling of a failure leads to the exchanges behind it ([`Grantry::exchanges_of`]).
     async fn logged<T>(
         &self,
         span: tracing::Span,
-        operation: impl Future<Output = Result<T, Error>>,
+        operation: &'static str,
+        work: impl Future<Output = Result<T, Error>>,
         account_of: impl FnOnce(&Result<T, Error>) -> Option<i64>,
     ) -> Result<T, Error> {
-        let (outcome, log) = http::recording(operation.instrument(span)).await;
+        let run = new_run();
+        let (outcome, mut log) = RUN.scope(run, http::recording(work.instrument(span))).await;
         if !log.is_empty() {
+            for exchange in &mut log {
+                exchange.operation = Some(operation.to_owned());
+            }
             // The log serves QA; failing to keep it must not fail the operation it describes.
-            if let Err(error) = lock(&self.store).record_http_log(account_of(&outcome), &log) {
+            let kept = lock(&self.store).record_http_log(account_of(&outcome), run, &log);
+            if let Err(error) = kept {
                 tracing::error!(
                     "the HTTP log could not keep {} exchanges: {error}",
                     log.len()

@@ -95,6 +95,12 @@ impl Grantry {
         lock(&self.store).http_log(account_id, limit)
     }
 
+    /// The HTTP exchanges behind history entry `activity_id`: those of the operation that
+    /// recorded it, in the order they were made, every secret masked.
+    pub fn exchanges_of(&self, activity_id: i64) -> Result<Vec<HttpExchange>, Error> {
+        lock(&self.store).exchanges_of(activity_id)
+    }
+
     /// A JSON report for QA: every account with its scopes, and the history. No secret is in
     /// it: it is built from metadata only, never from the keyring.
     pub fn export(&self) -> Result<serde_json::Value, Error> {

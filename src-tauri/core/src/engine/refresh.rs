@@ -33,6 +33,7 @@ impl Grantry {
         let outcome = self
             .logged(
                 tracing::info_span!("refresh", account = account_id),
+                "refresh",
                 self.refresh_now(account_id),
                 |_| Some(account_id),
             )

@@ -64,7 +64,10 @@ impl Grantry {
                 continue;
             }
             let span = tracing::info_span!("repair_orphan");
-            match self.logged(span, self.orphan(key), |_| None).await? {
+            match self
+                .logged(span, "repair_orphan", self.orphan(key), |_| None)
+                .await?
+            {
                 Orphan::Revoked => {
                     report.orphaned_secrets_removed += 1;
                     report.orphaned_grants_revoked += 1;

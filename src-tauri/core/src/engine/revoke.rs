@@ -22,6 +22,7 @@ impl Grantry {
         let outcome = self
             .logged(
                 tracing::info_span!("revoke", account = account_id),
+                "revoke",
                 self.revoke_now(account_id),
                 |_| Some(account_id),
             )

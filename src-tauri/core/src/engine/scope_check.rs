@@ -20,6 +20,7 @@ impl Grantry {
         let after = self
             .logged(
                 tracing::info_span!("check_scopes", account = account_id),
+                "check_scopes",
                 Box::pin(self.check_scopes_now(account_id)),
                 |_| Some(account_id),
             )
@@ -85,7 +86,8 @@ impl Grantry {
             asked.await.unwrap_or(Ok(()))
         };
         let span = tracing::info_span!("revoke_scope", account = account_id, scope);
-        self.logged(span, revoked, |_| Some(account_id)).await?;
+        self.logged(span, "revoke_scope", revoked, |_| Some(account_id))
+            .await?;
         self.record(
             ActivityKind::ScopeRevoked,
             &format!(

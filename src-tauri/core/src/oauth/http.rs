@@ -58,6 +58,7 @@ impl Http {
                 .unwrap_or_default(),
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             error: outcome.as_ref().err().map(|e| e.to_string()),
+            operation: None,
         };
         log(&exchange);
         record(exchange);

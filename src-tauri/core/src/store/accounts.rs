@@ -199,6 +199,18 @@ impl Store {
         })
     }
 
+    /// Makes the access token count as expired at `now` (it may still work at the provider);
+    /// the refresh schedule then finds it due. Returns whether the account exists.
+    pub fn expire_access_token(&mut self, account_id: i64, now: i64) -> Result<bool, Error> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE accounts SET access_expires_at = ?2, updated_at = ?2 WHERE id = ?1",
+                rusqlite::params![account_id, now],
+            )
+            .map(|changed| changed == 1)
+        })
+    }
+
     /// Records a completed refresh: the new expiry, whether a refresh token is held, and the
     /// granted scopes when the provider told them.
     pub fn record_refresh(

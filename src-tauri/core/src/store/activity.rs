@@ -14,11 +14,13 @@ impl Store {
         kind: ActivityKind,
         detail: &str,
         account_id: Option<i64>,
+        run: Option<i64>,
     ) -> Result<ActivityEntry, Error> {
         self.conn
             .execute(
-                "INSERT INTO activity (at, kind, detail, account_id) VALUES (?1, ?2, ?3, ?4)",
-                params![at, kind.as_str(), detail, account_id],
+                "INSERT INTO activity (at, kind, detail, account_id, run)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![at, kind.as_str(), detail, account_id, run],
             )
             .map_err(|e| self.error(e))?;
         Ok(ActivityEntry {
@@ -27,6 +29,8 @@ impl Store {
             kind,
             detail: detail.to_owned(),
             account_id,
+            // Its run's exchanges are logged once the run is over.
+            exchanges: 0,
         })
     }
 
@@ -47,7 +51,10 @@ impl Store {
         let mut statement = self
             .conn
             .prepare_cached(
-                "SELECT id, at, kind, detail, account_id FROM activity
+                "SELECT id, at, kind, detail, account_id,
+                        (SELECT count(*) FROM http_log
+                         WHERE activity.run IS NOT NULL AND http_log.run = activity.run)
+                 FROM activity
                  WHERE ?2 IS NULL OR account_id = ?2
                  ORDER BY at DESC, id DESC LIMIT ?1",
             )
@@ -68,6 +75,7 @@ impl Store {
                     kind,
                     detail: row.get(3)?,
                     account_id: row.get(4)?,
+                    exchanges: row.get(5)?,
                 })
             })
             .map_err(|e| self.error(e))?;
@@ -89,6 +97,7 @@ mod tests {
                     at,
                     ActivityKind::DeepLinkReceived,
                     &format!("at {at}"),
+                    None,
                     None,
                 )
                 .expect("record");

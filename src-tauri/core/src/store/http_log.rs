@@ -11,10 +11,12 @@ use crate::model::HttpExchange;
 pub const HTTP_LOG_KEPT: u32 = 200;
 
 impl Store {
-    /// Appends exchanges to an account's log, keeping its newest [`HTTP_LOG_KEPT`].
+    /// Appends the exchanges of one run of an operation (`run`, as the history entries it
+    /// recorded carry it) to an account's log, keeping its newest [`HTTP_LOG_KEPT`].
     pub fn record_http_log(
         &mut self,
         account_id: Option<i64>,
+        run: i64,
         exchanges: &[HttpExchange],
     ) -> Result<(), Error> {
         self.write(|tx| {
@@ -30,8 +32,8 @@ impl Store {
             for e in exchanges {
                 tx.execute(
                     "INSERT INTO http_log (account_id, at, method, url, status, request_body,
-                                            response_body, duration_ms, error)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                            response_body, duration_ms, error, operation, run)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                     params![
                         account_id,
                         e.at,
@@ -41,7 +43,9 @@ impl Store {
                         e.request_body,
                         e.response_body,
                         e.duration_ms as i64,
-                        e.error
+                        e.error,
+                        e.operation,
+                        run
                     ],
                 )?;
             }
@@ -56,15 +60,34 @@ impl Store {
 
     /// An account's exchanges, newest first.
     pub fn http_log(&self, account_id: i64, limit: u32) -> Result<Vec<HttpExchange>, Error> {
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT at, method, url, status, request_body, response_body, duration_ms, error
-                 FROM http_log WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2",
-            )
-            .map_err(|e| self.error(e))?;
+        self.exchanges_where(
+            "SELECT at, method, url, status, request_body, response_body, duration_ms, error,
+                    operation
+             FROM http_log WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2",
+            params![account_id, limit],
+        )
+    }
+
+    /// The exchanges of the run that recorded history entry `activity_id`, in the order they
+    /// were made; none for an entry no provider-facing operation recorded.
+    pub fn exchanges_of(&self, activity_id: i64) -> Result<Vec<HttpExchange>, Error> {
+        self.exchanges_where(
+            "SELECT at, method, url, status, request_body, response_body, duration_ms, error,
+                    operation
+             FROM http_log
+             WHERE run = (SELECT run FROM activity WHERE id = ?1) ORDER BY id",
+            params![activity_id],
+        )
+    }
+
+    fn exchanges_where(
+        &self,
+        query: &str,
+        parameters: impl rusqlite::Params,
+    ) -> Result<Vec<HttpExchange>, Error> {
+        let mut statement = self.conn.prepare_cached(query).map_err(|e| self.error(e))?;
         let rows = statement
-            .query_map(params![account_id, limit], |row| {
+            .query_map(parameters, |row| {
                 Ok(HttpExchange {
                     at: row.get(0)?,
                     method: row.get(1)?,
@@ -74,6 +97,7 @@ impl Store {
                     response_body: row.get(5)?,
                     duration_ms: row.get::<_, i64>(6)?.max(0) as u64,
                     error: row.get(7)?,
+                    operation: row.get(8)?,
                 })
             })
             .map_err(|e| self.error(e))?;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_token_lifetime.sql"),
     include_str!("../../migrations/0008_rotations.sql"),
     include_str!("../../migrations/0009_data_access.sql"),
+    include_str!("../../migrations/0010_runs.sql"),
 ];
 
 /// The schema version this build writes.

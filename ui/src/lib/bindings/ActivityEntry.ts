@@ -12,4 +12,9 @@ at: number, kind: ActivityKind, detail: string,
 /**
  * The account it concerns, if any.
  */
-account_id: number | null, };
+account_id: number | null, 
+/**
+ * How many HTTP exchanges the operation that recorded it made (the HTTP log keeps them:
+ * [`crate::Grantry::exchanges_of`]); 0 for an entry no provider-facing operation wrote.
+ */
+exchanges: number, };

@@ -8,4 +8,9 @@ export type HttpExchange = { at: number, method: string, url: string,
 /**
  * `None` when no answer came (connection refused, timeout).
  */
-status: number | null, request_body: string, response_body: string, duration_ms: number, error: string | null, };
+status: number | null, request_body: string, response_body: string, duration_ms: number, error: string | null, 
+/**
+ * The operation that made it: `link`, `refresh`, `revoke`, `check_scopes`,
+ * `revoke_scope` or `repair_orphan`; `None` for exchanges logged before Grantry kept it.
+ */
+operation: string | null, };

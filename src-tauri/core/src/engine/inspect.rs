@@ -1,0 +1,123 @@
+//! The Inspector, for QA: what an account's tokens say (never the tokens: `oauth/token_shape.rs`),
+//! the access token itself only on the person's explicit Reveal or Copy (each recorded in the
+//! history), making the access token count as expired, and a JSON report of the account with no
+//! secret in it.
+
+use super::{Grantry, RefreshPolicy, lock};
+use crate::clock;
+use crate::error::Error;
+use crate::model::{ActivityKind, HttpExchange, Inspection, TokenShape};
+use crate::oauth::token_shape;
+use crate::secret::Secret;
+use crate::store::HTTP_LOG_KEPT;
+
+/// Why the access token leaves the core, as the history tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    /// Shown in the window.
+    Reveal,
+    /// Put on the clipboard.
+    Copy,
+}
+
+impl Grantry {
+    /// What the account's tokens say, and its last token response as the HTTP log kept it.
+    pub fn inspect(&self, account_id: i64) -> Result<Inspection, Error> {
+        let account = self.account(account_id)?;
+        let tokens = self.tokens_of(&account)?;
+        let log = self.http_log(account_id, HTTP_LOG_KEPT)?;
+        Ok(Inspection {
+            account_id,
+            access_token: token_shape::shape(tokens.access_token.expose()),
+            id_token: tokens
+                .id_token
+                .as_ref()
+                .map(|token| token_shape::shape(token.expose())),
+            token_response: log.into_iter().find(is_token_response),
+        })
+    }
+
+    /// The access token itself, for the person who asked to see or copy it; recorded in the
+    /// history (without the token), so that every time it left Grantry is on record.
+    pub fn access_token(&self, account_id: i64, why: TokenUse) -> Result<Secret<String>, Error> {
+        let account = self.account(account_id)?;
+        let tokens = self.tokens_of(&account)?;
+        let (kind, done) = match why {
+            TokenUse::Reveal => (ActivityKind::AccessTokenRevealed, "shown in the window"),
+            TokenUse::Copy => (ActivityKind::AccessTokenCopied, "copied to the clipboard"),
+        };
+        let detail = format!("the access token of {} was {done}", account.label());
+        self.record(kind, &detail, Some(account_id), clock::now())?;
+        Ok(tokens.access_token)
+    }
+
+    /// Makes the account's access token count as expired now, as if its lifetime were over:
+    /// the refresh schedule finds it due at once, so its next use is a refresh. The token
+    /// itself is untouched and may still work at the provider.
+    pub fn expire_access_token(&self, account_id: i64) -> Result<(), Error> {
+        let account = self.account(account_id)?;
+        let now = clock::now();
+        let mut store = lock(&self.store);
+        if !store.expire_access_token(account_id, now)? {
+            return Err(Error::InvalidInput(format!("no account {account_id}")));
+        }
+        let detail = format!(
+            "the access token of {} now counts as expired; the next use refreshes it",
+            account.label()
+        );
+        self.record_in(
+            &store,
+            ActivityKind::AccessTokenExpired,
+            &detail,
+            Some(account_id),
+            now,
+        )?;
+        drop(store);
+        self.accounts_changed();
+        Ok(())
+    }
+
+    /// A JSON report of one account for QA evidence: its profile and status, scopes, where its
+    /// tokens stand, what its tokens say (claims, never a token), its history and its HTTP log
+    /// (masked). Nothing in it is a secret.
+    pub fn account_report(&self, account_id: i64) -> Result<serde_json::Value, Error> {
+        let detail = self.account_detail(account_id, RefreshPolicy::default(), 10_000)?;
+        // A locked keyring must not stop the report: what the tokens say is left out then.
+        let inspection = self.inspect(account_id).ok();
+        let said = |shape: &TokenShape| match shape {
+            TokenShape::Jwt { header, claims } => serde_json::json!({
+                "shape": "jwt",
+                "header": as_json(header),
+                "claims": as_json(claims),
+            }),
+            TokenShape::Opaque { length } => {
+                serde_json::json!({"shape": "opaque", "length": length})
+            }
+        };
+        Ok(serde_json::json!({
+            "generator": concat!("Grantry ", env!("CARGO_PKG_VERSION")),
+            "generated_at": clock::now(),
+            "account": detail.account,
+            "scopes": detail.scopes,
+            "tokens": detail.tokens,
+            "access_token": inspection.as_ref().map(|i| said(&i.access_token)),
+            "id_token": inspection.as_ref().and_then(|i| i.id_token.as_ref()).map(said),
+            "history": detail.timeline,
+            "http_log": self.http_log(account_id, HTTP_LOG_KEPT)?,
+        }))
+    }
+}
+
+/// A token endpoint's successful answer: a link's code exchange or a refresh.
+fn is_token_response(exchange: &HttpExchange) -> bool {
+    let operation = exchange.operation.as_deref();
+    matches!(operation, Some("link" | "refresh"))
+        && exchange.status.is_some_and(|s| (200..300).contains(&s))
+        && serde_json::from_str::<serde_json::Value>(&exchange.response_body)
+            .is_ok_and(|body| body.get("access_token").is_some())
+}
+
+/// JSON text as a value; text that is not JSON stays text.
+fn as_json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned()))
+}

@@ -1,0 +1,102 @@
+//! What a token looks like from outside, for the Inspector: a signed JWT's header and claims
+//! as text (RFC 7515 §7.1, compact serialization: three base64url parts), or only the length
+//! of anything else. The signature is never kept, so what this gives can't stand in for the
+//! token; the claims are not checked here (`id_token.rs` verifies ID tokens on arrival).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+
+use crate::model::TokenShape;
+
+/// The most bytes of header or claims text kept; a token larger than this is a provider's
+/// mistake, and the window is not made to hold it.
+pub const MAX_PART: usize = 64 * 1024;
+
+pub fn shape(token: &str) -> TokenShape {
+    let opaque = || TokenShape::Opaque {
+        length: u32::try_from(token.chars().count()).unwrap_or(u32::MAX),
+    };
+    let mut parts = token.split('.');
+    let (Some(header), Some(claims), Some(_signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return opaque();
+    };
+    match (text(header), text(claims)) {
+        (Some(header), Some(claims)) => TokenShape::Jwt { header, claims },
+        _ => opaque(),
+    }
+}
+
+/// A base64url part as text: `None` unless it decodes (with or without padding, which
+/// RFC 7515 §2 forbids but some issuers add) to at most [`MAX_PART`] bytes of UTF-8.
+fn text(part: &str) -> Option<String> {
+    if part.is_empty() || part.len() > MAX_PART * 4 / 3 + 4 {
+        return None;
+    }
+    let bytes = B64.decode(part.trim_end_matches('=')).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwt(header: &str, claims: &str) -> String {
+        format!("{}.{}.c2lnbmF0dXJl", B64.encode(header), B64.encode(claims))
+    }
+
+    #[test]
+    fn a_signed_jwt_shows_its_header_and_claims_and_never_its_signature() {
+        let token = jwt(
+            r#"{"alg":"RS256","kid":"k1"}"#,
+            r#"{"sub":"alice","n":"é😀"}"#,
+        );
+        let TokenShape::Jwt { header, claims } = shape(&token) else {
+            panic!("a JWT")
+        };
+        assert_eq!(header, r#"{"alg":"RS256","kid":"k1"}"#);
+        assert_eq!(claims, r#"{"sub":"alice","n":"é😀"}"#);
+        assert!(!format!("{header}{claims}").contains("signature"));
+    }
+
+    #[test]
+    fn anything_else_is_opaque_and_only_its_length_is_told() {
+        for token in [
+            "sbx_at_0123456789",
+            "a.b",
+            "a.b.c.d.e",
+            "!!!.???.sig",
+            ".e30.sig",
+            &format!("{}.{}.s", B64.encode([0xff, 0xfe]), B64.encode("{}")),
+        ] {
+            assert_eq!(
+                shape(token),
+                TokenShape::Opaque {
+                    length: token.chars().count() as u32
+                },
+                "{token}"
+            );
+        }
+    }
+
+    #[test]
+    fn claims_that_are_not_json_still_show_as_text_for_the_window_to_explain() {
+        let token = jwt("{}", "not json");
+        assert_eq!(
+            shape(&token),
+            TokenShape::Jwt {
+                header: "{}".into(),
+                claims: "not json".into()
+            }
+        );
+    }
+
+    #[test]
+    fn padding_is_accepted_and_an_enormous_part_is_not_decoded() {
+        let padded = format!("{}.{}.s", "e30=", "eyJhIjoxfQ==");
+        assert!(matches!(shape(&padded), TokenShape::Jwt { .. }));
+        let huge = jwt("{}", &format!(r#"{{"a":"{}"}}"#, "x".repeat(MAX_PART + 1)));
+        assert!(matches!(shape(&huge), TokenShape::Opaque { .. }));
+    }
+}

@@ -1,0 +1,191 @@
+//! The Inspector's engine side: what an account's tokens say without giving them away, the
+//! access token on Reveal or Copy only (each on record), the forced expiry that makes the
+//! next use refresh, and the account's report, free of secrets.
+
+mod support;
+
+use grantry_core::{ActivityKind, Grantry, RefreshPolicy, TokenShape, TokenUse};
+use serde_json::Value;
+use support::world;
+
+fn claims(shape: &TokenShape) -> Value {
+    match shape {
+        TokenShape::Jwt { claims, .. } => serde_json::from_str(claims).expect("claims are JSON"),
+        TokenShape::Opaque { .. } => panic!("a JWT, not {shape:?}"),
+    }
+}
+
+fn kinds(grantry: &Grantry) -> Vec<ActivityKind> {
+    grantry
+        .activity(100)
+        .expect("history")
+        .iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_inspection_tells_the_claims_and_never_a_token() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    let inspection = w.grantry.inspect(account.id).expect("inspect");
+
+    let id_token = inspection
+        .id_token
+        .as_ref()
+        .expect("the sandbox sends an ID token");
+    let said = claims(id_token);
+    assert_eq!(said["sub"], account.subject.as_str());
+    assert!(said["nonce"].is_string(), "{said}");
+    assert_eq!(said["iss"], w.sandbox.issuer());
+    let TokenShape::Jwt { header, .. } = id_token else {
+        unreachable!()
+    };
+    let header: Value = serde_json::from_str(header).expect("header");
+    assert!(
+        header["alg"].is_string() && header["kid"].is_string(),
+        "{header}"
+    );
+
+    let response = inspection
+        .token_response
+        .as_ref()
+        .expect("the code exchange");
+    assert_eq!(response.operation.as_deref(), Some("link"));
+    let body: Value = serde_json::from_str(&response.response_body).expect("json");
+    assert_eq!(body["access_token"], "[redacted]");
+    assert_eq!(body["id_token"], "[redacted]");
+
+    // Nothing in it is a token, and nothing was recorded: looking is not revealing.
+    let shown = serde_json::to_string(&inspection).expect("json");
+    for stored in w.secrets.snapshot().values() {
+        let tokens: Value = serde_json::from_str(stored).expect("token set");
+        for field in ["access_token", "refresh_token", "id_token"] {
+            if let Some(token) = tokens[field].as_str() {
+                assert!(!shown.contains(token), "{field} is in the inspection");
+                let signature = token.rsplit('.').next().expect("part");
+                assert!(!shown.contains(signature), "{field}'s signature is in it");
+            }
+        }
+    }
+    assert!(!kinds(&w.grantry).contains(&ActivityKind::AccessTokenRevealed));
+
+    // After a refresh, the token response shown is the refresh's.
+    w.grantry.refresh(account.id).await.expect("refresh");
+    let again = w.grantry.inspect(account.id).expect("inspect");
+    let response = again.token_response.expect("the refresh");
+    assert_eq!(response.operation.as_deref(), Some("refresh"));
+    assert!(response.request_body.contains("grant_type=refresh_token"));
+}
+
+#[tokio::test]
+async fn the_access_token_leaves_only_when_asked_and_each_time_is_on_record() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    let revealed = w
+        .grantry
+        .access_token(account.id, TokenUse::Reveal)
+        .expect("reveal");
+    let copied = w
+        .grantry
+        .access_token(account.id, TokenUse::Copy)
+        .expect("copy");
+    assert_eq!(revealed.expose(), copied.expose());
+    let stored: Value =
+        serde_json::from_str(w.secrets.snapshot().values().next().expect("tokens")).expect("json");
+    assert_eq!(stored["access_token"], revealed.expose().as_str());
+
+    let history = w.grantry.activity(100).expect("history");
+    let shown = history
+        .iter()
+        .find(|e| e.kind == ActivityKind::AccessTokenRevealed)
+        .expect("the reveal is on record");
+    assert_eq!(shown.account_id, Some(account.id));
+    assert!(
+        history
+            .iter()
+            .any(|e| e.kind == ActivityKind::AccessTokenCopied)
+    );
+    let everything = serde_json::to_string(&history).expect("json");
+    assert!(
+        !everything.contains(revealed.expose().as_str()),
+        "the token is in the history"
+    );
+
+    assert!(w.grantry.access_token(9_999, TokenUse::Reveal).is_err());
+    assert!(w.grantry.inspect(9_999).is_err());
+}
+
+#[tokio::test]
+async fn a_forced_expiry_makes_the_account_due_and_the_next_refresh_happens() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    // Without the default's 30 s between two refreshes of one account, which would hold this
+    // one back for as long after its link.
+    let policy = RefreshPolicy {
+        min_interval: 0,
+        ..RefreshPolicy::default()
+    };
+    let before = w
+        .grantry
+        .account_detail(account.id, policy, 10)
+        .expect("detail");
+    let due_before = before.tokens.next_refresh_at.expect("scheduled");
+    assert!(due_before > grantry_core::now() + 60, "not due yet");
+
+    w.grantry.expire_access_token(account.id).expect("expire");
+    let after = w
+        .grantry
+        .account_detail(account.id, policy, 10)
+        .expect("detail");
+    let now = grantry_core::now();
+    assert!(after.account.access_expires_at.expect("expiry") <= now);
+    assert!(
+        after.tokens.next_refresh_at.expect("scheduled") <= now,
+        "due now"
+    );
+    assert!(kinds(&w.grantry).contains(&ActivityKind::AccessTokenExpired));
+
+    // The schedule refreshes it at once.
+    let schedule = tokio::spawn(w.grantry.clone().run_refresh_schedule(policy));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while w.refreshes() == 0 {
+        assert!(std::time::Instant::now() < deadline, "no refresh came");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    schedule.abort();
+    let refreshed = w.grantry.account(account.id).expect("account");
+    assert!(refreshed.access_expires_at.expect("expiry") > now + 60);
+
+    assert!(w.grantry.expire_access_token(9_999).is_err());
+}
+
+#[tokio::test]
+async fn the_report_holds_the_story_and_no_secret() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    w.grantry.refresh(account.id).await.expect("refresh");
+    let report = w.grantry.account_report(account.id).expect("report");
+    assert_eq!(report["account"]["id"], account.id);
+    assert_eq!(
+        report["id_token"]["claims"]["sub"],
+        account.subject.as_str()
+    );
+    assert!(report["scopes"].as_array().is_some_and(|s| !s.is_empty()));
+    assert!(report["history"].as_array().is_some_and(|h| h.len() >= 2));
+    assert!(report["http_log"].as_array().is_some_and(|h| h.len() >= 3));
+
+    let text = report.to_string();
+    for stored in w.secrets.snapshot().values() {
+        let tokens: Value = serde_json::from_str(stored).expect("token set");
+        for field in ["access_token", "refresh_token", "id_token"] {
+            if let Some(token) = tokens[field].as_str() {
+                assert!(!text.contains(token), "{field} is in the report");
+            }
+        }
+    }
+    assert!(
+        !text.contains("sbx_code_"),
+        "an authorization code is in the report"
+    );
+}
