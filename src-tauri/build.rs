@@ -25,6 +25,14 @@ fn main() {
         "refresh_account",
         "revoke_account",
         "forget_account",
+        "inspect_account",
+        "account_http_log",
+        "activity_exchanges",
+        "reveal_access_token",
+        "copy_access_token",
+        "expire_access_token",
+        "export_account_report",
+        "refresh_all",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -5,6 +5,7 @@
 mod commands;
 mod deep_link;
 mod events;
+mod inspector_commands;
 mod notify;
 mod provider_commands;
 mod sandbox;
@@ -28,6 +29,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let state = AppState::open(app.handle());
             let grantry = state.grantry().ok();
@@ -74,7 +76,15 @@ pub fn run() {
             provider_commands::open_manage_access,
             commands::start_link,
             commands::reopen_link,
-            commands::cancel_link
+            commands::cancel_link,
+            inspector_commands::inspect_account,
+            inspector_commands::account_http_log,
+            inspector_commands::activity_exchanges,
+            inspector_commands::reveal_access_token,
+            inspector_commands::copy_access_token,
+            inspector_commands::expire_access_token,
+            inspector_commands::export_account_report,
+            inspector_commands::refresh_all
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

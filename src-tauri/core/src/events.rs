@@ -38,6 +38,14 @@ pub enum GrantryEvent {
     SandboxChanged,
     /// Providers were added, changed or removed.
     ProvidersChanged,
+    /// In a "Refresh all", account `account`'s refresh ended (`error` says why it failed):
+    /// `done` of `total`.
+    RefreshProgress {
+        done: u32,
+        total: u32,
+        account: i64,
+        error: Option<IpcError>,
+    },
 }
 
 /// Where events go. Called while the engine works, so an implementation must return quickly

@@ -34,7 +34,7 @@ pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
     Discovered, EnvironmentOption, EnvironmentView, HttpExchange, Inspection, PresetView,
-    ProviderOption, ProviderView, RemoveAccounts, SandboxStatus, ScopeChange, ScopeCheck,
-    ScopeOption, ScopeStatus, StartedLink, TokenInfo, TokenShape,
+    ProviderOption, ProviderView, RefreshAllOutcome, RefreshFailure, RemoveAccounts, SandboxStatus,
+    ScopeChange, ScopeCheck, ScopeOption, ScopeStatus, StartedLink, TokenInfo, TokenShape,
 };
 pub use providers::URL_SCHEME;

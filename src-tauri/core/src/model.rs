@@ -345,6 +345,23 @@ pub struct StartedLink {
     pub expires_at: i64,
 }
 
+/// How a "Refresh all" ended: how many accounts it refreshed of how many, and why each
+/// failure failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RefreshAllOutcome {
+    pub total: u32,
+    pub refreshed: u32,
+    pub failures: Vec<RefreshFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RefreshFailure {
+    pub account: i64,
+    pub error: crate::error::IpcError,
+}
+
 /// What the account's Inspector shows of its tokens: never a token itself. A JWT's header
 /// and claims are its own JSON text, decoded from base64url (RFC 7515 §2, RFC 7519 §3) with
 /// the signature left out, so that what is shown can never be used as the token; the window

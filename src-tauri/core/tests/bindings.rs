@@ -62,6 +62,8 @@ fn typescript_bindings_are_fresh() {
     check::<HttpExchange>(&mut stale);
     check::<grantry_core::Inspection>(&mut stale);
     check::<grantry_core::TokenShape>(&mut stale);
+    check::<grantry_core::RefreshAllOutcome>(&mut stale);
+    check::<grantry_core::RefreshFailure>(&mut stale);
     check::<GrantryEvent>(&mut stale);
     check::<grantry_core::ProviderOption>(&mut stale);
     check::<grantry_core::EnvironmentOption>(&mut stale);

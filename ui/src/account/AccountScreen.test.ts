@@ -432,3 +432,27 @@ describe('AccountScreen: a provider that cannot revoke', () => {
     expect(screen.getByRole('button', { name: 'Forget' })).toBeTruthy()
   })
 })
+
+describe('AccountScreen: tabs', () => {
+  it('opens the Inspector in its own tab, and leaving it takes a revealed token off the page', async () => {
+    await open()
+    expect(screen.getByTestId('tab-overview').getAttribute('aria-selected')).toBe('true')
+    answer('inspect_account', {
+      account_id: 7,
+      access_token: { shape: 'opaque', length: 20 },
+      id_token: null,
+      token_response: null,
+    })
+    answer('account_http_log', [])
+    await fireEvent.click(screen.getByTestId('tab-inspector'))
+    expect(screen.getByTestId('tab-inspector').getAttribute('aria-selected')).toBe('true')
+    expect(screen.queryByTestId('tokens')).toBeNull()
+    answer('reveal_access_token', 'sbx_at_shown')
+    await fireEvent.click(await screen.findByTestId('reveal-token'))
+    expect((await screen.findByTestId('revealed-token')).textContent).toBe('sbx_at_shown')
+    await fireEvent.keyDown(screen.getByTestId('tab-inspector'), { key: 'ArrowLeft' })
+    expect(screen.getByTestId('tab-overview').getAttribute('aria-selected')).toBe('true')
+    expect(screen.getByTestId('tokens')).toBeTruthy()
+    expect(document.body.textContent).not.toContain('sbx_at_shown')
+  })
+})

@@ -12,6 +12,8 @@ import type { EnvironmentDraft } from './bindings/EnvironmentDraft'
 import type { EnvironmentView } from './bindings/EnvironmentView'
 import { EVENT_CHANNEL } from './bindings/eventChannel'
 import type { GrantryEvent } from './bindings/GrantryEvent'
+import type { HttpExchange } from './bindings/HttpExchange'
+import type { Inspection } from './bindings/Inspection'
 import type { FieldError } from './bindings/FieldError'
 import type { IpcError } from './bindings/IpcError'
 import type { PresetId } from './bindings/PresetId'
@@ -21,6 +23,7 @@ import type { ProviderOption } from './bindings/ProviderOption'
 import type { ProviderView } from './bindings/ProviderView'
 import type { RedirectKind } from './bindings/RedirectKind'
 import type { RedirectOptionView } from './bindings/RedirectOptionView'
+import type { RefreshAllOutcome } from './bindings/RefreshAllOutcome'
 import type { RemoveAccounts } from './bindings/RemoveAccounts'
 import type { SandboxStatus } from './bindings/SandboxStatus'
 import type { ScopeChange } from './bindings/ScopeChange'
@@ -30,6 +33,7 @@ import type { SecretNeed } from './bindings/SecretNeed'
 import type { SiteField } from './bindings/SiteField'
 import type { StartedLink } from './bindings/StartedLink'
 import type { TokenInfo } from './bindings/TokenInfo'
+import type { TokenShape } from './bindings/TokenShape'
 
 export type {
   AccountDetail,
@@ -42,6 +46,8 @@ export type {
   EnvironmentView,
   FieldError,
   GrantryEvent,
+  HttpExchange,
+  Inspection,
   IpcError,
   PresetId,
   PresetView,
@@ -50,6 +56,7 @@ export type {
   ProviderView,
   RedirectKind,
   RedirectOptionView,
+  RefreshAllOutcome,
   RemoveAccounts,
   SandboxStatus,
   ScopeChange,
@@ -59,6 +66,7 @@ export type {
   SiteField,
   StartedLink,
   TokenInfo,
+  TokenShape,
 }
 
 /** Turns whatever a failed `invoke` threw into an `IpcError`. */
@@ -121,6 +129,22 @@ export const ipc = {
     call<string | null>('reveal_client_secret', { provider, environment }),
   /** Opens a preset's developer console (where its client is registered) in the system browser. */
   openProviderConsole: (preset: PresetId) => call<void>('open_provider_console', { preset }),
+  /** Refreshes every account that can be; each outcome also comes as a `refresh_progress` event. */
+  refreshAll: () => call<RefreshAllOutcome>('refresh_all'),
+  /** What the account's tokens say (never a token) and its last token response, masked. */
+  inspectAccount: (account: number) => call<Inspection>('inspect_account', { account }),
+  /** The account's HTTP exchanges, newest first, masked. */
+  accountHttpLog: (account: number) => call<HttpExchange[]>('account_http_log', { account }),
+  /** The exchanges of the operation that recorded history entry `entry`. */
+  activityExchanges: (entry: number) => call<HttpExchange[]>('activity_exchanges', { entry }),
+  /** The access token itself, to show on the person's Reveal; recorded in the history. */
+  revealAccessToken: (account: number) => call<string>('reveal_access_token', { account }),
+  /** The access token, to put on the clipboard on the person's Copy; recorded in the history. */
+  copyAccessToken: (account: number) => call<string>('copy_access_token', { account }),
+  /** The access token counts as expired from now: its next use refreshes it. */
+  expireAccessToken: (account: number) => call<void>('expire_access_token', { account }),
+  /** Asks where to save the account's report and writes it; the path, or null if cancelled. */
+  exportAccountReport: (account: number) => call<string | null>('export_account_report', { account }),
 }
 
 /**

@@ -23,3 +23,8 @@ export function ago(at: number, now: number): string {
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000)
 }
+
+/** "in 5 min" / "just now" / "3 h ago": a moment either side of now, from unix seconds. */
+export function relative(at: number, now: number): string {
+  return at - now >= 10 ? `in ${span(at - now)}` : ago(at, now)
+}

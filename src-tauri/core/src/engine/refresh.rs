@@ -9,7 +9,9 @@ use std::sync::Arc;
 use super::{Grantry, crash_point, lock};
 use crate::clock;
 use crate::error::{Error, HttpError};
-use crate::model::{AccountStatus, AccountSummary, ActivityKind};
+use crate::model::{
+    AccountStatus, AccountSummary, ActivityKind, RefreshAllOutcome, RefreshFailure,
+};
 use crate::oauth::refresh_token::{self, Failure, Refreshed};
 use crate::providers::presets::Exchanged;
 use crate::providers::{Environment, Preset};
@@ -23,6 +25,28 @@ pub struct RefreshProgress<'a> {
     pub total: usize,
     pub account: i64,
     pub outcome: &'a Result<AccountSummary, Error>,
+}
+
+impl RefreshAllOutcome {
+    /// The summary of a [`Grantry::refresh_all`]'s outcomes.
+    pub fn of(outcomes: &[(i64, Result<AccountSummary, Error>)]) -> Self {
+        let failures: Vec<RefreshFailure> = outcomes
+            .iter()
+            .filter_map(|(account, outcome)| {
+                let error = outcome.as_ref().err()?;
+                Some(RefreshFailure {
+                    account: *account,
+                    error: error.into(),
+                })
+            })
+            .collect();
+        let total = u32::try_from(outcomes.len()).unwrap_or(u32::MAX);
+        Self {
+            total,
+            refreshed: total - u32::try_from(failures.len()).unwrap_or(total),
+            failures,
+        }
+    }
 }
 
 impl Grantry {
