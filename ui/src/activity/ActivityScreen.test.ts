@@ -180,4 +180,33 @@ describe('ActivityScreen filters', () => {
     const options = within(screen.getByLabelText('What')).getAllByRole('option')
     expect(options.map((o) => o.textContent)).toEqual(['Everything', 'Account linked', 'Scopes checked'])
   })
+
+  it("opens a failure's HTTP exchanges under it, loaded once, and offers none where there are none", async () => {
+    const failed = { ...entry('refresh_failed', 1, 'invalid_grant'), exchanges: 3 }
+    answer('list_activity', [failed, entry('deep_link_received', null)])
+    answer('list_accounts', [alice])
+    let calls = 0
+    answer('activity_exchanges', (args: Record<string, unknown> | undefined) => {
+      calls++
+      expect(args).toEqual({ entry: failed.id })
+      return [503, 503, 400].map((status) => ({
+        at: 1_700_000_000, method: 'POST', url: 'http://127.0.0.1:7461/token', status,
+        request_body: 'grant_type=refresh_token&refresh_token=[redacted]', response_body: '{"error":"invalid_grant"}',
+        duration_ms: 5, error: null, operation: 'refresh',
+      }))
+    })
+    render(ActivityScreen, { refreshKey: 0 })
+    await screen.findByTestId('activity-list')
+    expect(within(rows()[1]!).queryByTestId('entry-exchanges')).toBeNull()
+    const toggle = within(rows()[0]!).getByTestId('entry-exchanges')
+    expect(toggle.textContent).toContain('Show 3 HTTP exchanges')
+    await fireEvent.click(toggle)
+    const list = await screen.findByTestId('entry-exchange-list')
+    expect([...list.querySelectorAll('.status')].map((s) => s.textContent)).toEqual(['HTTP 503', 'HTTP 503', 'HTTP 400'])
+    await fireEvent.click(toggle)
+    expect(screen.queryByTestId('entry-exchange-list')).toBeNull()
+    await fireEvent.click(toggle)
+    await screen.findByTestId('entry-exchange-list')
+    expect(calls).toBe(1)
+  })
 })
