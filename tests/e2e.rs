@@ -11,8 +11,12 @@ mod support;
 mod account_screen;
 #[path = "e2e/bridge.rs"]
 mod bridge;
+#[path = "e2e/inspector.rs"]
+mod inspector;
 #[path = "e2e/providers_screen.rs"]
 mod providers_screen;
+#[path = "e2e/steps.rs"]
+mod steps;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

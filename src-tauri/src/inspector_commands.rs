@@ -1,6 +1,6 @@
 //! The commands of an account's Inspector (each granted in src-tauri/capabilities/main.json):
 //! what its tokens say, its HTTP exchanges, the access token itself on Reveal or Copy only,
-//! a forced expiry, and the JSON report saved where the person picks in a save dialog (the
+//! copied to the clipboard by the app (never through the page), a forced expiry, and the JSON report saved where the person picks in a save dialog (the
 //! app writes it: the webview neither chooses paths nor touches files). Also "Refresh all",
 //! which reports each account's outcome to the window as it comes.
 
@@ -11,6 +11,7 @@ use grantry_core::{
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
+use crate::clipboard::Clipboard;
 use crate::events::WindowEvents;
 use crate::state::AppState;
 
@@ -43,18 +44,26 @@ pub fn activity_exchanges(
 /// The access token, to show: the person pressed Reveal. Recorded in the history.
 #[tauri::command]
 pub fn reveal_access_token(state: State<'_, AppState>, account: i64) -> Result<String, IpcError> {
-    state
-        .with(|core| core.access_token(account, TokenUse::Reveal))
-        .map(|token| token.expose().clone())
+    state.with(|core| {
+        core.deliver_access_token(account, TokenUse::Reveal, |token| {
+            Ok(token.expose().clone())
+        })
+    })
 }
 
-/// The access token, for the window to put on the clipboard without showing it: the person
-/// pressed Copy. Recorded in the history.
+/// Puts the access token on the clipboard, from here: the person pressed Copy, and the token
+/// never passes through the webview. Recorded in the history once copied.
 #[tauri::command]
-pub fn copy_access_token(state: State<'_, AppState>, account: i64) -> Result<String, IpcError> {
-    state
-        .with(|core| core.access_token(account, TokenUse::Copy))
-        .map(|token| token.expose().clone())
+pub fn copy_access_token(
+    state: State<'_, AppState>,
+    clipboard: State<'_, Clipboard>,
+    account: i64,
+) -> Result<(), IpcError> {
+    state.with(|core| {
+        core.deliver_access_token(account, TokenUse::Copy, |token| {
+            clipboard.write(token.expose())
+        })
+    })
 }
 
 #[tauri::command]

@@ -2,6 +2,7 @@
 //! of work to `grantry-core`. The single-instance plugin is registered first, so that a second
 //! launch (a `dev.grantry:` link opened while the app runs) forwards its URL and exits.
 
+mod clipboard;
 mod commands;
 mod deep_link;
 mod events;
@@ -34,6 +35,7 @@ pub fn run() {
             let state = AppState::open(app.handle());
             let grantry = state.grantry().ok();
             app.manage(state);
+            app.manage(clipboard::Clipboard::default());
             deep_link::setup(app.handle());
             let sandbox_started = sandbox::start(app.handle());
             if let Some(grantry) = grantry {

@@ -4,139 +4,12 @@
 //! screen and dialog state is checked with axe-core and photographed into `target/e2e/`.
 
 use std::path::Path;
-use std::time::Duration;
 
-use serde_json::Value;
-
+use super::steps::{Admin, app_log, link, look, open, refresh_tokens_issued};
 use super::support::app_sweep::AppSweep;
-use super::support::axe;
 use super::support::notifications::FakeNotifications;
-use super::support::webdriver::{Driver, Session, wait_until};
+use super::support::webdriver::{Driver, Session};
 use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
-
-/// Every line of the app's log files (`logs/` in the data folder).
-fn app_log(data_dir: &Path) -> String {
-    let mut files: Vec<_> = std::fs::read_dir(data_dir.join("logs"))
-        .expect("the app's log folder")
-        .map(|entry| entry.expect("a log file").path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no log file in {}", data_dir.display());
-    files
-        .iter()
-        .map(|file| std::fs::read_to_string(file).expect("a log file"))
-        .collect()
-}
-
-/// The app's sandbox, driven through its admin API with the token the app keeps in the data
-/// folder (as a tester would).
-struct Admin {
-    issuer: String,
-    token: String,
-}
-
-impl Admin {
-    fn new(issuer: String, data_dir: &Path) -> Self {
-        let token = std::fs::read_to_string(data_dir.join("sandbox-admin-token"))
-            .expect("the app's sandbox admin token");
-        Admin {
-            issuer,
-            token: token.trim().to_owned(),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}/_sandbox{path}", self.issuer)
-    }
-
-    fn bearer(&self) -> String {
-        format!("Bearer {}", self.token)
-    }
-
-    fn grants(&self) -> Vec<Value> {
-        let grants: Value = ureq::get(self.url("/grants"))
-            .header("authorization", self.bearer())
-            .call()
-            .expect("grants")
-            .body_mut()
-            .read_json()
-            .expect("json");
-        grants.as_array().cloned().unwrap_or_default()
-    }
-
-    /// Whether each grant of `user` (a login) is still live, oldest first.
-    fn live(&self, user: &str) -> Vec<bool> {
-        let sub = format!("user-{user}");
-        self.grants()
-            .iter()
-            .filter(|g| g["sub"] == sub.as_str())
-            .map(|g| g["revoked"].is_null())
-            .collect()
-    }
-
-    fn remove_scope(&self, grant: u64, scope: &str) {
-        ureq::delete(self.url(&format!("/grants/{grant}/scopes/{scope}")))
-            .header("authorization", self.bearer())
-            .call()
-            .expect("remove a scope");
-    }
-
-    fn fault(&self, fault: &str) {
-        ureq::post(self.url("/faults"))
-            .header("authorization", self.bearer())
-            .header("content-type", "application/json")
-            .send(fault)
-            .expect("inject a fault");
-    }
-
-    fn clear_faults(&self) {
-        ureq::delete(self.url("/faults"))
-            .header("authorization", self.bearer())
-            .call()
-            .expect("clear faults");
-    }
-}
-
-/// How many refresh tokens the sandbox has issued (its token log, one value a line).
-fn refresh_tokens_issued(token_log: &Path) -> usize {
-    std::fs::read_to_string(token_log)
-        .unwrap_or_default()
-        .lines()
-        .filter(|line| line.starts_with("sbx_rt_"))
-        .count()
-}
-
-/// Checks the window with axe-core, in light and dark, and photographs both.
-fn look(app: &Session, name: &str) {
-    for theme in ["light", "dark"] {
-        set_theme(app, theme);
-        axe::check(app, &format!("{name} ({theme})"));
-        app.screenshot(&screenshot_dir().join(format!("{name}-{theme}.png")));
-    }
-    set_theme(app, "light");
-}
-
-fn set_theme(app: &Session, theme: &str) {
-    let script = "const [theme, done] = arguments;\
-                  const select = document.querySelector('select[title=Theme]');\
-                  select.value = theme;\
-                  select.dispatchEvent(new Event('change', { bubbles: true }));\
-                  requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
-    app.execute_async(script, serde_json::json!([theme]));
-}
-
-/// Links an account from the Link dialog with the scripted browser answering as `consent`
-/// says, and waits for its row.
-fn link(app: &Session, consent_file: &Path, consent: &str, shows: &str) {
-    std::fs::write(consent_file, consent).expect("consent arguments");
-    app.click("[data-testid=link-account]");
-    app.wait_for_text("[data-testid=link-dialog]");
-    axe::check(app, "the Link dialog");
-    app.click("[data-testid=link-start]");
-    app.wait_for_text_where("main", |t| {
-        t.contains(shows) && !t.contains("Finish in your browser")
-    });
-}
 
 /// The scopes table as (scope, status, answer from) rows.
 fn scope_rows(app: &Session) -> Vec<(String, String, String)> {
@@ -162,21 +35,6 @@ fn status_of(app: &Session, scope: &str) -> Option<String> {
     rows.into_iter()
         .find(|(s, _, _)| s == scope)
         .map(|(_, status, _)| status)
-}
-
-/// Opens the account whose row shows `label`.
-fn open(app: &Session, label: &str) {
-    let script = "const [label, done] = arguments;\
-                  const row = [...document.querySelectorAll('[data-testid=account-row]')]\
-                    .find((r) => r.textContent.includes(label));\
-                  if (row) row.click();\
-                  done(Boolean(row));";
-    wait_until(
-        &format!("a row showing {label}"),
-        Duration::from_secs(20),
-        || app.execute_async(script, serde_json::json!([label])) == Value::Bool(true),
-    );
-    app.wait_for_text_where("[data-testid=account-screen]", |t| t.contains(label));
 }
 
 #[test]

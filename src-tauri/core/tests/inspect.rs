@@ -84,16 +84,24 @@ async fn the_access_token_leaves_only_when_asked_and_each_time_is_on_record() {
     let account = w.link("alice").await;
     let revealed = w
         .grantry
-        .access_token(account.id, TokenUse::Reveal)
+        .deliver_access_token(account.id, TokenUse::Reveal, |t| Ok(t.expose().clone()))
         .expect("reveal");
     let copied = w
         .grantry
-        .access_token(account.id, TokenUse::Copy)
+        .deliver_access_token(account.id, TokenUse::Copy, |t| Ok(t.expose().clone()))
         .expect("copy");
-    assert_eq!(revealed.expose(), copied.expose());
+    assert_eq!(revealed, copied);
+    // A copy that failed is said, and not on record as done.
+    let failed = w
+        .grantry
+        .deliver_access_token(account.id, TokenUse::Copy, |_| {
+            Err::<(), _>("no clipboard".to_owned())
+        });
+    let message = failed.expect_err("it failed").to_string();
+    assert!(message.contains("no clipboard"), "{message}");
     let stored: Value =
         serde_json::from_str(w.secrets.snapshot().values().next().expect("tokens")).expect("json");
-    assert_eq!(stored["access_token"], revealed.expose().as_str());
+    assert_eq!(stored["access_token"], revealed.as_str());
 
     let history = w.grantry.activity(100).expect("history");
     let shown = history
@@ -101,18 +109,21 @@ async fn the_access_token_leaves_only_when_asked_and_each_time_is_on_record() {
         .find(|e| e.kind == ActivityKind::AccessTokenRevealed)
         .expect("the reveal is on record");
     assert_eq!(shown.account_id, Some(account.id));
-    assert!(
-        history
-            .iter()
-            .any(|e| e.kind == ActivityKind::AccessTokenCopied)
-    );
+    let copies = history
+        .iter()
+        .filter(|e| e.kind == ActivityKind::AccessTokenCopied)
+        .count();
+    assert_eq!(copies, 1, "the failed copy is not on record");
     let everything = serde_json::to_string(&history).expect("json");
     assert!(
-        !everything.contains(revealed.expose().as_str()),
+        !everything.contains(revealed.as_str()),
         "the token is in the history"
     );
 
-    assert!(w.grantry.access_token(9_999, TokenUse::Reveal).is_err());
+    let nobody = w
+        .grantry
+        .deliver_access_token(9_999, TokenUse::Reveal, |_| Ok(()));
+    assert!(nobody.is_err());
     assert!(w.grantry.inspect(9_999).is_err());
 }
 

@@ -16,6 +16,7 @@ fn kinds(events: &[GrantryEvent]) -> Vec<&'static str> {
             GrantryEvent::LinkFailed { .. } => "link_failed",
             GrantryEvent::SandboxChanged => "sandbox",
             GrantryEvent::ProvidersChanged => "providers",
+            GrantryEvent::RefreshProgress { .. } => "refresh_progress",
         })
         .collect()
 }

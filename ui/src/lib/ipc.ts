@@ -139,8 +139,8 @@ export const ipc = {
   activityExchanges: (entry: number) => call<HttpExchange[]>('activity_exchanges', { entry }),
   /** The access token itself, to show on the person's Reveal; recorded in the history. */
   revealAccessToken: (account: number) => call<string>('reveal_access_token', { account }),
-  /** The access token, to put on the clipboard on the person's Copy; recorded in the history. */
-  copyAccessToken: (account: number) => call<string>('copy_access_token', { account }),
+  /** The app puts the access token on the clipboard (it never comes here); recorded in the history. */
+  copyAccessToken: (account: number) => call<void>('copy_access_token', { account }),
   /** The access token counts as expired from now: its next use refreshes it. */
   expireAccessToken: (account: number) => call<void>('expire_access_token', { account }),
   /** Asks where to save the account's report and writes it; the path, or null if cancelled. */

@@ -37,18 +37,28 @@ impl Grantry {
         })
     }
 
-    /// The access token itself, for the person who asked to see or copy it; recorded in the
-    /// history (without the token), so that every time it left Grantry is on record.
-    pub fn access_token(&self, account_id: i64, why: TokenUse) -> Result<Secret<String>, Error> {
+    /// Hands the access token to `deliver` (the window that shows it, the clipboard), for the
+    /// person who asked to see or copy it; once delivered, that is recorded in the history
+    /// (without the token), so that every time it left Grantry is on record. A delivery that
+    /// failed is said in the error, and not recorded.
+    pub fn deliver_access_token<T>(
+        &self,
+        account_id: i64,
+        why: TokenUse,
+        deliver: impl FnOnce(&Secret<String>) -> Result<T, String>,
+    ) -> Result<T, Error> {
         let account = self.account(account_id)?;
         let tokens = self.tokens_of(&account)?;
         let (kind, done) = match why {
             TokenUse::Reveal => (ActivityKind::AccessTokenRevealed, "shown in the window"),
             TokenUse::Copy => (ActivityKind::AccessTokenCopied, "copied to the clipboard"),
         };
+        let delivered = deliver(&tokens.access_token).map_err(|reason| {
+            Error::Internal(format!("the access token could not be {done}: {reason}"))
+        })?;
         let detail = format!("the access token of {} was {done}", account.label());
         self.record(kind, &detail, Some(account_id), clock::now())?;
-        Ok(tokens.access_token)
+        Ok(delivered)
     }
 
     /// Makes the account's access token count as expired now, as if its lifetime were over:
