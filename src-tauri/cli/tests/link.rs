@@ -76,6 +76,19 @@ async fn link_two_accounts_list_them_and_their_scopes() {
     assert_eq!(code, 0);
     assert!(exchanges.as_array().is_some_and(|e| !e.is_empty()));
     assert!(exchanges.to_string().contains("[redacted]"));
+    let (code, refreshes) = env.json(&[
+        "http-log",
+        &alice["id"].to_string(),
+        "--operation",
+        "refresh",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(refreshes, serde_json::json!([]), "nothing refreshed yet");
+    let (_, linked) = env.json(&["http-log", &alice["id"].to_string(), "--operation", "link"]);
+    assert_eq!(
+        linked.as_array().map(Vec::len),
+        exchanges.as_array().map(Vec::len)
+    );
 
     // Human output too.
     let text = String::from_utf8_lossy(&env.grantry(&["accounts"]).stdout).into_owned();

@@ -12,12 +12,21 @@ pub struct HttpLogArgs {
     account: i64,
     #[arg(long, default_value_t = 20)]
     limit: u32,
+    /// Only the exchanges of this operation: link, refresh, revoke, check_scopes,
+    /// revoke_scope.
+    #[arg(long)]
+    operation: Option<String>,
 }
 
 pub fn run(json: bool, grantry: &Grantry, args: &HttpLogArgs) -> Result<(), Error> {
     // An unknown account is an error, not an empty list.
     grantry.account(args.account)?;
-    let exchanges = grantry.http_log(args.account, args.limit)?;
+    let kept = grantry.http_log(args.account, grantry_core::store::HTTP_LOG_KEPT)?;
+    let exchanges: Vec<_> = kept
+        .into_iter()
+        .filter(|e| args.operation.is_none() || e.operation == args.operation)
+        .take(usize::try_from(args.limit).unwrap_or(usize::MAX))
+        .collect();
     print(json, &exchanges, || {
         exchanges
             .iter()
@@ -25,8 +34,9 @@ pub fn run(json: bool, grantry: &Grantry, args: &HttpLogArgs) -> Result<(), Erro
                 let status = e
                     .status
                     .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
+                let operation = e.operation.as_deref().unwrap_or("?");
                 let mut text = format!(
-                    "{}  {} {} -> {status} ({} ms)",
+                    "{}  [{operation}] {} {} -> {status} ({} ms)",
                     local_time(e.at),
                     e.method,
                     e.url,
