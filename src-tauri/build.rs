@@ -25,6 +25,17 @@ fn main() {
         "refresh_account",
         "revoke_account",
         "forget_account",
+        "start_sandbox",
+        "stop_sandbox",
+        "sandbox_overview",
+        "add_sandbox_user",
+        "remove_sandbox_user",
+        "add_sandbox_client",
+        "remove_sandbox_client",
+        "sandbox_faults",
+        "add_sandbox_fault",
+        "clear_sandbox_fault",
+        "link_test_user",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -8,6 +8,7 @@ mod events;
 mod notify;
 mod provider_commands;
 mod sandbox;
+mod sandbox_commands;
 mod state;
 
 use tauri::Manager;
@@ -74,7 +75,18 @@ pub fn run() {
             provider_commands::open_manage_access,
             commands::start_link,
             commands::reopen_link,
-            commands::cancel_link
+            commands::cancel_link,
+            sandbox_commands::start_sandbox,
+            sandbox_commands::stop_sandbox,
+            sandbox_commands::sandbox_overview,
+            sandbox_commands::add_sandbox_user,
+            sandbox_commands::remove_sandbox_user,
+            sandbox_commands::add_sandbox_client,
+            sandbox_commands::remove_sandbox_client,
+            sandbox_commands::sandbox_faults,
+            sandbox_commands::add_sandbox_fault,
+            sandbox_commands::clear_sandbox_fault,
+            sandbox_commands::link_test_user
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
