@@ -13,6 +13,8 @@ mod account_screen;
 mod bridge;
 #[path = "e2e/providers_screen.rs"]
 mod providers_screen;
+#[path = "e2e/sandbox_screen.rs"]
+mod sandbox_screen;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -107,7 +107,7 @@ fn refresh_tokens_issued(token_log: &Path) -> usize {
 }
 
 /// Checks the window with axe-core, in light and dark, and photographs both.
-fn look(app: &Session, name: &str) {
+pub(super) fn look(app: &Session, name: &str) {
     for theme in ["light", "dark"] {
         set_theme(app, theme);
         axe::check(app, &format!("{name} ({theme})"));
