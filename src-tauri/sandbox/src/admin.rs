@@ -61,6 +61,8 @@ pub struct ClientView {
     pub name: String,
     pub auth: ClientAuth,
     pub redirect_uris: Vec<String>,
+    /// Whether [`Admin::remove_client`] takes it: every client but Grantry's own.
+    pub removable: bool,
     /// GitHub only ([`ClientConfig::expiring_tokens`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
@@ -112,6 +114,7 @@ impl Admin {
                 name: c.name.clone(),
                 auth: c.auth,
                 redirect_uris: c.redirect_uris.clone(),
+                removable: c.client_id != GRANTRY_CLIENT_ID,
                 expiring_tokens: (shared.personality == Personality::Github)
                     .then_some(c.expiring_tokens),
             })

@@ -208,7 +208,21 @@ async fn removing_a_client_revokes_its_grants_but_grantry_s_own_stays() {
         "the app links through it"
     );
     let (_, overview) = h.admin_get("").await;
-    assert!(overview["clients"].to_string().contains("grantry-desktop"));
+    let clients = overview["clients"].as_array().expect("clients");
+    let removable: Vec<(&str, bool)> = clients
+        .iter()
+        .map(|c| {
+            (
+                c["client_id"].as_str().unwrap_or_default(),
+                c["removable"] == true,
+            )
+        })
+        .collect();
+    assert_eq!(
+        removable,
+        [("grantry-desktop", false), ("grantry-confidential", true)],
+        "the overview says which can go"
+    );
 }
 
 #[tokio::test]

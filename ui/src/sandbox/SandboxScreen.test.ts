@@ -38,6 +38,9 @@ describe('SandboxScreen', () => {
     const clients = within(screen.getByTestId('sandbox-clients'))
     expect(clients.getByText('grantry-desktop')).toBeTruthy()
     expect(clients.getByText(/confidential \(secret\)/)).toBeTruthy()
+    expect(clients.queryByRole('button', { name: 'Remove client grantry-desktop' })).toBeNull()
+    expect(clients.getByText('Grantry\'s own')).toBeTruthy()
+    expect(clients.getByRole('button', { name: 'Remove client grantry-confidential' })).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy()
     expect(screen.queryByTestId('sandbox-start')).toBeNull()
   })
@@ -92,6 +95,40 @@ describe('SandboxScreen', () => {
     expect(invoke).toHaveBeenCalledWith('add_sandbox_user', { user: { login: 'Dora!', name: null, email: null } })
     expect(document.querySelectorAll('[data-testid=sandbox-user]')).toHaveLength(2)
     expect((screen.getByTestId('sandbox-user-login') as HTMLInputElement).value).toBe('Dora!')
+  })
+
+  it('adds a confidential client, redirect URIs one per line, and keeps no secret in the page', async () => {
+    await show()
+    answer('add_sandbox_client', undefined)
+    const clients = within(screen.getByTestId('sandbox-clients'))
+    await fireEvent.input(clients.getByLabelText('Client id'), { target: { value: 'qa-app' } })
+    await fireEvent.click(clients.getByLabelText('Client secret'))
+    await fireEvent.input(clients.getByTestId('sandbox-client-secret'), { target: { value: 's3cret' } })
+    await fireEvent.input(clients.getByTestId('sandbox-client-redirects'), {
+      target: { value: 'com.example.qa:/cb\n\n http://127.0.0.1/cb \n' },
+    })
+    await fireEvent.click(clients.getByRole('button', { name: 'Add client' }))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('add_sandbox_client', {
+      client: {
+        client_id: 'qa-app',
+        name: 'qa-app',
+        auth: 'secret',
+        client_secret: 's3cret',
+        redirect_uris: ['com.example.qa:/cb', 'http://127.0.0.1/cb'],
+      },
+    })
+    expect(document.body.innerHTML).not.toContain('s3cret')
+    expect(calls('sandbox_overview').length).toBeGreaterThan(1)
+  })
+
+  it('removes a test user, and says the access they gave was revoked', async () => {
+    await show()
+    answer('remove_sandbox_user', undefined)
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove test user bob' }))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('remove_sandbox_user', { login: 'bob' })
+    expect(screen.getByText(/bob was removed; the access they gave was revoked/)).toBeTruthy()
   })
 
   it('lists each fault with its endpoint and what is left, and clears one with one click', async () => {

@@ -12,8 +12,15 @@ export const overview: SandboxOverview = {
       name: 'Grantry Desktop',
       auth: 'none',
       redirect_uris: ['dev.grantry:/oauth/callback', 'http://127.0.0.1/callback'],
+      removable: false,
     },
-    { client_id: 'grantry-confidential', name: 'Grantry Confidential', auth: 'secret', redirect_uris: ['dev.grantry:/oauth/callback'] },
+    {
+      client_id: 'grantry-confidential',
+      name: 'Grantry Confidential',
+      auth: 'secret',
+      redirect_uris: ['dev.grantry:/oauth/callback'],
+      removable: true,
+    },
   ],
   users: [
     { sub: 'user-alice', login: 'alice', name: 'Alice Tester', email: 'alice@sandbox.grantry.test' },

@@ -6,6 +6,10 @@ import type { SandboxClientAuth } from "./SandboxClientAuth";
  */
 export type SandboxClientView = { client_id: string, name: string, auth: SandboxClientAuth, redirect_uris: Array<string>, 
 /**
+ * Whether [`Admin::remove_client`] takes it: every client but Grantry's own.
+ */
+removable: boolean, 
+/**
  * GitHub only ([`ClientConfig::expiring_tokens`]).
  */
 expiring_tokens?: boolean, };
