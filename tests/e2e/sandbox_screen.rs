@@ -134,3 +134,57 @@ fn the_sandbox_screen_steers_the_sandbox() {
     drop(app);
     sweep.finish(&[]);
 }
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
+fn a_sandbox_that_could_not_start_starts_on_a_port_typed_in_the_screen() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    // Someone else holds the configured port.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port to occupy");
+    let port = taken.local_addr().expect("address").port();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let wanted = free.local_addr().expect("address").port();
+    drop(free);
+    let data_dir = data_home.join("sandbox-screen-port");
+    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "sandbox-port");
+    let env = [
+        ("GRANTRY_SANDBOX_PORT", port.to_string()),
+        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
+        sweep.env(),
+    ];
+    let driver = Driver::start(&env, sweep.driver_log());
+    let app = driver.session(Path::new(APP));
+    app.wait_for_text("[data-testid=sandbox-failed]");
+    app.click("[data-testid=nav-sandbox]");
+    let why = app.wait_for_text("[data-testid=sandbox-why]");
+    assert!(why.contains(&format!("127.0.0.1:{port}")), "{why}");
+    assert!(
+        app.find("[data-testid=sandbox-failed]").is_none(),
+        "the screen says it; no banner on top"
+    );
+    look(&app, "sandbox-failed-screen");
+
+    app.type_into("[data-testid=sandbox-start-port]", "99999");
+    app.click("[data-testid=sandbox-start]");
+    let refused = app.wait_for_text("[data-testid=sandbox-start-form] [role=alert]");
+    assert!(refused.contains("0 to 65535"), "{refused}");
+    app.execute(
+        "const input = document.querySelector('[data-testid=sandbox-start-port]');\
+         input.value = '';\
+         input.dispatchEvent(new Event('input', { bubbles: true }));",
+        serde_json::json!([]),
+    );
+    app.type_into("[data-testid=sandbox-start-port]", &wanted.to_string());
+    app.click("[data-testid=sandbox-start]");
+    let issuer = sandbox_issuer(&app);
+    assert_eq!(issuer, format!("http://127.0.0.1:{wanted}"));
+    app.wait_for_text_where("[data-testid=sandbox-port]", |t| t == wanted.to_string());
+
+    sweep.running(&driver);
+    drop(app);
+    sweep.finish(&[]);
+    drop(taken);
+}
