@@ -33,6 +33,17 @@ fn main() {
         "expire_access_token",
         "export_account_report",
         "refresh_all",
+        "start_sandbox",
+        "stop_sandbox",
+        "sandbox_overview",
+        "add_sandbox_user",
+        "remove_sandbox_user",
+        "add_sandbox_client",
+        "remove_sandbox_client",
+        "sandbox_faults",
+        "add_sandbox_fault",
+        "clear_sandbox_fault",
+        "link_test_user",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -15,6 +15,8 @@ mod bridge;
 mod inspector;
 #[path = "e2e/providers_screen.rs"]
 mod providers_screen;
+#[path = "e2e/sandbox_screen.rs"]
+mod sandbox_screen;
 #[path = "e2e/steps.rs"]
 mod steps;
 

@@ -10,6 +10,7 @@ mod inspector_commands;
 mod notify;
 mod provider_commands;
 mod sandbox;
+mod sandbox_commands;
 mod state;
 
 use tauri::Manager;
@@ -86,7 +87,18 @@ pub fn run() {
             inspector_commands::copy_access_token,
             inspector_commands::expire_access_token,
             inspector_commands::export_account_report,
-            inspector_commands::refresh_all
+            inspector_commands::refresh_all,
+            sandbox_commands::start_sandbox,
+            sandbox_commands::stop_sandbox,
+            sandbox_commands::sandbox_overview,
+            sandbox_commands::add_sandbox_user,
+            sandbox_commands::remove_sandbox_user,
+            sandbox_commands::add_sandbox_client,
+            sandbox_commands::remove_sandbox_client,
+            sandbox_commands::sandbox_faults,
+            sandbox_commands::add_sandbox_fault,
+            sandbox_commands::clear_sandbox_fault,
+            sandbox_commands::link_test_user
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -80,11 +80,33 @@ describe('App', () => {
   it('goes to the Providers screen from the sidebar, after Accounts', async () => {
     await open()
     const items = [...document.querySelectorAll('nav[aria-label=Main] [data-testid^=nav-]')].map((el) => el.textContent!.trim())
-    expect(items).toEqual(['Accounts', 'Providers', 'Activity'])
+    expect(items).toEqual(['Accounts', 'Providers', 'Activity', 'Sandbox'])
     answer('list_provider_views', [])
     await fireEvent.click(screen.getByTestId('nav-providers'))
     expect(await screen.findByRole('heading', { level: 1, name: 'Providers' })).toBeTruthy()
     expect(screen.getByTestId('nav-providers').getAttribute('aria-current')).toBe('page')
+  })
+
+  it('opens the Sandbox screen from the sidebar, and the indicator follows a stop', async () => {
+    await open()
+    answer('sandbox_overview', {
+      issuer: 'http://127.0.0.1:1',
+      personality: 'generic',
+      clients: [],
+      users: [],
+      scopes: [],
+    })
+    answer('sandbox_faults', [])
+    await fireEvent.click(screen.getByTestId('nav-sandbox'))
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sandbox' })).toBeTruthy()
+    await screen.findByTestId('sandbox-issuer')
+    answer('sandbox_status', { state: 'stopped', port: 1 })
+    emitEvent({ kind: 'sandbox_changed' })
+    await waitFor(() =>
+      expect(screen.getByTestId('sandbox-indicator').textContent).toContain('Sandbox stopped'),
+    )
+    expect(screen.getByTestId('sandbox-indicator').getAttribute('title')).toBe('Stopped from the Sandbox screen')
+    await waitFor(() => expect(screen.getByTestId('sandbox-status').dataset.state).toBe('stopped'))
   })
 
   it('goes from the Link dialog to adding a provider', async () => {

@@ -123,7 +123,7 @@ async fn open_with_sandbox(cli: &Cli) -> Result<(Grantry, Option<Sandbox>), Erro
     }
     let own = sandbox::start_for_command(data_dir(cli), port).await;
     if let Some(started) = &own {
-        grantry.adopt_sandbox(started.addr().port());
+        grantry.adopt_sandbox(Some(started.addr().port()));
         notice(
             cli,
             &format!(

@@ -24,6 +24,7 @@ pub mod scope_catalog;
 pub mod secret;
 pub mod secret_store;
 pub mod store;
+pub mod test_users;
 
 pub use clock::now;
 pub use engine::{

@@ -174,8 +174,16 @@ pub struct ActivityEntry {
 #[cfg_attr(feature = "ts", ts(tag = "state", rename_all = "snake_case"))]
 pub enum SandboxStatus {
     Starting,
-    Running { issuer: String },
-    Failed { message: String },
+    Running {
+        issuer: String,
+    },
+    /// Stopped from the Sandbox screen; it would start again on `port`.
+    Stopped {
+        port: u16,
+    },
+    Failed {
+        message: String,
+    },
 }
 
 #[cfg(test)]

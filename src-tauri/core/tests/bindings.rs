@@ -82,6 +82,19 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::RemoveAccounts>(&mut stale);
     check::<grantry_core::providers::Preset>(&mut stale);
     check::<grantry_core::providers::RedirectKind>(&mut stale);
+    // The Sandbox screen's: what the sandbox's admin operations take and return.
+    check::<grantry_sandbox::Overview>(&mut stale);
+    check::<grantry_sandbox::ClientView>(&mut stale);
+    check::<grantry_sandbox::admin::ScopeView>(&mut stale);
+    check::<grantry_sandbox::NewUser>(&mut stale);
+    check::<grantry_sandbox::ActiveFault>(&mut stale);
+    check::<grantry_sandbox::Fault>(&mut stale);
+    check::<grantry_sandbox::FaultKind>(&mut stale);
+    check::<grantry_sandbox::Endpoint>(&mut stale);
+    check::<grantry_sandbox::Personality>(&mut stale);
+    check::<grantry_sandbox::TestUser>(&mut stale);
+    check::<grantry_sandbox::ClientConfig>(&mut stale);
+    check::<grantry_sandbox::ClientAuth>(&mut stale);
     check::<grantry_core::providers::ClientAuth>(&mut stale);
     check::<grantry_core::providers::presets::SecretNeed>(&mut stale);
     check::<grantry_core::providers::draft::ProviderDraft>(&mut stale);

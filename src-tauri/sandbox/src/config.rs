@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 /// Which provider the sandbox imitates: its endpoint paths, scope names, token shapes and
 /// error formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Personality {
     /// A strict, standards-only OAuth 2.1 / OpenID Connect provider.
@@ -219,6 +220,7 @@ const GITLAB_SCOPES: &[ScopeInfo] = &[
 
 /// How a client proves who it is at the token, revocation and introspection endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SandboxClientAuth"))]
 #[serde(rename_all = "snake_case")]
 pub enum ClientAuth {
     /// A public client (PKCE only): no secret, `client_id` in the body.
@@ -229,6 +231,7 @@ pub enum ClientAuth {
 
 /// A registered client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SandboxClient"))]
 pub struct ClientConfig {
     pub client_id: String,
     /// Only for [`ClientAuth::Secret`] clients.
@@ -257,6 +260,7 @@ fn is_expiring(expiring_tokens: &bool) -> bool {
 
 /// A test user who can consent on the sandbox's page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestUser {
     /// The stable subject identifier (`sub`).
     pub sub: String,
@@ -281,7 +285,7 @@ impl TestUser {
 
     /// Whether `login` may name a test user: 1 to 32 of a-z, 0-9, '.', '_' and '-' (short, lower
     /// case, no markup), on the consent page and in the admin API alike.
-    pub(crate) fn is_valid_login(login: &str) -> bool {
+    pub fn is_valid_login(login: &str) -> bool {
         (1..=32).contains(&login.len())
             && login
                 .bytes()

@@ -30,6 +30,7 @@ use crate::Shared;
 
 /// The endpoints a fault can target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FaultEndpoint"))]
 #[serde(rename_all = "snake_case")]
 pub enum Endpoint {
     Any,
@@ -45,6 +46,7 @@ pub enum Endpoint {
 
 /// What goes wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FaultKind {
     /// Answer normally, but this much later.
@@ -64,6 +66,7 @@ pub enum FaultKind {
     /// send.
     Answer {
         status: u16,
+        #[cfg_attr(feature = "ts", ts(type = "unknown"))]
         body: serde_json::Value,
     },
     /// 200 with a JSON content type and a body of this many bytes (at most 64 MiB), as a
@@ -117,6 +120,7 @@ pub enum IdTokenFault {
 
 /// One rule: `kind` for the next `count` requests to `endpoint` (`None`: until cleared).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Fault {
     #[serde(default = "any_endpoint")]
     pub endpoint: Endpoint,
@@ -134,21 +138,55 @@ fn one() -> Option<u32> {
     Some(1)
 }
 
-#[derive(Debug, Default)]
+/// The rules in force, each under the id it was given when added, so that one can be cleared
+/// alone. Ids are never reused while the sandbox runs; `0` is kept for `refuse_connections`,
+/// which the listener keeps as one counter (`src/listener.rs`), and `invalid_grant` rules take
+/// theirs from here too ([`Faults::next_id`]) though the store keeps them.
+#[derive(Debug)]
 pub struct Faults {
-    rules: Vec<Fault>,
+    rules: Vec<(u64, Fault)>,
+    next_id: u64,
 }
 
+impl Default for Faults {
+    fn default() -> Self {
+        Self {
+            rules: Vec::new(),
+            next_id: 1,
+        }
+    }
+}
+
+/// The id under which the `refuse_connections` counter is listed and cleared.
+pub const REFUSALS_ID: u64 = 0;
+
 impl Faults {
-    pub fn add(&mut self, fault: Fault) {
-        self.rules.push(fault);
+    /// A new rule id.
+    pub fn next_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// Adds a rule; returns its id.
+    pub fn add(&mut self, fault: Fault) -> u64 {
+        let id = self.next_id();
+        self.rules.push((id, fault));
+        id
+    }
+
+    /// Removes the rule with this id; whether there was one.
+    pub fn remove(&mut self, id: u64) -> bool {
+        let before = self.rules.len();
+        self.rules.retain(|(rule, _)| *rule != id);
+        self.rules.len() != before
     }
 
     pub fn clear(&mut self) {
         self.rules.clear();
     }
 
-    pub fn list(&self) -> Vec<Fault> {
+    pub fn list(&self) -> Vec<(u64, Fault)> {
         self.rules.clone()
     }
 
@@ -157,9 +195,10 @@ impl Faults {
         let index = self
             .rules
             .iter()
-            .position(|r| r.endpoint == Endpoint::Any || r.endpoint == endpoint)?;
-        let kind = self.rules[index].kind.clone();
-        if let Some(count) = &mut self.rules[index].count {
+            .position(|(_, r)| r.endpoint == Endpoint::Any || r.endpoint == endpoint)?;
+        let rule = &mut self.rules[index].1;
+        let kind = rule.kind.clone();
+        if let Some(count) = &mut rule.count {
             *count = count.saturating_sub(1);
             if *count == 0 {
                 self.rules.remove(index);
@@ -297,6 +336,28 @@ mod tests {
         assert_eq!(faults.take(Endpoint::Token), Some(FaultKind::MalformedJson));
         assert_eq!(faults.take(Endpoint::Token), Some(FaultKind::MalformedJson));
         assert_eq!(faults.take(Endpoint::Token), None, "used up after two");
+    }
+
+    #[test]
+    fn one_rule_is_removed_by_its_id_and_the_others_stay() {
+        let mut faults = Faults::default();
+        let rule = |kind| Fault {
+            endpoint: Endpoint::Token,
+            kind,
+            count: None,
+        };
+        let first = faults.add(rule(FaultKind::MalformedJson));
+        let second = faults.add(rule(FaultKind::HtmlError));
+        assert_ne!(first, second);
+        assert_ne!(first, REFUSALS_ID);
+        assert!(faults.remove(first));
+        assert!(!faults.remove(first), "gone already");
+        assert_eq!(faults.take(Endpoint::Token), Some(FaultKind::HtmlError));
+        assert_eq!(faults.list().len(), 1);
+        assert!(
+            faults.add(rule(FaultKind::MalformedJson)) > second,
+            "ids are not reused"
+        );
     }
 
     #[test]

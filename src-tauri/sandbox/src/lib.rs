@@ -11,6 +11,8 @@
 //! rotated signing key).
 //!
 //! How it is built, from the outside in:
+//! - `admin.rs`: the admin operations, shared by the admin API and in-process callers
+//!   ([`Sandbox::admin`]);
 //! - `routes/`: the HTTP face, one file per endpoint and per personality's own shapes, with the
 //!   routing table in `routes/mod.rs`; handlers parse, ask the store, and render;
 //! - `guard.rs`: the checks in front of every route (Host, Origin, the admin token);
@@ -40,6 +42,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod admin;
 mod admin_token;
 pub mod config;
 mod faults;
@@ -63,6 +66,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use admin::{ActiveFault, Admin, AdminError, ClientView, NewUser, Overview};
 pub use config::{ClientAuth, ClientConfig, Personality, SandboxConfig, TestUser};
 pub use faults::{Endpoint, Fault, FaultKind};
 
@@ -159,6 +163,7 @@ pub struct Sandbox {
     issuer: String,
     admin_token: String,
     admin_token_file: Option<PathBuf>,
+    shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     saver: Option<saver::Saver>,
@@ -208,7 +213,7 @@ impl Sandbox {
             }
             None => None,
         };
-        let app = routes::router(shared);
+        let app = routes::router(shared.clone());
         let listener = listener::Listener {
             inner: listener,
             refusals,
@@ -229,6 +234,7 @@ impl Sandbox {
             issuer,
             admin_token,
             admin_token_file,
+            shared,
             stop: Some(stop),
             task: Some(task),
             saver,
@@ -238,6 +244,17 @@ impl Sandbox {
     /// The admin API's token, to send as `Authorization: Bearer …` to `/_sandbox/…`.
     pub fn admin_token(&self) -> &str {
         &self.admin_token
+    }
+
+    /// The admin operations, in-process: what the admin API does, without HTTP or the token
+    /// (the app's Sandbox screen uses this; `src/admin.rs`).
+    pub fn admin(&self) -> Admin {
+        Admin(self.shared.clone())
+    }
+
+    /// Which provider it imitates.
+    pub fn personality(&self) -> Personality {
+        self.shared.personality
     }
 
     /// Where the admin token is kept ([`SandboxConfig::admin_token_file`], else next to the

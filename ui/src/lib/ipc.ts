@@ -169,3 +169,48 @@ export function subscribe<K extends GrantryEvent['kind']>(
     registered.then((unlisten) => unlisten()).catch(() => {})
   }
 }
+
+// The Sandbox screen (ui/src/sandbox/): the built-in sandbox, which the app drives in-process
+// (src-tauri/src/sandbox_commands.rs), so its admin token never reaches the window.
+import type { ActiveFault } from './bindings/ActiveFault'
+import type { Fault } from './bindings/Fault'
+import type { FaultEndpoint } from './bindings/FaultEndpoint'
+import type { NewTestUser } from './bindings/NewTestUser'
+import type { SandboxClient } from './bindings/SandboxClient'
+import type { SandboxClientView } from './bindings/SandboxClientView'
+import type { SandboxOverview } from './bindings/SandboxOverview'
+import type { TestUser } from './bindings/TestUser'
+
+export type {
+  ActiveFault,
+  Fault,
+  FaultEndpoint,
+  NewTestUser,
+  SandboxClient,
+  SandboxClientView,
+  SandboxOverview,
+  TestUser,
+}
+
+export const sandboxIpc = {
+  /** Starts the sandbox on `port`, or on its configured port; answers its new status. */
+  start: (port: number | null) => call<SandboxStatus>('start_sandbox', { port }),
+  /** Stops it: the built-in provider is no longer offered for linking. */
+  stop: () => call<SandboxStatus>('stop_sandbox'),
+  /** Its issuer, personality, clients (never their secrets), test users and scopes. */
+  overview: () => call<SandboxOverview>('sandbox_overview'),
+  addUser: (user: NewTestUser) => call<TestUser>('add_sandbox_user', { user }),
+  /** Removes a test user; the grants the user gave are revoked at the sandbox. */
+  removeUser: (login: string) => call<void>('remove_sandbox_user', { login }),
+  /** Adds a client (or replaces the one with its id); a secret goes in, and never comes back. */
+  addClient: (client: SandboxClient) => call<void>('add_sandbox_client', { client }),
+  /** Removes a client; the grants made to it are revoked at the sandbox. */
+  removeClient: (clientId: string) => call<void>('remove_sandbox_client', { clientId }),
+  faults: () => call<ActiveFault[]>('sandbox_faults'),
+  /** Injects a fault; answers the faults now in force. */
+  addFault: (fault: Fault) => call<ActiveFault[]>('add_sandbox_fault', { fault }),
+  /** Clears one fault by its id (`null`: all); answers the faults still in force. */
+  clearFault: (id: number | null) => call<ActiveFault[]>('clear_sandbox_fault', { id }),
+  /** Links one test user at the sandbox, its consent given in-process, without a browser. */
+  linkTestUser: (login: string) => call<AccountSummary>('link_test_user', { login }),
+}

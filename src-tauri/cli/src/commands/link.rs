@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::Args;
 use grantry_core::providers::RedirectKind;
-use grantry_core::{AccountSummary, Error, Grantry, IpcError, Link, URL_SCHEME};
+use grantry_core::{AccountSummary, Error, Grantry, IpcError, Link, URL_SCHEME, test_users};
 use grantry_sandbox::robot;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -213,7 +213,11 @@ async fn link_test_users(json: bool, grantry: &Grantry, args: &LinkArgs) -> Resu
                 .into(),
         ));
     }
-    if let Some(bad) = args.users.iter().find(|user| !valid_user(user)) {
+    if let Some(bad) = args
+        .users
+        .iter()
+        .find(|user| !test_users::is_test_user_login(user))
+    {
         return Err(Error::InvalidInput(format!(
             "--users: {bad:?} is not a test user's login (letters, digits, `.`, `_`, `-`; \
              separated by commas)"
@@ -246,42 +250,30 @@ async fn link_test_users(json: bool, grantry: &Grantry, args: &LinkArgs) -> Resu
     first_failure(outcomes)
 }
 
-/// One test user linked at the sandbox: the link's answer comes back as a `dev.grantry:` URL
-/// from the consent robot, and completes the link.
+/// One test user linked at the sandbox (`grantry_core::test_users`, as the app's Sandbox
+/// screen does): the consent robot answers as `user`, and its `dev.grantry:` URL completes the
+/// link.
 async fn link_test_user(
     grantry: &Grantry,
     args: &LinkArgs,
     user: &str,
 ) -> Result<AccountSummary, Error> {
     let scopes = (!args.scopes.is_empty()).then(|| args.scopes.clone());
-    let Link { started, .. } = grantry
-        .start_link(
-            grantry_core::providers::SANDBOX_ID,
-            args.env.as_deref(),
-            scopes,
-            Some(RedirectKind::CustomScheme),
-        )
-        .await?;
     let choice = robot::Choice {
         user: user.to_owned(),
         scopes: None,
         allow: true,
     };
-    let answer = robot::consent(&started.authorization_url, &choice).await;
-    match answer {
-        Ok(callback) => grantry.finish_link(&callback).await,
-        Err(error) => {
-            grantry.cancel_link(&started.state);
-            Err(Error::InvalidInput(format!("the consent page: {error}")))
-        }
-    }
-}
-
-/// A test user's login as the sandbox takes it.
-fn valid_user(user: &str) -> bool {
-    !user.is_empty()
-        && user.len() <= 64
-        && user
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    test_users::link_test_user(
+        grantry,
+        user,
+        args.env.as_deref(),
+        scopes,
+        |url| async move {
+            robot::consent(&url, &choice)
+                .await
+                .map_err(|e| e.to_string())
+        },
+    )
+    .await
 }

@@ -13,9 +13,10 @@ use crate::paths;
 use crate::providers::SANDBOX_ID;
 
 impl Grantry {
-    /// The built-in sandbox provider is the one this process runs on `port`.
-    pub fn adopt_sandbox(&self, port: u16) {
-        lock(&self.providers).set_sandbox(Some(port));
+    /// The built-in sandbox provider is the one this process runs on `port`; `None`: no
+    /// sandbox runs (it was stopped), so the built-in provider is no longer offered.
+    pub fn adopt_sandbox(&self, port: Option<u16>) {
+        lock(&self.providers).set_sandbox(port);
         // Endpoints found at another port must not be used for this one.
         lock(&self.endpoints).retain(|(provider, _), _| provider != SANDBOX_ID);
     }
@@ -49,7 +50,7 @@ impl Grantry {
             }
         };
         if ours {
-            self.adopt_sandbox(port);
+            self.adopt_sandbox(Some(port));
         } else {
             tracing::info!("the program on port {port} did not prove to be our sandbox");
         }

@@ -42,6 +42,7 @@ use crate::config::Personality;
 use crate::faults::{self, Endpoint};
 use crate::guard;
 
+pub(crate) use params::MAX_PARAM_LEN;
 use params::{
     ClientCredentials, Params, bearer_token, client_and_token, join_scopes, split_scopes,
 };

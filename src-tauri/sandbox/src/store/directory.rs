@@ -3,7 +3,9 @@
 //!
 //! Invariants: a public client never authenticates with a secret, a confidential one always
 //! does, and secrets are compared in constant time. Redirect URIs match exactly, with the one
-//! exception RFC 8252 §7.3 makes for loopback ports. Nothing here issues or revokes anything.
+//! exception RFC 8252 §7.3 makes for loopback ports. Nothing here issues anything; removing a
+//! user or a client revokes every grant they are part of first (`grants.rs`), so no token of
+//! theirs works afterwards, and the grants stay listed, revoked, as every grant does.
 
 use subtle::ConstantTimeEq;
 
@@ -57,6 +59,42 @@ impl AuthStore {
         self.clients.retain(|c| c.client_id != client.client_id);
         self.clients.push(client);
         Ok(())
+    }
+
+    /// Removes the test user with this login: every grant the user gave is revoked (its tokens
+    /// stop working) and any `invalid_grant` fault for the user is dropped. Returns how many
+    /// grants were live, or `None` if there is no such user.
+    pub fn remove_user(&mut self, login: &str) -> Option<usize> {
+        let sub = self.user_by_login(login)?.sub.clone();
+        let live: Vec<u64> = self
+            .grants()
+            .into_iter()
+            .filter(|g| g.sub == sub && g.revoked.is_none())
+            .map(|g| g.id)
+            .collect();
+        for id in &live {
+            self.revoke_grant(*id, "the test user was removed from the sandbox");
+        }
+        self.invalid_grant_users.retain(|fault| fault.sub != sub);
+        self.users.retain(|u| u.login != login);
+        Some(live.len())
+    }
+
+    /// Removes the client with this id: every grant made to it is revoked first. Returns how
+    /// many grants were live, or `None` if there is no such client.
+    pub fn remove_client(&mut self, client_id: &str) -> Option<usize> {
+        self.client(client_id)?;
+        let live: Vec<u64> = self
+            .grants()
+            .into_iter()
+            .filter(|g| g.client_id == client_id && g.revoked.is_none())
+            .map(|g| g.id)
+            .collect();
+        for id in &live {
+            self.revoke_grant(*id, "the client was removed from the sandbox");
+        }
+        self.clients.retain(|c| c.client_id != client_id);
+        Some(live.len())
     }
 
     /// Checks a client's credentials as the token, revocation and introspection endpoints

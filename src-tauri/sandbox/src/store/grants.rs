@@ -96,11 +96,11 @@ impl AuthStore {
         let Some(index) = self
             .invalid_grant_users
             .iter()
-            .position(|(sub, _)| sub == &grant.sub)
+            .position(|fault| fault.sub == grant.sub)
         else {
             return Ok(());
         };
-        if let Some(remaining) = &mut self.invalid_grant_users[index].1 {
+        if let Some(remaining) = &mut self.invalid_grant_users[index].count {
             *remaining = remaining.saturating_sub(1);
             if *remaining == 0 {
                 self.invalid_grant_users.remove(index);

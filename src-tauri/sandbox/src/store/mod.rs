@@ -82,9 +82,17 @@ pub struct AuthStore {
     next_pending: u64,
     /// Seconds added to the wall clock (the admin API moves time forward for QA).
     clock_offset: i64,
-    /// Users (by `sub`) whose token requests fail with `invalid_grant` (fault injection), with
-    /// how many more times (`None`: until cleared).
-    pub invalid_grant_users: Vec<(String, Option<u32>)>,
+    /// Users whose token requests fail with `invalid_grant` (fault injection).
+    pub invalid_grant_users: Vec<UserFault>,
+}
+
+/// An `invalid_grant` fault for one user: its rule id (from `src/faults.rs`), the user's `sub`,
+/// and how many more token requests it spoils (`None`: until cleared).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserFault {
+    pub id: u64,
+    pub sub: String,
+    pub count: Option<u32>,
 }
 
 impl AuthStore {

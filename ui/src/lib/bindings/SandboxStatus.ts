@@ -3,4 +3,4 @@
 /**
  * Whether the built-in sandbox provider is serving, for the UI.
  */
-export type SandboxStatus = { "state": "starting" } | { "state": "running", issuer: string, } | { "state": "failed", message: string, };
+export type SandboxStatus = { "state": "starting" } | { "state": "running", issuer: string, } | { "state": "stopped", port: number, } | { "state": "failed", message: string, };
