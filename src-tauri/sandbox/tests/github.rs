@@ -203,7 +203,8 @@ async fn an_oauth_app_gets_a_token_that_never_expires_and_no_refresh_token() {
     let listed = overview["clients"].as_array().expect("clients");
     assert!(
         listed.contains(&json!({"client_id": "oauth-app", "name": "OAuth App",
-        "auth": "secret", "redirect_uris": [REDIRECT], "expiring_tokens": false}))
+        "auth": "secret", "redirect_uris": [REDIRECT], "expiring_tokens": false,
+        "removable": true}))
     );
     let request = Request::new(AUTHORIZE, "read:user").client("oauth-app");
     let code = h.code(&request, "alice", None).await;
