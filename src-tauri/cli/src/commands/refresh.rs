@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use clap::Args;
-use grantry_core::{Error, Grantry, IpcError, now};
+use grantry_core::{Error, Grantry, IpcError, RefreshAllOutcome, now};
 use serde_json::json;
 
 use crate::output::{first_failure, print, terminal_safe};
@@ -61,19 +61,22 @@ pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Resu
             Err(error) => json!({"account": id, "ok": false, "error": IpcError::from(error)}),
         })
         .collect();
-    let failed = outcomes.iter().filter(|(_, o)| o.is_err()).count();
     // Each account's outcome went to stderr as it ended; the summary names the failures.
+    let summary = RefreshAllOutcome::of(&outcomes);
     print(json, &report, || {
-        let failures: Vec<String> = outcomes
-            .iter()
-            .filter_map(|(id, outcome)| outcome.as_ref().err().map(|_| id.to_string()))
-            .collect();
-        let refreshed = outcomes.len() - failed;
-        let mut summary = format!("Refreshed {refreshed} of {} accounts.", outcomes.len());
-        if !failures.is_empty() {
-            summary.push_str(&format!(" Failed: account {}.", failures.join(", ")));
+        let mut text = format!(
+            "Refreshed {} of {} accounts.",
+            summary.refreshed, summary.total
+        );
+        if !summary.failures.is_empty() {
+            let failed: Vec<String> = summary
+                .failures
+                .iter()
+                .map(|f| f.account.to_string())
+                .collect();
+            text.push_str(&format!(" Failed: account {}.", failed.join(", ")));
         }
-        summary
+        text
     });
     first_failure(outcomes)
 }
