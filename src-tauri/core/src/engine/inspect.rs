@@ -23,18 +23,25 @@ pub enum TokenUse {
 impl Grantry {
     /// What the account's tokens say, and its last token response as the HTTP log kept it.
     pub fn inspect(&self, account_id: i64) -> Result<Inspection, Error> {
-        let account = self.account(account_id)?;
-        let tokens = self.tokens_of(&account)?;
+        let (access_token, id_token) = self.token_shapes(account_id)?;
         let log = self.http_log(account_id, HTTP_LOG_KEPT)?;
         Ok(Inspection {
             account_id,
-            access_token: token_shape::shape(tokens.access_token.expose()),
-            id_token: tokens
-                .id_token
-                .as_ref()
-                .map(|token| token_shape::shape(token.expose())),
+            access_token,
+            id_token,
             token_response: log.into_iter().find(is_token_response),
         })
+    }
+
+    /// What the account's access token and ID token (if any) look like, from the keyring.
+    fn token_shapes(&self, account_id: i64) -> Result<(TokenShape, Option<TokenShape>), Error> {
+        let account = self.account(account_id)?;
+        let tokens = self.tokens_of(&account)?;
+        let shape = |token: &Secret<String>| token_shape::shape(token.expose());
+        Ok((
+            shape(&tokens.access_token),
+            tokens.id_token.as_ref().map(shape),
+        ))
     }
 
     /// Hands the access token to `deliver` (the window that shows it, the clipboard), for the
@@ -93,7 +100,7 @@ impl Grantry {
     pub fn account_report(&self, account_id: i64) -> Result<serde_json::Value, Error> {
         let detail = self.account_detail(account_id, RefreshPolicy::default(), 10_000)?;
         // A locked keyring must not stop the report: what the tokens say is left out then.
-        let inspection = self.inspect(account_id).ok();
+        let shapes = self.token_shapes(account_id).ok();
         let said = |shape: &TokenShape| match shape {
             TokenShape::Jwt { header, claims } => serde_json::json!({
                 "shape": "jwt",
@@ -110,8 +117,8 @@ impl Grantry {
             "account": detail.account,
             "scopes": detail.scopes,
             "tokens": detail.tokens,
-            "access_token": inspection.as_ref().map(|i| said(&i.access_token)),
-            "id_token": inspection.as_ref().and_then(|i| i.id_token.as_ref()).map(said),
+            "access_token": shapes.as_ref().map(|(access, _)| said(access)),
+            "id_token": shapes.as_ref().and_then(|(_, id)| id.as_ref()).map(said),
             "history": detail.timeline,
             "http_log": self.http_log(account_id, HTTP_LOG_KEPT)?,
         }))
