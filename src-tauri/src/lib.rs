@@ -18,6 +18,7 @@ use tauri::Manager;
 use crate::state::AppState;
 
 pub fn run() {
+    grantry_core::use_ring_for_tls();
     start_logging();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {

@@ -214,6 +214,7 @@ async fn run(cli: &Cli) -> Result<(), Error> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    grantry_core::use_ring_for_tls();
     let cli = Cli::parse();
     logging::to_stderr(match cli.verbose {
         0 => LevelFilter::WARN,

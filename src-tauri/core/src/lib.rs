@@ -38,4 +38,5 @@ pub use model::{
     ProviderOption, ProviderView, RefreshAllOutcome, RefreshFailure, RemoveAccounts, SandboxStatus,
     ScopeChange, ScopeCheck, ScopeOption, ScopeStatus, StartedLink, TokenInfo, TokenShape,
 };
+pub use oauth::http::use_ring_for_tls;
 pub use providers::URL_SCHEME;

@@ -68,6 +68,7 @@ fn page_text(html: &str) -> String {
 /// Answers the consent page at `authorization_url`; returns the redirect's `Location` (the
 /// client's redirect URI with `code` or `error`, `state` and `iss`).
 pub async fn consent(authorization_url: &str, choice: &Choice) -> Result<String, RobotError> {
+    use_ring_for_tls();
     let http = Client::builder()
         .redirect(redirect::Policy::none())
         .build()?;
@@ -133,4 +134,11 @@ fn location(response: &reqwest::Response) -> Option<String> {
         .to_str()
         .ok()
         .map(str::to_owned)
+}
+
+/// Makes ring the process's rustls crypto provider unless one is set: the robot speaks plain
+/// HTTP, but reqwest builds its TLS setup with every client, and grantry-core (which talks to
+/// providers over HTTPS) builds reqwest with rustls and no provider of its own.
+pub fn use_ring_for_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }

@@ -37,6 +37,8 @@ pub async fn env() -> Env {
         Ok("1"),
         "these tests need the throwaway Secret Service: run them with `make test`"
     );
+    // The tests' own clients (the sandbox's admin API) are built before grantry-core's.
+    grantry_core::use_ring_for_tls();
     let dir = tempfile::tempdir().expect("temp dir");
     // The sandbox leaves its admin token in the data folder, as the app's does, so that
     // `grantry` trusts it as the built-in provider.

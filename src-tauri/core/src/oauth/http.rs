@@ -2,6 +2,12 @@
 //! followed (token, revocation and userinfo requests must never be redirected), and response
 //! bodies capped, so a hostile or broken provider cannot hang or flood Grantry.
 //!
+//! HTTPS is rustls with ring as the one crypto provider of the process ([`use_ring_for_tls`]),
+//! and a server's certificate is checked by the system's own trust store (reqwest's
+//! rustls-platform-verifier; on Linux the CA bundle the distribution keeps, or `SSL_CERT_FILE` /
+//! `SSL_CERT_DIR`), so a company's TLS-inspecting proxy that the system trusts is trusted here
+//! as well.
+//!
 //! It also feeds the HTTP log: [`recording`] runs an operation and collects every exchange the
 //! client made during it, masked (`redact.rs`) before it is kept; outside such a scope nothing
 //! is collected. Headers are never kept.
@@ -10,7 +16,6 @@ use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use openidconnect::reqwest;
 use openidconnect::{HttpRequest, HttpResponse};
 
 pub use crate::error::HttpError;
@@ -28,6 +33,7 @@ pub struct Http {
 
 impl Http {
     pub fn new() -> Self {
+        use_ring_for_tls();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
@@ -248,6 +254,14 @@ fn record(exchange: HttpExchange) {
             log.push(exchange);
         }
     });
+}
+
+/// Makes ring the process's rustls crypto provider, the only one built (reqwest's
+/// `rustls-no-provider`), before any HTTP client exists: every client of the process, the
+/// provider-facing one and the loopback ones alike, needs it. Safe to call again.
+pub fn use_ring_for_tls() {
+    // Err means a provider is installed already, which can only be this one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 impl Default for Http {

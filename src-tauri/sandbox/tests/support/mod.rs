@@ -28,6 +28,7 @@ pub async fn start(personality: Personality) -> Harness {
 
 pub async fn start_with(config: SandboxConfig) -> Harness {
     let sandbox = Sandbox::start(config).await.expect("start the sandbox");
+    grantry_sandbox::robot::use_ring_for_tls();
     let http = Client::builder()
         .redirect(redirect::Policy::none())
         .build()
