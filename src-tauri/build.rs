@@ -3,6 +3,7 @@ fn main() {
     // src-tauri/capabilities/ grant the ones the UI calls, and nothing else.
     let app = tauri_build::AppManifest::new().commands(&[
         "list_accounts",
+        "accounts_shown",
         "list_activity",
         "sandbox_status",
         "list_providers",

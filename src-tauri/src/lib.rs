@@ -59,6 +59,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::list_accounts,
+            commands::accounts_shown,
             commands::list_activity,
             commands::sandbox_status,
             commands::link_account_again,

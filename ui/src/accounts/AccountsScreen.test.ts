@@ -111,8 +111,8 @@ describe('AccountsScreen status chips', () => {
   })
 
   it('follow the clock: valid, then expiring, then expired, without a new fetch', async () => {
-    // Only the interval and the date are faked: the Tauri stand-in still settles on real timers.
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    // The clock's timeouts and the date are faked.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     vi.setSystemTime(T0)
     answer('list_accounts', [person(1, 'Ann', { access_expires_at: at(10 * 60 + 5) })])
     render(AccountsScreen)
@@ -123,7 +123,8 @@ describe('AccountsScreen status chips', () => {
     await vi.advanceTimersByTimeAsync(10_000)
     expect(chip.textContent?.trim()).toBe('Expiring')
 
-    await vi.advanceTimersByTimeAsync(10 * 60 * 1000)
+    // The clock ticks a moment after each second it waits for (lib/clock.ts).
+    await vi.advanceTimersByTimeAsync(10 * 60 * 1000 + 100)
     expect(chip.textContent?.trim()).toBe('Expired, refresh pending')
     expect(screen.getByTestId('expiry').textContent).toBe('expired 5 s ago')
     expect(listCalls()).toBe(1)
@@ -137,7 +138,7 @@ describe('AccountsScreen status chips', () => {
       person(4, 'Di', { status: 'needs_relink', status_reason: 'gone' }),
       person(5, 'Ed', { status: 'revocation_pending' }),
     ])
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] })
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     vi.setSystemTime(T0)
     render(AccountsScreen)
     await screen.findByText('Ann')

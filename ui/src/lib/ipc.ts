@@ -88,6 +88,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const ipc = {
   listAccounts: () => call<AccountSummary[]>('list_accounts'),
+  accountsShown: (accounts: number, ipcMs: number, renderMs: number) =>
+    call<null>('accounts_shown', { accounts, ipcMs, renderMs }),
   listActivity: () => call<ActivityEntry[]>('list_activity'),
   sandboxStatus: () => call<SandboxStatus>('sandbox_status'),
   listProviders: () => call<ProviderOption[]>('list_providers'),

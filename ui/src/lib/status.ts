@@ -50,6 +50,12 @@ export function statusOf(account: AccountSummary, now: number): Status {
   return { kind: 'valid', word: statusWords.valid, tone: 'ok', reason }
 }
 
+/** The moments at which `statusOf(account, now)` turns: Expiring, then Expired. */
+export function statusTurns(account: AccountSummary): number[] {
+  const at = account.access_expires_at
+  return at === null ? [] : [at - EXPIRING_SECONDS + 1, at]
+}
+
 /** "expires in 42 min", "expired 3 h ago" or "no expiry". */
 export function expiryText(account: AccountSummary, now: number): string {
   return account.access_expires_at === null ? 'no expiry' : expiry(account.access_expires_at, now)
