@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test cli setup setup-test lint unit e2e bindings deb soak fuzz clean
+.PHONY: run test cli setup setup-test lint unit e2e bindings release deb bench soak fuzz clean
 
 ## run: build the UI and start Grantry (debug build, UI embedded)
 run: setup ui/dist/index.html
@@ -53,9 +53,20 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
-## deb: a release .deb under target/release/bundle/deb
-deb: setup
-	ui/node_modules/.bin/tauri build --bundles deb
+# The release binaries: the app, `grantry` (packaged beside it) and the bare Tauri window of
+# `make bench`, in one cargo invocation so that they share one Tauri build and one profile.
+RELEASE_FEATURES := --features grantry-app/custom-protocol,grantry-bench-bare/custom-protocol
+release: setup ui/dist/index.html
+	$(CARGO) build --release $(RELEASE_FEATURES) -p grantry-app -p grantry-cli -p grantry-bench-bare
+
+## deb: a release .deb (the app, `grantry`, and a desktop entry that handles dev.grantry: links)
+## under target/release/bundle/deb
+deb: release
+	ui/node_modules/.bin/tauri bundle --bundles deb --ci
+
+## bench: speed and memory against floors measured in the same run; writes target/bench/report.md
+bench: setup-test
+	scripts/bench
 
 clean:
 	$(CARGO) clean

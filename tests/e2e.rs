@@ -13,6 +13,8 @@ mod account_screen;
 mod bridge;
 #[path = "e2e/inspector.rs"]
 mod inspector;
+#[path = "e2e/package.rs"]
+mod package;
 #[path = "e2e/providers_screen.rs"]
 mod providers_screen;
 #[path = "e2e/sandbox_screen.rs"]

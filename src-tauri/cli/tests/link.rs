@@ -242,3 +242,36 @@ async fn scopes_are_added_to_the_same_account_and_checked_again() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot be used with"));
 }
+
+/// QA runs many `grantry link`s at once. Each checks first that the keyring takes writes, with
+/// an item of its own: sharing one, a process could delete the item another had just written,
+/// and the Secret Service refuses to write or delete an item that vanished.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn links_started_side_by_side_all_succeed() {
+    let env = env().await;
+    let users: Vec<String> = (1..=6).map(|n| format!("parallel{n}")).collect();
+    let outcomes: Vec<(i32, serde_json::Value)> = std::thread::scope(|scope| {
+        let started: Vec<_> = users
+            .iter()
+            .map(|user| {
+                let browser = env.consent(user, "");
+                let env = &env;
+                scope.spawn(move || env.json(&["link", "sandbox", "--browser", &browser]))
+            })
+            .collect();
+        started
+            .into_iter()
+            .map(|link| link.join().expect("a link thread"))
+            .collect()
+    });
+    for (code, linked) in &outcomes {
+        assert_eq!(*code, 0, "{linked}");
+    }
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(
+        accounts.as_array().map(Vec::len),
+        Some(users.len()),
+        "{accounts}"
+    );
+}

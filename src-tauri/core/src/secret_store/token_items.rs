@@ -80,9 +80,14 @@ pub fn client_secret_key(installation: &str, provider: &str, environment: &str) 
     format!("client/{installation}/{provider}/{environment}")
 }
 
-/// A key that is written and deleted to find out whether the keyring takes writes now.
+/// A key that is written and deleted to find out whether the keyring takes writes now. Each
+/// probe has a key of its own (the process and a count): links started side by side, in this
+/// process or in others, would otherwise delete the item another has just written, and the
+/// Secret Service answers a write or delete of a vanished item with an error.
 pub fn probe_key(installation: &str) -> String {
-    format!("probe/{installation}")
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("probe/{installation}/{}-{n}", std::process::id())
 }
 
 pub fn save(store: &dyn SecretStore, key: &str, tokens: &TokenSet) -> Result<(), KeyringError> {
@@ -125,6 +130,16 @@ pub fn rename(store: &dyn SecretStore, from: &str, to: &str) -> Result<bool, Key
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_probe_has_a_key_of_its_own() {
+        let (a, b) = (probe_key("i"), probe_key("i"));
+        assert_ne!(a, b);
+        assert!(
+            a.starts_with("probe/i/") && b.starts_with("probe/i/"),
+            "{a} {b}"
+        );
+    }
 
     #[test]
     fn a_key_is_read_back_into_its_parts() {

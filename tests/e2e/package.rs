@@ -1,0 +1,189 @@
+//! The .deb, as a person installs it: packaged by the Tauri CLI from the binaries this test run
+//! built (`tauri bundle --debug`, the same configuration `make deb` uses for release), unpacked
+//! into a scratch root, and used from there. Its desktop entry must be valid, claim
+//! `x-scheme-handler/dev.grantry`, and make `xdg-open 'dev.grantry:…'` start the installed
+//! binary, which takes in the link.
+
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use super::support::procs;
+use super::support::webdriver::wait_until;
+use super::{ONE_WINDOW, scratch_session, steps};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Packages the debug build; returns the .deb's path.
+fn bundle() -> PathBuf {
+    // The package ships `grantry` too; for this build, the debug one.
+    let cli = Path::new(ROOT).join("target/debug/grantry");
+    assert!(
+        cli.exists(),
+        "{} is missing: `cargo build -p grantry-cli` (make test builds it)",
+        cli.display()
+    );
+    let config = serde_json::json!({
+        "bundle": {"linux": {"deb": {"files": {"/usr/bin/grantry": cli}}}}
+    });
+    let output = Command::new(Path::new(ROOT).join("ui/node_modules/.bin/tauri"))
+        .args(["bundle", "--debug", "--bundles", "deb", "--ci", "--config"])
+        .arg(config.to_string())
+        .current_dir(ROOT)
+        .output()
+        .expect("run the Tauri CLI");
+    assert!(
+        output.status.success(),
+        "tauri bundle failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let folder = Path::new(ROOT).join("target/debug/bundle/deb");
+    let mut debs: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("the bundle folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "deb"))
+        .collect();
+    debs.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    debs.pop().expect("a .deb")
+}
+
+fn run(program: &str, args: &[&str]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run {program}: {e}"));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+#[ignore = "needs Xvfb and a throwaway session: run through `make test`"]
+fn the_deb_installs_a_desktop_entry_that_hands_dev_grantry_links_to_its_binary() {
+    let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
+    let session = scratch_session();
+    let deb = bundle();
+    let deb_text = deb.to_string_lossy().into_owned();
+
+    // What dpkg would install and depend on.
+    let fields = run("dpkg-deb", &["--field", &deb_text, "Package", "Depends"]);
+    assert!(fields.contains("Package: grantry"), "{fields}");
+    assert!(fields.contains("libwebkit2gtk-4.1-0"), "{fields}");
+    let scratch = tempfile::tempdir().expect("scratch");
+    let root = scratch.path().join("root");
+    run("dpkg-deb", &["-x", &deb_text, &root.to_string_lossy()]);
+    let binary = root.join("usr/bin/grantry-app");
+    assert!(binary.exists(), "no /usr/bin/grantry-app in the package");
+    assert!(root.join("usr/bin/grantry").exists(), "no /usr/bin/grantry");
+
+    // The desktop entry: valid, and the handler of dev.grantry: links.
+    let applications = root.join("usr/share/applications");
+    let entry_path = std::fs::read_dir(&applications)
+        .expect("usr/share/applications")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "desktop"))
+        .expect("a .desktop file");
+    let entry = std::fs::read_to_string(&entry_path).expect("read the entry");
+    run("desktop-file-validate", &[&entry_path.to_string_lossy()]);
+    let line = |key: &str| {
+        entry
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("no {key}= in\n{entry}"))
+            .to_owned()
+    };
+    assert!(
+        line("MimeType")
+            .split(';')
+            .any(|m| m == "x-scheme-handler/dev.grantry"),
+        "{entry}"
+    );
+    assert_eq!(line("Exec").split_whitespace().next(), Some("grantry-app"));
+    assert!(
+        line("Exec").contains("%u"),
+        "the link must reach the app: {entry}"
+    );
+
+    // As dpkg's trigger does after installing it, and as a desktop without a default of its
+    // own finds handlers: through the cache of the system's applications folder.
+    run(
+        "update-desktop-database",
+        &[&applications.to_string_lossy()],
+    );
+    let data = scratch.path().join("grantry-data");
+    let path = format!(
+        "{}:{}",
+        root.join("usr/bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let opener = Command::new("xdg-open")
+        .arg("dev.grantry:/hello-from-the-package")
+        .env("PATH", path)
+        .env("XDG_DATA_DIRS", root.join("usr/share"))
+        // A user with no handler of their own: the system's is the one.
+        .env("XDG_DATA_HOME", scratch.path().join("home-data"))
+        .env("XDG_CONFIG_HOME", scratch.path().join("home-config"))
+        .env_remove("XDG_CURRENT_DESKTOP")
+        .env_remove("BROWSER")
+        .env("GRANTRY_DATA_DIR", &data)
+        .env("GRANTRY_CONFIG_DIR", scratch.path().join("grantry-config"))
+        .env("GRANTRY_SANDBOX_PORT", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("run xdg-open");
+    let opened = Group(opener);
+
+    // The installed binary runs, and takes the link in (its history and log say so).
+    let installed = std::fs::canonicalize(&binary).expect("the installed binary");
+    let mut app = None;
+    wait_until(
+        &format!(
+            "xdg-open to start {} ({})",
+            installed.display(),
+            session.display()
+        ),
+        Duration::from_secs(60),
+        || {
+            app = running(&installed);
+            app.is_some()
+        },
+    );
+    wait_until(
+        "the installed app to take the link in",
+        Duration::from_secs(60),
+        || data.join("logs").exists() && steps::app_log(&data).contains("hello-from-the-package"),
+    );
+    drop(opened);
+    let app = app.expect("the app's process");
+    wait_until("the app to end", Duration::from_secs(10), || {
+        !procs::alive(app)
+    });
+}
+
+/// xdg-open and what it started (it runs the app in the foreground, in its process group),
+/// ended together when dropped, also when the test fails.
+struct Group(std::process::Child);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if let Some(group) = rustix::process::Pid::from_raw(self.0.id() as i32) {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::TERM);
+        }
+        let _ = self.0.wait();
+    }
+}
+
+/// A running process whose executable is `binary`.
+fn running(binary: &Path) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+}
