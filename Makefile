@@ -42,7 +42,7 @@ cli: setup
 
 ## bindings: regenerate the TypeScript types in ui/src/lib/bindings from the Rust types
 bindings:
-	GRANTRY_UPDATE_BINDINGS=1 $(CARGO) test -p grantry-core --test bindings
+	GRANTRY_UPDATE_BINDINGS=1 $(CARGO) test -p grantry-core --test integration bindings::
 
 ## soak: ten minutes of background refresh against 30-second tokens; prints how many refreshes
 soak:

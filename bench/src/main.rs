@@ -122,9 +122,10 @@ fn main() {
 /// Link, Refresh all and listing in the engine; leaves `many` with `list_accounts` accounts
 /// and `few` with ten, for the window part.
 async fn engine_part(args: &Args, many: &Path, few: &Path, report: &mut Report) {
-    let sandbox = Sandbox::start(SandboxConfig::new(Personality::Generic))
-        .await
-        .expect("sandbox");
+    // No preset users: the bench's own take every one of the sandbox's 1,000 places.
+    let mut config = SandboxConfig::new(Personality::Generic);
+    config.users.clear();
+    let sandbox = Sandbox::start(config).await.expect("sandbox");
     let (grantry, keyring) = engine::open(many, &sandbox);
 
     eprintln!("bench: {} links, timed", args.link_runs);
@@ -153,8 +154,14 @@ async fn engine_part(args: &Args, many: &Path, few: &Path, report: &mut Report) 
     engine::link_many(&grantry, "refresh", accounts - args.link_runs).await;
     eprintln!("bench: {accounts} plain code flows for the floor's refresh tokens");
     let mut tokens = Vec::new();
+    // The same test users (the sandbox holds at most 1,000), each with a grant of its own.
     for n in 1..=accounts {
-        tokens.push(engine::plain_refresh_token(&sandbox, &format!("floor{n}")).await);
+        let user = if n <= args.link_runs {
+            format!("timed{n}")
+        } else {
+            format!("refresh{}", n - args.link_runs)
+        };
+        tokens.push(engine::plain_refresh_token(&sandbox, &user).await);
     }
     let (mut ours, mut floor) = (Vec::new(), Vec::new());
     for round in 1..=3 {
@@ -205,9 +212,9 @@ async fn engine_part(args: &Args, many: &Path, few: &Path, report: &mut Report) 
     );
     report.detail("list_engine_ms", &lists);
 
-    // Ten accounts, for the window's start.
+    // Ten accounts, for the window's start: users linked already, in another data folder.
     let (small, _) = engine::open(few, &sandbox);
-    engine::link_many(&small, "few", 10).await;
+    engine::link_many(&small, "timed", 10.min(args.link_runs)).await;
     drop((small, grantry));
     sandbox.stop().await;
 }

@@ -1,7 +1,7 @@
 //! `grantry` killed at injected points (`GRANTRY_CRASH_AT`) in linking, refreshing and
 //! revoking: each leaves a state that the next command or `grantry repair` mends.
 
-mod support;
+use crate::support;
 
 use std::os::unix::process::ExitStatusExt;
 

@@ -1,7 +1,7 @@
 //! `grantry history` end to end: people read each entry's date and time in their local time
 //! zone (here set with `TZ`), scripts read Unix seconds from `--json`.
 
-mod support;
+use crate::support;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;

@@ -1,7 +1,7 @@
 //! `grantry` without a usable keyring: a missing Secret Service and a locked keyring are named
 //! as such before the browser opens, and what needs no secret still works.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! `grantry link` end to end against the sandbox: both redirects, partial consent, linking
 //! again, the scopes and exchanges of what was linked, and how a failed link is reported.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! `RUST_LOG` or `-v`; silent by default. The sweep at the end of each test searches every
 //! line written for the codes and tokens the sandbox issued.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

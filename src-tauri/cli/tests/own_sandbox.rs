@@ -3,7 +3,7 @@
 //! granted outlives it, so the next command's sandbox refreshes it. A command that does not
 //! involve the sandbox starts none.
 
-mod support;
+use crate::support;
 
 use std::process::Output;
 

@@ -2,7 +2,7 @@
 //! written to providers.toml, links (by its own redirect strategy, loopback here), and can be
 //! removed once told what becomes of its accounts; the built-in one cannot.
 
-mod support;
+use crate::support;
 
 use support::env;
 

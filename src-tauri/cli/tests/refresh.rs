@@ -1,7 +1,7 @@
 //! `grantry refresh` end to end: concurrent processes share one refresh (the sandbox rotates
 //! refresh tokens and detects reuse), and a refused grant marks the account, keeping it.
 
-mod support;
+use crate::support;
 
 use support::env;
 

@@ -1,7 +1,7 @@
 //! `grantry revoke` and `grantry forget` end to end: revoking ends the grant at the sandbox,
 //! forgetting does not, and the export left behind holds no token.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::env;

@@ -2,7 +2,7 @@
 //! line of progress each and a summary; a bad list is refused before anything is linked. Then
 //! `grantry refresh --all` over them, with its progress and summary.
 
-mod support;
+use crate::support;
 
 use support::env;
 

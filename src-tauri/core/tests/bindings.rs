@@ -1,6 +1,6 @@
 //! The TypeScript types in `ui/src/lib/bindings/` are generated from the Rust types the UI
 //! receives. This test fails when they are stale; `make bindings` rewrites them
-//! (`GRANTRY_UPDATE_BINDINGS=1 cargo test -p grantry-core --test bindings`).
+//! (`GRANTRY_UPDATE_BINDINGS=1 cargo test -p grantry-core --test integration bindings::`).
 
 use std::path::{Path, PathBuf};
 

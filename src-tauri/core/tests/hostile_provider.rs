@@ -5,7 +5,7 @@
 //! faults (`src-tauri/sandbox/src/faults.rs`); the client (`src/oauth/http.rs`) refuses the
 //! answer with a clear error, follows no redirect, and stores nothing.
 
-mod support;
+use crate::support;
 
 use grantry_core::{ErrorCode, IpcError};
 use support::{allow, stranger, world};

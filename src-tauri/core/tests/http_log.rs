@@ -1,7 +1,7 @@
 //! The per-account HTTP exchange log: what was sent to the provider and what came back, with
 //! every secret masked.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::world;

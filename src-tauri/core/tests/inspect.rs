@@ -2,7 +2,7 @@
 //! access token on Reveal or Copy only (each on record), the forced expiry that makes the
 //! next use refresh, and the account's report, free of secrets.
 
-mod support;
+use crate::support;
 
 use grantry_core::{ActivityKind, Grantry, RefreshPolicy, TokenShape, TokenUse};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The one way in for URLs from the OS (`Grantry::receive_url`): what is recorded, what
 //! completes a link, what is refused, and what the window is told through events.
 
-mod support;
+use crate::support;
 
 use grantry_core::{ActivityKind, ErrorCode, GrantryEvent, Received};
 use support::{allow, world};

@@ -2,7 +2,7 @@
 //! consent, re-linking, and every way a sign-in response can be wrong. Secrets go to an
 //! in-memory store here; the keyring itself is exercised by the CLI tests.
 
-mod support;
+use crate::support;
 
 use grantry_core::{ActivityKind, ErrorCode, IpcError, ScopeStatus};
 use grantry_sandbox::robot::Choice;

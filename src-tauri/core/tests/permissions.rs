@@ -1,6 +1,9 @@
 //! What Grantry keeps on disk (emails, the history, the HTTP log, the providers) is readable by
 //! its user only, whatever the umask (`paths.rs`, `Grantry::open`): folders 0700, files 0600,
 //! and anything found looser is tightened when Grantry opens.
+//!
+//! A test binary of its own (not in tests/integration.rs): it sets the process's umask, which
+//! would reach the files every test running beside it creates.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -7,7 +7,7 @@
 //! hosts are replaced before the provider is added, and the bridge page is played by the test.
 //! One module per preset, in `tests/presets/`; what they share is here.
 
-mod support;
+use crate::support;
 
 #[path = "presets/facebook.rs"]
 mod facebook;

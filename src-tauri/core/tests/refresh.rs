@@ -1,7 +1,7 @@
 //! Refreshing tokens against the sandbox, whose refresh tokens rotate with reuse detection: a
 //! second use of a rotated token would revoke the grant, so any race shows up as a dead account.
 
-mod support;
+use crate::support;
 
 use grantry_core::{AccountStatus, ActivityKind, ErrorCode, IpcError};
 use support::world;

@@ -3,7 +3,7 @@
 //! were fetched, it makes Grantry fetch them once and keep them; naming another subject, it
 //! marks the account "needs re-link".
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

@@ -2,7 +2,7 @@
 //! account claims, and a link writes its tokens before the account that claims them, so
 //! without the lock a repair in another process could delete a link's fresh tokens.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Revoking at the provider, forgetting locally, and the export: checked at the sandbox, in
 //! the secret store and in the database.
 
-mod support;
+use crate::support;
 
 use grantry_core::{AccountStatus, ActivityKind, ErrorCode};
 use serde_json::Value;

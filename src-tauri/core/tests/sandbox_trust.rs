@@ -3,7 +3,7 @@
 //! person's consent and tokens. The sandbox proves it holds the admin token by answering a
 //! challenge; the token is never sent, so a program squatting the port learns nothing.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! Scopes per account: described in plain words, and re-checked at the provider through
 //! introspection, with where each answer came from.
 
-mod support;
+use crate::support;
 
 use grantry_core::ScopeStatus;
 use support::world;

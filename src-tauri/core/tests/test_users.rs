@@ -2,7 +2,7 @@
 //! Sandbox screen take for each test user, and the built-in provider following the sandbox as
 //! the app stops and starts it (`Grantry::adopt_sandbox`).
 
-mod support;
+use crate::support;
 
 use grantry_core::ErrorCode;
 use grantry_core::test_users::link_test_user;

@@ -3,7 +3,7 @@
 //! still get items of their own; and tokens an older Grantry kept under the unencoded key are
 //! moved to the new one when Grantry opens.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

@@ -1,6 +1,6 @@
 //! The admin API under `/_sandbox/` (src/routes/admin.rs): users, clients and grants.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! The authorization endpoint and its consent page (src/routes/authorize.rs): partial consent,
 //! typed-in test users, denial, PKCE, exact redirect URI matching and RFC 6749 §4.1.2.1 errors.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! Faults at the connection: a token response that never arrives after the refresh token was
 //! rotated (`drop_response`), and connections reset before any request (`refuse_connections`).
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

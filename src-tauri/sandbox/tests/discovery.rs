@@ -1,7 +1,7 @@
 //! Discovery (`/.well-known/openid-configuration`, `/.well-known/oauth-authorization-server`)
 //! and the JWKS of the strict personality (src/routes/discovery.rs).
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

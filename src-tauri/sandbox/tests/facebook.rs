@@ -3,7 +3,7 @@
 //! per-permission and full revoke, `/debug_token`, and `OAuthException` errors with their
 //! subcodes, natural (463, 458) or injected (the `graph_error` fault).
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

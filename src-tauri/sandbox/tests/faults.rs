@@ -1,7 +1,7 @@
 //! Fault injection through the admin API: each fault, scoped to an endpoint and a number of
 //! requests, and the provider back to normal afterwards.
 
-mod support;
+use crate::support;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The whole authorization code flow of the strict personality, end to end: consent, code
 //! exchange, an ID token checked against the JWKS, userinfo, the avatar and introspection.
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

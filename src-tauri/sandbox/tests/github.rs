@@ -3,7 +3,7 @@
 //! tokens (`bad_refresh_token`) that run out after six months, an OAuth App's tokens that never
 //! expire (`expiring_tokens: false`), and `DELETE /applications/{client_id}/grant`.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

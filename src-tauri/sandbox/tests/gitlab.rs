@@ -3,7 +3,7 @@
 //! `/oauth/token/info`, `/oauth/userinfo` and `/api/v4/user` with numeric ids, and Doorkeeper's
 //! error descriptions.
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

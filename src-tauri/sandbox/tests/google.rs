@@ -2,7 +2,7 @@
 //! `prompt=consent`, `include_granted_scopes`, non-rotating refresh tokens, tokeninfo, and
 //! revoke with `?token=` ending the whole grant.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

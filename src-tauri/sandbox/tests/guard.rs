@@ -2,7 +2,7 @@
 //! everywhere, the admin API wants its token and JSON, the consent form and the admin API
 //! refuse other origins, and the consent page cannot be framed.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! Introspection (RFC 7662, src/routes/introspection.rs): a client learns only about its own
 //! tokens, and only after authenticating. The active case is covered in flow.rs.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use serde_json::json;

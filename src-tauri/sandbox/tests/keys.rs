@@ -1,7 +1,7 @@
 //! Rotating the signing key (`POST /_sandbox/rotate-key`, src/keys.rs): new ID tokens carry the
 //! new key id, and the JWKS publishes the new key and, until the next rotation, the old one.
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

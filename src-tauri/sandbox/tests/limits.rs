@@ -1,7 +1,7 @@
 //! What a web page or a slow disk cannot do to the sandbox: make it keep huge parameters, or
 //! make token requests wait on the state file being written.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

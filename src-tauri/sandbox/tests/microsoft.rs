@@ -4,7 +4,7 @@
 //! and AADSTS errors (revoked grant 50173, 90 days unused 700082, no consent 65001), natural
 //! or injected with the `aadsts` fault.
 
-mod support;
+use crate::support;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;

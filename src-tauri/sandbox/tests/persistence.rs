@@ -1,6 +1,6 @@
 //! State kept in a file survives a restart: clients, users, grants, tokens and the signing key.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::{Personality, SandboxConfig};
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! Revocation (RFC 7009, src/routes/revocation.rs): what revoking each kind of token ends, and
 //! that a client can revoke only its own tokens.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

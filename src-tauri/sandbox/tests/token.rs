@@ -2,7 +2,7 @@
 //! reuse detection, scope narrowing, single-use and expiring codes, client authentication, and
 //! RFC 6749 §5.2 errors for every malformed request.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

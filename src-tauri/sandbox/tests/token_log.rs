@@ -1,7 +1,7 @@
 //! The test-only token log (`SandboxConfig::token_log`): every code and token issued, one a
 //! line, so tests can search the app's files for any of them.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::{Personality, SandboxConfig};
 use support::{generic_request, start_with};

@@ -1,7 +1,7 @@
 //! The userinfo endpoint's errors (RFC 6750, src/routes/userinfo.rs): no token, too few scopes,
 //! an expired token.
 
-mod support;
+use crate::support;
 
 use grantry_sandbox::Personality;
 use reqwest::StatusCode;

@@ -1,0 +1,23 @@
+//! The integration tests, one module a file, built as one test binary: each file on its own
+//! linked a binary of its own, which made the tests' build several times slower.
+//! `permissions.rs` stays apart (see its header).
+
+mod bindings;
+mod discovery;
+mod fuzz_corpus;
+mod hostile_provider;
+mod http_log;
+mod inspect;
+mod intake;
+mod keyring;
+mod link;
+mod presets;
+mod refresh;
+mod refreshed_id_token;
+mod repair;
+mod revoke;
+mod sandbox_trust;
+mod scopes;
+mod support;
+mod test_users;
+mod token_keys;
