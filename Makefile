@@ -7,9 +7,16 @@ UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.jso
 
 .PHONY: run test cli setup setup-test lint unit e2e bindings release deb bench soak fuzz clean
 
+# `make run` builds what `make test` builds, with the same features (the whole workspace, and
+# the TypeScript-bindings feature the core's tests turn on), so that either one after the other
+# compiles nothing again: building the app alone would resolve other features for tokio,
+# grantry-core and the crates above them.
+RUN_FEATURES := --features grantry-app/custom-protocol,grantry-core/ts,grantry-sandbox/ts
+
 ## run: build the UI and start Grantry (debug build, UI embedded)
 run: setup ui/dist/index.html
-	$(CARGO) run $(APP_FEATURES) --bin grantry-app
+	$(CARGO) build --workspace $(RUN_FEATURES)
+	"$${CARGO_TARGET_DIR:-target}/debug/grantry-app"
 
 ## test: every check: formatting, lints, type checks, unit, integration and end-to-end tests
 test: setup-test ui/dist/index.html lint unit
