@@ -166,23 +166,12 @@ pub async fn plain_refreshes(sandbox: &Sandbox, tokens: Vec<String>) -> (Duratio
         let (http, url, permits) = (http.clone(), url.clone(), permits.clone());
         tasks.spawn(async move {
             let _permit = permits.acquire().await;
-            let answer: serde_json::Value = http
-                .post(&url)
-                .form(&[
-                    ("grant_type", "refresh_token"),
-                    ("refresh_token", token.as_str()),
-                    ("client_id", GRANTRY_CLIENT_ID),
-                ])
-                .send()
-                .await
-                .expect("POST")
-                .json()
-                .await
-                .expect("JSON");
-            answer["refresh_token"]
-                .as_str()
-                .expect("a rotated refresh token")
-                .to_owned()
+            let form = [
+                ("grant_type", "refresh_token"),
+                ("refresh_token", token.as_str()),
+                ("client_id", GRANTRY_CLIENT_ID),
+            ];
+            refresh_token_from(&http, &url, &form).await
         });
     }
     let mut rotated = Vec::new();
@@ -224,15 +213,22 @@ pub async fn plain_refresh_token(sandbox: &Sandbox, user: &str) -> String {
         .find(|(k, _)| k == "code")
         .map(|(_, v)| v.into_owned())
         .expect("a code");
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/token", sandbox.issuer()))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", redirect.as_str()),
-            ("client_id", GRANTRY_CLIENT_ID),
-            ("code_verifier", verifier.as_str()),
-        ])
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", redirect.as_str()),
+        ("client_id", GRANTRY_CLIENT_ID),
+        ("code_verifier", verifier.as_str()),
+    ];
+    let token_endpoint = format!("{}/token", sandbox.issuer());
+    refresh_token_from(&reqwest::Client::new(), &token_endpoint, &form).await
+}
+
+/// POSTs `form` to the token endpoint; returns the refresh token of the answer.
+async fn refresh_token_from(http: &reqwest::Client, url: &str, form: &[(&str, &str)]) -> String {
+    let answer: serde_json::Value = http
+        .post(url)
+        .form(form)
         .send()
         .await
         .expect("POST")
