@@ -14,11 +14,11 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::{self, pki_types};
 
-const GRANTRY: &str = env!("CARGO_BIN_EXE_grantry");
+use crate::support::{self, GRANTRY};
 
-/// A provider on `https://127.0.0.1:PORT` that serves its discovery document and (empty) keys, with a
-/// certificate for 127.0.0.1 signed by a CA made for this test. Returns the issuer and the CA
-/// in PEM.
+/// A provider on `https://127.0.0.1:PORT` that serves its discovery document and (empty) keys,
+/// with a certificate for 127.0.0.1 signed by a CA made for this test. Returns the issuer and
+/// the CA in PEM.
 async fn provider_behind_company_ca() -> (String, String) {
     let ca_key = KeyPair::generate().expect("CA key");
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
@@ -107,14 +107,7 @@ fn discover(dir: &tempfile::TempDir, issuer: &str, trust: &std::path::Path) -> (
         .env_remove("SSL_CERT_DIR")
         .output()
         .expect("run grantry");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
-        panic!(
-            "not JSON: {stdout}\nstderr: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (output.status.code().unwrap_or(-1), value)
+    support::json_output(&output)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -118,15 +118,7 @@ impl Env {
     pub fn json(&self, args: &[&str]) -> (i32, Value) {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
-        let output = self.grantry(&all);
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
-            panic!(
-                "not JSON: {stdout}\nstderr: {}",
-                String::from_utf8_lossy(&output.stderr)
-            )
-        });
-        (output.status.code().unwrap_or(-1), value)
+        json_output(&self.grantry(&all))
     }
 
     /// A `--browser` command that plays `user` on the sandbox's consent page.
@@ -172,4 +164,17 @@ impl Env {
             .status();
         assert!(status.is_success(), "clear faults: {status}");
     }
+}
+
+/// The exit code of a `grantry --json` run and the JSON it printed (a panic naming its output
+/// when that is not JSON).
+pub fn json_output(output: &Output) -> (i32, Value) {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let value = serde_json::from_str(&stdout).unwrap_or_else(|_| {
+        panic!(
+            "not JSON: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().unwrap_or(-1), value)
 }
