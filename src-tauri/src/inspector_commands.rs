@@ -6,7 +6,7 @@
 
 use grantry_core::{
     ErrorCode, EventSink, GrantryEvent, HttpExchange, Inspection, IpcError, RefreshAllOutcome,
-    TokenUse,
+    RefreshLimits, TokenUse,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -14,9 +14,6 @@ use tauri_plugin_dialog::DialogExt;
 use crate::clipboard::Clipboard;
 use crate::events::WindowEvents;
 use crate::state::AppState;
-
-/// How many accounts "Refresh all" refreshes at once.
-const REFRESH_ALL_CONCURRENCY: usize = 4;
 
 #[tauri::command]
 pub fn inspect_account(state: State<'_, AppState>, account: i64) -> Result<Inspection, IpcError> {
@@ -107,7 +104,8 @@ pub async fn export_account_report(
     Ok(Some(path.display().to_string()))
 }
 
-/// Refreshes every account that can be, telling the window of each as it ends.
+/// Refreshes every account that can be, telling the window of each as it ends; as many at once
+/// as [`RefreshLimits::DEFAULT`] allows, overall and per provider.
 #[tauri::command]
 pub async fn refresh_all(
     app: AppHandle,
@@ -116,7 +114,7 @@ pub async fn refresh_all(
     let grantry = state.grantry()?;
     let window = WindowEvents(app);
     let outcomes = grantry
-        .refresh_all_telling(REFRESH_ALL_CONCURRENCY, |step| {
+        .refresh_all_telling(RefreshLimits::DEFAULT, |step| {
             window.emit(GrantryEvent::RefreshProgress {
                 done: u32::try_from(step.done).unwrap_or(u32::MAX),
                 total: u32::try_from(step.total).unwrap_or(u32::MAX),

@@ -1,6 +1,7 @@
-//! What `grantry` accepts on its command line for the options that take one of a few words:
-//! a word it does not know is refused by the argument parser (exit code 2) with the words it
-//! knows, and the known words keep their spellings. Nothing here reaches a keyring or a
+//! What `grantry` accepts on its command line for the options that take one of a few words or
+//! a bounded number: a word it does not know, or a number out of range, is refused by the
+//! argument parser (exit code 2) saying what it takes, and the known words keep their
+//! spellings. Nothing here reaches a keyring or a
 //! provider: each run stops at the parser or at the first check after it.
 
 use std::process::Output;
@@ -53,6 +54,22 @@ fn an_unknown_word_exits_2_naming_the_possible_values() {
         &["link", "sandbox", "--redirect", "nope"],
         "[possible values: custom_scheme, provider_scheme, loopback, bridge]",
     );
+}
+
+#[test]
+fn refresh_limits_out_of_range_exit_2_saying_what_they_take() {
+    for option in ["--concurrency", "--per-provider"] {
+        for value in ["0", "257", "many"] {
+            let args = ["refresh", "--all", option, value];
+            let output = grantry(&args);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(
+                stderr.contains(option) && stderr.contains("not a number from 1 to 256"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
 }
 
 #[test]

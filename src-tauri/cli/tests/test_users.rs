@@ -42,7 +42,14 @@ async fn many_test_users_are_linked_in_one_go_with_progress() {
 
     // Refresh all: a line as each ends, then a summary naming the failures.
     env.fault(r#"{"kind":"invalid_grant","user":"bob"}"#).await;
-    let output = env.grantry(&["refresh", "--all", "--concurrency", "2"]);
+    let output = env.grantry(&[
+        "refresh",
+        "--all",
+        "--concurrency",
+        "2",
+        "--per-provider",
+        "1",
+    ]);
     let progress = String::from_utf8_lossy(&output.stderr).into_owned();
     let summary = String::from_utf8_lossy(&output.stdout).into_owned();
     assert_eq!(

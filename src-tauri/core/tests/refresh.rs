@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use grantry_core::{AccountStatus, ActivityKind, ErrorCode, IpcError};
+use grantry_core::{AccountStatus, ActivityKind, ErrorCode, IpcError, RefreshLimits};
 use support::world;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -129,9 +129,81 @@ async fn refresh_all_refreshes_every_account_with_a_refresh_token() {
     for user in ["alice", "bob", "carol"] {
         w.link(user).await;
     }
-    let outcomes = w.grantry.refresh_all(2).await.expect("refresh all");
+    let outcomes = w
+        .grantry
+        .refresh_all(RefreshLimits {
+            overall: 2,
+            per_provider: 2,
+        })
+        .await
+        .expect("refresh all");
     assert_eq!(outcomes.len(), 3);
     assert!(outcomes.iter().all(|(_, outcome)| outcome.is_ok()));
+}
+
+/// Refresh all keeps to both of its limits, timed against a token endpoint that answers a second
+/// late: each wave of refreshes takes a second, whatever its size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn refresh_all_keeps_to_its_limits_per_provider_and_overall() {
+    use std::time::{Duration, Instant};
+
+    let second = Duration::from_secs(1);
+    let two_at_one_provider = RefreshLimits {
+        overall: 4,
+        per_provider: 2,
+    };
+    let timed = |w: &support::World, limits| {
+        let grantry = w.grantry.clone();
+        async move {
+            let clock = Instant::now();
+            let outcomes = grantry.refresh_all(limits).await.expect("refresh all");
+            assert_eq!(outcomes.len(), 4);
+            assert!(outcomes.iter().all(|(_, outcome)| outcome.is_ok()));
+            clock.elapsed()
+        }
+    };
+
+    // Four accounts at one provider, two at a time: two waves.
+    let w = world().await;
+    for user in ["alice", "bob", "carol", "dave"] {
+        w.link(user).await;
+    }
+    w.fault(r#"{"endpoint":"token","kind":"latency","ms":1000,"count":100}"#)
+        .await;
+    let took = timed(&w, two_at_one_provider).await;
+    assert!(took >= 2 * second, "two waves, took {took:?}");
+
+    // Two accounts at each of two providers: they go side by side, one wave.
+    let w = world().await;
+    let mut twin = w.grantry.providers()[0].clone();
+    twin.id = "twin".to_owned().try_into().expect("id");
+    twin.name = "Twin".into();
+    w.grantry.add_provider(twin).expect("add");
+    for user in ["alice", "bob"] {
+        w.link(user).await;
+        let back = w.answer_at("twin", None, &support::allow(user)).await;
+        w.grantry
+            .finish_link(&back)
+            .await
+            .expect("link at the twin");
+    }
+    w.fault(r#"{"endpoint":"token","kind":"latency","ms":1000,"count":100}"#)
+        .await;
+    let took = timed(&w, two_at_one_provider).await;
+    assert!(
+        (second..2 * second).contains(&took),
+        "one wave, took {took:?}"
+    );
+    // The overall limit holds across providers: two at a time in all, two waves.
+    let took = timed(
+        &w,
+        RefreshLimits {
+            overall: 2,
+            per_provider: 2,
+        },
+    )
+    .await;
+    assert!(took >= 2 * second, "two waves, took {took:?}");
 }
 
 fn sandbox_issuing(lifetime: u64) -> grantry_sandbox::SandboxConfig {

@@ -260,7 +260,11 @@ async fn a_pending_revocation_is_never_undone_by_a_refresh() {
         .await;
     w.grantry.revoke(account.id).await.expect_err("pending");
     let before = w.secrets.snapshot();
-    let outcomes = w.grantry.refresh_all(4).await.expect("refresh all");
+    let outcomes = w
+        .grantry
+        .refresh_all(grantry_core::RefreshLimits::DEFAULT)
+        .await
+        .expect("refresh all");
     assert!(outcomes.is_empty(), "refresh --all leaves it alone");
     assert_eq!(
         w.code(w.grantry.refresh(account.id).await),

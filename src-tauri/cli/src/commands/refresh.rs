@@ -1,10 +1,10 @@
 //! `grantry refresh`: refresh one account's tokens now, or every account's with `--all`,
-//! several at a time. A batch reports each account and fails with its first failure.
+//! several at a time overall and per provider. A batch reports each account and fails with its first failure.
 
 use std::sync::Arc;
 
 use clap::Args;
-use grantry_core::{Error, Grantry, IpcError, RefreshAllOutcome, now};
+use grantry_core::{Error, Grantry, IpcError, RefreshAllOutcome, RefreshLimits, now};
 use serde_json::json;
 
 use crate::output::{first_failure, print, terminal_safe};
@@ -17,9 +17,20 @@ pub struct RefreshArgs {
     /// Refresh every account that has a refresh token.
     #[arg(long)]
     all: bool,
-    /// With --all: how many refreshes at once.
-    #[arg(long, default_value_t = 8)]
+    /// With --all: how many refreshes at once, overall.
+    #[arg(long, default_value_t = RefreshLimits::DEFAULT.overall, value_parser = at_least_one)]
     concurrency: usize,
+    /// With --all: how many refreshes at once against any one provider environment.
+    #[arg(long, default_value_t = RefreshLimits::DEFAULT.per_provider, value_parser = at_least_one)]
+    per_provider: usize,
+}
+
+/// A limit of 1 to 256: 0 would never refresh anything.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n @ 1..=256) => Ok(n),
+        _ => Err(format!("{text:?} is not a number from 1 to 256")),
+    }
 }
 
 pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Result<(), Error> {
@@ -37,8 +48,12 @@ pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Resu
         });
         return Ok(());
     }
+    let limits = RefreshLimits {
+        overall: args.concurrency,
+        per_provider: args.per_provider,
+    };
     let outcomes = grantry
-        .refresh_all_telling(args.concurrency, |step| {
+        .refresh_all_telling(limits, |step| {
             if !json {
                 let what = match step.outcome {
                     Ok(_) => "refreshed".to_owned(),

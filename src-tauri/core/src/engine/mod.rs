@@ -32,7 +32,7 @@ use tracing::Instrument;
 pub use inspect::TokenUse;
 pub use intake::Received;
 pub use link::Link;
-pub use refresh::RefreshProgress;
+pub use refresh::{RefreshLimits, RefreshProgress};
 pub use repair::Repair;
 pub use schedule::RefreshPolicy;
 

@@ -1,10 +1,13 @@
 //! Refreshing accounts: one now (single flight within and across processes), or all at once
-//! with bounded concurrency. The protocol makes the request (`oauth/refresh_token.rs`); here
-//! the rotated refresh token goes to the keyring before anything else changes, then the new ID
-//! token is checked; `invalid_grant`, or an ID token naming another subject, marks the account
+//! with bounded concurrency, overall and per provider ([`RefreshLimits`]). The protocol makes
+//! the request (`oauth/refresh_token.rs`); here the rotated refresh token goes to the keyring
+//! before anything else changes, then the new ID token is checked; `invalid_grant`, or an ID token naming another subject, marks the account
 //! "needs re-link" (it is never deleted).
 
+use std::collections::HashMap;
 use std::sync::Arc;
+
+use tokio::sync::Semaphore;
 
 use super::{Grantry, crash_point, lock};
 use crate::clock;
@@ -17,6 +20,30 @@ use crate::providers::presets::Exchanged;
 use crate::providers::{Environment, Preset};
 use crate::secret::TokenSet;
 use crate::secret_store::token_items;
+
+/// How many refreshes a batch ([`Grantry::refresh_all`]) runs at once: `overall`, and at most
+/// `per_provider` against any one provider environment (one client at one token endpoint), so
+/// that a batch of hundreds of test users never floods a provider, which would answer with
+/// 429s or lock the client out, while accounts at other providers go ahead meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshLimits {
+    pub overall: usize,
+    pub per_provider: usize,
+}
+
+impl RefreshLimits {
+    /// What the window's "Refresh all" and `grantry refresh --all` use unless told otherwise.
+    pub const DEFAULT: Self = Self {
+        overall: 8,
+        per_provider: 4,
+    };
+}
+
+impl Default for RefreshLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
 
 /// One account's refresh ended, in a batch ([`Grantry::refresh_all_telling`]).
 pub struct RefreshProgress<'a> {
@@ -262,35 +289,41 @@ impl Grantry {
     }
 
     /// Refreshes every account that can be (see [`Grantry::renewable`]), and neither re-link
-    /// nor revocation pending. At most `concurrency` at a time.
+    /// nor revocation pending, within `limits` (each limit at least 1).
     /// Returns each account's outcome.
     pub async fn refresh_all(
         self: &Arc<Self>,
-        concurrency: usize,
+        limits: RefreshLimits,
     ) -> Result<Vec<(i64, Result<AccountSummary, Error>)>, Error> {
-        self.refresh_all_telling(concurrency, |_| {}).await
+        self.refresh_all_telling(limits, |_| {}).await
     }
 
     /// [`Grantry::refresh_all`], telling `progress` of each account as its refresh ends.
     pub async fn refresh_all_telling(
         self: &Arc<Self>,
-        concurrency: usize,
+        limits: RefreshLimits,
         progress: impl Fn(RefreshProgress<'_>),
     ) -> Result<Vec<(i64, Result<AccountSummary, Error>)>, Error> {
-        let ids: Vec<i64> = self
+        let accounts: Vec<AccountSummary> = self
             .accounts()?
             .into_iter()
             .filter(|a| a.status == AccountStatus::Valid)
             .filter(|a| self.renewable(&a.provider, &a.environment, a.has_refresh_token))
-            .map(|a| a.id)
             .collect();
-        let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+        let overall = Arc::new(Semaphore::new(limits.overall.max(1)));
+        let mut per_provider: HashMap<(String, String), Arc<Semaphore>> = HashMap::new();
         let mut tasks = tokio::task::JoinSet::new();
-        for id in ids {
-            let grantry = self.clone();
-            let permits = permits.clone();
+        for account in accounts {
+            let provider = per_provider
+                .entry((account.provider, account.environment))
+                .or_insert_with(|| Arc::new(Semaphore::new(limits.per_provider.max(1))))
+                .clone();
+            let (grantry, overall, id) = (self.clone(), overall.clone(), account.id);
             tasks.spawn(async move {
-                let _permit = permits.acquire().await;
+                // The provider's permit first: a task waiting for its busy provider holds no
+                // overall permit, so accounts at other providers are not held up behind it.
+                let _provider = provider.acquire_owned().await;
+                let _overall = overall.acquire_owned().await;
                 (id, grantry.refresh(id).await)
             });
         }

@@ -264,7 +264,11 @@ async fn facebook_accounts_are_renewed_by_the_schedule_and_refresh_all_without_a
         detail.tokens.next_refresh_at.is_some(),
         "the schedule renews it through the token exchange"
     );
-    let outcomes = w.grantry.refresh_all(4).await.expect("refresh all");
+    let outcomes = w
+        .grantry
+        .refresh_all(grantry_core::RefreshLimits::DEFAULT)
+        .await
+        .expect("refresh all");
     assert_eq!(outcomes.len(), 1, "the Facebook account is renewed too");
     let renewed = outcomes[0].1.as_ref().expect("renewed");
     assert!(
