@@ -155,6 +155,27 @@ pub async fn refresh_all(grantry: &Arc<Grantry>) -> (Duration, usize) {
     (elapsed, outcomes.len())
 }
 
+/// The keyring's own share of Refresh all: `count` overwrites of a token-sized item, one at a
+/// time (the store's one D-Bus connection serves one call at a time anyway), of items of the
+/// bench's own, made first and removed after. gnome-keyring rewrites its whole keyring file on
+/// every write, so one write costs more the more items the keyring holds.
+pub fn keyring_writes(keyring: &Keyring, count: usize) -> Duration {
+    let value = Secret::new("t".repeat(1200));
+    let keys: Vec<String> = (1..=count).map(|n| format!("bench/write/{n}")).collect();
+    for key in &keys {
+        keyring.put(key, &value).expect("a keyring write");
+    }
+    let clock = Instant::now();
+    for key in &keys {
+        keyring.put(key, &value).expect("a keyring write");
+    }
+    let elapsed = clock.elapsed();
+    for key in &keys {
+        keyring.delete(key).expect("a keyring delete");
+    }
+    elapsed
+}
+
 /// The floor of Refresh all: `tokens.len()` refresh requests to the sandbox's token endpoint by
 /// a bare HTTP client, at the same concurrency. Returns the time, and the rotated tokens.
 pub async fn plain_refreshes(sandbox: &Sandbox, tokens: Vec<String>) -> (Duration, Vec<String>) {

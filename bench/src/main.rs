@@ -189,6 +189,23 @@ async fn engine_part(args: &Args, many: &Path, few: &Path, report: &mut Report) 
     report.detail("refresh_all_ms", &ours);
     report.detail("refresh_all_floor_ms", &floor);
 
+    eprintln!("bench: {accounts} keyring writes alone");
+    let writes = tokio::task::block_in_place(|| engine::keyring_writes(&keyring, accounts));
+    let writes = writes.as_secs_f64() * 1000.0;
+    report.row(
+        &format!("The keyring alone: {accounts} writes of a token-sized item, one at a time"),
+        format!(
+            "{} ms ({:.1} ms each)",
+            ms(writes),
+            writes / accounts as f64
+        ),
+        String::new(),
+        None,
+        "",
+        None,
+    );
+    report.detail("keyring_writes_ms", writes);
+
     let listed = args.list_accounts.max(accounts);
     eprintln!("bench: linking up to {listed} accounts");
     engine::link_many(&grantry, "list", listed - accounts).await;
