@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { AccountSummary, ProviderOption } from '../lib/ipc'
 import { answer, emitEvent, fail, holdListen, invoke, listenerCount, settle } from '../test/tauri'
 import AccountsScreen from './AccountsScreen.svelte'
@@ -226,6 +226,29 @@ describe('AccountsScreen rows', () => {
     await fireEvent.keyDown(rows[2]!, { key: 'ArrowUp' })
     expect(document.activeElement).toBe(rows[1])
     expect(rows.map((row) => row.tabIndex)).toEqual([-1, 0, -1])
+  })
+
+  it('of a long list paint a screenful first, then the rest a batch after each paint', async () => {
+    const many = Array.from({ length: 180 }, (_, n) => person(n + 1, `User ${n + 1}`))
+    answer('list_accounts', many)
+    render(AccountsScreen)
+    await screen.findByText('User 1')
+    expect(screen.getAllByTestId('account-row')).toHaveLength(50)
+    await waitFor(() => expect(screen.getAllByTestId('account-row')).toHaveLength(180))
+  })
+
+  it('of a long list come at once when End jumps past the rows painted', async () => {
+    // No paint ever comes, so no batch follows: only End brings the other rows.
+    const frames = vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 0)
+    onTestFinished(() => frames.mockRestore())
+    const many = Array.from({ length: 180 }, (_, n) => person(n + 1, `User ${n + 1}`))
+    answer('list_accounts', many)
+    render(AccountsScreen)
+    const first = (await screen.findByText('User 1')).closest('button')!
+    first.focus()
+    await fireEvent.keyDown(first, { key: 'End' })
+    await waitFor(() => expect((document.activeElement as HTMLElement).dataset.accountId).toBe('180'))
+    expect(screen.getAllByTestId('account-row')).toHaveLength(180)
   })
 
   it('name every control', async () => {

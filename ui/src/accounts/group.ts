@@ -34,3 +34,18 @@ export function groupByProvider(
   }
   return [...groups.values()]
 }
+
+/**
+ * The groups cut to their first `count` accounts in screen order (a group left without any is
+ * dropped), for painting a long list a batch at a time.
+ */
+export function firstRows(groups: ProviderGroup[], count: number): ProviderGroup[] {
+  const cut: ProviderGroup[] = []
+  let left = count
+  for (const group of groups) {
+    if (left <= 0) break
+    cut.push(group.accounts.length <= left ? group : { ...group, accounts: group.accounts.slice(0, left) })
+    left -= group.accounts.length
+  }
+  return cut
+}
