@@ -1,5 +1,6 @@
 //! `grantry refresh`: refresh one account's tokens now, or every account's with `--all`,
-//! several at a time overall and per provider. A batch reports each account and fails with its first failure.
+//! several at a time overall and per provider. A batch reports each account and fails with
+//! its first failure.
 
 use std::sync::Arc;
 
