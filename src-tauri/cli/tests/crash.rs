@@ -22,6 +22,16 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
             "{point}: the process was meant to die"
         );
     };
+    // Killed between writing and deleting the keyring probe: repair removes the probe, once.
+    crashing(
+        "link:after-probe",
+        &["link", "sandbox", "--browser", &env.consent("alice", "")],
+    );
+    let (_, repaired) = env.json(&["repair"]);
+    assert_eq!(repaired["probes_removed"], 1, "{repaired}");
+    let (_, repaired) = env.json(&["repair"]);
+    assert_eq!(repaired["probes_removed"], 0, "{repaired}");
+
     // Killed after the tokens reached the keyring, before the account was written.
     crashing(
         "link:after-secrets",
@@ -84,7 +94,8 @@ async fn a_kill_at_any_step_leaves_a_state_repair_mends() {
             "orphaned_grants_revoked": 0,
             "orphans_kept": 0,
             "accounts_without_tokens": 0,
-            "revocations_finished": 0
+            "revocations_finished": 0,
+            "probes_removed": 0
         })
     );
 }

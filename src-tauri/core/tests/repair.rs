@@ -139,3 +139,31 @@ async fn an_orphan_of_a_provider_no_longer_configured_is_removed_and_said_so() {
         history[0].detail
     );
 }
+
+#[tokio::test]
+async fn probes_of_processes_gone_are_removed_and_a_live_ones_kept() {
+    use grantry_core::secret::Secret;
+    use grantry_core::secret_store::{SecretStore, token_items};
+
+    let w = world().await;
+    w.link("bob").await;
+    let bobs = w.secrets.snapshot().into_keys().next().expect("bob's item");
+    let installation = bobs.split('/').nth(1).expect("account/{installation}/…");
+    let prefix = token_items::probe_prefix(installation);
+    // Above any pid Linux hands out (at most 2^22): that process is gone.
+    let gone = format!("{prefix}99999999-0");
+    let live = token_items::probe_key(installation);
+    let elsewhere = "probe/another-data-folder/99999999-0".to_owned();
+    for key in [&gone, &live, &elsewhere] {
+        w.secrets
+            .put(key, &Secret::new("probe".to_owned()))
+            .expect("put");
+    }
+    let report = w.grantry.repair().await.expect("repair");
+    assert_eq!(report.probes_removed, 1, "{report:?}");
+    let mut left: Vec<String> = w.secrets.snapshot().into_keys().collect();
+    left.sort();
+    let mut expected = vec![bobs, live, elsewhere];
+    expected.sort();
+    assert_eq!(left, expected, "only this folder's probe of a process gone");
+}

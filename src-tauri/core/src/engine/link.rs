@@ -137,6 +137,8 @@ impl Grantry {
         // them (running, unlocked), not after the person has consented.
         let probe = token_items::probe_key(&self.installation);
         self.secrets.put(&probe, &Secret::new("probe".to_owned()))?;
+        // Killed here, the probe stays behind: the start-up repair removes it.
+        crash_point("link:after-probe");
         self.secrets.delete(&probe)?;
         let endpoints = self.endpoints(&provider, &env).await?;
         let purpose = for_account.as_ref().map_or(Purpose::Link, |(_, p)| *p);

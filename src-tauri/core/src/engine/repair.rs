@@ -10,6 +10,9 @@
 //! provider, then removes the tokens. When the provider cannot be reached they are kept, and the
 //! next repair tries again; when the provider is no longer configured, or refuses, they are
 //! removed and the history says the grant may still be live there.
+//!
+//! A link writes and deletes a probe item first, to know the keyring takes writes; a link
+//! killed in between leaves its probe behind, which is removed once its process is gone.
 
 use super::{Grantry, lock};
 use crate::clock;
@@ -31,6 +34,8 @@ pub struct Repair {
     pub accounts_without_tokens: usize,
     /// Revocations that went through at the provider before an interruption, now finished.
     pub revocations_finished: usize,
+    /// Probe items of links killed between writing and deleting them (`engine/link.rs`).
+    pub probes_removed: usize,
 }
 
 /// What became of one orphaned keyring item.
@@ -46,10 +51,17 @@ impl Grantry {
         let _secrets = self.secrets_lock().await?;
         // Tokens still under an older key would look orphaned below: move them first.
         self.move_token_items()?;
+        let keys = self.secrets.keys()?;
+        let mut report = Repair::default();
+        for key in &keys {
+            let writer = token_items::probe_process(&self.installation, key);
+            if writer.is_some_and(|pid| !process_runs(pid)) {
+                self.secrets.delete(key)?;
+                report.probes_removed += 1;
+            }
+        }
         let prefix = token_items::accounts_prefix(&self.installation);
-        let stored: Vec<String> = self
-            .secrets
-            .keys()?
+        let stored: Vec<String> = keys
             .into_iter()
             .filter(|key| key.starts_with(&prefix))
             .collect();
@@ -58,7 +70,6 @@ impl Grantry {
             .iter()
             .map(|a| (a.id, self.tokens_key(a), a.status))
             .collect();
-        let mut report = Repair::default();
         for key in &stored {
             if expected.iter().any(|(_, k, _)| k == key) {
                 continue;
@@ -152,4 +163,11 @@ impl Grantry {
         self.record(kind, &detail, None, clock::now())?;
         Ok(outcome)
     }
+}
+
+/// Whether process `pid` runs, from /proc; where there is no /proc, every process counts as
+/// running, so that no probe of a live link is ever removed.
+fn process_runs(pid: u32) -> bool {
+    let proc = std::path::Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
 }

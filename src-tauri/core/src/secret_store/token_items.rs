@@ -87,7 +87,22 @@ pub fn client_secret_key(installation: &str, provider: &str, environment: &str) 
 pub fn probe_key(installation: &str) -> String {
     static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    format!("probe/{installation}/{}-{n}", std::process::id())
+    format!("{}{}-{n}", probe_prefix(installation), std::process::id())
+}
+
+/// The prefix of every probe key of one data folder.
+pub fn probe_prefix(installation: &str) -> String {
+    format!("probe/{installation}/")
+}
+
+/// The process that wrote a probe of this data folder (`installation`); the inverse of
+/// [`probe_key`]. A process killed between writing and deleting its probe leaves it behind,
+/// for the start-up repair to remove once that process is gone.
+pub fn probe_process(installation: &str, key: &str) -> Option<u32> {
+    let rest = key.strip_prefix(&probe_prefix(installation))?;
+    let (pid, n) = rest.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
 }
 
 pub fn save(store: &dyn SecretStore, key: &str, tokens: &TokenSet) -> Result<(), KeyringError> {
@@ -139,6 +154,23 @@ mod tests {
             a.starts_with("probe/i/") && b.starts_with("probe/i/"),
             "{a} {b}"
         );
+    }
+
+    #[test]
+    fn a_probe_names_the_process_that_wrote_it() {
+        assert_eq!(
+            probe_process("i", &probe_key("i")),
+            Some(std::process::id())
+        );
+        assert_eq!(probe_process("other", &probe_key("i")), None);
+        for odd in [
+            "probe/i/12",
+            "probe/i/x-1",
+            "probe/i/12-x",
+            "account/i/12-1",
+        ] {
+            assert_eq!(probe_process("i", odd), None, "{odd}");
+        }
     }
 
     #[test]
