@@ -332,8 +332,15 @@ fn window_part(args: &Args, many: &Path, few: &Path, report: &mut Report) {
         "idle",
         serde_json::json!({
             "seconds": args.idle_seconds,
-            "grantry": {"cpu_ms": our_cpu, "cpu_ms_by_process": our_shares, "pss_kib": our_use.pss_kib, "rss_kib": our_use.rss_kib, "processes": our_use.processes},
-            "bare": {"cpu_ms": floor_cpu, "cpu_ms_by_process": floor_shares, "pss_kib": floor_use.pss_kib, "rss_kib": floor_use.rss_kib, "processes": floor_use.processes},
+            "grantry": {
+                "cpu_ms": our_cpu, "cpu_ms_by_process": our_shares, "pss_kib": our_use.pss_kib,
+                "rss_kib": our_use.rss_kib, "processes": our_use.processes,
+            },
+            "bare": {
+                "cpu_ms": floor_cpu, "cpu_ms_by_process": floor_shares,
+                "pss_kib": floor_use.pss_kib, "rss_kib": floor_use.rss_kib,
+                "processes": floor_use.processes,
+            },
         }),
     );
 

@@ -116,11 +116,13 @@ async fn an_orphan_whose_provider_is_down_is_kept_for_the_next_repair() {
 #[tokio::test]
 async fn an_orphan_of_a_provider_no_longer_configured_is_removed_and_said_so() {
     let w = world().await;
-    w.link("bob").await;
-    let bobs = w.secrets.snapshot().into_keys().next().expect("bob's item");
-    let installation = bobs.split('/').nth(1).expect("account/{installation}/…");
-    let key =
-        grantry_core::secret_store::token_items::key(installation, "gone", "production", "someone");
+    let (bobs, installation) = bob_linked(&w).await;
+    let key = grantry_core::secret_store::token_items::key(
+        &installation,
+        "gone",
+        "production",
+        "someone",
+    );
     let tokens = r#"{"access_token":"orphaned-access-token-1234"}"#;
     grantry_core::secret_store::SecretStore::put(
         w.secrets.as_ref(),
@@ -146,13 +148,11 @@ async fn probes_of_processes_gone_are_removed_and_a_live_ones_kept() {
     use grantry_core::secret_store::{SecretStore, token_items};
 
     let w = world().await;
-    w.link("bob").await;
-    let bobs = w.secrets.snapshot().into_keys().next().expect("bob's item");
-    let installation = bobs.split('/').nth(1).expect("account/{installation}/…");
-    let prefix = token_items::probe_prefix(installation);
+    let (bobs, installation) = bob_linked(&w).await;
+    let prefix = token_items::probe_prefix(&installation);
     // Above any pid Linux hands out (at most 2^22): that process is gone.
     let gone = format!("{prefix}99999999-0");
-    let live = token_items::probe_key(installation);
+    let live = token_items::probe_key(&installation);
     let elsewhere = "probe/another-data-folder/99999999-0".to_owned();
     for key in [&gone, &live, &elsewhere] {
         w.secrets
@@ -166,4 +166,17 @@ async fn probes_of_processes_gone_are_removed_and_a_live_ones_kept() {
     let mut expected = vec![bobs, live, elsewhere];
     expected.sort();
     assert_eq!(left, expected, "only this folder's probe of a process gone");
+}
+
+/// Links bob, the only account of `w`; returns his keyring item's key and the data folder's
+/// installation id it names.
+async fn bob_linked(w: &support::World) -> (String, String) {
+    w.link("bob").await;
+    let bobs = w.secrets.snapshot().into_keys().next().expect("bob's item");
+    let installation = bobs
+        .split('/')
+        .nth(1)
+        .expect("account/{installation}/…")
+        .to_owned();
+    (bobs, installation)
 }

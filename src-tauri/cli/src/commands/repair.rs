@@ -1,7 +1,7 @@
 //! `grantry repair`: mend what an interrupted Grantry left behind: an interrupted link's tokens
 //! are revoked at the provider and removed (kept for the next repair when it cannot be
-//! reached), its keyring probe removed, interrupted revocations finished, accounts whose tokens are missing marked as
-//! needing a new link.
+//! reached), its keyring probe removed, interrupted revocations finished, accounts whose
+//! tokens are missing marked as needing a new link.
 
 use clap::Args;
 use grantry_core::{Error, Grantry};

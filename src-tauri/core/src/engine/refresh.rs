@@ -1,8 +1,8 @@
 //! Refreshing accounts: one now (single flight within and across processes), or all at once
 //! with bounded concurrency, overall and per provider ([`RefreshLimits`]). The protocol makes
 //! the request (`oauth/refresh_token.rs`); here the rotated refresh token goes to the keyring
-//! before anything else changes, then the new ID token is checked; `invalid_grant`, or an ID token naming another subject, marks the account
-//! "needs re-link" (it is never deleted).
+//! before anything else changes, then the new ID token is checked; `invalid_grant`, or an ID
+//! token naming another subject, marks the account "needs re-link" (it is never deleted).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -37,12 +37,6 @@ impl RefreshLimits {
         overall: 8,
         per_provider: 4,
     };
-}
-
-impl Default for RefreshLimits {
-    fn default() -> Self {
-        Self::DEFAULT
-    }
 }
 
 /// One account's refresh ended, in a batch ([`Grantry::refresh_all_telling`]).
