@@ -19,6 +19,7 @@ fn main() {
         "start_link",
         "reopen_link",
         "cancel_link",
+        "link_status",
         "link_account_again",
         "account_detail",
         "check_scopes",

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use grantry_core::oauth::authorize::PENDING_LIFETIME;
 use grantry_core::{
-    AccountDetail, AccountSummary, ActivityEntry, ErrorCode, Grantry, IpcError, ProviderOption,
-    RefreshPolicy, SandboxStatus, ScopeCheck, StartedLink,
+    AccountDetail, AccountSummary, ActivityEntry, ErrorCode, Grantry, IpcError, LinkStatus,
+    ProviderOption, RefreshPolicy, SandboxStatus, ScopeCheck, StartedLink,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -179,6 +179,13 @@ pub fn reopen_link(
 #[tauri::command]
 pub fn cancel_link(state: State<'_, AppState>, link: String) -> Result<bool, IpcError> {
     Ok(state.grantry()?.cancel_link(&link))
+}
+
+/// How the link started as `link` stands, for a window that may have missed the event that
+/// ended it.
+#[tauri::command]
+pub fn link_status(state: State<'_, AppState>, link: String) -> Result<LinkStatus, IpcError> {
+    Ok(state.grantry()?.link_status(&link))
 }
 
 /// Opens `url` in the system browser. The launcher's own error names the command line with

@@ -82,6 +82,7 @@ pub fn run() {
             commands::start_link,
             commands::reopen_link,
             commands::cancel_link,
+            commands::link_status,
             inspector_commands::inspect_account,
             inspector_commands::account_http_log,
             inspector_commands::activity_exchanges,

@@ -353,6 +353,23 @@ pub struct StartedLink {
     pub expires_at: i64,
 }
 
+/// How a link the window started stands, asked by a window that may have missed the event
+/// that ended it (a provider that answers at once can end a link before anyone listens).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(tag = "status", rename_all = "snake_case"))]
+pub enum LinkStatus {
+    /// Still waiting for the provider's answer, or completing the one that came.
+    Waiting,
+    /// It ended with this account linked (or updated).
+    Linked { account: AccountSummary },
+    /// It ended without an account: its answer was refused or failed, or it timed out.
+    Failed { error: crate::error::IpcError },
+    /// No link of this process's last ten minutes has this `state` (or it was cancelled).
+    Unknown,
+}
+
 /// How a "Refresh all" ended: how many accounts it refreshed of how many, and why each
 /// failure failed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

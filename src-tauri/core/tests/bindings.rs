@@ -69,6 +69,7 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::EnvironmentOption>(&mut stale);
     check::<grantry_core::ScopeOption>(&mut stale);
     check::<grantry_core::StartedLink>(&mut stale);
+    check::<grantry_core::LinkStatus>(&mut stale);
     check::<grantry_core::AccountDetail>(&mut stale);
     check::<grantry_core::TokenInfo>(&mut stale);
     check::<grantry_core::ScopeCheck>(&mut stale);

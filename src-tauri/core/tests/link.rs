@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use grantry_core::{ActivityKind, ErrorCode, IpcError, ScopeStatus};
+use grantry_core::{ActivityKind, ErrorCode, GrantryEvent, IpcError, LinkStatus, ScopeStatus};
 use grantry_sandbox::robot::Choice;
 use support::{allow, world};
 
@@ -612,4 +612,80 @@ async fn scopes_with_spaces_are_refused_before_anything_starts() {
         w.code(w.grantry.start_link_for(999, &[], None).await),
         ErrorCode::InvalidInput
     );
+}
+
+/// The `state` of a consent answer, as the window knows its link by.
+fn state_of(answer: &str) -> String {
+    url::Url::parse(answer)
+        .expect("an answer URL")
+        .query_pairs()
+        .find(|(key, _)| key == "state")
+        .map(|(_, value)| value.into_owned())
+        .expect("a state")
+}
+
+#[tokio::test]
+async fn how_a_link_stands_can_be_asked_after_its_event_was_missed() {
+    let w = world().await;
+    // Waiting: started, not answered.
+    let back = w.answer(None, &allow("alice")).await;
+    let link = state_of(&back);
+    assert_eq!(w.grantry.link_status(&link), LinkStatus::Waiting);
+    // Linked: the answer came and nobody was listening; the window asks afterwards.
+    let alice = w.grantry.finish_link(&back).await.expect("link alice");
+    assert_eq!(
+        w.grantry.link_status(&link),
+        LinkStatus::Linked { account: alice }
+    );
+    // A replay of the same answer is refused, and does not turn the link into a failure.
+    assert!(w.grantry.finish_link(&back).await.is_err());
+    assert!(matches!(
+        w.grantry.link_status(&link),
+        LinkStatus::Linked { .. }
+    ));
+    // Failed: consent denied.
+    let denied = w
+        .answer(
+            None,
+            &Choice {
+                allow: false,
+                ..allow("bob")
+            },
+        )
+        .await;
+    let _ = w.grantry.finish_link(&denied).await;
+    match w.grantry.link_status(&state_of(&denied)) {
+        LinkStatus::Failed { error } => assert_eq!(error.code, ErrorCode::ConsentDenied),
+        other => panic!("expected a failure: {other:?}"),
+    }
+    // Unknown: a made-up state, and a cancelled link.
+    assert_eq!(w.grantry.link_status("made-up"), LinkStatus::Unknown);
+    let cancelled = state_of(&w.answer(None, &allow("carol")).await);
+    assert!(w.grantry.cancel_link(&cancelled));
+    assert_eq!(w.grantry.link_status(&cancelled), LinkStatus::Unknown);
+}
+
+#[tokio::test]
+async fn forged_answers_cannot_crowd_out_how_a_real_link_ended() {
+    let w = world().await;
+    let back = w.answer(None, &allow("alice")).await;
+    let link = state_of(&back);
+    w.grantry.finish_link(&back).await.expect("link alice");
+    w.events.take();
+    for n in 0..500 {
+        let forged = format!("dev.grantry:/oauth/callback?code=x&state=forged-{n}");
+        assert!(w.grantry.finish_link(&forged).await.is_err());
+    }
+    assert!(matches!(
+        w.grantry.link_status(&link),
+        LinkStatus::Linked { .. }
+    ));
+    // Answers to no link of ours are recorded in the history, but no link is told it failed.
+    let told: Vec<_> = w
+        .events
+        .take()
+        .into_iter()
+        .filter(|e| matches!(e, GrantryEvent::LinkFailed { .. }))
+        .collect();
+    assert!(told.is_empty(), "{told:?}");
 }

@@ -12,6 +12,7 @@ const detailCalls = () => invoke.mock.calls.filter(([command]) => command === 'a
 async function open(shown: AccountDetail = detail(), providers: ProviderOption[] = [sandboxProvider]) {
   answer('account_detail', shown)
   answer('list_providers', providers)
+  answer('link_status', { status: 'waiting' })
   const onBack = vi.fn()
   render(AccountScreen, { accountId: 7, onBack })
   await screen.findByTestId('status-chip')
@@ -316,7 +317,7 @@ describe('AccountScreen: add scopes and re-link', () => {
     expect(within(declined).getByText('Declined')).toBeTruthy()
   })
 
-  it('shows as is why another account’s answer was refused, and keeps waiting', async () => {
+  it('shows as is why another account’s answer was refused, and offers the choice again', async () => {
     await open()
     answer('link_account_again', started)
     await fireEvent.click(screen.getByRole('button', { name: 'Add scopes' }))
@@ -328,7 +329,32 @@ describe('AccountScreen: add scopes and re-link', () => {
     const message = 'That answer came from bob@example.test, not from Alice Example; sign in as Alice Example and try again.'
     emitEvent({ kind: 'link_failed', link: 'link-7', error: { code: 'wrong_account', message } })
     expect((await within(dialog).findByRole('alert')).textContent).toBe(message)
-    expect(within(dialog).getByText('Finish in your browser.')).toBeTruthy()
+    expect(within(dialog).queryByText('Finish in your browser.')).toBeNull()
+    expect(within(dialog).getByRole('button', { name: 'Continue in browser' })).toBeTruthy()
+  })
+
+  it('closes Add scopes by itself when the scopes were granted before the link had even started', async () => {
+    await open()
+    answer('link_account_again', () => {
+      emitEvent({ kind: 'link_completed', link: 'link-7', account: summary() })
+      return started
+    })
+    await fireEvent.click(screen.getByRole('button', { name: 'Add scopes' }))
+    const dialog = screen.getByRole('dialog', { name: 'Add scopes' })
+    await fireEvent.click(within(dialog).getByLabelText(/See your name and picture/))
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Continue in browser' }))
+    await settle()
+    expect(screen.queryByRole('dialog')).toBeNull()
+  })
+
+  it('closes Link again by itself when the event was lost and the core says it is done', async () => {
+    await open()
+    answer('link_account_again', started)
+    answer('link_status', { status: 'linked', account: summary() })
+    await fireEvent.click(screen.getByRole('button', { name: 'Re-link' }))
+    await settle()
+    await settle()
+    expect(screen.queryByRole('dialog')).toBeNull()
   })
 
   it('links the account again from the needs re-link banner', async () => {

@@ -45,11 +45,11 @@ const started = { authorization_url: 'http://127.0.0.1:1/authorize', state: 's',
 async function startWaiting(onClose: (linked: boolean) => void) {
   answer('list_providers', [sandbox])
   answer('start_link', started)
+  answer('link_status', { status: 'waiting' })
   render(LinkDialog, { onClose })
   await screen.findByText('See your email address')
   await fireEvent.click(screen.getByText('Link'))
   await screen.findByText('Finish in your browser.')
-  // The dialog listens only while it waits; let its listeners get in place.
   await settle()
 }
 
@@ -88,10 +88,51 @@ describe('LinkDialog', () => {
     await settle()
     expect(onClose).not.toHaveBeenCalled()
     emitEvent({ kind: 'link_completed', link: 's', account: linked })
+    await settle()
     expect(onClose).toHaveBeenCalledExactlyOnceWith(true)
   })
 
-  it('says why its link failed, and keeps waiting', async () => {
+  it('closes by itself when the provider answered before the link had even started', async () => {
+    // A remembered consent: the browser answers at once, and the link's event comes before
+    // `start_link` has answered the window.
+    const onClose = vi.fn()
+    answer('list_providers', [sandbox])
+    answer('start_link', () => {
+      emitEvent({ kind: 'link_completed', link: 's', account: linked })
+      return started
+    })
+    answer('link_status', { status: 'waiting' })
+    render(LinkDialog, { onClose })
+    await screen.findByText('See your email address')
+    await fireEvent.click(screen.getByText('Link'))
+    await settle()
+    expect(onClose).toHaveBeenCalledExactlyOnceWith(true)
+  })
+
+  it('closes by itself when the event was lost and the core says the link is done', async () => {
+    const onClose = vi.fn()
+    answer('list_providers', [sandbox])
+    answer('start_link', started)
+    answer('link_status', { status: 'linked', account: linked })
+    render(LinkDialog, { onClose })
+    await screen.findByText('See your email address')
+    await fireEvent.click(screen.getByText('Link'))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('link_status', { link: 's' })
+    expect(onClose).toHaveBeenCalledExactlyOnceWith(true)
+  })
+
+  it('asks again how its link stands when the window gets the focus back', async () => {
+    const onClose = vi.fn()
+    await startWaiting(onClose)
+    expect(onClose).not.toHaveBeenCalled()
+    answer('link_status', { status: 'linked', account: linked })
+    window.dispatchEvent(new Event('focus'))
+    await settle()
+    expect(onClose).toHaveBeenCalledExactlyOnceWith(true)
+  })
+
+  it('says why its link failed, and offers the choice again', async () => {
     const onClose = vi.fn()
     await startWaiting(onClose)
     const denied = { code: 'consent_denied' as const, message: 'consent was denied at sandbox' }
@@ -103,8 +144,32 @@ describe('LinkDialog', () => {
 
     emitEvent({ kind: 'link_failed', link: 's', error: denied })
     expect((await screen.findByRole('alert')).textContent).toContain('consent was denied at sandbox')
-    expect(screen.getByText('Finish in your browser.')).toBeTruthy()
+    expect(screen.queryByText('Finish in your browser.')).toBeNull()
+    expect(screen.getByTestId('link-start')).toBeTruthy()
     expect(onClose).not.toHaveBeenCalled()
+  })
+
+  it('says when its link is no longer known, rather than waiting ten minutes', async () => {
+    const onClose = vi.fn()
+    answer('list_providers', [sandbox])
+    answer('start_link', started)
+    answer('link_status', { status: 'unknown' })
+    render(LinkDialog, { onClose })
+    await screen.findByText('See your email address')
+    await fireEvent.click(screen.getByText('Link'))
+    expect((await screen.findByRole('alert')).textContent).toContain('no longer waiting')
+    expect(onClose).not.toHaveBeenCalled()
+  })
+
+  it('is drawn above the page, which is inert while it is open', async () => {
+    answer('list_providers', [sandbox])
+    const { container, unmount } = render(LinkDialog, { onClose: () => {} })
+    await screen.findByText('See your email address')
+    const dialog = screen.getByRole('dialog', { name: 'Link an account' })
+    expect(dialog.closest('.backdrop')?.parentElement).toBe(document.body)
+    expect(container.hasAttribute('inert')).toBe(true)
+    unmount()
+    expect(container.hasAttribute('inert')).toBe(false)
   })
 
   it('cancels a link it is waiting for, and closes as not linked', async () => {

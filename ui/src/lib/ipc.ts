@@ -16,6 +16,7 @@ import type { HttpExchange } from './bindings/HttpExchange'
 import type { Inspection } from './bindings/Inspection'
 import type { FieldError } from './bindings/FieldError'
 import type { IpcError } from './bindings/IpcError'
+import type { LinkStatus } from './bindings/LinkStatus'
 import type { PresetId } from './bindings/PresetId'
 import type { PresetView } from './bindings/PresetView'
 import type { ProviderDraft } from './bindings/ProviderDraft'
@@ -49,6 +50,7 @@ export type {
   HttpExchange,
   Inspection,
   IpcError,
+  LinkStatus,
   PresetId,
   PresetView,
   ProviderDraft,
@@ -97,6 +99,8 @@ export const ipc = {
     call<StartedLink>('start_link', { provider, environment, scopes }),
   reopenLink: (link: string) => call<void>('reopen_link', { link }),
   cancelLink: (link: string) => call<boolean>('cancel_link', { link }),
+  /** How a link stands: for a window that may have missed the event that ended it. */
+  linkStatus: (link: string) => call<LinkStatus>('link_status', { link }),
   /** Adds `scopes` to an account (incremental consent), or with none links it again. */
   linkAccountAgain: (account: number, scopes: string[]) =>
     call<StartedLink>('link_account_again', { account, scopes }),
@@ -147,6 +151,26 @@ export const ipc = {
   expireAccessToken: (account: number) => call<void>('expire_access_token', { account }),
   /** Asks where to save the account's report and writes it; the path, or null if cancelled. */
   exportAccountReport: (account: number) => call<string | null>('export_account_report', { account }),
+}
+
+/**
+ * Like `subscribe`, but resolves only once the listener is in place, with the function that
+ * stops it: whatever the Rust side emits after that is heard. For a caller that must not miss
+ * the answer to what it is about to ask (see `lib/link.ts`).
+ */
+export async function listening<K extends GrantryEvent['kind']>(
+  kind: K,
+  handler: (event: Extract<GrantryEvent, { kind: K }>) => void,
+): Promise<() => void> {
+  const unlisten = await listen<GrantryEvent>(EVENT_CHANNEL, ({ payload }) => {
+    if (payload.kind === kind) handler(payload as Extract<GrantryEvent, { kind: K }>)
+  })
+  let stopped = false
+  return () => {
+    if (stopped) return
+    stopped = true
+    unlisten()
+  }
 }
 
 /**

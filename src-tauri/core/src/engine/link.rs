@@ -5,8 +5,7 @@
 
 use super::{Grantry, crash_point, lock};
 use crate::clock;
-use crate::error::{Error, IpcError};
-use crate::events::GrantryEvent;
+use crate::error::Error;
 use crate::model::{AccountScope, AccountStatus, AccountSummary, ActivityKind, ScopeStatus};
 use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
@@ -181,7 +180,7 @@ impl Grantry {
                 let error = Error::from(failure);
                 tracing::warn!("a link got no answer on its loopback port: {error}");
                 if self.cancel_link(state) {
-                    self.link_failed(state.to_owned(), &error);
+                    self.link_failed(state, &error);
                 }
                 Err(error)
             }
@@ -214,8 +213,13 @@ impl Grantry {
         callback: Result<Callback, String>,
     ) -> Result<AccountSummary, Error> {
         let now = clock::now();
-        // The link an answer names, to tell the window which of its links failed.
-        let named = callback.as_ref().ok().map(|c| c.state.clone());
+        // The link an answer names, to tell the window which of its links failed; an answer
+        // naming no link of ours (forged, or a replay of one already answered) is not told.
+        let named = callback
+            .as_ref()
+            .ok()
+            .map(|c| c.state.clone())
+            .filter(|state| self.pending.contains(state));
         let claimed = callback.and_then(|callback| {
             let pending = self.pending.claim(&callback, now)?;
             Ok((callback, pending))
@@ -227,11 +231,12 @@ impl Grantry {
                 let detail = error.to_string();
                 self.record_failure(ActivityKind::CallbackRejected, &detail, None, now);
                 if let Some(link) = named {
-                    self.link_failed(link, &error);
+                    self.link_failed(&link, &error);
                 }
                 return Err(error);
             }
         };
+        self.link_claimed(pending.state());
         let span = tracing::info_span!(
             "link",
             provider = pending.provider,
@@ -254,22 +259,14 @@ impl Grantry {
         match outcome {
             Ok(account) => {
                 self.accounts_changed();
-                self.events.emit(GrantryEvent::LinkCompleted {
-                    link: pending.state().to_owned(),
-                    account: account.clone(),
-                });
+                self.link_completed(pending.state(), &account);
                 Ok(account)
             }
             Err(error) => {
-                self.link_failed(pending.state().to_owned(), &error);
+                self.link_failed(pending.state(), &error);
                 Err(error)
             }
         }
-    }
-
-    fn link_failed(&self, link: String, error: &Error) {
-        let error = IpcError::from(error);
-        self.events.emit(GrantryEvent::LinkFailed { link, error });
     }
 
     async fn complete(

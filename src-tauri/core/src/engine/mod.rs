@@ -12,6 +12,7 @@
 mod inspect;
 pub(crate) mod intake;
 mod link;
+mod link_status;
 mod providers;
 mod queries;
 mod refresh;
@@ -86,6 +87,8 @@ pub struct Grantry {
     events: Arc<dyn EventSink>,
     http: Http,
     pending: PendingLinks,
+    /// How the links of the last minutes ended, for a window that missed the event.
+    outcomes: link_status::LinkOutcomes,
     data_dir: PathBuf,
     /// This data folder's id, in every keyring key.
     installation: String,
@@ -229,6 +232,7 @@ impl Grantry {
             events: options.events,
             http: Http::new(),
             pending: PendingLinks::default(),
+            outcomes: Default::default(),
             data_dir: options.data_dir,
             installation,
             endpoints: Mutex::new(HashMap::new()),
