@@ -11,6 +11,8 @@ mod support;
 mod account_screen;
 #[path = "e2e/bridge.rs"]
 mod bridge;
+#[path = "e2e/dialogs.rs"]
+mod dialogs;
 #[path = "e2e/inspector.rs"]
 mod inspector;
 #[path = "e2e/package.rs"]
@@ -364,10 +366,14 @@ fn linking_an_account_from_the_window_through_the_system_browser() {
     sandbox_issuer(&app);
     app.click("[data-testid=link-account]");
     let dialog = app.wait_for_text("[data-testid=link-dialog]");
-    assert!(
-        dialog.contains("Grantry Sandbox") || dialog.contains("Link"),
-        "{dialog}"
+    assert!(dialog.contains("Link an account"), "{dialog}");
+    let provider = app.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         const select = document.querySelector('[data-testid=link-provider]');\
+         done(select.options[select.selectedIndex].textContent);",
+        serde_json::json!([]),
     );
+    assert_eq!(provider, "Grantry Sandbox", "the sandbox is offered first");
     assert!(
         dialog.contains("See your email address"),
         "scopes are explained: {dialog}"

@@ -95,7 +95,8 @@ describe('AccountScreen: loading and header', () => {
   it.each([
     [summary({ access_expires_at: null }), 'Valid'],
     [summary({ access_expires_at: NOW + 3600 }), 'Valid'],
-    [summary({ access_expires_at: NOW + 120 }), 'Expiring'],
+    [summary({ access_expires_at: NOW + 120 }), 'Valid'],
+    [summary({ access_expires_at: NOW + 120, has_refresh_token: false }), 'Expiring'],
     [summary({ access_expires_at: NOW - 60 }), 'Expired, refresh pending'],
     [summary({ access_expires_at: NOW - 60, has_refresh_token: false }), 'Expired'],
     [summary({ status: 'needs_relink', status_reason: 'The provider refused the refresh token.' }), 'Needs re-link'],

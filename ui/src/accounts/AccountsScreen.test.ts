@@ -114,7 +114,7 @@ describe('AccountsScreen status chips', () => {
     // The clock's timeouts and the date are faked.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     vi.setSystemTime(T0)
-    answer('list_accounts', [person(1, 'Ann', { access_expires_at: at(10 * 60 + 5) })])
+    answer('list_accounts', [person(1, 'Ann', { access_expires_at: at(10 * 60 + 5), has_refresh_token: false })])
     render(AccountsScreen)
     const chip = await screen.findByTestId('status-chip')
     expect(chip.textContent?.trim()).toBe('Valid')
@@ -125,7 +125,7 @@ describe('AccountsScreen status chips', () => {
 
     // The clock ticks a moment after each second it waits for (lib/clock.ts).
     await vi.advanceTimersByTimeAsync(10 * 60 * 1000 + 100)
-    expect(chip.textContent?.trim()).toBe('Expired, refresh pending')
+    expect(chip.textContent?.trim()).toBe('Expired')
     expect(screen.getByTestId('expiry').textContent).toBe('expired 5 s ago')
     expect(listCalls()).toBe(1)
   })
@@ -133,7 +133,7 @@ describe('AccountsScreen status chips', () => {
   it('carry a word for every status', async () => {
     answer('list_accounts', [
       person(1, 'Ann'),
-      person(2, 'Bob', { access_expires_at: at(60) }),
+      person(2, 'Bob', { access_expires_at: at(60), has_refresh_token: false }),
       person(3, 'Cy', { access_expires_at: at(-60), has_refresh_token: false }),
       person(4, 'Di', { status: 'needs_relink', status_reason: 'gone' }),
       person(5, 'Ed', { status: 'revocation_pending' }),

@@ -33,7 +33,7 @@ describe('filter', () => {
     email: 'bob@corp.example',
     status: 'needs_relink',
   })
-  const cy = account({ id: 3, display_name: 'Cy', email: null, access_expires_at: NOW + 60 })
+  const cy = account({ id: 3, display_name: 'Cy', email: null, access_expires_at: NOW + 60, has_refresh_token: false })
 
   it('matches name, email, provider and subject, ignoring case, every word', () => {
     const pick = (text: string) =>

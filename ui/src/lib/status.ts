@@ -18,7 +18,7 @@ export interface Status {
   reason: string | null
 }
 
-/** An access token with less than this left is "Expiring". */
+/** An access token that cannot be refreshed with less than this left is "Expiring". */
 export const EXPIRING_SECONDS = 10 * 60
 
 /** The statuses in the order the filter offers them, each with its word. */
@@ -44,16 +44,20 @@ export function statusOf(account: AccountSummary, now: number): Status {
     const word = account.has_refresh_token ? 'Expired, refresh pending' : statusWords.expired
     return { kind: 'expired', word, tone: 'neutral', reason }
   }
-  if (at !== null && at - now < EXPIRING_SECONDS) {
-    return { kind: 'expiring', word: statusWords.expiring, tone: 'warn', reason }
+  // A short-lived token that will be refreshed in time is nothing to worry about: only one
+  // that will lapse with nothing to renew it is "Expiring", and the chip says why.
+  if (at !== null && at - now < EXPIRING_SECONDS && !account.has_refresh_token) {
+    const why = reason ?? 'It cannot be refreshed: link the account again before it lapses.'
+    return { kind: 'expiring', word: statusWords.expiring, tone: 'warn', reason: why }
   }
   return { kind: 'valid', word: statusWords.valid, tone: 'ok', reason }
 }
 
-/** The moments at which `statusOf(account, now)` turns: Expiring, then Expired. */
+/** The moments at which `statusOf(account, now)` turns: Expiring (if it can), then Expired. */
 export function statusTurns(account: AccountSummary): number[] {
   const at = account.access_expires_at
-  return at === null ? [] : [at - EXPIRING_SECONDS + 1, at]
+  if (at === null) return []
+  return account.has_refresh_token ? [at] : [at - EXPIRING_SECONDS + 1, at]
 }
 
 /** "expires in 42 min", "expired 3 h ago" or "no expiry". */
