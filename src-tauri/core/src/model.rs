@@ -411,6 +411,11 @@ pub struct Inspection {
 pub enum TokenShape {
     /// A signed JWT (three base64url parts): its header's and claims' text, as sent.
     Jwt { header: String, claims: String },
+    /// An Unsecured JWT (`alg: none`, RFC 7519 §6): nobody signed it, so its claims are anyone's
+    /// word. Shown as that, never as a signed token: Grantry refuses one as an ID token
+    /// (`oauth/id_token.rs`), so an ID token of this shape in the keyring was not put there by
+    /// a link or a refresh.
+    Unsecured { header: String, claims: String },
     /// Anything else (opaque, encrypted): only its length is told.
     Opaque { length: u32 },
 }

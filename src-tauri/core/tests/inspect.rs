@@ -11,7 +11,7 @@ use support::world;
 fn claims(shape: &TokenShape) -> Value {
     match shape {
         TokenShape::Jwt { claims, .. } => serde_json::from_str(claims).expect("claims are JSON"),
-        TokenShape::Opaque { .. } => panic!("a JWT, not {shape:?}"),
+        other => panic!("a signed JWT, not {other:?}"),
     }
 }
 
@@ -198,5 +198,48 @@ async fn the_report_holds_the_story_and_no_secret() {
     assert!(
         !text.contains("sbx_code_"),
         "an authorization code is in the report"
+    );
+}
+
+#[tokio::test]
+async fn an_unsigned_id_token_in_the_keyring_is_shown_as_unsigned_never_as_signed() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+    use grantry_core::secret::Secret;
+    use grantry_core::secret_store::SecretStore;
+
+    let w = world().await;
+    let account = w.link("alice").await;
+    // A link or a refresh never keeps one (`tests/refreshed_id_token.rs`); one put in the
+    // keyring by other means, say an older Grantry, is what the Inspector meets.
+    let (key, item) = w.secrets.snapshot().into_iter().next().expect("tokens");
+    let mut tokens: Value = serde_json::from_str(&item).expect("json");
+    let claims = serde_json::json!({"iss": w.sandbox.issuer(), "sub": "mallory"}).to_string();
+    tokens["id_token"] = format!(
+        "{}.{}.",
+        B64.encode(r#"{"alg":"none"}"#),
+        B64.encode(&claims)
+    )
+    .into();
+    w.secrets
+        .put(&key, &Secret::new(tokens.to_string()))
+        .expect("put");
+
+    let inspection = w.grantry.inspect(account.id).expect("inspect");
+    assert_eq!(
+        inspection.id_token,
+        Some(TokenShape::Unsecured {
+            header: r#"{"alg":"none"}"#.into(),
+            claims
+        }),
+        "shown as signed"
+    );
+    let report = w.grantry.account_report(account.id).expect("report");
+    assert_eq!(report["id_token"]["shape"], "unsecured", "{report}");
+    assert!(
+        report["id_token"]["warning"]
+            .as_str()
+            .is_some_and(|w| w.contains("not signed")),
+        "{report}"
     );
 }

@@ -1,13 +1,14 @@
 //! The ID token that comes with a refresh (`engine/refresh.rs`, `oauth/id_token.rs`): checked
-//! after the rotated tokens are saved; signed with a key the provider rotated in since the keys
-//! were fetched, it makes Grantry fetch them once and keep them; naming another subject, it
-//! marks the account "needs re-link".
+//! after the rotated refresh token is saved, and the account's only once it verifies; signed
+//! with a key the provider rotated in since the keys were fetched, it makes Grantry fetch them
+//! once and keep them; forged or spoiled, it fails the refresh and the account keeps the ID and
+//! access tokens it had; naming another subject, it marks the account "needs re-link".
 
 use crate::support;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use grantry_core::{AccountStatus, ActivityKind, ErrorCode};
+use grantry_core::{AccountStatus, ActivityKind, ErrorCode, TokenShape};
 use serde_json::Value;
 use support::{World, world};
 
@@ -78,10 +79,10 @@ async fn rotate_key(w: &World) -> String {
 }
 
 #[tokio::test]
-async fn keys_that_cannot_be_fetched_fail_the_refresh_but_the_new_tokens_are_kept() {
+async fn keys_that_cannot_be_fetched_fail_the_refresh_but_the_rotated_refresh_token_is_kept() {
     let w = world().await;
     let account = w.link("alice").await;
-    let before = stored(&w)["refresh_token"].clone();
+    let before = stored(&w);
     rotate_key(&w).await;
     w.fault(r#"{"endpoint":"jwks","kind":"status","status":503}"#)
         .await;
@@ -89,13 +90,22 @@ async fn keys_that_cannot_be_fetched_fail_the_refresh_but_the_new_tokens_are_kep
         w.code(w.grantry.refresh(account.id).await),
         ErrorCode::ProviderError
     );
+    let after = stored(&w);
     assert_ne!(
-        stored(&w)["refresh_token"],
-        before,
-        "the rotated tokens were kept"
+        after["refresh_token"], before["refresh_token"],
+        "the rotated refresh token was kept"
     );
+    // The ID token could not be checked: neither it nor the access token it came with is the
+    // account's.
+    assert_eq!(after["id_token"], before["id_token"]);
+    assert_eq!(after["access_token"], before["access_token"]);
     let history = w.grantry.activity(1).expect("activity");
-    assert!(history[0].detail.contains("were kept"), "{history:?}");
+    assert!(
+        history[0]
+            .detail
+            .contains("only the rotated refresh token was kept"),
+        "{history:?}"
+    );
     // The keys can be fetched again: the next refresh, with the kept refresh token, works.
     let refreshed = w.grantry.refresh(account.id).await.expect("refresh");
     assert_eq!(refreshed.status, AccountStatus::Valid);
@@ -144,4 +154,73 @@ async fn a_refreshed_id_token_naming_another_subject_needs_a_relink_after_the_to
         .await
         .expect("token request");
     assert!(answer.status().is_success(), "{}", answer.status());
+}
+
+#[tokio::test]
+async fn a_refreshed_id_token_that_does_not_verify_fails_the_refresh_and_never_becomes_the_accounts()
+ {
+    let w = world().await;
+    let account = w.link("alice").await;
+    let linked = stored(&w);
+    for (fault, why) in [
+        (r#""kind":"id_token_alg_none""#, "alg none"),
+        (
+            r#""kind":"id_token_hmac""#,
+            "HS256 keyed with the public key",
+        ),
+        (
+            r#""kind":"id_token_issuer","iss":"https://evil.example""#,
+            "another issuer",
+        ),
+        (r#""kind":"id_token_bad_signature""#, "a bad signature"),
+        (
+            r#""kind":"id_token_audience","aud":"another-client""#,
+            "another audience",
+        ),
+        (r#""kind":"id_token_expired""#, "expired"),
+    ] {
+        let before = stored(&w);
+        w.fault(&format!(r#"{{"endpoint":"token",{fault}}}"#)).await;
+        let error = w.grantry.refresh(account.id).await;
+        assert_eq!(w.code(error), ErrorCode::ProviderError, "{why}");
+
+        // The provider rotated the refresh token: the new one is kept, for the next refresh.
+        // The ID token and the access token that came with the bad one are not.
+        let after = stored(&w);
+        assert_ne!(after["refresh_token"], before["refresh_token"], "{why}");
+        assert_eq!(
+            after["id_token"], linked["id_token"],
+            "{why}: ID token replaced"
+        );
+        assert_eq!(after["access_token"], before["access_token"], "{why}");
+
+        // The Inspector and the report show the ID token the link verified.
+        let inspection = w.grantry.inspect(account.id).expect("inspect");
+        let Some(TokenShape::Jwt { header, claims }) = inspection.id_token else {
+            panic!("{why}: not the signed ID token: {:?}", inspection.id_token)
+        };
+        let header: Value = serde_json::from_str(&header).expect("header");
+        assert_eq!(header["alg"], "ES256", "{why}");
+        let claims: Value = serde_json::from_str(&claims).expect("claims");
+        assert_eq!(claims["iss"], w.sandbox.issuer(), "{why}");
+        let report = w.grantry.account_report(account.id).expect("report");
+        assert_eq!(report["id_token"]["shape"], "jwt", "{why}");
+        assert_eq!(report["id_token"]["claims"]["iss"], w.sandbox.issuer());
+
+        // The history says the refresh failed, and why; the account stays usable.
+        let history = w.grantry.activity(1).expect("activity");
+        assert_eq!(history[0].kind, ActivityKind::RefreshFailed, "{why}");
+        assert!(
+            history[0].detail.contains("were not kept"),
+            "{why}: {history:?}"
+        );
+        let kept = w.grantry.account(account.id).expect("account");
+        assert_eq!(kept.status, AccountStatus::Valid, "{why}");
+    }
+    assert_eq!(w.refreshes(), 0, "no refresh counted as done");
+
+    // The rotated refresh token kept works, and its ID token, verified, is the account's now.
+    w.grantry.refresh(account.id).await.expect("refresh");
+    assert_ne!(stored(&w)["id_token"], linked["id_token"]);
+    assert_eq!(w.refreshes(), 1);
 }

@@ -9,7 +9,8 @@
 //! and `aadsts` answer with the personality's own error body, `answer`, `oversized` and
 //! `redirect` with what the rule says); only
 //! the `id_token_*` faults alter an answer, handing the token endpoint how to spoil the ID
-//! token it issues (another subject, nonce or audience, expired, a bad signature:
+//! token it issues (another subject, nonce, audience or issuer, expired, a bad signature, not
+//! signed at all, signed with HMAC keyed with the public key, or left out:
 //! `src/routes/token.rs`), and the grant stays as it was. Two kinds are
 //! kept elsewhere, because only there can they act: `invalid_grant` by the store
 //! (`src/store/grants.rs`), which knows which user a token belongs to, and
@@ -97,6 +98,16 @@ pub enum FaultKind {
     IdTokenExpired,
     /// The ID token's signature does not verify (its last byte changed).
     IdTokenBadSignature,
+    /// The ID token names this `iss`, another issuer's (signed as usual).
+    IdTokenIssuer { iss: String },
+    /// The ID token is an Unsecured JWT (`alg: none`, no signature, RFC 7519 §6), as a forger
+    /// who holds no key would send.
+    IdTokenAlgNone,
+    /// The ID token is signed with HS256 keyed with the sandbox's public key (the bytes of its
+    /// point, as anyone can read them from the JWKS): the key confusion of RFC 8725 §2.1.
+    IdTokenHmac,
+    /// The token response leaves the ID token out, though `openid` was granted.
+    IdTokenMissing,
     /// Facebook only: Graph answers `OAuthException` code 190 with this `error_subcode`
     /// (458, 459, 460, 463, 464 or 467: `SESSION_SUBCODES` in `src/routes/facebook.rs`),
     /// whatever token was sent, as when the person ended the session at Facebook.
@@ -116,6 +127,10 @@ pub enum IdTokenFault {
     Audience(String),
     Expired,
     BadSignature,
+    Issuer(String),
+    AlgNone,
+    Hmac,
+    Missing,
 }
 
 /// One rule: `kind` for the next `count` requests to `endpoint` (`None`: until cleared).
@@ -217,7 +232,9 @@ pub async fn apply(
     let fault = shared.faults().take(endpoint);
     match fault {
         None | Some(FaultKind::InvalidGrant { .. }) => next.run(request).await,
-        Some(FaultKind::IdTokenSubject { sub }) => spoil(request, next, IdTokenFault::Subject(sub)).await,
+        Some(FaultKind::IdTokenSubject { sub }) => {
+            spoil(request, next, IdTokenFault::Subject(sub)).await
+        }
         Some(FaultKind::IdTokenNonce { nonce }) => {
             spoil(request, next, IdTokenFault::Nonce(nonce)).await
         }
@@ -228,6 +245,12 @@ pub async fn apply(
         Some(FaultKind::IdTokenBadSignature) => {
             spoil(request, next, IdTokenFault::BadSignature).await
         }
+        Some(FaultKind::IdTokenIssuer { iss }) => {
+            spoil(request, next, IdTokenFault::Issuer(iss)).await
+        }
+        Some(FaultKind::IdTokenAlgNone) => spoil(request, next, IdTokenFault::AlgNone).await,
+        Some(FaultKind::IdTokenHmac) => spoil(request, next, IdTokenFault::Hmac).await,
+        Some(FaultKind::IdTokenMissing) => spoil(request, next, IdTokenFault::Missing).await,
         Some(FaultKind::Latency { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(request).await

@@ -108,15 +108,44 @@ impl Keys {
 
     /// `claims` signed as a compact JWS with ES256.
     pub fn sign(&self, claims: &Value) -> String {
-        let header = json!({"alg": "ES256", "typ": "JWT", "kid": self.kid});
-        let input = format!(
-            "{}.{}",
-            B64.encode(header.to_string()),
-            B64.encode(claims.to_string())
-        );
+        let input = signing_input("ES256", Some(&self.kid), claims);
         let signature: Signature = self.signing.sign(input.as_bytes());
         format!("{input}.{}", B64.encode(signature.to_bytes()))
     }
+
+    /// `claims` "signed" with HS256 keyed with the current public key (its uncompressed SEC1
+    /// point, which anyone can build from the JWKS), under the current key id: the forgery of
+    /// RFC 8725 §2.1 that a verifier taking the header's `alg` with "the key" would accept.
+    /// Only the `id_token_hmac` fault makes one (`src/faults.rs`).
+    pub fn sign_hmac_with_public_key(&self, claims: &Value) -> String {
+        use hmac::{Hmac, KeyInit, Mac};
+        let input = signing_input("HS256", Some(&self.kid), claims);
+        let public = self.signing.verifying_key().to_sec1_point(false);
+        // HMAC takes a key of any length.
+        let mut mac = Hmac::<Sha256>::new_from_slice(public.as_bytes()).expect("any key length");
+        mac.update(input.as_bytes());
+        format!("{input}.{}", B64.encode(mac.finalize().into_bytes()))
+    }
+}
+
+/// `claims` as an Unsecured JWT (`alg: none`, an empty signature, RFC 7519 §6), as a forger
+/// with no key would send. Only the `id_token_alg_none` fault makes one (`src/faults.rs`).
+pub fn unsecured(claims: &Value) -> String {
+    format!("{}.", signing_input("none", None, claims))
+}
+
+/// The JWS signing input (RFC 7515 §5.1): the header with `alg` (and `kid`), then the claims,
+/// each base64url-encoded.
+fn signing_input(alg: &str, kid: Option<&str>, claims: &Value) -> String {
+    let mut header = json!({"alg": alg, "typ": "JWT"});
+    if let Some(kid) = kid {
+        header["kid"] = json!(kid);
+    }
+    format!(
+        "{}.{}",
+        B64.encode(header.to_string()),
+        B64.encode(claims.to_string())
+    )
 }
 
 #[cfg(test)]
@@ -140,6 +169,29 @@ mod tests {
             .verifying_key()
             .verify(input.as_bytes(), &signature)
             .expect("valid signature");
+    }
+
+    #[test]
+    fn the_forgeries_say_what_they_are() {
+        use hmac::{Hmac, KeyInit, Mac};
+        let header = |token: &str| -> Value {
+            let part = token.split('.').next().expect("header");
+            serde_json::from_slice(&B64.decode(part).expect("b64")).expect("json")
+        };
+        let claims = json!({"sub": "alice"});
+        let unsigned = unsecured(&claims);
+        assert!(unsigned.ends_with('.'), "an empty signature: {unsigned}");
+        assert_eq!(header(&unsigned)["alg"], "none");
+
+        let keys = Keys::generate();
+        let forged = keys.sign_hmac_with_public_key(&claims);
+        assert_eq!(header(&forged)["alg"], "HS256");
+        let (input, signature) = forged.rsplit_once('.').expect("three parts");
+        let public = keys.signing.verifying_key().to_sec1_point(false);
+        let mut mac = Hmac::<Sha256>::new_from_slice(public.as_bytes()).expect("key");
+        mac.update(input.as_bytes());
+        mac.verify_slice(&B64.decode(signature).expect("b64"))
+            .expect("keyed with the public key");
     }
 
     #[test]

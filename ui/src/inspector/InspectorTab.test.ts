@@ -79,6 +79,18 @@ describe('InspectorTab', () => {
     expect(screen.getByTestId('access-token-claims').textContent).toContain('Not a JWT: an opaque token of 43 characters')
   })
 
+  it('says an unsigned (alg none) ID token is not a verified one, and still shows what it claims', async () => {
+    await open(
+      inspection({
+        id_token: { shape: 'unsecured', header: b({ alg: 'none' }), claims: b({ sub: 'mallory' }) },
+      }),
+    )
+    const idToken = screen.getByTestId('id-token')
+    expect(screen.getByTestId('id-token-unsigned').textContent).toContain('not a verified ID token')
+    expect(idToken.querySelector('[data-claim="sub"]')!.textContent).toContain('mallory')
+    expect(idToken.textContent).not.toContain('The signature is not shown')
+  })
+
   it('says so when there is no ID token, and when claims are not JSON', async () => {
     await open(
       inspection({ id_token: null, access_token: { shape: 'jwt', header: '{}', claims: 'garbage' } }),

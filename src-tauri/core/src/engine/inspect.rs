@@ -107,6 +107,12 @@ impl Grantry {
                 "header": as_json(header),
                 "claims": as_json(claims),
             }),
+            TokenShape::Unsecured { header, claims } => serde_json::json!({
+                "shape": "unsecured",
+                "warning": "not signed (alg none): its claims are nobody's word",
+                "header": as_json(header),
+                "claims": as_json(claims),
+            }),
             TokenShape::Opaque { length } => {
                 serde_json::json!({"shape": "opaque", "length": length})
             }

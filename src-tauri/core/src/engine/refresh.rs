@@ -1,8 +1,10 @@
 //! Refreshing accounts: one now (single flight within and across processes), or all at once
 //! with bounded concurrency, overall and per provider ([`RefreshLimits`]). The protocol makes
 //! the request (`oauth/refresh_token.rs`); here the rotated refresh token goes to the keyring
-//! before anything else changes, then the new ID token is checked; `invalid_grant`, or an ID
-//! token naming another subject, marks the account "needs re-link" (it is never deleted).
+//! before anything else changes, then the new ID token is checked, and only one that verifies
+//! replaces the one held, with the access token that came with it: one that does not fails the
+//! refresh. `invalid_grant`, or an ID token naming another subject, marks the account "needs
+//! re-link" (it is never deleted).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,7 +20,7 @@ use crate::model::{
 use crate::oauth::refresh_token::{self, Failure, Refreshed};
 use crate::providers::presets::Exchanged;
 use crate::providers::{Environment, Preset};
-use crate::secret::TokenSet;
+use crate::secret::{Secret, TokenSet};
 use crate::secret_store::token_items;
 
 /// How many refreshes a batch ([`Grantry::refresh_all`]) runs at once: `overall`, and at most
@@ -181,23 +183,39 @@ impl Grantry {
         // The rotated refresh token goes to the keyring before anything else: losing it would
         // lose the account, since the old one is now dead at the provider. (Killed right here,
         // it is lost: the next refresh replays the old one, the provider refuses it, and the
-        // account is marked "needs re-link" with that reason.)
+        // account is marked "needs re-link" with that reason.) A new ID token is not the
+        // account's before it verifies, which may mean fetching the provider's keys: until then
+        // the rotated refresh token is kept beside the access and ID tokens held before, so that
+        // nothing that came with an ID token that fails is ever shown or used as the account's.
+        let mut refreshed = refreshed;
+        let id_token = refreshed.id_token.take();
+        let first = match &id_token {
+            None => Some(refreshed.tokens.clone()),
+            Some(_) if refreshed.rotated => Some(TokenSet {
+                refresh_token: refreshed.tokens.refresh_token.clone(),
+                ..current.clone()
+            }),
+            // Not rotated: the refresh token held still works, nothing needs keeping yet.
+            Some(_) => None,
+        };
         crash_point("refresh:before-secrets");
-        if let Err(error) = token_items::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
+        if let Some(tokens) = &first
+            && let Err(error) = token_items::save(self.secrets.as_ref(), &key, tokens)
+        {
             let reason = format!("the rotated refresh token could not be saved: {error}");
             self.mark_needs_relink(account_id, &reason, now)?;
             return Err(error.into());
         }
         crash_point("refresh:after-secrets");
-        // Only now is the new ID token checked: whatever it says, the tokens just saved are
-        // the ones the provider holds.
-        if let Some(id_token) = &refreshed.id_token {
+        if let Some(id_token) = id_token {
+            // OpenID Connect Core §12.2: signature, `iss`, `aud`, `exp` (`oauth/id_token.rs`),
+            // and the same subject as the account's.
             let checked = refresh_token::subject_of(
                 &self.http,
                 &account.provider,
                 &env,
                 &endpoints,
-                id_token,
+                &id_token,
             )
             .await;
             let subject = match checked {
@@ -208,7 +226,15 @@ impl Grantry {
                     subject
                 }
                 Err(error) => {
-                    let detail = format!("refresh failed: the new tokens were kept, but {error}");
+                    let kept = if refreshed.rotated {
+                        "; only the rotated refresh token was kept, for the next refresh"
+                    } else {
+                        ""
+                    };
+                    let detail = format!(
+                        "refresh failed: {error}. The new ID token and the access token that \
+                         came with it were not kept{kept}"
+                    );
                     self.record_failure(
                         ActivityKind::RefreshFailed,
                         &detail,
@@ -229,6 +255,14 @@ impl Grantry {
                     account: account_id,
                     reason,
                 });
+            }
+            refreshed.tokens.id_token = Some(Secret::new(id_token.to_string()));
+            if let Err(error) = token_items::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
+                // The refresh token that works is in the keyring already (saved above, or the
+                // one held when it was not rotated): only this refresh is lost.
+                let detail = format!("refresh failed: the new tokens could not be saved: {error}");
+                self.record_failure(ActivityKind::RefreshFailed, &detail, Some(account_id), now);
+                return Err(error.into());
             }
         }
         let mut store = lock(&self.store);

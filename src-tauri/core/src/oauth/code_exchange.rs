@@ -89,10 +89,14 @@ pub async fn complete(
             .picture()
             .and_then(|p| p.get(None))
             .map(|p| p.to_string());
-    } else if pending.scopes.iter().any(|s| s == "openid") && endpoints.issuer.is_some() {
+    } else if endpoints.issuer.is_some() {
+        // With an issuer the request always carried `openid` (`authorize.rs`: the client adds
+        // it whatever the caller's scopes), so the token response must carry an ID token
+        // (OpenID Connect Core §3.1.3.3): without one, nothing vouches for who signed in.
         return Err(Error::MalformedResponse {
             provider: provider.to_owned(),
-            reason: "openid was requested but no ID token came back".into(),
+            reason: "it is an OpenID Connect provider, but its token response has no ID token"
+                .into(),
         });
     }
     let access_token = response.access_token().secret().clone();

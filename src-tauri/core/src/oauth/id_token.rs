@@ -2,6 +2,11 @@
 //! `iss`, `aud`, `exp`, `iat`, and the nonce when there is one to compare. A key the process
 //! has not seen yet makes it fetch the provider's keys once more (providers rotate them), and
 //! the keys fetched are handed back, so that the caller can keep them for the next token.
+//!
+//! openidconnect's verifier does the checking, as a public client's: it holds no client
+//! secret, so it refuses every HMAC algorithm (HS256, …), and with it the forgery that keys
+//! HMAC with the provider's public key (RFC 8725 §2.1), whatever discovery lists; `alg: none`
+//! it refuses always. Nothing here is to be trusted that did not pass [`verify`].
 
 use openidconnect::core::{CoreIdToken, CoreIdTokenClaims, CoreIdTokenVerifier};
 use openidconnect::{

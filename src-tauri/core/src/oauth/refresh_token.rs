@@ -30,12 +30,14 @@ const MAX_RETRY_AFTER: u64 = 60;
 
 /// A refresh's outcome.
 pub struct Refreshed {
-    /// The new tokens; the old refresh token is kept when the provider did not rotate it.
+    /// The new tokens; the old refresh token is kept when the provider did not rotate it. Its
+    /// ID token is still the one held: the new one, in [`Refreshed::id_token`], takes its
+    /// place only once it verifies.
     pub tokens: TokenSet,
     /// The granted scopes, when the provider listed them.
     pub granted: Option<Vec<String>>,
-    /// The new ID token, not verified yet: the caller saves the tokens first (the provider
-    /// has rotated already), then checks it with [`subject_of`].
+    /// The new ID token (OpenID Connect Core §12.2), not verified yet: the caller checks it
+    /// with [`subject_of`] and, only if it verifies, puts it in [`Refreshed::tokens`].
     pub id_token: Option<CoreIdToken>,
     /// Whether the provider sent a new refresh token (rotation).
     pub rotated: bool,
@@ -173,10 +175,8 @@ pub async fn refresh(
                     .map(|t| Secret::new(t.secret().clone()))
                     .unwrap_or_else(|| refresh_token.clone()),
             ),
-            id_token: id_token
-                .as_ref()
-                .map(|t| Secret::new(t.to_string()))
-                .or_else(|| current.id_token.clone()),
+            // The one held, verified when it came; the new one is not, yet.
+            id_token: current.id_token.clone(),
             expires_at: response.expires_in().map(|d| expires_at(arrived, d)),
         },
         id_token,

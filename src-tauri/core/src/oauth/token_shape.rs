@@ -1,7 +1,8 @@
 //! What a token looks like from outside, for the Inspector: a signed JWT's header and claims
-//! as text (RFC 7515 §7.1, compact serialization: three base64url parts), or only the length
-//! of anything else. The signature is never kept, so what this gives can't stand in for the
-//! token; the claims are not checked here (`id_token.rs` verifies ID tokens on arrival).
+//! as text (RFC 7515 §7.1, compact serialization: three base64url parts), an unsigned one's
+//! (`alg: none`, RFC 7519 §6) as unsigned, or only the length of anything else. The signature
+//! is never kept, so what this gives can't stand in for the token; the claims are not checked
+//! here (`id_token.rs` verifies ID tokens on arrival, and only verified ones are kept).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -23,9 +24,25 @@ pub fn shape(token: &str) -> TokenShape {
         return opaque();
     };
     match (text(header), text(claims)) {
+        (Some(header), Some(claims)) if unsecured(&header) => {
+            TokenShape::Unsecured { header, claims }
+        }
         (Some(header), Some(claims)) => TokenShape::Jwt { header, claims },
         _ => opaque(),
     }
+}
+
+/// Whether a JOSE header says `alg: none` (RFC 7519 §6), in any case: such a token is not
+/// signed, whatever follows its last dot.
+fn unsecured(header: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(header)
+        .ok()
+        .and_then(|h| {
+            h.get("alg")?
+                .as_str()
+                .map(|alg| alg.eq_ignore_ascii_case("none"))
+        })
+        .unwrap_or(false)
 }
 
 /// A base64url part as text: `None` unless it decodes (with or without padding, which
@@ -58,6 +75,26 @@ mod tests {
         assert_eq!(header, r#"{"alg":"RS256","kid":"k1"}"#);
         assert_eq!(claims, r#"{"sub":"alice","n":"é😀"}"#);
         assert!(!format!("{header}{claims}").contains("signature"));
+    }
+
+    #[test]
+    fn an_unsigned_jwt_is_told_as_unsigned_whatever_follows_its_last_dot() {
+        let claims = r#"{"sub":"mallory"}"#;
+        for (header, signature) in [
+            (r#"{"alg":"none"}"#, ""),
+            (r#"{"alg":"None","typ":"JWT"}"#, ""),
+            (r#"{"alg":"none"}"#, "c2lnbmF0dXJl"),
+        ] {
+            let token = format!("{}.{}.{signature}", B64.encode(header), B64.encode(claims));
+            assert_eq!(
+                shape(&token),
+                TokenShape::Unsecured {
+                    header: header.into(),
+                    claims: claims.into()
+                },
+                "{header}"
+            );
+        }
     }
 
     #[test]

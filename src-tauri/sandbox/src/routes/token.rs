@@ -194,7 +194,8 @@ fn token_body(
         // Doorkeeper says when the token was made, in seconds since the epoch.
         body["created_at"] = json!(store.now());
     }
-    if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") {
+    let left_out = spoiled == Some(&IdTokenFault::Missing);
+    if personality.is_oidc() && issued.scopes.iter().any(|s| s == "openid") && !left_out {
         body["id_token"] = json!(id_token(shared, store, issued, spoiled));
     }
     body
@@ -254,13 +255,16 @@ fn id_token(
             claims["iat"] = json!(now - 4200);
             claims["exp"] = json!(now - 600);
         }
+        Some(IdTokenFault::Issuer(iss)) => claims["iss"] = json!(iss),
         _ => {}
     }
-    let signed = shared.keys().sign(&claims);
-    if spoiled == Some(&IdTokenFault::BadSignature) {
-        return bad_signature(&signed);
+    let keys = shared.keys();
+    match spoiled {
+        Some(IdTokenFault::BadSignature) => bad_signature(&keys.sign(&claims)),
+        Some(IdTokenFault::AlgNone) => crate::keys::unsecured(&claims),
+        Some(IdTokenFault::Hmac) => keys.sign_hmac_with_public_key(&claims),
+        _ => keys.sign(&claims),
     }
-    signed
 }
 
 /// `jwt` with the first character of its signature changed (the last may carry only padding

@@ -3,4 +3,4 @@
 /**
  * A token as the Inspector may show it.
  */
-export type TokenShape = { "shape": "jwt", header: string, claims: string, } | { "shape": "opaque", length: number, };
+export type TokenShape = { "shape": "jwt", header: string, claims: string, } | { "shape": "unsecured", header: string, claims: string, } | { "shape": "opaque", length: number, };
