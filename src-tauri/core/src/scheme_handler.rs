@@ -8,10 +8,22 @@
 //! Debian 12's `xdg-open` (xdg-utils 1.1.3) cannot run. We write the entry
 //! ourselves, quoting only when the path needs it, escaped per the Desktop Entry spec, and
 //! rewrite it only when its content changes.
+//!
+//! Invariants: the entry is made the default of its schemes again at every start, even when it
+//! is unchanged, since another application may have taken a scheme since. An executable that
+//! someone other than this user or root could replace is never registered
+//! (`scheme_handler/safe_executable.rs`): whoever replaced it would receive every sign-in
+//! answer. What is asked of the system (files' owners and modes, `xdg-mime`) goes through
+//! [`Desktop`] (`scheme_handler/desktop.rs`), so all of this runs in tests without a desktop.
+
+mod desktop;
+mod safe_executable;
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+pub use desktop::{Desktop, System};
+pub use safe_executable::{Facts, Replaceable, UnsafeExecutable, replaceable};
 
 /// Name of the handler entry in `$XDG_DATA_HOME/applications/`.
 pub const DESKTOP_FILE: &str = "dev.grantry.desktop-url-handler.desktop";
@@ -32,26 +44,43 @@ pub fn applications_dir() -> Option<PathBuf> {
 /// What [`register`] did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Registration {
-    /// The entry was already there, unchanged.
+    /// The entry was already there, unchanged, and was made the default of its schemes again.
     Unchanged,
-    /// The entry was written and made the default handler of the scheme.
+    /// The entry was written and made the default handler of its schemes.
     Written(PathBuf),
 }
 
-/// Writes the handler entry for `executable` and `schemes` into `applications`, and makes it
-/// the default of each with `xdg-mime`, unless an identical entry is already there. Schemes an
-/// earlier entry listed and `schemes` does not are removed from the defaults in
-/// `mimeapps` (the user's `mimeapps.list`).
+/// [`register_with`] the real [`System`].
 pub fn register(
     applications: &Path,
     mimeapps: Option<&Path>,
     executable: &Path,
     schemes: &[&str],
 ) -> io::Result<Registration> {
+    register_with(&System, applications, mimeapps, executable, schemes)
+}
+
+/// Writes the handler entry for `executable` and `schemes` into `applications`, unless an
+/// identical entry is already there, and makes it the default of each scheme either way: another
+/// application may have taken one since. Schemes an earlier entry listed and `schemes` does not
+/// are removed from the defaults in `mimeapps` (the user's `mimeapps.list`).
+///
+/// Nothing is written and no default set when someone other than this user or root could
+/// replace `executable`: the error, of kind [`io::ErrorKind::PermissionDenied`], carries an
+/// [`UnsafeExecutable`] that names the file or folder allowing it.
+pub fn register_with(
+    desktop: &dyn Desktop,
+    applications: &Path,
+    mimeapps: Option<&Path>,
+    executable: &Path,
+    schemes: &[&str],
+) -> io::Result<Registration> {
+    safe_executable::check(desktop, executable)?;
     let path = applications.join(DESKTOP_FILE);
     let entry = desktop_entry(executable, schemes);
     let existing = std::fs::read_to_string(&path).unwrap_or_default();
     if existing == entry {
+        set_defaults(desktop, schemes)?;
         return Ok(Registration::Unchanged);
     }
     let dropped: Vec<String> = listed_schemes(&existing)
@@ -66,21 +95,15 @@ pub fn register(
     let partial = applications.join(format!(".{DESKTOP_FILE}.partial"));
     std::fs::write(&partial, &entry)?;
     std::fs::rename(&partial, &path)?;
-    for scheme in schemes {
-        let status = Command::new("xdg-mime")
-            .args([
-                "default",
-                DESKTOP_FILE,
-                &format!("x-scheme-handler/{scheme}"),
-            ])
-            .status()?;
-        if !status.success() {
-            return Err(io::Error::other(format!(
-                "xdg-mime default failed: {status}"
-            )));
-        }
-    }
+    set_defaults(desktop, schemes)?;
     Ok(Registration::Written(path))
+}
+
+/// Makes [`DESKTOP_FILE`] the default handler of each of `schemes`.
+fn set_defaults(desktop: &dyn Desktop, schemes: &[&str]) -> io::Result<()> {
+    schemes
+        .iter()
+        .try_for_each(|scheme| desktop.set_default(scheme))
 }
 
 /// The `.desktop` entry that opens URLs of `schemes` with `executable`.
@@ -180,6 +203,9 @@ fn exec_argument(arg: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use super::desktop::fake::Fake;
     use super::*;
 
     #[test]
@@ -203,14 +229,42 @@ mod tests {
     }
 
     #[test]
-    fn unchanged_entry_is_not_rewritten() {
+    fn an_unchanged_entry_is_made_the_default_again_when_another_handler_took_the_scheme() {
         let dir = tempfile::tempdir().expect("temp dir");
         let entry_path = dir.path().join(DESKTOP_FILE);
         let exe = Path::new("/usr/bin/grantry-app");
-        std::fs::write(&entry_path, desktop_entry(exe, &["dev.grantry"])).expect("write");
+        let schemes = ["dev.grantry", "com.googleusercontent.apps.1-a"];
+        let entry = desktop_entry(exe, &schemes);
+        std::fs::write(&entry_path, &entry).expect("write");
+        let desktop = Fake::new(1000);
+        desktop
+            .defaults
+            .borrow_mut()
+            .insert("dev.grantry".to_owned(), "another-app.desktop".to_owned());
         assert_eq!(
-            register(dir.path(), None, exe, &["dev.grantry"]).expect("register"),
+            register_with(&desktop, dir.path(), None, exe, &schemes).expect("register"),
             Registration::Unchanged
+        );
+        assert_eq!(
+            desktop.defaults(),
+            BTreeMap::from(schemes.map(|s| (s.to_owned(), DESKTOP_FILE.to_owned()))),
+            "every scheme's default is this entry again"
+        );
+        assert_eq!(std::fs::read_to_string(&entry_path).expect("read"), entry);
+    }
+
+    #[test]
+    fn an_installed_copy_owned_by_root_is_registered() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let desktop = Fake::new(1000);
+        let exe = Path::new("/usr/bin/grantry-app");
+        assert_eq!(
+            register_with(&desktop, dir.path(), None, exe, &["dev.grantry"]).expect("register"),
+            Registration::Written(dir.path().join(DESKTOP_FILE))
+        );
+        assert_eq!(
+            desktop.defaults().get("dev.grantry").map(String::as_str),
+            Some(DESKTOP_FILE)
         );
     }
 

@@ -7,6 +7,12 @@ use super::config::{Environment, Provider, ProviderId};
 /// Id of the built-in sandbox provider (reserved in the providers file).
 pub const SANDBOX_ID: &str = "sandbox";
 
+/// The issuer of the built-in sandbox on `port`: the URL the sandbox computes for itself
+/// (`src-tauri/sandbox/src/lib.rs`, `Sandbox::start`), and the one its proof covers.
+pub fn sandbox_issuer(port: u16) -> String {
+    format!("http://127.0.0.1:{port}")
+}
+
 /// The built-in Grantry Sandbox provider, at the port the app runs it on.
 pub fn sandbox_provider(port: u16) -> Provider {
     Provider {
@@ -17,11 +23,7 @@ pub fn sandbox_provider(port: u16) -> Provider {
             scopes: ["openid", "profile", "email", "offline_access"]
                 .map(str::to_owned)
                 .to_vec(),
-            ..Environment::discovered(
-                "local",
-                &format!("http://127.0.0.1:{port}"),
-                "grantry-desktop",
-            )
+            ..Environment::discovered("local", &sandbox_issuer(port), "grantry-desktop")
         }],
     }
 }

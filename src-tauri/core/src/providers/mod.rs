@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use builtin::{SANDBOX_ID, sandbox_provider};
+pub use builtin::{SANDBOX_ID, sandbox_issuer, sandbox_provider};
 pub use config::{
     ClientAuth, Environment, Provider, ProviderError, ProviderId, Revocation, check_url,
     is_loopback,

@@ -97,8 +97,10 @@ async fn proof(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> 
         .map(|(_, value)| value);
     match (challenges.next(), challenges.next()) {
         (Some(challenge), None) if crate::proof::valid_challenge(&challenge) => {
-            Json(json!({"proof": crate::proof::proof(&shared.admin_token, &challenge)}))
-                .into_response()
+            // Bound to this sandbox's own issuer, so the answer cannot be passed off by a
+            // program on another port that relays the challenge here.
+            let proof = crate::proof::proof(&shared.admin_token, &shared.issuer, &challenge);
+            Json(json!({ "proof": proof })).into_response()
         }
         _ => bad_request("one `challenge`: 22 to 128 base64url characters"),
     }
