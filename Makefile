@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test cli setup setup-test lint unit e2e bindings release deb bench soak fuzz clean
+.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release deb bench soak fuzz clean
 
 # `make run` builds what `make test` builds, with the same features (the whole workspace, and
 # the TypeScript-bindings feature the core's tests turn on), so that either one after the other
@@ -42,6 +42,11 @@ lint: ui/dist/index.html
 unit: ui/dist/index.html
 	npm --prefix ui test
 	scripts/test-session $(CARGO) test --workspace $(APP_FEATURES) -- --include-ignored
+
+## window-loop: the window suite RUNS times (default 10) with every core busy (LOAD=0: quiet);
+## each run's log in target/window-loop/
+window-loop: setup-test ui/dist/index.html
+	scripts/window-loop
 
 ## cli: build the `grantry` command line into target/debug/grantry
 cli: setup

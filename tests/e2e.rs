@@ -337,9 +337,15 @@ fn a_sandbox_that_cannot_start_is_reported_and_the_app_works_on() {
     app.click("[data-testid=nav-activity]");
     let history = app.wait_for_text("[data-testid=activity-list]");
     assert!(history.contains("Sandbox not started"), "{history}");
+    // With no sandbox, nothing is issued; a forged answer's code is what must not be kept.
+    open_with(
+        &["xdg-open"],
+        "dev.grantry:/oauth/callback?code=port-taken-secret-code&state=port-taken",
+    );
+    app.wait_for_text_where("[data-testid=activity-list]", |t| t.contains("port-taken"));
     sweep.running(&driver);
     drop(app);
-    sweep.finish(&[]);
+    sweep.finish(&[("the code sent through xdg-open", "port-taken-secret-code")]);
     drop(taken);
 }
 

@@ -347,6 +347,11 @@ fn look(page: &Session, name: &str) {
             "Emulation.setEmulatedMedia",
             json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
         );
+        let dark = page.execute(
+            "return matchMedia('(prefers-color-scheme: dark)').matches;",
+            json!([]),
+        );
+        assert_eq!(dark, json!(scheme == "dark"), "{name} in {scheme}");
         axe::check_every(page, &format!("{name} ({scheme})"));
         page.screenshot(&screenshot_dir().join(format!("{name}-{scheme}.png")));
     }

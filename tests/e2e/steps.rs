@@ -50,47 +50,64 @@ impl Admin {
         format!("Bearer {}", self.token)
     }
 
+    /// Every grant the sandbox holds. An answer that is not a list (an error object, whatever
+    /// its status) fails the test rather than reading as "no grants".
     pub fn grants(&self) -> Vec<Value> {
-        let grants: Value = ureq::get(self.url("/grants"))
+        let mut response = ureq::get(self.url("/grants"))
             .header("authorization", self.bearer())
             .call()
-            .expect("grants")
-            .body_mut()
-            .read_json()
-            .expect("json");
-        grants.as_array().cloned().unwrap_or_default()
+            .expect("grants");
+        assert_eq!(response.status(), 200, "the admin API's grants");
+        let grants: Value = response.body_mut().read_json().expect("json");
+        grants
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| panic!("the admin API's grants are not a list: {grants}"))
     }
 
-    /// Whether each grant of `user` (a login) is still live, oldest first.
+    /// Whether each grant of `user` (a login) is still live, oldest first; the user must have
+    /// at least one, so that "all of them ended" cannot pass on none.
     pub fn live(&self, user: &str) -> Vec<bool> {
         let sub = format!("user-{user}");
-        self.grants()
+        let live: Vec<bool> = self
+            .grants()
             .iter()
             .filter(|g| g["sub"] == sub.as_str())
             .map(|g| g["revoked"].is_null())
-            .collect()
+            .collect();
+        assert!(!live.is_empty(), "{user} has no grant at the sandbox");
+        live
     }
 
     pub fn remove_scope(&self, grant: u64, scope: &str) {
-        ureq::delete(self.url(&format!("/grants/{grant}/scopes/{scope}")))
+        let response = ureq::delete(self.url(&format!("/grants/{grant}/scopes/{scope}")))
             .header("authorization", self.bearer())
             .call()
             .expect("remove a scope");
+        assert!(
+            response.status().is_success(),
+            "remove a scope: {response:?}"
+        );
     }
 
     pub fn fault(&self, fault: &str) {
-        ureq::post(self.url("/faults"))
+        let response = ureq::post(self.url("/faults"))
             .header("authorization", self.bearer())
             .header("content-type", "application/json")
             .send(fault)
             .expect("inject a fault");
+        assert!(
+            response.status().is_success(),
+            "inject {fault}: {response:?}"
+        );
     }
 
     pub fn clear_faults(&self) {
-        ureq::delete(self.url("/faults"))
+        let response = ureq::delete(self.url("/faults"))
             .header("authorization", self.bearer())
             .call()
             .expect("clear faults");
+        assert!(response.status().is_success(), "clear faults: {response:?}");
     }
 }
 
@@ -113,13 +130,17 @@ pub fn look(app: &Session, name: &str) {
     set_theme(app, "light");
 }
 
+/// Switches the window to `theme` through its theme switch, and checks the page took it.
 pub fn set_theme(app: &Session, theme: &str) {
     let script = "const [theme, done] = arguments;\
                   const select = document.querySelector('select[title=Theme]');\
+                  if (!select) { done('no theme switch'); return; }\
                   select.value = theme;\
                   select.dispatchEvent(new Event('change', { bubbles: true }));\
-                  requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
-    app.execute_async(script, serde_json::json!([theme]));
+                  requestAnimationFrame(() => requestAnimationFrame(() =>\
+                    done(document.documentElement.dataset.theme ?? 'system')));";
+    let applied = app.execute_async(script, serde_json::json!([theme]));
+    assert_eq!(applied, theme, "the window's theme");
 }
 
 /// Links an account from the Link dialog with the scripted browser answering as `consent`

@@ -6,19 +6,33 @@
 //! into `grantry.sqlite3`), and after the app has exited; and in what the app, tauri-driver and
 //! the native driver wrote to stderr (`Driver::start`).
 //!
+//! Beyond the data folder, the places a WebKit app or its desktop session could write are
+//! searched too: the app's folder under `XDG_DATA_HOME` (WebKit's storage), `XDG_CACHE_HOME`,
+//! `XDG_CONFIG_HOME`, the notification stand-in's log, and the text of every screenshot the
+//! test took (`Session::screenshot` keeps what the page showed beside each picture), but for
+//! those it names as showing a revealed token on purpose ([`AppSweep::reveals`]).
+//!
 //! A test calls `running` before closing the app and `finish` after; dropping an `AppSweep`
 //! that did not finish fails the test.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::leak_sweep::{Sweep, files_under};
 use super::webdriver::{Driver, wait_until};
+
+/// The app's identifier (tauri.conf.json): its folder under each XDG base folder.
+const IDENTIFIER: &str = "dev.grantry.desktop";
 
 pub struct AppSweep {
     token_log: PathBuf,
     data_dir: PathBuf,
     driver_log: PathBuf,
+    /// Where the test's screenshots go, and when the test began: those taken since are its own.
+    screenshots: PathBuf,
+    began: SystemTime,
+    /// Screenshots (by the start of their name) that show a revealed token on purpose.
+    revealing: Vec<String>,
     /// The data folder's files as they were while the app ran.
     while_running: Vec<(PathBuf, Vec<u8>)>,
     apps: Vec<u32>,
@@ -27,17 +41,26 @@ pub struct AppSweep {
 
 impl AppSweep {
     /// For an app on `data_dir`; `name` names this run's token log in `scratch` (outside the
-    /// data folder) and its driver log in `logs`.
+    /// data folder) and its driver log in `logs`, where its screenshots go too.
     pub fn new(scratch: &Path, data_dir: &Path, logs: &Path, name: &str) -> Self {
         std::fs::create_dir_all(logs).expect("the log folder");
         Self {
             token_log: scratch.join(format!("{name}-sandbox-tokens.log")),
             data_dir: data_dir.to_owned(),
             driver_log: logs.join(format!("{name}-driver.log")),
+            screenshots: logs.to_owned(),
+            began: SystemTime::now(),
+            revealing: Vec::new(),
             while_running: Vec::new(),
             apps: Vec::new(),
             finished: false,
         }
+    }
+
+    /// The screenshots whose name starts with `name` show a token the person revealed: their
+    /// text is not searched.
+    pub fn reveals(&mut self, name: &str) {
+        self.revealing.push(name.to_owned());
     }
 
     /// The variable that turns the app's sandbox's token log on.
@@ -84,7 +107,12 @@ impl AppSweep {
         wait_until("the app to exit", Duration::from_secs(30), || {
             !apps.iter().any(|&pid| super::procs::alive(pid))
         });
-        let mut sweep = Sweep::from_token_log(&self.token_log);
+        // The app's sandbox logs at least its admin token as it starts; a test whose sandbox
+        // could not start names its own values in `also`.
+        let mut sweep = Sweep::default();
+        if self.token_log.exists() {
+            sweep.add_token_log(&self.token_log);
+        }
         for (what, value) in also {
             sweep.add(what, value);
         }
@@ -103,6 +131,30 @@ impl AppSweep {
             sweep.search_file("what the app and its drivers wrote:", &self.driver_log),
             "leak sweep: no driver log"
         );
+        for variable in ["XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"] {
+            let base = PathBuf::from(std::env::var(variable).expect("the session's XDG folders"));
+            let folder = if variable == "XDG_DATA_HOME" {
+                base.join(IDENTIFIER)
+            } else {
+                base
+            };
+            sweep.search_dir(&format!("{variable}:"), &folder);
+        }
+        let data_home = PathBuf::from(std::env::var("XDG_DATA_HOME").expect("XDG_DATA_HOME"));
+        sweep.search_dir("the notifications shown:", &data_home.join("notifications"));
+        for text in files_under(&self.screenshots) {
+            let name = text
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let taken = std::fs::metadata(&text).and_then(|m| m.modified());
+            if text.extension().is_some_and(|e| e == "txt")
+                && taken.is_ok_and(|at| at >= self.began)
+                && !self.revealing.iter().any(|r| name.starts_with(r.as_str()))
+            {
+                sweep.search_file("what a screenshot showed:", &text);
+            }
+        }
         let values = sweep.values();
         sweep.finish();
         values

@@ -243,12 +243,18 @@ impl Session<'_> {
         entries.as_array().cloned().unwrap_or_default()
     }
 
-    /// Runs the DevTools command `command` with `params` in the page's target.
+    /// Runs the DevTools command `command` with `params` in the page's target; a command
+    /// the browser refuses fails the test.
     pub fn devtools(&self, command: &str, params: Value) -> Value {
-        self.call(
+        let result = self.call(
             "POST",
             "/goog/cdp/execute",
             Some(json!({"cmd": command, "params": params})),
-        )
+        );
+        assert!(
+            result.get("error").is_none(),
+            "DevTools refused {command}: {result}"
+        );
+        result
     }
 }

@@ -39,6 +39,11 @@ impl Needle {
     }
 }
 
+/// The file where the sandbox keeps its admin token (in the data folder, so that Grantry can
+/// prove it is its own sandbox): the one place the token belongs, left out of every search.
+pub const ADMIN_TOKEN_FILE: &str = "sandbox-admin-token";
+
+#[derive(Default)]
 pub struct Sweep {
     needles: Vec<Needle>,
     places: Vec<String>,
@@ -46,23 +51,27 @@ pub struct Sweep {
 }
 
 impl Sweep {
-    /// The values in the token log at `token_log`, one a line; a log that does not exist means
-    /// nothing was issued.
+    /// The values in the token log at `token_log`, one a line: every code and token the
+    /// sandbox issued, every PKCE verifier it received, and its admin token. The log must
+    /// exist and hold something: a sweep with nothing to look for would pass whatever leaked.
     pub fn from_token_log(token_log: &Path) -> Self {
-        let logged = match std::fs::read_to_string(token_log) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => panic!("leak sweep: cannot read {}: {e}", token_log.display()),
-        };
-        let mut sweep = Self {
-            needles: Vec::new(),
-            places: Vec::new(),
-            found: Vec::new(),
-        };
-        for (line, value) in logged.lines().enumerate() {
-            sweep.add(&format!("token log line {}", line + 1), value);
-        }
+        let mut sweep = Self::default();
+        sweep.add_token_log(token_log);
         sweep
+    }
+
+    /// Also looks for the values of the token log at `token_log` ([`Sweep::from_token_log`]).
+    pub fn add_token_log(&mut self, token_log: &Path) {
+        let logged = std::fs::read_to_string(token_log)
+            .unwrap_or_else(|e| panic!("leak sweep: cannot read {}: {e}", token_log.display()));
+        assert!(
+            !logged.trim().is_empty(),
+            "leak sweep: the token log {} is empty",
+            token_log.display()
+        );
+        for (line, value) in logged.lines().enumerate() {
+            self.add(&format!("token log line {}", line + 1), value);
+        }
     }
 
     /// Also searches for `value`, described as `what` (a test's own secret, say).
@@ -110,16 +119,22 @@ impl Sweep {
         }
     }
 
-    /// Searches every file under `dir`, in every folder below it.
+    /// Searches every file under `dir`, in every folder below it, but the admin token's.
     pub fn search_dir(&mut self, label: &str, dir: &Path) {
-        for path in files_under(dir) {
+        let files = files_under(dir)
+            .into_iter()
+            .filter(|path| !path.ends_with(ADMIN_TOKEN_FILE));
+        for path in files {
             // A file may go between listing and reading (SQLite's -wal at close).
             self.search_file(label, &path);
         }
     }
 
-    /// Fails, naming every value found and where, if any was.
+    /// Fails, naming every value found and where, if any was; or if there was nothing to look
+    /// for, or nowhere it was looked.
     pub fn finish(self) {
+        assert!(!self.needles.is_empty(), "leak sweep: no value to look for");
+        assert!(!self.places.is_empty(), "leak sweep: nowhere was searched");
         assert!(
             self.found.is_empty(),
             "leak sweep: {} issued value(s) found where none may be:\n  {}\n(searched {} \

@@ -364,6 +364,19 @@ impl Session<'_> {
             .expect("valid base64");
         std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folder");
         std::fs::write(path, png).expect("write screenshot");
+        // What the picture shows, as text, for the leak sweep (`app_sweep.rs`): the page's
+        // text and what its fields hold.
+        let shown = self.execute(
+            "return [document.body.innerText,\
+               ...[...document.querySelectorAll('input, textarea')].map((f) => f.value)]\
+               .join('\\n');",
+            json!([]),
+        );
+        std::fs::write(
+            path.with_extension("txt"),
+            shown.as_str().unwrap_or_default(),
+        )
+        .expect("write what the screenshot shows");
     }
 }
 

@@ -129,8 +129,9 @@ impl Shared {
         })
     }
 
-    /// Appends codes and tokens just issued to the test-only token log, one a line, when one
-    /// is configured ([`SandboxConfig::token_log`]). Written before the response is sent, so a
+    /// Appends secrets to the test-only token log, one a line, when one is configured
+    /// ([`SandboxConfig::token_log`]): codes and tokens just issued, PKCE verifiers received,
+    /// and the admin token as the sandbox starts. Written before the response is sent, so a
     /// test that got a token finds it in the log; never called with the store's lock held.
     pub fn log_tokens<'a>(&self, tokens: impl IntoIterator<Item = &'a str>) {
         let Some(path) = &self.token_log else { return };
@@ -202,6 +203,9 @@ impl Sandbox {
             nudge,
             token_log: config.token_log.clone(),
         });
+        // The leak sweep of Grantry's tests looks for the admin token too (it belongs only in
+        // its own file).
+        shared.log_tokens([admin_token.as_str()]);
         let saver = match &config.state_file {
             Some(path) => {
                 // The first write is made before serving, so the file exists (privately) when

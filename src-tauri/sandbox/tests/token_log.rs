@@ -1,5 +1,6 @@
-//! The test-only token log (`SandboxConfig::token_log`): every code and token issued, one a
-//! line, so tests can search the app's files for any of them.
+//! The test-only token log (`SandboxConfig::token_log`): the admin token, every code and token
+//! issued and every PKCE verifier received, one a line, so tests can search the app's files for
+//! any of them.
 
 use crate::support;
 
@@ -7,7 +8,7 @@ use grantry_sandbox::{Personality, SandboxConfig};
 use support::{generic_request, start_with};
 
 #[tokio::test]
-async fn every_issued_code_and_token_is_logged_rotated_ones_included() {
+async fn every_secret_issued_or_received_is_logged_rotated_tokens_included() {
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("tokens.log");
     let mut config = SandboxConfig::new(Personality::Generic);
@@ -22,7 +23,11 @@ async fn every_issued_code_and_token_is_logged_rotated_ones_included() {
 
     let logged = std::fs::read_to_string(&log).expect("token log");
     let lines: Vec<&str> = logged.lines().collect();
-    let mut issued = vec![code.as_str()];
+    let mut issued = vec![
+        h.sandbox.admin_token(),
+        code.as_str(),
+        request.verifier.as_str(),
+    ];
     for tokens in [&first, &second] {
         for name in ["access_token", "refresh_token", "id_token"] {
             issued.push(tokens[name].as_str().expect(name));

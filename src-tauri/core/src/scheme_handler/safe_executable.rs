@@ -2,7 +2,10 @@
 //! replaced by someone other than this user or root. Whoever can replace it receives every
 //! `dev.grantry:` answer (codes, and through them tokens), so such an executable is never
 //! registered: not when the file, or any folder above it, is writable by its group or by every
-//! user (a sticky `/tmp` included), nor when either belongs to another user. An installed copy
+//! user, nor when either belongs to another user. A sticky folder of root's or this user's
+//! (`/tmp`) is the exception: in it, only an entry's owner can rename or remove that entry, and
+//! the entry the path goes through is itself checked (one made there first by another user
+//! belongs to that user, and is refused). An installed copy
 //! (`/usr/bin/grantry-app` from the `.deb`) is root's in root's folders and passes.
 //!
 //! Symbolic links count as what they point at: the folders holding the link are checked, and
@@ -56,9 +59,12 @@ pub fn replaceable(facts: Facts, user: u32) -> Option<Replaceable> {
     if facts.symlink {
         return None;
     }
-    if facts.mode & 0o002 != 0 {
-        // Refused even with the sticky bit (`/tmp`): it keeps others from renaming this
-        // user's files away, not from having made first a name the path goes through.
+    let owned = facts.uid == user || facts.uid == 0;
+    if facts.mode & 0o1000 != 0 && owned {
+        // Sticky (`/tmp`): others may add entries, never replace one that is not theirs; the
+        // entry the path goes through is checked on its own.
+        None
+    } else if facts.mode & 0o002 != 0 {
         Some(Replaceable::WorldWritable)
     } else if facts.mode & 0o020 != 0 {
         Some(Replaceable::GroupWritable)
@@ -147,8 +153,18 @@ mod tests {
         );
         assert_eq!(
             replaceable(facts(0, 0o1777), ME),
+            None,
+            "a sticky /tmp of root's: only an entry's owner can replace it"
+        );
+        assert_eq!(
+            replaceable(facts(1001, 0o1777), ME),
             Some(Replaceable::WorldWritable),
-            "a sticky /tmp is refused too"
+            "a sticky folder of another user's: its owner can replace anything in it"
+        );
+        assert_eq!(
+            replaceable(facts(0, 0o777), ME),
+            Some(Replaceable::WorldWritable),
+            "without the sticky bit, anyone can replace what is in it"
         );
         assert_eq!(
             replaceable(
