@@ -2,7 +2,9 @@
 //! records (info), what went wrong (warn, error), never a secret. The command line writes
 //! those lines to stderr, so that its output on stdout (`--json`) stays clean; the app writes
 //! them to stderr and to a file a day in its data folder, `logs/grantry.YYYY-MM-DD.log`, the
-//! last [`KEPT_FILES`] days kept. Times are UTC.
+//! last [`KEPT_FILES`] days kept. Times are UTC. The folder is 0700 and every file in it 0600
+//! whatever the umask: each day's file is made so before the appender first opens it
+//! ([`PrivateDays`]), and files from before are tightened at every start.
 //!
 //! Every line passes through [`redact::text`] on its way out, so that a credential slipping
 //! into a message (a provider's error quoting a token, say) is masked there as well.
@@ -13,9 +15,10 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use tracing::level_filters::LevelFilter;
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_appender::rolling::{RollingFileAppender, RollingWriter, Rotation};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
@@ -114,17 +117,67 @@ where
 }
 
 /// The daily files in `dir`, under `data_dir`: both folders made this user's only first (the
-/// log may be the first thing written to a new data folder).
-fn open_files(data_dir: &Path, dir: &Path) -> io::Result<RollingFileAppender> {
+/// log may be the first thing written to a new data folder), the files already there tightened,
+/// and today's made 0600 before the appender opens it.
+fn open_files(data_dir: &Path, dir: &Path) -> io::Result<PrivateDays> {
     crate::paths::private_dir(data_dir)?;
     crate::paths::private_dir(dir)?;
-    RollingFileAppender::builder()
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_file() {
+            crate::paths::tighten(&path)?;
+        }
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    crate::paths::private_file(&dir.join(day_file(today)))?;
+    let files = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
-        .filename_prefix("grantry")
-        .filename_suffix("log")
+        .filename_prefix(FILE_PREFIX)
+        .filename_suffix(FILE_SUFFIX)
         .max_log_files(KEPT_FILES)
         .build(dir)
-        .map_err(io::Error::other)
+        .map_err(io::Error::other)?;
+    Ok(PrivateDays {
+        files,
+        dir: dir.to_owned(),
+        made: Mutex::new(Some(today)),
+    })
+}
+
+const FILE_PREFIX: &str = "grantry";
+const FILE_SUFFIX: &str = "log";
+
+/// The name the appender gives the file of `day` (`grantry.YYYY-MM-DD.log`).
+fn day_file(day: time::Date) -> String {
+    let (year, month, date) = (day.year(), u8::from(day.month()), day.day());
+    format!("{FILE_PREFIX}.{year:04}-{month:02}-{date:02}.{FILE_SUFFIX}")
+}
+
+/// The daily files, each this user's only. The appender opens a new day's file with the
+/// process's umask (0644 under the usual 022) and has no option for its mode, so each day's
+/// file is made 0600 here before the appender's first line of that day opens it (appending to
+/// what exists). Should midnight pass between this check and the appender's own, the file it
+/// made is tightened at the next line.
+struct PrivateDays {
+    files: RollingFileAppender,
+    dir: PathBuf,
+    /// The last day whose file is known to be 0600.
+    made: Mutex<Option<time::Date>>,
+}
+
+impl<'a> MakeWriter<'a> for PrivateDays {
+    type Writer = RollingWriter<'a>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        let today = time::OffsetDateTime::now_utc().date();
+        if let Ok(mut made) = self.made.lock()
+            && *made != Some(today)
+            && crate::paths::private_file(&self.dir.join(day_file(today))).is_ok()
+        {
+            *made = Some(today);
+        }
+        self.files.make_writer()
+    }
 }
 
 /// A writer maker whose writers mask credentials in each line ([`redact::text`]).
@@ -164,8 +217,8 @@ mod tests {
         let scratch = tempfile::tempdir().expect("scratch");
         let data_dir = scratch.path().join("new").join("data");
         let dir = data_dir.join(LOG_DIR);
-        let mut files = open_files(&data_dir, &dir).expect("log files");
-        files.write_all(b"a line\n").expect("written");
+        let files = open_files(&data_dir, &dir).expect("log files");
+        files.make_writer().write_all(b"a line\n").expect("written");
         for folder in [&data_dir, &dir] {
             let mode = std::fs::metadata(folder)
                 .expect("made")
@@ -174,7 +227,7 @@ mod tests {
             assert_eq!(mode & 0o777, 0o700, "{}", folder.display());
         }
         let written: Vec<_> = std::fs::read_dir(&dir).expect("listed").collect();
-        assert_eq!(written.len(), 1, "one file for today");
+        assert_eq!(written.len(), 1, "one file for today: {written:?}");
     }
 
     #[test]
