@@ -7,7 +7,11 @@
 //! ([`PrivateDays`]), and files from before are tightened at every start.
 //!
 //! Every line passes through [`redact::text`] on its way out, so that a credential slipping
-//! into a message (a provider's error quoting a token, say) is masked there as well.
+//! into a message (a provider's error quoting a token, say) is masked there as well. Lines on
+//! stderr pass through [`redact::personal`] instead: when the desktop starts the app, its
+//! stderr goes to the system journal, which outlives the data folder and may be read by more
+//! than this user (the `adm` group, say), so emails and a link's `state`, `nonce`, challenge
+//! and hint are masked there too. The file keeps them, as the history does.
 //!
 //! Which lines: `RUST_LOG` when it is set (`debug`, `warn,grantry_core=trace`: a default level
 //! and levels per target), else the caller's level for Grantry's own crates and warnings from
@@ -84,7 +88,10 @@ pub fn to_file(data_dir: &Path, level: LevelFilter) -> Option<PathBuf> {
         Ok(appender) => {
             let layer = fmt::layer()
                 .with_ansi(false)
-                .with_writer(Redacting(appender))
+                .with_writer(Redacting {
+                    writer: appender,
+                    mask: redact::text,
+                })
                 .with_filter(targets);
             (Some(layer), None)
         }
@@ -111,9 +118,22 @@ fn stderr_layer<S>() -> impl Layer<S>
 where
     S: tracing::Subscriber + for<'a> LookupSpan<'a>,
 {
-    fmt::layer()
-        .with_ansi(io::stderr().is_terminal())
-        .with_writer(Redacting(io::stderr))
+    stderr_layer_to(io::stderr).with_ansi(io::stderr().is_terminal())
+}
+
+/// The stderr layer writing to `writer` instead, for tests of what reaches stderr: each line
+/// masked with [`redact::personal`].
+pub fn stderr_layer_to<S, W>(
+    writer: W,
+) -> fmt::Layer<S, fmt::format::DefaultFields, fmt::format::Format, Redacting<W>>
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'a> MakeWriter<'a> + 'static,
+{
+    fmt::layer().with_ansi(false).with_writer(Redacting {
+        writer,
+        mask: redact::personal,
+    })
 }
 
 /// The daily files in `dir`, under `data_dir`: both folders made this user's only first (the
@@ -180,30 +200,40 @@ impl<'a> MakeWriter<'a> for PrivateDays {
     }
 }
 
-/// A writer maker whose writers mask credentials in each line ([`redact::text`]).
-struct Redacting<M>(M);
+/// A writer maker whose writers mask each line with `mask` ([`redact::text`] for the file,
+/// [`redact::personal`] for stderr).
+pub struct Redacting<M> {
+    writer: M,
+    mask: fn(&str) -> String,
+}
 
 impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Redacting<M> {
     type Writer = Masked<M::Writer>;
 
     fn make_writer(&'a self) -> Self::Writer {
-        Masked(self.0.make_writer())
+        Masked {
+            writer: self.writer.make_writer(),
+            mask: self.mask,
+        }
     }
 }
 
-/// Writes what it is given with credentials masked. The formatter hands over each event
-/// whole in one `write_all`, so a credential is never split across two writes.
-struct Masked<W>(W);
+/// Writes what it is given masked. The formatter hands over each event whole in one
+/// `write_all`, so a credential is never split across two writes.
+pub struct Masked<W> {
+    writer: W,
+    mask: fn(&str) -> String,
+}
 
 impl<W: Write> Write for Masked<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        self.0.write_all(redact::text(&text).as_bytes())?;
+        self.writer.write_all((self.mask)(&text).as_bytes())?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.writer.flush()
     }
 }
 
@@ -233,7 +263,10 @@ mod tests {
     #[test]
     fn a_line_holding_a_credential_is_masked_on_its_way_out() {
         let mut out = Vec::new();
-        let mut writer = Masked(&mut out);
+        let mut writer = Masked {
+            writer: &mut out,
+            mask: redact::text,
+        };
         let line = "WARN refused: {\"error\":\"x\",\"refresh_token\":\"rt-123\"} \
                     Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.c2ln\n";
         writer.write_all(line.as_bytes()).expect("written");
