@@ -30,7 +30,7 @@ use tokio::sync::Notify;
 use tracing::Instrument;
 
 pub use inspect::TokenUse;
-pub use intake::Received;
+pub use intake::{LINK_BURST, Received};
 pub use link::Link;
 pub use refresh::{RefreshLimits, RefreshProgress};
 pub use repair::Repair;
@@ -86,6 +86,8 @@ pub struct Grantry {
     events: Arc<dyn EventSink>,
     http: Http,
     pending: PendingLinks,
+    /// How many links from the OS that answer no sign-in may still be recorded now.
+    link_budget: Mutex<intake::LinkBudget>,
     data_dir: PathBuf,
     /// This data folder's id, in every keyring key.
     installation: String,
@@ -229,6 +231,7 @@ impl Grantry {
             events: options.events,
             http: Http::new(),
             pending: PendingLinks::default(),
+            link_budget: Mutex::new(intake::LinkBudget::default()),
             data_dir: options.data_dir,
             installation,
             endpoints: Mutex::new(HashMap::new()),

@@ -150,6 +150,12 @@ impl PendingLinks {
             .is_some()
     }
 
+    /// Whether a link with this `state` is under way (expired or not): an answer naming it
+    /// is one Grantry waits for.
+    pub fn awaits(&self, state: &str) -> bool {
+        Self::position(&self.links(), state).is_some()
+    }
+
     /// The authorization URL of a link under way, to open it again.
     pub fn authorization_url(&self, state: &str) -> Option<String> {
         let links = self.links();
