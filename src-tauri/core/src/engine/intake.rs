@@ -120,6 +120,23 @@ pub(crate) fn parse(raw: &str, provider_schemes: &[String]) -> Result<Url, Rejec
     Ok(url)
 }
 
+/// The URL a launch of the app was given, from its arguments (`argv`, the program first): the
+/// lone argument, when it is a URL of `dev.grantry:` or of a configured provider's scheme, as
+/// `xdg-open` passes one (`scheme_handler.rs` writes `Exec=… %u`). Anything else is no link:
+/// a URL among other arguments is not taken, so a command line with options stays one.
+pub fn url_in_args(
+    argv: impl IntoIterator<Item = String>,
+    provider_schemes: &[String],
+) -> Option<String> {
+    let mut args = argv.into_iter().skip(1);
+    let (Some(url), None) = (args.next(), args.next()) else {
+        return None;
+    };
+    let (scheme, _) = url.split_once(':')?;
+    let ours = scheme == URL_SCHEME || provider_schemes.iter().any(|s| s == scheme);
+    ours.then_some(url)
+}
+
 impl Grantry {
     /// Takes in a URL from the OS: records it, and completes the link a sign-in response
     /// answers. `Err` only when the history could not be written.
@@ -219,6 +236,27 @@ mod tests {
         assert!(matches!(parse(&huge), Err(Rejected::TooLong { .. })));
         let ok = parse("dev.grantry:/oauth/callback?code=c&state=s").expect("ours");
         assert_eq!(ok.path(), CALLBACK_PATH);
+    }
+
+    #[test]
+    fn a_launch_s_lone_link_argument_is_its_url() {
+        let google = ["com.googleusercontent.apps.1-a".to_owned()];
+        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let url_in = |list: &[&str]| url_in_args(args(list), &google);
+        let answer = "dev.grantry:/oauth/callback?code=c&state=s";
+        assert_eq!(url_in(&["grantry-app", answer]).as_deref(), Some(answer));
+        let theirs = "com.googleusercontent.apps.1-a:/oauth2redirect?code=c&state=s";
+        assert_eq!(url_in(&["grantry-app", theirs]).as_deref(), Some(theirs));
+        for no_link in [
+            &["grantry-app"][..],
+            &["grantry-app", answer, "--verbose"],
+            &["grantry-app", "--verbose", answer],
+            &["grantry-app", "https://evil.example/?code=c"],
+            &["grantry-app", "com.googleusercontent.apps.2-b:/x?code=c"],
+            &["grantry-app", "no-colon"],
+        ] {
+            assert_eq!(url_in(no_link), None, "{no_link:?}");
+        }
     }
 
     #[test]

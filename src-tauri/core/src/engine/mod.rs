@@ -30,7 +30,7 @@ use tokio::sync::Notify;
 use tracing::Instrument;
 
 pub use inspect::TokenUse;
-pub use intake::{LINK_BURST, Received};
+pub use intake::{LINK_BURST, Received, url_in_args};
 pub use link::Link;
 pub use refresh::{RefreshLimits, RefreshProgress};
 pub use repair::Repair;
