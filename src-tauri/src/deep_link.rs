@@ -1,50 +1,38 @@
-//! Deep links: every `dev.grantry:` URL, whether it started the app (`get_current()`) or
-//! reached the running app later (`on_open_url`, also for URLs a second launch forwards
-//! through the single-instance plugin), and every URL of a configured provider's own scheme
-//! (which the plugin, knowing only the schemes in tauri.conf.json, leaves to [`from_argv`]),
-//! goes to the core's one way in (`Grantry::receive_url`), which records it, completes the link
-//! a sign-in response answers and tells the window through events. On Linux the app also
-//! registers itself as the handler of those schemes, in a form Debian 12's `xdg-open` can run
-//! (see `grantry_core::scheme_handler`), again whenever providers change.
+//! Deep links: a `dev.grantry:` URL or a URL of a configured provider's own scheme, given to
+//! the app as its one argument (`xdg-open` runs the `.desktop` entry's `Exec=… %u`), whether it
+//! started the app ([`setup`]) or a second launch, whose arguments the single-instance plugin
+//! hands over before it exits ([`from_argv`]). Which argument is a link is the core's to say
+//! (`grantry_core::engine::url_in_args`); the URL then goes to the core's one way in
+//! (`Grantry::receive_url`), which records it, completes the link a sign-in response answers
+//! and tells the window through events.
+//!
+//! Never through the deep-link plugin: it emits every URL it handles, the answer's code
+//! unmasked, as the `deep-link://new-url` event, which any script in the page may listen to
+//! (the capability's `core:event:allow-listen` is not scoped by event name). So the app
+//! neither uses that plugin nor the single-instance plugin's `deep-link` feature, which calls
+//! it on every second launch.
+//!
+//! On Linux the app also registers itself as the handler of those schemes, in a form Debian
+//! 12's `xdg-open` can run (see `grantry_core::scheme_handler`), again whenever providers
+//! change.
 
 use tauri::{AppHandle, Manager};
-use tauri_plugin_deep_link::DeepLinkExt;
 
 use crate::state::AppState;
 
 pub fn setup(app: &AppHandle) {
     register_schemes(app);
-
-    let handle = app.clone();
-    app.deep_link().on_open_url(move |event| {
-        for url in event.urls() {
-            receive(&handle, url.as_str());
-        }
-    });
-    if let Ok(Some(urls)) = app.deep_link().get_current() {
-        for url in urls {
-            receive(app, url.as_str());
-        }
-    }
     from_argv(app, std::env::args());
 }
 
 /// A launch's arguments (this one's, or a second launch's the single-instance plugin hands
-/// over): a lone URL of a provider's own scheme is an answer. `dev.grantry:` URLs are the
-/// deep-link plugin's to deliver, so they are not taken twice.
+/// over): the URL they carry, if any, goes to the core.
 pub fn from_argv(app: &AppHandle, argv: impl IntoIterator<Item = String>) {
-    let args: Vec<String> = argv.into_iter().skip(1).collect();
-    let [url] = args.as_slice() else {
-        return;
-    };
-    let Some((scheme, _)) = url.split_once(':') else {
-        return;
-    };
     let Ok(grantry) = app.state::<AppState>().grantry() else {
         return;
     };
-    if grantry.provider_schemes().iter().any(|s| s == scheme) {
-        receive(app, url);
+    if let Some(url) = grantry_core::engine::url_in_args(argv, &grantry.provider_schemes()) {
+        receive(app, &url);
     }
 }
 

@@ -93,7 +93,8 @@ pub async fn export_account_report(
     let Some(path) = chosen.as_ref().and_then(|file| file.as_path()) else {
         return Ok(None);
     };
-    std::fs::write(path, text).map_err(|error| IpcError {
+    // This user's only, whatever the umask: the report names the account and its history.
+    grantry_core::paths::write_private(path, text.as_bytes()).map_err(|error| IpcError {
         code: ErrorCode::Internal,
         message: format!(
             "The report could not be written to {}: {error}",

@@ -1,6 +1,6 @@
 //! Tauri glue, and only glue: builds the app (plugins, state, commands) and hands every piece
 //! of work to `grantry-core`. The single-instance plugin is registered first, so that a second
-//! launch (a `dev.grantry:` link opened while the app runs) forwards its URL and exits.
+//! launch (a `dev.grantry:` link opened while the app runs) forwards its arguments and exits.
 
 mod clipboard;
 mod commands;
@@ -22,15 +22,14 @@ pub fn run() {
     start_logging();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
-            // With the `deep-link` feature a `dev.grantry:` URL in argv reaches `on_open_url`;
-            // a provider's own scheme is taken here. The window comes forward either way.
+            // A link in the second launch's arguments goes to the core; the window comes
+            // forward either way. (Not through the deep-link plugin: `deep_link.rs` says why.)
             deep_link::from_argv(app, argv);
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.set_focus();
             }
         }))
-        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {

@@ -21,6 +21,7 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::KeyringUnavailable => 8,
         ErrorCode::NeedsRelink => 10,
         ErrorCode::WrongAccount => 11,
+        ErrorCode::ResponseTooLarge => 12,
         ErrorCode::Storage | ErrorCode::SchemaTooNew => 9,
     }
 }

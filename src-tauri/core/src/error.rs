@@ -163,6 +163,9 @@ pub enum ErrorCode {
     ProviderUnreachable,
     /// The provider refused or answered with something unusable.
     ProviderError,
+    /// The provider's answer was larger than Grantry reads (`MAX_BODY` in
+    /// `src/oauth/http.rs`): it was reached, and may have acted on the request.
+    ResponseTooLarge,
     /// A sign-in response (deep link or loopback) was forged, replayed, expired or malformed.
     InvalidCallback,
     /// The person said no on the provider's consent page.
@@ -191,6 +194,11 @@ impl Error {
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Error::Keyring(_) => ErrorCode::KeyringUnavailable,
             Error::Provider(_) | Error::InvalidInput(_) => ErrorCode::InvalidInput,
+            // Answered, so not unreachable: too much to read is a failure of its own.
+            Error::Unreachable {
+                source: HttpError::TooLarge { .. },
+                ..
+            } => ErrorCode::ResponseTooLarge,
             Error::Unreachable { .. } => ErrorCode::ProviderUnreachable,
             Error::IssuerMismatch { .. }
             | Error::MalformedResponse { .. }

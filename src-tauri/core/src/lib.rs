@@ -28,8 +28,8 @@ pub mod test_users;
 
 pub use clock::now;
 pub use engine::{
-    Grantry, Link, Options, Received, RefreshLimits, RefreshPolicy, RefreshProgress, Repair,
-    TokenUse,
+    Grantry, LINK_BURST, Link, Options, Received, RefreshLimits, RefreshPolicy, RefreshProgress,
+    Repair, TokenUse,
 };
 pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};

@@ -2,10 +2,16 @@
 //! records (info), what went wrong (warn, error), never a secret. The command line writes
 //! those lines to stderr, so that its output on stdout (`--json`) stays clean; the app writes
 //! them to stderr and to a file a day in its data folder, `logs/grantry.YYYY-MM-DD.log`, the
-//! last [`KEPT_FILES`] days kept. Times are UTC.
+//! last [`KEPT_FILES`] days kept. Times are UTC. The folder is 0700 and every file in it 0600
+//! whatever the umask: each day's file is made so before the appender first opens it
+//! ([`PrivateDays`]), and files from before are tightened at every start.
 //!
 //! Every line passes through [`redact::text`] on its way out, so that a credential slipping
-//! into a message (a provider's error quoting a token, say) is masked there as well.
+//! into a message (a provider's error quoting a token, say) is masked there as well. Lines on
+//! stderr pass through [`redact::personal`] instead: when the desktop starts the app, its
+//! stderr goes to the system journal, which outlives the data folder and may be read by more
+//! than this user (the `adm` group, say), so emails and a link's `state`, `nonce`, challenge
+//! and hint are masked there too. The file keeps them, as the history does.
 //!
 //! Which lines: `RUST_LOG` when it is set (`debug`, `warn,grantry_core=trace`: a default level
 //! and levels per target), else the caller's level for Grantry's own crates and warnings from
@@ -13,9 +19,10 @@
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use tracing::level_filters::LevelFilter;
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_appender::rolling::{RollingFileAppender, RollingWriter, Rotation};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
@@ -81,7 +88,10 @@ pub fn to_file(data_dir: &Path, level: LevelFilter) -> Option<PathBuf> {
         Ok(appender) => {
             let layer = fmt::layer()
                 .with_ansi(false)
-                .with_writer(Redacting(appender))
+                .with_writer(Redacting {
+                    writer: appender,
+                    mask: redact::text,
+                })
                 .with_filter(targets);
             (Some(layer), None)
         }
@@ -108,49 +118,122 @@ fn stderr_layer<S>() -> impl Layer<S>
 where
     S: tracing::Subscriber + for<'a> LookupSpan<'a>,
 {
-    fmt::layer()
-        .with_ansi(io::stderr().is_terminal())
-        .with_writer(Redacting(io::stderr))
+    stderr_layer_to(io::stderr).with_ansi(io::stderr().is_terminal())
+}
+
+/// The stderr layer writing to `writer` instead, for tests of what reaches stderr: each line
+/// masked with [`redact::personal`].
+pub fn stderr_layer_to<S, W>(
+    writer: W,
+) -> fmt::Layer<S, fmt::format::DefaultFields, fmt::format::Format, Redacting<W>>
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+    W: for<'a> MakeWriter<'a> + 'static,
+{
+    fmt::layer().with_ansi(false).with_writer(Redacting {
+        writer,
+        mask: redact::personal,
+    })
 }
 
 /// The daily files in `dir`, under `data_dir`: both folders made this user's only first (the
-/// log may be the first thing written to a new data folder).
-fn open_files(data_dir: &Path, dir: &Path) -> io::Result<RollingFileAppender> {
+/// log may be the first thing written to a new data folder), the files already there tightened,
+/// and today's made 0600 before the appender opens it.
+fn open_files(data_dir: &Path, dir: &Path) -> io::Result<PrivateDays> {
     crate::paths::private_dir(data_dir)?;
     crate::paths::private_dir(dir)?;
-    RollingFileAppender::builder()
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_file() {
+            crate::paths::tighten(&path)?;
+        }
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    crate::paths::private_file(&dir.join(day_file(today)))?;
+    let files = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
-        .filename_prefix("grantry")
-        .filename_suffix("log")
+        .filename_prefix(FILE_PREFIX)
+        .filename_suffix(FILE_SUFFIX)
         .max_log_files(KEPT_FILES)
         .build(dir)
-        .map_err(io::Error::other)
+        .map_err(io::Error::other)?;
+    Ok(PrivateDays {
+        files,
+        dir: dir.to_owned(),
+        made: Mutex::new(Some(today)),
+    })
 }
 
-/// A writer maker whose writers mask credentials in each line ([`redact::text`]).
-struct Redacting<M>(M);
+const FILE_PREFIX: &str = "grantry";
+const FILE_SUFFIX: &str = "log";
+
+/// The name the appender gives the file of `day` (`grantry.YYYY-MM-DD.log`).
+fn day_file(day: time::Date) -> String {
+    let (year, month, date) = (day.year(), u8::from(day.month()), day.day());
+    format!("{FILE_PREFIX}.{year:04}-{month:02}-{date:02}.{FILE_SUFFIX}")
+}
+
+/// The daily files, each this user's only. The appender opens a new day's file with the
+/// process's umask (0644 under the usual 022) and has no option for its mode, so each day's
+/// file is made 0600 here before the appender's first line of that day opens it (appending to
+/// what exists). Should midnight pass between this check and the appender's own, the file it
+/// made is tightened at the next line.
+struct PrivateDays {
+    files: RollingFileAppender,
+    dir: PathBuf,
+    /// The last day whose file is known to be 0600.
+    made: Mutex<Option<time::Date>>,
+}
+
+impl<'a> MakeWriter<'a> for PrivateDays {
+    type Writer = RollingWriter<'a>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        let today = time::OffsetDateTime::now_utc().date();
+        if let Ok(mut made) = self.made.lock()
+            && *made != Some(today)
+            && crate::paths::private_file(&self.dir.join(day_file(today))).is_ok()
+        {
+            *made = Some(today);
+        }
+        self.files.make_writer()
+    }
+}
+
+/// A writer maker whose writers mask each line with `mask` ([`redact::text`] for the file,
+/// [`redact::personal`] for stderr).
+pub struct Redacting<M> {
+    writer: M,
+    mask: fn(&str) -> String,
+}
 
 impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Redacting<M> {
     type Writer = Masked<M::Writer>;
 
     fn make_writer(&'a self) -> Self::Writer {
-        Masked(self.0.make_writer())
+        Masked {
+            writer: self.writer.make_writer(),
+            mask: self.mask,
+        }
     }
 }
 
-/// Writes what it is given with credentials masked. The formatter hands over each event
-/// whole in one `write_all`, so a credential is never split across two writes.
-struct Masked<W>(W);
+/// Writes what it is given masked. The formatter hands over each event whole in one
+/// `write_all`, so a credential is never split across two writes.
+pub struct Masked<W> {
+    writer: W,
+    mask: fn(&str) -> String,
+}
 
 impl<W: Write> Write for Masked<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        self.0.write_all(redact::text(&text).as_bytes())?;
+        self.writer.write_all((self.mask)(&text).as_bytes())?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.writer.flush()
     }
 }
 
@@ -164,8 +247,8 @@ mod tests {
         let scratch = tempfile::tempdir().expect("scratch");
         let data_dir = scratch.path().join("new").join("data");
         let dir = data_dir.join(LOG_DIR);
-        let mut files = open_files(&data_dir, &dir).expect("log files");
-        files.write_all(b"a line\n").expect("written");
+        let files = open_files(&data_dir, &dir).expect("log files");
+        files.make_writer().write_all(b"a line\n").expect("written");
         for folder in [&data_dir, &dir] {
             let mode = std::fs::metadata(folder)
                 .expect("made")
@@ -174,13 +257,16 @@ mod tests {
             assert_eq!(mode & 0o777, 0o700, "{}", folder.display());
         }
         let written: Vec<_> = std::fs::read_dir(&dir).expect("listed").collect();
-        assert_eq!(written.len(), 1, "one file for today");
+        assert_eq!(written.len(), 1, "one file for today: {written:?}");
     }
 
     #[test]
     fn a_line_holding_a_credential_is_masked_on_its_way_out() {
         let mut out = Vec::new();
-        let mut writer = Masked(&mut out);
+        let mut writer = Masked {
+            writer: &mut out,
+            mask: redact::text,
+        };
         let line = "WARN refused: {\"error\":\"x\",\"refresh_token\":\"rt-123\"} \
                     Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.c2ln\n";
         writer.write_all(line.as_bytes()).expect("written");

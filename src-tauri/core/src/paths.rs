@@ -6,7 +6,8 @@
 //!
 //! What these folders hold (account emails, the history, the HTTP log, the providers) is this
 //! user's only: folders are 0700 and files 0600, made so when created, and tightened when
-//! found looser ([`private_dir`], [`private_file`]).
+//! found looser ([`private_dir`], [`private_file`]). A file written elsewhere at the person's
+//! choice (an exported report) is made 0600 as well ([`write_private`]).
 
 use std::fs::{DirBuilder, OpenOptions, Permissions};
 use std::io;
@@ -122,6 +123,23 @@ pub fn private_file(path: &Path) -> io::Result<bool> {
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => tighten(path),
         Err(e) => Err(e),
     }
+}
+
+/// Writes `bytes` to `path`, a file the person chose (an exported report), this user's only
+/// (0600) whatever the umask, replacing what it held.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    // `mode` applies only to a file this call creates; one written over keeps its own
+    // permissions unless told, and is told before it holds anything new.
+    file.set_permissions(Permissions::from_mode(0o600))?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 #[cfg(test)]

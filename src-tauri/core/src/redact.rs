@@ -10,7 +10,8 @@
 //! base64url parts, RFC 7519), since ID tokens and assertions travel under many names.
 //!
 //! Masking replaces a value with a readable `[redacted]`; it never drops the name, so a reader
-//! still sees which field was there.
+//! still sees which field was there. Where more than this user may read (stderr, kept by the
+//! system journal), [`personal`] also masks email addresses and a link's one-time values.
 //!
 //! One file over 400 lines on purpose: about half of it is the tests of every shape and
 //! spelling, which belong beside the one list they check.
@@ -166,7 +167,22 @@ pub fn body(body: &[u8]) -> String {
 /// is a credential is masked, up to the next delimiter; so are URL users and passwords and
 /// JWT-shaped values wherever they are.
 pub fn text(text: &str) -> String {
-    jwts(&userinfo(&named(text)))
+    jwts(&userinfo(&named(text, is_credential)))
+}
+
+/// Names whose values are no credentials but tell who the person is or which sign-in is under
+/// way: a link's `state` (RFC 6749 §10.12), `nonce` (OpenID Connect Core §3.1.2.1), PKCE
+/// `code_challenge` (RFC 7636 §4.2) and `login_hint` (OpenID Connect Core §3.1.2.1). The
+/// history and the log file, this user's only, keep them; [`personal`] masks them.
+const PERSONAL: &[&str] = &["state", "nonce", "code_challenge", "login_hint"];
+
+/// Text for where more than this user may read it: stderr, which the system journal keeps
+/// when the desktop starts the app. [`text`], then the values of [`PERSONAL`] names and every
+/// email address masked: a whole authorization URL in a launcher's error keeps its endpoint,
+/// client and scopes, and loses its `state`, `nonce`, challenge and hint.
+pub fn personal(text: &str) -> String {
+    let personal = |name: &str| PERSONAL.iter().any(|known| folds(known).eq(folds(name)));
+    emails(&named(&self::text(text), personal))
 }
 
 /// Whether a byte can be part of a parameter or field name.
@@ -174,8 +190,8 @@ fn is_name_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-'
 }
 
-/// Masks the value after each credential `name=` or `"name":`.
-fn named(text: &str) -> String {
+/// Masks the value after each `name=` or `"name":` whose name is `masked`.
+fn named(text: &str, masked: impl Fn(&str) -> bool) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let (mut copied, mut at) = (0, 0);
@@ -197,7 +213,7 @@ fn named(text: &str) -> String {
         } else {
             continue;
         };
-        if !is_credential(&text[start..at]) {
+        if !masked(&text[start..at]) {
             continue;
         }
         let value = &text[value_at..];
@@ -286,6 +302,48 @@ fn jwts(text: &str) -> String {
         out.push_str(&text[copied..start]);
         out.push_str(MASK);
         (copied, from) = (end, end);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Masks every email address: `local@domain` with a dot inside the domain, the `@` also
+/// percent-encoded (`%40`, as in a query). A URL's user, masked already by [`text`], is left.
+fn emails(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let is_local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
+    let is_domain = |b: u8| b.is_ascii_alphanumeric() || b".-".contains(&b);
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        let sign = if bytes[at] == b'@' {
+            1
+        } else if bytes[at..].starts_with(b"%40") {
+            3
+        } else {
+            at += 1;
+            continue;
+        };
+        let mut start = at;
+        while start > copied && is_local(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at + sign;
+        while end < bytes.len() && is_domain(bytes[end]) {
+            end += 1;
+        }
+        // A dot or hyphen after the address ends the sentence, not the domain.
+        while end > at + sign && b".-".contains(&bytes[end - 1]) {
+            end -= 1;
+        }
+        let domain = &text[at + sign..end];
+        if start == at || domain.starts_with('.') || !domain.contains('.') {
+            at += sign;
+            continue;
+        }
+        out.push_str(&text[copied..start]);
+        out.push_str(MASK);
+        (copied, at) = (end, end);
     }
     out.push_str(&text[copied..]);
     out
@@ -427,6 +485,41 @@ mod tests {
         assert!(!body(b"something access_token secretvalue").contains("secretvalue"));
         assert!(!body(b"something AccessToken secretvalue").contains("secretvalue"));
         assert!(body(&vec![b'a'; 10_000]).len() < 5_000);
+    }
+
+    #[test]
+    fn personal_text_loses_emails_and_a_links_one_time_values() {
+        let authorize = "https://idp.example/authorize?response_type=code&client_id=app\
+                         &state=st4te&code_challenge=ch4llenge&nonce=n0nce\
+                         &login_hint=bob%40corp.example&scope=openid";
+        let shown = personal(&format!(
+            "account_linked: alice@example.com at idp (dev) linked. \
+             Launcher \"xdg-open\" [\"{authorize}\"] failed; {{\"state\": \"st4te\"}}"
+        ));
+        for gone in [
+            "alice",
+            "st4te",
+            "ch4llenge",
+            "n0nce",
+            "bob",
+            "corp.example",
+        ] {
+            assert!(!shown.contains(gone), "{gone}: {shown}");
+        }
+        for kept in [
+            "https://idp.example/authorize?",
+            "client_id=app",
+            "scope=openid",
+        ] {
+            assert!(shown.contains(kept), "{kept}: {shown}");
+        }
+        assert!(shown.contains("at idp (dev) linked."), "{shown}");
+        // Not addresses: an `@` without a dotted domain, a URL's user (masked as such).
+        assert_eq!(personal("see @home and a@b"), "see @home and a@b");
+        assert_eq!(
+            personal("https://u:p@idp.example/ mail: x.y+z@sub.example.org."),
+            "https://[redacted]:[redacted]@idp.example/ mail: [redacted]."
+        );
     }
 
     #[test]

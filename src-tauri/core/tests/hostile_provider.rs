@@ -22,6 +22,11 @@ async fn a_token_answer_over_the_size_limit_is_refused_while_it_is_read() {
         error.to_string().contains("larger than 1048576 bytes"),
         "{error}"
     );
+    assert_eq!(
+        IpcError::from(&error).code,
+        ErrorCode::ResponseTooLarge,
+        "the provider was reached: {error}"
+    );
     assert!(w.grantry.accounts().expect("accounts").is_empty());
 
     // Just under the limit is read (and refused for what it is: no token type).

@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use grantry_core::{ActivityKind, ErrorCode, GrantryEvent, Received};
+use grantry_core::{ActivityKind, ErrorCode, GrantryEvent, LINK_BURST, Received};
 use support::{allow, world};
 
 fn kinds(events: &[GrantryEvent]) -> Vec<&'static str> {
@@ -139,5 +139,57 @@ async fn a_forged_answer_to_no_link_tells_no_link_of_ours() {
     assert!(
         w.grantry.pending_url(&started.state).is_some(),
         "the link under way still waits"
+    );
+}
+
+#[tokio::test]
+async fn a_flood_of_links_writes_a_bounded_history_and_the_awaited_answer_still_links() {
+    let w = world().await;
+    // A link under way, its answer not yet delivered, while a page opens links in a loop:
+    // answers naming no link, links of ours that are no answer, and other schemes.
+    let back = w.answer(None, &allow("alice")).await;
+    let now = grantry_core::now();
+    for n in 0..1_000 {
+        let link = match n % 3 {
+            0 => format!("dev.grantry:/oauth/callback?code=c&state=forged-{n}"),
+            1 => format!("dev.grantry:/elsewhere?n={n}"),
+            _ => format!("https://evil.example/{n}"),
+        };
+        w.grantry
+            .receive_url_at(&link, now)
+            .await
+            .expect("taken in");
+    }
+    let burst = usize::try_from(LINK_BURST).expect("small");
+    let rows = w.grantry.activity(10_000).expect("activity").len();
+    assert!(
+        rows <= 2 * burst,
+        "{rows} rows: at most two for each of the {burst} links recorded"
+    );
+
+    let received = w
+        .grantry
+        .receive_url_at(&back, now)
+        .await
+        .expect("taken in");
+    assert!(matches!(received, Received::Linked(_)), "{received:?}");
+    assert_eq!(w.grantry.accounts().expect("accounts").len(), 1);
+
+    // A second later a link is recorded again, after one row counting those held back.
+    let later = w
+        .grantry
+        .receive_url_at("dev.grantry:/elsewhere?later", now + 1)
+        .await
+        .expect("taken in");
+    assert!(matches!(later, Received::Noted), "{later:?}");
+    let history = w.grantry.activity(3).expect("activity");
+    assert_eq!(history[0].kind, ActivityKind::DeepLinkReceived);
+    assert_eq!(history[1].kind, ActivityKind::DeepLinkRejected);
+    assert!(
+        history[1]
+            .detail
+            .starts_with(&format!("{} links", 1_000 - burst)),
+        "{}",
+        history[1].detail
     );
 }

@@ -18,6 +18,7 @@ mod repair;
 mod revoke;
 mod sandbox_trust;
 mod scopes;
+mod stderr_lines;
 mod support;
 mod test_users;
 mod token_keys;

@@ -101,3 +101,54 @@ fn the_providers_file_is_written_private() {
     assert_eq!(mode(&config), 0o700);
     assert_eq!(mode(&config.join("providers.toml")), 0o600);
 }
+
+#[test]
+fn an_exported_report_is_private_new_or_written_over() {
+    debian_umask();
+    let root = tempfile::tempdir().expect("temp dir");
+    let grantry = open(root.path());
+    let report = serde_json::to_vec(&grantry.export().expect("export")).expect("json");
+    // Where the person picked: a folder of their own, shared or not.
+    let new = root.path().join("grantry-account-1.json");
+    grantry_core::paths::write_private(&new, &report).expect("written");
+    assert_eq!(mode(&new), 0o600, "a new report");
+    assert_eq!(std::fs::read(&new).expect("read"), report);
+    // Saving over an older report (the save dialog asks first) makes it private as well.
+    let older = root.path().join("older.json");
+    std::fs::write(&older, "an older, longer report with other lines").expect("older");
+    assert_eq!(mode(&older), 0o644, "the umask applies to a plain write");
+    grantry_core::paths::write_private(&older, &report).expect("written over");
+    assert_eq!(mode(&older), 0o600, "a report written over another");
+    assert_eq!(std::fs::read(&older).expect("read"), report);
+}
+
+#[test]
+fn the_log_files_are_private_and_older_ones_tightened() {
+    debian_umask();
+    let root = tempfile::tempdir().expect("temp dir");
+    let logs = root
+        .path()
+        .join("data")
+        .join(grantry_core::logging::LOG_DIR);
+    std::fs::create_dir_all(&logs).expect("log folder");
+    let older = logs.join("grantry.2000-01-01.log");
+    std::fs::write(&older, "a line from an older run\n").expect("older log");
+    let dir = grantry_core::logging::to_file(
+        &root.path().join("data"),
+        tracing::level_filters::LevelFilter::INFO,
+    )
+    .expect("logging to a file");
+    // Lines of this test binary pass at warning level (`logging::filter`).
+    tracing::warn!("a line for today's file");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("list")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 2, "the older file and today's: {files:?}");
+    for file in &files {
+        assert_eq!(mode(file), 0o600, "{}", file.display());
+    }
+    let today = files.iter().find(|f| **f != older).expect("today's file");
+    let text = std::fs::read_to_string(today).expect("read");
+    assert!(text.contains("a line for today's file"), "{text}");
+}

@@ -4,8 +4,9 @@
 //!
 //! It speaks to the sandbox only over HTTP, like a browser: it never reaches into the store, so
 //! what it proves about the consent page holds for a person too. Like a browser it sends the
-//! page's own `Host` (from the URL) and, with the form post, the page's own `Origin`, which is
-//! what the sandbox's checks (`src/guard.rs`) let through. It reads the page's form by
+//! page's own `Host` (from the URL), `Sec-Fetch-Site: none` as a browser the app opened the
+//! page in does, and, with the form post, the page's own `Origin`, which is what the sandbox's
+//! checks (`src/guard.rs`) let through. It reads the page's form by
 //! the markup `src/routes/consent_page.rs` writes; the two change together.
 
 use reqwest::{Client, redirect};
@@ -72,7 +73,13 @@ pub async fn consent(authorization_url: &str, choice: &Choice) -> Result<String,
     let http = Client::builder()
         .redirect(redirect::Policy::none())
         .build()?;
-    let response = http.get(authorization_url).send().await?;
+    // As the browser the app opened the page in: a navigation from no site (see
+    // `src/store/pending.rs`).
+    let response = http
+        .get(authorization_url)
+        .header("sec-fetch-site", "none")
+        .send()
+        .await?;
     let status = response.status();
     if status.is_redirection() {
         // The sandbox refused the request by redirecting with an error straight away.

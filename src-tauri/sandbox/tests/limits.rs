@@ -1,5 +1,6 @@
-//! What a web page or a slow disk cannot do to the sandbox: make it keep huge parameters, or
-//! make token requests wait on the state file being written.
+//! What a web page or a slow disk cannot do to the sandbox: make it keep huge parameters, push
+//! out the consent page the person has open, or make token requests wait on the state file
+//! being written.
 
 use crate::support;
 
@@ -7,7 +8,7 @@ use std::time::Duration;
 
 use grantry_sandbox::{Personality, SandboxConfig};
 use reqwest::StatusCode;
-use support::{PUBLIC, generic_request, start, start_with};
+use support::{PUBLIC, generic_request, query, start, start_with};
 
 #[tokio::test]
 async fn parameters_longer_than_2_kib_are_refused() {
@@ -31,6 +32,40 @@ async fn parameters_longer_than_2_kib_are_refused() {
     assert_eq!(body["error"], "invalid_request");
     let fits = "x".repeat(2048);
     assert!(h.open(&generic_request().with("x", &fits)).await.is_ok());
+}
+
+/// A page that makes the browser GET the authorization endpoint over and over (each an
+/// `<img>`: `Sec-Fetch-Site: cross-site`) while the person has the consent page open, plus a
+/// program sending no Fetch Metadata: the person's request is still answered.
+#[tokio::test]
+async fn a_flood_of_forged_requests_does_not_push_out_the_persons_consent() {
+    let h = start(Personality::Generic).await;
+    let real = generic_request();
+    let page = h.open(&real).await.expect("the person's consent page");
+    let forged = generic_request();
+    let url = forged.url(h.issuer());
+    // More than the 1,000 requests the sandbox keeps waiting (`MAX_PENDING`, src/store/mod.rs).
+    for n in 0..1_100 {
+        let mut get = h.http.get(&url);
+        if n % 2 == 0 {
+            get = get
+                .header("sec-fetch-site", "cross-site")
+                .header("sec-fetch-dest", "image");
+        }
+        let response = get.send().await.expect("forged GET");
+        assert_eq!(response.status(), StatusCode::OK, "request {n}");
+    }
+    let back = h
+        .decide(&page, &[("decision", "allow"), ("user", "alice")])
+        .await;
+    let params = query(&url::Url::parse(&back).expect("redirect"));
+    assert_eq!(params.get("state"), Some(&real.state), "{back}");
+    let code = params
+        .get("code")
+        .unwrap_or_else(|| panic!("no code: {back}"));
+    let (status, tokens) = h.exchange("/token", &real, code).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    assert!(tokens["access_token"].is_string(), "{tokens}");
 }
 
 /// The state file's temporary file replaced by a named pipe nobody reads: opening it to write

@@ -5,6 +5,13 @@
 //! only in redacted form (`redact.rs`). A sign-in response then finishes the link it
 //! answers, or is refused and recorded when it answers none. What happened reaches the window
 //! as events (`events.rs`) and the caller as a [`Received`].
+//!
+//! A page can open links in a loop, and each recorded link is a history row. So links that
+//! answer no sign-in under way (refused at the door, links of ours that are no answer, answers
+//! naming no link) are recorded only as [`LinkBudget`] allows: a burst of [`LINK_BURST`], then
+//! one a second. The others are counted, not looked at further, and the count is recorded in
+//! one row with the next link recorded. An answer to a link under way is never held back: a
+//! page cannot know its `state`, so it cannot make its links pass for one.
 
 use url::Url;
 
@@ -27,6 +34,61 @@ pub enum Received {
     Linked(AccountSummary),
     /// A sign-in response that was refused or whose link failed (recorded, with why).
     LinkFailed(Error),
+    /// One of too many links answering no sign-in: counted, not recorded or looked at.
+    Throttled,
+}
+
+/// How many links answering no sign-in are recorded at once, before one a second.
+pub const LINK_BURST: u32 = 20;
+
+/// A token bucket for links answering no sign-in: [`LINK_BURST`] tokens, one more each
+/// second; a link takes one to be recorded. The links that found it empty are counted.
+#[derive(Debug)]
+pub(crate) struct LinkBudget {
+    tokens: u32,
+    /// When a token was last added (Unix seconds).
+    filled_at: i64,
+    /// Links held back since the last one recorded.
+    held_back: u64,
+}
+
+impl Default for LinkBudget {
+    fn default() -> Self {
+        Self {
+            tokens: LINK_BURST,
+            filled_at: i64::MIN,
+            held_back: 0,
+        }
+    }
+}
+
+impl LinkBudget {
+    /// Takes a token for a link arriving at `now`; `false` (and the link counted) when none
+    /// is left.
+    fn take(&mut self, now: i64) -> bool {
+        let elapsed = now.saturating_sub(self.filled_at).max(0);
+        let added = u32::try_from(elapsed).unwrap_or(u32::MAX);
+        let tokens = self.tokens.saturating_add(added).min(LINK_BURST);
+        if elapsed > 0 {
+            self.filled_at = now;
+        }
+        match tokens.checked_sub(1) {
+            Some(left) => {
+                self.tokens = left;
+                true
+            }
+            None => {
+                self.tokens = 0;
+                self.held_back += 1;
+                false
+            }
+        }
+    }
+
+    /// The links held back since the last call.
+    fn held_back(&mut self) -> u64 {
+        std::mem::take(&mut self.held_back)
+    }
 }
 
 /// Why a URL was refused at the door.
@@ -58,36 +120,91 @@ pub(crate) fn parse(raw: &str, provider_schemes: &[String]) -> Result<Url, Rejec
     Ok(url)
 }
 
+/// The URL a launch of the app was given, from its arguments (`argv`, the program first): the
+/// lone argument, when it is a URL of `dev.grantry:` or of a configured provider's scheme, as
+/// `xdg-open` passes one (`scheme_handler.rs` writes `Exec=… %u`). Anything else is no link:
+/// a URL among other arguments is not taken, so a command line with options stays one.
+pub fn url_in_args(
+    argv: impl IntoIterator<Item = String>,
+    provider_schemes: &[String],
+) -> Option<String> {
+    let mut args = argv.into_iter().skip(1);
+    let (Some(url), None) = (args.next(), args.next()) else {
+        return None;
+    };
+    let (scheme, _) = url.split_once(':')?;
+    let ours = scheme == URL_SCHEME || provider_schemes.iter().any(|s| s == scheme);
+    ours.then_some(url)
+}
+
 impl Grantry {
     /// Takes in a URL from the OS: records it, and completes the link a sign-in response
     /// answers. `Err` only when the history could not be written.
     pub async fn receive_url(&self, raw: &str) -> Result<Received, Error> {
-        let now = clock::now();
+        self.receive_url_at(raw, clock::now()).await
+    }
+
+    /// [`Grantry::receive_url`] at the time `now`.
+    pub async fn receive_url_at(&self, raw: &str, now: i64) -> Result<Received, Error> {
         let schemes = lock(&self.providers).provider_schemes();
         let url = match parse(raw, &schemes) {
             Ok(url) => url,
             Err(rejected) => {
+                if !self.within_budget(now)? {
+                    return Ok(Received::Throttled);
+                }
                 let reason = rejected.to_string();
                 self.record(ActivityKind::DeepLinkRejected, &reason, None, now)?;
                 return Ok(Received::Rejected(reason));
             }
         };
+        // Answers on Grantry's scheme come to one path; a provider's scheme is only ever an
+        // answer, and whether it is the awaited one is the pending link's to say.
+        let answer = url.scheme() != URL_SCHEME || url.path() == CALLBACK_PATH;
+        let callback = answer.then(|| Callback::from_url(&url).map_err(|e| e.to_string()));
+        let awaited = matches!(&callback, Some(Ok(c)) if self.pending.awaits(&c.state));
+        if !awaited && !self.within_budget(now)? {
+            return Ok(Received::Throttled);
+        }
         self.record(
             ActivityKind::DeepLinkReceived,
             &redact::url(&url),
             None,
             now,
         )?;
-        // Answers on Grantry's scheme come to one path; a provider's scheme is only ever an
-        // answer, and whether it is the awaited one is the pending link's to say.
-        if url.scheme() == URL_SCHEME && url.path() != CALLBACK_PATH {
+        let Some(callback) = callback else {
             return Ok(Received::Noted);
-        }
-        let callback = Callback::from_url(&url).map_err(|e| e.to_string());
+        };
         Ok(match self.finish_parsed(callback).await {
             Ok(account) => Received::Linked(account),
             Err(error) => Received::LinkFailed(error),
         })
+    }
+
+    /// Whether a link answering no sign-in may be recorded at `now` ([`LinkBudget`]). The
+    /// first held back is logged; the count of those held back is recorded before the next
+    /// link that is.
+    fn within_budget(&self, now: i64) -> Result<bool, Error> {
+        let (allowed, held_back) = {
+            let mut budget = lock(&self.link_budget);
+            let allowed = budget.take(now);
+            let held_back = if allowed { budget.held_back() } else { 0 };
+            if !allowed && budget.held_back == 1 {
+                tracing::warn!(
+                    "links from the OS come faster than {LINK_BURST} at once and then one a \
+                     second: the next are counted, not recorded"
+                );
+            }
+            (allowed, held_back)
+        };
+        if held_back > 0 {
+            let detail = format!(
+                "{held_back} links that answered no sign-in were not recorded: they came faster \
+                 than {LINK_BURST} at once and then one a second"
+            );
+            self.record(ActivityKind::DeepLinkRejected, &detail, None, now)?;
+        }
+        Ok(allowed)
     }
 }
 
@@ -119,5 +236,46 @@ mod tests {
         assert!(matches!(parse(&huge), Err(Rejected::TooLong { .. })));
         let ok = parse("dev.grantry:/oauth/callback?code=c&state=s").expect("ours");
         assert_eq!(ok.path(), CALLBACK_PATH);
+    }
+
+    #[test]
+    fn a_launch_s_lone_link_argument_is_its_url() {
+        let google = ["com.googleusercontent.apps.1-a".to_owned()];
+        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let url_in = |list: &[&str]| url_in_args(args(list), &google);
+        let answer = "dev.grantry:/oauth/callback?code=c&state=s";
+        assert_eq!(url_in(&["grantry-app", answer]).as_deref(), Some(answer));
+        let theirs = "com.googleusercontent.apps.1-a:/oauth2redirect?code=c&state=s";
+        assert_eq!(url_in(&["grantry-app", theirs]).as_deref(), Some(theirs));
+        for no_link in [
+            &["grantry-app"][..],
+            &["grantry-app", answer, "--verbose"],
+            &["grantry-app", "--verbose", answer],
+            &["grantry-app", "https://evil.example/?code=c"],
+            &["grantry-app", "com.googleusercontent.apps.2-b:/x?code=c"],
+            &["grantry-app", "no-colon"],
+        ] {
+            assert_eq!(url_in(no_link), None, "{no_link:?}");
+        }
+    }
+
+    #[test]
+    fn the_budget_allows_a_burst_then_one_a_second() {
+        let mut budget = LinkBudget::default();
+        let taken = |budget: &mut LinkBudget, now, n| (0..n).filter(|_| budget.take(now)).count();
+        assert_eq!(taken(&mut budget, 1_000, 100), LINK_BURST as usize);
+        assert_eq!(budget.held_back(), 100 - u64::from(LINK_BURST));
+        assert_eq!(budget.held_back(), 0, "counted once");
+        assert_eq!(taken(&mut budget, 1_000, 5), 0, "the same second");
+        assert_eq!(taken(&mut budget, 1_001, 5), 1, "one more a second");
+        assert_eq!(taken(&mut budget, 1_004, 5), 3);
+        assert_eq!(
+            taken(&mut budget, 2_000, 100),
+            LINK_BURST as usize,
+            "full again"
+        );
+        // A clock set back adds nothing and takes nothing away.
+        assert_eq!(taken(&mut budget, 10, 5), 0);
+        assert_eq!(taken(&mut budget, 2_001, 5), 1);
     }
 }

@@ -219,7 +219,7 @@ impl Grantry {
             .as_ref()
             .ok()
             .map(|c| c.state.clone())
-            .filter(|state| self.pending.contains(state));
+            .filter(|state| self.pending.awaits(state));
         let claimed = callback.and_then(|callback| {
             let pending = self.pending.claim(&callback, now)?;
             Ok((callback, pending))

@@ -31,7 +31,7 @@ use tokio::sync::Notify;
 use tracing::Instrument;
 
 pub use inspect::TokenUse;
-pub use intake::Received;
+pub use intake::{LINK_BURST, Received, url_in_args};
 pub use link::Link;
 pub use refresh::{RefreshLimits, RefreshProgress};
 pub use repair::Repair;
@@ -89,6 +89,8 @@ pub struct Grantry {
     pending: PendingLinks,
     /// How the links of the last minutes ended, for a window that missed the event.
     outcomes: link_status::LinkOutcomes,
+    /// How many links from the OS that answer no sign-in may still be recorded now.
+    link_budget: Mutex<intake::LinkBudget>,
     data_dir: PathBuf,
     /// This data folder's id, in every keyring key.
     installation: String,
@@ -233,6 +235,7 @@ impl Grantry {
             http: Http::new(),
             pending: PendingLinks::default(),
             outcomes: Default::default(),
+            link_budget: Mutex::new(intake::LinkBudget::default()),
             data_dir: options.data_dir,
             installation,
             endpoints: Mutex::new(HashMap::new()),

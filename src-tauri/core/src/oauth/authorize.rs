@@ -150,8 +150,9 @@ impl PendingLinks {
             .is_some()
     }
 
-    /// Whether a link with this `state` is waiting for its answer.
-    pub fn contains(&self, state: &str) -> bool {
+    /// Whether a link with this `state` is under way (expired or not): an answer naming it
+    /// is one Grantry waits for.
+    pub fn awaits(&self, state: &str) -> bool {
         Self::position(&self.links(), state).is_some()
     }
 

@@ -20,7 +20,7 @@ use super::{Params, split_scopes};
 use crate::Shared;
 use crate::config::{Personality, TestUser};
 use crate::oauth_error::OAuthError;
-use crate::store::{Pending, redirect_matches};
+use crate::store::{Opener, Pending, redirect_matches};
 
 /// The redirect back to the client, with `pairs` added to the redirect URI's query.
 fn redirect_back(shared: &Shared, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
@@ -63,6 +63,7 @@ fn redirect_error(
 pub async fn page(
     State(shared): State<Arc<Shared>>,
     OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
     let params = match Params::parse(query.unwrap_or_default().as_bytes()) {
@@ -163,6 +164,11 @@ pub async fn page(
         include_granted_scopes: params.get("include_granted_scopes") == Some("true"),
         expires_at: 0,
         opened: 0,
+        opener: Opener::from_fetch_site(
+            headers
+                .get("sec-fetch-site")
+                .and_then(|value| value.to_str().ok()),
+        ),
     };
     let request_id = store.add_pending(pending);
     let users = store.users.clone();

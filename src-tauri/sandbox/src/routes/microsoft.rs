@@ -247,12 +247,13 @@ pub async fn authorize_page(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
     uri: OriginalUri,
+    headers: HeaderMap,
     query: RawQuery,
 ) -> Response {
     if !known_tenant(&tenant) {
         return unknown_tenant_page(&tenant);
     }
-    authorize::page(State(shared), uri, query).await
+    authorize::page(State(shared), uri, headers, query).await
 }
 
 pub async fn authorize_decide(

@@ -9,7 +9,8 @@
 //! the admin API can move forward, never the wall clock directly.
 //!
 //! What anyone can make it hold is bounded, so a web page cannot exhaust it: at most
-//! [`MAX_PENDING`] consent requests (the oldest is dropped), [`MAX_USERS`] test users and
+//! [`MAX_PENDING`] consent requests the person opened and as many that pages or programs
+//! opened (the oldest of the same kind is dropped: `pending.rs`), [`MAX_USERS`] test users and
 //! [`MAX_CLIENTS`] clients (more is refused with a clear error).
 //!
 //! The store knows nothing of HTTP: it never builds a response or reads a request, and it never
@@ -42,10 +43,11 @@ pub use directory::redirect_matches;
 pub use grants::{AADSTS50173, AADSTS700082, Grant};
 pub use issued::Issued;
 pub use lookup::{Inactive, TokenInfo, TokenKind};
-pub use pending::Pending;
+pub use pending::{Opener, Pending};
 pub use persistence::SavedKeys;
 
-/// Authorization requests awaiting consent; opening one more drops the oldest.
+/// Authorization requests awaiting consent, per [`Opener`]; opening one more drops the oldest
+/// of its opener.
 pub const MAX_PENDING: usize = 1000;
 /// Test users, made in the admin API or typed on the consent page.
 pub const MAX_USERS: usize = 1000;

@@ -2,13 +2,23 @@
 //! opens one, the person's decision closes it, and consent turns it into a grant and a
 //! single-use code (RFC 6749 §4.1.2).
 //!
-//! Invariants: at most [`MAX_PENDING`] requests wait at once, the oldest dropped first, so a
-//! page that opens the authorization endpoint in a loop (an `<img>` tag is enough) cannot
-//! exhaust the sandbox. A request is answered at most once and expires after [`PENDING_LIFETIME`]; a
+//! Invariants: a request is answered at most once and expires after [`PENDING_LIFETIME`]; a
 //! grant never holds a scope the request did not ask for, except the scopes Google's
 //! `include_granted_scopes` joins: the earlier grants' scopes join the new grant, and the new
 //! grant's join the earlier ones. This file never issues tokens: `issued.rs` does, when
 //! the code is redeemed.
+//!
+//! Floods. Any web page can make the browser GET the authorization endpoint (an `<img>` in a
+//! loop is enough), and each GET opens a request. So that this cannot exhaust the sandbox, at
+//! most [`MAX_PENDING`] requests wait per [`Opener`], and opening one more drops the oldest
+//! of the same opener. Neither the client nor the user agent tells a flood from the person:
+//! the page names Grantry's own public client and runs in the person's own browser. What does
+//! is the browser's `Sec-Fetch-Site` (W3C Fetch Metadata Request Headers), which no page can
+//! set: a consent page the person opened (from the app, a bookmark, the address bar) comes with
+//! `none`, a page's requests with `cross-site` or `same-site`. A flood from pages therefore
+//! drops only requests other pages opened, never one the person has open. Clients that send
+//! no Fetch Metadata (programs, old browsers) share the pages' side: they are not the threat
+//! this guards against, and they keep working as before.
 
 use super::{AuthStore, Code, Grant, MAX_PENDING, Time, digest};
 use crate::config::{Personality, TestUser};
@@ -34,6 +44,28 @@ pub struct Pending {
     pub expires_at: Time,
     /// The order requests were opened in, to drop the oldest first.
     pub opened: u64,
+    /// Who opened the consent page, which decides what a flood may drop.
+    pub opener: Opener,
+}
+
+/// Who opened a consent page, by the browser's `Sec-Fetch-Site` (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opener {
+    /// `none` (the person: from another app, a bookmark, the address bar) or `same-origin`
+    /// (the sandbox's own pages).
+    Person,
+    /// Another site, or a client that sends no Fetch Metadata.
+    Elsewhere,
+}
+
+impl Opener {
+    /// The opener a request's `Sec-Fetch-Site` header tells.
+    pub fn from_fetch_site(value: Option<&str>) -> Self {
+        match value {
+            Some("none" | "same-origin") => Opener::Person,
+            _ => Opener::Elsewhere,
+        }
+    }
 }
 
 impl AuthStore {
@@ -41,10 +73,14 @@ impl AuthStore {
     pub fn add_pending(&mut self, mut pending: Pending) -> String {
         let now = self.now();
         self.pending.retain(|_, p| p.expires_at > now);
-        while self.pending.len() >= MAX_PENDING {
+        // Only requests of the same opener make room: pages cannot push out the person's.
+        let opener = pending.opener;
+        let same = |p: &Pending| p.opener == opener;
+        while self.pending.values().filter(|p| same(p)).count() >= MAX_PENDING {
             let oldest = self
                 .pending
                 .iter()
+                .filter(|(_, p)| same(p))
                 .min_by_key(|(_, p)| p.opened)
                 .map(|(id, _)| id.clone());
             let Some(oldest) = oldest else { break };
@@ -169,6 +205,7 @@ mod tests {
             include_granted_scopes: false,
             expires_at: 0,
             opened: 0,
+            opener: Opener::Elsewhere,
         }
     }
 
@@ -185,5 +222,36 @@ mod tests {
         assert!(store.take_pending(&first).is_none(), "the oldest is gone");
         assert!(store.take_pending(&second).is_some());
         assert!(store.take_pending(&newest).is_some());
+    }
+
+    #[test]
+    fn a_flood_from_pages_never_drops_a_request_the_person_opened() {
+        let mut store = AuthStore::new(&SandboxConfig::default());
+        let person = store.add_pending(Pending {
+            opener: Opener::Person,
+            ..request()
+        });
+        for _ in 0..2 * MAX_PENDING {
+            store.add_pending(request());
+        }
+        assert_eq!(store.pending.len(), MAX_PENDING + 1);
+        assert!(
+            store.take_pending(&person).is_some(),
+            "the person's is kept"
+        );
+    }
+
+    #[test]
+    fn only_none_and_same_origin_tell_the_person() {
+        for (value, opener) in [
+            (Some("none"), Opener::Person),
+            (Some("same-origin"), Opener::Person),
+            (Some("same-site"), Opener::Elsewhere),
+            (Some("cross-site"), Opener::Elsewhere),
+            (Some("None"), Opener::Elsewhere),
+            (None, Opener::Elsewhere),
+        ] {
+            assert_eq!(Opener::from_fetch_site(value), opener, "{value:?}");
+        }
     }
 }

@@ -122,11 +122,13 @@ impl Harness {
         self.sandbox.issuer()
     }
 
-    /// GETs the authorization URL; the page when it is one, else the redirect's Location.
+    /// GETs the authorization URL as a browser the app opened it in does (`Sec-Fetch-Site:
+    /// none`); the page when it is one, else the redirect's Location.
     pub async fn open(&self, request: &Request) -> Result<ConsentPage, (StatusCode, String)> {
         let response = self
             .http
             .get(request.url(self.issuer()))
+            .header("sec-fetch-site", "none")
             .send()
             .await
             .expect("GET");
