@@ -290,3 +290,52 @@ async fn moving_the_token_endpoint_marks_its_accounts_for_a_new_link() {
         "the new address got nothing"
     );
 }
+
+#[tokio::test]
+async fn linking_again_after_a_move_sends_the_old_refresh_token_nowhere() {
+    let w = support::world().await;
+    let issuer = w.sandbox.issuer().to_owned();
+    w.grantry
+        .save_provider(&local(&issuer, true, false), None)
+        .await
+        .expect("add");
+    let alice = link_at_local(&w, "alice").await;
+    // Written out, the token endpoint is another setting, though the same server answers.
+    let mut moved = local(&issuer, true, false);
+    moved.environments[0].token_endpoint = Some(format!("{issuer}/token"));
+    w.grantry
+        .save_provider(&moved, Some("local"))
+        .await
+        .expect("save");
+    assert_eq!(
+        w.grantry.account(alice).expect("alice").status,
+        AccountStatus::NeedsRelink
+    );
+    let again = link_at_local(&w, "alice").await;
+    assert_eq!(again, alice, "the same account");
+    assert_eq!(
+        w.grantry.account(alice).expect("alice").status,
+        AccountStatus::Valid
+    );
+    // The old refresh token was not offered to the moved provider for revocation.
+    let grants = w.sandbox_grants().await;
+    let live: Vec<bool> = grants
+        .as_array()
+        .expect("grants")
+        .iter()
+        .map(|g| g["revoked"].is_null())
+        .collect();
+    assert_eq!(live, [true, true], "{grants}");
+    let relinked = w
+        .grantry
+        .activity(10)
+        .expect("activity")
+        .into_iter()
+        .find(|e| e.kind == grantry_core::ActivityKind::AccountRelinked)
+        .expect("a re-link recorded");
+    assert!(
+        relinked.detail.contains("not sent anywhere"),
+        "{}",
+        relinked.detail
+    );
+}
