@@ -5,9 +5,10 @@
 //! providers (`deep_link.rs`).
 
 use grantry_core::providers::Preset;
-use grantry_core::providers::draft::{FieldError, ProviderDraft};
+use grantry_core::providers::draft::ProviderDraft;
 use grantry_core::{
-    Discovered, ErrorCode, Grantry, IpcError, PresetView, ProviderView, RemoveAccounts,
+    Discovered, ErrorCode, Grantry, IpcError, PresetView, ProviderCheck, ProviderView,
+    RemoveAccounts,
 };
 use tauri::AppHandle;
 use tauri::State;
@@ -34,14 +35,15 @@ pub async fn test_discovery(
     Ok(state.grantry()?.test_discovery(&issuer).await?)
 }
 
-/// Every mistake in the form, each with its field; empty when it can be saved.
+/// Every mistake in the form, each with its field (none when it can be saved), and the
+/// environments whose accounts saving it would mark for a new link.
 #[tauri::command]
 pub fn check_provider(
     state: State<'_, AppState>,
     draft: ProviderDraft,
     editing: Option<String>,
-) -> Result<Vec<FieldError>, IpcError> {
-    state.with(|core| Ok(core.check_provider(&draft, editing.as_deref())))
+) -> Result<ProviderCheck, IpcError> {
+    state.with(|core| core.check_provider(&draft, editing.as_deref()))
 }
 
 /// Saves a provider; an issuer it names must answer with a valid discovery document first.

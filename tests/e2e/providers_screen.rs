@@ -72,6 +72,8 @@ fn new_custom_provider(app: &Session, id: &str, issuer: &str) {
     app.type_into("[name=id]", id);
     app.type_into("[name=name]", &format!("E2E {id}"));
     app.type_into("[name='environments.0.issuer']", issuer);
+    // The sandbox is on plain http at 127.0.0.1: the provider must opt in.
+    app.click("[name=allow_plain_http_loopback]");
     app.type_into("[name='environments.0.client_id']", "grantry-desktop");
     for scope in ["openid", "profile", "email"] {
         app.type_into(

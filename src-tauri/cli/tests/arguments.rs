@@ -10,7 +10,7 @@ const GRANTRY: &str = env!("CARGO_BIN_EXE_grantry");
 
 /// Runs grantry on scratch folders, with a session bus that does not exist, so that no run can
 /// reach a keyring even by mistake.
-fn grantry(args: &[&str]) -> Output {
+pub(crate) fn grantry(args: &[&str]) -> Output {
     let dir = tempfile::tempdir().expect("temp dir");
     std::process::Command::new(GRANTRY)
         .args(args)

@@ -1,6 +1,8 @@
 //! `grantry providers` end to end: a provider added from the sandbox's discovery document is
 //! written to providers.toml, links (by its own redirect strategy, loopback here), and can be
-//! removed once told what becomes of its accounts; the built-in one cannot.
+//! removed once told what becomes of its accounts; the built-in one cannot. A provider on
+//! plain http is added only with `--allow-plain-http-loopback`, and only on 127.0.0.1 or
+//! [::1].
 
 use crate::support;
 
@@ -11,7 +13,7 @@ use support::env;
 async fn providers_can_be_added_from_discovery_and_removed() {
     let env = env().await;
     let issuer = env.sandbox.issuer().to_owned();
-    let (code, added) = env.json(&[
+    let add = [
         "providers",
         "add",
         "qa",
@@ -29,11 +31,30 @@ async fn providers_can_be_added_from_discovery_and_removed() {
         "openid",
         "--scope",
         "email",
-    ]);
-    assert_eq!(code, 0, "{added}");
-    let file = std::fs::read_to_string(env.dir.path().join("config/providers.toml")).expect("file");
+    ];
+    // The sandbox is on plain http: refused until the provider opts in.
+    let (code, refused) = env.json(&add);
+    assert_eq!(code, 3, "{refused}");
     assert!(
-        file.contains("id = \"qa\"") && file.contains("staging"),
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("--allow-plain-http-loopback")),
+        "{refused}"
+    );
+    let file = env.dir.path().join("config/providers.toml");
+    assert!(!file.exists(), "nothing is written");
+    let (code, added) = env.json(&[&add[..], &["--allow-plain-http-loopback"]].concat());
+    assert_eq!(code, 0, "{added}");
+    assert_eq!(added["allow_plain_http_loopback"], true, "{added}");
+    assert_eq!(
+        added["environments"][0]["refreshed_in_background"], false,
+        "its accounts are refreshed only when asked: {added}"
+    );
+    let file = std::fs::read_to_string(file).expect("file");
+    assert!(
+        file.contains("id = \"qa\"")
+            && file.contains("staging")
+            && file.contains("allow_plain_http_loopback = true"),
         "{file}"
     );
     let (code, linked) = env.json(&["link", "qa", "--browser", &env.consent("carol", "")]);
@@ -82,8 +103,9 @@ async fn presets_are_listed_and_added_by_name_with_the_redirect_to_register() {
         .collect();
     assert_eq!(ids, ["google", "facebook", "github", "microsoft", "gitlab"]);
 
-    // A self-managed GitLab (the sandbox stands in for its address): the preset fills in the
-    // rest, and the listing says which redirect URI to register there.
+    // A self-managed GitLab (the sandbox stands in for its address, on plain http at
+    // 127.0.0.1, so it opts in): the preset fills in the rest, and the listing says which
+    // redirect URI to register there.
     let issuer = env.sandbox.issuer().to_owned();
     let (code, added) = env.json(&[
         "providers",
@@ -94,6 +116,7 @@ async fn presets_are_listed_and_added_by_name_with_the_redirect_to_register() {
         &issuer,
         "--client-id",
         "abc",
+        "--allow-plain-http-loopback",
     ]);
     assert_eq!(code, 0, "{added}");
     assert_eq!(added["id"], "gitlab");
@@ -121,4 +144,59 @@ async fn presets_are_listed_and_added_by_name_with_the_redirect_to_register() {
     assert!(said.contains("client_secret"), "{said}");
     let (_, listed) = env.json(&["providers"]);
     assert_eq!(listed.as_array().map(Vec::len), Some(2), "{listed}");
+}
+
+/// Runs `grantry providers add` for a custom provider at `issuer` with `flags`, where no
+/// keyring can be reached; returns its exit code and what it said.
+fn add_at(issuer: &str, flags: &[&str]) -> (Option<i32>, String) {
+    let args = [
+        &[
+            "providers",
+            "add",
+            "local",
+            "--name",
+            "Local",
+            "--client-id",
+            "c",
+            "--issuer",
+        ][..],
+        &[issuer],
+        flags,
+    ]
+    .concat();
+    let output = crate::arguments::grantry(&args);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), said)
+}
+
+#[test]
+fn plain_http_is_refused_without_the_flag_and_on_names_even_with_it() {
+    let (code, said) = add_at("http://127.0.0.1:1", &[]);
+    assert_eq!(code, Some(3), "{said}");
+    assert!(
+        said.contains("--allow-plain-http-loopback"),
+        "says how to opt in: {said}"
+    );
+    let flag = ["--allow-plain-http-loopback"];
+    for name in ["http://localhost:1", "http://[::2]:1", "http://127.0.0.2:1"] {
+        let (code, said) = add_at(name, &flag);
+        assert_eq!(code, Some(3), "{name}: {said}");
+        assert!(said.contains("127.0.0.1 and [::1]"), "{name}: {said}");
+    }
+    // Opted in, the draft passes; nothing answers on port 1, so discovery fails.
+    for literal in ["http://127.0.0.1:1", "http://[::1]:1"] {
+        let (code, said) = add_at(literal, &flag);
+        assert_eq!(code, Some(3), "{said}");
+        assert!(said.contains("discovery did not work"), "{literal}: {said}");
+    }
+    let (code, said) = add_at(
+        "http://127.0.0.1:1",
+        &["--refresh-plain-http-in-background"],
+    );
+    assert_eq!(
+        code,
+        Some(2),
+        "background refresh needs the first opt-in: {said}"
+    );
+    assert!(said.contains("--allow-plain-http-loopback"), "{said}");
 }

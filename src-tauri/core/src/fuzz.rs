@@ -22,7 +22,8 @@ use crate::oauth::code_exchange::{MAX_LIFETIME, expires_at};
 use crate::oauth::discovery::{self, Advertised, Endpoints};
 use crate::oauth::http::{Http, HttpError};
 use crate::providers::{
-    CALLBACK_PATH, Environment, Preset, Providers, SANDBOX_ID, URL_SCHEME, check_url,
+    CALLBACK_PATH, Environment, PlainHttp, Preset, Providers, SANDBOX_ID, URL_SCHEME, check_url,
+    is_loopback,
 };
 use crate::redact;
 
@@ -131,7 +132,13 @@ pub fn discovery(data: &[u8]) {
         .into_iter()
         .chain(optional.into_iter().flatten());
     for url in urls {
-        check_url(url).expect("every endpoint taken is https or loopback http");
+        check_url(url, PlainHttp::Loopback)
+            .expect("every endpoint taken is https or plain http on 127.0.0.1 or [::1]");
+        let local_issuer = url::Url::parse(&issuer).is_ok_and(|i| is_loopback(&i));
+        assert!(
+            local_issuer || (url.scheme() == "https" && !is_loopback(url)),
+            "a remote issuer's document names no endpoint on this machine nor plain http"
+        );
     }
     assert!(
         !endpoints

@@ -36,9 +36,9 @@ pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
     Discovered, EnvironmentOption, EnvironmentView, HttpExchange, Inspection, LinkStatus,
-    PresetView, ProviderOption, ProviderView, RefreshAllOutcome, RefreshFailure, RemoveAccounts,
-    SandboxStatus, ScopeChange, ScopeCheck, ScopeOption, ScopeStatus, StartedLink, TokenInfo,
-    TokenShape,
+    PresetView, ProviderCheck, ProviderOption, ProviderView, RefreshAllOutcome, RefreshFailure,
+    RelinkOnSave, RemoveAccounts, SandboxStatus, ScopeChange, ScopeCheck, ScopeOption, ScopeStatus,
+    StartedLink, TokenInfo, TokenShape,
 };
 pub use oauth::http::use_ring_for_tls;
 pub use providers::URL_SCHEME;

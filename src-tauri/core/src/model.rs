@@ -451,6 +451,11 @@ pub struct ProviderView {
     pub builtin: bool,
     /// How many accounts are linked at it.
     pub accounts: u32,
+    /// Plain http is accepted on 127.0.0.1 and [::1] (the built-in sandbox's own choice, or the
+    /// provider's opt-in).
+    pub allow_plain_http_loopback: bool,
+    /// Accounts of its plain-http environments are refreshed in the background too.
+    pub refresh_plain_http_in_background: bool,
     pub environments: Vec<EnvironmentView>,
 }
 
@@ -473,6 +478,31 @@ pub struct EnvironmentView {
     /// The exact redirect URI to register at the provider.
     pub redirect_uri: String,
     pub scopes: Vec<String>,
+    /// Its issuer or an endpoint is plain http (on 127.0.0.1 or [::1]).
+    pub plain_http: bool,
+    /// Its accounts are refreshed in the background: https throughout, or opted in.
+    pub refreshed_in_background: bool,
+}
+
+/// What saving a provider draft would do, before it is saved: its mistakes, field by field
+/// (none: it can be saved), and the environments whose accounts would need linking again.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProviderCheck {
+    pub errors: Vec<crate::providers::draft::FieldError>,
+    pub relink: Vec<RelinkOnSave>,
+}
+
+/// An environment whose issuer or token endpoint a change moves: its accounts are marked as
+/// needing to be linked again, rather than their refresh tokens sent to the new address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RelinkOnSave {
+    pub environment: String,
+    /// How many of its accounts would be marked.
+    pub accounts: u32,
+    /// What moves, in words: `the token endpoint changes from … to …`.
+    pub change: String,
 }
 
 /// A preset as the Providers screen offers it.

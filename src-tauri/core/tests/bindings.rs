@@ -75,6 +75,8 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::ScopeCheck>(&mut stale);
     check::<grantry_core::ScopeChange>(&mut stale);
     check::<grantry_core::ProviderView>(&mut stale);
+    check::<grantry_core::ProviderCheck>(&mut stale);
+    check::<grantry_core::RelinkOnSave>(&mut stale);
     check::<grantry_core::EnvironmentView>(&mut stale);
     check::<grantry_core::PresetView>(&mut stale);
     check::<grantry_core::model::SiteField>(&mut stale);

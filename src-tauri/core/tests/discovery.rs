@@ -174,3 +174,34 @@ async fn a_provider_that_offers_pkce_without_s256_is_refused() {
     );
     discover(&Http::new(), &base).await.expect("silent");
 }
+
+#[tokio::test]
+async fn a_local_issuers_document_may_not_name_localhost_for_plain_http() {
+    let (fake, base) = Fake::start().await;
+    fake.serve("/jwks", json!({ "keys": [] }));
+    let port = base.rsplit(':').next().expect("port");
+    for (what, elsewhere) in [
+        ("token_endpoint", format!("http://localhost:{port}")),
+        ("jwks_uri", format!("http://localhost:{port}")),
+        ("token_endpoint", format!("http://127.0.0.2:{port}")),
+    ] {
+        let mut document = openid_document(&base, &base);
+        document[what] = json!(format!("{elsewhere}/{what}"));
+        fake.serve("/.well-known/openid-configuration", document);
+        let error = discover(&Http::new(), &base)
+            .await
+            .expect_err("a name on plain http");
+        assert_eq!(error.code(), ErrorCode::ProviderError, "{error}");
+        assert!(
+            error.to_string().contains(what) && error.to_string().contains("127.0.0.1 and [::1]"),
+            "{error}"
+        );
+    }
+    let ipv6 = base.replace("127.0.0.1", "[::1]");
+    let mut document = openid_document(&base, &base);
+    document["userinfo_endpoint"] = json!(format!("{ipv6}/userinfo"));
+    fake.serve("/.well-known/openid-configuration", document);
+    discover(&Http::new(), &base)
+        .await
+        .expect("[::1] is the other loopback literal");
+}

@@ -11,6 +11,7 @@ mod inspect;
 mod intake;
 mod keyring;
 mod link;
+mod plain_http;
 mod presets;
 mod refresh;
 mod refreshed_id_token;

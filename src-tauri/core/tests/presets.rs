@@ -23,7 +23,7 @@ mod microsoft;
 use std::time::Duration;
 
 use grantry_core::providers::presets::Input;
-use grantry_core::providers::{Environment, Preset, Provider};
+use grantry_core::providers::{Environment, PlainHttp, Preset, Provider};
 use grantry_core::secret::Secret;
 use grantry_core::{AccountStatus, AccountSummary, Error, Link, Received, ScopeStatus};
 use grantry_sandbox::robot::{self, Choice};
@@ -85,6 +85,10 @@ fn add(w: &World, preset: Preset, id: &str, input: &Input, secret: Option<&str>)
         id: id.to_owned().try_into().expect("id"),
         name: preset.info().name.into(),
         preset: Some(preset),
+        // The preset's endpoints are moved to the sandbox, on plain http; it stands for the
+        // provider's own https servers, refreshed in the background as they are.
+        allow_plain_http_loopback: true,
+        refresh_plain_http_in_background: true,
         environments: vec![env.clone()],
     };
     w.grantry.add_provider(provider).expect("add");
@@ -101,6 +105,8 @@ fn input(client_id: &str) -> Input {
     Input {
         name: "production".into(),
         client_id: client_id.into(),
+        // A self-managed GitLab's address is the sandbox's, on plain http.
+        plain_http: PlainHttp::LoopbackInBackground,
         ..Input::default()
     }
 }

@@ -19,12 +19,14 @@ import type { IpcError } from './bindings/IpcError'
 import type { LinkStatus } from './bindings/LinkStatus'
 import type { PresetId } from './bindings/PresetId'
 import type { PresetView } from './bindings/PresetView'
+import type { ProviderCheck } from './bindings/ProviderCheck'
 import type { ProviderDraft } from './bindings/ProviderDraft'
 import type { ProviderOption } from './bindings/ProviderOption'
 import type { ProviderView } from './bindings/ProviderView'
 import type { RedirectKind } from './bindings/RedirectKind'
 import type { RedirectOptionView } from './bindings/RedirectOptionView'
 import type { RefreshAllOutcome } from './bindings/RefreshAllOutcome'
+import type { RelinkOnSave } from './bindings/RelinkOnSave'
 import type { RemoveAccounts } from './bindings/RemoveAccounts'
 import type { SandboxStatus } from './bindings/SandboxStatus'
 import type { ScopeChange } from './bindings/ScopeChange'
@@ -53,12 +55,14 @@ export type {
   LinkStatus,
   PresetId,
   PresetView,
+  ProviderCheck,
   ProviderDraft,
   ProviderOption,
   ProviderView,
   RedirectKind,
   RedirectOptionView,
   RefreshAllOutcome,
+  RelinkOnSave,
   RemoveAccounts,
   SandboxStatus,
   ScopeChange,
@@ -123,9 +127,12 @@ export const ipc = {
   listPresets: () => call<PresetView[]>('list_presets'),
   /** Fetches `issuer`'s discovery document and says what it offers; saves nothing. */
   testDiscovery: (issuer: string) => call<Discovered>('test_discovery', { issuer }),
-  /** What is wrong with `draft`, field by field; `editing` is the id of the provider it replaces. */
+  /**
+   * What is wrong with `draft`, field by field, and whose accounts saving it would send to be
+   * linked again; `editing` is the id of the provider it replaces.
+   */
   checkProvider: (draft: ProviderDraft, editing: string | null) =>
-    call<FieldError[]>('check_provider', { draft, editing }),
+    call<ProviderCheck>('check_provider', { draft, editing }),
   saveProvider: (draft: ProviderDraft, editing: string | null) =>
     call<ProviderView>('save_provider', { draft, editing }),
   /** Removes a provider; its accounts are revoked at the provider first, or only forgotten here. */

@@ -37,7 +37,7 @@ const errorOf = (label: string | RegExp) => {
 }
 
 // The engine finds nothing wrong unless a test says otherwise.
-beforeEach(() => answer('check_provider', []))
+beforeEach(() => answer('check_provider', { errors: [], relink: [] }))
 
 describe('ProviderEditor: choosing', () => {
   it('says it is loading the presets', () => {
@@ -147,13 +147,14 @@ describe('ProviderEditor: a preset', () => {
   })
 
   it('has the engine check the draft as it is typed, and says each problem under its field', async () => {
-    answer('check_provider', ({ draft }: { draft: ProviderDraft }) =>
-      [
+    answer('check_provider', ({ draft }: { draft: ProviderDraft }) => ({
+      errors: [
         { field: 'id', message: 'A provider google already exists.' },
         draft.environments[0]!.client_id ? null : { field: 'environments.0.client_id', message: 'The client id is needed.' },
         { field: 'environments', message: 'Something about all environments.' },
       ].filter(Boolean),
-    )
+      relink: [],
+    }))
     await open()
     await pick('preset-google')
     await checked()
@@ -172,7 +173,7 @@ describe('ProviderEditor: a preset', () => {
   })
 
   it('checks before saving, shows every problem and takes focus to the first', async () => {
-    answer('check_provider', [{ field: 'environments.0.client_id', message: 'The client id is needed.' }])
+    answer('check_provider', { errors: [{ field: 'environments.0.client_id', message: 'The client id is needed.' }], relink: [] })
     const { onSaved } = await open()
     await pick('preset-github')
     await fireEvent.click(screen.getByRole('button', { name: 'Add provider' }))
@@ -199,6 +200,8 @@ describe('ProviderEditor: a preset', () => {
         id: 'google',
         name: 'Google',
         preset: 'google',
+        allow_plain_http_loopback: false,
+        refresh_plain_http_in_background: false,
         environments: [
           {
             name: 'production',
@@ -324,10 +327,13 @@ describe('ProviderEditor: a custom provider', () => {
   })
 
   it('puts errors of the issuer and the scopes under them', async () => {
-    answer('check_provider', [
-      { field: 'environments.0.issuer', message: 'The issuer must be https.' },
-      { field: 'environments.0.scopes.0', message: 'A scope is one word.' },
-    ])
+    answer('check_provider', {
+      errors: [
+        { field: 'environments.0.issuer', message: 'The issuer must be https.' },
+        { field: 'environments.0.scopes.0', message: 'A scope is one word.' },
+      ],
+      relink: [],
+    })
     await open()
     await pick('preset-custom')
     await type('Issuer URL', 'http://sso.example')
@@ -388,7 +394,7 @@ describe('ProviderEditor: editing', () => {
   })
 
   it('edits one environment at a time, and says problems of another at the top', async () => {
-    answer('check_provider', [{ field: 'environments.1.client_id', message: 'staging: the client id is needed.' }])
+    answer('check_provider', { errors: [{ field: 'environments.1.client_id', message: 'staging: the client id is needed.' }], relink: [] })
     await open(googleView({ environments: [environment(), environment({ name: 'staging', client_id: 'stage-id' })] }))
     await fireEvent.click(screen.getByRole('button', { name: 'Save' }))
     await checked()
@@ -398,3 +404,74 @@ describe('ProviderEditor: editing', () => {
     expect(errorOf('Client id')).toBe('staging: the client id is needed.')
   })
 })
+
+describe('ProviderEditor: plain http on this computer', () => {
+  const allow = 'Allow plain http on 127.0.0.1 and [::1]'
+  const background = 'Refresh its accounts in the background too'
+
+  it('is off for a custom provider until ticked, says what it risks, and is sent with the draft', async () => {
+    await open()
+    await pick('preset-custom')
+    const box = screen.getByRole('checkbox', { name: allow }) as HTMLInputElement
+    expect(box.checked).toBe(false)
+    expect(screen.getByText(/another user of this computer can take the port/)).toBeTruthy()
+    expect(screen.getByText(/Names\s+such as localhost are never accepted/)).toBeTruthy()
+    expect(screen.queryByRole('checkbox', { name: background })).toBeNull()
+    await checked()
+    expect(lastCall('check_provider')!.draft).toMatchObject({ allow_plain_http_loopback: false, refresh_plain_http_in_background: false })
+    await fireEvent.click(box)
+    await fireEvent.click(screen.getByRole('checkbox', { name: background }))
+    expect(screen.getByText(/refreshed only when you ask/)).toBeTruthy()
+    await checked()
+    expect(lastCall('check_provider')!.draft).toMatchObject({ allow_plain_http_loopback: true, refresh_plain_http_in_background: true })
+    // Unticked, background refresh over plain http goes with it.
+    await fireEvent.click(box)
+    await checked()
+    expect(lastCall('check_provider')!.draft).toMatchObject({ allow_plain_http_loopback: false, refresh_plain_http_in_background: false })
+  })
+
+  it('is not offered for a preset that never runs on this computer', async () => {
+    await open()
+    await pick('preset-google')
+    expect(screen.queryByRole('checkbox', { name: allow })).toBeNull()
+  })
+
+  it('opens a saved provider with its opt-ins', async () => {
+    await open(customView({ allow_plain_http_loopback: true }))
+    expect((screen.getByRole('checkbox', { name: allow }) as HTMLInputElement).checked).toBe(true)
+    expect((screen.getByRole('checkbox', { name: background }) as HTMLInputElement).checked).toBe(false)
+  })
+})
+
+describe('ProviderEditor: moving an issuer or token endpoint', () => {
+  const moved = { environment: 'staging', accounts: 2, change: 'the token endpoint changes from https://a.example/t to https://b.example/t' }
+
+  it('says before saving which accounts will need linking again, then saves', async () => {
+    answer('check_provider', { errors: [], relink: [moved] })
+    answer('save_provider', customView())
+    const { onSaved } = await open(customView({ accounts: 2 }))
+    await checked()
+    const notice = screen.getByTestId('relink-notice')
+    expect(notice.textContent).toContain('Saving sends accounts to be linked again.')
+    expect(notice.textContent).toContain(`staging: 2 linked accounts; ${moved.change}`)
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce())
+  })
+
+  it('stops a save that would do it unseen, and shows it first', async () => {
+    let calls = 0
+    answer('check_provider', () => ({ errors: [], relink: ++calls > 1 ? [moved] : [] }))
+    answer('save_provider', customView())
+    const { onSaved } = await open(customView({ accounts: 2 }))
+    await checked()
+    expect(screen.queryByTestId('relink-notice')).toBeNull()
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    await checked()
+    const notice = await screen.findByTestId('relink-notice')
+    await waitFor(() => expect(document.activeElement).toBe(notice))
+    expect(invoke).not.toHaveBeenCalledWith('save_provider', expect.anything())
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    await waitFor(() => expect(onSaved).toHaveBeenCalledOnce())
+  })
+})
+

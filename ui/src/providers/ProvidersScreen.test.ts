@@ -51,6 +51,24 @@ describe('ProvidersScreen', () => {
     expect(screen.queryByTestId('providers-empty')).toBeNull()
   })
 
+  it('says which plain-http environments are never refreshed in the background', async () => {
+    const local = customView({
+      id: 'local',
+      name: 'Local IdP',
+      allow_plain_http_loopback: true,
+      environments: [customView().environments[0]!].map((env) => ({
+        ...env,
+        issuer: 'http://127.0.0.1:8080',
+        plain_http: true,
+        refreshed_in_background: false,
+      })),
+    })
+    await show([sandboxView, googleView(), local])
+    expect(within(card('local')).getByTestId('plain-http').textContent).toMatch(/never refreshed in the\s+background, only when you ask/)
+    expect(within(card('sandbox')).getByTestId('plain-http').textContent).toContain('refreshed in the background')
+    expect(within(card('google')).queryByTestId('plain-http')).toBeNull()
+  })
+
   it("shows each environment: redirect in words, the URI to register with Copy, client id, secret", async () => {
     await show()
     const env = within(card('google').querySelector<HTMLElement>('[data-environment=production]')!)
@@ -110,7 +128,7 @@ describe('ProvidersScreen', () => {
   it('edits a provider in its form, then says it was saved and marks it', async () => {
     await show()
     answer('list_presets', presets)
-    answer('check_provider', [])
+    answer('check_provider', { errors: [], relink: [] })
     answer('save_provider', googleView({ name: 'Google Mail' }))
     await fireEvent.click(screen.getByRole('button', { name: 'Edit Google' }))
     const dialog = await screen.findByRole('dialog', { name: 'Edit Google' })

@@ -41,6 +41,8 @@ export function draftFromPreset(preset: PresetView): ProviderDraft {
     id: preset.id,
     name: preset.name,
     preset: preset.id,
+    allow_plain_http_loopback: false,
+    refresh_plain_http_in_background: false,
     environments: [
       blankEnvironment({
         site: preset.site ? preset.site.default : null,
@@ -53,7 +55,14 @@ export function draftFromPreset(preset: PresetView): ProviderDraft {
 
 /** A new custom (OpenID Connect / OAuth 2) provider. */
 export function customDraft(): ProviderDraft {
-  return { id: '', name: '', preset: null, environments: [blankEnvironment({ scopes: ['openid'] })] }
+  return {
+    id: '',
+    name: '',
+    preset: null,
+    allow_plain_http_loopback: false,
+    refresh_plain_http_in_background: false,
+    environments: [blankEnvironment({ scopes: ['openid'] })],
+  }
 }
 
 /** Whether a redirect kind carries a URI the person types (a provider's scheme, a bridge page). */
@@ -87,6 +96,8 @@ export function draftFromView(view: ProviderView): ProviderDraft {
     id: view.id,
     name: view.name,
     preset: view.preset,
+    allow_plain_http_loopback: view.allow_plain_http_loopback,
+    refresh_plain_http_in_background: view.refresh_plain_http_in_background,
     environments: view.environments.map(environmentDraft),
   }
 }
@@ -147,6 +158,9 @@ export function draftForEngine(
     id: draft.id.trim(),
     name: draft.name.trim(),
     preset: draft.preset,
+    allow_plain_http_loopback: draft.allow_plain_http_loopback,
+    // Background refresh over plain http means nothing without plain http.
+    refresh_plain_http_in_background: draft.allow_plain_http_loopback && draft.refresh_plain_http_in_background,
     environments: draft.environments.map((env, index) => {
       const manual = !preset && modes[index] === 'manual'
       const endpoint = (value: string | null) => (manual ? text(value) : null)

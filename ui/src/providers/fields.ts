@@ -15,9 +15,18 @@ export function visibleFields(
   mode: EndpointMode,
 ): string[] {
   const env = draft.environments[index]
-  if (!env) return ['id', 'name']
+  if (!env) return ['id', 'name', 'allow_plain_http_loopback', 'refresh_plain_http_in_background']
   const f = (name: string) => envField(index, name)
-  const fields = ['id', 'name', f('name'), f('client_id'), f('redirect'), f('scopes')]
+  const fields = [
+    'id',
+    'name',
+    'allow_plain_http_loopback',
+    'refresh_plain_http_in_background',
+    f('name'),
+    f('client_id'),
+    f('redirect'),
+    f('scopes'),
+  ]
   if (preset) {
     if (preset.site) fields.push(f('site'))
   } else {

@@ -69,6 +69,8 @@ export function environment(over: Partial<EnvironmentView> = {}): EnvironmentVie
     redirect: 'loopback',
     redirect_uri: 'http://127.0.0.1/oauth/callback',
     scopes: ['openid', 'email'],
+    plain_http: false,
+    refreshed_in_background: true,
     ...over,
   }
 }
@@ -79,6 +81,8 @@ export const sandboxView: ProviderView = {
   preset: null,
   builtin: true,
   accounts: 2,
+  allow_plain_http_loopback: true,
+  refresh_plain_http_in_background: true,
   environments: [
     environment({
       name: 'local',
@@ -89,12 +93,23 @@ export const sandboxView: ProviderView = {
       redirect: 'custom_scheme',
       redirect_uri: 'dev.grantry:/oauth/callback',
       scopes: ['openid', 'email', 'profile', 'offline_access'],
+      plain_http: true,
     }),
   ],
 }
 
 export function googleView(over: Partial<ProviderView> = {}): ProviderView {
-  return { id: 'google', name: 'Google', preset: 'google', builtin: false, accounts: 3, environments: [environment()], ...over }
+  return {
+    id: 'google',
+    name: 'Google',
+    preset: 'google',
+    builtin: false,
+    accounts: 3,
+    allow_plain_http_loopback: false,
+    refresh_plain_http_in_background: false,
+    environments: [environment()],
+    ...over,
+  }
 }
 
 export function customView(over: Partial<ProviderView> = {}): ProviderView {
@@ -104,6 +119,8 @@ export function customView(over: Partial<ProviderView> = {}): ProviderView {
     preset: null,
     builtin: false,
     accounts: 0,
+    allow_plain_http_loopback: false,
+    refresh_plain_http_in_background: false,
     environments: [
       environment({
         name: 'staging',

@@ -1,6 +1,6 @@
 // What the Providers screen calls things: the engine's identifiers (redirect kinds, client
 // authentication methods, preset ids) never reach the person as they are.
-import type { ClientAuth, PresetId, ProviderView, RedirectKind, RedirectOptionView } from '../lib/ipc'
+import type { ClientAuth, PresetId, ProviderView, RedirectKind, RedirectOptionView, RelinkOnSave } from '../lib/ipc'
 
 /** A redirect in a few words, as the list of providers shows it. */
 export const redirectWords: Record<RedirectKind, string> = {
@@ -88,3 +88,8 @@ export function authMethodWord(method: string): string {
 }
 
 export const yesNo = (value: boolean): string => (value ? 'Yes' : 'No')
+
+/** "production: 2 linked accounts; the token endpoint changes from … to …". */
+export function relinkWords(moved: RelinkOnSave): string {
+  return `${moved.environment}: ${accountsWords(moved.accounts)}; ${moved.change}`
+}

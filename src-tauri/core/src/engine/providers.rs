@@ -3,13 +3,19 @@
 //! custom one, `providers/draft.rs`), removed with their client secrets and, as the person
 //! chooses, their accounts; and the built-in sandbox, offered only once it is known to be this
 //! data folder's own.
+//!
+//! A change that moves an environment's issuer or token endpoint marks its accounts as needing
+//! to be linked again: their refresh tokens (and the client secret with them) were given by
+//! the old address and are never sent to the new one, which may be anyone's.
 
 use super::{Grantry, lock};
+use crate::clock;
 use crate::error::Error;
 use crate::events::GrantryEvent;
 use crate::model::{
-    Discovered, EnvironmentOption, EnvironmentView, PresetView, ProviderOption, ProviderView,
-    RedirectOptionView, RemoveAccounts, ScopeOption, SiteField,
+    AccountStatus, ActivityKind, Discovered, EnvironmentOption, EnvironmentView, PresetView,
+    ProviderCheck, ProviderOption, ProviderView, RedirectOptionView, RelinkOnSave, RemoveAccounts,
+    ScopeOption, SiteField,
 };
 use crate::oauth::discovery::{self, Endpoints};
 use crate::oauth::loopback;
@@ -74,13 +80,112 @@ impl Grantry {
         self.remove_provider(id)
     }
 
-    /// Every mistake in a draft, each with its field (empty: none). `editing` is the id of
-    /// the provider the draft changes, if it is not a new one.
-    pub fn check_provider(&self, draft: &ProviderDraft, editing: Option<&str>) -> Vec<FieldError> {
+    /// Every mistake in a draft, each with its field (none: it can be saved), and the
+    /// environments whose accounts saving it would mark as needing to be linked again.
+    /// `editing` is the id of the provider the draft changes, if it is not a new one.
+    pub fn check_provider(
+        &self,
+        draft: &ProviderDraft,
+        editing: Option<&str>,
+    ) -> Result<ProviderCheck, Error> {
         match self.provider_from(draft, editing) {
-            Ok(_) => Vec::new(),
-            Err(errors) => errors,
+            Ok(provider) => Ok(ProviderCheck {
+                errors: Vec::new(),
+                relink: self
+                    .moved(&provider, editing)?
+                    .into_iter()
+                    .map(|moved| moved.notice)
+                    .collect(),
+            }),
+            Err(errors) => Ok(ProviderCheck {
+                errors,
+                relink: Vec::new(),
+            }),
         }
+    }
+
+    /// The environments of the provider `editing` whose issuer or token endpoint `provider`
+    /// changes, each with its valid accounts (those the schedule would refresh). An account
+    /// already needing a new link needs nothing more; one being revoked keeps its revocation.
+    fn moved(&self, provider: &Provider, editing: Option<&str>) -> Result<Vec<Moved>, Error> {
+        let Some(old) = editing else {
+            return Ok(Vec::new());
+        };
+        let Ok(before) = lock(&self.providers).get(old).cloned() else {
+            return Ok(Vec::new());
+        };
+        let accounts = self.accounts()?;
+        let text = |url: &Option<url::Url>| {
+            url.as_ref()
+                .map_or_else(|| "(from discovery)".to_owned(), |u| u.to_string())
+        };
+        let mut moved = Vec::new();
+        for env in &provider.environments {
+            let Some(was) = before.environments.iter().find(|e| e.name == env.name) else {
+                continue;
+            };
+            let mut changes = Vec::new();
+            if was.issuer != env.issuer {
+                let issuer = |i: &Option<String>| i.clone().unwrap_or_else(|| "(none)".into());
+                changes.push(format!(
+                    "the issuer changes from {} to {}",
+                    issuer(&was.issuer),
+                    issuer(&env.issuer)
+                ));
+            }
+            if was.token_endpoint != env.token_endpoint {
+                changes.push(format!(
+                    "the token endpoint changes from {} to {}",
+                    text(&was.token_endpoint),
+                    text(&env.token_endpoint)
+                ));
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            let ids: Vec<i64> = accounts
+                .iter()
+                .filter(|a| a.provider == old && a.environment == env.name)
+                .filter(|a| a.status == AccountStatus::Valid)
+                .map(|a| a.id)
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            moved.push(Moved {
+                notice: RelinkOnSave {
+                    environment: env.name.clone(),
+                    accounts: u32::try_from(ids.len()).unwrap_or(u32::MAX),
+                    change: changes.join("; "),
+                },
+                accounts: ids,
+            });
+        }
+        Ok(moved)
+    }
+
+    /// Marks the accounts of moved environments as needing to be linked again, before the
+    /// change is saved: should saving fail, they are set back.
+    fn mark_moved(&self, moved: &[Moved], now: i64) -> Result<(), Error> {
+        let store = lock(&self.store);
+        for env in moved {
+            let reason = format!(
+                "the provider's settings changed ({}): link it again, so that its refresh token \
+                 is never sent to the new address",
+                env.notice.change
+            );
+            for &account in &env.accounts {
+                store.set_status(account, AccountStatus::NeedsRelink, Some(&reason), now)?;
+                self.record_in(
+                    &store,
+                    ActivityKind::RefreshFailed,
+                    &reason,
+                    Some(account),
+                    now,
+                )?;
+            }
+        }
+        Ok(())
     }
 
     fn provider_from(
@@ -126,22 +231,38 @@ impl Grantry {
             Error::InvalidInput(said.join("; "))
         })?;
         // A preset's issuer is the provider's own; a typed one is checked now, not at the
-        // first link.
+        // first link, with the provider's own rules for what its document may name.
         if provider.preset.is_none() {
             for (index, env) in provider.environments.iter().enumerate() {
-                if let Some(issuer) = &env.issuer {
-                    self.discover(issuer).await.map_err(|error| {
-                        Error::InvalidInput(format!(
-                            "environments.{index}.issuer: its discovery did not work: {error}"
-                        ))
-                    })?;
+                if env.issuer.is_some() {
+                    discovery::resolve(&self.http, draft.id.trim(), env)
+                        .await
+                        .map_err(|error| {
+                            Error::InvalidInput(format!(
+                                "environments.{index}.issuer: its discovery did not work: {error}"
+                            ))
+                        })?;
                 }
             }
         }
         let id = provider.id.to_string();
-        match editing {
-            Some(old) => lock(&self.providers).replace(old, provider.clone())?,
-            None => lock(&self.providers).add(provider.clone())?,
+        let moved = self.moved(&provider, editing)?;
+        let now = clock::now();
+        self.mark_moved(&moved, now)?;
+        let saved = match editing {
+            Some(old) => lock(&self.providers).replace(old, provider.clone()),
+            None => lock(&self.providers).add(provider.clone()),
+        };
+        if let Err(error) = saved {
+            let store = lock(&self.store);
+            for &account in moved.iter().flat_map(|m| &m.accounts) {
+                store.set_status(account, AccountStatus::Valid, None, now)?;
+            }
+            drop(store);
+            return Err(error.into());
+        }
+        if !moved.is_empty() {
+            self.accounts_changed();
         }
         // Endpoints found for the old settings must not be used for the new ones.
         lock(&self.endpoints).retain(|(p, _), _| Some(p.as_str()) != editing && *p != id);
@@ -206,6 +327,8 @@ impl Grantry {
                     accounts: u32::try_from(accounts.iter().filter(|a| a.provider == id).count())
                         .unwrap_or(u32::MAX),
                     builtin: id == SANDBOX_ID,
+                    allow_plain_http_loopback: p.allow_plain_http_loopback,
+                    refresh_plain_http_in_background: p.refresh_plain_http_in_background,
                     id,
                     name: p.name,
                     preset: p.preset,
@@ -243,6 +366,8 @@ impl Grantry {
             redirect: env.redirect,
             redirect_uri,
             scopes: env.scopes.clone(),
+            plain_http: env.uses_plain_http(),
+            refreshed_in_background: env.refreshed_in_background(),
         }
     }
 
@@ -354,8 +479,16 @@ impl Grantry {
             .collect()
     }
 
-    /// Fetches an issuer's discovery document and checks it (issuer match, endpoints).
+    /// Fetches an issuer's discovery document and checks it (issuer match, endpoints), for a
+    /// provider not saved yet: plain http on 127.0.0.1 and [::1] is accepted, since only public
+    /// documents are fetched.
     pub async fn discover(&self, issuer: &str) -> Result<Endpoints, Error> {
         discovery::discover(&self.http, issuer).await
     }
+}
+
+/// An environment whose issuer or token endpoint a change moves, and its valid accounts.
+struct Moved {
+    notice: RelinkOnSave,
+    accounts: Vec<i64>,
 }

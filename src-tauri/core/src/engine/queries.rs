@@ -58,9 +58,10 @@ impl Grantry {
             &account.environment,
             account.has_refresh_token,
         );
+        let in_background = self.refreshed_in_background(&account.provider, &account.environment);
         let store = lock(&self.store);
         let record = store.refresh_record(id)?;
-        let scheduled = account.status == AccountStatus::Valid && renewable;
+        let scheduled = account.status == AccountStatus::Valid && renewable && in_background;
         let next_refresh_at = account
             .access_expires_at
             .filter(|_| scheduled)

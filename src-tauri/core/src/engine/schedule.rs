@@ -1,7 +1,11 @@
 //! Automatic refresh: one timer for the account due next, no polling loop. The schedule
 //! sleeps until the next access token is due (or until accounts change), refreshes that
 //! account, and looks again. Accounts that need re-linking, or whose revocation is under way,
-//! are left alone; an account whose refresh failed is retried a minute later.
+//! are left alone; an account whose refresh failed is retried a minute later. So are accounts
+//! of a provider reached over plain http, unless it opted in to background refresh
+//! (`providers/config.rs`): unattended, nobody would notice that another local user took the
+//! provider's port while it was down, and the refresh would hand them the refresh token and
+//! client secret.
 //!
 //! When a token is due ([`RefreshPolicy::due_at`]) depends on its lifetime, so that no
 //! lifetime makes the schedule spin: `lead` seconds before expiry, but never more than half
@@ -64,6 +68,7 @@ impl Grantry {
         let next = lifetimes
             .into_iter()
             .filter(|t| self.renewable(&t.provider, &t.environment, t.has_refresh_token))
+            .filter(|t| self.refreshed_in_background(&t.provider, &t.environment))
             .map(|token| {
                 let due = policy.due_at(token.issued_at, token.expires_at);
                 let skip = skip_until.get(&token.account_id).copied();
@@ -71,6 +76,15 @@ impl Grantry {
             })
             .min_by_key(|(_, due)| *due);
         Ok(next)
+    }
+
+    /// Whether the schedule may refresh an account of this environment unattended (see
+    /// [`crate::providers::Environment::refreshed_in_background`]). An environment no longer
+    /// known has no endpoints to send anything to; its refresh fails, as it always did.
+    pub(super) fn refreshed_in_background(&self, provider: &str, environment: &str) -> bool {
+        self.environment(provider, environment)
+            .ok()
+            .is_none_or(|env| env.refreshed_in_background())
     }
 
     /// Runs the schedule until the task is dropped. Whenever accounts are linked, refreshed or

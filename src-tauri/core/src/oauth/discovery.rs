@@ -1,7 +1,10 @@
 //! Where a provider's endpoints are: OpenID Connect Discovery 1.0 and its issuer check (the
 //! discovered `issuer` must equal the configured one byte for byte, §4.3), with endpoints
 //! from the provider's configuration taking precedence; or the configuration alone for plain
-//! OAuth 2 providers, which have no issuer. Every endpoint must be https, or http on loopback.
+//! OAuth 2 providers, which have no issuer. Every endpoint must be https, or plain http on
+//! 127.0.0.1 or [::1] for a provider opted in to that (`providers/config.rs`). A remote
+//! issuer's document may name neither plain http nor this machine: it would send the client
+//! secret and refresh tokens to whatever a local user runs there.
 //!
 //! The document is checked (issuer, every endpoint) before anything it names is fetched: its
 //! signing keys (`jwks_uri`) are requested only from a document that passed. Revocation and
@@ -22,7 +25,7 @@ use url::Url;
 
 use super::http::{Http, get_json};
 use crate::error::Error;
-use crate::providers::{self, Environment};
+use crate::providers::{self, Environment, PlainHttp};
 
 /// The discovery fields `CoreProviderMetadata` lacks.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -85,15 +88,51 @@ pub struct Advertised {
     pub token_auth_methods: Vec<String>,
 }
 
-fn parse_endpoint(provider: &str, what: &str, value: &str) -> Result<Url, Error> {
-    let url = Url::parse(value).map_err(|e| Error::MalformedResponse {
+/// Where a discovery document's endpoints may be, by who published it.
+#[derive(Debug, Clone, Copy)]
+enum Publisher {
+    /// An issuer on this machine (already accepted with the provider's opt-ins): its
+    /// endpoints follow the same rules as configured ones.
+    Local(PlainHttp),
+    /// Any other issuer: https endpoints, none on this machine.
+    Remote,
+}
+
+impl Publisher {
+    fn of(issuer: &str, plain_http: PlainHttp) -> Self {
+        match Url::parse(issuer) {
+            Ok(url) if providers::is_loopback(&url) => Self::Local(plain_http),
+            _ => Self::Remote,
+        }
+    }
+}
+
+/// An endpoint a discovery document names, if its publisher may name it (see [`Publisher`]).
+fn parse_endpoint(
+    provider: &str,
+    publisher: Publisher,
+    what: &str,
+    value: &str,
+) -> Result<Url, Error> {
+    let refused = |reason: String| Error::MalformedResponse {
         provider: provider.to_owned(),
-        reason: format!("{what} {value:?} is not a URL: {e}"),
-    })?;
-    providers::check_url(&url).map_err(|reason| Error::MalformedResponse {
-        provider: provider.to_owned(),
-        reason: format!("{what}: {reason}"),
-    })?;
+        reason,
+    };
+    let url =
+        Url::parse(value).map_err(|e| refused(format!("{what} {value:?} is not a URL: {e}")))?;
+    let checked = match publisher {
+        Publisher::Local(plain_http) => providers::check_url(&url, plain_http),
+        // A remote issuer naming this machine would have the client secret and tokens sent to
+        // whatever a local user runs there.
+        Publisher::Remote if providers::is_loopback(&url) => Err(format!(
+            "{url} is on this computer, though the issuer is not; refused"
+        )),
+        Publisher::Remote if url.scheme() != "https" => {
+            Err(format!("{url} is not https, though the issuer is; refused"))
+        }
+        Publisher::Remote => Ok(()),
+    };
+    checked.map_err(|reason| refused(format!("its discovery document's {what}: {reason}")))?;
     Ok(url)
 }
 
@@ -142,7 +181,8 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
 }
 
 /// The endpoints a checked discovery document names for `issuer`, those configured in `env`
-/// taking precedence; each must be https, or http on loopback. No keys yet: they are fetched
+/// taking precedence; each must be https, and on this machine only when the issuer is too
+/// (then plain http as its provider's opt-ins allow). No keys yet: they are fetched
 /// only once this passed. `extra` is the document's own, completed from the authorization
 /// server metadata when that had more.
 pub(crate) fn endpoints_from(
@@ -152,16 +192,17 @@ pub(crate) fn endpoints_from(
     metadata: &Metadata,
     extra: ExtraMetadata,
 ) -> Result<Endpoints, Error> {
+    let publisher = Publisher::of(issuer, env.plain_http);
     let optional = |configured: &Option<Url>, discovered: Option<String>, what: &str| match (
         configured, discovered,
     ) {
         (Some(url), _) => Ok(Some(url.clone())),
-        (None, Some(value)) => parse_endpoint(provider, what, &value).map(Some),
+        (None, Some(value)) => parse_endpoint(provider, publisher, what, &value).map(Some),
         (None, None) => Ok(None),
     };
     let token = match (&env.token_endpoint, metadata.token_endpoint()) {
         (Some(url), _) => url.clone(),
-        (None, Some(url)) => parse_endpoint(provider, "token_endpoint", url.as_str())?,
+        (None, Some(url)) => parse_endpoint(provider, publisher, "token_endpoint", url.as_str())?,
         (None, None) => {
             return Err(Error::MalformedResponse {
                 provider: provider.to_owned(),
@@ -191,6 +232,7 @@ pub(crate) fn endpoints_from(
             Some(url) => url.clone(),
             None => parse_endpoint(
                 provider,
+                publisher,
                 "authorization_endpoint",
                 metadata.authorization_endpoint().as_str(),
             )?,
@@ -213,6 +255,7 @@ pub(crate) fn endpoints_from(
         )?,
         jwks_uri: Some(parse_endpoint(
             provider,
+            publisher,
             "jwks_uri",
             metadata.jwks_uri().as_str(),
         )?),
@@ -355,11 +398,81 @@ impl ExtraMetadata {
 }
 
 /// Fetches an issuer's discovery document and checks it (issuer match, endpoints), for a
-/// provider not configured yet.
+/// provider not configured yet. Plain http is accepted on 127.0.0.1 and [::1] without an
+/// opt-in: only public documents are fetched, no secret is sent; saving the provider needs it.
 pub async fn discover(http: &Http, issuer: &str) -> Result<Endpoints, Error> {
     let url = Url::parse(issuer)
         .map_err(|e| Error::InvalidInput(format!("{issuer:?} is not a URL: {e}")))?;
-    providers::check_url(&url).map_err(Error::InvalidInput)?;
-    let env = Environment::discovered("discovery", issuer, "discovery");
+    providers::check_url(&url, PlainHttp::Loopback).map_err(Error::InvalidInput)?;
+    let env = Environment {
+        plain_http: PlainHttp::Loopback,
+        ..Environment::discovered("discovery", issuer, "discovery")
+    };
     resolve(http, issuer, &env).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The endpoints an issuer's document names, as a configured environment would take them.
+    fn endpoints(issuer: &str, plain_http: PlainHttp, token: &str) -> Result<Endpoints, Error> {
+        let document = serde_json::json!({
+            "issuer": issuer,
+            "authorization_endpoint": format!("{issuer}/authorize"),
+            "token_endpoint": token,
+            "jwks_uri": format!("{issuer}/jwks"),
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        });
+        let metadata = read_openid_metadata("p", issuer, document)?;
+        let extra = metadata.additional_metadata().clone();
+        let env = Environment {
+            plain_http,
+            ..Environment::discovered("production", issuer, "c")
+        };
+        endpoints_from("p", issuer, &env, &metadata, extra)
+    }
+
+    #[test]
+    fn a_remote_issuers_document_names_neither_this_machine_nor_plain_http() {
+        let remote = "https://idp.example";
+        for token in [
+            "http://127.0.0.1:8080/token",
+            "https://127.0.0.1:8443/token",
+            "https://localhost/token",
+            "https://a.localhost/token",
+            "https://[::1]/token",
+            "https://[::ffff:127.0.0.1]/token",
+            "https://0.0.0.0/token",
+            "http://idp.example/token",
+        ] {
+            // Not even for a provider that accepts plain http on loopback for its own URLs.
+            let error = endpoints(remote, PlainHttp::LoopbackInBackground, token)
+                .expect_err(token)
+                .to_string();
+            assert!(
+                error.contains("token_endpoint") && error.contains("refused"),
+                "{token}: {error}"
+            );
+        }
+        endpoints(
+            remote,
+            PlainHttp::Refused,
+            "https://login.idp.example/token",
+        )
+        .expect("another https host of its own");
+    }
+
+    #[test]
+    fn a_local_issuers_document_follows_the_providers_opt_in() {
+        let local = "http://127.0.0.1:8080";
+        let token = "http://127.0.0.1:8080/token";
+        endpoints(local, PlainHttp::Loopback, token).expect("opted in");
+        let error = endpoints(local, PlainHttp::Refused, token)
+            .expect_err("not opted in")
+            .to_string();
+        assert!(error.contains("allow_plain_http_loopback"), "{error}");
+    }
 }

@@ -1,6 +1,8 @@
 //! The built-in Grantry Sandbox provider: always listed first, reserved in the providers file,
 //! pointing at the sandbox the app runs on loopback, so that a fresh install links accounts
-//! without any provider credentials.
+//! without any provider credentials. It is plain http on 127.0.0.1 without anyone opting in,
+//! and refreshed in the background: it is offered only while the sandbox this process runs
+//! and checked is up (`Providers::set_sandbox`), never for a port alone.
 
 use super::config::{Environment, Provider, ProviderId};
 
@@ -19,6 +21,8 @@ pub fn sandbox_provider(port: u16) -> Provider {
         id: ProviderId(SANDBOX_ID.to_owned()),
         name: "Grantry Sandbox".to_owned(),
         preset: None,
+        allow_plain_http_loopback: true,
+        refresh_plain_http_in_background: true,
         environments: vec![Environment {
             scopes: ["openid", "profile", "email", "offline_access"]
                 .map(str::to_owned)
@@ -26,4 +30,5 @@ pub fn sandbox_provider(port: u16) -> Provider {
             ..Environment::discovered("local", &sandbox_issuer(port), "grantry-desktop")
         }],
     }
+    .stamped()
 }

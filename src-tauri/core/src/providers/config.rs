@@ -1,8 +1,15 @@
 //! What a provider is: its id, its environments (production, sandbox, local…), each with its
 //! endpoints and its client, and the rules every one of them must pass when it is loaded or
-//! added: ids, URLs (https, or http on loopback only), a client id, and either an issuer
-//! (discovery) or explicit authorization and token endpoints. Client secrets are never part of
-//! a provider: they live in the keyring (`secret_store/`).
+//! added: ids, URLs, a client id, and either an issuer (discovery) or explicit authorization
+//! and token endpoints. Client secrets are never part of a provider: they live in the keyring
+//! (`secret_store/`).
+//!
+//! URLs are https. Plain http is accepted only on the IP literals 127.0.0.1 and [::1], and
+//! only for a provider that opts in (`allow_plain_http_loopback`), or the built-in sandbox:
+//! any local user can listen on a loopback port while the provider is down (or on the other
+//! address `localhost` resolves to), and would then be sent the client secret and refresh
+//! tokens. For the same reason such a provider's accounts are refreshed in the background only
+//! when it opts in to that as well (`refresh_plain_http_in_background`).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -113,6 +120,37 @@ pub struct Environment {
     /// environment knows whose quirks apply.
     #[serde(skip)]
     pub preset: Option<Preset>,
+    /// Whether the provider this environment belongs to may be reached over plain http on
+    /// loopback, copied from it like `preset`.
+    #[serde(skip)]
+    pub plain_http: PlainHttp,
+}
+
+/// Whether a provider may be reached over plain http on this machine (127.0.0.1 and [::1]
+/// only), and whether its accounts are then refreshed in the background.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PlainHttp {
+    /// https only.
+    #[default]
+    Refused,
+    /// Plain http on loopback too (`allow_plain_http_loopback`): linked and refreshed when the
+    /// person asks, never in the background, when nobody is watching who answers on the port.
+    Loopback,
+    /// As [`PlainHttp::Loopback`], and refreshed in the background too
+    /// (`refresh_plain_http_in_background`; the built-in sandbox, which this process runs and
+    /// checked, see `engine/sandbox.rs`).
+    LoopbackInBackground,
+}
+
+impl PlainHttp {
+    /// From the providers file's two opt-ins; the second means nothing without the first.
+    pub fn from_opt_ins(allow: bool, in_background: bool) -> Self {
+        match (allow, in_background) {
+            (false, _) => Self::Refused,
+            (true, false) => Self::Loopback,
+            (true, true) => Self::LoopbackInBackground,
+        }
+    }
 }
 
 fn is_default<T: Default + PartialEq>(value: &T) -> bool {
@@ -157,17 +195,36 @@ pub struct Provider {
     /// The preset whose quirks this provider has (`presets/`), if it is one of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<Preset>,
+    /// Accept plain http on 127.0.0.1 and [::1] for this provider's issuer and endpoints
+    /// (never on a name such as `localhost`). Its client secret and tokens then travel
+    /// unencrypted to whichever program holds the port.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub allow_plain_http_loopback: bool,
+    /// Refresh the accounts of this provider's plain-http environments in the background too
+    /// (with `allow_plain_http_loopback`); without it they are refreshed only on request.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub refresh_plain_http_in_background: bool,
     #[serde(rename = "environment")]
     pub environments: Vec<Environment>,
 }
 
 impl Provider {
-    /// The provider with its preset copied into each environment.
+    /// The provider with its preset and its plain-http opt-ins copied into each environment.
     pub fn stamped(mut self) -> Self {
+        let plain_http = self.plain_http();
         for env in &mut self.environments {
             env.preset = self.preset;
+            env.plain_http = plain_http;
         }
         self
+    }
+
+    /// What its opt-ins allow over plain http.
+    pub fn plain_http(&self) -> PlainHttp {
+        PlainHttp::from_opt_ins(
+            self.allow_plain_http_loopback,
+            self.refresh_plain_http_in_background,
+        )
     }
 
     pub fn environment(&self, name: Option<&str>) -> Result<&Environment, ProviderError> {
@@ -194,6 +251,12 @@ impl Provider {
         if self.environments.is_empty() {
             return Err(invalid("it has no environment".into()));
         }
+        if self.refresh_plain_http_in_background && !self.allow_plain_http_loopback {
+            return Err(invalid(
+                "refresh_plain_http_in_background needs allow_plain_http_loopback = true".into(),
+            ));
+        }
+        let plain_http = self.plain_http();
         for (index, env) in self.environments.iter().enumerate() {
             let at = |reason: String| invalid(format!("environment {:?}: {reason}", env.name));
             if env.name.trim().is_empty() {
@@ -219,11 +282,11 @@ impl Provider {
             }
             if let Some(issuer) = &env.issuer {
                 let url = Url::parse(issuer).map_err(|e| at(format!("issuer: {issuer:?}: {e}")))?;
-                check_url(&url).map_err(|reason| at(format!("issuer: {reason}")))?;
+                check_url(&url, plain_http).map_err(|reason| at(format!("issuer: {reason}")))?;
             }
-            redirect::check(env.redirect, env.redirect_uri.as_deref()).map_err(at)?;
+            redirect::check(env.redirect, env.redirect_uri.as_deref(), plain_http).map_err(at)?;
             for (key, url) in env.urls() {
-                check_url(url).map_err(|reason| at(format!("{key}: {reason}")))?;
+                check_url(url, plain_http).map_err(|reason| at(format!("{key}: {reason}")))?;
             }
             for key in env.extra_params.keys() {
                 const RESERVED: &[&str] = &[
@@ -280,7 +343,25 @@ impl Environment {
             extra_params: BTreeMap::new(),
             revocation: Revocation::Rfc7009,
             preset: None,
+            plain_http: PlainHttp::Refused,
         }
+    }
+
+    /// Whether its issuer or an endpoint it names is plain http (on loopback, as
+    /// [`check_url`] allows no other); a discovery document of an https issuer names none
+    /// (`oauth/discovery.rs`).
+    pub fn uses_plain_http(&self) -> bool {
+        let issuer = self.issuer.as_deref().and_then(|i| Url::parse(i).ok());
+        issuer
+            .iter()
+            .chain(self.urls().into_iter().map(|(_, url)| url))
+            .any(|url| url.scheme() == "http")
+    }
+
+    /// Whether its accounts may be refreshed in the background: https throughout, or opted in
+    /// to background refresh over plain http.
+    pub fn refreshed_in_background(&self) -> bool {
+        !self.uses_plain_http() || self.plain_http == PlainHttp::LoopbackInBackground
     }
 
     /// Whether the token endpoint needs the client secret from the keyring.
@@ -289,24 +370,59 @@ impl Environment {
     }
 }
 
-/// Whether a host is this machine, where plain http is allowed (sandboxes, local servers).
+/// Whether a URL's host is this machine, by any name or address: `localhost` and names under
+/// it (RFC 6761 §6.3), the loopback addresses (127.0.0.0/8, ::1, and 127.x mapped into IPv6),
+/// and the unspecified ones (0.0.0.0, ::), which reach this machine too when connected to.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || ip
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || v4.is_unspecified())
+        }
+        Some(url::Host::Domain(domain)) => {
+            let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+            domain == "localhost" || domain.ends_with(".localhost")
+        }
         None => false,
     }
 }
 
-/// Provider endpoints must be https, except on loopback.
-pub fn check_url(url: &Url) -> Result<(), String> {
+/// Whether a URL's host is one of the two loopback IP literals plain http is accepted on:
+/// 127.0.0.1 and [::1]. Never a name: `localhost` resolves to both addresses, and another
+/// user may listen on the one the provider does not.
+fn is_loopback_literal(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip == std::net::Ipv4Addr::LOCALHOST,
+        Some(url::Host::Ipv6(ip)) => ip == std::net::Ipv6Addr::LOCALHOST,
+        _ => false,
+    }
+}
+
+/// Provider URLs must be https; plain http only on 127.0.0.1 or [::1], and only when the
+/// provider opted in (`plain_http`).
+pub fn check_url(url: &Url, plain_http: PlainHttp) -> Result<(), String> {
     match url.scheme() {
         "https" => Ok(()),
-        "http" if is_loopback(url) => Ok(()),
-        "http" => Err(format!(
-            "{url} must use https (plain http only on 127.0.0.1)"
+        "http" if !is_loopback_literal(url) && is_loopback(url) => Err(format!(
+            "{url} must use https: plain http is accepted only on the addresses 127.0.0.1 and \
+             [::1], never on a name such as \"localhost\", which also reaches whatever another \
+             user runs on the same port of the other address"
         )),
+        "http" if !is_loopback_literal(url) => Err(format!(
+            "{url} must use https (plain http only on 127.0.0.1 and [::1])"
+        )),
+        "http" if plain_http == PlainHttp::Refused => Err(format!(
+            "{url} uses plain http, which sends the client secret and tokens unencrypted to \
+             whatever program holds that port; to accept it for this provider, set \
+             allow_plain_http_loopback = true in providers.toml (`grantry providers add \
+             --allow-plain-http-loopback`, or \"Allow plain http on 127.0.0.1 and [::1]\" in \
+             the Providers screen's editor)"
+        )),
+        "http" => Ok(()),
         other => Err(format!("{url} has the scheme {other:?}; use https")),
     }
 }

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::config::{ClientAuth, Environment, Provider, ProviderId, check_url};
+use super::config::{ClientAuth, Environment, PlainHttp, Provider, ProviderId, check_url};
 use super::presets::{self, Preset};
 use super::redirect::{self, RedirectKind};
 use crate::secret::Secret;
@@ -48,6 +48,13 @@ pub struct ProviderDraft {
     pub id: String,
     pub name: String,
     pub preset: Option<Preset>,
+    /// Accept plain http on 127.0.0.1 and [::1] (`Provider::allow_plain_http_loopback`).
+    #[serde(default)]
+    pub allow_plain_http_loopback: bool,
+    /// Refresh plain-http accounts in the background too
+    /// (`Provider::refresh_plain_http_in_background`).
+    #[serde(default)]
+    pub refresh_plain_http_in_background: bool,
     pub environments: Vec<EnvironmentDraft>,
 }
 
@@ -84,6 +91,16 @@ pub fn build(
     if draft.environments.is_empty() {
         errors.push(FieldError::at("environments", "add an environment"));
     }
+    if draft.refresh_plain_http_in_background && !draft.allow_plain_http_loopback {
+        errors.push(FieldError::at(
+            "refresh_plain_http_in_background",
+            "background refresh over plain http needs plain http allowed first",
+        ));
+    }
+    let plain_http = PlainHttp::from_opt_ins(
+        draft.allow_plain_http_loopback,
+        draft.refresh_plain_http_in_background,
+    );
     let mut environments = Vec::new();
     for (index, env) in draft.environments.iter().enumerate() {
         let field = |name: &str| format!("environments.{index}.{name}");
@@ -108,9 +125,9 @@ pub fn build(
             .as_ref()
             .is_some_and(|s| !s.expose().trim().is_empty());
         let built = match draft.preset {
-            Some(preset) => from_preset(preset, env, given || stored)
+            Some(preset) => from_preset(preset, env, given || stored, plain_http)
                 .map_err(|e| vec![FieldError::at(field(e.field), e.message)]),
-            None => custom(env).map_err(|found| {
+            None => custom(env, plain_http).map_err(|found| {
                 found
                     .into_iter()
                     .map(|(name, message)| FieldError::at(field(name), message))
@@ -137,6 +154,8 @@ pub fn build(
         id,
         name: draft.name.trim().to_owned(),
         preset: draft.preset,
+        allow_plain_http_loopback: draft.allow_plain_http_loopback,
+        refresh_plain_http_in_background: draft.refresh_plain_http_in_background,
         environments,
     };
     // The rules every provider passes, for whatever the checks above did not name.
@@ -150,6 +169,7 @@ fn from_preset(
     preset: Preset,
     env: &EnvironmentDraft,
     with_secret: bool,
+    plain_http: PlainHttp,
 ) -> Result<Environment, presets::PresetError> {
     preset.environment(&presets::Input {
         name: env.name.trim().to_owned(),
@@ -159,17 +179,21 @@ fn from_preset(
         redirect_uri: env.redirect_uri.clone(),
         scopes: env.scopes.clone(),
         with_secret,
+        plain_http,
     })
 }
 
 /// A custom provider's environment, as given; each mistake with its field.
-fn custom(env: &EnvironmentDraft) -> Result<Environment, Vec<(&'static str, String)>> {
+fn custom(
+    env: &EnvironmentDraft,
+    plain_http: PlainHttp,
+) -> Result<Environment, Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
     let mut url = |name: &'static str, value: &Option<String>| -> Option<Url> {
         let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
         let checked = Url::parse(value)
             .map_err(|e| format!("{value:?} is not a URL: {e}"))
-            .and_then(|url| check_url(&url).map(|()| url));
+            .and_then(|url| check_url(&url, plain_http).map(|()| url));
         checked.map_err(|message| errors.push((name, message))).ok()
     };
     let issuer = url("issuer", &env.issuer).map(|_| {
@@ -200,7 +224,7 @@ fn custom(env: &EnvironmentDraft) -> Result<Environment, Vec<(&'static str, Stri
         .map(str::trim)
         .filter(|v| !v.is_empty() && env.redirect.needs_uri())
         .map(str::to_owned);
-    if let Err(message) = redirect::check(env.redirect, redirect_uri.as_deref()) {
+    if let Err(message) = redirect::check(env.redirect, redirect_uri.as_deref(), plain_http) {
         errors.push(("redirect_uri", message));
     }
     if let Some(scope) = env
@@ -223,6 +247,7 @@ fn custom(env: &EnvironmentDraft) -> Result<Environment, Vec<(&'static str, Stri
         redirect: env.redirect,
         redirect_uri,
         scopes: env.scopes.clone(),
+        plain_http,
         ..Environment::discovered(
             env.name.trim(),
             "https://unset.invalid",
@@ -240,6 +265,8 @@ mod tests {
             id: "google".into(),
             name: "Google".into(),
             preset: Some(Preset::Google),
+            allow_plain_http_loopback: false,
+            refresh_plain_http_in_background: false,
             environments: vec![EnvironmentDraft {
                 name: "production".into(),
                 client_id: "123-abc.apps.googleusercontent.com".into(),
@@ -286,6 +313,8 @@ mod tests {
             id: "corp".into(),
             name: "Corp".into(),
             preset: None,
+            allow_plain_http_loopback: false,
+            refresh_plain_http_in_background: false,
             environments: vec![EnvironmentDraft {
                 name: "production".into(),
                 issuer: Some("http://idp.example".into()),
@@ -297,6 +326,54 @@ mod tests {
         assert_eq!(
             fields(build(&custom, |_| false).expect_err("bad")),
             ["environments.0.issuer", "environments.0.redirect_uri"]
+        );
+    }
+
+    #[test]
+    fn plain_http_needs_the_opt_in_and_an_ip_literal() {
+        let local = |issuer: &str, allow: bool, in_background: bool| ProviderDraft {
+            id: "local".into(),
+            name: "Local".into(),
+            preset: None,
+            allow_plain_http_loopback: allow,
+            refresh_plain_http_in_background: in_background,
+            environments: vec![EnvironmentDraft {
+                name: "dev".into(),
+                issuer: Some(issuer.into()),
+                client_id: "c".into(),
+                ..EnvironmentDraft::default()
+            }],
+        };
+        let refused =
+            build(&local("http://127.0.0.1:8080", false, false), |_| false).expect_err("no opt-in");
+        assert_eq!(refused[0].field, "environments.0.issuer");
+        assert!(
+            refused[0]
+                .message
+                .contains("allow_plain_http_loopback = true"),
+            "says how to opt in: {}",
+            refused[0].message
+        );
+        for issuer in ["http://127.0.0.1:8080", "http://[::1]:8080"] {
+            let provider = build(&local(issuer, true, false), |_| false).expect("opted in");
+            assert_eq!(provider.environments[0].plain_http, PlainHttp::Loopback);
+            assert!(!provider.environments[0].refreshed_in_background());
+        }
+        for issuer in [
+            "http://localhost:8080",
+            "http://LOCALHOST.:8080",
+            "http://a.localhost",
+        ] {
+            let refused = build(&local(issuer, true, true), |_| false).expect_err(issuer);
+            assert_eq!(refused[0].field, "environments.0.issuer");
+            assert!(refused[0].message.contains("never on a name"), "{issuer}");
+        }
+        let background = build(&local("http://127.0.0.1:8080", true, true), |_| false)
+            .expect("opted in to both");
+        assert!(background.environments[0].refreshed_in_background());
+        assert_eq!(
+            fields(build(&local("https://idp.example", false, true), |_| false).expect_err("")),
+            ["refresh_plain_http_in_background"]
         );
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use builtin::{SANDBOX_ID, sandbox_issuer, sandbox_provider};
 pub use config::{
-    ClientAuth, Environment, Provider, ProviderError, ProviderId, Revocation, check_url,
+    ClientAuth, Environment, PlainHttp, Provider, ProviderError, ProviderId, Revocation, check_url,
     is_loopback,
 };
 pub use presets::Preset;
@@ -231,6 +231,7 @@ mod tests {
 [[provider]]
 id = "gitlab"
 name = "GitLab"
+allow_plain_http_loopback = true
 
 [[provider.environment]]
 name = "production"
@@ -317,6 +318,14 @@ extra_params = { prompt = "consent" }
             ),
             (&format!("{GITLAB}\n{GITLAB}"), "already exists"),
             (&GITLAB.replace("scopes = ", "scops = "), "unknown field"),
+            (
+                &GITLAB.replace("allow_plain_http_loopback = true\n", ""),
+                "set allow_plain_http_loopback = true",
+            ),
+            (
+                &GITLAB.replace("http://127.0.0.1:3000", "http://localhost:3000"),
+                "never on a name",
+            ),
         ];
         for (text, expected) in cases {
             let error = load(text).expect_err("must be refused").to_string();

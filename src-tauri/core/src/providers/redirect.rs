@@ -18,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::config::check_url;
+use super::config::{PlainHttp, check_url};
 use super::{CUSTOM_SCHEME_REDIRECT, URL_SCHEME};
 
 /// Where the provider sends the browser back to.
@@ -98,8 +98,8 @@ fn kind_name(kind: RedirectKind) -> &'static str {
     }
 }
 
-/// Checks an environment's `redirect` and `redirect_uri` together.
-pub fn check(kind: RedirectKind, uri: Option<&str>) -> Result<(), String> {
+/// Checks an environment's `redirect` and `redirect_uri` together. A bridge page on plain http needs the provider's opt-in, as its endpoints do (`plain_http`).
+pub fn check(kind: RedirectKind, uri: Option<&str>, plain_http: PlainHttp) -> Result<(), String> {
     match (kind.needs_uri(), uri) {
         (true, None) => Err(format!(
             "redirect = {:?} needs a redirect_uri",
@@ -110,16 +110,16 @@ pub fn check(kind: RedirectKind, uri: Option<&str>) -> Result<(), String> {
             kind_name(kind)
         )),
         (false, None) => Ok(()),
-        (true, Some(uri)) if kind == RedirectKind::Bridge => check_bridge(uri),
+        (true, Some(uri)) if kind == RedirectKind::Bridge => check_bridge(uri, plain_http),
         (true, Some(uri)) => check_provider_scheme(uri).map(|_| ()),
     }
 }
 
 /// A bridge page: https (or http on loopback, for tests), without query or fragment, since the
 /// provider appends its answer and must match the registered URI exactly.
-fn check_bridge(uri: &str) -> Result<(), String> {
+fn check_bridge(uri: &str, plain_http: PlainHttp) -> Result<(), String> {
     let url = Url::parse(uri).map_err(|e| format!("redirect_uri {uri:?}: {e}"))?;
-    check_url(&url).map_err(|reason| format!("redirect_uri: {reason}"))?;
+    check_url(&url, plain_http).map_err(|reason| format!("redirect_uri: {reason}"))?;
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!(
             "redirect_uri {uri:?}: a bridge page's address has no query or fragment"
@@ -190,11 +190,21 @@ mod tests {
                 RedirectKind::Bridge,
                 Some("https://me.github.io/grantry-bridge/"),
             ),
-            (RedirectKind::Bridge, Some("http://127.0.0.1:8080/bridge/")),
         ];
         for (kind, uri) in ok {
-            assert_eq!(check(kind, uri), Ok(()), "{kind:?} {uri:?}");
+            assert_eq!(
+                check(kind, uri, PlainHttp::Refused),
+                Ok(()),
+                "{kind:?} {uri:?}"
+            );
         }
+        let local = Some("http://127.0.0.1:8080/bridge/");
+        assert_eq!(
+            check(RedirectKind::Bridge, local, PlainHttp::Loopback),
+            Ok(())
+        );
+        let error = check(RedirectKind::Bridge, local, PlainHttp::Refused).expect_err("no opt-in");
+        assert!(error.contains("allow_plain_http_loopback"), "{error}");
         let refused = [
             (RedirectKind::ProviderScheme, None, "needs a redirect_uri"),
             (
@@ -243,9 +253,14 @@ mod tests {
                 "no query",
             ),
             (RedirectKind::Bridge, Some("not a url"), "redirect_uri"),
+            (
+                RedirectKind::Bridge,
+                Some("http://localhost:8080/bridge/"),
+                "never on a name",
+            ),
         ];
         for (kind, uri, expected) in refused {
-            let error = check(kind, uri).expect_err("refused");
+            let error = check(kind, uri, PlainHttp::Loopback).expect_err("refused");
             assert!(error.contains(expected), "{expected:?} not in {error:?}");
         }
     }

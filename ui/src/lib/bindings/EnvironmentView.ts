@@ -13,4 +13,12 @@ site: string | null, issuer: string | null, authorization_endpoint: string | nul
 /**
  * The exact redirect URI to register at the provider.
  */
-redirect_uri: string, scopes: Array<string>, };
+redirect_uri: string, scopes: Array<string>, 
+/**
+ * Its issuer or an endpoint is plain http (on 127.0.0.1 or [::1]).
+ */
+plain_http: boolean, 
+/**
+ * Its accounts are refreshed in the background: https throughout, or opted in.
+ */
+refreshed_in_background: boolean, };

@@ -5,4 +5,13 @@ import type { PresetId } from "./PresetId";
 /**
  * A provider as a person fills it in.
  */
-export type ProviderDraft = { id: string, name: string, preset: PresetId | null, environments: Array<EnvironmentDraft>, };
+export type ProviderDraft = { id: string, name: string, preset: PresetId | null, 
+/**
+ * Accept plain http on 127.0.0.1 and [::1] (`Provider::allow_plain_http_loopback`).
+ */
+allow_plain_http_loopback: boolean, 
+/**
+ * Refresh plain-http accounts in the background too
+ * (`Provider::refresh_plain_http_in_background`).
+ */
+refresh_plain_http_in_background: boolean, environments: Array<EnvironmentDraft>, };

@@ -14,4 +14,13 @@ builtin: boolean,
 /**
  * How many accounts are linked at it.
  */
-accounts: number, environments: Array<EnvironmentView>, };
+accounts: number, 
+/**
+ * Plain http is accepted on 127.0.0.1 and [::1] (the built-in sandbox's own choice, or the
+ * provider's opt-in).
+ */
+allow_plain_http_loopback: boolean, 
+/**
+ * Accounts of its plain-http environments are refreshed in the background too.
+ */
+refresh_plain_http_in_background: boolean, environments: Array<EnvironmentView>, };

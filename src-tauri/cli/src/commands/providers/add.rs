@@ -4,6 +4,8 @@
 //! same mistakes are refused with the same words. With `--issuer`, the issuer's discovery
 //! document is fetched on saving, so a mistyped issuer is refused before anything is written. A
 //! client secret is read from standard input (`--secret-stdin`), never from the command line.
+//! Plain http (on 127.0.0.1 or [::1] only) needs `--allow-plain-http-loopback`, and background
+//! refresh of such accounts `--refresh-plain-http-in-background` besides.
 
 use clap::{Args, ValueEnum};
 use grantry_core::providers::draft::{EnvironmentDraft, ProviderDraft};
@@ -61,6 +63,14 @@ pub struct AddArgs {
     /// Read the client secret from standard input and store it in the keyring.
     #[arg(long)]
     secret_stdin: bool,
+    /// Accept plain http on 127.0.0.1 and [::1] (never `localhost`) for this provider: its
+    /// client secret and tokens then travel unencrypted to whatever program holds the port.
+    #[arg(long)]
+    allow_plain_http_loopback: bool,
+    /// Refresh its plain-http accounts in the background too; without it they are refreshed
+    /// only when asked (`grantry refresh`), while someone sees who answers.
+    #[arg(long, requires = "allow_plain_http_loopback")]
+    refresh_plain_http_in_background: bool,
 }
 
 /// `--client-auth`, spelled as in `providers.toml`.
@@ -111,6 +121,8 @@ fn draft_from(args: &AddArgs, secret: Option<Secret<String>>) -> ProviderDraft {
             .or_else(|| preset.map(|p| p.info().name.to_owned()))
             .unwrap_or_default(),
         preset,
+        allow_plain_http_loopback: args.allow_plain_http_loopback,
+        refresh_plain_http_in_background: args.refresh_plain_http_in_background,
         environments: vec![EnvironmentDraft {
             name: args.env.clone(),
             site: args.site.clone(),

@@ -38,6 +38,7 @@ pub async fn run(json: bool, grantry: &Grantry, args: &ImportArgs) -> Result<(),
             client_secret: Some(secret),
             ..EnvironmentDraft::default()
         }],
+        ..ProviderDraft::default()
     };
     let view = grantry.save_provider(&draft, None).await?;
     print(json, &view, || {

@@ -54,7 +54,7 @@ pub static INFO: Info = Info {
 pub(super) fn fill(env: &mut Environment, site: Option<&str>) -> Result<(), String> {
     let site = site.unwrap_or(GITLAB_COM).trim_end_matches('/');
     let url = url::Url::parse(site).map_err(|e| format!("GitLab address {site:?}: {e}"))?;
-    check_url(&url).map_err(|reason| format!("GitLab address: {reason}"))?;
+    check_url(&url, env.plain_http).map_err(|reason| format!("GitLab address: {reason}"))?;
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("GitLab address {site:?}: no query or fragment"));
     }

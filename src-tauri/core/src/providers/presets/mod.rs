@@ -20,7 +20,7 @@ mod microsoft;
 use openidconnect::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::config::{ClientAuth, Environment};
+use super::config::{ClientAuth, Environment, PlainHttp};
 use super::redirect::RedirectKind;
 use crate::error::Error;
 use crate::oauth::discovery::Endpoints;
@@ -97,6 +97,8 @@ pub struct Input {
     pub scopes: Vec<String>,
     /// Whether a client secret is given (or already stored) for a redirect where it is optional.
     pub with_secret: bool,
+    /// What the provider's opt-ins allow over plain http (a self-managed GitLab on loopback).
+    pub plain_http: PlainHttp,
 }
 
 /// Why a preset refused what a person gave, and which of their inputs it was (`site`,
@@ -198,6 +200,7 @@ impl Preset {
         }
         let mut env = Environment::discovered(&input.name, "https://unset.invalid", client_id);
         env.issuer = None;
+        env.plain_http = input.plain_http;
         env.redirect = option.kind;
         env.redirect_uri = input
             .redirect_uri
@@ -442,6 +445,8 @@ mod tests {
                 id: crate::providers::ProviderId(preset.id().into()),
                 name: preset.info().name.into(),
                 preset: Some(preset),
+                allow_plain_http_loopback: false,
+                refresh_plain_http_in_background: false,
                 environments: vec![env],
             };
             provider
