@@ -41,7 +41,7 @@ lint: ui/dist/index.html
 ## unit: Vitest, then every Rust test (the keyring and window ones included) in a throwaway session
 unit: ui/dist/index.html
 	npm --prefix ui test
-	scripts/test-session $(CARGO) test --workspace $(APP_FEATURES) -- --include-ignored
+	scripts/test-session $(CARGO) test --workspace $(APP_FEATURES) --no-fail-fast -- --include-ignored
 
 ## window-loop: the window suite RUNS times (default 10) with every core busy (LOAD=0: quiet);
 ## each run's log in target/window-loop/

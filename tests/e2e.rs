@@ -268,6 +268,20 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
     let entry = std::fs::read_to_string(&entry).expect("the registered scheme handler");
     assert!(entry.contains(&format!("\nExec={APP} %u\n")), "{entry}");
 
+    // A script in the page listens for the deep-link plugin's event, which would carry a link
+    // as it came, code and all: the app does not use that plugin, so it must never fire.
+    let listening = app.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         window.__heard = [];\
+         const internals = window.__TAURI_INTERNALS__;\
+         const handler = internals.transformCallback((e) => window.__heard.push(JSON.stringify(e)));\
+         internals.invoke('plugin:event|listen',\
+           { event: 'deep-link://new-url', target: { kind: 'Any' }, handler })\
+           .then(() => done(true), (e) => done(String(e)));",
+        serde_json::json!([]),
+    );
+    assert_eq!(listening, true, "the page's listener");
+
     // A callback delivered by xdg-open starts a second instance, which forwards it to this one.
     // It answers no sign-in this app started, so it is refused, and both facts are recorded.
     open_with(
@@ -278,6 +292,17 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
         text.contains("Sign-in response refused")
     });
     assert!(notice.contains("answers no sign-in"), "{notice}");
+    let heard = app.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         done({ heard: window.__heard,\
+           code: document.documentElement.outerHTML.includes('e2e-secret-code') });",
+        serde_json::json!([]),
+    );
+    assert_eq!(
+        heard,
+        serde_json::json!({ "heard": [], "code": false }),
+        "the link never reached the page as it came"
+    );
 
     // gio (what GNOME and GLib programs use) reaches the same handler. A link that is well
     // formed is routine: it goes to the history, and the banner keeps the refusal above.

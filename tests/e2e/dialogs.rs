@@ -101,6 +101,7 @@ fn every_dialog(app: &Session, consent: &Path, size: &str) {
     closed(app, "Escape to close the Link dialog");
 
     // An account's dialogs: Add scopes and its wait, Link again, Revoke and Forget.
+    std::fs::write(consent, NO_ANSWER).expect("consent arguments");
     open(app, "alice@sandbox.grantry.test");
     app.click("[data-testid=add-scopes-open]");
     app.wait_for_text("[data-testid=add-scopes]");

@@ -18,7 +18,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use super::leak_sweep::{Sweep, files_under};
+use super::leak_sweep::{ADMIN_TOKEN_FILE, Sweep, files_under};
 use super::webdriver::{Driver, wait_until};
 
 /// The app's identifier (tauri.conf.json): its folder under each XDG base folder.
@@ -87,6 +87,9 @@ impl AppSweep {
             wal.display()
         );
         for path in files_under(&self.data_dir) {
+            if path.ends_with(ADMIN_TOKEN_FILE) {
+                continue;
+            }
             // A file may go between listing and reading.
             if let Ok(bytes) = std::fs::read(&path) {
                 self.while_running.push((path, bytes));

@@ -317,7 +317,8 @@ async fn linking_again_after_a_move_sends_the_old_refresh_token_nowhere() {
         w.grantry.account(alice).expect("alice").status,
         AccountStatus::Valid
     );
-    // The old refresh token was not offered to the moved provider for revocation.
+    // The old refresh token was dropped with the move: not offered to the moved provider for
+    // revocation either.
     let grants = w.sandbox_grants().await;
     let live: Vec<bool> = grants
         .as_array()
@@ -333,9 +334,5 @@ async fn linking_again_after_a_move_sends_the_old_refresh_token_nowhere() {
         .into_iter()
         .find(|e| e.kind == grantry_core::ActivityKind::AccountRelinked)
         .expect("a re-link recorded");
-    assert!(
-        relinked.detail.contains("not sent anywhere"),
-        "{}",
-        relinked.detail
-    );
+    assert!(!relinked.detail.contains("revoked"), "{}", relinked.detail);
 }

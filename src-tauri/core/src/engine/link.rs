@@ -294,16 +294,6 @@ impl Grantry {
             &pending.environment,
             &linked.subject,
         );
-        // The refresh token of an account that needed linking again is not sent to the
-        // provider as it is configured now: it was refused there, or it was issued at an issuer
-        // or token endpoint the provider has since moved from (`engine/providers.rs`), and the
-        // new address must never see it.
-        let needed_relink = self.accounts()?.iter().any(|a| {
-            a.provider == pending.provider
-                && a.environment == pending.environment
-                && a.subject == linked.subject
-                && a.status == AccountStatus::NeedsRelink
-        });
         // Repair must not take these tokens for orphans before their account is written.
         let secrets_lock = self.secrets_lock().await?;
         let held = token_items::load(self.secrets.as_ref(), &key)?;
@@ -351,17 +341,12 @@ impl Grantry {
             saved.environment,
             saved.scope_count
         );
-        match replaced {
-            Some(_) if needed_relink => detail.push_str(
-                "; the refresh token it replaced was not sent anywhere: the account needed \
-                 linking again (its token was refused, or issued where the provider was before)",
-            ),
-            Some(replaced) => detail.push_str(
+        if let Some(replaced) = replaced {
+            detail.push_str(
                 &self
                     .revoke_replaced(&pending.provider, &env, replaced)
                     .await,
-            ),
-            None => {}
+            );
         }
         self.record(kind, &detail, Some(saved.id), now)?;
         Ok(saved)

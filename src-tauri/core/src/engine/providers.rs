@@ -188,6 +188,35 @@ impl Grantry {
         Ok(())
     }
 
+    /// Drops the refresh tokens of the accounts of moved environments, once the move is
+    /// saved: they were issued where the provider was before, and the new address must never
+    /// see them, not even to revoke them when the account is linked again. One that cannot be
+    /// dropped now stays, with the account marked to be linked again; the history says so.
+    fn forget_moved_refresh_tokens(&self, moved: &[Moved]) {
+        for &id in moved.iter().flat_map(|m| &m.accounts) {
+            let dropped = self.account(id).and_then(|account| {
+                let key = token_items::key(
+                    &self.installation,
+                    &account.provider,
+                    &account.environment,
+                    &account.subject,
+                );
+                if let Some(mut tokens) = token_items::load(self.secrets.as_ref(), &key)?
+                    && tokens.refresh_token.take().is_some()
+                {
+                    token_items::save(self.secrets.as_ref(), &key, &tokens)?;
+                }
+                Ok(())
+            });
+            if let Err(error) = dropped {
+                tracing::warn!(
+                    account = id,
+                    "the refresh token of a moved provider's account could not be dropped: {error}"
+                );
+            }
+        }
+    }
+
     fn provider_from(
         &self,
         draft: &ProviderDraft,
@@ -262,6 +291,7 @@ impl Grantry {
             return Err(error.into());
         }
         if !moved.is_empty() {
+            self.forget_moved_refresh_tokens(&moved);
             self.accounts_changed();
         }
         // Endpoints found for the old settings must not be used for the new ones.
