@@ -9,11 +9,13 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::steps::{open, set_theme};
+use super::steps::{Admin, open, set_theme};
 use super::support::app_sweep::AppSweep;
 use super::support::axe;
 use super::support::webdriver::{Driver, Session, wait_until};
-use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
+use super::{
+    APP, ONE_WINDOW, open_with, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser,
+};
 
 /// What the browser is told when it must not answer, so that a link stays waiting: an option
 /// the consent command does not know makes it fail, and the scripted browser gives up.
@@ -74,6 +76,38 @@ fn escape(app: &Session) {
          done(true);",
         json!([]),
     );
+}
+
+/// What a link must not change: the accounts as the window lists them, the app's keyring
+/// items (every attribute and secret, as `secret-tool` reads them), how many values the
+/// sandbox has issued (a token request would add some) and its grants.
+fn what_links_must_not_change(app: &Session, admin: &Admin, token_log: &Path) -> Value {
+    let rows = app.execute_async(
+        "const done = arguments[arguments.length - 1];\
+         done([...document.querySelectorAll('[data-testid=account-row]')]\
+           .map((row) => row.textContent.replace(/expires in .*? min/, '')));",
+        json!([]),
+    );
+    let keyring = std::process::Command::new("secret-tool")
+        .args([
+            "search",
+            "--all",
+            "--unlock",
+            "service",
+            "dev.grantry.desktop",
+        ])
+        .output()
+        .expect("secret-tool");
+    let mut items: Vec<String> = String::from_utf8_lossy(&keyring.stdout)
+        .split("\n\n")
+        .map(str::to_owned)
+        .collect();
+    items.sort();
+    let issued = std::fs::read_to_string(token_log)
+        .expect("the token log")
+        .lines()
+        .count();
+    json!({ "rows": rows, "keyring": items, "issued": issued, "grants": admin.grants() })
 }
 
 /// The tour of every dialog, at the window's current size.
@@ -154,7 +188,7 @@ fn twenty_quick_links_close_their_dialogs_and_every_dialog_is_on_top() {
         sweep.driver_log(),
     );
     let app = driver.session(Path::new(APP));
-    sandbox_issuer(&app);
+    let issuer = sandbox_issuer(&app);
 
     // Twenty links in a row, each answered as soon as the browser opens: every dialog closes
     // by itself, well before its ten minutes.
@@ -179,6 +213,32 @@ fn twenty_quick_links_close_their_dialogs_and_every_dialog_is_on_top() {
         json!([]),
     );
     assert_eq!(rows, json!(users.len()), "one row per user");
+
+    // A forged answer (a state no link of ours has) and a stray link, as a hostile page would
+    // open them, change nothing: not the accounts, the keyring, the grants, nor a token asked.
+    let admin = Admin::new(issuer, &data_dir);
+    let token_log = std::path::PathBuf::from(sweep.env().1);
+    let before = what_links_must_not_change(&app, &admin, &token_log);
+    assert_eq!(before["rows"].as_array().map(Vec::len), Some(users.len()));
+    assert!(
+        before["keyring"]
+            .as_array()
+            .is_some_and(|k| k.len() >= users.len()),
+        "{before}"
+    );
+    open_with(
+        &["xdg-open"],
+        "dev.grantry:/oauth/callback?code=forged-code-value&state=forged-state-value",
+    );
+    open_with(&["xdg-open"], "dev.grantry:/stray?state=stray-link-value");
+    app.click("[data-testid=nav-activity]");
+    app.wait_for_text_where("[data-testid=activity-list]", |t| {
+        t.contains("forged-state-value") && t.contains("stray-link-value")
+    });
+    app.click("[data-testid=nav-accounts]");
+    app.wait_for_text("[data-testid=account-row]");
+    let after = what_links_must_not_change(&app, &admin, &token_log);
+    assert_eq!(after, before, "a forged or stray link changed something");
 
     every_dialog(&app, &consent, "default");
     let size = app.resize(800, 600);

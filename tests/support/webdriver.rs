@@ -103,8 +103,18 @@ impl Driver {
         procs::children(self.native)
     }
 
-    /// Starts the app at `application` in a new WebDriver session.
+    /// Starts the app at `application` in a new WebDriver session, once no other instance of
+    /// it is left on the session bus: an app starting while one still holds the single-instance
+    /// name hands its arguments to it and exits, and the session never opens.
     pub fn session(&self, application: &Path) -> Session<'_> {
+        let start = Instant::now();
+        while let Some(owner) = single_instance_owner() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "an instance of the app still holds the session bus after 30 s: {owner}"
+            );
+            sleep(Duration::from_millis(100));
+        }
         let capabilities = json!({
             "capabilities": {"alwaysMatch": {
                 "browserName": "wry",
@@ -129,6 +139,42 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The bus name the single-instance plugin gives a running app (its identifier in
+/// tauri.conf.json, then `.SingleInstance`).
+const SINGLE_INSTANCE: &str = "dev.grantry.desktop.SingleInstance";
+
+/// The process holding the app's single-instance name on the session bus, with its command
+/// line, if one does.
+fn single_instance_owner() -> Option<String> {
+    let ask = |method: &str| {
+        let output = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                &format!("org.freedesktop.DBus.{method}"),
+                &format!("string:{SINGLE_INSTANCE}"),
+            ])
+            .output()
+            .expect("dbus-send");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    if !ask("NameHasOwner").contains("boolean true") {
+        return None;
+    }
+    let pid = ask("GetConnectionUnixProcessID")
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    let command = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    Some(format!(
+        "pid {pid}: {}",
+        String::from_utf8_lossy(&command).replace('\0', " ")
+    ))
 }
 
 /// A loopback port no one listened on a moment ago: only a candidate, which another program

@@ -219,8 +219,14 @@ async fn a_refreshed_id_token_that_does_not_verify_fails_the_refresh_and_never_b
     }
     assert_eq!(w.refreshes(), 0, "no refresh counted as done");
 
-    // The rotated refresh token kept works, and its ID token, verified, is the account's now.
+    // The rotated refresh token kept works, and what came with it, its ID token verified, is
+    // the account's now: a new access token (an ID token issued within the same second as the
+    // link's can be the very same bytes: its claims and deterministic signature are).
+    let before = stored(&w);
     w.grantry.refresh(account.id).await.expect("refresh");
-    assert_ne!(stored(&w)["id_token"], linked["id_token"]);
+    let after = stored(&w);
+    assert_ne!(after["access_token"], before["access_token"]);
+    assert_ne!(after["access_token"], linked["access_token"]);
+    assert!(after["id_token"].is_string(), "{after}");
     assert_eq!(w.refreshes(), 1);
 }
