@@ -78,14 +78,19 @@ fn escape(app: &Session) {
     );
 }
 
-/// What a link must not change: the accounts as the window lists them, the app's keyring
-/// items (every attribute and secret, as `secret-tool` reads them), how many values the
+/// What a link must not change: the accounts as the window lists them (name, email, status,
+/// scopes), the app's keyring items (each item's attributes and secret, as `secret-tool` reads
+/// them, kept as a digest so that no token reaches the test's output), how many values the
 /// sandbox has issued (a token request would add some) and its grants.
 fn what_links_must_not_change(app: &Session, admin: &Admin, token_log: &Path) -> Value {
+    use sha2::{Digest, Sha256};
     let rows = app.execute_async(
         "const done = arguments[arguments.length - 1];\
-         done([...document.querySelectorAll('[data-testid=account-row]')]\
-           .map((row) => row.textContent.replace(/expires in .*? min/, '')));",
+         done([...document.querySelectorAll('[data-testid=account-row]')].map((row) => {\
+           const copy = row.cloneNode(true);\
+           copy.querySelector('[data-testid=expiry]')?.remove();\
+           return copy.textContent.trim();\
+         }));",
         json!([]),
     );
     let keyring = std::process::Command::new("secret-tool")
@@ -98,9 +103,16 @@ fn what_links_must_not_change(app: &Session, admin: &Admin, token_log: &Path) ->
         ])
         .output()
         .expect("secret-tool");
-    let mut items: Vec<String> = String::from_utf8_lossy(&keyring.stdout)
-        .split("\n\n")
-        .map(str::to_owned)
+    let listed = String::from_utf8_lossy(&keyring.stdout).into_owned();
+    let mut items: Vec<String> = listed
+        .split("\n[/")
+        .filter(|item| !item.trim().is_empty())
+        .map(|item| {
+            format!(
+                "{:x}",
+                Sha256::digest(item.trim_start_matches('[').as_bytes())
+            )
+        })
         .collect();
     items.sort();
     let issued = std::fs::read_to_string(token_log)
