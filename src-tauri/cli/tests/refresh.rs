@@ -61,3 +61,44 @@ async fn ten_refresh_processes_at_once_share_one_refresh() {
     let (_, accounts) = env.json(&["accounts"]);
     assert_eq!(accounts[0]["status"], "needs_relink", "the account is kept");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn accounts_say_why_refreshing_keeps_failing_until_it_works() {
+    let env = env().await;
+    let (_, account) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
+    let id = account["id"].to_string();
+    env.fault(r#"{"endpoint":"token","kind":"status","status":503,"count":null}"#)
+        .await;
+    for _ in 0..2 {
+        let (code, error) = env.json(&["refresh", &id]);
+        assert_eq!(code, 5, "{error}");
+    }
+    // What one process saw failing, another reads: the count, since when, the last error.
+    let (_, accounts) = env.json(&["accounts"]);
+    let failing = &accounts[0]["failing_refresh"];
+    assert_eq!(failing["failures"], 2, "{accounts}");
+    assert!(failing["since"].is_i64(), "{accounts}");
+    assert!(
+        failing["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("HTTP 503")),
+        "{accounts}"
+    );
+    let text = String::from_utf8_lossy(&env.grantry(&["accounts"]).stdout).into_owned();
+    assert!(text.contains("valid (refresh failing)"), "{text}");
+    let note = format!("Account {id}: refreshing has failed 2 times since ");
+    assert!(
+        text.lines()
+            .any(|line| line.starts_with(&note) && line.ends_with("it answered HTTP 503")),
+        "{text}"
+    );
+
+    env.fault_clear().await;
+    let (code, refreshed) = env.json(&["refresh", &id]);
+    assert_eq!(code, 0, "{refreshed}");
+    let text = String::from_utf8_lossy(&env.grantry(&["accounts"]).stdout).into_owned();
+    assert!(!text.contains("refresh failing"), "{text}");
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(accounts[0]["failing_refresh"], serde_json::Value::Null);
+}

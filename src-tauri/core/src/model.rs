@@ -30,6 +30,23 @@ pub struct AccountSummary {
     pub status_reason: Option<String>,
     /// Whether Grantry holds a refresh token (in the keyring) for the account.
     pub has_refresh_token: bool,
+    /// Refreshes that have been failing since the last one that worked, if any.
+    pub failing_refresh: Option<FailingRefresh>,
+}
+
+/// Refreshes of an account that failed in a row without the provider refusing its grant
+/// (which marks the account "needs re-link" instead): the provider unreachable, a 5xx, a
+/// timeout, a rate limit, an answer Grantry cannot use. A refresh that works, or a new link,
+/// clears them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FailingRefresh {
+    /// How many refreshes have failed since the last one that worked (at least 1).
+    pub failures: u32,
+    /// When the first of them failed (Unix seconds).
+    pub since: i64,
+    /// What the last one failed with, in words; masked, never a token.
+    pub last_error: String,
 }
 
 impl AccountSummary {
@@ -363,7 +380,8 @@ pub enum LinkStatus {
     /// Still waiting for the provider's answer, or completing the one that came.
     Waiting,
     /// It ended with this account linked (or updated).
-    Linked { account: AccountSummary },
+    // Boxed: an account is large beside the other variants.
+    Linked { account: Box<AccountSummary> },
     /// It ended without an account: its answer was refused or failed, or it timed out.
     Failed { error: crate::error::IpcError },
     /// No link of this process's last ten minutes has this `state` (or it was cancelled).

@@ -128,6 +128,7 @@ mod tests {
             status,
             status_reason: reason.map(Into::into),
             has_refresh_token: true,
+            failing_refresh: None,
         }
     }
 

@@ -52,6 +52,7 @@ fn typescript_bindings_are_fresh() {
     let mut stale = Vec::new();
     check::<AccountSummary>(&mut stale);
     check::<AccountStatus>(&mut stale);
+    check::<grantry_core::FailingRefresh>(&mut stale);
     check::<AccountScope>(&mut stale);
     check::<ScopeStatus>(&mut stale);
     check::<ActivityEntry>(&mut stale);

@@ -635,7 +635,9 @@ async fn how_a_link_stands_can_be_asked_after_its_event_was_missed() {
     let alice = w.grantry.finish_link(&back).await.expect("link alice");
     assert_eq!(
         w.grantry.link_status(&link),
-        LinkStatus::Linked { account: alice }
+        LinkStatus::Linked {
+            account: Box::new(alice)
+        }
     );
     // A replay of the same answer is refused, and does not turn the link into a failure.
     assert!(w.grantry.finish_link(&back).await.is_err());

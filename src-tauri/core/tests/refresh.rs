@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use grantry_core::{AccountStatus, ActivityKind, ErrorCode, IpcError, RefreshLimits};
+use grantry_core::{AccountStatus, ActivityKind, ErrorCode, GrantryEvent, IpcError, RefreshLimits};
 use support::world;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -93,6 +93,84 @@ async fn transient_faults_are_retried_and_retry_after_is_honoured() {
     assert_eq!(
         w.grantry.account(account.id).expect("kept").status,
         AccountStatus::Valid
+    );
+}
+
+#[tokio::test]
+async fn refreshes_that_keep_failing_are_counted_with_their_error_until_one_works() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    assert_eq!(account.failing_refresh, None, "a new link has not failed");
+    // The provider answers 503 until told otherwise: each refresh tries a few times, then fails.
+    w.fault(r#"{"endpoint":"token","kind":"status","status":503,"count":null}"#)
+        .await;
+    let started = grantry_core::now();
+    assert_eq!(
+        w.code(w.grantry.refresh(account.id).await),
+        ErrorCode::ProviderError
+    );
+    let first = w.grantry.account(account.id).expect("kept");
+    let first = first.failing_refresh.expect("the failure is kept");
+    assert_eq!(first.failures, 1);
+    assert!(
+        (started..=grantry_core::now()).contains(&first.since),
+        "{first:?}"
+    );
+    w.events.take();
+    assert_eq!(
+        w.code(w.grantry.refresh(account.id).await),
+        ErrorCode::ProviderError
+    );
+    assert!(
+        w.events.take().contains(&GrantryEvent::AccountsChanged),
+        "the window hears of the failure, to show it"
+    );
+    // Every process reads the same: the listing, as `grantry accounts` and the window get it.
+    let listed = w.grantry.accounts().expect("accounts");
+    let failing = listed[0].failing_refresh.clone().expect("still failing");
+    assert_eq!(failing.failures, 2, "{failing:?}");
+    assert_eq!(failing.since, first.since, "since the first failure");
+    assert!(failing.last_error.contains("HTTP 503"), "{failing:?}");
+    assert_eq!(listed[0].status, AccountStatus::Valid, "not a re-link");
+    // The provider is back: the next refresh works and the failures are gone.
+    w.fault_clear().await;
+    let refreshed = w.grantry.refresh(account.id).await.expect("refresh");
+    assert_eq!(refreshed.failing_refresh, None);
+}
+
+#[tokio::test]
+async fn invalid_grant_is_no_transient_failure_and_a_relink_clears_the_count() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    // One failure that may pass (the connection cut once the request was out)...
+    w.fault(r#"{"endpoint":"token","kind":"drop_connection","count":1}"#)
+        .await;
+    w.grantry.refresh(account.id).await.expect_err("cut off");
+    // ...then the provider refuses the grant: that is a re-link, not one more failure.
+    w.fault(r#"{"kind":"invalid_grant","user":"alice"}"#).await;
+    assert_eq!(
+        w.code(w.grantry.refresh(account.id).await),
+        ErrorCode::NeedsRelink
+    );
+    let kept = w.grantry.account(account.id).expect("kept");
+    assert_eq!(kept.status, AccountStatus::NeedsRelink);
+    assert_eq!(
+        kept.failing_refresh.map(|f| f.failures),
+        Some(1),
+        "invalid_grant is not counted as a failure that may pass"
+    );
+    // Refused again without a request: still not counted.
+    w.grantry
+        .refresh(account.id)
+        .await
+        .expect_err("needs re-link");
+    let again = w.grantry.account(account.id).expect("kept");
+    assert_eq!(again.failing_refresh.map(|f| f.failures), Some(1));
+    let relinked = w.link("alice").await;
+    assert_eq!(
+        (relinked.status, relinked.failing_refresh),
+        (AccountStatus::Valid, None),
+        "a new link starts afresh"
     );
 }
 
@@ -249,6 +327,38 @@ async fn the_schedule_refreshes_before_expiry_once_per_lifetime() {
         (1..=4).contains(&during),
         "{during} refreshes in 5 s of 3-second tokens"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_background_refresh_is_kept_on_the_account() {
+    use grantry_core::RefreshPolicy;
+    use std::time::Duration;
+
+    let w = support::world_with(sandbox_issuing(3)).await;
+    let account = w.link("alice").await;
+    w.fault(r#"{"endpoint":"token","kind":"status","status":503,"count":null}"#)
+        .await;
+    let policy = RefreshPolicy {
+        lead: 2,
+        min_interval: 1,
+    };
+    let schedule = tokio::spawn(w.grantry.clone().run_refresh_schedule(policy));
+    let mut failing = None;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        failing = w
+            .grantry
+            .account(account.id)
+            .expect("account")
+            .failing_refresh;
+        if failing.is_some() {
+            break;
+        }
+    }
+    schedule.abort();
+    // Unattended, the failure would otherwise only reach the log.
+    let failing = failing.expect("the schedule's failure is kept on the account");
+    assert!(failing.last_error.contains("HTTP 503"), "{failing:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

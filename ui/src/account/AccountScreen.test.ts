@@ -107,6 +107,15 @@ describe('AccountScreen: loading and header', () => {
     if (account.status_reason) expect(screen.getAllByText(account.status_reason).length).toBeGreaterThan(0)
   })
 
+  it('says in the header why refreshing keeps failing', async () => {
+    const failing = { failures: 4, since: NOW - 600, last_error: 'sandbox sent an answer Grantry cannot use: it answered HTTP 503' }
+    await open(detail({ account: summary({ access_expires_at: NOW + 120, failing_refresh: failing }) }))
+    expect(screen.getByTestId('status-chip').textContent).toBe('Expiring')
+    expect(
+      screen.getByText(/^Refreshing has failed 4 times since .+: sandbox sent an answer Grantry cannot use: it answered HTTP 503$/),
+    ).toBeTruthy()
+  })
+
   it('explains an expired token in a sentence', async () => {
     await open(detail({ account: summary({ access_expires_at: NOW - 60 }) }))
     expect(screen.getByText(/The access token has expired; Grantry refreshes it/)).toBeTruthy()

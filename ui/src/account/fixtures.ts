@@ -18,6 +18,7 @@ export function summary(over: Partial<AccountSummary> = {}): AccountSummary {
     status: 'valid',
     status_reason: null,
     has_refresh_token: true,
+    failing_refresh: null,
     ...over,
   }
 }

@@ -19,6 +19,7 @@ const ada: AccountSummary = {
   status: 'needs_relink',
   status_reason: 'Token has been expired or revoked.',
   has_refresh_token: true,
+  failing_refresh: null,
 }
 
 describe('AccountsScreen', () => {
@@ -127,6 +128,28 @@ describe('AccountsScreen status chips', () => {
     await vi.advanceTimersByTimeAsync(10 * 60 * 1000 + 100)
     expect(chip.textContent?.trim()).toBe('Expired')
     expect(screen.getByTestId('expiry').textContent).toBe('expired 5 s ago')
+    expect(listCalls()).toBe(1)
+  })
+
+  it('turn expiring, with the reason on the row, when refreshes keep failing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    vi.setSystemTime(T0)
+    const failing = { failures: 2, since: at(-15 * 60), last_error: 'sandbox: the provider took too long to answer' }
+    answer('list_accounts', [person(1, 'Ann', { access_expires_at: at(10 * 60 + 5), failing_refresh: failing })])
+    render(AccountsScreen)
+    const chip = await screen.findByTestId('status-chip')
+    // A refresh token alone would keep it valid, but its refreshes are failing.
+    expect(chip.textContent?.trim()).toBe('Valid')
+
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(chip.textContent?.trim()).toBe('Expiring')
+    const why = /^Refreshing has failed 2 times since \d\d:\d\d: sandbox: the provider took too long to answer$/
+    expect(chip.getAttribute('title')).toMatch(why)
+    const row = screen.getByRole('button', { name: /Ann/ })
+    expect(document.getElementById(row.getAttribute('aria-describedby')!)?.textContent).toMatch(why)
+
+    await vi.advanceTimersByTimeAsync(10 * 60 * 1000)
+    expect(chip.textContent?.trim()).toBe('Expired')
     expect(listCalls()).toBe(1)
   })
 

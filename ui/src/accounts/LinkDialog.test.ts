@@ -17,6 +17,7 @@ const linked: AccountSummary = {
   status: 'valid',
   status_reason: null,
   has_refresh_token: false,
+  failing_refresh: null,
 }
 
 const sandbox = {

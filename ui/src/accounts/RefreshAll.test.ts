@@ -17,6 +17,7 @@ const account = (id: number, email: string): AccountSummary => ({
   status: 'valid',
   status_reason: null,
   has_refresh_token: true,
+  failing_refresh: null,
 })
 const accounts = [account(1, 'alice@example.test'), account(2, 'bob@example.test'), account(3, 'carol@example.test')]
 

@@ -16,6 +16,7 @@ function account(provider: string, environment: string, name: string | null): Ac
     status: 'valid',
     status_reason: null,
     has_refresh_token: false,
+    failing_refresh: null,
   }
 }
 

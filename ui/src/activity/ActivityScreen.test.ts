@@ -17,6 +17,7 @@ const alice: AccountSummary = {
   status: 'valid',
   status_reason: null,
   has_refresh_token: true,
+  failing_refresh: null,
 }
 const bob: AccountSummary = { ...alice, id: 2, provider: 'google', subject: 'g-bob', email: null, display_name: 'Bob' }
 

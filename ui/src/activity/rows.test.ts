@@ -75,6 +75,7 @@ const ada: AccountSummary = {
   status: 'valid',
   status_reason: null,
   has_refresh_token: true,
+  failing_refresh: null,
 }
 
 describe('subjectOf', () => {

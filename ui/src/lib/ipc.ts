@@ -10,6 +10,7 @@ import type { ClientAuth } from './bindings/ClientAuth'
 import type { Discovered } from './bindings/Discovered'
 import type { EnvironmentDraft } from './bindings/EnvironmentDraft'
 import type { EnvironmentView } from './bindings/EnvironmentView'
+import type { FailingRefresh } from './bindings/FailingRefresh'
 import { EVENT_CHANNEL } from './bindings/eventChannel'
 import type { GrantryEvent } from './bindings/GrantryEvent'
 import type { HttpExchange } from './bindings/HttpExchange'
@@ -47,6 +48,7 @@ export type {
   Discovered,
   EnvironmentDraft,
   EnvironmentView,
+  FailingRefresh,
   FieldError,
   GrantryEvent,
   HttpExchange,

@@ -16,6 +16,7 @@ const account: AccountSummary = {
   status: 'valid',
   status_reason: null,
   has_refresh_token: true,
+  failing_refresh: null,
 }
 const started = { authorization_url: 'http://127.0.0.1:1/authorize', state: 'mine', expires_at: 2e9 }
 const denied = { code: 'consent_denied' as const, message: 'consent was denied' }

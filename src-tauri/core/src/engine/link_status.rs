@@ -72,7 +72,7 @@ impl Grantry {
         self.outcomes.record(
             state,
             LinkStatus::Linked {
-                account: account.clone(),
+                account: Box::new(account.clone()),
             },
             clock::now(),
         );

@@ -4,7 +4,10 @@
 //! before anything else changes, then the new ID token is checked, and only one that verifies
 //! replaces the one held, with the access token that came with it: one that does not fails the
 //! refresh. `invalid_grant`, or an ID token naming another subject, marks the account "needs
-//! re-link" (it is never deleted).
+//! re-link" (it is never deleted). Any other failure (the provider unreachable, a 5xx, a
+//! timeout, a rate limit…) is counted on the account until a refresh works or it is linked
+//! again, so that the window and `grantry accounts` can say that a token is about to lapse,
+//! and why.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -113,9 +116,24 @@ impl Grantry {
                 reason: account.status_reason.clone().unwrap_or_default(),
             });
         }
+        let outcome = self.refresh_held(&account).await;
+        match &outcome {
+            Ok(()) => {}
+            // Marked for re-link: the status says why, and counting it would add nothing.
+            Err(Error::NeedsRelink { .. }) => {}
+            Err(error) => self.note_failing_refresh(account_id, error),
+        }
+        outcome?;
+        self.account(account_id)
+    }
+
+    /// Refreshes `account`, held to itself ([`Grantry::account_lock`]) and neither marked for
+    /// re-link nor being revoked.
+    async fn refresh_held(&self, account: &AccountSummary) -> Result<(), Error> {
+        let account_id = account.id;
         let env = self.environment(&account.provider, &account.environment)?;
-        let key = self.tokens_key(&account);
-        let current = self.tokens_of(&account)?;
+        let key = self.tokens_key(account);
+        let current = self.tokens_of(account)?;
         let endpoints = self.endpoints(&account.provider, &env).await?;
         let secret = self.client_secret(&account.provider, &env)?;
         let exchange = match (&current.refresh_token, env.preset) {
@@ -285,8 +303,23 @@ impl Grantry {
             Some(account_id),
             now,
         )?;
-        drop(store);
-        self.account(account_id)
+        Ok(())
+    }
+
+    /// Keeps a failed refresh on the account (see [`crate::model::FailingRefresh`]), in the
+    /// database so that every process shows the same: the schedule retries unattended, and
+    /// only this tells the person that the token is about to lapse and why. Keeping it must
+    /// not hide the failure itself, so an error while keeping it is logged, not returned.
+    fn note_failing_refresh(&self, account_id: i64, error: &Error) {
+        let message = crate::redact::text(&error.to_string());
+        let kept = lock(&self.store).record_refresh_failure(account_id, &message, clock::now());
+        match kept {
+            Ok(()) => self.accounts_changed(),
+            Err(kept) => tracing::error!(
+                account = account_id,
+                "the failed refresh could not be kept on the account ({kept}): {message}"
+            ),
+        }
     }
 
     /// The account can no longer be refreshed: it needs re-linking, for `reason`.

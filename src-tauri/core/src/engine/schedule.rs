@@ -1,11 +1,12 @@
 //! Automatic refresh: one timer for the account due next, no polling loop. The schedule
 //! sleeps until the next access token is due (or until accounts change), refreshes that
 //! account, and looks again. Accounts that need re-linking, or whose revocation is under way,
-//! are left alone; an account whose refresh failed is retried a minute later. So are accounts
-//! of a provider reached over plain http, unless it opted in to background refresh
-//! (`providers/config.rs`): unattended, nobody would notice that another local user took the
-//! provider's port while it was down, and the refresh would hand them the refresh token and
-//! client secret.
+//! are left alone. So are accounts of a provider reached over plain http, unless it opted in
+//! to background refresh (`providers/config.rs`): unattended, nobody would notice that another
+//! local user took the provider's port while it was down, and the refresh would hand them the
+//! refresh token and client secret. An account whose refresh failed is retried a minute later;
+//! each failure is counted on the account (`engine/refresh.rs`), so that the window and
+//! `grantry accounts` say why its token may lapse.
 //!
 //! When a token is due ([`RefreshPolicy::due_at`]) depends on its lifetime, so that no
 //! lifetime makes the schedule spin: `lead` seconds before expiry, but never more than half

@@ -5,7 +5,7 @@ use rusqlite::params;
 
 use super::Store;
 use crate::error::Error;
-use crate::model::{AccountScope, AccountStatus, AccountSummary};
+use crate::model::{AccountScope, AccountStatus, AccountSummary, FailingRefresh};
 
 /// What a completed link stores about an account: metadata only, never a token.
 #[derive(Debug, Clone)]
@@ -46,7 +46,8 @@ pub struct RefreshRecord {
 const ACCOUNT_COLUMNS: &str = "a.id, a.provider, a.environment, a.subject, a.display_name,
     a.email, a.picture_url, a.access_expires_at,
     (SELECT count(*) FROM scopes s WHERE s.account_id = a.id AND s.status = 'granted'),
-    a.status, a.status_reason, a.has_refresh_token";
+    a.status, a.status_reason, a.has_refresh_token,
+    a.refresh_failures, a.refresh_failing_since, a.refresh_last_error";
 
 fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AccountSummary> {
     let status: String = row.get(9)?;
@@ -69,6 +70,14 @@ fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AccountSummary>
         })?,
         status_reason: row.get(10)?,
         has_refresh_token: row.get(11)?,
+        failing_refresh: match (row.get(12)?, row.get(13)?, row.get(14)?) {
+            (failures @ 1.., Some(since), Some(last_error)) => Some(FailingRefresh {
+                failures,
+                since,
+                last_error,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -122,7 +131,9 @@ impl Store {
                      access_expires_at = excluded.access_expires_at,
                      access_issued_at = excluded.access_issued_at,
                      has_refresh_token = excluded.has_refresh_token,
-                     status = 'valid', status_reason = NULL, updated_at = excluded.updated_at
+                     status = 'valid', status_reason = NULL, updated_at = excluded.updated_at,
+                     refresh_failures = 0, refresh_failing_since = NULL,
+                     refresh_last_error = NULL
                  RETURNING id",
                 params![
                     account.provider,
@@ -232,7 +243,9 @@ impl Store {
                      access_issued_at = ?4, updated_at = ?4,
                      status = CASE status WHEN 'revocation_pending' THEN status ELSE 'valid' END,
                      status_reason = CASE status WHEN 'revocation_pending' THEN status_reason
-                                                 ELSE NULL END
+                                                 ELSE NULL END,
+                     refresh_failures = 0, refresh_failing_since = NULL,
+                     refresh_last_error = NULL
                  WHERE id = ?1",
                 params![
                     account_id,
@@ -247,6 +260,28 @@ impl Store {
             }
             Ok(())
         })
+    }
+
+    /// Records a refresh of a valid account that failed without the provider refusing its
+    /// grant: one more failure in a row, since the first one's `now`, and `error` as the last.
+    /// `error` must hold no secret (it is shown in the window and by `grantry accounts`).
+    pub fn record_refresh_failure(
+        &self,
+        account_id: i64,
+        error: &str,
+        now: i64,
+    ) -> Result<(), Error> {
+        self.conn
+            .execute(
+                // Only a valid account: one marked for re-link or being revoked says why itself.
+                "UPDATE accounts SET refresh_failures = refresh_failures + 1,
+                     refresh_failing_since = coalesce(refresh_failing_since, ?3),
+                     refresh_last_error = ?2
+                 WHERE id = ?1 AND status = 'valid'",
+                params![account_id, error, now],
+            )
+            .map(drop)
+            .map_err(|e| self.error(e))
     }
 
     /// Marks an account as needing attention, with the reason in words for the person.

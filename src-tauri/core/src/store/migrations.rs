@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_rotations.sql"),
     include_str!("../../migrations/0009_data_access.sql"),
     include_str!("../../migrations/0010_runs.sql"),
+    include_str!("../../migrations/0011_failing_refresh.sql"),
 ];
 
 /// The schema version this build writes.
