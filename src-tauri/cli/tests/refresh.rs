@@ -11,24 +11,17 @@ async fn ten_refresh_processes_at_once_share_one_refresh() {
     let env = env().await;
     let (_, account) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
     let id = account["id"].to_string();
-    // The provider answers slowly, so the ten really overlap: all are started while the
-    // first refresh is still waiting for its answer.
-    env.fault(r#"{"endpoint":"token","kind":"latency","ms":1500}"#)
-        .await;
-    let children: Vec<_> = (0..10)
-        .map(|_| {
-            let mut command = env.command();
-            command
-                .args(["--json", "refresh", &id])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
-            let child = command.spawn().expect("spawn grantry refresh");
-            (command, child)
-        })
-        .collect();
-    for (command, child) in children {
-        let output = child.wait_with_output().expect("wait");
-        env.record(&command, &output);
+    // The first refresh to reach the provider is held there, the account locked, until the
+    // nine others wait for it: the ten really overlap.
+    let hold = env.hold(grantry_sandbox::Endpoint::Token);
+    let (commands, mut children): (Vec<_>, Vec<_>) = (0..10)
+        .map(|_| env.spawn(&["--json", "refresh", &id]))
+        .unzip();
+    env.until_held(hold).await;
+    support::until_blocked_on(&mut children, &env.account_lock(&id), 9);
+    env.release(hold);
+    for started in commands.into_iter().zip(children) {
+        let output = env.finish(started);
         assert!(
             output.status.success(),
             "{}",

@@ -40,3 +40,49 @@ async fn revoke_ends_the_grant_at_the_sandbox_forget_does_not() {
         assert!(!export.contains(needle), "{needle} in the export");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn a_refresh_in_another_process_waits_for_a_revocation_and_resurrects_nothing() {
+    let env = env().await;
+    let (_, alice) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
+    let id = alice["id"].to_string();
+    // One process revokes; its request is stopped at the provider, the account locked.
+    let hold = env.hold(grantry_sandbox::Endpoint::Revoke);
+    let revoking = env.spawn(&["--json", "revoke", &id]);
+    env.until_held(hold).await;
+    // Another refreshes the same account meanwhile: it waits for the account's lock.
+    let (command, child) = env.spawn(&["--json", "refresh", &id]);
+    let mut children = [child];
+    support::until_blocked_on(&mut children, &env.account_lock(&id), 1);
+    let [mut child] = children;
+    assert!(
+        child.try_wait().expect("refresh").is_none(),
+        "the refresh waits"
+    );
+
+    env.release(hold);
+    let (code, revoked) = support::json_output(&env.finish(revoking));
+    assert_eq!(code, 0, "{revoked}");
+    let (code, refreshed) = support::json_output(&env.finish((command, child)));
+    assert_eq!(
+        (code, refreshed["error"]["code"].as_str()),
+        (3, Some("invalid_input")),
+        "the refresh found the account gone: {refreshed}"
+    );
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(accounts, serde_json::json!([]));
+    let grants = env.grants().await;
+    assert!(grants[0]["revoked"].is_string(), "revoked: {grants}");
+    // Tokens written back after the revocation deleted them would be an orphan here.
+    let (_, repaired) = env.json(&["repair"]);
+    assert_eq!(repaired["orphaned_secrets_removed"], 0, "{repaired}");
+    let (_, history) = env.json(&["history"]);
+    let refreshes = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter(|entry| entry["kind"] == "token_refreshed")
+        .count();
+    assert_eq!(refreshes, 0, "nothing was refreshed: {history}");
+}

@@ -462,7 +462,59 @@ async fn a_replaced_refresh_token_that_cannot_be_revoked_does_not_undo_the_relin
         .await
         .expect("the new token works");
     let relinked = relinked_detail(&w);
-    assert!(relinked.contains("could not be revoked"), "{relinked}");
+    assert!(relinked.contains("could not be revoked yet"), "{relinked}");
+    // The replaced token was kept aside for the next repair, which revokes it.
+    let report = w.grantry.repair().await.expect("repair");
+    assert_eq!(report.orphaned_grants_revoked, 1, "{report:?}");
+    assert_eq!(
+        live_grants(&w).await,
+        [false, true],
+        "the old grant is gone"
+    );
+    assert_eq!(
+        w.secrets.snapshot().len(),
+        1,
+        "only the account's tokens are left"
+    );
+    w.grantry
+        .refresh(again.id)
+        .await
+        .expect("the new token still works");
+}
+
+#[tokio::test]
+async fn a_replaced_token_kept_aside_that_is_still_the_accounts_is_removed_not_revoked() {
+    use grantry_core::secret::Secret;
+    use grantry_core::secret_store::{SecretStore, token_items};
+    // A re-link killed after keeping the replaced token aside, before writing the new tokens:
+    // the token kept aside is the account's own.
+    let w = world().await;
+    let account = w.link("alice").await;
+    let (key, tokens) = w.secrets.snapshot().into_iter().next().expect("its tokens");
+    let installation = key
+        .strip_prefix("account/")
+        .and_then(|rest| rest.split('/').next())
+        .expect("an account's key");
+    let (provider, environment, subject) =
+        token_items::parse_key(installation, &key).expect("an account's key");
+    let aside = token_items::replaced_key(installation, &provider, &environment, &subject);
+    w.secrets
+        .put(&aside, &Secret::new(tokens))
+        .expect("kept aside");
+    let report = w.grantry.repair().await.expect("repair");
+    assert_eq!(
+        (
+            report.orphaned_secrets_removed,
+            report.orphaned_grants_revoked
+        ),
+        (1, 0),
+        "{report:?}"
+    );
+    assert_eq!(live_grants(&w).await, [true], "the account's grant is live");
+    w.grantry
+        .refresh(account.id)
+        .await
+        .expect("and its tokens work");
 }
 
 #[tokio::test]

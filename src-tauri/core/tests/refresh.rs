@@ -69,20 +69,45 @@ async fn invalid_grant_means_needs_relink_and_the_account_stays() {
 
 #[tokio::test]
 async fn transient_faults_are_retried_and_retry_after_is_honoured() {
+    use grantry_sandbox::Endpoint;
+    use std::time::Duration;
+
     let w = world().await;
     let account = w.link("alice").await;
+    // The time between one refresh's requests, as the sandbox saw them arrive.
+    let gaps = |since: usize| -> Vec<Duration> {
+        let arrivals = w.sandbox.admin().arrivals(Endpoint::Token);
+        arrivals[since..].windows(2).map(|w| w[1] - w[0]).collect()
+    };
+    let seen = w.sandbox.admin().arrivals(Endpoint::Token).len();
     w.fault(r#"{"endpoint":"token","kind":"status","status":503,"count":2}"#)
         .await;
     w.grantry
         .refresh(account.id)
         .await
         .expect("retried past two 503s");
+    let backoff = gaps(seen);
+    assert_eq!(backoff.len(), 2, "two retries: {backoff:?}");
+    // Lower bounds only (`oauth/refresh_token.rs`: 250 ms, then 500 ms, plus jitter).
+    assert!(
+        backoff[0] >= Duration::from_millis(250) && backoff[1] >= Duration::from_millis(500),
+        "the backoff doubles: {backoff:?}"
+    );
+
+    let seen = w.sandbox.admin().arrivals(Endpoint::Token).len();
     w.fault(r#"{"endpoint":"token","kind":"status","status":429,"retry_after":1}"#)
         .await;
     w.grantry
         .refresh(account.id)
         .await
         .expect("retried after Retry-After");
+    let waited = gaps(seen);
+    assert_eq!(waited.len(), 1, "one retry: {waited:?}");
+    // The backoff alone would have retried within half a second.
+    assert!(
+        waited[0] >= Duration::from_secs(1),
+        "the retry waited the second Retry-After asked for: {waited:?}"
+    );
     // A fault that does not go away ends in a clear error; the account is untouched.
     w.fault(r#"{"endpoint":"token","kind":"status","status":500,"count":null}"#)
         .await;

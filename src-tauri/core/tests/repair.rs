@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use std::time::Duration;
+use tracing::instrument::WithSubscriber;
 
 use support::{allow, world};
 
@@ -28,15 +28,20 @@ async fn a_link_and_a_repair_never_overlap() {
     let back = w.answer(None, &allow("alice")).await;
     let held = hold_secrets_lock(&w);
 
-    let linking = {
+    let (link_waits, repair_waits) = (support::Waits::default(), support::Waits::default());
+    let mut linking = {
         let grantry = w.grantry.clone();
-        tokio::spawn(async move { grantry.finish_link(&back).await })
+        let link = async move { grantry.finish_link(&back).await };
+        tokio::spawn(link.with_subscriber(link_waits.dispatch()))
     };
-    let repairing = {
+    let mut repairing = {
         let grantry = w.grantry.clone();
-        tokio::spawn(async move { grantry.repair().await })
+        let repair = async move { grantry.repair().await };
+        tokio::spawn(repair.with_subscriber(repair_waits.dispatch()))
     };
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Each says it waits for the lock: known from the engine, not guessed from time.
+    support::until_waiting(&link_waits, &mut linking, "the link").await;
+    support::until_waiting(&repair_waits, &mut repairing, "the repair").await;
     assert!(!linking.is_finished(), "the link waits to write its tokens");
     assert!(
         !repairing.is_finished(),

@@ -284,22 +284,42 @@ async fn a_pending_revocation_is_never_undone_by_a_refresh() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refresh_during_a_revocation_waits_for_it_and_resurrects_nothing() {
+    use tracing::instrument::WithSubscriber;
+
     let w = world().await;
     let account = w.link("alice").await;
-    // The provider takes its time over the revocation; a refresh arrives meanwhile.
-    w.fault(r#"{"endpoint":"revoke","kind":"latency","ms":1500}"#)
-        .await;
+    // The revocation is stopped at the provider, with the account in its hands.
+    let hold = w.hold(grantry_sandbox::Endpoint::Revoke);
     let revoking = {
         let grantry = w.grantry.clone();
         tokio::spawn(async move { grantry.revoke(account.id).await })
     };
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    let refreshed = w.grantry.refresh(account.id).await;
+    w.until_held(hold).await;
+    // A refresh of the same account arrives meanwhile.
+    let waits = support::Waits::default();
+    let mut refreshing = {
+        let grantry = w.grantry.clone();
+        let refresh = async move { grantry.refresh(account.id).await };
+        tokio::spawn(refresh.with_subscriber(waits.dispatch()))
+    };
+    let what = "the refresh during the revocation";
+    support::until_waiting(&waits, &mut refreshing, what).await;
+    assert!(!refreshing.is_finished(), "the refresh waits");
+    assert!(!revoking.is_finished(), "the revocation is still held");
+    assert_eq!(w.refreshes(), 0, "nothing was refreshed meanwhile");
+
+    w.release(hold);
     revoking.await.expect("task").expect("revoked");
+    let refreshed = refreshing.await.expect("task");
     assert_eq!(
         w.code(refreshed),
         ErrorCode::InvalidInput,
         "the refresh waited and found the account gone"
+    );
+    assert_eq!(
+        grant_revoked(&w).await,
+        [true],
+        "the grant is revoked, not renewed"
     );
     assert!(w.grantry.accounts().expect("accounts").is_empty());
     assert!(

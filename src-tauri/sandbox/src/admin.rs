@@ -96,6 +96,10 @@ pub struct ActiveFault {
     pub id: u64,
     #[serde(flatten)]
     pub fault: Fault,
+    /// A `hold` only: how many requests it holds now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub held: Option<usize>,
 }
 
 /// The admin operations on one running sandbox; cheap to clone.
@@ -279,12 +283,18 @@ impl Admin {
     /// login), then `refuse_connections`.
     pub fn faults(&self) -> Vec<ActiveFault> {
         let shared = &self.0;
-        let mut faults: Vec<ActiveFault> = shared
-            .faults()
-            .list()
-            .into_iter()
-            .map(|(id, fault)| ActiveFault { id, fault })
-            .collect();
+        let mut faults: Vec<ActiveFault> = {
+            let rules = shared.faults();
+            rules
+                .list()
+                .into_iter()
+                .map(|(id, fault)| ActiveFault {
+                    id,
+                    held: rules.hold(id).map(|gate| gate.held()),
+                    fault,
+                })
+                .collect()
+        };
         let store = shared.store();
         faults.extend(store.invalid_grant_users.iter().map(|user_fault| {
             let user = store
@@ -292,6 +302,7 @@ impl Admin {
                 .map_or(user_fault.sub.clone(), |u| u.login.clone());
             ActiveFault {
                 id: user_fault.id,
+                held: None,
                 fault: Fault {
                     endpoint: Endpoint::Token,
                     kind: FaultKind::InvalidGrant { user },
@@ -303,6 +314,7 @@ impl Admin {
         if refused != Some(0) {
             faults.push(ActiveFault {
                 id: REFUSALS_ID,
+                held: None,
                 fault: Fault {
                     endpoint: Endpoint::Any,
                     kind: FaultKind::RefuseConnections,
@@ -379,7 +391,39 @@ impl Admin {
         Ok(shared.faults().add(fault))
     }
 
-    /// Clears one fault, by the id [`Admin::faults`] lists it with.
+    /// Waits until the `hold` fault `id` holds at least `n` requests (`src/hold.rs`): a test
+    /// waits for "the request has arrived and is held", not for time. Refused when there is
+    /// no such hold, or when it is released (cleared) first. Release it with
+    /// [`Admin::remove_fault`].
+    /// The wait borrows nothing, so it can be raced against other work or given a deadline.
+    pub fn until_held(
+        &self,
+        id: u64,
+        n: usize,
+    ) -> impl Future<Output = Result<(), AdminError>> + Send + 'static {
+        let gate = self.0.faults().hold(id);
+        async move {
+            let gate =
+                gate.ok_or_else(|| AdminError::NotFound(format!("no hold {id} in force")))?;
+            if gate.until_held(n).await {
+                Ok(())
+            } else {
+                Err(AdminError::NotFound(format!(
+                    "hold {id} was released before {n} requests were held"
+                )))
+            }
+        }
+    }
+
+    /// When the latest requests to `endpoint` (`any`: to every endpoint) reached the sandbox,
+    /// oldest first (the last 256 requests are remembered), for tests of a client's timing:
+    /// a wait a `Retry-After` asked for, a backoff.
+    pub fn arrivals(&self, endpoint: Endpoint) -> Vec<std::time::Instant> {
+        self.0.faults().arrivals(endpoint)
+    }
+
+    /// Clears one fault, by the id [`Admin::faults`] lists it with; a `hold` lets the requests
+    /// it holds go on.
     pub fn remove_fault(&self, id: u64) -> Result<(), AdminError> {
         let shared = &self.0;
         let removed = if id == REFUSALS_ID {
@@ -401,7 +445,7 @@ impl Admin {
         }
     }
 
-    /// Clears every fault.
+    /// Clears every fault, releasing every held request.
     pub fn clear_faults(&self) {
         let shared = &self.0;
         shared.faults().clear();

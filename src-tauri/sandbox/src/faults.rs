@@ -11,14 +11,17 @@
 //! the `id_token_*` faults alter an answer, handing the token endpoint how to spoil the ID
 //! token it issues (another subject, nonce, audience or issuer, expired, a bad signature, not
 //! signed at all, signed with HMAC keyed with the public key, or left out:
-//! `src/routes/token.rs`), and the grant stays as it was. Two kinds are
+//! `src/routes/token.rs`), and the grant stays as it was. `hold` stops requests before the
+//! endpoint until the rule is released (cleared), then runs it untouched (`src/hold.rs`). Two
+//! kinds are
 //! kept elsewhere, because only there can they act: `invalid_grant` by the store
 //! (`src/store/grants.rs`), which knows which user a token belongs to, and
 //! `refuse_connections` by the listener (`src/listener.rs`), which sees connections before any
 //! request.
 
+use std::collections::VecDeque;
 use std::io::ErrorKind;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -28,6 +31,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::Shared;
+use crate::hold::Hold;
 
 /// The endpoints a fault can target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +120,10 @@ pub enum FaultKind {
     /// revoked, 65001 no consent, 700082 expired for inactivity: `AADSTS_FAULTS` in
     /// `src/routes/microsoft.rs`), meant for the token endpoint.
     Aadsts { code: u32 },
+    /// The request waits before the endpoint until the rule is released (cleared), then goes
+    /// on untouched (`src/hold.rs`); the rule is listed until then, with how many requests it
+    /// holds, even once its `count` is used up.
+    Hold,
 }
 
 /// How the next ID token is to be spoiled (the `id_token_*` faults), handed to the token
@@ -160,6 +168,10 @@ fn one() -> Option<u32> {
 #[derive(Debug)]
 pub struct Faults {
     rules: Vec<(u64, Fault)>,
+    /// The gate of each `hold` rule, until it is released, under the rule's id.
+    holds: Vec<(u64, Endpoint, Hold)>,
+    /// When the latest requests to each endpoint arrived, oldest first.
+    arrivals: VecDeque<(Endpoint, Instant)>,
     next_id: u64,
 }
 
@@ -167,10 +179,15 @@ impl Default for Faults {
     fn default() -> Self {
         Self {
             rules: Vec::new(),
+            holds: Vec::new(),
+            arrivals: VecDeque::new(),
             next_id: 1,
         }
     }
 }
+
+/// How many arrivals [`Faults::arrivals`] remembers.
+const MAX_ARRIVALS: usize = 256;
 
 /// The id under which the `refuse_connections` counter is listed and cleared.
 pub const REFUSALS_ID: u64 = 0;
@@ -186,40 +203,95 @@ impl Faults {
     /// Adds a rule; returns its id.
     pub fn add(&mut self, fault: Fault) -> u64 {
         let id = self.next_id();
+        if fault.kind == FaultKind::Hold {
+            self.holds.push((id, fault.endpoint, Hold::default()));
+        }
         self.rules.push((id, fault));
         id
     }
 
-    /// Removes the rule with this id; whether there was one.
+    /// Removes the rule with this id, releasing what it holds; whether there was one.
     pub fn remove(&mut self, id: u64) -> bool {
-        let before = self.rules.len();
+        let before = (self.rules.len(), self.holds.len());
         self.rules.retain(|(rule, _)| *rule != id);
-        self.rules.len() != before
+        self.holds.retain(|(hold, _, gate)| {
+            let keep = *hold != id;
+            if !keep {
+                gate.release();
+            }
+            keep
+        });
+        (self.rules.len(), self.holds.len()) != before
     }
 
+    /// Removes every rule, releasing every held request.
     pub fn clear(&mut self) {
         self.rules.clear();
+        for (_, _, gate) in self.holds.drain(..) {
+            gate.release();
+        }
     }
 
+    /// The rules in force, then the holds whose `count` is used up but which still hold
+    /// requests until released (listed with a `count` of 0).
     pub fn list(&self) -> Vec<(u64, Fault)> {
-        self.rules.clone()
+        let mut list = self.rules.clone();
+        list.extend(
+            self.holds
+                .iter()
+                .filter(|(id, _, _)| !self.rules.iter().any(|(rule, _)| rule == id))
+                .map(|(id, endpoint, _)| {
+                    let fault = Fault {
+                        endpoint: *endpoint,
+                        kind: FaultKind::Hold,
+                        count: Some(0),
+                    };
+                    (*id, fault)
+                }),
+        );
+        list
     }
 
-    /// The first rule matching `endpoint`, counted as used.
-    fn take(&mut self, endpoint: Endpoint) -> Option<FaultKind> {
+    /// The gate of the `hold` rule with this id, until it is released.
+    pub fn hold(&self, id: u64) -> Option<Hold> {
+        self.holds
+            .iter()
+            .find(|(hold, _, _)| *hold == id)
+            .map(|(_, _, gate)| gate.clone())
+    }
+
+    /// When the latest requests to `endpoint` (`any`: to every endpoint) arrived, oldest
+    /// first; at most [`MAX_ARRIVALS`] are remembered.
+    pub fn arrivals(&self, endpoint: Endpoint) -> Vec<Instant> {
+        self.arrivals
+            .iter()
+            .filter(|(to, _)| endpoint == Endpoint::Any || *to == endpoint)
+            .map(|(_, at)| *at)
+            .collect()
+    }
+
+    fn arrived(&mut self, endpoint: Endpoint, at: Instant) {
+        if self.arrivals.len() == MAX_ARRIVALS {
+            self.arrivals.pop_front();
+        }
+        self.arrivals.push_back((endpoint, at));
+    }
+
+    /// The first rule matching `endpoint`, counted as used, with its id.
+    fn take(&mut self, endpoint: Endpoint) -> Option<(u64, FaultKind)> {
         let index = self
             .rules
             .iter()
             .position(|(_, r)| r.endpoint == Endpoint::Any || r.endpoint == endpoint)?;
-        let rule = &mut self.rules[index].1;
-        let kind = rule.kind.clone();
+        let (id, rule) = &mut self.rules[index];
+        let (id, kind) = (*id, rule.kind.clone());
         if let Some(count) = &mut rule.count {
             *count = count.saturating_sub(1);
             if *count == 0 {
                 self.rules.remove(index);
             }
         }
-        Some(kind)
+        Some((id, kind))
     }
 }
 
@@ -229,9 +301,24 @@ pub async fn apply(
     request: Request,
     next: Next,
 ) -> Response {
-    let fault = shared.faults().take(endpoint);
+    let taken = {
+        let mut faults = shared.faults();
+        faults.arrived(endpoint, Instant::now());
+        faults.take(endpoint)
+    };
+    let fault = match taken {
+        Some((id, FaultKind::Hold)) => {
+            // Released (cleared) in between: nothing to wait for.
+            let gate = shared.faults().hold(id);
+            if let Some(gate) = gate {
+                gate.pass().await;
+            }
+            None
+        }
+        other => other.map(|(_, kind)| kind),
+    };
     match fault {
-        None | Some(FaultKind::InvalidGrant { .. }) => next.run(request).await,
+        None | Some(FaultKind::InvalidGrant { .. } | FaultKind::Hold) => next.run(request).await,
         Some(FaultKind::IdTokenSubject { sub }) => {
             spoil(request, next, IdTokenFault::Subject(sub)).await
         }
@@ -356,8 +443,15 @@ mod tests {
             count: Some(2),
         });
         assert_eq!(faults.take(Endpoint::Userinfo), None);
-        assert_eq!(faults.take(Endpoint::Token), Some(FaultKind::MalformedJson));
-        assert_eq!(faults.take(Endpoint::Token), Some(FaultKind::MalformedJson));
+        let kind = |taken: Option<(u64, FaultKind)>| taken.map(|(_, kind)| kind);
+        assert_eq!(
+            kind(faults.take(Endpoint::Token)),
+            Some(FaultKind::MalformedJson)
+        );
+        assert_eq!(
+            kind(faults.take(Endpoint::Token)),
+            Some(FaultKind::MalformedJson)
+        );
         assert_eq!(faults.take(Endpoint::Token), None, "used up after two");
     }
 
@@ -375,12 +469,58 @@ mod tests {
         assert_ne!(first, REFUSALS_ID);
         assert!(faults.remove(first));
         assert!(!faults.remove(first), "gone already");
-        assert_eq!(faults.take(Endpoint::Token), Some(FaultKind::HtmlError));
+        assert_eq!(
+            faults.take(Endpoint::Token),
+            Some((second, FaultKind::HtmlError))
+        );
         assert_eq!(faults.list().len(), 1);
         assert!(
             faults.add(rule(FaultKind::MalformedJson)) > second,
             "ids are not reused"
         );
+    }
+
+    #[test]
+    fn a_hold_stays_listed_once_used_up_until_released() {
+        let mut faults = Faults::default();
+        let id = faults.add(Fault {
+            endpoint: Endpoint::Revoke,
+            kind: FaultKind::Hold,
+            count: Some(1),
+        });
+        assert_eq!(faults.take(Endpoint::Revoke), Some((id, FaultKind::Hold)));
+        assert_eq!(faults.take(Endpoint::Revoke), None, "one request held");
+        let listed = faults.list();
+        assert_eq!(listed.len(), 1, "still holding: {listed:?}");
+        assert_eq!((listed[0].0, listed[0].1.count), (id, Some(0)));
+        let gate = faults.hold(id).expect("its gate");
+        assert!(faults.remove(id), "released by its id");
+        assert!(faults.list().is_empty() && faults.hold(id).is_none());
+        assert!(
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime")
+                .block_on(async { !gate.until_held(1).await }),
+            "the gate was released"
+        );
+    }
+
+    #[test]
+    fn arrivals_are_kept_per_endpoint_and_bounded() {
+        let mut faults = Faults::default();
+        let start = Instant::now();
+        for n in 0..MAX_ARRIVALS + 2 {
+            let endpoint = if n % 2 == 0 {
+                Endpoint::Token
+            } else {
+                Endpoint::Revoke
+            };
+            faults.arrived(endpoint, start + Duration::from_millis(n as u64));
+        }
+        let token = faults.arrivals(Endpoint::Token);
+        assert_eq!(token.len(), MAX_ARRIVALS / 2, "the two oldest were dropped");
+        assert!(token.windows(2).all(|w| w[0] < w[1]), "oldest first");
+        assert_eq!(faults.arrivals(Endpoint::Any).len(), MAX_ARRIVALS);
     }
 
     #[test]

@@ -6,9 +6,9 @@
 //! It can imitate Google, Facebook, GitHub, the Microsoft identity platform and GitLab
 //! ([`Personality`]), and faults can be injected through its admin API under `/_sandbox/`
 //! (latency, error statuses, malformed JSON, HTML error pages, dropped connections and
-//! responses, refused connections, `invalid_grant` for one user, an ID token naming another
-//! subject, Facebook's Graph subcodes, Microsoft's AADSTS errors, every token expired, a
-//! rotated signing key).
+//! responses, refused connections, requests held until released, `invalid_grant` for one user,
+//! an ID token naming another subject, Facebook's Graph subcodes, Microsoft's AADSTS errors,
+//! every token expired, a rotated signing key).
 //!
 //! How it is built, from the outside in:
 //! - `admin.rs`: the admin operations, shared by the admin API and in-process callers
@@ -16,8 +16,9 @@
 //! - `routes/`: the HTTP face, one file per endpoint and per personality's own shapes, with the
 //!   routing table in `routes/mod.rs`; handlers parse, ask the store, and render;
 //! - `guard.rs`: the checks in front of every route (Host, Origin, the admin token);
-//! - `faults.rs`: the middleware in front of every endpoint that injects faults, and
-//!   `listener.rs`, the listening socket that can refuse connections;
+//! - `faults.rs`: the middleware in front of every endpoint that injects faults, with
+//!   `hold.rs`, the gate of the fault that holds requests until released, and `listener.rs`,
+//!   the listening socket that can refuse connections;
 //! - `store/`: `AuthStore`, the provider's memory and every rule about codes, grants and
 //!   tokens, and the state file it is kept in;
 //! - `saver.rs`, `private_file.rs`, `admin_token.rs`: the files the sandbox keeps;
@@ -47,6 +48,7 @@ mod admin_token;
 pub mod config;
 mod faults;
 mod guard;
+mod hold;
 mod keys;
 mod listener;
 mod oauth_error;
@@ -320,6 +322,8 @@ impl Sandbox {
     /// Stops accepting requests, waits for the server to finish, then for the state file to
     /// be written with the final state.
     pub async fn stop(mut self) {
+        // A held request would keep the server from finishing (`src/hold.rs`).
+        self.shared.faults().clear();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -339,6 +343,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        self.shared.faults().clear();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -294,3 +294,92 @@ async fn an_id_token_can_be_made_to_name_another_subject_once() {
         .await;
     assert_eq!(id_token_claims(&again)["sub"], alice);
 }
+
+/// A GET of `path` at the sandbox, run on its own task, so that the test can act while it is
+/// held.
+fn get_later(h: &Harness, path: &str) -> tokio::task::JoinHandle<reqwest::Result<StatusCode>> {
+    let (http, url) = (h.http.clone(), format!("{}{path}", h.issuer()));
+    tokio::spawn(async move { Ok(http.get(url).send().await?.status()) })
+}
+
+/// Waits until the hold `id` holds `n` requests; a minute without is a failure, not a hang.
+async fn until_held(h: &Harness, id: u64, n: usize) -> Result<(), grantry_sandbox::AdminError> {
+    let held = h.sandbox.admin().until_held(id, n);
+    tokio::time::timeout(Duration::from_secs(60), held)
+        .await
+        .expect("the requests never arrived at the hold")
+}
+
+#[tokio::test]
+async fn hold_keeps_a_request_until_released_and_lists_it_as_held() {
+    let h = start(Personality::Generic).await;
+    let (status, added) = h
+        .admin_post("/faults", json!({"endpoint": "jwks", "kind": "hold"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = added["id"].as_u64().expect("id");
+    let held = get_later(&h, "/jwks");
+    // Waits for the request to arrive, not for time.
+    until_held(&h, id, 1).await.expect("held");
+    let (_, listed) = h.admin_get("/faults").await;
+    let fault = &listed["faults"][0];
+    assert_eq!(
+        (&fault["kind"], &fault["held"], &fault["count"]),
+        (&json!("hold"), &json!(1), &json!(0)),
+        "listed while it holds a request, its count used up: {listed}"
+    );
+    assert!(!held.is_finished(), "the request waits");
+    let (status, _) = h.get_json("/.well-known/openid-configuration", None).await;
+    assert_eq!(status, StatusCode::OK, "other endpoints answer meanwhile");
+
+    assert_eq!(
+        h.admin_delete(&format!("/faults/{id}")).await,
+        StatusCode::NO_CONTENT,
+        "clearing it releases it"
+    );
+    let status = held.await.expect("task").expect("answer");
+    assert_eq!(status, StatusCode::OK, "the endpoint ran untouched");
+    let (_, listed) = h.admin_get("/faults").await;
+    assert_eq!(listed["faults"], json!([]));
+    let (status, _) = h.get_json("/jwks", None).await;
+    assert_eq!(status, StatusCode::OK, "its one request was held, no more");
+    assert!(
+        until_held(&h, id, 1).await.is_err(),
+        "no such hold any more"
+    );
+}
+
+#[tokio::test]
+async fn a_held_request_does_not_keep_the_sandbox_from_stopping() {
+    let h = start(Personality::Generic).await;
+    let (_, added) = h
+        .admin_post(
+            "/faults",
+            json!({"endpoint": "any", "kind": "hold", "count": null}),
+        )
+        .await;
+    let id = added["id"].as_u64().expect("id");
+    let held = [get_later(&h, "/jwks"), get_later(&h, "/userinfo")];
+    until_held(&h, id, 2).await.expect("both held");
+    tokio::time::timeout(Duration::from_secs(60), h.sandbox.stop())
+        .await
+        .expect("the sandbox stopped though requests were held");
+    for request in held {
+        // Released as the sandbox stopped: answered, or cut as the server went away.
+        let _ = request.await.expect("the task ended");
+    }
+}
+
+#[tokio::test]
+async fn the_sandbox_tells_when_each_request_arrived() {
+    let h = start(Personality::Generic).await;
+    let before = Instant::now();
+    h.get_json("/jwks", None).await;
+    h.get_json("/.well-known/openid-configuration", None).await;
+    h.get_json("/jwks", None).await;
+    let admin = h.sandbox.admin();
+    let jwks = admin.arrivals(grantry_sandbox::Endpoint::Jwks);
+    assert_eq!(jwks.len(), 2);
+    assert!(before <= jwks[0] && jwks[0] <= jwks[1] && jwks[1] <= Instant::now());
+    assert_eq!(admin.arrivals(grantry_sandbox::Endpoint::Any).len(), 3);
+}

@@ -178,3 +178,102 @@ pub fn json_output(output: &Output) -> (i32, Value) {
     });
     (output.status.code().unwrap_or(-1), value)
 }
+
+impl Env {
+    /// Starts `grantry args` without waiting for it, its output piped; finish it with
+    /// [`Env::finish`].
+    pub fn spawn(&self, args: &[&str]) -> (Command, std::process::Child) {
+        let mut command = self.command();
+        command
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = command.spawn().expect("spawn grantry");
+        (command, child)
+    }
+
+    /// Waits for a `grantry` started with [`Env::spawn`]; keeps its output for the sweep.
+    pub fn finish(&self, (command, child): (Command, std::process::Child)) -> Output {
+        let output = child.wait_with_output().expect("wait for grantry");
+        self.record(&command, &output);
+        output
+    }
+
+    /// Holds the next request to `endpoint` at the sandbox until [`Env::release`]; returns the
+    /// hold's id.
+    pub fn hold(&self, endpoint: grantry_sandbox::Endpoint) -> u64 {
+        let hold = grantry_sandbox::Fault {
+            endpoint,
+            kind: grantry_sandbox::FaultKind::Hold,
+            count: Some(1),
+        };
+        self.sandbox.admin().add_fault(hold).expect("hold")
+    }
+
+    /// Waits until the hold `id` holds a request: it has arrived, and waits there. A minute
+    /// without one fails the test rather than hang it.
+    pub async fn until_held(&self, id: u64) {
+        let held = self.sandbox.admin().until_held(id, 1);
+        tokio::time::timeout(std::time::Duration::from_secs(60), held)
+            .await
+            .expect("no request arrived at the hold")
+            .expect("the hold was released first");
+    }
+
+    /// The file whose lock gives one process the account `id` (`engine/refresh.rs` in the
+    /// core).
+    pub fn account_lock(&self, id: &str) -> PathBuf {
+        self.data_dir()
+            .join("locks")
+            .join(format!("account-{id}.lock"))
+    }
+
+    /// Lets the request the hold `id` holds go on.
+    pub fn release(&self, id: u64) {
+        self.sandbox.admin().remove_fault(id).expect("release");
+    }
+}
+
+/// Returns once `n` of `children` are blocked waiting for the lock on `lock` (a file lock held
+/// by another process), as the kernel's list of locks (`/proc/locks`) shows them; fails the
+/// test if one of them ends first (it went ahead without waiting) or neither happens within a
+/// minute. Only the kernel's state is looked at, every few milliseconds: no time is assumed.
+pub fn until_blocked_on(children: &mut [std::process::Child], lock: &std::path::Path, n: usize) {
+    use std::os::unix::fs::MetadataExt;
+    let pids: Vec<String> = children.iter().map(|c| c.id().to_string()).collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        // No lock file yet: nobody has taken the lock, nobody waits for it.
+        let inode = std::fs::metadata(lock).map_or(String::new(), |m| m.ino().to_string());
+        let locks = std::fs::read_to_string("/proc/locks").expect("/proc/locks");
+        // A waiter's line: `N: -> FLOCK  ADVISORY  WRITE <pid> <major>:<minor>:<inode> 0 EOF`.
+        let blocked = locks
+            .lines()
+            .filter(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                fields.len() > 6
+                    && fields[1] == "->"
+                    && pids.iter().any(|pid| pid == fields[5])
+                    && !inode.is_empty()
+                    && fields[6].rsplit(':').next() == Some(inode.as_str())
+            })
+            .count();
+        if blocked >= n {
+            return;
+        }
+        for child in children.iter_mut() {
+            if let Some(status) = child.try_wait().expect("the child") {
+                panic!(
+                    "a process went ahead instead of waiting for {}: {status}",
+                    lock.display()
+                );
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{blocked} of {n} processes blocked on {}",
+            lock.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}

@@ -309,6 +309,23 @@ impl Grantry {
             _ => None,
         };
         let account = new_account(pending, &linked, now);
+        // The replaced refresh token is kept aside before the new tokens take its place, until
+        // the provider has revoked it (`revoke_replaced`): killed before then, the re-link
+        // leaves it where repair finds and revokes it, never live at the provider and known to
+        // nobody. Only where revoking it ends no more than its own grant.
+        let parked = match replaced.filter(|_| env.revocation.ends_only_its_grant()) {
+            Some(old) => {
+                let parked = token_items::replaced_key(
+                    &self.installation,
+                    &pending.provider,
+                    &pending.environment,
+                    &linked.subject,
+                );
+                token_items::save(self.secrets.as_ref(), &parked, &refresh_only(old))?;
+                Some(parked)
+            }
+            None => None,
+        };
         // Secrets first: a crash before the metadata is written leaves an orphan the next start
         // removes, never an account without its tokens.
         token_items::save(self.secrets.as_ref(), &key, &linked.tokens)?;
@@ -341,12 +358,8 @@ impl Grantry {
             saved.environment,
             saved.scope_count
         );
-        if let Some(replaced) = replaced {
-            detail.push_str(
-                &self
-                    .revoke_replaced(&pending.provider, &env, replaced)
-                    .await,
-            );
+        if let Some(parked) = parked {
+            detail.push_str(&self.revoke_replaced(&pending.provider, &env, &parked).await);
         }
         self.record(kind, &detail, Some(saved.id), now)?;
         Ok(saved)
@@ -384,32 +397,61 @@ impl Grantry {
         }
     }
 
-    /// Revokes the refresh token a re-link replaced, so that no second grant stays live at the
-    /// provider, where revoking it ends only its own grant (RFC 7009 §2.1); elsewhere it would
-    /// end the new one too and is left to expire. Returns what happened, for the history; a
-    /// failure does not undo the link.
-    async fn revoke_replaced(
-        &self,
-        provider: &str,
-        env: &Environment,
-        replaced: Secret<String>,
-    ) -> String {
-        if !env.revocation.ends_only_its_grant() {
-            return String::new();
-        }
-        let old = TokenSet {
-            access_token: Secret::new(String::new()),
-            refresh_token: Some(replaced),
-            id_token: None,
-            expires_at: None,
+    /// Revokes the refresh token a re-link replaced, kept under `parked` meanwhile, so that no
+    /// second grant stays live at the provider; called only where revoking it ends only its
+    /// own grant (RFC 7009 §2.1): elsewhere it would end the new one too and is left to
+    /// expire. Once revoked, or refused, it is removed; when the provider cannot be reached it
+    /// is kept, and the next repair tries again (`engine/repair.rs`). Returns what happened,
+    /// for the history; a failure does not undo the link.
+    async fn revoke_replaced(&self, provider: &str, env: &Environment, parked: &str) -> String {
+        let old = match token_items::load(self.secrets.as_ref(), parked) {
+            Ok(Some(old)) => old,
+            // A repair in another process revoked and removed it meanwhile.
+            Ok(None) => return "; the refresh token it replaced was revoked".to_owned(),
+            Err(error) => {
+                return format!(
+                    "; the refresh token it replaced could not be read back ({error}): the next \
+                     repair revokes it"
+                );
+            }
         };
-        match self.revoke_tokens(provider, env, &old).await {
-            Ok(()) => "; the refresh token it replaced was revoked".to_owned(),
-            Err(Failure::Retry(error) | Failure::Refused(error)) => format!(
-                "; the refresh token it replaced could not be revoked ({error}): its old grant \
-                 may stay live at the provider until it expires"
+        // Killed here, the replaced token is still kept aside: the next repair revokes it.
+        crash_point("link:revoking-replaced");
+        let (outcome, keep) = match self.revoke_tokens(provider, env, &old).await {
+            Ok(()) => (
+                "; the refresh token it replaced was revoked".to_owned(),
+                false,
             ),
+            Err(Failure::Retry(error)) => (
+                format!(
+                    "; the refresh token it replaced could not be revoked yet ({error}): the \
+                     next repair tries again"
+                ),
+                true,
+            ),
+            Err(Failure::Refused(error)) => (
+                format!(
+                    "; the refresh token it replaced could not be revoked ({error}): its old \
+                     grant may stay live at the provider until it expires"
+                ),
+                false,
+            ),
+        };
+        if !keep && let Err(error) = self.secrets.delete(parked) {
+            // Only a spare copy of a dead (or refused) token stays: the next repair's.
+            tracing::warn!("the replaced refresh token could not be removed: {error}");
         }
+        outcome
+    }
+}
+
+/// A refresh token alone, as a token set the keyring keeps and revocation takes.
+fn refresh_only(refresh_token: Secret<String>) -> TokenSet {
+    TokenSet {
+        access_token: Secret::new(String::new()),
+        refresh_token: Some(refresh_token),
+        id_token: None,
+        expires_at: None,
     }
 }
 

@@ -204,7 +204,20 @@ fn lock_file(path: &std::path::Path) -> Result<std::fs::File, Error> {
         .write(true)
         .open(path)
         .map_err(storage)?;
-    file.lock().map_err(storage)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            // Said, so that a command that seems stuck tells what it waits for.
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            tracing::info!(
+                lock = %name,
+                waiting = true,
+                "another Grantry process holds this lock; waiting for it"
+            );
+            file.lock().map_err(storage)?;
+        }
+        Err(std::fs::TryLockError::Error(error)) => return Err(storage(error)),
+    }
     Ok(file)
 }
 
@@ -371,9 +384,14 @@ impl Grantry {
     /// [`lock_file`] on `locks/{name}` in the data folder, waited for off the async threads.
     async fn wait_for_lock(&self, name: &str) -> Result<std::fs::File, Error> {
         let path = self.data_dir.join("locks").join(name);
-        tokio::task::spawn_blocking(move || lock_file(&path))
-            .await
-            .map_err(|e| Error::Internal(format!("the lock task failed: {e}")))?
+        // What the wait says goes where the caller's events go, not to the blocking thread's
+        // own (global) subscriber.
+        let dispatch = tracing::dispatcher::get_default(Clone::clone);
+        tokio::task::spawn_blocking(move || {
+            tracing::dispatcher::with_default(&dispatch, || lock_file(&path))
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("the lock task failed: {e}")))?
     }
 
     /// An account's tokens from the keyring; missing ones mean it must be linked again.

@@ -409,7 +409,18 @@ impl Grantry {
     /// other until the lock is dropped.
     pub(super) async fn account_lock(&self, account_id: i64) -> Result<AccountLock, Error> {
         let flight = lock(&self.flights).entry(account_id).or_default().clone();
-        let in_process = flight.lock_owned().await;
+        let in_process = match flight.clone().try_lock_owned() {
+            Ok(guard) => guard,
+            Err(_) => {
+                // Said, so that an operation that seems stuck tells what it waits for.
+                tracing::info!(
+                    account = account_id,
+                    waiting = true,
+                    "another operation on this account is under way; waiting for it to end"
+                );
+                flight.lock_owned().await
+            }
+        };
         let across_processes = self
             .wait_for_lock(&format!("account-{account_id}.lock"))
             .await?;

@@ -11,6 +11,12 @@
 //! next repair tries again; when the provider is no longer configured, or refuses, they are
 //! removed and the history says the grant may still be live there.
 //!
+//! A re-link keeps the refresh token it replaces aside until the provider has revoked it
+//! (`engine/link.rs`); one killed before then, or whose provider could not be reached, leaves
+//! it behind, and repair revokes it the same way. Should the re-link have been killed before
+//! its new tokens were written, the token kept aside is still the account's own: it is then
+//! only removed, never revoked.
+//!
 //! A link writes and deletes a probe item first, to know the keyring takes writes; a link
 //! killed in between leaves its probe behind, which is removed once its process is gone.
 
@@ -24,7 +30,8 @@ use crate::secret_store::token_items;
 /// What [`Grantry::repair`] found and mended.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Repair {
-    /// Keyring items no account claims, removed (revoked at the provider first when it could).
+    /// Keyring items no account claims (an interrupted link's tokens, a refresh token an
+    /// interrupted re-link replaced), removed (revoked at the provider first when it could).
     pub orphaned_secrets_removed: usize,
     /// Of those, the ones whose grant the provider revoked.
     pub orphaned_grants_revoked: usize,
@@ -61,19 +68,21 @@ impl Grantry {
             }
         }
         let prefix = token_items::accounts_prefix(&self.installation);
-        let stored: Vec<String> = keys
-            .into_iter()
-            .filter(|key| key.starts_with(&prefix))
-            .collect();
+        let (stored, keys_left): (Vec<String>, Vec<String>) =
+            keys.into_iter().partition(|key| key.starts_with(&prefix));
         let expected: Vec<(i64, String, AccountStatus)> = self
             .accounts()?
             .iter()
             .map(|a| (a.id, self.tokens_key(a), a.status))
             .collect();
-        for key in &stored {
-            if expected.iter().any(|(_, k, _)| k == key) {
-                continue;
-            }
+        let replaced_prefix = token_items::replaced_prefix(&self.installation);
+        let replaced = keys_left
+            .iter()
+            .filter(|key| key.starts_with(&replaced_prefix));
+        let orphans = stored
+            .iter()
+            .filter(|key| !expected.iter().any(|(_, k, _)| k == *key));
+        for key in orphans.chain(replaced) {
             let span = tracing::info_span!("repair_orphan");
             match self
                 .logged(span, "repair_orphan", self.orphan(key), |_| None)
@@ -123,8 +132,28 @@ impl Grantry {
         let Some(tokens) = token_items::load(self.secrets.as_ref(), key)? else {
             return Ok(Orphan::Removed);
         };
-        let (provider, environment, subject) = token_items::parse_key(&self.installation, key)
+        let installation = &self.installation;
+        let replaced = token_items::parse_replaced_key(installation, key);
+        let (provider, environment, subject) = replaced
+            .clone()
+            .or_else(|| token_items::parse_key(installation, key))
             .unwrap_or_else(|| ("?".into(), "?".into(), "?".into()));
+        let what = if replaced.is_some() {
+            let account = token_items::key(installation, &provider, &environment, &subject);
+            let current = token_items::load(self.secrets.as_ref(), &account)?;
+            let refresh = |tokens: &crate::secret::TokenSet| {
+                tokens.refresh_token.as_ref().map(|t| t.expose().clone())
+            };
+            if current.is_some_and(|current| refresh(&current) == refresh(&tokens)) {
+                // Kept aside by a re-link killed before its new tokens were written: it is
+                // still the account's own, and revoking it would end the account's grant.
+                self.secrets.delete(key)?;
+                return Ok(Orphan::Removed);
+            }
+            "the refresh token an interrupted re-link replaced"
+        } else {
+            "the tokens of an interrupted link"
+        };
         let whose = format!("{subject} at {provider} ({environment})");
         let revoked = match self.environment(&provider, &environment) {
             Ok(env) => self.revoke_tokens(&provider, &env, &tokens).await,
@@ -134,24 +163,19 @@ impl Grantry {
         let (outcome, detail) = match revoked {
             Ok(()) => (
                 Orphan::Revoked,
-                format!(
-                    "the tokens of an interrupted link ({whose}) were revoked at the provider \
-                     and removed"
-                ),
+                format!("{what} ({whose}): revoked at the provider, then removed"),
             ),
             Err(Failure::Retry(error)) => {
-                let detail = format!(
-                    "the tokens of an interrupted link ({whose}) are kept until the provider can \
-                     revoke them: {error}"
-                );
+                let detail =
+                    format!("{what} ({whose}): kept until the provider can revoke it: {error}");
                 self.record(ActivityKind::RevocationPending, &detail, None, clock::now())?;
                 return Ok(Orphan::Kept);
             }
             Err(Failure::Refused(error)) => (
                 Orphan::Removed,
                 format!(
-                    "the tokens of an interrupted link ({whose}) were removed; they could not be \
-                     revoked ({error}), so access may still be live at the provider"
+                    "{what} ({whose}): removed, but not revoked ({error}), so access may \
+                     still be live at the provider"
                 ),
             ),
         };

@@ -80,6 +80,9 @@ impl Grantry {
             Some("revocation in progress"),
             now,
         )?;
+        // Killed here, the provider was never asked: the account stays "revocation pending",
+        // tokens and all, for `grantry revoke --pending` to finish.
+        crash_point("revoke:after-pending");
         let endpoints = match self.endpoints(&account.provider, &env).await {
             Ok(endpoints) => endpoints,
             Err(error @ Error::Unreachable { .. }) => {

@@ -53,13 +53,57 @@ pub fn key(installation: &str, provider: &str, environment: &str, subject: &str)
 /// data folder (`installation`); the inverse of [`key`].
 pub fn parse_key(installation: &str, key: &str) -> Option<(String, String, String)> {
     let rest = key.strip_prefix(&accounts_prefix(installation))?;
-    let decode = |part: &str| part.replace("%2F", "/").replace("%25", "%");
     let mut parts = rest.split('/');
+    let named = account_parts(&mut parts)?;
+    parts.next().is_none().then_some(named)
+}
+
+/// The provider, environment and subject at the start of `parts`, decoded.
+fn account_parts<'a>(
+    parts: &mut impl Iterator<Item = &'a str>,
+) -> Option<(String, String, String)> {
+    let decode = |part: &str| part.replace("%2F", "/").replace("%25", "%");
     let (provider, environment, subject) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
     Some((decode(provider), decode(environment), decode(subject)))
+}
+
+/// The prefix of the keys under which re-links of one data folder keep the refresh tokens they
+/// replace ([`replaced_key`]).
+pub fn replaced_prefix(installation: &str) -> String {
+    format!("replaced/{}/", part(installation))
+}
+
+/// A key under which a re-link keeps the refresh token it replaces until the provider has
+/// revoked it (`engine/link.rs`), so that a re-link killed before then leaves it for repair
+/// to revoke, not live at the provider and known to nobody. Each has a key of its own (the
+/// process and a count, as probes do), so that one kept by an earlier re-link is never
+/// overwritten.
+pub fn replaced_key(
+    installation: &str,
+    provider: &str,
+    environment: &str,
+    subject: &str,
+) -> String {
+    static REPLACED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = REPLACED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!(
+        "{}{}/{}/{}/{}-{n}",
+        replaced_prefix(installation),
+        part(provider),
+        part(environment),
+        part(subject),
+        std::process::id()
+    )
+}
+
+/// The provider, environment and subject of the account whose re-link kept a replaced token
+/// under `key` ([`replaced_key`]), for a key of this data folder.
+pub fn parse_replaced_key(installation: &str, key: &str) -> Option<(String, String, String)> {
+    let rest = key.strip_prefix(&replaced_prefix(installation))?;
+    let mut parts = rest.split('/');
+    let named = account_parts(&mut parts)?;
+    parts.next()?;
+    parts.next().is_none().then_some(named)
 }
 
 /// The key an account's tokens had before its parts were encoded, when it differs from
@@ -189,6 +233,23 @@ mod tests {
         }
         assert_eq!(parse_key("i", "account/i/p/e"), None);
         assert_eq!(parse_key("i", "account/i/p/e/s/x"), None);
+    }
+
+    #[test]
+    fn a_replaced_tokens_key_names_its_account_and_is_its_own() {
+        let (a, b) = (
+            replaced_key("i", "p", "a/b", "s"),
+            replaced_key("i", "p", "a/b", "s"),
+        );
+        assert_ne!(a, b, "a second re-link keeps its own");
+        assert_eq!(
+            parse_replaced_key("i", &a),
+            Some(("p".into(), "a/b".into(), "s".into()))
+        );
+        assert_eq!(parse_replaced_key("other", &a), None);
+        assert_eq!(parse_key("i", &a), None, "not an account's tokens");
+        assert_eq!(parse_replaced_key("i", &key("i", "p", "e", "s")), None);
+        assert_eq!(parse_replaced_key("i", "replaced/i/p/e/s"), None);
     }
 
     #[test]

@@ -177,3 +177,77 @@ pub async fn stranger(body: &'static str) -> (u16, Arc<std::sync::Mutex<Vec<u8>>
     });
     (port, heard)
 }
+
+impl World {
+    /// Holds the next request to `endpoint` at the sandbox until [`World::release`]; returns
+    /// the hold's id.
+    pub fn hold(&self, endpoint: grantry_sandbox::Endpoint) -> u64 {
+        let hold = grantry_sandbox::Fault {
+            endpoint,
+            kind: grantry_sandbox::FaultKind::Hold,
+            count: Some(1),
+        };
+        self.sandbox.admin().add_fault(hold).expect("hold")
+    }
+
+    /// Waits until the hold `id` holds a request: it has arrived, and waits there. A minute
+    /// without one fails the test rather than hang it.
+    pub async fn until_held(&self, id: u64) {
+        let held = self.sandbox.admin().until_held(id, 1);
+        tokio::time::timeout(std::time::Duration::from_secs(60), held)
+            .await
+            .expect("no request arrived at the hold")
+            .expect("the hold was released first");
+    }
+
+    /// Lets the request the hold `id` holds go on.
+    pub fn release(&self, id: u64) {
+        self.sandbox.admin().remove_fault(id).expect("release");
+    }
+}
+
+/// Notified each time the engine says an operation waits for another on the same account or
+/// lock (an event with a `waiting` field, `engine/refresh.rs` and `engine/mod.rs`): a test
+/// learns that an operation is blocked from the engine itself, not by giving it time. Give it
+/// to the operation's task with `tracing::instrument::WithSubscriber::with_subscriber(`
+/// [`Waits::dispatch`] `)`.
+#[derive(Clone, Default)]
+pub struct Waits(Arc<tokio::sync::Notify>);
+
+impl Waits {
+    pub fn dispatch(&self) -> tracing::Dispatch {
+        use tracing_subscriber::layer::SubscriberExt;
+        tracing::Dispatch::new(tracing_subscriber::registry().with(self.clone()))
+    }
+
+    /// Returns once an operation said it waits (at once if it said so already).
+    pub async fn said(&self) {
+        self.0.notified().await;
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Waits {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if event.fields().any(|field| field.name() == "waiting") {
+            self.0.notify_one();
+        }
+    }
+}
+
+/// Returns once the operation on `task` says it waits (see [`Waits`]); fails the test if it
+/// ends first (`what` went ahead) or says nothing for a minute.
+pub async fn until_waiting<T: std::fmt::Debug>(
+    waits: &Waits,
+    task: &mut tokio::task::JoinHandle<T>,
+    what: &str,
+) {
+    let waited = async {
+        tokio::select! {
+            () = waits.said() => {}
+            outcome = task => panic!("{what} went ahead: {outcome:?}"),
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), waited)
+        .await
+        .unwrap_or_else(|_| panic!("{what} neither waited nor ended"));
+}

@@ -1,6 +1,7 @@
 //! The admin API under `/_sandbox/`, for QA testers and tests: the HTTP face of the admin
 //! operations in `src/admin.rs` (see the configuration, add and remove users and clients, list
-//! and revoke grants, inject, list and clear faults, expire every access token, move the clock
+//! and revoke grants, inject, list and clear faults (clearing a `hold` releases the requests
+//! it holds), expire every access token, move the clock
 //! forward, rotate the signing key), plus users' avatars and the proof of the admin token.
 //!
 //! Invariants: every route but the avatars and the proof of the admin token (`src/proof.rs`)
