@@ -292,6 +292,7 @@ fn accounts_screen_and_deep_links_in_the_real_window() {
         text.contains("Sign-in response refused")
     });
     assert!(notice.contains("answers no sign-in"), "{notice}");
+    steps::look(&app, "refused-link-banner");
     let heard = app.execute_async(
         "const done = arguments[arguments.length - 1];\
          done({ heard: window.__heard,\
@@ -358,6 +359,7 @@ fn a_sandbox_that_cannot_start_is_reported_and_the_app_works_on() {
     assert!(problem.contains(&format!("127.0.0.1:{port}")), "{problem}");
     let indicator = app.wait_for_text("[data-testid=sandbox-indicator]");
     assert!(indicator.contains("Sandbox stopped"), "{indicator}");
+    steps::look(&app, "sandbox-failed-banner");
     app.screenshot(&screenshot_dir().join("sandbox-failed.png"));
     app.click("[data-testid=nav-activity]");
     let history = app.wait_for_text("[data-testid=activity-list]");

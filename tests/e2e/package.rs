@@ -15,10 +15,18 @@ use super::{ONE_WINDOW, scratch_session, steps};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
+/// The debug build's folder (`target/debug`, or under `CARGO_TARGET_DIR`): the app's.
+fn debug_dir() -> PathBuf {
+    Path::new(super::APP)
+        .parent()
+        .expect("the app's folder")
+        .to_path_buf()
+}
+
 /// Packages the debug build; returns the .deb's path.
 fn bundle() -> PathBuf {
     // The package ships `grantry` too; for this build, the debug one.
-    let cli = Path::new(ROOT).join("target/debug/grantry");
+    let cli = debug_dir().join("grantry");
     assert!(
         cli.exists(),
         "{} is missing: `cargo build -p grantry-cli` (make test builds it)",
@@ -39,7 +47,7 @@ fn bundle() -> PathBuf {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    let folder = Path::new(ROOT).join("target/debug/bundle/deb");
+    let folder = debug_dir().join("bundle/deb");
     let mut debs: Vec<PathBuf> = std::fs::read_dir(&folder)
         .expect("the bundle folder")
         .map(|e| e.expect("entry").path())

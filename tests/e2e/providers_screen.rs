@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use super::steps::look;
 use super::support::app_sweep::AppSweep;
-use super::support::axe;
 use super::support::static_site::StaticSite;
 use super::support::webdriver::{Driver, Session, wait_until};
 use super::{
@@ -138,20 +138,20 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
     app.click("[data-testid=nav-providers]");
     let list = app.wait_for_text("[data-testid=providers-list]");
     assert!(list.contains("Grantry Sandbox"), "{list}");
-    axe::check(&app, "providers");
+    look(&app, "providers");
     app.screenshot(&screenshot_dir().join("providers.png"));
 
     // Each preset's form: its redirects with what they need, its scopes in words.
     app.click("[data-testid=provider-add]");
     app.wait_for_text("[data-testid=provider-editor]");
-    axe::check(&app, "preset-picker");
+    look(&app, "preset-picker");
     app.click("[data-testid=preset-google]");
     let form = app.wait_for_text("[data-testid=provider-editor]");
     assert!(
         form.contains("iOS client") && form.contains("Desktop app client"),
         "{form}"
     );
-    axe::check(&app, "preset-google");
+    look(&app, "preset-google");
     app.screenshot(&screenshot_dir().join("provider-google.png"));
     app.execute_async(
         "const done = arguments[arguments.length - 1];\
@@ -170,7 +170,7 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
     let found = app.wait_for_text("[data-testid=discovery-result]");
     assert!(found.contains(&format!("{issuer}/token")), "{found}");
     app.click("[data-testid=redirect-loopback]");
-    axe::check(&app, "provider-editor");
+    look(&app, "provider-editor");
     app.screenshot(&screenshot_dir().join("provider-editor.png"));
     // A mistake is named next to its field as it is typed, and nothing is saved; an issuer
     // that does not answer is refused on saving.
@@ -187,11 +187,13 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
     let problem =
         app.wait_for_text("[data-field='environments.0.issuer'] [data-testid=field-error]");
     assert!(problem.contains("https"), "{problem}");
+    look(&app, "provider-editor-field-error");
     app.screenshot(&screenshot_dir().join("provider-editor-error.png"));
     set_issuer(&format!("{issuer}/nowhere"));
     app.click("[data-testid=provider-save]");
     let refused = app.wait_for_text("[data-testid=form-problems]");
     assert!(refused.contains("discovery"), "{refused}");
+    look(&app, "provider-editor-form-problems");
     set_issuer(&issuer);
     save(&app, "qa");
     app.screenshot(&screenshot_dir().join("providers-added.png"));
@@ -239,7 +241,7 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
     app.click("[data-provider-id=scheme] [data-testid=provider-remove]");
     let dialog = app.wait_for_text("[data-testid=remove-provider]");
     assert!(dialog.contains("1"), "it says how many accounts: {dialog}");
-    axe::check(&app, "remove-provider");
+    look(&app, "remove-provider");
     app.click("[data-testid=remove-forget]");
     app.click("[data-testid=remove-confirm]");
     app.wait_for_text_where("[data-testid=providers-list]", |t| {
