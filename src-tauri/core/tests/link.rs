@@ -5,6 +5,7 @@
 use crate::support;
 
 use grantry_core::{ActivityKind, ErrorCode, GrantryEvent, IpcError, LinkStatus, ScopeStatus};
+use grantry_sandbox::Endpoint;
 use grantry_sandbox::robot::Choice;
 use support::{allow, world};
 
@@ -93,6 +94,8 @@ async fn replayed_forged_and_misdirected_callbacks_change_nothing() {
     let accounts = w.grantry.accounts().expect("accounts");
     let secrets = w.secrets.snapshot();
     let grants = w.sandbox_grants().await;
+    let token_requests = || w.sandbox.admin().arrivals(Endpoint::Token).len();
+    let asked = token_requests();
     // Replayed: the pending link was used up.
     assert_eq!(
         w.code(w.grantry.finish_link(&back).await),
@@ -130,6 +133,11 @@ async fn replayed_forged_and_misdirected_callbacks_change_nothing() {
         "only the honest link, unchanged"
     );
     assert_eq!(w.secrets.snapshot(), secrets, "no token was written");
+    assert_eq!(
+        token_requests(),
+        asked,
+        "no answer reached the token endpoint"
+    );
     // Had the replayed code been sent to the sandbox again, it would have revoked alice's
     // grant (a replayed code ends what it issued): her grant is as it was.
     let after = w.sandbox_grants().await;
