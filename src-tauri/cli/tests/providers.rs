@@ -4,8 +4,12 @@
 //! plain http is added only with `--allow-plain-http-loopback`, and only on 127.0.0.1 or
 //! [::1].
 
+use std::io::Write;
+use std::process::Stdio;
+
 use crate::support;
 
+use grantry_sandbox::{ClientAuth, ClientConfig};
 use support::env;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -199,4 +203,72 @@ fn plain_http_is_refused_without_the_flag_and_on_names_even_with_it() {
         "background refresh needs the first opt-in: {said}"
     );
     assert!(said.contains("--allow-plain-http-loopback"), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn a_client_secret_typed_on_standard_input_is_kept_in_the_keyring_only() {
+    let env = env().await;
+    let issuer = env.sandbox.issuer().to_owned();
+    let secret = "typed-client-secret-5c1f0e7a9b";
+    env.sandbox
+        .admin()
+        .add_client(ClientConfig {
+            client_id: "qa-confidential".into(),
+            client_secret: Some(secret.into()),
+            name: "QA confidential".into(),
+            auth: ClientAuth::Secret,
+            redirect_uris: vec!["http://127.0.0.1/callback".into()],
+            expiring_tokens: true,
+        })
+        .expect("a confidential client at the sandbox");
+    env.sweep_for("the client secret typed on standard input", secret);
+    let mut add = env.command();
+    add.args([
+        "--json",
+        "providers",
+        "add",
+        "qa",
+        "--name",
+        "QA confidential",
+        "--issuer",
+        &issuer,
+        "--client-id",
+        "qa-confidential",
+        "--client-auth",
+        "secret_post",
+        "--redirect",
+        "loopback",
+        "--allow-plain-http-loopback",
+        "--scope",
+        "openid",
+        "--scope",
+        "offline_access",
+        "--secret-stdin",
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = add.spawn().expect("grantry providers add");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{secret}\n").as_bytes())
+        .expect("type the secret");
+    let output = child.wait_with_output().expect("grantry providers add");
+    env.record(&add, &output);
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The secret is used: the link's code exchange and a refresh authenticate with it.
+    let (code, linked) = env.json(&["link", "qa", "--browser", &env.consent("alice", "")]);
+    assert_eq!(code, 0, "{linked}");
+    let id = linked["id"].to_string();
+    let (code, refreshed) = env.json(&["refresh", &id]);
+    assert_eq!(code, 0, "{refreshed}");
+    // The sweep (on drop) looks for it in the data and config folders and every output.
 }

@@ -27,6 +27,8 @@ pub struct Env {
     ran: Mutex<Vec<(String, Output)>>,
     /// A connection to the database, held from when it exists (`sweep.rs` says why).
     wal_keeper: Mutex<Option<rusqlite::Connection>>,
+    /// The test's own secrets (a client secret it typed), searched for by the sweep too.
+    secrets: Mutex<Vec<(String, String)>>,
 }
 
 /// The sandbox serves from the runtime's worker threads while the test blocks on `grantry`, so
@@ -52,6 +54,7 @@ pub async fn env() -> Env {
         dir,
         ran: Mutex::new(Vec::new()),
         wal_keeper: Mutex::new(None),
+        secrets: Mutex::new(Vec::new()),
     }
 }
 
@@ -86,6 +89,15 @@ impl Env {
 
     pub fn grantry(&self, args: &[&str]) -> Output {
         self.run(self.command().args(args))
+    }
+
+    /// Has the sweep look for `value` too, described as `what`: a secret the test gave
+    /// Grantry, which belongs in the keyring only.
+    pub fn sweep_for(&self, what: &str, value: &str) {
+        self.secrets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((what.to_owned(), value.to_owned()));
     }
 
     /// Runs `command` to its end and keeps its output for the sweep.

@@ -47,6 +47,14 @@ impl Env {
     /// The sweep; `Drop` runs it.
     fn sweep(&self) {
         let mut sweep = Sweep::from_token_log(&self.dir.path().join(TOKEN_LOG));
+        let secrets = self
+            .secrets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (what, value) in secrets.iter() {
+            sweep.add(what, value);
+        }
+        drop(secrets);
         let database = self.data_dir().join(DATABASE);
         assert!(
             database.exists(),
