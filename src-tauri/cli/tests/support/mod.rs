@@ -139,16 +139,22 @@ impl Env {
     }
 
     /// Every grant the sandbox holds, as its admin API lists them.
+    /// An answer that is not a list (an error object) fails the test rather than reading as
+    /// "no grants".
     pub async fn grants(&self) -> Value {
-        reqwest::Client::new()
+        let response = reqwest::Client::new()
             .get(format!("{}/_sandbox/grants", self.sandbox.issuer()))
             .bearer_auth(self.sandbox.admin_token())
             .send()
             .await
-            .expect("grants")
-            .json()
-            .await
-            .expect("json")
+            .expect("grants");
+        assert!(response.status().is_success(), "grants: {response:?}");
+        let grants: Value = response.json().await.expect("json");
+        assert!(
+            grants.is_array(),
+            "the admin API's grants are not a list: {grants}"
+        );
+        grants
     }
 
     /// Injects a fault at the sandbox through its admin API.
