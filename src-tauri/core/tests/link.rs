@@ -751,3 +751,53 @@ async fn forged_answers_cannot_crowd_out_how_a_real_link_ended() {
         .collect();
     assert!(told.is_empty(), "{told:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_relink_waits_for_a_refresh_under_way_and_its_tokens_are_the_ones_kept() {
+    use tracing::instrument::WithSubscriber;
+
+    let w = world().await;
+    let alice = w.link("alice").await;
+    // A refresh of alice is stopped at the provider, with the account in its hands.
+    let hold = w.hold(Endpoint::Token);
+    let refreshing = {
+        let grantry = w.grantry.clone();
+        tokio::spawn(async move { grantry.refresh(alice.id).await })
+    };
+    w.until_held(hold).await;
+    // Meanwhile she links again: a new grant, its code exchanged (the hold took one request).
+    let back = w.answer(None, &allow("alice")).await;
+    let waits = support::Waits::default();
+    let mut relinking = {
+        let grantry = w.grantry.clone();
+        let relink = async move { grantry.finish_link(&back).await };
+        tokio::spawn(relink.with_subscriber(waits.dispatch()))
+    };
+    support::until_waiting(&waits, &mut relinking, "the re-link during the refresh").await;
+    assert!(
+        !relinking.is_finished(),
+        "the re-link waits for the refresh"
+    );
+    w.release(hold);
+    refreshing.await.expect("task").expect("refreshed");
+    relinking.await.expect("task").expect("linked again");
+
+    // What is kept is the re-link's: its refresh token belongs to the newest grant, which is
+    // live; the refreshed one's grant was revoked as the token it replaced.
+    let grants = w.sandbox_grants().await;
+    let grants = grants.as_array().expect("grants");
+    assert_eq!(grants.len(), 2, "{grants:?}");
+    assert!(
+        grants[1]["revoked"].is_null(),
+        "the new grant is live: {grants:?}"
+    );
+    assert!(
+        !grants[0]["revoked"].is_null(),
+        "the old one was revoked: {grants:?}"
+    );
+    let refreshed = w.grantry.refresh(alice.id).await;
+    assert!(
+        refreshed.is_ok(),
+        "the kept refresh token works: {refreshed:?}"
+    );
+}

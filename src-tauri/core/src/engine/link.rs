@@ -294,6 +294,20 @@ impl Grantry {
             &pending.environment,
             &linked.subject,
         );
+        // An account this link updates is held to itself (as a refresh or a revocation holds
+        // it, `engine/refresh.rs`) until its new tokens are saved: a refresh under way would
+        // otherwise write its old grant's rotated tokens over them, leaving the new grant live
+        // at the provider with nothing here pointing to it. Taken before the secrets lock,
+        // which nothing takes first.
+        let existing = self.accounts()?.into_iter().find(|a| {
+            a.provider == pending.provider
+                && a.environment == pending.environment
+                && a.subject == linked.subject
+        });
+        let _exclusive = match existing {
+            Some(account) => Some(self.account_lock(account.id).await?),
+            None => None,
+        };
         // Repair must not take these tokens for orphans before their account is written.
         let secrets_lock = self.secrets_lock().await?;
         let held = token_items::load(self.secrets.as_ref(), &key)?;
