@@ -25,7 +25,7 @@ pub struct Env {
     pub dir: tempfile::TempDir,
     /// Every `grantry` run's command line and output, for the sweep.
     ran: Mutex<Vec<(String, Output)>>,
-    /// A connection to the database, held from when it exists (`sweep.rs` says why).
+    /// A connection to the database, held from before the first command (`sweep.rs` says why).
     wal_keeper: Mutex<Option<rusqlite::Connection>>,
     /// The test's own secrets (a client secret it typed), searched for by the sweep too.
     secrets: Mutex<Vec<(String, String)>>,
@@ -49,13 +49,15 @@ pub async fn env() -> Env {
     // Outside the data and config folders, which the sweep searches.
     config.token_log = Some(dir.path().join(sweep::TOKEN_LOG));
     let sandbox = Sandbox::start(config).await.expect("sandbox");
-    Env {
+    let env = Env {
         sandbox,
         dir,
         ran: Mutex::new(Vec::new()),
         wal_keeper: Mutex::new(None),
         secrets: Mutex::new(Vec::new()),
-    }
+    };
+    env.hold_wal();
+    env
 }
 
 impl Env {
@@ -123,7 +125,6 @@ impl Env {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push((format!("`{line}`"), output.clone()));
-        self.keep_wal();
     }
 
     /// Runs grantry with `--json`; returns the exit code and the parsed output.

@@ -6,11 +6,11 @@
 //!
 //! SQLite deletes `-wal` when the last connection to the database closes, after copying into
 //! `grantry.sqlite3` only the newest version of each page; each `grantry` command is such a
-//! last connection. So that the sweep reads every version of every page written, `Env` holds
-//! a connection of its own (`keep_wal`) from the first command after which the database
-//! exists: then no command is the last one, and `-wal` keeps every page the later commands
-//! wrote (it would restart only after a checkpoint, which SQLite makes by itself only past
-//! 1,000 pages). What the first command wrote before that is read from `grantry.sqlite3`.
+//! last connection. So that the sweep reads every version of every page written, `Env` makes
+//! the database itself before the first command (an empty one in WAL mode, private, where
+//! Grantry would make it) and holds a connection to it (`hold_wal`): then no command is the
+//! last one, and `-wal` keeps every page every command wrote, the first one's included (it
+//! would restart only after a checkpoint, which SQLite makes by itself only past 1,000 pages).
 
 use std::process::Output;
 
@@ -26,22 +26,38 @@ pub const TOKEN_LOG: &str = "sandbox-tokens.log";
 const DATABASE: &str = "grantry.sqlite3";
 
 impl Env {
-    /// Opens the connection that keeps `-wal` (see the module docs) once the database exists.
-    pub(super) fn keep_wal(&self) {
-        let mut keeper = self
-            .wal_keeper
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let database = self.data_dir().join(DATABASE);
-        if keeper.is_some() || !database.exists() {
-            return;
-        }
+    /// Makes the empty database in WAL mode and holds a connection to it, before the first
+    /// command (see the module docs); the folder and file are private, as Grantry makes them.
+    pub(super) fn hold_wal(&self) {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+        let data = self.data_dir();
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&data)
+            .expect("the data folder");
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700))
+            .expect("a private data folder");
+        let database = data.join(DATABASE);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&database)
+            .expect("an empty database");
         let connection = rusqlite::Connection::open(&database).expect("open the database");
+        let mode: String = connection
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .expect("WAL mode");
+        assert_eq!(mode, "wal");
         // Reading once joins the WAL: from then on this connection counts as one still open.
         let _: i64 = connection
             .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
             .expect("read the database");
-        *keeper = Some(connection);
+        *self
+            .wal_keeper
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(connection);
     }
 
     /// The sweep; `Drop` runs it.
@@ -62,14 +78,9 @@ impl Env {
             database.display()
         );
         // While the keeper holds the database open, so `-wal` is still there to be read.
-        let keeping = self
-            .wal_keeper
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .is_some();
         let wal = self.data_dir().join(format!("{DATABASE}-wal"));
         assert!(
-            !keeping || wal.exists(),
+            wal.exists(),
             "leak sweep: SQLite deleted {} although a connection is open",
             wal.display()
         );
