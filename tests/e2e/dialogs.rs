@@ -1,7 +1,8 @@
 //! Every dialog in the real window, over a screen with accounts. Twenty links in a row, each
 //! answered at once by the scripted browser (as a remembered consent is), must each close their
 //! dialog by themselves: the answer can arrive before the window even knows the link it started.
-//! Then each dialog, in each of its states, at the default size and at the smallest (800x600),
+//! Then each dialog (the Accounts screen's, an account's, the Sandbox screen's, the Providers
+//! editor), in each of its states, at the default size and at the smallest (800x600),
 //! in both themes: nothing may paint over it (what is drawn at its corners and centre belongs
 //! to it), axe-core finds nothing serious, and it is photographed into `target/e2e/`.
 
@@ -171,6 +172,19 @@ fn every_dialog(app: &Session, consent: &Path, size: &str) {
         closed(app, &format!("Escape to close {name}"));
     }
     app.click("[data-testid=back]");
+
+    // The Sandbox screen's: removing a test user, removing a client, each asked first.
+    app.click("[data-testid=nav-sandbox]");
+    for (remove, name) in [
+        ("sandbox-user-remove", "sandbox-remove-user"),
+        ("sandbox-client-remove", "sandbox-remove-client"),
+    ] {
+        app.click(&format!("[data-testid={remove}]"));
+        app.wait_for_text("[role=dialog]");
+        look_at_dialog(app, name, size);
+        escape(app);
+        closed(app, &format!("Escape to close {name}"));
+    }
 
     // The Providers screen's editor.
     app.click("[data-testid=nav-providers]");

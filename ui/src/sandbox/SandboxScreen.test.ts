@@ -122,13 +122,31 @@ describe('SandboxScreen', () => {
     expect(calls('sandbox_overview').length).toBeGreaterThan(1)
   })
 
-  it('removes a test user, and says the access they gave was revoked', async () => {
+  it('asks before removing a test user, then says the access they gave was revoked', async () => {
     await show()
     answer('remove_sandbox_user', undefined)
     await fireEvent.click(screen.getByRole('button', { name: 'Remove test user bob' }))
+    const dialog = screen.getByRole('dialog', { name: 'Remove test user bob' })
+    expect(dialog.textContent).toContain('Every grant bob gave is revoked')
+    expect(invoke).not.toHaveBeenCalledWith('remove_sandbox_user', { login: 'bob' })
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Remove' }))
     await settle()
     expect(invoke).toHaveBeenCalledWith('remove_sandbox_user', { login: 'bob' })
+    expect(screen.queryByRole('dialog')).toBeNull()
     expect(screen.getByText(/bob was removed; the access they gave was revoked/)).toBeTruthy()
+  })
+
+  it('keeps a test user when the removal is cancelled, and says why one failed', async () => {
+    await show()
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove test user bob' }))
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }))
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(invoke).not.toHaveBeenCalledWith('remove_sandbox_user', { login: 'bob' })
+    fail('remove_sandbox_user', { code: 'invalid_input', message: 'no test user bob' })
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove test user bob' }))
+    const dialog = screen.getByRole('dialog', { name: 'Remove test user bob' })
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Remove' }))
+    expect((await within(dialog).findByRole('alert')).textContent).toContain('no test user bob')
   })
 
   it('lists each fault with its endpoint and what is left, and clears one with one click', async () => {
