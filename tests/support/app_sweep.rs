@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::leak_sweep::{ADMIN_TOKEN_FILE, Sweep, files_under};
-use super::webdriver::{Driver, wait_until};
+use super::webdriver::Driver;
 
 /// The app's identifier (tauri.conf.json): its folder under each XDG base folder.
 const IDENTIFIER: &str = "dev.grantry.desktop";
@@ -107,9 +107,25 @@ impl AppSweep {
             "leak sweep: call `running` while the app runs"
         );
         let apps = self.apps.clone();
-        wait_until("the app to exit", Duration::from_secs(30), || {
-            !apps.iter().any(|&pid| super::procs::alive(pid))
-        });
+        let start = std::time::Instant::now();
+        while apps.iter().any(|&pid| super::procs::alive(pid)) {
+            if start.elapsed() > Duration::from_secs(30) {
+                // Said with what each of its threads waits in, then ended, so that the tests
+                // after this one do not start beside it (it holds the single-instance name).
+                let stuck: Vec<String> = apps
+                    .iter()
+                    .filter(|&&pid| super::procs::alive(pid))
+                    .map(|&pid| format!("pid {pid}: {}", super::procs::threads(pid)))
+                    .collect();
+                for &pid in &apps {
+                    let _ = std::process::Command::new("kill")
+                        .args(["-KILL", &pid.to_string()])
+                        .status();
+                }
+                panic!("the app did not exit within 30 s of its session's end: {stuck:?}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         // The app's sandbox logs at least its admin token as it starts; a test whose sandbox
         // could not start names its own values in `also`.
         let mut sweep = Sweep::default();

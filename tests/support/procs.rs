@@ -17,6 +17,29 @@ pub fn children(pid: u32) -> Vec<u32> {
         .collect()
 }
 
+/// Each thread of `pid` as `name@wait-channel` (`/proc/PID/task/TID/comm` and `wchan`): what a
+/// process that should have exited is waiting in.
+pub fn threads(pid: u32) -> String {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return "gone".to_owned();
+    };
+    let read = |path: std::path::PathBuf| {
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    tasks
+        .filter_map(Result::ok)
+        .map(|task| {
+            let name = read(task.path().join("comm"));
+            let wchan = read(task.path().join("wchan"));
+            format!("{name}@{wchan}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Whether `pid` runs: it exists and is not a zombie waiting for its parent.
 pub fn alive(pid: u32) -> bool {
     stat(pid).is_some_and(|(state, _)| state != 'Z')
