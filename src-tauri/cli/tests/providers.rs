@@ -5,7 +5,6 @@
 //! [::1].
 
 use std::io::Write;
-use std::process::Stdio;
 
 use crate::support;
 
@@ -223,8 +222,7 @@ async fn a_client_secret_typed_on_standard_input_is_kept_in_the_keyring_only() {
         })
         .expect("a confidential client at the sandbox");
     env.sweep_for("the client secret typed on standard input", secret);
-    let mut add = env.command();
-    add.args([
+    let (add, mut child) = env.spawn(&[
         "--json",
         "providers",
         "add",
@@ -245,19 +243,14 @@ async fn a_client_secret_typed_on_standard_input_is_kept_in_the_keyring_only() {
         "--scope",
         "offline_access",
         "--secret-stdin",
-    ])
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = add.spawn().expect("grantry providers add");
+    ]);
     child
         .stdin
         .take()
         .expect("stdin")
         .write_all(format!("{secret}\n").as_bytes())
         .expect("type the secret");
-    let output = child.wait_with_output().expect("grantry providers add");
-    env.record(&add, &output);
+    let output = env.finish((add, child));
     assert!(
         output.status.success(),
         "{}{}",

@@ -391,6 +391,16 @@ impl Admin {
         Ok(shared.faults().add(fault))
     }
 
+    /// Holds the next request to `endpoint` until the fault is cleared (a `hold` with a count
+    /// of one); returns its id, for [`Admin::until_held`] and [`Admin::remove_fault`].
+    pub fn hold_next(&self, endpoint: Endpoint) -> Result<u64, AdminError> {
+        self.add_fault(Fault {
+            endpoint,
+            kind: FaultKind::Hold,
+            count: Some(1),
+        })
+    }
+
     /// Waits until the `hold` fault `id` holds at least `n` requests (`src/hold.rs`): a test
     /// waits for "the request has arrived and is held", not for time. Refused when there is
     /// no such hold, or when it is released (cleared) first. Release it with

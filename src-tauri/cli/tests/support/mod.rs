@@ -199,12 +199,14 @@ pub fn json_output(output: &Output) -> (i32, Value) {
 }
 
 impl Env {
-    /// Starts `grantry args` without waiting for it, its output piped; finish it with
-    /// [`Env::finish`].
+    /// Starts `grantry args` without waiting for it, its input and output piped (what is
+    /// written to its standard input is what a person would type); finish it with
+    /// [`Env::finish`], which closes its input.
     pub fn spawn(&self, args: &[&str]) -> (Command, std::process::Child) {
         let mut command = self.command();
         command
             .args(args)
+            .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
         let child = command.spawn().expect("spawn grantry");
@@ -221,12 +223,7 @@ impl Env {
     /// Holds the next request to `endpoint` at the sandbox until [`Env::release`]; returns the
     /// hold's id.
     pub fn hold(&self, endpoint: grantry_sandbox::Endpoint) -> u64 {
-        let hold = grantry_sandbox::Fault {
-            endpoint,
-            kind: grantry_sandbox::FaultKind::Hold,
-            count: Some(1),
-        };
-        self.sandbox.admin().add_fault(hold).expect("hold")
+        self.sandbox.admin().hold_next(endpoint).expect("hold")
     }
 
     /// Waits until the hold `id` holds a request: it has arrived, and waits there. A minute

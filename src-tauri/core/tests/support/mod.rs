@@ -182,12 +182,7 @@ impl World {
     /// Holds the next request to `endpoint` at the sandbox until [`World::release`]; returns
     /// the hold's id.
     pub fn hold(&self, endpoint: grantry_sandbox::Endpoint) -> u64 {
-        let hold = grantry_sandbox::Fault {
-            endpoint,
-            kind: grantry_sandbox::FaultKind::Hold,
-            count: Some(1),
-        };
-        self.sandbox.admin().add_fault(hold).expect("hold")
+        self.sandbox.admin().hold_next(endpoint).expect("hold")
     }
 
     /// Waits until the hold `id` holds a request: it has arrived, and waits there. A minute
