@@ -299,13 +299,13 @@ impl Grantry {
         // otherwise write its old grant's rotated tokens over them, leaving the new grant live
         // at the provider with nothing here pointing to it. Taken before the secrets lock,
         // which nothing takes first.
-        let existing = self.accounts()?.into_iter().find(|a| {
-            a.provider == pending.provider
-                && a.environment == pending.environment
-                && a.subject == linked.subject
-        });
+        let existing = lock(&self.store).account_id_of(
+            &pending.provider,
+            &pending.environment,
+            &linked.subject,
+        )?;
         let _exclusive = match existing {
-            Some(account) => Some(self.account_lock(account.id).await?),
+            Some(id) => Some(self.account_lock(id).await?),
             None => None,
         };
         // Repair must not take these tokens for orphans before their account is written.

@@ -104,6 +104,25 @@ impl Store {
         rows.next().transpose().map_err(|e| self.error(e))
     }
 
+    /// The id of the account this provider environment knows as `subject`, if it is here.
+    pub fn account_id_of(
+        &self,
+        provider: &str,
+        environment: &str,
+        subject: &str,
+    ) -> Result<Option<i64>, Error> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM accounts WHERE provider = ?1 AND environment = ?2 AND subject = ?3",
+            )
+            .map_err(|e| self.error(e))?;
+        let mut rows = statement
+            .query_map(params![provider, environment, subject], |row| row.get(0))
+            .map_err(|e| self.error(e))?;
+        rows.next().transpose().map_err(|e| self.error(e))
+    }
+
     /// Stores a linked account, or updates it when the same provider, environment and subject
     /// were linked before (a re-link never duplicates). Its scopes are replaced. Returns the
     /// account and whether it already existed.
