@@ -193,15 +193,15 @@ export function subscribe<K extends GrantryEvent['kind']>(
   handler: (event: Extract<GrantryEvent, { kind: K }>) => void,
 ): () => void {
   let stopped = false
-  const registered = listen<GrantryEvent>(EVENT_CHANNEL, ({ payload }) => {
-    if (!stopped && payload.kind === kind) handler(payload as Extract<GrantryEvent, { kind: K }>)
+  const registered = listening(kind, (event) => {
+    if (!stopped) handler(event)
   })
   // Without a listener the window just misses events; that must not end as an unhandled rejection.
   registered.catch((thrown) => console.error(`cannot listen for ${kind} events`, thrown))
   return () => {
     if (stopped) return
     stopped = true
-    registered.then((unlisten) => unlisten()).catch(() => {})
+    registered.then((stop) => stop()).catch(() => {})
   }
 }
 
