@@ -165,7 +165,7 @@ export const ipc = {
 /**
  * Like `subscribe`, but resolves only once the listener is in place, with the function that
  * stops it: whatever the Rust side emits after that is heard. For a caller that must not miss
- * the answer to what it is about to ask (see `lib/link.ts`).
+ * the answer to what it is about to ask (see `lib/followLink.ts`).
  */
 export async function listening<K extends GrantryEvent['kind']>(
   kind: K,

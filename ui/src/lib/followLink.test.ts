@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AccountSummary } from './ipc'
-import { followLink } from './link'
+import { followLink } from './followLink'
 import { answer, emitEvent, fail, holdListen, invoke, listenerCount, settle } from '../test/tauri'
 
 const account: AccountSummary = {
