@@ -30,18 +30,40 @@ const ENTER: &str = "\u{E007}";
 /// the README points Google users without such a desktop to the Desktop-client option.
 const SCHEME: &str = "test.grantry.provider";
 
-/// Registers a client at the app's sandbox, with its admin token from the data folder.
-fn register_client(issuer: &str, data_dir: &Path, client_id: &str, redirect: &str) {
+/// Registers a client at the app's sandbox, with its admin token from the data folder: a
+/// public one, or a confidential one when it has a `secret`.
+fn register_client(
+    issuer: &str,
+    data_dir: &Path,
+    client_id: &str,
+    redirect: &str,
+    secret: Option<&str>,
+) {
     let token = std::fs::read_to_string(data_dir.join("sandbox-admin-token")).expect("token");
+    let mut client = json!({
+        "client_id": client_id,
+        "name": format!("E2E {client_id}"),
+        "auth": "none",
+        "redirect_uris": [redirect],
+    });
+    if let Some(secret) = secret {
+        client["auth"] = json!("secret");
+        client["client_secret"] = json!(secret);
+    }
     ureq::post(format!("{issuer}/_sandbox/clients"))
         .header("authorization", format!("Bearer {}", token.trim()))
-        .send_json(json!({
-            "client_id": client_id,
-            "name": "E2E provider-scheme client",
-            "auth": "none",
-            "redirect_uris": [redirect],
-        }))
+        .send_json(client)
         .expect("register the client");
+}
+
+/// A client secret no other test uses, typed into the Providers screen by hand: the leak
+/// sweep then looks for it everywhere but the keyring.
+fn typed_secret() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_nanos();
+    format!("e2e-typed-secret-{nanos:x}-{}", std::process::id())
 }
 
 /// The app on its own data folder and its own providers file (so that the providers added
@@ -164,8 +186,31 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
         app.find("[data-testid=provider-editor]").is_none()
     });
 
-    // A custom provider from the sandbox's issuer: Test discovery says what it found.
+    // A custom provider from the sandbox's issuer, for a confidential client whose secret is
+    // typed here: Test discovery says what it found.
+    let secret = typed_secret();
+    register_client(
+        &issuer,
+        &data_dir,
+        "e2e-confidential",
+        "http://127.0.0.1/callback",
+        Some(&secret),
+    );
     new_custom_provider(&app, "qa", &issuer);
+    app.execute_async(
+        "const [done] = arguments;\
+         const input = document.querySelector(\"[name='environments.0.client_id']\");\
+         input.value = 'e2e-confidential'; input.dispatchEvent(new Event('input', {bubbles: true}));\
+         const auth = document.querySelector(\"[name='environments.0.client_auth']\");\
+         auth.value = 'secret_basic'; auth.dispatchEvent(new Event('change', {bubbles: true}));\
+         done(true);",
+        json!([]),
+    );
+    let secret_field = "[name='environments.0.client_secret']";
+    wait_until("the secret field", Duration::from_secs(10), || {
+        app.find(secret_field).is_some()
+    });
+    app.type_into(secret_field, &secret);
     app.click("[data-testid=test-discovery]");
     let found = app.wait_for_text("[data-testid=discovery-result]");
     assert!(found.contains(&format!("{issuer}/token")), "{found}");
@@ -210,7 +255,7 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
     // A provider whose client takes only its own scheme: saving it registers the scheme with
     // the desktop; the answer goes through xdg-open to a second launch, which hands it over.
     let redirect = format!("{SCHEME}:/oauth2redirect");
-    register_client(&issuer, &data_dir, "e2e-scheme-client", &redirect);
+    register_client(&issuer, &data_dir, "e2e-scheme-client", &redirect, None);
     app.click("[data-testid=nav-providers]");
     new_custom_provider(&app, "scheme", &issuer);
     app.execute_async(
@@ -258,7 +303,7 @@ fn providers_added_in_the_window_link_through_loopback_and_their_own_scheme() {
 
     sweep.running(&driver);
     drop(app);
-    sweep.finish(&[]);
+    sweep.finish(&[("the client secret typed into the Providers screen", &secret)]);
 }
 
 #[test]
@@ -277,7 +322,7 @@ fn a_provider_behind_the_https_bridge_links_through_the_real_bridge_page() {
     let (mut sweep, driver) = start_app(&data_home, &data_dir, "bridge-link");
     let app = driver.session(Path::new(APP));
     let issuer = sandbox_issuer(&app);
-    register_client(&issuer, &data_dir, "e2e-bridge-client", &bridge);
+    register_client(&issuer, &data_dir, "e2e-bridge-client", &bridge, None);
 
     app.click("[data-testid=nav-providers]");
     new_custom_provider(&app, "bridged", &issuer);

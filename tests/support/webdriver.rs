@@ -411,10 +411,11 @@ impl Session<'_> {
         std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folder");
         std::fs::write(path, png).expect("write screenshot");
         // What the picture shows, as text, for the leak sweep (`app_sweep.rs`): the page's
-        // text and what its fields hold.
+        // text and what its fields hold, but for password fields, which show only dots.
         let shown = self.execute(
             "return [document.body.innerText,\
-               ...[...document.querySelectorAll('input, textarea')].map((f) => f.value)]\
+               ...[...document.querySelectorAll('input:not([type=password]), textarea')]\
+                 .map((f) => f.value)]\
                .join('\\n');",
             json!([]),
         );

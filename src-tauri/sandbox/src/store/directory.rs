@@ -2,16 +2,39 @@
 //! is, and which redirect URIs a client may use.
 //!
 //! Invariants: a public client never authenticates with a secret, a confidential one always
-//! does, and secrets are compared in constant time. Redirect URIs match exactly, with the one
+//! does, and secrets are kept as digests only ([`kept`]: the state file holds no client secret)
+//! and compared in constant time. Redirect URIs match exactly, with the one
 //! exception RFC 8252 §7.3 makes for loopback ports. Nothing here issues anything; removing a
 //! user or a client revokes every grant they are part of first (`grants.rs`), so no token of
 //! theirs works afterwards, and the grants stay listed, revoked, as every grant does.
 
 use subtle::ConstantTimeEq;
 
-use super::{AuthStore, MAX_CLIENTS, MAX_USERS};
+use super::{AuthStore, MAX_CLIENTS, MAX_USERS, digest};
 use crate::config::{ClientAuth, ClientConfig, TestUser};
 use crate::oauth_error::OAuthError;
+
+/// What the store keeps of a client secret, marked so that a secret never passes for its own
+/// digest.
+const SECRET_DIGEST: &str = "sha256:";
+
+/// A client as the store keeps it: its secret replaced by [`SECRET_DIGEST`] and the secret's
+/// digest, like every token the sandbox issues.
+pub(super) fn kept(mut client: ClientConfig) -> ClientConfig {
+    client.client_secret = client
+        .client_secret
+        .map(|secret| format!("{SECRET_DIGEST}{}", digest(&secret)));
+    client
+}
+
+/// A client read back from a state file: kept already, or written before secrets were kept as
+/// digests (its plain secret is digested now, and keeps working).
+pub(super) fn reloaded(client: ClientConfig) -> ClientConfig {
+    match &client.client_secret {
+        Some(secret) if secret.starts_with(SECRET_DIGEST) => client,
+        _ => kept(client),
+    }
+}
 
 impl AuthStore {
     pub fn client(&self, client_id: &str) -> Option<&ClientConfig> {
@@ -57,7 +80,7 @@ impl AuthStore {
             ));
         }
         self.clients.retain(|c| c.client_id != client.client_id);
-        self.clients.push(client);
+        self.clients.push(kept(client));
         Ok(())
     }
 
@@ -112,7 +135,11 @@ impl AuthStore {
                 "client authentication is required",
             )),
             (ClientAuth::Secret, Some(sent), Some(expected))
-                if bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) =>
+                if bool::from(
+                    format!("{SECRET_DIGEST}{}", digest(sent))
+                        .as_bytes()
+                        .ct_eq(expected.as_bytes()),
+                ) =>
             {
                 Ok(())
             }
@@ -149,6 +176,7 @@ pub fn redirect_matches(registered: &str, requested: &str) -> bool {
 mod tests {
     use super::*;
     use crate::config::SandboxConfig;
+    use crate::store::SavedKeys;
 
     #[test]
     fn users_and_clients_are_capped_with_a_clear_error() {
@@ -182,6 +210,47 @@ mod tests {
             store.set_client(client("c50".into())).is_ok(),
             "replacing is fine"
         );
+    }
+
+    #[test]
+    fn client_secrets_are_kept_as_digests_and_still_authenticate() {
+        let mut store = AuthStore::new(&SandboxConfig::default());
+        let secret = "a-secret-typed-by-a-tester";
+        store
+            .set_client(ClientConfig {
+                client_id: "qa".into(),
+                client_secret: Some(secret.into()),
+                name: "QA".into(),
+                auth: ClientAuth::Secret,
+                redirect_uris: vec!["com.example:/cb".into()],
+                expiring_tokens: true,
+            })
+            .expect("registered");
+        let keys = SavedKeys {
+            current: vec![1; 32],
+            previous: None,
+        };
+        let saved = String::from_utf8(store.snapshot(&keys).expect("snapshot")).expect("utf-8");
+        assert!(
+            !saved.contains(secret),
+            "the state holds no secret: {saved}"
+        );
+        assert!(store.authenticate("qa", Some(secret)).is_ok());
+        assert!(store.authenticate("qa", Some("a-guess")).is_err());
+        // Nor does its digest pass for the secret.
+        let kept = store.client("qa").and_then(|c| c.client_secret.clone());
+        assert!(store.authenticate("qa", kept.as_deref()).is_err());
+
+        // A state file written before digests: its plain secret still works, and is digested.
+        let old = saved.replace(kept.as_deref().expect("kept"), secret);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("sandbox.json");
+        std::fs::write(&path, old).expect("write");
+        let mut loaded = AuthStore::new(&SandboxConfig::default());
+        loaded.load(&path).expect("load").expect("state");
+        assert!(loaded.authenticate("qa", Some(secret)).is_ok());
+        let resaved = loaded.snapshot(&keys).expect("snapshot");
+        assert!(!String::from_utf8_lossy(&resaved).contains(secret));
     }
 
     #[test]

@@ -104,7 +104,12 @@ impl AuthStore {
             access_lifetime: config.access_token_lifetime.as_secs().max(1),
             code_lifetime: config.code_lifetime.as_secs().max(1),
             rotate_refresh_tokens: config.rotate_refresh_tokens,
-            clients: config.clients.clone(),
+            clients: config
+                .clients
+                .iter()
+                .cloned()
+                .map(directory::kept)
+                .collect(),
             users: config.users.clone(),
             pending: HashMap::new(),
             codes: HashMap::new(),

@@ -102,7 +102,11 @@ impl AuthStore {
             Some(key) => Some(B64.decode(key).map_err(|e| invalid(&e))?),
             None => None,
         };
-        self.clients = persisted.clients;
+        self.clients = persisted
+            .clients
+            .into_iter()
+            .map(super::directory::reloaded)
+            .collect();
         self.users = persisted.users;
         self.grants = persisted.grants;
         self.access_tokens = persisted.access_tokens;
