@@ -20,7 +20,7 @@ use tracing::level_filters::LevelFilter;
 
 use commands::{
     accounts, export, forget, history, http_log, link, providers, refresh, repair, revoke, sandbox,
-    scopes,
+    scopes, token,
 };
 
 #[derive(Parser)]
@@ -76,6 +76,14 @@ enum Command {
     History(history::HistoryArgs),
     /// Run the Grantry Sandbox provider in the foreground, or play its consent page.
     Sandbox(sandbox::SandboxArgs),
+    /// Print an account's access token, valid for at least --min-valid seconds (refreshed
+    /// first if need be).
+    Token(token::TokenArgs),
+    /// Print `Authorization: Bearer …` with an account's access token.
+    Header(token::HeaderArgs),
+    /// Run a command with an account's access token in its environment
+    /// (GRANTRY_ACCESS_TOKEN), and end with its exit code.
+    Exec(token::ExecArgs),
 }
 
 /// The data folder: `--data-dir`, else the environment's (`paths.rs`).
@@ -109,7 +117,8 @@ async fn open_with_sandbox(cli: &Cli) -> Result<(Grantry, Option<Sandbox>), Erro
         SandboxUse::Needed => true,
     };
     if grantry.find_sandbox(port).await {
-        if needed {
+        // A token's output is read by programs: nothing more is said where all is well.
+        if needed && cli.command.which_account().is_none() {
             let running = format!("http://127.0.0.1:{port}");
             notice(
                 cli,
@@ -156,6 +165,17 @@ fn sandbox_use(command: &Command, grantry: &Grantry) -> SandboxUse {
         Command::Providers(_) => return SandboxUse::IfRunning,
         Command::Link(args) => args.names_sandbox() || (args.for_account() && sandbox_accounts()),
         Command::Scopes(_) | Command::Refresh(_) | Command::Revoke(_) => sandbox_accounts(),
+        // Only when its token needs a refresh first: a valid one is handed out as it is.
+        Command::Token(_) | Command::Header(_) | Command::Exec(_) => command
+            .which_account()
+            .and_then(|(query, min_valid)| {
+                let account = grantry.find_account(query).ok()?;
+                let expires_at = account.access_expires_at?;
+                Some(
+                    account.provider == SANDBOX_ID && expires_at - grantry_core::now() <= min_valid,
+                )
+            })
+            .unwrap_or(false),
         // An interrupted link's tokens belong to no account yet; the sandbox may hold its grant.
         Command::Repair(_) => true,
         _ => false,
@@ -167,6 +187,20 @@ fn sandbox_use(command: &Command, grantry: &Grantry) -> SandboxUse {
     }
 }
 
+impl Command {
+    /// The account a command that hands out a token names, and how long the token must
+    /// stay valid.
+    fn which_account(&self) -> Option<(&str, i64)> {
+        let which = match self {
+            Command::Token(args) => args.which(),
+            Command::Header(args) => args.which(),
+            Command::Exec(args) => args.which(),
+            _ => return None,
+        };
+        Some((which.account(), which.min_valid()))
+    }
+}
+
 /// A line on stderr saying which sandbox a command talks to; none with `--json`.
 fn notice(cli: &Cli, text: &str) {
     if !cli.json {
@@ -174,36 +208,44 @@ fn notice(cli: &Cli, text: &str) {
     }
 }
 
-/// Runs the command. Every command but `sandbox` opens the core first; the sandbox needs no
-/// data folder or keyring, so it runs even where those are unusable.
-async fn run(cli: &Cli) -> Result<(), Error> {
+/// Runs the command, and says how the process ends (`exec` ends as its command did). Every
+/// command but `sandbox` opens the core first; the sandbox needs no data folder or keyring, so
+/// it runs even where those are unusable.
+async fn run(cli: &Cli) -> Result<ExitCode, Error> {
     let json = cli.json;
-    match &cli.command {
-        Command::Sandbox(args) => return sandbox::run(json, args, data_dir(cli)).await,
-        Command::Accounts(args) => return accounts::run(json, &open(cli)?, args),
-        Command::Forget(args) => return forget::run(json, &open(cli)?, args),
-        Command::Export(args) => return export::run(&open(cli)?, args),
-        Command::HttpLog(args) => return http_log::run(json, &open(cli)?, args),
-        Command::History(args) => return history::run(json, &open(cli)?, args),
-        _ => {}
+    let done = match &cli.command {
+        Command::Sandbox(args) => Some(sandbox::run(json, args, data_dir(cli)).await),
+        Command::Accounts(args) => Some(accounts::run(json, &open(cli)?, args)),
+        Command::Forget(args) => Some(forget::run(json, &open(cli)?, args)),
+        Command::Export(args) => Some(export::run(&open(cli)?, args)),
+        Command::HttpLog(args) => Some(http_log::run(json, &open(cli)?, args)),
+        Command::History(args) => Some(history::run(json, &open(cli)?, args)),
+        _ => None,
+    };
+    if let Some(done) = done {
+        return done.map(|()| ExitCode::SUCCESS);
     }
     // The rest talk to providers, the built-in sandbox among them when they need it.
     let (grantry, own_sandbox) = open_with_sandbox(cli).await?;
     let grantry = Arc::new(grantry);
+    let success = |done: Result<(), Error>| done.map(|()| ExitCode::SUCCESS);
     let outcome = match &cli.command {
-        Command::Providers(args) => providers::run(json, &grantry, args).await,
-        Command::Link(args) => link::run(json, &grantry, args).await,
-        Command::Scopes(args) => scopes::run(json, &grantry, args).await,
-        Command::Refresh(args) => refresh::run(json, &grantry, args).await,
-        Command::Revoke(args) => revoke::run(json, &grantry, args).await,
-        Command::Repair(args) => repair::run(json, &grantry, args).await,
+        Command::Exec(args) => token::exec(&grantry, args).await,
+        Command::Token(args) => success(token::token(json, &grantry, args).await),
+        Command::Header(args) => success(token::header(json, &grantry, args).await),
+        Command::Providers(args) => success(providers::run(json, &grantry, args).await),
+        Command::Link(args) => success(link::run(json, &grantry, args).await),
+        Command::Scopes(args) => success(scopes::run(json, &grantry, args).await),
+        Command::Refresh(args) => success(refresh::run(json, &grantry, args).await),
+        Command::Revoke(args) => success(revoke::run(json, &grantry, args).await),
+        Command::Repair(args) => success(repair::run(json, &grantry, args).await),
         // Run above.
         Command::Sandbox(_)
         | Command::Accounts(_)
         | Command::Forget(_)
         | Command::Export(_)
         | Command::HttpLog(_)
-        | Command::History(_) => Ok(()),
+        | Command::History(_) => Ok(ExitCode::SUCCESS),
     };
     // What it granted is saved before the process ends.
     if let Some(sandbox) = own_sandbox {
@@ -223,7 +265,7 @@ async fn main() -> ExitCode {
         _ => LevelFilter::TRACE,
     });
     match run(&cli).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => output::failure(cli.json, &IpcError::from(error)),
     }
 }

@@ -22,6 +22,8 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::NeedsRelink => 10,
         ErrorCode::WrongAccount => 11,
         ErrorCode::ResponseTooLarge => 12,
+        ErrorCode::UnknownAccount => 13,
+        ErrorCode::Revoked => 14,
         ErrorCode::Storage | ErrorCode::SchemaTooNew => 9,
     }
 }

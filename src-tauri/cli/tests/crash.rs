@@ -154,7 +154,7 @@ async fn a_revocation_killed_before_asking_the_provider_stays_pending_until_retr
         "shown as pending: {accounts}"
     );
     let (code, refused) = env.json(&["refresh", &alice]);
-    assert_eq!(code, 3, "a refresh does not undo it: {refused}");
+    assert_eq!(code, 14, "a refresh does not undo it: {refused}");
 
     let (code, retried) = env.json(&["revoke", "--pending"]);
     assert_eq!(code, 0, "{retried}");

@@ -14,3 +14,4 @@ mod revoke;
 mod support;
 mod system_trust;
 mod test_users;
+mod token;

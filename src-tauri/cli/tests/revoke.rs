@@ -67,7 +67,7 @@ async fn a_refresh_in_another_process_waits_for_a_revocation_and_resurrects_noth
     let (code, refreshed) = support::json_output(&env.finish((command, child)));
     assert_eq!(
         (code, refreshed["error"]["code"].as_str()),
-        (3, Some("invalid_input")),
+        (13, Some("unknown_account")),
         "the refresh found the account gone: {refreshed}"
     );
     let (_, accounts) = env.json(&["accounts"]);

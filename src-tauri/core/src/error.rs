@@ -61,6 +61,12 @@ pub enum Error {
     InvalidInput(String),
     #[error("account {account}: {reason}. Link it again to continue.")]
     NeedsRelink { account: i64, reason: String },
+    /// No account is known by that id, email or name.
+    #[error("{0}")]
+    UnknownAccount(String),
+    /// The account's access is being revoked: none of its tokens is used or handed out.
+    #[error("{0}")]
+    Revoked(String),
     #[error(
         "you signed in at {provider} as {got}, but this was for {expected}: nothing was changed. \
          Sign in there as {expected} and try again"
@@ -175,6 +181,10 @@ pub enum ErrorCode {
     /// Scopes were added to, or a re-link made for, one account, and the person signed in as
     /// another at the provider.
     WrongAccount,
+    /// No account is known by the id, email or name given.
+    UnknownAccount,
+    /// The account's access is being revoked (at the provider, and then here).
+    Revoked,
     /// Something that should not happen; the message says what.
     Internal,
 }
@@ -207,6 +217,8 @@ impl Error {
             Error::InvalidCallback(_) => ErrorCode::InvalidCallback,
             Error::NeedsRelink { .. } => ErrorCode::NeedsRelink,
             Error::WrongAccount { .. } => ErrorCode::WrongAccount,
+            Error::UnknownAccount(_) => ErrorCode::UnknownAccount,
+            Error::Revoked(_) => ErrorCode::Revoked,
             Error::Internal(_) => ErrorCode::Internal,
         }
     }

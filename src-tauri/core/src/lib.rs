@@ -28,8 +28,8 @@ pub mod test_users;
 
 pub use clock::now;
 pub use engine::{
-    Grantry, LINK_BURST, Link, Options, Received, RefreshLimits, RefreshPolicy, RefreshProgress,
-    Repair, TokenUse,
+    Grantry, HandedOut, LINK_BURST, Link, MAX_MIN_VALID, Options, Received, RefreshLimits,
+    RefreshPolicy, RefreshProgress, Repair, TokenUse,
 };
 pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};

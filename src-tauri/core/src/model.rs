@@ -122,6 +122,9 @@ pub enum ActivityKind {
     AccessTokenCopied,
     /// The person made the access token count as expired, so that its next use refreshes it.
     AccessTokenExpired,
+    /// An access token was handed to a program (`grantry token`, the token service); the entry
+    /// names the program, never the token.
+    TokenHandedOut,
 }
 
 impl ActivityKind {
@@ -145,6 +148,7 @@ impl ActivityKind {
             ActivityKind::AccessTokenRevealed => "access_token_revealed",
             ActivityKind::AccessTokenCopied => "access_token_copied",
             ActivityKind::AccessTokenExpired => "access_token_expired",
+            ActivityKind::TokenHandedOut => "token_handed_out",
         }
     }
 
@@ -182,6 +186,11 @@ pub struct ActivityEntry {
     /// How many HTTP exchanges the operation that recorded it made (the HTTP log keeps them:
     /// [`crate::Grantry::exchanges_of`]); 0 for an entry no provider-facing operation wrote.
     pub exchanges: u32,
+    /// The program a token was handed to (a [`ActivityKind::TokenHandedOut`]): `grantry token`
+    /// and its process id, or the executable that asked the token service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub program: Option<String>,
 }
 
 /// Whether the built-in sandbox provider is serving, for the UI.
@@ -228,6 +237,7 @@ mod tests {
             ActivityKind::AccessTokenRevealed,
             ActivityKind::AccessTokenCopied,
             ActivityKind::AccessTokenExpired,
+            ActivityKind::TokenHandedOut,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");
             assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");

@@ -111,6 +111,7 @@ mod tests {
             detail: "refresh failed: connection refused".into(),
             account_id,
             exchanges: 0,
+            program: None,
         }
     }
 

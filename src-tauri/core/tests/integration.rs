@@ -5,6 +5,7 @@
 mod bindings;
 mod discovery;
 mod fuzz_corpus;
+mod hand_out;
 mod hostile_provider;
 mod http_log;
 mod inspect;

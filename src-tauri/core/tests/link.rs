@@ -670,7 +670,7 @@ async fn scopes_with_spaces_are_refused_before_anything_starts() {
     );
     assert_eq!(
         w.code(w.grantry.start_link_for(999, &[], None).await),
-        ErrorCode::InvalidInput
+        ErrorCode::UnknownAccount
     );
 }
 

@@ -80,7 +80,7 @@ async fn forget_is_local_only() {
     assert!(history[0].detail.contains("not revoked"));
     assert_eq!(
         w.code(w.grantry.forget(account.id)),
-        ErrorCode::InvalidInput
+        ErrorCode::UnknownAccount
     );
 }
 
@@ -268,7 +268,7 @@ async fn a_pending_revocation_is_never_undone_by_a_refresh() {
     assert!(outcomes.is_empty(), "refresh --all leaves it alone");
     assert_eq!(
         w.code(w.grantry.refresh(account.id).await),
-        ErrorCode::InvalidInput,
+        ErrorCode::Revoked,
         "a refresh of it is refused"
     );
     assert_eq!(w.secrets.snapshot(), before, "its tokens were not rotated");
@@ -313,7 +313,7 @@ async fn a_refresh_during_a_revocation_waits_for_it_and_resurrects_nothing() {
     let refreshed = refreshing.await.expect("task");
     assert_eq!(
         w.code(refreshed),
-        ErrorCode::InvalidInput,
+        ErrorCode::UnknownAccount,
         "the refresh waited and found the account gone"
     );
     assert_eq!(

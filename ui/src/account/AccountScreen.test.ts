@@ -185,7 +185,7 @@ describe('AccountScreen: going back', () => {
 
   it('goes back once the account no longer exists', async () => {
     const onBack = await open()
-    fail('account_detail', { code: 'invalid_input', message: 'no account 7' })
+    fail('account_detail', { code: 'unknown_account', message: 'no account 7' })
     emitEvent({ kind: 'accounts_changed' })
     await settle()
     expect(onBack).toHaveBeenCalledOnce()
@@ -207,7 +207,7 @@ describe('AccountScreen: revoke and forget', () => {
     expect(invoke).toHaveBeenCalledWith('revoke_account', { account: 7 })
     expect(onBack).toHaveBeenCalledOnce()
     // The engine then says the accounts changed and the account is gone: still one "back".
-    fail('account_detail', { code: 'invalid_input', message: 'no account 7' })
+    fail('account_detail', { code: 'unknown_account', message: 'no account 7' })
     emitEvent({ kind: 'accounts_changed' })
     await settle()
     expect(onBack).toHaveBeenCalledOnce()

@@ -20,6 +20,7 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   access_token_revealed: 'Access token shown',
   access_token_copied: 'Access token copied',
   access_token_expired: 'Access token expired by hand',
+  token_handed_out: 'Token handed out',
 }
 
 /** Whether an entry reports a problem the person should notice. */
@@ -36,6 +37,7 @@ export function isProblem(entry: ActivityEntry): boolean {
     'access_token_revealed',
     'access_token_copied',
     'access_token_expired',
+    'token_handed_out',
   ]
   return !fine.includes(entry.kind)
 }

@@ -35,6 +35,8 @@ export function deservesBanner(entry: ActivityEntry): boolean {
     case 'access_token_revealed':
     case 'access_token_copied':
     case 'access_token_expired':
+    // Every use of a token by a program: the history keeps them, a notice each would drown.
+    case 'token_handed_out':
       return false
   }
 }

@@ -142,7 +142,7 @@ describe('InspectorTab', () => {
     answer('expire_access_token', null)
     await fireEvent.click(screen.getByTestId('force-expire'))
     expect((await screen.findByTestId('inspector-outcome')).textContent).toContain('now counts as expired')
-    fail('expire_access_token', { code: 'invalid_input', message: 'no account 7' })
+    fail('expire_access_token', { code: 'unknown_account', message: 'no account 7' })
     await fireEvent.click(screen.getByTestId('force-expire'))
     expect((await screen.findByRole('alert')).textContent).toContain('no account 7')
   })

@@ -1,6 +1,6 @@
 //! The commands of `grantry`, one module each. Every module owns its command-line arguments
-//! (a clap `Args` struct) and a `run` function; `main.rs` lists them and hands each its
-//! arguments.
+//! (a clap `Args` struct) and a `run` function (`token.rs`: one for each of `token`, `header`
+//! and `exec`); `main.rs` lists them and hands each its arguments.
 
 pub mod accounts;
 pub mod export;
@@ -14,3 +14,4 @@ pub mod repair;
 pub mod revoke;
 pub mod sandbox;
 pub mod scopes;
+pub mod token;

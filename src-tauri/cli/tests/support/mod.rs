@@ -220,6 +220,31 @@ impl Env {
         output
     }
 
+    /// Waits for a `grantry` that prints a token on purpose (`token`, `header`): its output is
+    /// kept for the sweep without its standard output, which the test checks itself.
+    pub fn finish_handing(&self, (command, child): (Command, std::process::Child)) -> Output {
+        let output = child.wait_with_output().expect("wait for grantry");
+        let mut swept = output.clone();
+        swept.stdout.clear();
+        self.record(&command, &swept);
+        output
+    }
+
+    /// Runs `grantry args`, which prints a token on purpose ([`Env::finish_handing`]).
+    pub fn handing(&self, args: &[&str]) -> Output {
+        self.finish_handing(self.spawn(args))
+    }
+
+    /// The access token the sandbox issued last, from its token log.
+    pub fn latest_access_token(&self) -> String {
+        let log = std::fs::read_to_string(self.token_log()).expect("the token log");
+        log.lines()
+            .rev()
+            .find(|line| line.starts_with("sbx_at_"))
+            .expect("an access token issued")
+            .to_owned()
+    }
+
     /// Holds the next request to `endpoint` at the sandbox until [`Env::release`]; returns the
     /// hold's id.
     pub fn hold(&self, endpoint: grantry_sandbox::Endpoint) -> u64 {

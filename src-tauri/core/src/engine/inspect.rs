@@ -76,7 +76,7 @@ impl Grantry {
         let now = clock::now();
         let mut store = lock(&self.store);
         if !store.expire_access_token(account_id, now)? {
-            return Err(Error::InvalidInput(format!("no account {account_id}")));
+            return Err(Error::UnknownAccount(format!("no account {account_id}")));
         }
         let detail = format!(
             "the access token of {} now counts as expired; the next use refreshes it",

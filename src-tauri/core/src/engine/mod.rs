@@ -1,7 +1,7 @@
 //! The orchestration: [`Grantry`], the one front door of the engine that the app and the
 //! command line call. It opens a data folder and runs each operation, one file each (link,
-//! intake of URLs from the OS, refresh and its schedule, revoke, queries, providers, scope
-//! check, repair), over the protocol (`oauth/`), the database (`store/`), the keyring
+//! intake of URLs from the OS, refresh and its schedule, handing tokens to other programs,
+//! revoke, queries, providers, scope check, repair), over the protocol (`oauth/`), the database (`store/`), the keyring
 //! (`secret_store/`) and the providers (`providers/`).
 //!
 //! Invariants kept here: secrets go to the keyring before the metadata that points at them is
@@ -9,6 +9,7 @@
 //! without its tokens); every change of the history is reported as a [`GrantryEvent`]; the
 //! provider's HTTP exchanges of an operation are kept in the HTTP log, masked.
 
+mod hand_out;
 mod inspect;
 pub(crate) mod intake;
 mod link;
@@ -30,6 +31,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Notify;
 use tracing::Instrument;
 
+pub use hand_out::{HandedOut, MAX_MIN_VALID};
 pub use inspect::TokenUse;
 pub use intake::{LINK_BURST, Received, url_in_args};
 pub use link::Link;
@@ -314,9 +316,22 @@ impl Grantry {
         account: Option<i64>,
         now: i64,
     ) -> Result<ActivityEntry, Error> {
+        self.record_by(store, kind, detail, account, None, now)
+    }
+
+    /// [`Grantry::record_in`], naming the `program` it concerns (one a token was handed to).
+    fn record_by(
+        &self,
+        store: &Store,
+        kind: ActivityKind,
+        detail: &str,
+        account: Option<i64>,
+        program: Option<&str>,
+        now: i64,
+    ) -> Result<ActivityEntry, Error> {
         let detail = crate::redact::text(detail);
         let run = RUN.try_with(|run| *run).ok();
-        let entry = store.record_activity(now, kind, &detail, account, run)?;
+        let entry = store.record_activity(now, kind, &detail, account, run, program)?;
         log_activity(&entry);
         self.events.emit(GrantryEvent::ActivityRecorded {
             entry: entry.clone(),

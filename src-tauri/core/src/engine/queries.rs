@@ -19,7 +19,7 @@ impl Grantry {
 
     pub fn account(&self, id: i64) -> Result<AccountSummary, Error> {
         lock(&self.store).account(id)?.ok_or_else(|| {
-            Error::InvalidInput(format!("no account {id}; `grantry accounts` lists them"))
+            Error::UnknownAccount(format!("no account {id}; `grantry accounts` lists them"))
         })
     }
 

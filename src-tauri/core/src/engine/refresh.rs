@@ -80,30 +80,50 @@ impl Grantry {
     /// others (the app and any number of `grantry` commands) that arrive while a refresh is
     /// under way wait for it and share its result, so a refresh token is never sent twice.
     pub async fn refresh(&self, account_id: i64) -> Result<AccountSummary, Error> {
+        let seen = lock(&self.store).refresh_generation(account_id)?;
+        let (account, _) = self
+            .refresh_unless(account_id, |grantry, _| {
+                // Refreshed by someone else since this caller asked: theirs serves.
+                Ok(lock(&grantry.store).refresh_generation(account_id)? > seen)
+            })
+            .await?;
+        Ok(account)
+    }
+
+    /// Refreshes an account's tokens under its lock ([`Grantry::account_lock`]), unless
+    /// `fresh_enough`, asked of the account as it stands once the lock is held, says they need
+    /// not be: so that callers that decide on what they read before (a token about to expire,
+    /// a refresh that came due) never refresh twice what one refresh served. Returns the
+    /// account and whether it was refreshed.
+    pub(super) async fn refresh_unless(
+        &self,
+        account_id: i64,
+        fresh_enough: impl FnOnce(&Self, &AccountSummary) -> Result<bool, Error>,
+    ) -> Result<(AccountSummary, bool), Error> {
         let outcome = self
             .logged(
                 tracing::info_span!("refresh", account = account_id),
                 "refresh",
-                self.refresh_now(account_id),
+                self.refresh_locked(account_id, fresh_enough),
                 |_| Some(account_id),
             )
             .await;
-        if outcome.is_ok() {
+        if matches!(outcome, Ok((_, true))) {
             self.accounts_changed();
         }
         outcome
     }
 
-    async fn refresh_now(&self, account_id: i64) -> Result<AccountSummary, Error> {
-        let seen = lock(&self.store).refresh_generation(account_id)?;
+    async fn refresh_locked(
+        &self,
+        account_id: i64,
+        fresh_enough: impl FnOnce(&Self, &AccountSummary) -> Result<bool, Error>,
+    ) -> Result<(AccountSummary, bool), Error> {
         let _exclusive = self.account_lock(account_id).await?;
         // Read under the lock: a revocation may have finished, or begun, meanwhile.
         let account = self.account(account_id)?;
-        if lock(&self.store).refresh_generation(account_id)? > seen {
-            return Ok(account);
-        }
         if account.status == AccountStatus::RevocationPending {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::Revoked(format!(
                 "account {account_id} is being revoked; it is not refreshed any more \
                  (`grantry revoke --pending` retries the revocation)"
             )));
@@ -116,6 +136,9 @@ impl Grantry {
                 reason: account.status_reason.clone().unwrap_or_default(),
             });
         }
+        if fresh_enough(self, &account)? {
+            return Ok((account, false));
+        }
         let outcome = self.refresh_held(&account).await;
         match &outcome {
             Ok(()) => {}
@@ -124,7 +147,7 @@ impl Grantry {
             Err(error) => self.note_failing_refresh(account_id, error),
         }
         outcome?;
-        self.account(account_id)
+        Ok((self.account(account_id)?, true))
     }
 
     /// Refreshes `account`, held to itself ([`Grantry::account_lock`]) and neither marked for

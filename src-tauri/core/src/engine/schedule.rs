@@ -88,6 +88,21 @@ impl Grantry {
             .is_none_or(|env| env.refreshed_in_background())
     }
 
+    /// Refreshes `account` if it is still due once its lock is held: a `grantry token`, the
+    /// window or another process may have refreshed it since the schedule looked.
+    async fn refresh_if_due(&self, account: i64, policy: RefreshPolicy) -> Result<(), Error> {
+        self.refresh_unless(account, |grantry, _| {
+            let due = lock(&grantry.store)
+                .token_lifetimes()?
+                .into_iter()
+                .find(|t| t.account_id == account)
+                .map(|t| policy.due_at(t.issued_at, t.expires_at));
+            Ok(due.is_none_or(|due| due > now()))
+        })
+        .await
+        .map(|_| ())
+    }
+
     /// Runs the schedule until the task is dropped. Whenever accounts are linked, refreshed or
     /// removed through this `Grantry`, the timer is set again.
     pub async fn run_refresh_schedule(self: Arc<Self>, policy: RefreshPolicy) {
@@ -118,7 +133,7 @@ impl Grantry {
             tracing::debug!(account, "next automatic refresh in {} s", wait.as_secs());
             tokio::select! {
                 () = tokio::time::sleep(wait) => {
-                    match self.refresh(account).await {
+                    match self.refresh_if_due(account, policy).await {
                         Ok(_) => {
                             skip_until.remove(&account);
                         }

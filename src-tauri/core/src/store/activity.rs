@@ -15,12 +15,13 @@ impl Store {
         detail: &str,
         account_id: Option<i64>,
         run: Option<i64>,
+        program: Option<&str>,
     ) -> Result<ActivityEntry, Error> {
         self.conn
             .execute(
-                "INSERT INTO activity (at, kind, detail, account_id, run)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![at, kind.as_str(), detail, account_id, run],
+                "INSERT INTO activity (at, kind, detail, account_id, run, program)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![at, kind.as_str(), detail, account_id, run, program],
             )
             .map_err(|e| self.error(e))?;
         Ok(ActivityEntry {
@@ -31,6 +32,7 @@ impl Store {
             account_id,
             // Its run's exchanges are logged once the run is over.
             exchanges: 0,
+            program: program.map(str::to_owned),
         })
     }
 
@@ -53,7 +55,8 @@ impl Store {
             .prepare_cached(
                 "SELECT id, at, kind, detail, account_id,
                         (SELECT count(*) FROM http_log
-                         WHERE activity.run IS NOT NULL AND http_log.run = activity.run)
+                         WHERE activity.run IS NOT NULL AND http_log.run = activity.run),
+                        program
                  FROM activity
                  WHERE ?2 IS NULL OR account_id = ?2
                  ORDER BY at DESC, id DESC LIMIT ?1",
@@ -76,6 +79,7 @@ impl Store {
                     detail: row.get(3)?,
                     account_id: row.get(4)?,
                     exchanges: row.get(5)?,
+                    program: row.get(6)?,
                 })
             })
             .map_err(|e| self.error(e))?;
@@ -97,6 +101,7 @@ mod tests {
                     at,
                     ActivityKind::DeepLinkReceived,
                     &format!("at {at}"),
+                    None,
                     None,
                     None,
                 )

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_data_access.sql"),
     include_str!("../../migrations/0010_runs.sql"),
     include_str!("../../migrations/0011_failing_refresh.sql"),
+    include_str!("../../migrations/0012_programs.sql"),
 ];
 
 /// The schema version this build writes.

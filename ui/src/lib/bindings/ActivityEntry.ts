@@ -17,4 +17,9 @@ account_id: number | null,
  * How many HTTP exchanges the operation that recorded it made (the HTTP log keeps them:
  * [`crate::Grantry::exchanges_of`]); 0 for an entry no provider-facing operation wrote.
  */
-exchanges: number, };
+exchanges: number, 
+/**
+ * The program a token was handed to (a [`ActivityKind::TokenHandedOut`]): `grantry token`
+ * and its process id, or the executable that asked the token service.
+ */
+program?: string, };
