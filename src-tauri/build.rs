@@ -46,6 +46,9 @@ fn main() {
         "add_sandbox_fault",
         "clear_sandbox_fault",
         "link_test_user",
+        "get_settings",
+        "save_settings",
+        "take_account_to_open",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -1,17 +1,21 @@
-//! Tauri glue, and only glue: builds the app (plugins, state, commands) and hands every piece
-//! of work to `grantry-core`. The single-instance plugin is registered first, so that a second
-//! launch (a `dev.grantry:` link opened while the app runs) forwards its arguments and exits.
+//! Tauri glue, and only glue: builds the app (plugins, state, commands, the tray) and hands
+//! every piece of work to `grantry-core`. The single-instance plugin is registered first, so
+//! that a second launch (a `dev.grantry:` link opened while the app runs, or Grantry started
+//! again while it is in the tray) forwards its arguments, shows the window and exits.
 
 mod clipboard;
 mod commands;
 mod deep_link;
 mod events;
 mod inspector_commands;
+mod main_window;
 mod notify;
 mod provider_commands;
 mod sandbox;
 mod sandbox_commands;
+mod settings_commands;
 mod state;
+mod tray;
 
 use tauri::Manager;
 
@@ -25,10 +29,7 @@ pub fn run() {
             // A link in the second launch's arguments goes to the core; the window comes
             // forward either way. (Not through the deep-link plugin: `deep_link.rs` says why.)
             deep_link::from_argv(app, argv);
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
+            main_window::show(app);
         }))
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
@@ -37,6 +38,15 @@ pub fn run() {
             let grantry = state.grantry().ok();
             app.manage(state);
             app.manage(clipboard::Clipboard::default());
+            app.manage(main_window::MainWindow::default());
+            if let Err(error) = tray::start(app.handle(), grantry.clone()) {
+                tracing::warn!("Grantry could not put itself in the tray: {error}");
+            }
+            // Started at login, it stays in the tray, if there is one to stay in.
+            let in_tray = std::env::args().any(|a| a == grantry_core::settings::IN_TRAY_ARG);
+            if !in_tray || !tray::available() {
+                main_window::show(app.handle());
+            }
             deep_link::setup(app.handle());
             let sandbox_started = sandbox::start(app.handle());
             if let Some(grantry) = grantry {
@@ -100,12 +110,19 @@ pub fn run() {
             sandbox_commands::sandbox_faults,
             sandbox_commands::add_sandbox_fault,
             sandbox_commands::clear_sandbox_fault,
-            sandbox_commands::link_test_user
+            sandbox_commands::link_test_user,
+            settings_commands::get_settings,
+            settings_commands::save_settings,
+            main_window::take_account_to_open
         ])
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        tracing::error!("the app could not start: {error}");
-        std::process::exit(1);
+        .on_window_event(main_window::on_window_event)
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(main_window::on_run_event),
+        Err(error) => {
+            tracing::error!("the app could not start: {error}");
+            std::process::exit(1);
+        }
     }
 }
 

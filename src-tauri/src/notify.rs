@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use grantry_core::notices::{Notice, Shown, candidate, notice};
 use grantry_core::{ActivityEntry, EventSink, GrantryEvent};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
 
 use crate::state::AppState;
 
@@ -105,13 +105,8 @@ fn show(app: &AppHandle, notice: &Notice) {
 #[cfg(not(all(unix, not(target_os = "macos"))))]
 fn show(_app: &AppHandle, _notice: &Notice) {}
 
-/// Brings the main window up and asks it to open `account`.
+/// Brings the main window up (made again if it was closed) and asks it to open `account`.
 #[cfg(all(unix, not(target_os = "macos")))]
 fn open_account(app: &AppHandle, account: i64) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
-    let _ = app.emit(OPEN_ACCOUNT_EVENT, account);
+    crate::main_window::open_account(app, account);
 }

@@ -23,6 +23,7 @@ pub mod scheme_handler;
 pub mod scope_catalog;
 pub mod secret;
 pub mod secret_store;
+pub mod settings;
 pub mod store;
 pub mod test_users;
 

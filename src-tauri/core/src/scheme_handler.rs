@@ -23,7 +23,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use desktop::{Desktop, System};
-pub use safe_executable::{Facts, Replaceable, UnsafeExecutable, replaceable};
+pub use safe_executable::{
+    Facts, Replaceable, UnsafeExecutable, check as check_executable, replaceable,
+};
 
 /// Name of the handler entry in `$XDG_DATA_HOME/applications/`.
 pub const DESKTOP_FILE: &str = "dev.grantry.desktop-url-handler.desktop";
@@ -75,7 +77,21 @@ pub fn register_with(
     executable: &Path,
     schemes: &[&str],
 ) -> io::Result<Registration> {
-    safe_executable::check(desktop, executable)?;
+    safe_executable::check(desktop, executable).map_err(|error| {
+        if error
+            .get_ref()
+            .is_some_and(|inner| inner.is::<UnsafeExecutable>())
+        {
+            return error;
+        }
+        io::Error::new(
+            error.kind(),
+            format!(
+                "{} is not registered as the handler of sign-in links: {error}",
+                executable.display()
+            ),
+        )
+    })?;
     let path = applications.join(DESKTOP_FILE);
     let entry = desktop_entry(executable, schemes);
     let existing = std::fs::read_to_string(&path).unwrap_or_default();
@@ -179,7 +195,7 @@ pub fn mimeapps_list() -> Option<PathBuf> {
 /// One argument of an `Exec=` key: bare when it has no reserved character (what xdg-utils
 /// 1.1.3 needs), otherwise quoted and escaped per the Desktop Entry spec, whose string-value
 /// escaping then doubles every backslash once more.
-fn exec_argument(arg: &str) -> String {
+pub fn exec_argument(arg: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:=@".contains(c);
     if !arg.is_empty() && arg.chars().all(plain) {
         return arg.to_owned();

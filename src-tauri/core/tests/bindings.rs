@@ -58,6 +58,8 @@ fn typescript_bindings_are_fresh() {
     check::<ActivityEntry>(&mut stale);
     check::<ActivityKind>(&mut stale);
     check::<ErrorCode>(&mut stale);
+    check::<grantry_core::settings::Settings>(&mut stale);
+    check::<grantry_core::settings::SettingsView>(&mut stale);
     check::<IpcError>(&mut stale);
     check::<SandboxStatus>(&mut stale);
     check::<HttpExchange>(&mut stale);

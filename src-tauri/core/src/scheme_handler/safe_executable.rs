@@ -77,17 +77,13 @@ pub fn replaceable(facts: Facts, user: u32) -> Option<Replaceable> {
 
 /// Checks `executable`, the folders above it, and the same for the path it resolves to;
 /// an [`io::ErrorKind::PermissionDenied`] error carrying [`UnsafeExecutable`] if someone other
-/// than this user or root could replace it, or an error saying what could not be checked.
+/// than this user or root could replace it, or an error saying what could not be checked
+/// (which the caller prefixes with what it was checking for).
 pub fn check(desktop: &dyn Desktop, executable: &Path) -> io::Result<()> {
     let cannot_check = |path: &Path, error: io::Error| {
         io::Error::new(
             error.kind(),
-            format!(
-                "{} is not registered as the handler of sign-in links: cannot check who may \
-                 replace {}: {error}",
-                executable.display(),
-                path.display()
-            ),
+            format!("cannot check who may replace {}: {error}", path.display()),
         )
     };
     let resolved = desktop
