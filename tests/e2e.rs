@@ -23,6 +23,8 @@ mod providers_screen;
 mod sandbox_screen;
 #[path = "e2e/steps.rs"]
 mod steps;
+#[path = "e2e/tray.rs"]
+mod tray;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -5,4 +5,5 @@ pub mod leak_sweep;
 pub mod notifications;
 pub mod procs;
 pub mod static_site;
+pub mod tray;
 pub mod webdriver;

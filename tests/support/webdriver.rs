@@ -249,6 +249,24 @@ impl Session<'_> {
             .request(method, &format!("/session/{}{path}", self.id), body)
     }
 
+    /// The handles of the windows the session can reach (W3C WebDriver §11.4).
+    pub fn window_handles(&self) -> Vec<String> {
+        let handles = self.call("GET", "/window/handles", None);
+        handles
+            .as_array()
+            .map(|all| {
+                all.iter()
+                    .filter_map(|h| h.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Makes the window `handle` the session's (W3C WebDriver §11.5).
+    pub fn switch_to_window(&self, handle: &str) {
+        self.call("POST", "/window", Some(json!({"handle": handle})));
+    }
+
     /// The element matching `css`, if there is one now.
     pub fn find(&self, css: &str) -> Option<String> {
         let found = self.call(

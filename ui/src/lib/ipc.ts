@@ -30,6 +30,8 @@ import type { RefreshAllOutcome } from './bindings/RefreshAllOutcome'
 import type { RelinkOnSave } from './bindings/RelinkOnSave'
 import type { RemoveAccounts } from './bindings/RemoveAccounts'
 import type { SandboxStatus } from './bindings/SandboxStatus'
+import type { Settings } from './bindings/Settings'
+import type { SettingsView } from './bindings/SettingsView'
 import type { ScopeChange } from './bindings/ScopeChange'
 import type { ScopeCheck } from './bindings/ScopeCheck'
 import type { ScopeOption } from './bindings/ScopeOption'
@@ -68,6 +70,8 @@ export type {
   RemoveAccounts,
   SandboxStatus,
   ScopeChange,
+  Settings,
+  SettingsView,
   ScopeCheck,
   ScopeOption,
   SecretNeed,
@@ -100,6 +104,12 @@ export const ipc = {
     call<null>('accounts_shown', { accounts, ipcMs, renderMs }),
   listActivity: () => call<ActivityEntry[]>('list_activity'),
   sandboxStatus: () => call<SandboxStatus>('sandbox_status'),
+  /** The settings, and whether a system tray is there to keep Grantry in. */
+  getSettings: () => call<SettingsView>('get_settings'),
+  /** Saves the settings (and writes or removes the autostart entry); answers as `getSettings`. */
+  saveSettings: (settings: Settings) => call<SettingsView>('save_settings', { settings }),
+  /** The account a window made again should open (asked once, at start), if any. */
+  takeAccountToOpen: () => call<number | null>('take_account_to_open'),
   listProviders: () => call<ProviderOption[]>('list_providers'),
   startLink: (provider: string, environment: string | null, scopes: string[]) =>
     call<StartedLink>('start_link', { provider, environment, scopes }),

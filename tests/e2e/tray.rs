@@ -1,0 +1,163 @@
+//! Grantry in the system tray, with a stand-in tray on the test session's bus
+//! (`support/tray.rs`): the app's item registers with its menu; closing the window leaves the
+//! process running, where the refresh schedule still refreshes and a grant the provider
+//! refuses still brings the notification and an entry in the tray's menu; starting Grantry
+//! again shows the window, and so does Open Grantry; Quit ends the process.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use super::steps::{Admin, link, look, open, refresh_tokens_issued};
+use super::support::app_sweep::AppSweep;
+use super::support::notifications::FakeNotifications;
+use super::support::procs;
+use super::support::tray::FakeTray;
+use super::support::webdriver::{Driver, wait_until};
+use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
+
+/// The X window of the app's main window (titled Grantry), if it is shown.
+fn main_window() -> Option<String> {
+    let tree = Command::new("xwininfo")
+        .args(["-root", "-tree"])
+        .output()
+        .expect("xwininfo (x11-utils)");
+    String::from_utf8_lossy(&tree.stdout)
+        .lines()
+        .find(|line| line.contains("\"Grantry\": (\"grantry-app\""))
+        .and_then(|line| line.split_whitespace().next().map(str::to_owned))
+}
+
+fn window_shown() -> bool {
+    main_window().is_some()
+}
+
+/// The web processes `app` runs (WebKitGTK's, one per webview).
+fn web_processes(app: u32) -> usize {
+    procs::children(app)
+        .into_iter()
+        .filter(|&pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|name| name.starts_with("WebKitWebProces"))
+        })
+        .count()
+}
+
+/// Waits for the window to be shown again, and has the session drive it.
+fn shown_again(app: &super::support::webdriver::Session) {
+    wait_until("the window again", Duration::from_secs(30), window_shown);
+    wait_until("the window in the session", Duration::from_secs(30), || {
+        app.window_handles().len() == 1
+    });
+    let handle = app.window_handles().remove(0);
+    app.switch_to_window(&handle);
+}
+
+/// Closes the main window as its close button would (`support/close_window.py`).
+fn close_main_window() {
+    let window = main_window().expect("the window is shown");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/close_window.py");
+    let status = Command::new("/usr/bin/python3")
+        .arg(script)
+        .arg(&window)
+        .status()
+        .expect("run close_window.py");
+    assert!(status.success(), "close {window}");
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
+fn a_closed_window_leaves_grantry_in_the_tray_keeping_tokens_fresh() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    let consent = scripted_browser(&data_home);
+    let data_dir = data_home.join("tray");
+    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "tray");
+    let token_log = PathBuf::from(sweep.env().1);
+    let tray = FakeTray::start(&data_home.join("tray-host"));
+    let notifications = FakeNotifications::start(&data_home.join("tray-notifications"));
+    let env = [
+        ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
+        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
+        sweep.env(),
+    ];
+    let driver = Driver::start(&env, sweep.driver_log());
+    let app = driver.session(Path::new(APP));
+    let admin = Admin::new(sandbox_issuer(&app), &data_dir);
+
+    tray.wait_for_item();
+    assert_eq!(tray.menu(), ["Open Grantry", "Refresh all", "Quit"]);
+    app.click("[data-testid=nav-settings]");
+    app.wait_for_text("[data-testid=settings-screen]");
+    assert!(
+        app.find("[data-testid=no-tray]").is_none(),
+        "a tray is there"
+    );
+    look(&app, "settings");
+
+    // Alice's access token made to count as expired: the schedule refreshes it soon.
+    app.click("[data-testid=nav-accounts]");
+    link(&app, &consent, "--user alice", "alice@sandbox.grantry.test");
+    open(&app, "alice@sandbox.grantry.test");
+    app.click("[data-testid=tab-inspector]");
+    app.click("[data-testid=force-expire]");
+    app.wait_for_text_where("[data-testid=inspector-outcome]", |t| {
+        t.contains("now counts as expired")
+    });
+    let refreshes = refresh_tokens_issued(&token_log);
+    sweep.running(&driver);
+    let apps = driver.apps();
+    assert!(!apps.is_empty(), "the app runs");
+
+    // Closed: the window goes, the process stays, and the schedule still refreshes.
+    close_main_window();
+    wait_until("the window to close", Duration::from_secs(20), || {
+        !window_shown()
+    });
+    assert!(apps.iter().all(|&pid| procs::alive(pid)), "Grantry went on");
+    wait_until("the webview to go", Duration::from_secs(20), || {
+        apps.iter().all(|&pid| web_processes(pid) == 0)
+    });
+    wait_until("a refresh in the tray", Duration::from_secs(45), || {
+        refresh_tokens_issued(&token_log) > refreshes
+    });
+
+    // The provider refuses the grant at the next refresh (Refresh all, from the tray): the
+    // notification comes, and the tray's menu lists Alice.
+    admin.fault(r#"{"kind":"invalid_grant","user":"alice"}"#);
+    tray.click("Refresh all");
+    notifications.wait_for("needs to be linked again");
+    wait_until("Alice in the tray's menu", Duration::from_secs(20), || {
+        tray.menu()
+            .contains(&"alice@sandbox.grantry.test: link again".to_owned())
+    });
+    admin.clear_faults();
+
+    // Started again, Grantry shows its window; closed, and opened from the tray, too.
+    let again = Command::new(APP)
+        .env("GRANTRY_DATA_DIR", &data_dir)
+        .env("GRANTRY_SANDBOX_PORT", "0")
+        .status()
+        .expect("start Grantry again");
+    assert!(again.success(), "the second launch hands over and ends");
+    shown_again(&app);
+    // With its state: Alice's row says what the tray's menu said.
+    app.wait_for_text_where("[data-testid=account-row]", |t| {
+        t.contains("Alice Tester") && t.contains("Needs re-link")
+    });
+    close_main_window();
+    wait_until("the window to close", Duration::from_secs(20), || {
+        !window_shown()
+    });
+    tray.click("Open Grantry");
+    shown_again(&app);
+    app.wait_for_text("[data-testid=account-row]");
+    tray.click("Quit");
+    wait_until("Grantry to quit", Duration::from_secs(30), || {
+        apps.iter().all(|&pid| !procs::alive(pid))
+    });
+    drop(app);
+    sweep.finish(&[]);
+}
