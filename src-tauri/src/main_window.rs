@@ -94,7 +94,11 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;
     };
-    if window.label() != LABEL || keeps_running() {
+    if window.label() != LABEL {
+        return;
+    }
+    tracing::info!("the window is asked to close");
+    if keeps_running() {
         return;
     }
     let wanted = grantry_core::paths::config_dir()
@@ -124,12 +128,14 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
 /// The last window closed: Grantry stays in the tray when it should; an explicit exit (the
 /// tray's Quit, a signal) always goes through.
 pub fn on_run_event(_app: &AppHandle, event: RunEvent) {
-    if let RunEvent::ExitRequested {
-        api, code: None, ..
-    } = event
-        && keeps_running()
-    {
-        tracing::info!("the window closed; Grantry keeps running in the tray");
-        api.prevent_exit();
+    match event {
+        RunEvent::ExitRequested {
+            api, code: None, ..
+        } if keeps_running() => {
+            tracing::info!("the window closed; Grantry keeps running in the tray");
+            api.prevent_exit();
+        }
+        RunEvent::Exit => tracing::info!("Grantry exits"),
+        _ => {}
     }
 }
