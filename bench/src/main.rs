@@ -13,6 +13,7 @@ mod engine;
 mod procs;
 mod report;
 mod stats;
+mod tray;
 mod window;
 
 use std::collections::HashMap;
@@ -243,6 +244,7 @@ async fn engine_part(args: &Args, many: &Path, few: &Path, report: &mut Report) 
 fn window_part(args: &Args, many: &Path, few: &Path, report: &mut Report) {
     let grantry_on = |data: &Path| Launch {
         program: args.app.clone(),
+        args: Vec::new(),
         env: vec![
             ("GRANTRY_DATA_DIR".into(), path_text(&data.join("data"))),
             ("GRANTRY_CONFIG_DIR".into(), path_text(&data.join("config"))),
@@ -253,6 +255,7 @@ fn window_part(args: &Args, many: &Path, few: &Path, report: &mut Report) {
     let grantry = grantry_on(few);
     let bare = Launch {
         program: args.bare.clone(),
+        args: Vec::new(),
         env: Vec::new(),
         ready: "bench: first paint",
     };
@@ -344,6 +347,8 @@ fn window_part(args: &Args, many: &Path, few: &Path, report: &mut Report) {
         }),
     );
 
+    tray_part(args, &grantry, our_use.pss_kib, floor_use.pss_kib, report);
+
     eprintln!("bench: the window on {} accounts", args.list_accounts);
     let crowded = grantry_on(many);
     let (mut fetch, mut render, mut starts) = (Vec::new(), Vec::new(), Vec::new());
@@ -374,6 +379,71 @@ fn window_part(args: &Args, many: &Path, few: &Path, report: &mut Report) {
     report.detail("list_window_ipc_ms", &fetch);
     report.detail("list_window_render_ms", &render);
     report.detail("list_window_start_ms", &starts);
+}
+
+/// Grantry in the tray: its window closed (webview freed), and started there (`--in-tray`),
+/// each idle for as long as the open window was; against the open window's PSS (`open_kib`)
+/// and the bare window's (`bare_kib`) measured just before.
+fn tray_part(args: &Args, grantry: &Launch, open_kib: u64, bare_kib: u64, report: &mut Report) {
+    eprintln!(
+        "bench: {} s idle in the tray, window closed, then started there",
+        args.idle_seconds
+    );
+    let measured = tray::Tray::start().and_then(|_tray| {
+        let running = grantry.start()?;
+        let closed = tray::closed(&running, args.idle_seconds);
+        running.stop();
+        let started = tray::started_in_tray(&tray::in_tray(grantry), args.idle_seconds)?;
+        Ok((closed?, started))
+    });
+    let (closed, started) = match measured {
+        Ok(measured) => measured,
+        Err(error) => {
+            eprintln!("bench: the tray could not be measured: {error}");
+            report.row(
+                "Memory in the tray (PSS)",
+                error,
+                String::new(),
+                None,
+                "≤ 25% of the open window",
+                Some(false),
+            );
+            return;
+        }
+    };
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    for (what, usage) in [
+        ("window closed", &closed),
+        ("started in the tray", &started),
+    ] {
+        let ratio = usage.pss_kib as f64 / open_kib.max(1) as f64;
+        report.row(
+            &format!("Memory in the tray, {what} (PSS, every process)"),
+            format!(
+                "{:.0} MiB in {} processes ({:.0}% of the open window's {:.0} MiB)",
+                mib(usage.pss_kib),
+                usage.processes,
+                ratio * 100.0,
+                mib(open_kib)
+            ),
+            format!(
+                "bare window {:.0} MiB ({:.2}x)",
+                mib(bare_kib),
+                usage.pss_kib as f64 / bare_kib.max(1) as f64
+            ),
+            Some(ratio),
+            "≤ 0.25x the open window",
+            Some(ratio <= 0.25),
+        );
+    }
+    report.detail(
+        "tray",
+        serde_json::json!({
+            "open_pss_kib": open_kib,
+            "closed": {"pss_kib": closed.pss_kib, "rss_kib": closed.rss_kib, "processes": closed.processes},
+            "started_in_tray": {"pss_kib": started.pss_kib, "rss_kib": started.rss_kib, "processes": started.processes},
+        }),
+    );
 }
 
 fn sizes(args: &Args, report: &mut Report) {

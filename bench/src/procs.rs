@@ -93,3 +93,14 @@ fn memory_kib(pid: u32) -> (u64, u64) {
     };
     (field("Rss:"), field("Pss:"))
 }
+
+/// Whether `pid` is running (a zombie is not).
+pub fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            stat.rsplit_once(") ")
+                .and_then(|(_, rest)| rest.chars().next())
+        })
+        .is_some_and(|state| state != 'Z' && state != 'X')
+}

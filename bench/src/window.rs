@@ -16,6 +16,7 @@ use crate::procs::{self, Usage};
 #[derive(Clone)]
 pub struct Launch {
     pub program: PathBuf,
+    pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     /// Text of the stderr line that says the first frame is painted.
     pub ready: &'static str,
@@ -37,6 +38,7 @@ impl Launch {
         let name = self.program.display().to_string();
         let started = Instant::now();
         let mut child = Command::new(&self.program)
+            .args(&self.args)
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
