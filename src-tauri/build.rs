@@ -49,6 +49,10 @@ fn main() {
         "get_settings",
         "save_settings",
         "take_account_to_open",
+        "pending_token_requests",
+        "answer_token_request",
+        "programs_with_access",
+        "remove_program_access",
     ]);
     tauri_build::try_build(
         tauri_build::Attributes::new()

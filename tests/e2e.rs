@@ -23,6 +23,8 @@ mod providers_screen;
 mod sandbox_screen;
 #[path = "e2e/steps.rs"]
 mod steps;
+#[path = "e2e/token_service.rs"]
+mod token_service;
 #[path = "e2e/tray.rs"]
 mod tray;
 

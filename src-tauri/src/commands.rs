@@ -158,6 +158,25 @@ pub fn forget_account(state: State<'_, AppState>, account: i64) -> Result<(), Ip
     state.with(|core| core.forget(account))
 }
 
+/// The programs that may take the account's access token without asking (the token service).
+#[tauri::command]
+pub fn programs_with_access(
+    state: State<'_, AppState>,
+    account: i64,
+) -> Result<Vec<grantry_core::ProgramAccess>, IpcError> {
+    state.with(|core| core.programs_with_access(account))
+}
+
+/// Takes a program's "Always allow" back: it is asked again next time.
+#[tauri::command]
+pub fn remove_program_access(
+    state: State<'_, AppState>,
+    account: i64,
+    executable: String,
+) -> Result<(), IpcError> {
+    state.with(|core| core.remove_program(account, &executable))
+}
+
 /// Opens a link under way in the browser again (only such links: the webview cannot make the
 /// app open arbitrary URLs).
 #[tauri::command]

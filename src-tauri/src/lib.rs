@@ -15,6 +15,7 @@ mod sandbox;
 mod sandbox_commands;
 mod settings_commands;
 mod state;
+mod token_service;
 mod tray;
 
 use tauri::Manager;
@@ -39,6 +40,11 @@ pub fn run() {
             app.manage(state);
             app.manage(clipboard::Clipboard::default());
             app.manage(main_window::MainWindow::default());
+            let requests = std::sync::Arc::new(token_service::TokenRequests::default());
+            app.manage(requests.clone());
+            if let Some(grantry) = &grantry {
+                token_service::start(app.handle(), grantry.clone(), requests);
+            }
             if let Err(error) = tray::start(app.handle(), grantry.clone()) {
                 tracing::warn!("Grantry could not put itself in the tray: {error}");
             }
@@ -113,7 +119,11 @@ pub fn run() {
             sandbox_commands::link_test_user,
             settings_commands::get_settings,
             settings_commands::save_settings,
-            main_window::take_account_to_open
+            main_window::take_account_to_open,
+            token_service::pending_token_requests,
+            token_service::answer_token_request,
+            commands::programs_with_access,
+            commands::remove_program_access
         ])
         .on_window_event(main_window::on_window_event)
         .build(tauri::generate_context!());

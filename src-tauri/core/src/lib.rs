@@ -37,9 +37,10 @@ pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
     Discovered, EnvironmentOption, EnvironmentView, FailingRefresh, HttpExchange, Inspection,
-    LinkStatus, PresetView, ProviderCheck, ProviderOption, ProviderView, RefreshAllOutcome,
-    RefreshFailure, RelinkOnSave, RemoveAccounts, SandboxStatus, ScopeChange, ScopeCheck,
-    ScopeOption, ScopeStatus, StartedLink, TokenInfo, TokenShape,
+    LinkStatus, PresetView, ProgramAccess, ProviderCheck, ProviderOption, ProviderView,
+    RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts, SandboxStatus, ScopeChange,
+    ScopeCheck, ScopeOption, ScopeStatus, StartedLink, TokenAnswer, TokenInfo, TokenRequest,
+    TokenShape,
 };
 pub use oauth::http::use_ring_for_tls;
 pub use providers::URL_SCHEME;

@@ -125,6 +125,13 @@ pub enum ActivityKind {
     /// An access token was handed to a program (`grantry token`, the token service); the entry
     /// names the program, never the token.
     TokenHandedOut,
+    /// A program asked the token service for an access token and got none: the person said no,
+    /// or did not answer in time.
+    TokenRefused,
+    /// The person allowed a program to take an account's token without asking again.
+    ProgramAllowed,
+    /// The person took that permission back.
+    ProgramRemoved,
 }
 
 impl ActivityKind {
@@ -149,6 +156,9 @@ impl ActivityKind {
             ActivityKind::AccessTokenCopied => "access_token_copied",
             ActivityKind::AccessTokenExpired => "access_token_expired",
             ActivityKind::TokenHandedOut => "token_handed_out",
+            ActivityKind::TokenRefused => "token_refused",
+            ActivityKind::ProgramAllowed => "program_allowed",
+            ActivityKind::ProgramRemoved => "program_removed",
         }
     }
 
@@ -191,6 +201,47 @@ pub struct ActivityEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub program: Option<String>,
+}
+
+/// A program allowed to take an account's access token through the token service without
+/// asking again ("Always allow").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProgramAccess {
+    /// The path of its executable, as the system reported it when it asked.
+    pub executable: String,
+    /// Unix seconds.
+    pub allowed_at: i64,
+    /// When it last took a token (Unix seconds), if it has since.
+    pub last_used: Option<i64>,
+}
+
+/// A program asking the token service for an account's access token, waiting for the person
+/// to say whether it may have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TokenRequest {
+    /// The request's number, to answer it by.
+    pub id: u64,
+    pub account: i64,
+    /// How the account is named (its email, else its name).
+    pub account_label: String,
+    /// The provider's name.
+    pub provider: String,
+    /// The path of the program's executable, from the bus peer's process.
+    pub executable: String,
+    pub pid: u32,
+}
+
+/// The person's answer to a [`TokenRequest`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
+pub enum TokenAnswer {
+    AllowOnce,
+    AlwaysAllow,
+    Deny,
 }
 
 /// Whether the built-in sandbox provider is serving, for the UI.
@@ -238,6 +289,9 @@ mod tests {
             ActivityKind::AccessTokenCopied,
             ActivityKind::AccessTokenExpired,
             ActivityKind::TokenHandedOut,
+            ActivityKind::TokenRefused,
+            ActivityKind::ProgramAllowed,
+            ActivityKind::ProgramRemoved,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");
             assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");

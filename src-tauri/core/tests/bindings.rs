@@ -59,6 +59,9 @@ fn typescript_bindings_are_fresh() {
     check::<ActivityKind>(&mut stale);
     check::<ErrorCode>(&mut stale);
     check::<grantry_core::settings::Settings>(&mut stale);
+    check::<grantry_core::ProgramAccess>(&mut stale);
+    check::<grantry_core::TokenRequest>(&mut stale);
+    check::<grantry_core::TokenAnswer>(&mut stale);
     check::<grantry_core::settings::SettingsView>(&mut stale);
     check::<IpcError>(&mut stale);
     check::<SandboxStatus>(&mut stale);

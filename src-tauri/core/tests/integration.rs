@@ -14,6 +14,7 @@ mod keyring;
 mod link;
 mod plain_http;
 mod presets;
+mod programs;
 mod refresh;
 mod refreshed_id_token;
 mod repair;

@@ -13,6 +13,7 @@ async function open(shown: AccountDetail = detail(), providers: ProviderOption[]
   answer('account_detail', shown)
   answer('list_providers', providers)
   answer('link_status', { status: 'waiting' })
+  answer('programs_with_access', [])
   const onBack = vi.fn()
   render(AccountScreen, { accountId: 7, onBack })
   await screen.findByTestId('status-chip')

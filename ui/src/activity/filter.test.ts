@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ActivityEntry } from '../lib/ipc'
-import { everything, filterActivity, isFiltering, kindsIn } from './filter'
+import { everything, filterActivity, isFiltering, kindsIn, programOf, programsIn } from './filter'
 
 let id = 1
 function entry(kind: ActivityEntry['kind'], account_id: number | null): ActivityEntry {
@@ -46,7 +46,7 @@ describe('filterActivity', () => {
   })
 
   it('combines all three', () => {
-    const filter = { account: 2, kind: 'revocation_pending', outcome: 'problems' } as const
+    const filter = { account: 2, kind: 'revocation_pending', outcome: 'problems', program: 'all' } as const
     expect(kinds(filterActivity(entries, filter))).toEqual(['revocation_pending:2'])
     expect(isFiltering(filter)).toBe(true)
     expect(filterActivity(entries, { ...filter, outcome: 'fine' })).toEqual([])
@@ -57,5 +57,35 @@ describe('filterActivity', () => {
       'token_refreshed',
       'account_linked',
     ])
+  })
+})
+
+describe('the program filter', () => {
+  const handed = (id: number, program: string | undefined): ActivityEntry => ({
+    id,
+    at: 1_000 + id,
+    kind: 'token_handed_out',
+    detail: 'tokens handed out',
+    account_id: 1,
+    exchanges: 0,
+    program,
+  })
+  const entries = [
+    handed(1, '/usr/bin/gdbus (pid 41)'),
+    handed(2, '/usr/bin/gdbus (pid 97)'),
+    handed(3, 'grantry token (pid 5)'),
+    handed(4, undefined),
+  ]
+
+  it('names each program once, whatever process ran it', () => {
+    expect(programOf(entries[0]!)).toBe('/usr/bin/gdbus')
+    expect(programOf(entries[3]!)).toBeNull()
+    expect(programsIn(entries)).toEqual(['/usr/bin/gdbus', 'grantry token'])
+  })
+
+  it('keeps the entries of one program', () => {
+    const filter = { ...everything, program: '/usr/bin/gdbus' }
+    expect(isFiltering(filter)).toBe(true)
+    expect(filterActivity(entries, filter).map((e) => e.id)).toEqual([1, 2])
   })
 })

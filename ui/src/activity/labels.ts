@@ -21,6 +21,9 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   access_token_copied: 'Access token copied',
   access_token_expired: 'Access token expired by hand',
   token_handed_out: 'Token handed out',
+  token_refused: 'Token refused to a program',
+  program_allowed: 'Program always allowed',
+  program_removed: 'Program must ask again',
 }
 
 /** Whether an entry reports a problem the person should notice. */
@@ -38,6 +41,8 @@ export function isProblem(entry: ActivityEntry): boolean {
     'access_token_copied',
     'access_token_expired',
     'token_handed_out',
+    'program_allowed',
+    'program_removed',
   ]
   return !fine.includes(entry.kind)
 }

@@ -37,6 +37,9 @@ export function deservesBanner(entry: ActivityEntry): boolean {
     case 'access_token_expired':
     // Every use of a token by a program: the history keeps them, a notice each would drown.
     case 'token_handed_out':
+    case 'token_refused':
+    case 'program_allowed':
+    case 'program_removed':
       return false
   }
 }

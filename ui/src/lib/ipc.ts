@@ -20,6 +20,7 @@ import type { IpcError } from './bindings/IpcError'
 import type { LinkStatus } from './bindings/LinkStatus'
 import type { PresetId } from './bindings/PresetId'
 import type { PresetView } from './bindings/PresetView'
+import type { ProgramAccess } from './bindings/ProgramAccess'
 import type { ProviderCheck } from './bindings/ProviderCheck'
 import type { ProviderDraft } from './bindings/ProviderDraft'
 import type { ProviderOption } from './bindings/ProviderOption'
@@ -38,7 +39,9 @@ import type { ScopeOption } from './bindings/ScopeOption'
 import type { SecretNeed } from './bindings/SecretNeed'
 import type { SiteField } from './bindings/SiteField'
 import type { StartedLink } from './bindings/StartedLink'
+import type { TokenAnswer } from './bindings/TokenAnswer'
 import type { TokenInfo } from './bindings/TokenInfo'
+import type { TokenRequest } from './bindings/TokenRequest'
 import type { TokenShape } from './bindings/TokenShape'
 
 export type {
@@ -59,6 +62,7 @@ export type {
   LinkStatus,
   PresetId,
   PresetView,
+  ProgramAccess,
   ProviderCheck,
   ProviderDraft,
   ProviderOption,
@@ -77,7 +81,9 @@ export type {
   SecretNeed,
   SiteField,
   StartedLink,
+  TokenAnswer,
   TokenInfo,
+  TokenRequest,
   TokenShape,
 }
 
@@ -110,6 +116,14 @@ export const ipc = {
   saveSettings: (settings: Settings) => call<SettingsView>('save_settings', { settings }),
   /** The account a window made again should open (asked once, at start), if any. */
   takeAccountToOpen: () => call<number | null>('take_account_to_open'),
+  /** Programs' requests for a token that wait for the person's answer (the token service). */
+  pendingTokenRequests: () => call<TokenRequest[]>('pending_token_requests'),
+  answerTokenRequest: (id: number, answer: TokenAnswer) =>
+    call<boolean>('answer_token_request', { id, answer }),
+  /** The programs that may take the account's token without asking. */
+  programsWithAccess: (account: number) => call<ProgramAccess[]>('programs_with_access', { account }),
+  removeProgramAccess: (account: number, executable: string) =>
+    call<void>('remove_program_access', { account, executable }),
   listProviders: () => call<ProviderOption[]>('list_providers'),
   startLink: (provider: string, environment: string | null, scopes: string[]) =>
     call<StartedLink>('start_link', { provider, environment, scopes }),

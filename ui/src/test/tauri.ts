@@ -49,6 +49,13 @@ export function emitEvent(event: GrantryEvent): void {
   }
 }
 
+/** Sends `payload` on a channel of its own, as the app's other events come (`token_request`). */
+export function emitOn(channel: string, payload: unknown): void {
+  for (const [id, listener] of [...listeners]) {
+    if (listener.channel === channel) listener.handler({ event: channel, id, payload })
+  }
+}
+
 /** How many listeners are registered (on `channel`, if given): a leak shows up here. */
 export function listenerCount(channel?: string): number {
   return [...listeners.values()].filter((l) => channel === undefined || l.channel === channel)

@@ -14,6 +14,7 @@ mod inspect;
 pub(crate) mod intake;
 mod link;
 mod link_status;
+mod programs;
 mod providers;
 mod queries;
 mod refresh;

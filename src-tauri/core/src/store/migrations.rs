@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_runs.sql"),
     include_str!("../../migrations/0011_failing_refresh.sql"),
     include_str!("../../migrations/0012_programs.sql"),
+    include_str!("../../migrations/0013_program_access.sql"),
 ];
 
 /// The schema version this build writes.

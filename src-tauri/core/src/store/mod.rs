@@ -10,6 +10,7 @@ mod accounts;
 mod activity;
 mod http_log;
 mod migrations;
+mod programs;
 mod scopes;
 
 use std::path::{Path, PathBuf};

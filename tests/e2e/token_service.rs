@@ -1,0 +1,169 @@
+//! The token service on the session bus (`src-tauri/src/token_service.rs`), driven by a real
+//! bus client, `gdbus`: listing accounts asks nothing and shows no secret; the first time a
+//! program asks for a token the window asks the person, naming the program's executable; Allow
+//! once hands out the token the sandbox issued, Deny answers `dev.grantry.Error.Denied`, Always
+//! allow stops the asking, the account's screen lists the program and Remove brings the asking
+//! back; the history names the program each time.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use super::steps::{link, look, open};
+use super::support::app_sweep::AppSweep;
+use super::support::webdriver::{Driver, Session, wait_until};
+use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
+
+const ALICE: &str = "alice@sandbox.grantry.test";
+
+fn gdbus(method: &str, args: &[&str]) -> Command {
+    let mut command = Command::new("/usr/bin/gdbus");
+    command
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "dev.grantry.Tokens",
+            "--object-path",
+            "/dev/grantry/Tokens",
+            "--timeout",
+            "90",
+            "--method",
+            &format!("dev.grantry.Tokens1.{method}"),
+        ])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Asks for Alice's token, without waiting for the answer.
+fn ask() -> Child {
+    gdbus("GetAccessToken", &[ALICE, "60"])
+        .spawn()
+        .expect("gdbus (libglib2.0-bin)")
+}
+
+/// Waits for the window to ask about a request from gdbus, and answers with `button`.
+fn answer(app: &Session, button: &str) {
+    let asked = app.wait_for_text("[data-testid=token-request]");
+    assert!(
+        asked.contains("/usr/bin/gdbus") && asked.contains(ALICE),
+        "{asked}"
+    );
+    app.click(&format!("[data-testid={button}]"));
+    wait_until("the request to close", Duration::from_secs(10), || {
+        app.find("[data-testid=token-request]").is_none()
+    });
+}
+
+fn finished(child: Child) -> Output {
+    child.wait_with_output().expect("gdbus")
+}
+
+/// The access token the app's sandbox issued last.
+fn latest_access_token(token_log: &Path) -> String {
+    std::fs::read_to_string(token_log)
+        .expect("the token log")
+        .lines()
+        .rev()
+        .find(|line| line.starts_with("sbx_at_"))
+        .expect("an access token")
+        .to_owned()
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
+fn programs_get_tokens_over_the_session_bus_with_consent_and_a_line_in_the_history() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    let consent = scripted_browser(&data_home);
+    let data_dir = data_home.join("token-service");
+    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "token-service");
+    let token_log = std::path::PathBuf::from(sweep.env().1);
+    let env = [
+        ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
+        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
+        sweep.env(),
+    ];
+    let driver = Driver::start(&env, sweep.driver_log());
+    let app = driver.session(Path::new(APP));
+    sandbox_issuer(&app);
+    link(&app, &consent, "--user alice", ALICE);
+
+    // Listing asks nothing and carries no secret.
+    let listed = gdbus("ListAccounts", &[]).output().expect("gdbus");
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(
+        listed.contains(ALICE) && listed.contains("'valid'"),
+        "{listed}"
+    );
+    assert!(!listed.contains("sbx_"), "{listed}");
+    assert!(app.find("[data-testid=token-request]").is_none());
+
+    // Allow once: the token the sandbox issued.
+    let asking = ask();
+    app.wait_for_text("[data-testid=token-request]");
+    look(&app, "token-request");
+    answer(&app, "token-once");
+    let output = finished(asking);
+    let issued = latest_access_token(&token_log);
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains(&format!("'{issued}'")),
+        "the token the sandbox issued"
+    );
+
+    // Deny: an error of its own, and no token.
+    let asking = ask();
+    answer(&app, "token-deny");
+    let output = finished(asking);
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("dev.grantry.Error.Denied"), "{said}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("sbx_at_"));
+
+    // Always allow: asked once, then no more.
+    let asking = ask();
+    answer(&app, "token-always");
+    assert!(finished(asking).status.success());
+    let again = finished(ask());
+    assert!(again.status.success(), "{again:?}");
+    assert!(
+        app.find("[data-testid=token-request]").is_none(),
+        "not asked again"
+    );
+
+    // The account's screen lists it; Remove brings the asking back.
+    open(&app, ALICE);
+    let programs = app.wait_for_text_where("[data-testid=programs-with-access]", |t| {
+        t.contains("/usr/bin/gdbus")
+    });
+    assert!(programs.contains("last took it"), "{programs}");
+    look(&app, "programs-with-access");
+    app.click("[data-testid=program-row] button");
+    app.wait_for_text_where("[data-testid=programs-with-access]", |t| {
+        !t.contains("/usr/bin/gdbus")
+    });
+    let asking = ask();
+    answer(&app, "token-deny");
+    assert!(!finished(asking).status.success());
+
+    // The history names the program each time.
+    app.click("[data-testid=nav-activity]");
+    let history = app.wait_for_text_where("main", |t| t.contains("Token refused to a program"));
+    for said in [
+        "Token handed out",
+        "Program always allowed",
+        "Program must ask again",
+        "/usr/bin/gdbus",
+    ] {
+        assert!(history.contains(said), "{said}: {history}");
+    }
+
+    sweep.running(&driver);
+    drop(app);
+    sweep.finish(&[]);
+}
