@@ -7,6 +7,9 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use crate::procs::{self, Usage};
+
+#[path = "../../tests/support/bus.rs"]
+mod bus;
 use crate::window::{Launch, Running};
 
 const SUPPORT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/support");
@@ -28,7 +31,7 @@ impl Tray {
             .map_err(|e| format!("the stand-in tray (python3-gi) did not start: {e}"))?;
         let tray = Tray { child, _dir: dir };
         let started = Instant::now();
-        while !owned("org.kde.StatusNotifierWatcher") {
+        while !bus::owned("org.kde.StatusNotifierWatcher") {
             if started.elapsed() > Duration::from_secs(10) {
                 return Err("the stand-in tray did not take its bus name".into());
             }
@@ -43,20 +46,6 @@ impl Drop for Tray {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn owned(name: &str) -> bool {
-    Command::new("dbus-send")
-        .args([
-            "--session",
-            "--print-reply",
-            "--dest=org.freedesktop.DBus",
-            "/org/freedesktop/DBus",
-            "org.freedesktop.DBus.NameHasOwner",
-            &format!("string:{name}"),
-        ])
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
 }
 
 /// The X window of Grantry's main window, if it is shown.

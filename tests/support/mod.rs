@@ -1,5 +1,6 @@
 pub mod app_sweep;
 pub mod axe;
+pub mod bus;
 pub mod chromium;
 pub mod leak_sweep;
 pub mod notifications;

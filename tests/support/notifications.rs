@@ -34,17 +34,7 @@ impl FakeNotifications {
             .expect("start the fake notification service (python3-gi)");
         let service = FakeNotifications { child, log, click };
         wait_until("the notification service", Duration::from_secs(10), || {
-            Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.Notifications",
-                ])
-                .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+            super::bus::owned("org.freedesktop.Notifications")
         });
         service
     }

@@ -29,17 +29,7 @@ impl FakeTray {
             .expect("start the fake tray (python3-gi)");
         let tray = FakeTray { child, log, ask };
         wait_until("the tray", Duration::from_secs(10), || {
-            Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.kde.StatusNotifierWatcher",
-                ])
-                .output()
-                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+            super::bus::owned("org.kde.StatusNotifierWatcher")
         });
         tray
     }

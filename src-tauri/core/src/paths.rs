@@ -64,6 +64,19 @@ fn folder(
     Some(base.join(APP_IDENTIFIER))
 }
 
+/// A base folder of the XDG Base Directory Specification: `$xdg` when it is an absolute path,
+/// else `~/under_home` (`XDG_CONFIG_HOME`, `.config`); `None` without either.
+pub fn xdg_base(xdg: &str, under_home: &str) -> Option<PathBuf> {
+    let non_empty = |name: &str| {
+        std::env::var_os(name)
+            .filter(|value| !value.is_empty())
+            .map(PathBuf::from)
+    };
+    non_empty(xdg)
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| non_empty("HOME").map(|home| home.join(under_home)))
+}
+
 /// The built-in sandbox provider's port when `GRANTRY_SANDBOX_PORT` does not say otherwise.
 pub const SANDBOX_DEFAULT_PORT: u16 = 7461;
 

@@ -32,15 +32,7 @@ pub const DESKTOP_FILE: &str = "dev.grantry.desktop-url-handler.desktop";
 
 /// Where the handler entry for the current environment goes.
 pub fn applications_dir() -> Option<PathBuf> {
-    let non_empty = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    non_empty("XDG_DATA_HOME")
-        .filter(|dir| dir.is_absolute())
-        .or_else(|| non_empty("HOME").map(|home| home.join(".local/share")))
-        .map(|data| data.join("applications"))
+    crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").map(|data| data.join("applications"))
 }
 
 /// What [`register`] did.
@@ -181,15 +173,7 @@ fn forget_defaults(mimeapps: &Path, schemes: &[String]) -> io::Result<()> {
 
 /// The user's `mimeapps.list`, where `xdg-mime default` writes.
 pub fn mimeapps_list() -> Option<PathBuf> {
-    let non_empty = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    non_empty("XDG_CONFIG_HOME")
-        .filter(|dir| dir.is_absolute())
-        .or_else(|| non_empty("HOME").map(|home| home.join(".config")))
-        .map(|config| config.join("mimeapps.list"))
+    crate::paths::xdg_base("XDG_CONFIG_HOME", ".config").map(|config| config.join("mimeapps.list"))
 }
 
 /// One argument of an `Exec=` key: bare when it has no reserved character (what xdg-utils

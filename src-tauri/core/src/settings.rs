@@ -159,15 +159,7 @@ pub struct SettingsView {
 
 /// Where autostart entries go: `$XDG_CONFIG_HOME/autostart`, else `~/.config/autostart`.
 pub fn autostart_dir() -> Option<PathBuf> {
-    let non_empty = |name| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    non_empty("XDG_CONFIG_HOME")
-        .filter(|dir| dir.is_absolute())
-        .or_else(|| non_empty("HOME").map(|home| home.join(".config")))
-        .map(|config| config.join("autostart"))
+    crate::paths::xdg_base("XDG_CONFIG_HOME", ".config").map(|config| config.join("autostart"))
 }
 
 /// The autostart entry that starts `executable` in the tray.
