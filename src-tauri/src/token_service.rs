@@ -196,6 +196,22 @@ impl Served {
         min_valid_seconds: u32,
     ) -> Result<(String, i64), TokensError> {
         let found = self.grantry.find_account(&account)?;
+        // Nothing to hand out: say so without asking the person for nothing.
+        match found.status {
+            AccountStatus::NeedsRelink => {
+                return Err(TokensError::NeedsRelink(format!(
+                    "{} needs to be linked again",
+                    found.label()
+                )));
+            }
+            AccountStatus::RevocationPending => {
+                return Err(TokensError::Revoked(format!(
+                    "{} is being revoked",
+                    found.label()
+                )));
+            }
+            AccountStatus::Valid => {}
+        }
         let program = format!("{executable} (pid {pid})");
         if !self.grantry.program_allowed(found.id, &executable)? {
             let request = TokenRequest {

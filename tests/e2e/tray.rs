@@ -124,6 +124,58 @@ fn a_closed_window_leaves_grantry_in_the_tray_keeping_tokens_fresh() {
         refresh_tokens_issued(&token_log) > refreshes
     });
 
+    // A program asks for Alice's token while the window is closed: a notification asks, and
+    // its Allow once answers with the token the sandbox issued last.
+    let asking = Command::new("/usr/bin/gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "dev.grantry.Tokens",
+            "--object-path",
+            "/dev/grantry/Tokens",
+            "--timeout",
+            "90",
+            "--method",
+            "dev.grantry.Tokens1.GetAccessToken",
+            "alice@sandbox.grantry.test",
+            "60",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("gdbus");
+    let asked = notifications.wait_for("asks for alice@sandbox.grantry.test");
+    assert_eq!(
+        asked["actions"],
+        serde_json::json!([
+            "allow_once",
+            "Allow once",
+            "always_allow",
+            "Always allow",
+            "deny",
+            "Deny",
+            "default",
+            "Open Grantry"
+        ]),
+        "{asked}"
+    );
+    assert!(!window_shown(), "asked without opening the window");
+    notifications.click_action(asked["id"].as_u64().expect("id"), "allow_once");
+    let answered = asking.wait_with_output().expect("gdbus");
+    assert!(answered.status.success(), "{answered:?}");
+    let issued = std::fs::read_to_string(&token_log)
+        .expect("the token log")
+        .lines()
+        .rev()
+        .find(|line| line.starts_with("sbx_at_"))
+        .map(str::to_owned)
+        .expect("an access token");
+    assert!(
+        String::from_utf8_lossy(&answered.stdout).contains(&format!("'{issued}'")),
+        "the token the sandbox issued last"
+    );
+
     // The provider refuses the grant at the next refresh (Refresh all, from the tray): the
     // notification comes, and the tray's menu lists Alice.
     admin.fault(r#"{"kind":"invalid_grant","user":"alice"}"#);

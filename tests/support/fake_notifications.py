@@ -3,7 +3,8 @@
 Notifications Specification, org.freedesktop.Notifications on the session bus), for the
 end-to-end tests' private session: it writes each notification it is sent to LOG as one JSON
 line, and "clicks" one when a file CLICK appears holding its id, by emitting ActionInvoked
-with the spec's `default` action, as a desktop does when the notification itself is clicked.
+with the spec's `default` action, as a desktop does when the notification itself is clicked;
+or one of its buttons, when the file holds the id and that action's key.
 
     fake_notifications.py LOG CLICK
 """
@@ -62,10 +63,12 @@ def main(log, click):
     def clicked():
         if os.path.exists(click):
             with open(click) as f:
-                number = int(f.read().strip() or "0")
+                words = f.read().split()
             os.remove(click)
+            number = int(words[0]) if words else 0
+            action = words[1] if len(words) > 1 else "default"
             state["connection"].emit_signal(
-                None, PATH, NAME, "ActionInvoked", GLib.Variant("(us)", (number, "default")))
+                None, PATH, NAME, "ActionInvoked", GLib.Variant("(us)", (number, action)))
         return True
 
     def acquired(connection, _name):

@@ -69,6 +69,11 @@ impl FakeNotifications {
     pub fn click(&self, id: u64) {
         std::fs::write(&self.click, id.to_string()).expect("ask for a click");
     }
+
+    /// Clicks the button of notification `id` whose action key is `action`.
+    pub fn click_action(&self, id: u64, action: &str) {
+        std::fs::write(&self.click, format!("{id} {action}")).expect("ask for a click");
+    }
 }
 
 impl Drop for FakeNotifications {
