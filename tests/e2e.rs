@@ -55,6 +55,36 @@ fn screenshot_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e")
 }
 
+/// One test's app: started on its own data folder `name` in the scratch session, its sandbox on
+/// a port the kernel picks, with the leak sweep that ends the test and where the sandbox logs
+/// what it issues.
+struct TestApp {
+    sweep: AppSweep,
+    driver: Driver,
+    data_dir: PathBuf,
+    token_log: PathBuf,
+}
+
+/// Starts [`TestApp`] `name` (what else the test runs beside it, a tray or a notification
+/// service, is started first).
+fn start_app(data_home: &Path, name: &str) -> TestApp {
+    let data_dir = data_home.join(name);
+    let sweep = AppSweep::new(data_home, &data_dir, &screenshot_dir(), name);
+    let token_log = PathBuf::from(sweep.env().1);
+    let env = [
+        ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
+        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
+        sweep.env(),
+    ];
+    let driver = Driver::start(&env, sweep.driver_log());
+    TestApp {
+        sweep,
+        driver,
+        data_dir,
+        token_log,
+    }
+}
+
 /// The issuer of the sandbox the app started, once the window says it runs. The app's sandbox
 /// binds port 0 in these tests (`GRANTRY_SANDBOX_PORT=0`): the kernel picks a free port, so
 /// no other program can take it first, and the window tells which in the sidebar's indicator.

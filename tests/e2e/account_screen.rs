@@ -6,10 +6,11 @@
 use std::path::Path;
 
 use super::steps::{Admin, app_log, link, look, open, refresh_tokens_issued};
-use super::support::app_sweep::AppSweep;
 use super::support::notifications::FakeNotifications;
-use super::support::webdriver::{Driver, Session};
-use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
+use super::support::webdriver::Session;
+use super::{
+    APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, scripted_browser, start_app,
+};
 
 /// The scopes table as (scope, status, answer from) rows.
 fn scope_rows(app: &Session) -> Vec<(String, String, String)> {
@@ -45,16 +46,13 @@ fn the_account_screen_does_the_whole_job() {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let data_home = scratch_session();
     let consent = scripted_browser(&data_home);
-    let data_dir = data_home.join("account-screen");
-    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "account-screen");
-    let token_log = std::path::PathBuf::from(sweep.env().1);
     let notifications = FakeNotifications::start(&data_home.join("notifications"));
-    let env = [
-        ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
-        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
-        sweep.env(),
-    ];
-    let driver = Driver::start(&env, sweep.driver_log());
+    let TestApp {
+        mut sweep,
+        driver,
+        data_dir,
+        token_log,
+    } = start_app(&data_home, "account-screen");
     let app = driver.session(Path::new(APP));
     let admin = Admin::new(sandbox_issuer(&app), &data_dir);
     // The smallest window the app allows: every screen must be usable at this size.

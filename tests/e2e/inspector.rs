@@ -12,10 +12,11 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::steps::{Admin, link, look, open, refresh_tokens_issued};
-use super::support::app_sweep::AppSweep;
 use super::support::leak_sweep::Sweep;
-use super::support::webdriver::{Driver, Session, wait_until};
-use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
+use super::support::webdriver::{Session, wait_until};
+use super::{
+    APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, scripted_browser, start_app,
+};
 
 /// The text of every element matching `css`, in page order.
 fn texts(app: &Session, css: &str) -> Vec<String> {
@@ -89,15 +90,12 @@ fn the_inspector_and_the_workbench_in_the_real_window() {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let data_home = scratch_session();
     let consent = scripted_browser(&data_home);
-    let data_dir = data_home.join("inspector");
-    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "inspector");
-    let token_log = std::path::PathBuf::from(sweep.env().1);
-    let env = [
-        ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
-        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
-        sweep.env(),
-    ];
-    let driver = Driver::start(&env, sweep.driver_log());
+    let TestApp {
+        mut sweep,
+        driver,
+        data_dir,
+        token_log,
+    } = start_app(&data_home, "inspector");
     let app = driver.session(Path::new(APP));
     let issuer = sandbox_issuer(&app);
     let admin = Admin::new(issuer.clone(), &data_dir);

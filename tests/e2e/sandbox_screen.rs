@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::steps::look;
 use super::support::app_sweep::AppSweep;
 use super::support::webdriver::{Driver, Session};
-use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir};
+use super::{APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, screenshot_dir, start_app};
 
 /// The faults the sandbox has in force, read from its admin API with the token the app keeps
 /// in the data folder (as a tester would), not through the window.
@@ -44,14 +44,12 @@ fn the_sandbox_screen_steers_the_sandbox() {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let data_home = scratch_session();
-    let data_dir = data_home.join("sandbox-screen");
-    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "sandbox-screen");
-    let env = [
-        ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
-        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
-        sweep.env(),
-    ];
-    let driver = Driver::start(&env, sweep.driver_log());
+    let TestApp {
+        mut sweep,
+        driver,
+        data_dir,
+        ..
+    } = start_app(&data_home, "sandbox-screen");
     let app = driver.session(Path::new(APP));
     let issuer = sandbox_issuer(&app);
     let token = std::fs::read_to_string(data_dir.join("sandbox-admin-token"))

@@ -10,9 +10,10 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 use super::steps::{link, look, open};
-use super::support::app_sweep::AppSweep;
-use super::support::webdriver::{Driver, Session, wait_until};
-use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
+use super::support::webdriver::{Session, wait_until};
+use super::{
+    APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, scripted_browser, start_app,
+};
 
 const ALICE: &str = "alice@sandbox.grantry.test";
 
@@ -80,15 +81,12 @@ fn programs_get_tokens_over_the_session_bus_with_consent_and_a_line_in_the_histo
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let data_home = scratch_session();
     let consent = scripted_browser(&data_home);
-    let data_dir = data_home.join("token-service");
-    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "token-service");
-    let token_log = std::path::PathBuf::from(sweep.env().1);
-    let env = [
-        ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
-        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
-        sweep.env(),
-    ];
-    let driver = Driver::start(&env, sweep.driver_log());
+    let TestApp {
+        mut sweep,
+        driver,
+        data_dir: _,
+        token_log,
+    } = start_app(&data_home, "token-service");
     let app = driver.session(Path::new(APP));
     sandbox_issuer(&app);
     link(&app, &consent, "--user alice", ALICE);

@@ -4,17 +4,18 @@
 //! refuses still brings the notification and an entry in the tray's menu; starting Grantry
 //! again shows the window, and so does Open Grantry; Quit ends the process.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use super::steps::{Admin, link, look, open, refresh_tokens_issued};
-use super::support::app_sweep::AppSweep;
 use super::support::notifications::FakeNotifications;
 use super::support::procs;
 use super::support::tray::FakeTray;
-use super::support::webdriver::{Driver, wait_until};
-use super::{APP, ONE_WINDOW, sandbox_issuer, scratch_session, screenshot_dir, scripted_browser};
+use super::support::webdriver::wait_until;
+use super::{
+    APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, scripted_browser, start_app,
+};
 
 /// The X window of the app's main window (titled Grantry), if it is shown.
 fn main_window() -> Option<String> {
@@ -73,17 +74,14 @@ fn a_closed_window_leaves_grantry_in_the_tray_keeping_tokens_fresh() {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let data_home = scratch_session();
     let consent = scripted_browser(&data_home);
-    let data_dir = data_home.join("tray");
-    let mut sweep = AppSweep::new(&data_home, &data_dir, &screenshot_dir(), "tray");
-    let token_log = PathBuf::from(sweep.env().1);
     let tray = FakeTray::start(&data_home.join("tray-host"));
     let notifications = FakeNotifications::start(&data_home.join("tray-notifications"));
-    let env = [
-        ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
-        ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
-        sweep.env(),
-    ];
-    let driver = Driver::start(&env, sweep.driver_log());
+    let TestApp {
+        mut sweep,
+        driver,
+        data_dir,
+        token_log,
+    } = start_app(&data_home, "tray");
     let app = driver.session(Path::new(APP));
     let admin = Admin::new(sandbox_issuer(&app), &data_dir);
 
