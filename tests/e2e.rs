@@ -68,14 +68,20 @@ struct TestApp {
 /// Starts [`TestApp`] `name` (what else the test runs beside it, a tray or a notification
 /// service, is started first).
 fn start_app(data_home: &Path, name: &str) -> TestApp {
+    start_app_with(data_home, name, &[])
+}
+
+/// [`start_app`] with `more` in the app's environment.
+fn start_app_with(data_home: &Path, name: &str, more: &[(&str, String)]) -> TestApp {
     let data_dir = data_home.join(name);
     let sweep = AppSweep::new(data_home, &data_dir, &screenshot_dir(), name);
     let token_log = PathBuf::from(sweep.env().1);
-    let env = [
+    let mut env = vec![
         ("GRANTRY_SANDBOX_PORT", "0".to_owned()),
         ("GRANTRY_DATA_DIR", data_dir.display().to_string()),
         sweep.env(),
     ];
+    env.extend(more.iter().cloned());
     let driver = Driver::start(&env, sweep.driver_log());
     TestApp {
         sweep,

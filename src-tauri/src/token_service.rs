@@ -31,8 +31,19 @@ pub const BUS_NAME: &str = "dev.grantry.Tokens";
 pub const OBJECT_PATH: &str = "/dev/grantry/Tokens";
 /// The Tauri event that shows a request in the window; its payload is the [`TokenRequest`].
 pub const REQUEST_EVENT: &str = "token_request";
-/// How long the person has to answer.
-const ANSWER_WITHIN: Duration = Duration::from_secs(60);
+/// How long the person has to answer: a minute. Debug builds take another number of seconds
+/// from `GRANTRY_TEST_ANSWER_SECONDS`, so that the tests see a request time out.
+fn answer_within() -> Duration {
+    let for_tests = cfg!(debug_assertions)
+        .then(|| {
+            std::env::var("GRANTRY_TEST_ANSWER_SECONDS")
+                .ok()?
+                .parse()
+                .ok()
+        })
+        .flatten();
+    Duration::from_secs(for_tests.unwrap_or(60))
+}
 
 #[derive(Debug, zbus::DBusError)]
 #[zbus(prefix = "dev.grantry.Error")]
@@ -236,14 +247,12 @@ impl Served {
                     )));
                 }
                 None => {
-                    self.grantry.token_refused(
-                        found.id,
-                        &program,
-                        "nobody answered within a minute",
-                    )?;
-                    return Err(TokensError::Timeout(
-                        "nobody answered within a minute".into(),
-                    ));
+                    self.grantry
+                        .token_refused(found.id, &program, "nobody answered in time")?;
+                    return Err(TokensError::Timeout(format!(
+                        "nobody answered within {} s",
+                        answer_within().as_secs()
+                    )));
                 }
             }
         }
@@ -261,7 +270,7 @@ impl Served {
 
 impl Served {
     /// Asks the person about `request`: in the window if it is open, else in a notification.
-    /// `None` when nobody answered within [`ANSWER_WITHIN`].
+    /// `None` when nobody answered in time ([`answer_within`]).
     async fn ask(&self, request: TokenRequest) -> Option<TokenAnswer> {
         let (request, answered) = self.requests.add(request);
         if self.app.get_webview_window(main_window::LABEL).is_some() {
@@ -271,8 +280,9 @@ impl Served {
             notify(&self.app, &request, &self.requests);
         }
         let id = request.id;
+        let within = answer_within();
         let answer =
-            tauri::async_runtime::spawn_blocking(move || answered.recv_timeout(ANSWER_WITHIN).ok())
+            tauri::async_runtime::spawn_blocking(move || answered.recv_timeout(within).ok())
                 .await
                 .ok()
                 .flatten();

@@ -3,7 +3,8 @@
 //! program asks for a token the window asks the person, naming the program's executable; Allow
 //! once hands out the token the sandbox issued, Deny answers `dev.grantry.Error.Denied`, Always
 //! allow stops the asking, the account's screen lists the program and Remove brings the asking
-//! back; the history names the program each time.
+//! back; a request left unanswered ends with `dev.grantry.Error.Timeout`; the history names the
+//! program each time.
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -12,7 +13,7 @@ use std::time::Duration;
 use super::steps::{link, look, open};
 use super::support::webdriver::{Session, wait_until};
 use super::{
-    APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, scripted_browser, start_app,
+    APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, scripted_browser, start_app_with,
 };
 
 const ALICE: &str = "alice@sandbox.grantry.test";
@@ -86,7 +87,12 @@ fn programs_get_tokens_over_the_session_bus_with_consent_and_a_line_in_the_histo
         driver,
         data_dir: _,
         token_log,
-    } = start_app(&data_home, "token-service");
+    } = start_app_with(
+        &data_home,
+        "token-service",
+        // Long enough to answer under load, short enough to wait for a request left alone.
+        &[("GRANTRY_TEST_ANSWER_SECONDS", "15".to_owned())],
+    );
     let app = driver.session(Path::new(APP));
     sandbox_issuer(&app);
     link(&app, &consent, "--user alice", ALICE);
@@ -149,9 +155,19 @@ fn programs_get_tokens_over_the_session_bus_with_consent_and_a_line_in_the_histo
     answer(&app, "token-deny");
     assert!(!finished(asking).status.success());
 
+    // Left unanswered, the request ends by itself: the program is told, the window forgets it.
+    let asking = ask();
+    app.wait_for_text("[data-testid=token-request]");
+    let output = finished(asking);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("dev.grantry.Error.Timeout"), "{said}");
+    wait_until("the request to go", Duration::from_secs(10), || {
+        app.find("[data-testid=token-request]").is_none()
+    });
+
     // The history names the program each time.
     app.click("[data-testid=nav-activity]");
-    let history = app.wait_for_text_where("main", |t| t.contains("Token refused to a program"));
+    let history = app.wait_for_text_where("main", |t| t.contains("nobody answered in time"));
     for said in [
         "Token handed out",
         "Program always allowed",
