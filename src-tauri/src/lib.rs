@@ -17,6 +17,7 @@ mod settings_commands;
 mod state;
 mod token_service;
 mod tray;
+mod tray_host;
 
 use tauri::Manager;
 
@@ -50,7 +51,7 @@ pub fn run() {
             }
             // Started at login, it stays in the tray, if there is one to stay in.
             let in_tray = std::env::args().any(|a| a == grantry_core::settings::IN_TRAY_ARG);
-            if !in_tray || !tray::available() {
+            if !in_tray || !tray_host::available() {
                 main_window::show(app.handle());
             }
             deep_link::setup(app.handle());

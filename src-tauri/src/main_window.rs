@@ -2,7 +2,7 @@
 //! (`--in-tray`, how the autostart entry starts it), and made again whenever something opens it
 //! (the tray's menu, a notification, a second launch). Closing it destroys it, webview and all,
 //! so that Grantry in the tray holds no web process; the process itself goes on when the
-//! settings keep it in the tray and a tray is there (`tray.rs`), and quits otherwise, as it
+//! settings keep it in the tray and a tray is there (`tray.rs`, `tray_host.rs`), and quits otherwise, as it
 //! always did. Where the setting is on but no tray exists, the first close says so before
 //! quitting; later ones quit without a word.
 
@@ -14,11 +14,13 @@ use tauri::{
 };
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
-use crate::notify::OPEN_ACCOUNT_EVENT;
-use crate::tray;
+use crate::tray_host;
 
 /// The window's label, as `tauri.conf.json` and the capabilities name it.
 pub const LABEL: &str = "main";
+
+/// The Tauri event that asks the window to open an account; its payload is the account's id.
+pub const OPEN_ACCOUNT_EVENT: &str = "open_account";
 
 /// The file in the data folder that says the person was told there is no tray.
 const NO_TRAY_SAID: &str = "no-tray-said";
@@ -85,7 +87,7 @@ fn keeps_running() -> bool {
     let settings = grantry_core::paths::config_dir()
         .map(|dir| Settings::load(&dir))
         .unwrap_or_default();
-    settings.keep_running_in_tray && tray::available()
+    settings.keep_running_in_tray && tray_host::available()
 }
 
 /// The window is being closed: where the settings would keep Grantry in a tray that is not

@@ -5,10 +5,10 @@
 //! an `activity_recorded` entry of kind `refresh_failed` or `revocation_pending` is looked at on
 //! a thread of its own (the engine emits while it holds its store, and never waits for this).
 //! There the account is read from the core; if its status now says the same thing (the decision
-//! and the words are the core's, `core/src/notices.rs`), a notification is shown through the XDG notification service (D-Bus), with the spec's
-//! `default` action, which servers invoke when the notification itself is clicked. A click
-//! brings the main window up and emits the Tauri event [`OPEN_ACCOUNT_EVENT`] with the
-//! account's id as its payload (a number), for the window to open that account.
+//! and the words are the core's, `core/src/notices.rs`), a notification is shown through the
+//! XDG notification service (D-Bus), with the spec's `default` action, which servers invoke
+//! when the notification itself is clicked. A click brings the main window up on that account
+//! (`main_window::open_account`; made again if it was closed).
 //!
 //! Without a notification service (no session bus, or no daemon on it, as under Xvfb in the
 //! tests) showing fails at once and nothing else happens.
@@ -20,10 +20,6 @@ use grantry_core::{ActivityEntry, EventSink, GrantryEvent};
 use tauri::{AppHandle, Manager};
 
 use crate::state::AppState;
-
-/// The Tauri event a click on a notification sends to the window; its payload is the
-/// account's id.
-pub const OPEN_ACCOUNT_EVENT: &str = "open_account";
 
 /// An [`EventSink`] that passes every event on to `inner` and shows desktop notifications.
 pub struct Notifying<S> {

@@ -17,7 +17,7 @@ fn config_dir() -> Result<std::path::PathBuf, IpcError> {
 pub fn get_settings() -> Result<SettingsView, IpcError> {
     Ok(SettingsView {
         settings: Settings::load(&config_dir()?),
-        tray_available: crate::tray::available(),
+        tray_available: crate::tray_host::available(),
     })
 }
 

@@ -4,9 +4,7 @@
 //! The menu is made again from the core's accounts whenever the core reports a change, at most
 //! a few times a second however many changes come.
 //!
-//! Whether a tray is there at all is asked of the session bus: a StatusNotifierWatcher owning
-//! its name that says a host (a panel showing the items) is registered. Without one, closing
-//! the window quits (`main_window.rs`).
+//! Whether a tray is there at all is `tray_host.rs`'s to say.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,21 +28,6 @@ const LISTED: usize = 8;
 
 /// The app's icon, and the same with the attention dot.
 const ICON: &[u8] = include_bytes!("../icons/32x32.png");
-
-/// Whether a system tray is there to show Grantry's item.
-pub fn available() -> bool {
-    let asked = || -> zbus::Result<bool> {
-        let bus = zbus::blocking::Connection::session()?;
-        let watcher = zbus::blocking::Proxy::new(
-            &bus,
-            "org.kde.StatusNotifierWatcher",
-            "/StatusNotifierWatcher",
-            "org.kde.StatusNotifierWatcher",
-        )?;
-        watcher.get_property::<bool>("IsStatusNotifierHostRegistered")
-    };
-    asked().unwrap_or(false)
-}
 
 /// Puts Grantry's item in the tray and keeps its menu and icon up to date with `grantry`.
 pub fn start(app: &AppHandle, grantry: Option<Arc<Grantry>>) -> tauri::Result<()> {
