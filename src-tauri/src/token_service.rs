@@ -72,7 +72,11 @@ impl From<grantry_core::Error> for TokensError {
     }
 }
 
-/// The requests waiting for the person's answer.
+/// At most this many requests wait for the person at once; more are refused, so that no
+/// program can bury the person under prompts.
+const MAX_WAITING: usize = 8;
+
+/// The requests waiting for the person's answer: one per program and account at a time.
 #[derive(Default)]
 pub struct TokenRequests {
     next: AtomicU64,
@@ -80,13 +84,34 @@ pub struct TokenRequests {
 }
 
 impl TokenRequests {
-    fn add(&self, mut request: TokenRequest) -> (TokenRequest, mpsc::Receiver<TokenAnswer>) {
+    /// Adds `request` to those waiting, unless the same program already waits for the same
+    /// account, or [`MAX_WAITING`] wait.
+    fn add(
+        &self,
+        mut request: TokenRequest,
+    ) -> Result<(TokenRequest, mpsc::Receiver<TokenAnswer>), TokensError> {
+        let mut waiting = self
+            .waiting
+            .lock()
+            .map_err(|_| TokensError::Failed("the requests cannot be read".into()))?;
+        let same = |(r, _): &(TokenRequest, _)| {
+            r.account == request.account && r.executable == request.executable
+        };
+        if waiting.values().any(same) {
+            return Err(TokensError::Denied(format!(
+                "{} already waits for an answer about {}",
+                request.executable, request.account_label
+            )));
+        }
+        if waiting.len() >= MAX_WAITING {
+            return Err(TokensError::Denied(format!(
+                "{MAX_WAITING} requests already wait for an answer; ask again later"
+            )));
+        }
         request.id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let (answer, answered) = mpsc::channel();
-        if let Ok(mut waiting) = self.waiting.lock() {
-            waiting.insert(request.id, (request.clone(), answer));
-        }
-        (request, answered)
+        waiting.insert(request.id, (request.clone(), answer));
+        Ok((request, answered))
     }
 
     fn forget(&self, id: u64) {
@@ -233,7 +258,7 @@ impl Served {
                 executable: executable.clone(),
                 pid,
             };
-            match self.ask(request).await {
+            match self.ask(request).await? {
                 Some(TokenAnswer::AllowOnce) => {}
                 Some(TokenAnswer::AlwaysAllow) => {
                     self.grantry.allow_program(found.id, &executable)?;
@@ -271,8 +296,8 @@ impl Served {
 impl Served {
     /// Asks the person about `request`: in the window if it is open, else in a notification.
     /// `None` when nobody answered in time ([`answer_within`]).
-    async fn ask(&self, request: TokenRequest) -> Option<TokenAnswer> {
-        let (request, answered) = self.requests.add(request);
+    async fn ask(&self, request: TokenRequest) -> Result<Option<TokenAnswer>, TokensError> {
+        let (request, answered) = self.requests.add(request)?;
         if self.app.get_webview_window(main_window::LABEL).is_some() {
             main_window::show(&self.app);
             let _ = self.app.emit(REQUEST_EVENT, request.clone());
@@ -291,7 +316,7 @@ impl Served {
         let _ = self
             .app
             .emit(REQUEST_EVENT, serde_json::json!({"answered": id}));
-        answer
+        Ok(answer)
     }
 }
 
@@ -391,4 +416,43 @@ pub fn start(app: &AppHandle, grantry: Arc<Grantry>, requests: Arc<TokenRequests
             Err(error) => tracing::warn!("the token service could not start: {error}"),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(account: i64, executable: &str) -> TokenRequest {
+        TokenRequest {
+            id: 0,
+            account,
+            account_label: format!("account {account}"),
+            provider: "Grantry Sandbox".into(),
+            executable: executable.into(),
+            pid: 42,
+        }
+    }
+
+    #[test]
+    fn one_request_per_program_and_account_waits_and_no_more_than_a_few_in_all() {
+        let requests = TokenRequests::default();
+        let (first, answered) = requests.add(request(1, "/usr/bin/a")).expect("added");
+        let again = requests.add(request(1, "/usr/bin/a"));
+        assert!(matches!(again, Err(TokensError::Denied(_))), "{again:?}");
+        for n in 2..=MAX_WAITING as i64 {
+            requests.add(request(n, "/usr/bin/a")).expect("room");
+        }
+        let full = requests.add(request(99, "/usr/bin/b"));
+        assert!(matches!(full, Err(TokensError::Denied(_))), "{full:?}");
+        assert_eq!(requests.waiting().len(), MAX_WAITING);
+
+        // Answered, it leaves room, and its asker gets the answer.
+        assert!(requests.answer(first.id, TokenAnswer::AllowOnce));
+        assert_eq!(answered.recv().expect("answer"), TokenAnswer::AllowOnce);
+        assert!(
+            !requests.answer(first.id, TokenAnswer::Deny),
+            "answered once"
+        );
+        requests.add(request(1, "/usr/bin/a")).expect("asks again");
+    }
 }
