@@ -170,3 +170,37 @@ pub fn open(app: &Session, label: &str) {
     );
     app.wait_for_text_where("[data-testid=account-screen]", |t| t.contains(label));
 }
+
+/// `gdbus` calling `method` of the app's token service (`dev.grantry.Tokens1`) with `args`,
+/// its output piped, not yet run.
+pub fn gdbus(method: &str, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new("/usr/bin/gdbus");
+    command
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            "dev.grantry.Tokens",
+            "--object-path",
+            "/dev/grantry/Tokens",
+            "--timeout",
+            "90",
+            "--method",
+            &format!("dev.grantry.Tokens1.{method}"),
+        ])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    command
+}
+
+/// The access token the app's sandbox issued last.
+pub fn latest_access_token(token_log: &Path) -> String {
+    std::fs::read_to_string(token_log)
+        .expect("the token log")
+        .lines()
+        .rev()
+        .find(|line| line.starts_with("sbx_at_"))
+        .expect("an access token")
+        .to_owned()
+}

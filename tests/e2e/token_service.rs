@@ -7,37 +7,16 @@
 //! program each time.
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output};
 use std::time::Duration;
 
-use super::steps::{link, look, open};
+use super::steps::{gdbus, latest_access_token, link, look, open};
 use super::support::webdriver::{Session, wait_until};
 use super::{
     APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, scripted_browser, start_app_with,
 };
 
 const ALICE: &str = "alice@sandbox.grantry.test";
-
-fn gdbus(method: &str, args: &[&str]) -> Command {
-    let mut command = Command::new("/usr/bin/gdbus");
-    command
-        .args([
-            "call",
-            "--session",
-            "--dest",
-            "dev.grantry.Tokens",
-            "--object-path",
-            "/dev/grantry/Tokens",
-            "--timeout",
-            "90",
-            "--method",
-            &format!("dev.grantry.Tokens1.{method}"),
-        ])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
 
 /// Asks for Alice's token, without waiting for the answer.
 fn ask() -> Child {
@@ -61,17 +40,6 @@ fn answer(app: &Session, button: &str) {
 
 fn finished(child: Child) -> Output {
     child.wait_with_output().expect("gdbus")
-}
-
-/// The access token the app's sandbox issued last.
-fn latest_access_token(token_log: &Path) -> String {
-    std::fs::read_to_string(token_log)
-        .expect("the token log")
-        .lines()
-        .rev()
-        .find(|line| line.starts_with("sbx_at_"))
-        .expect("an access token")
-        .to_owned()
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use super::steps::{Admin, link, look, open, refresh_tokens_issued};
+use super::steps::{Admin, gdbus, latest_access_token, link, look, open, refresh_tokens_issued};
 use super::support::notifications::FakeNotifications;
 use super::support::procs;
 use super::support::tray::FakeTray;
@@ -124,23 +124,7 @@ fn a_closed_window_leaves_grantry_in_the_tray_keeping_tokens_fresh() {
 
     // A program asks for Alice's token while the window is closed: a notification asks, and
     // its Allow once answers with the token the sandbox issued last.
-    let asking = Command::new("/usr/bin/gdbus")
-        .args([
-            "call",
-            "--session",
-            "--dest",
-            "dev.grantry.Tokens",
-            "--object-path",
-            "/dev/grantry/Tokens",
-            "--timeout",
-            "90",
-            "--method",
-            "dev.grantry.Tokens1.GetAccessToken",
-            "alice@sandbox.grantry.test",
-            "60",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
+    let asking = gdbus("GetAccessToken", &["alice@sandbox.grantry.test", "60"])
         .spawn()
         .expect("gdbus");
     let asked = notifications.wait_for("asks for alice@sandbox.grantry.test");
@@ -162,13 +146,7 @@ fn a_closed_window_leaves_grantry_in_the_tray_keeping_tokens_fresh() {
     notifications.click_action(asked["id"].as_u64().expect("id"), "allow_once");
     let answered = asking.wait_with_output().expect("gdbus");
     assert!(answered.status.success(), "{answered:?}");
-    let issued = std::fs::read_to_string(&token_log)
-        .expect("the token log")
-        .lines()
-        .rev()
-        .find(|line| line.starts_with("sbx_at_"))
-        .map(str::to_owned)
-        .expect("an access token");
+    let issued = latest_access_token(&token_log);
     assert!(
         String::from_utf8_lossy(&answered.stdout).contains(&format!("'{issued}'")),
         "the token the sandbox issued last"
