@@ -18,6 +18,7 @@ mod state;
 mod token_service;
 mod tray;
 mod tray_host;
+mod tray_memory;
 
 use tauri::Manager;
 

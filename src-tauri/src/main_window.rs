@@ -2,9 +2,10 @@
 //! (`--in-tray`, how the autostart entry starts it), and made again whenever something opens it
 //! (the tray's menu, a notification, a second launch). Closing it destroys it, webview and all,
 //! so that Grantry in the tray holds no web process; the process itself goes on when the
-//! settings keep it in the tray and a tray is there (`tray.rs`, `tray_host.rs`), and quits otherwise, as it
-//! always did. Where the setting is on but no tray exists, the first close says so before
-//! quitting; later ones quit without a word.
+//! settings keep it in the tray and a tray is there (`tray.rs`, `tray_host.rs`), and hands back
+//! what the window left behind (`tray_memory.rs`); otherwise it quits, as it always did. Where
+//! the setting is on but no tray exists, the first close says so before quitting; later ones
+//! quit without a word.
 
 use std::sync::Mutex;
 
@@ -14,7 +15,7 @@ use tauri::{
 };
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
-use crate::tray_host;
+use crate::{tray_host, tray_memory};
 
 /// The window's label, as `tauri.conf.json` and the capabilities name it.
 pub const LABEL: &str = "main";
@@ -91,14 +92,18 @@ fn keeps_running() -> bool {
 }
 
 /// The window is being closed: where the settings would keep Grantry in a tray that is not
-/// there, the first time says so, then quits.
+/// there, the first time says so, then quits. Once closed for the tray, what it leaves behind
+/// is handed back (`tray_memory.rs`).
 pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
-    let WindowEvent::CloseRequested { api, .. } = event else {
-        return;
-    };
     if window.label() != LABEL {
         return;
     }
+    if matches!(event, WindowEvent::Destroyed) && keeps_running() {
+        tray_memory::window_destroyed(window.app_handle());
+    }
+    let WindowEvent::CloseRequested { api, .. } = event else {
+        return;
+    };
     tracing::info!("the window is asked to close");
     if keeps_running() {
         return;

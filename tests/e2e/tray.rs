@@ -2,7 +2,8 @@
 //! (`support/tray.rs`): the app's item registers with its menu; closing the window leaves the
 //! process running, where the refresh schedule still refreshes and a grant the provider
 //! refuses still brings the notification and an entry in the tray's menu; starting Grantry
-//! again shows the window, and so does Open Grantry; Quit ends the process.
+//! again shows the window, and so does Open Grantry; Quit ends the process. Without WebDriver,
+//! a closed window also leaves no WebKit network process, and a window made again paints.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,7 +13,7 @@ use super::steps::{Admin, gdbus, latest_access_token, link, look, open, refresh_
 use super::support::notifications::FakeNotifications;
 use super::support::procs;
 use super::support::tray::FakeTray;
-use super::support::webdriver::wait_until;
+use super::support::webdriver::{no_app_running, wait_until};
 use super::{
     APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, scripted_browser, start_app,
 };
@@ -33,13 +34,14 @@ fn window_shown() -> bool {
     main_window().is_some()
 }
 
-/// The web processes `app` runs (WebKitGTK's, one per webview).
-fn web_processes(app: u32) -> usize {
+/// How many of `app`'s children WebKitGTK named `name`: its web processes (one per webview,
+/// `WebKitWebProces`) or its network process (`WebKitNetworkPr`).
+fn webkit_processes(app: u32, name: &str) -> usize {
     procs::children(app)
         .into_iter()
         .filter(|&pid| {
             std::fs::read_to_string(format!("/proc/{pid}/comm"))
-                .is_ok_and(|name| name.starts_with("WebKitWebProces"))
+                .is_ok_and(|comm| comm.trim_end() == name)
         })
         .count()
 }
@@ -116,7 +118,8 @@ fn a_closed_window_leaves_grantry_in_the_tray_keeping_tokens_fresh() {
     });
     assert!(apps.iter().all(|&pid| procs::alive(pid)), "Grantry went on");
     wait_until("the webview to go", Duration::from_secs(20), || {
-        apps.iter().all(|&pid| web_processes(pid) == 0)
+        apps.iter()
+            .all(|&pid| webkit_processes(pid, "WebKitWebProces") == 0)
     });
     wait_until("a refresh in the tray", Duration::from_secs(45), || {
         refresh_tokens_issued(&token_log) > refreshes
@@ -188,4 +191,70 @@ fn a_closed_window_leaves_grantry_in_the_tray_keeping_tokens_fresh() {
     });
     drop(app);
     sweep.finish(&[]);
+}
+
+/// Without WebDriver (under which Grantry keeps WebKit's network process, see
+/// src-tauri/src/tray_memory.rs): the closed window's network process ends too and its memory
+/// is handed back; a window made again starts a new one and paints its list.
+#[test]
+#[ignore = "needs Xvfb and a throwaway session: run through `make test`"]
+fn a_closed_window_hands_back_its_memory_and_a_new_one_paints() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    let tray = FakeTray::start(&data_home.join("tray-memory-host"));
+    let data_dir = data_home.join("tray-memory");
+    let log_path = data_home.join("tray-memory.log");
+    let launch = || {
+        let mut command = Command::new(APP);
+        command
+            .env("GRANTRY_DATA_DIR", &data_dir)
+            .env("GRANTRY_SANDBOX_PORT", "0")
+            .env_remove("TAURI_WEBVIEW_AUTOMATION");
+        command
+    };
+    no_app_running();
+    let mut grantry = launch()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log_path).expect("log file"))
+        .spawn()
+        .expect("start Grantry");
+    let pid = grantry.id();
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let painted = || log().matches("the Accounts list is on screen").count();
+    let (web, network) = ("WebKitWebProces", "WebKitNetworkPr");
+
+    wait_until("the list on screen", Duration::from_secs(60), || {
+        painted() == 1
+    });
+    assert_eq!(webkit_processes(pid, network), 1, "{}", log());
+    tray.wait_for_item();
+    close_main_window();
+    wait_until(
+        "the window, its web and network processes to go",
+        Duration::from_secs(30),
+        || !window_shown() && webkit_processes(pid, web) + webkit_processes(pid, network) == 0,
+    );
+    wait_until("the memory handed back", Duration::from_secs(30), || {
+        log().contains("the window's memory is handed back: network process ended")
+    });
+    assert!(procs::alive(pid), "Grantry went on: {}", log());
+
+    let again = launch().status().expect("start Grantry again");
+    assert!(again.success(), "the second launch hands over and ends");
+    wait_until(
+        "the new window to paint its list",
+        Duration::from_secs(60),
+        || painted() == 2,
+    );
+    assert_eq!(webkit_processes(pid, network), 1, "a new network process");
+    assert_eq!(webkit_processes(pid, web), 1, "a new web process");
+
+    tray.click("Quit");
+    wait_until("Grantry to quit", Duration::from_secs(30), || {
+        matches!(grantry.try_wait(), Ok(Some(_)))
+    });
+    let log = log();
+    assert!(!log.contains("ERROR") && !log.contains("CRITICAL"), "{log}");
 }

@@ -107,14 +107,7 @@ impl Driver {
     /// it is left on the session bus: an app starting while one still holds the single-instance
     /// name hands its arguments to it and exits, and the session never opens.
     pub fn session(&self, application: &Path) -> Session<'_> {
-        let start = Instant::now();
-        while let Some(owner) = single_instance_owner() {
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "an instance of the app still holds the session bus after 30 s: {owner}"
-            );
-            sleep(Duration::from_millis(100));
-        }
+        no_app_running();
         let capabilities = json!({
             "capabilities": {"alwaysMatch": {
                 "browserName": "wry",
@@ -144,6 +137,19 @@ impl Drop for Driver {
 /// The bus name the single-instance plugin gives a running app (its identifier in
 /// tauri.conf.json, then `.SingleInstance`).
 const SINGLE_INSTANCE: &str = "dev.grantry.desktop.SingleInstance";
+
+/// Waits until no instance of the app holds its single-instance name on the session bus (30 s
+/// at most): an app started meanwhile would hand its arguments to that one and exit.
+pub fn no_app_running() {
+    let start = Instant::now();
+    while let Some(owner) = single_instance_owner() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "an instance of the app still holds the session bus after 30 s: {owner}"
+        );
+        sleep(Duration::from_millis(100));
+    }
+}
 
 /// The process holding the app's single-instance name on the session bus, with its command
 /// line, if one does.
