@@ -2,9 +2,9 @@
 //! bus client, `gdbus`: listing accounts asks nothing and shows no secret; the first time a
 //! program asks for a token the window asks the person, naming the program's executable; Allow
 //! once hands out the token the sandbox issued, Deny answers `dev.grantry.Error.Denied`, Always
-//! allow stops the asking, the account's screen lists the program and Remove brings the asking
-//! back; a request left unanswered ends with `dev.grantry.Error.Timeout`; the history names the
-//! program each time.
+//! allow stops the asking, also after a restart; the account's screen lists the program and
+//! Remove brings the asking back; a request left unanswered ends with
+//! `dev.grantry.Error.Timeout`; the history names the program each time.
 
 use std::path::Path;
 use std::process::{Child, Output};
@@ -106,6 +106,18 @@ fn programs_get_tokens_over_the_session_bus_with_consent_and_a_line_in_the_histo
     assert!(
         app.find("[data-testid=token-request]").is_none(),
         "not asked again"
+    );
+
+    // It survives a restart: the new instance hands the token out without asking.
+    sweep.running(&driver);
+    drop(app);
+    let app = driver.session(Path::new(APP));
+    sandbox_issuer(&app);
+    let after_restart = finished(ask());
+    assert!(after_restart.status.success(), "{after_restart:?}");
+    assert!(
+        app.find("[data-testid=token-request]").is_none(),
+        "not asked after a restart"
     );
 
     // The account's screen lists it; Remove brings the asking back.

@@ -4,6 +4,7 @@
 //! refuses still brings the notification and an entry in the tray's menu; starting Grantry
 //! again shows the window, and so does Open Grantry; Quit ends the process. Without WebDriver,
 //! a closed window also leaves no WebKit network process, and a window made again paints.
+//! Without a tray, closing the window quits, and the first time says why.
 
 use std::path::Path;
 use std::process::Command;
@@ -18,16 +19,21 @@ use super::{
     APP, ONE_WINDOW, TestApp, sandbox_issuer, scratch_session, scripted_browser, start_app,
 };
 
-/// The X window of the app's main window (titled Grantry), if it is shown.
-fn main_window() -> Option<String> {
+/// The X window of the app titled `title`, if it is shown.
+fn app_window(title: &str) -> Option<String> {
     let tree = Command::new("xwininfo")
         .args(["-root", "-tree"])
         .output()
         .expect("xwininfo (x11-utils)");
     String::from_utf8_lossy(&tree.stdout)
         .lines()
-        .find(|line| line.contains("\"Grantry\": (\"grantry-app\""))
+        .find(|line| line.contains(&format!("\"{title}\": (\"grantry-app\"")))
         .and_then(|line| line.split_whitespace().next().map(str::to_owned))
+}
+
+/// The X window of the app's main window (titled Grantry), if it is shown.
+fn main_window() -> Option<String> {
+    app_window("Grantry")
 }
 
 fn window_shown() -> bool {
@@ -58,11 +64,15 @@ fn shown_again(app: &super::support::webdriver::Session) {
 
 /// Closes the main window as its close button would (`support/close_window.py`).
 fn close_main_window() {
-    let window = main_window().expect("the window is shown");
+    close(&main_window().expect("the window is shown"));
+}
+
+/// Closes the X window `window` as its close button would.
+fn close(window: &str) {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/close_window.py");
     let status = Command::new("/usr/bin/python3")
         .arg(script)
-        .arg(&window)
+        .arg(window)
         .status()
         .expect("run close_window.py");
     assert!(status.success(), "close {window}");
@@ -257,4 +267,57 @@ fn a_closed_window_hands_back_its_memory_and_a_new_one_paints() {
     });
     let log = log();
     assert!(!log.contains("ERROR") && !log.contains("CRITICAL"), "{log}");
+}
+
+/// No tray on the bus: the Settings screen says so; the first close says why Grantry quits
+/// (a dialog), and quits once it is answered; the next close quits without a word.
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
+fn without_a_tray_the_first_close_says_why_grantry_quits() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    let TestApp {
+        mut sweep,
+        driver,
+        data_dir,
+        token_log: _,
+    } = start_app(&data_home, "no-tray");
+    let said = data_dir.join("no-tray-said");
+    for first in [true, false] {
+        let app = driver.session(Path::new(APP));
+        app.click("[data-testid=nav-settings]");
+        app.wait_for_text("[data-testid=no-tray]");
+        let apps = driver.apps();
+        assert!(!apps.is_empty(), "the app runs");
+        sweep.running(&driver);
+        close_main_window();
+        if first {
+            wait_until("the dialog", Duration::from_secs(20), || {
+                app_window("No system tray").is_some()
+            });
+            look_at_screen("no-tray-dialog");
+            assert!(apps.iter().all(|&pid| procs::alive(pid)), "asks first");
+            assert!(said.exists(), "said once");
+            close(&app_window("No system tray").expect("the dialog"));
+        }
+        wait_until("Grantry to quit", Duration::from_secs(30), || {
+            apps.iter().all(|&pid| !procs::alive(pid))
+        });
+        assert!(app_window("No system tray").is_none());
+        drop(app);
+    }
+    sweep.finish(&[]);
+}
+
+/// A picture of the whole screen in the screenshots folder: the dialog is a GTK window of its
+/// own, outside what WebDriver can picture.
+fn look_at_screen(name: &str) {
+    let shot = super::screenshot_dir().join(format!("{name}.png"));
+    let _ = std::fs::create_dir_all(super::screenshot_dir());
+    let _ = Command::new("import")
+        .args(["-window", "root"])
+        .arg(&shot)
+        .status();
 }
