@@ -54,6 +54,8 @@ pub fn run() {
             let in_tray = std::env::args().any(|a| a == grantry_core::settings::IN_TRAY_ARG);
             if !in_tray || !tray_host::available() {
                 main_window::show(app.handle());
+            } else {
+                tray_memory::no_window(app.handle());
             }
             deep_link::setup(app.handle());
             let sandbox_started = sandbox::start(app.handle());

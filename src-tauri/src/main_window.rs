@@ -99,7 +99,7 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
         return;
     }
     if matches!(event, WindowEvent::Destroyed) && keeps_running() {
-        tray_memory::window_destroyed(window.app_handle());
+        tray_memory::no_window(window.app_handle());
     }
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;

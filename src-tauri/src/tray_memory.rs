@@ -1,18 +1,19 @@
-//! What the closed window leaves behind, handed back so that Grantry in the tray costs little
-//! more memory than Grantry started there. Destroying the window ends its webview and web
-//! process, but two things outlive them:
+//! What Grantry holds without a window, handed back so that Grantry in the tray costs little
+//! memory. Destroying the window ends its webview and web process, but two things outlive them,
+//! and the second is there even when Grantry starts in the tray, since GTK's start already
+//! loads the GL drivers (it probes GLX when it opens the display):
 //!
 //! - **WebKit's network process.** WebKit keeps it for as long as its web context lives, and
 //!   Tauri keeps that context for the life of the app on Linux (so that windows made again
 //!   share one network process: tauri-apps/tauri#14626). It is ended here; WebKit starts a new
 //!   one when a window needs it, as it does after the process crashes.
-//! - **The pages of the libraries only the window ran** (WebKit, JavaScriptCore, Mesa, ICU, the
-//!   speech synthesiser WebKit loads): still mapped and resident, so they count as Grantry's
-//!   memory until the kernel is short of it. They are handed back with `MADV_PAGEOUT`
-//!   (Linux 5.4 and later), for read-only file mappings only: code and constants, which the
-//!   kernel drops and reads again from their file when touched, never writing them to swap.
-//!   What the tray itself runs is touched again within moments; the rest comes back from the
-//!   page cache or the disk when the window opens again.
+//! - **The pages of the libraries only a window runs** (WebKit, JavaScriptCore, Mesa and LLVM,
+//!   ICU, the speech synthesiser WebKit loads): still mapped and resident, so they count as
+//!   Grantry's memory until the kernel is short of it. They are handed back with
+//!   `MADV_PAGEOUT` (Linux 5.4 and later), for read-only file mappings only: code and
+//!   constants, which the kernel drops and reads again from their file when touched, never
+//!   writing them to swap. What the tray itself runs is touched again within moments; the rest
+//!   comes back from the page cache or the disk when the window opens.
 //!
 //! Both happen once the web process is gone and only while no window is open; the check and
 //! the ending run on the main thread, where windows are made, so a window opened meanwhile
@@ -29,9 +30,10 @@ use crate::main_window::LABEL;
 /// How long the web process may take to end before the hand-back is given up.
 const WEB_PROCESS_GRACE: Duration = Duration::from_secs(15);
 
-/// The window was destroyed: once its web process has ended, ends the network process and
-/// hands back the window's pages, unless a window is open again by then.
-pub fn window_destroyed(app: &AppHandle) {
+/// Grantry has no window (it was destroyed, or Grantry started in the tray): once the web
+/// process has ended, ends the network process and hands back the window's pages, unless a
+/// window is open again by then.
+pub fn no_window(app: &AppHandle) {
     let app = app.clone();
     let spawned = std::thread::Builder::new()
         .name("tray-memory".into())
@@ -40,20 +42,22 @@ pub fn window_destroyed(app: &AppHandle) {
                 tracing::warn!("the web process outlived the window; its memory stays");
                 return;
             }
-            let main = app.clone();
-            let ran = app.run_on_main_thread(move || {
-                if main.get_webview_window(LABEL).is_none() && !driven_by_webdriver() {
-                    end(NETWORK_PROCESS);
-                }
-            });
-            let network = if driven_by_webdriver() {
+            let network = if children(NETWORK_PROCESS).is_empty() {
+                "none"
+            } else if driven_by_webdriver() {
                 "kept"
             } else {
+                let main = app.clone();
+                let asked = app.run_on_main_thread(move || {
+                    if main.get_webview_window(LABEL).is_none() {
+                        end(NETWORK_PROCESS);
+                    }
+                });
+                if asked.is_err() || !ended(NETWORK_PROCESS) {
+                    return;
+                }
                 "ended"
             };
-            if ran.is_err() || !(driven_by_webdriver() || ended(NETWORK_PROCESS)) {
-                return;
-            }
             if app.get_webview_window(LABEL).is_some() {
                 return;
             }

@@ -204,8 +204,9 @@ fn a_closed_window_leaves_grantry_in_the_tray_keeping_tokens_fresh() {
 }
 
 /// Without WebDriver (under which Grantry keeps WebKit's network process, see
-/// src-tauri/src/tray_memory.rs): the closed window's network process ends too and its memory
-/// is handed back; a window made again starts a new one and paints its list.
+/// src-tauri/src/tray_memory.rs): started in the tray, Grantry hands back what its start
+/// loaded; the closed window's network process ends too and its memory is handed back; a
+/// window made again starts a new one and paints its list.
 #[test]
 #[ignore = "needs Xvfb and a throwaway session: run through `make test`"]
 fn a_closed_window_hands_back_its_memory_and_a_new_one_paints() {
@@ -226,6 +227,7 @@ fn a_closed_window_hands_back_its_memory_and_a_new_one_paints() {
     };
     no_app_running();
     let mut grantry = launch()
+        .arg("--in-tray")
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log_path).expect("log file"))
         .spawn()
@@ -235,11 +237,21 @@ fn a_closed_window_hands_back_its_memory_and_a_new_one_paints() {
     let painted = || log().matches("the Accounts list is on screen").count();
     let (web, network) = ("WebKitWebProces", "WebKitNetworkPr");
 
+    // Started in the tray: no window, and what GTK's start loaded is handed back already.
+    tray.wait_for_item();
+    wait_until(
+        "the start's memory handed back",
+        Duration::from_secs(30),
+        || log().contains("the window's memory is handed back: network process none"),
+    );
+    assert!(!window_shown(), "started in the tray");
+
+    let shown = launch().status().expect("start Grantry again");
+    assert!(shown.success(), "the second launch hands over and ends");
     wait_until("the list on screen", Duration::from_secs(60), || {
         painted() == 1
     });
     assert_eq!(webkit_processes(pid, network), 1, "{}", log());
-    tray.wait_for_item();
     close_main_window();
     wait_until(
         "the window, its web and network processes to go",
