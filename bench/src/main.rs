@@ -316,15 +316,15 @@ fn window_part(args: &Args, many: &Path, few: &Path, report: &mut Report) {
     report.row(
         "Idle memory, every process (PSS)",
         format!(
-            "{:.0} MiB in {} processes (RSS {:.0} MiB)",
+            "{:.0} MiB in {} (RSS {:.0} MiB)",
             mib(our_use.pss_kib),
-            our_use.processes,
+            processes(our_use.processes),
             mib(our_use.rss_kib)
         ),
         format!(
-            "bare window {:.0} MiB in {} processes (RSS {:.0} MiB)",
+            "bare window {:.0} MiB in {} (RSS {:.0} MiB)",
             mib(floor_use.pss_kib),
-            floor_use.processes,
+            processes(floor_use.processes),
             mib(floor_use.rss_kib)
         ),
         Some(ratio),
@@ -420,9 +420,10 @@ fn tray_part(args: &Args, grantry: &Launch, open_kib: u64, bare_kib: u64, report
         report.row(
             &format!("Memory in the tray, {what} (PSS, every process)"),
             format!(
-                "{:.0} MiB in {} processes ({:.0}% of the open window's {:.0} MiB)",
+                "{:.0} MiB in {}, RSS {:.0} MiB ({:.0}% of the open window's {:.0} MiB)",
                 mib(usage.pss_kib),
-                usage.processes,
+                processes(usage.processes),
+                mib(usage.rss_kib),
                 ratio * 100.0,
                 mib(open_kib)
             ),
@@ -525,4 +526,13 @@ fn machine() -> String {
         "Measured on {cpu}, {cores} cores, Linux {}, under Xvfb; medians with (min–max, n).",
         kernel.trim()
     )
+}
+
+/// "1 process", "3 processes".
+fn processes(count: usize) -> String {
+    if count == 1 {
+        "1 process".to_owned()
+    } else {
+        format!("{count} processes")
+    }
 }
