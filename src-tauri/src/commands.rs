@@ -7,7 +7,7 @@ use std::time::Duration;
 use grantry_core::oauth::authorize::PENDING_LIFETIME;
 use grantry_core::{
     AccountDetail, AccountSummary, ActivityEntry, ErrorCode, Grantry, IpcError, LinkStatus,
-    ProviderOption, RefreshPolicy, SandboxStatus, ScopeCheck, StartedLink,
+    ProviderOption, RefreshPolicy, RevocationReceipt, SandboxStatus, ScopeCheck, StartedLink,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -143,10 +143,15 @@ pub async fn refresh_account(
     Ok(state.grantry()?.refresh(account).await?)
 }
 
-/// Revokes at the provider, then removes the account here; also the retry of a pending
-/// revocation. When the provider cannot be reached the account stays, "revocation pending".
+/// Revokes at the provider, checks that it took, then removes the account here; also the
+/// retry of a pending or ineffective revocation. When the provider cannot be reached the
+/// account stays, "revocation pending"; when its tokens still work, "revocation not
+/// effective". The receipt says which, and how it is known.
 #[tauri::command]
-pub async fn revoke_account(state: State<'_, AppState>, account: i64) -> Result<(), IpcError> {
+pub async fn revoke_account(
+    state: State<'_, AppState>,
+    account: i64,
+) -> Result<RevocationReceipt, IpcError> {
     Ok(state.grantry()?.revoke(account).await?)
 }
 

@@ -182,6 +182,7 @@ impl Tokens {
                     AccountStatus::Valid => "valid",
                     AccountStatus::NeedsRelink => "needs_relink",
                     AccountStatus::RevocationPending => "revocation_pending",
+                    AccountStatus::RevocationNotEffective => "revocation_not_effective",
                 };
                 (
                     account.id,
@@ -240,7 +241,7 @@ impl Served {
                     found.label()
                 )));
             }
-            AccountStatus::RevocationPending => {
+            AccountStatus::RevocationPending | AccountStatus::RevocationNotEffective => {
                 return Err(TokensError::Revoked(format!(
                     "{} is being revoked",
                     found.label()

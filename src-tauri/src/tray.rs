@@ -93,6 +93,7 @@ fn need(account: &AccountSummary) -> &'static str {
     match account.status {
         AccountStatus::NeedsRelink => "link again",
         AccountStatus::RevocationPending => "revocation pending",
+        AccountStatus::RevocationNotEffective => "revocation not effective",
         _ => "refresh failing",
     }
 }

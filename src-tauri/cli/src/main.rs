@@ -237,7 +237,7 @@ async fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Link(args) => success(link::run(json, &grantry, args).await),
         Command::Scopes(args) => success(scopes::run(json, &grantry, args).await),
         Command::Refresh(args) => success(refresh::run(json, &grantry, args).await),
-        Command::Revoke(args) => success(revoke::run(json, &grantry, args).await),
+        Command::Revoke(args) => revoke::run(json, &grantry, args).await,
         Command::Repair(args) => success(repair::run(json, &grantry, args).await),
         // Run above.
         Command::Sandbox(_)

@@ -28,6 +28,10 @@ pub fn exit_code(code: ErrorCode) -> u8 {
     }
 }
 
+/// The exit code of `grantry revoke` when the provider accepted a revocation that did not
+/// take (the account is kept): not a failure of the command, which printed its receipt.
+pub const REVOCATION_NOT_EFFECTIVE: u8 = 15;
+
 /// Prints a failure (as `{"error": {code, message}}` with `--json`) and returns its exit code.
 pub fn failure(json: bool, error: &IpcError) -> ExitCode {
     if json {

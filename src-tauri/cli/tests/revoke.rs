@@ -86,3 +86,63 @@ async fn a_refresh_in_another_process_waits_for_a_revocation_and_resurrects_noth
         .count();
     assert_eq!(refreshes, 0, "nothing was refreshed: {history}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn revoke_json_is_a_receipt_and_an_ignored_revocation_exits_15_and_keeps_the_account() {
+    let env = env().await;
+    let (_, alice) = env.json(&["link", "sandbox", "--browser", &env.consent("alice", "")]);
+    let id = alice["id"].to_string();
+
+    // The sandbox says "revoked" and revokes nothing: the check sees it, the account stays.
+    env.fault(r#"{"endpoint":"revoke","kind":"ignore_revocation"}"#)
+        .await;
+    let output = env.grantry(&["--json", "revoke", &id]);
+    let (code, receipt) = support::json_output(&output);
+    assert_eq!(code, 15, "{receipt}");
+    assert_eq!(receipt["outcome"], "not_effective", "{receipt}");
+    assert_eq!(receipt["verified"], false);
+    assert_eq!(receipt["revoked"], false);
+    assert!(receipt["proof"].is_null());
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(
+        accounts[0]["status"], "revocation_not_effective",
+        "{accounts}"
+    );
+    let human = env.grantry(&["revoke", &id]);
+    assert_eq!(
+        human.status.code(),
+        Some(0),
+        "the fault was used up: {human:?}"
+    );
+    let said = String::from_utf8_lossy(&human.stdout);
+    assert!(said.contains("Verified:"), "{said}");
+    assert!(said.contains("introspection"), "{said}");
+
+    // Verified, with the exchanges behind it, and no token in them.
+    let (_, bob) = env.json(&["link", "sandbox", "--browser", &env.consent("bob", "")]);
+    let output = env.grantry(&["--json", "revoke", &bob["id"].to_string()]);
+    let (code, receipt) = support::json_output(&output);
+    assert_eq!(code, 0, "{receipt}");
+    assert_eq!(
+        (&receipt["verified"], &receipt["proof"], &receipt["revoked"]),
+        (
+            &Value::Bool(true),
+            &Value::from("introspection"),
+            &Value::Bool(true)
+        ),
+        "{receipt}"
+    );
+    let urls: Vec<&str> = receipt["exchanges"]
+        .as_array()
+        .expect("exchanges")
+        .iter()
+        .filter_map(|e| e["url"].as_str())
+        .collect();
+    assert!(urls.iter().any(|u| u.ends_with("/revoke")), "{urls:?}");
+    assert!(urls.iter().any(|u| u.ends_with("/introspect")), "{urls:?}");
+    let text = String::from_utf8_lossy(&output.stdout);
+    for needle in ["sbx_at_", "sbx_rt_"] {
+        assert!(!text.contains(needle), "{needle} in the receipt");
+    }
+}

@@ -38,9 +38,9 @@ pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
     Discovered, EnvironmentOption, EnvironmentView, FailingRefresh, HttpExchange, Inspection,
     LinkStatus, PresetView, ProgramAccess, ProviderCheck, ProviderOption, ProviderView,
-    RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts, SandboxStatus, ScopeChange,
-    ScopeCheck, ScopeOption, ScopeStatus, StartedLink, TokenAnswer, TokenInfo, TokenRequest,
-    TokenShape,
+    RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts, RevocationOutcome,
+    RevocationProof, RevocationReceipt, SandboxStatus, ScopeChange, ScopeCheck, ScopeOption,
+    ScopeStatus, StartedLink, TokenAnswer, TokenInfo, TokenRequest, TokenShape,
 };
 pub use oauth::http::use_ring_for_tls;
 pub use providers::URL_SCHEME;

@@ -71,9 +71,21 @@ pub enum AccountStatus {
     NeedsRelink,
     /// Revocation at the provider has not gone through yet; it is retried.
     RevocationPending,
+    /// The provider accepted the revocation, but its tokens still work (a check said so):
+    /// the account and its tokens are kept, for Retry, and nothing refreshes or hands them out.
+    RevocationNotEffective,
 }
 
 impl AccountStatus {
+    /// Whether its access is being taken back (pending, or accepted but not effective yet):
+    /// nothing refreshes it, hands its tokens out or links it again until that is settled.
+    pub fn is_being_revoked(self) -> bool {
+        matches!(
+            self,
+            AccountStatus::RevocationPending | AccountStatus::RevocationNotEffective
+        )
+    }
+
     /// The status stored as `text` (its serde name).
     pub(crate) fn parse(text: &str) -> Option<Self> {
         serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
@@ -110,6 +122,9 @@ pub enum ActivityKind {
     RevocationPending,
     /// The provider refused the revocation, or has no way to revoke; the account is kept.
     RevocationFailed,
+    /// The provider accepted the revocation, but a check found its tokens still working; the
+    /// account is kept.
+    RevocationNotEffective,
     /// The account was removed from this device only, without revoking at the provider.
     AccountForgotten,
     /// The provider was asked again which scopes the account holds.
@@ -149,6 +164,7 @@ impl ActivityKind {
             ActivityKind::AccountRevoked => "account_revoked",
             ActivityKind::RevocationPending => "revocation_pending",
             ActivityKind::RevocationFailed => "revocation_failed",
+            ActivityKind::RevocationNotEffective => "revocation_not_effective",
             ActivityKind::AccountForgotten => "account_forgotten",
             ActivityKind::ScopesChecked => "scopes_checked",
             ActivityKind::ScopeRevoked => "scope_revoked",
@@ -173,6 +189,7 @@ impl ActivityKind {
                 | ActivityKind::RefreshFailed
                 | ActivityKind::RevocationPending
                 | ActivityKind::RevocationFailed
+                | ActivityKind::RevocationNotEffective
         )
     }
 
@@ -651,4 +668,57 @@ pub enum RemoveAccounts {
     Revoke,
     /// Removed from this device only.
     Forget,
+}
+
+/// What a revocation came to, once the provider accepted it (`engine/revocation_check.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
+pub enum RevocationOutcome {
+    /// A check showed the tokens dead.
+    Verified,
+    /// A check showed a token still working: the account is kept, for Retry.
+    NotEffective,
+    /// The provider offers no way to check (or its checks did not answer): it accepted, and
+    /// that is all that is known.
+    CannotBeChecked,
+}
+
+/// The check that showed a revocation took: the provider's introspection (RFC 7662) called
+/// the token inactive, a refresh with the revoked refresh token was refused, or the profile
+/// endpoint refused the access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
+pub enum RevocationProof {
+    Introspection,
+    RefreshRefused,
+    UserinfoRefused,
+}
+
+/// The receipt of a revocation the provider accepted: whether it took, how that is known, and
+/// the exchanges behind it (masked, as in the HTTP log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RevocationReceipt {
+    pub account_id: i64,
+    /// The account, as its list names it.
+    pub label: String,
+    pub provider: String,
+    /// A check proved the tokens dead ([`RevocationOutcome::Verified`]).
+    pub verified: bool,
+    /// Which check proved it; `None` unless verified.
+    pub proof: Option<RevocationProof>,
+    pub outcome: RevocationOutcome,
+    /// What was found, in words, with any caveat (a self-contained access token that may work
+    /// until it expires).
+    pub summary: String,
+    /// The provider's own page where the person reviews the apps they allowed, if known.
+    pub manage_url: Option<String>,
+    /// The history entry that keeps the receipt.
+    pub activity_id: i64,
+    /// The revocation's HTTP exchanges, the checks' included.
+    pub exchanges: Vec<HttpExchange>,
 }

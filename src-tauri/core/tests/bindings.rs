@@ -69,6 +69,9 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::Inspection>(&mut stale);
     check::<grantry_core::TokenShape>(&mut stale);
     check::<grantry_core::RefreshAllOutcome>(&mut stale);
+    check::<grantry_core::RevocationReceipt>(&mut stale);
+    check::<grantry_core::RevocationOutcome>(&mut stale);
+    check::<grantry_core::RevocationProof>(&mut stale);
     check::<grantry_core::RefreshFailure>(&mut stale);
     check::<GrantryEvent>(&mut stale);
     check::<grantry_core::ProviderOption>(&mut stale);

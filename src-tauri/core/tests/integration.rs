@@ -18,6 +18,7 @@ mod programs;
 mod refresh;
 mod refreshed_id_token;
 mod repair;
+mod revocation_receipt;
 mod revoke;
 mod sandbox_trust;
 mod scopes;

@@ -7,7 +7,7 @@ use grantry_core::{AccountStatus, ActivityKind, ErrorCode};
 use serde_json::Value;
 use support::{World, world};
 
-async fn grant_revoked(w: &World) -> Vec<bool> {
+pub(crate) async fn grant_revoked(w: &World) -> Vec<bool> {
     w.sandbox_grants()
         .await
         .as_array()
@@ -111,7 +111,7 @@ async fn the_export_holds_accounts_scopes_and_history_but_no_token() {
 }
 
 /// A provider of the test's own, with manual endpoints at this sandbox.
-fn manual(
+pub(crate) fn manual(
     w: &World,
     id: &str,
     paths: [&str; 4],

@@ -7,7 +7,8 @@
 //! rule wins. A fault changes nothing itself: the endpoint runs untouched (latency, and
 //! `drop_response`, which runs it and then withholds its answer) or not at all (`graph_error`
 //! and `aadsts` answer with the personality's own error body, `answer`, `oversized` and
-//! `redirect` with what the rule says); only
+//! `redirect` with what the rule says, `ignore_revocation` with the revocation endpoint's
+//! success answer); only
 //! the `id_token_*` faults alter an answer, handing the token endpoint how to spoil the ID
 //! token it issues (another subject, nonce, audience or issuer, expired, a bad signature, not
 //! signed at all, signed with HMAC keyed with the public key, or left out:
@@ -120,6 +121,10 @@ pub enum FaultKind {
     /// revoked, 65001 no consent, 700082 expired for inactivity: `AADSTS_FAULTS` in
     /// `src/routes/microsoft.rs`), meant for the token endpoint.
     Aadsts { code: u32 },
+    /// The revocation endpoint answers as if it had revoked (the personality's own success
+    /// answer) and revokes nothing, as a provider whose revocation is broken would: a client
+    /// that believes the answer leaves a live grant behind.
+    IgnoreRevocation,
     /// The request waits before the endpoint until the rule is released (cleared), then goes
     /// on untouched (`src/hold.rs`); the rule is listed until then, with how many requests it
     /// holds, even once its `count` is used up.
@@ -295,6 +300,21 @@ impl Faults {
     }
 }
 
+/// What the personality's revocation endpoint answers when it revoked: GitHub's grant
+/// deletion 204, Facebook's permission deletion `{"success": true}`, RFC 7009 (and Google)
+/// 200 with no body.
+fn revoked_but_not(personality: crate::Personality) -> Response {
+    match personality {
+        crate::Personality::Github => StatusCode::NO_CONTENT.into_response(),
+        crate::Personality::Facebook => (
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"success":true}"#,
+        )
+            .into_response(),
+        _ => StatusCode::OK.into_response(),
+    }
+}
+
 /// The middleware: applies the first matching rule, if any, to a request for `endpoint`.
 pub async fn apply(
     State((shared, endpoint)): State<(std::sync::Arc<Shared>, Endpoint)>,
@@ -338,6 +358,10 @@ pub async fn apply(
         Some(FaultKind::IdTokenAlgNone) => spoil(request, next, IdTokenFault::AlgNone).await,
         Some(FaultKind::IdTokenHmac) => spoil(request, next, IdTokenFault::Hmac).await,
         Some(FaultKind::IdTokenMissing) => spoil(request, next, IdTokenFault::Missing).await,
+        Some(FaultKind::IgnoreRevocation) if endpoint == Endpoint::Revoke => {
+            revoked_but_not(shared.personality)
+        }
+        Some(FaultKind::IgnoreRevocation) => next.run(request).await,
         Some(FaultKind::Latency { ms }) => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(request).await

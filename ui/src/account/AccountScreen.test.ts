@@ -1,11 +1,24 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { AccountDetail, ProviderOption } from '../lib/ipc'
+import type { AccountDetail, ProviderOption, RevocationReceipt } from '../lib/ipc'
 import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
 import AccountScreen from './AccountScreen.svelte'
 import { detail, microsoftProvider, NOW, sandboxProvider, started, summary, unrevocableDetail } from './fixtures'
 
 const text = (element: Element) => element.textContent!.replace(/\s+/g, ' ').trim()
+/** What `revoke_account` answers: the receipt of a revocation the provider accepted. */
+const receipt = (outcome: RevocationReceipt['outcome'], summary = 'checked'): RevocationReceipt => ({
+  account_id: 7,
+  label: 'alice@example.test',
+  provider: 'sandbox',
+  verified: outcome === 'verified',
+  proof: outcome === 'verified' ? 'introspection' : null,
+  outcome,
+  summary,
+  manage_url: null,
+  activity_id: 1,
+  exchanges: [],
+})
 const detailCalls = () => invoke.mock.calls.filter(([command]) => command === 'account_detail').length
 
 /** Shows account 7 as `shown` describes it, once it has loaded and listens for events. */
@@ -196,7 +209,7 @@ describe('AccountScreen: going back', () => {
 describe('AccountScreen: revoke and forget', () => {
   it('revokes after a sentence that says what will happen, then goes back', async () => {
     const onBack = await open()
-    answer('revoke_account', null)
+    answer('revoke_account', receipt('verified'))
     await fireEvent.click(screen.getByRole('button', { name: 'Revoke access' }))
     const dialog = screen.getByRole('dialog', { name: 'Revoke access' })
     expect(text(dialog)).toContain(
@@ -238,7 +251,42 @@ describe('AccountScreen: revoke and forget', () => {
     await fireEvent.click(within(banner).getByRole('button', { name: 'Retry' }))
     expect((await within(banner).findByRole('alert')).textContent).toContain('Still unreachable')
 
-    answer('revoke_account', null)
+    answer('revoke_account', receipt('verified'))
+    await fireEvent.click(within(banner).getByRole('button', { name: 'Retry' }))
+    await settle()
+    expect(onBack).toHaveBeenCalledOnce()
+  })
+
+  it('keeps an account whose revocation the provider accepted but did not take, and says so', async () => {
+    const onBack = await open(detail({ manage_access_url: 'https://myaccount.example/connections' }))
+    const found = 'Grantry Sandbox accepted the revocation, but its introspection still calls the token active'
+    answer('revoke_account', receipt('not_effective', found))
+    await fireEvent.click(screen.getByRole('button', { name: 'Revoke access' }))
+    answer(
+      'account_detail',
+      detail({
+        manage_access_url: 'https://myaccount.example/connections',
+        account: summary({ status: 'revocation_not_effective', status_reason: `revocation not effective: ${found}` }),
+      }),
+    )
+    await fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Revoke access' }))
+    const banner = await screen.findByTestId('revocation-not-effective')
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
+    expect(onBack).not.toHaveBeenCalled()
+    expect(text(banner)).toContain(
+      "Revocation not effective: Grantry Sandbox accepted the revocation, but Grantry's tokens still work.",
+    )
+    expect(text(banner)).toContain(found)
+    expect(screen.getByTestId('status-chip').textContent).toContain('Revocation not effective')
+
+    // The provider's own page, and a retry that still does not take, then one that does.
+    answer('open_manage_access', null)
+    await fireEvent.click(within(banner).getByRole('button', { name: /See it at Grantry Sandbox/ }))
+    expect(invoke).toHaveBeenCalledWith('open_manage_access', { account: 7 })
+    await fireEvent.click(within(banner).getByRole('button', { name: 'Retry' }))
+    expect((await within(banner).findByRole('alert')).textContent).toContain(`Still not effective: ${found}`)
+    expect(onBack).not.toHaveBeenCalled()
+    answer('revoke_account', receipt('verified'))
     await fireEvent.click(within(banner).getByRole('button', { name: 'Retry' }))
     await settle()
     expect(onBack).toHaveBeenCalledOnce()
@@ -247,7 +295,7 @@ describe('AccountScreen: revoke and forget', () => {
   it('shows a pending revocation found on load, with Retry', async () => {
     const onBack = await open(detail({ account: summary({ status: 'revocation_pending', status_reason: 'revocation pending' }) }))
     const banner = screen.getByTestId('revocation-pending')
-    answer('revoke_account', null)
+    answer('revoke_account', receipt('verified'))
     await fireEvent.click(within(banner).getByRole('button', { name: 'Retry' }))
     await settle()
     expect(invoke).toHaveBeenCalledWith('revoke_account', { account: 7 })

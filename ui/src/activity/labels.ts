@@ -13,6 +13,7 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   refresh_failed: 'Refresh failed',
   account_revoked: 'Access revoked',
   revocation_pending: 'Revocation pending',
+  revocation_not_effective: 'Revocation not effective',
   revocation_failed: 'Revocation failed',
   account_forgotten: 'Account forgotten',
   scopes_checked: 'Scopes checked',

@@ -21,6 +21,7 @@ export function deservesBanner(entry: ActivityEntry): boolean {
     case 'deep_link_rejected':
     case 'revocation_pending':
     case 'revocation_failed':
+    case 'revocation_not_effective':
     case 'account_revoked':
     case 'account_forgotten':
     case 'scope_revoked':

@@ -18,6 +18,7 @@ import type { Inspection } from './bindings/Inspection'
 import type { FieldError } from './bindings/FieldError'
 import type { IpcError } from './bindings/IpcError'
 import type { LinkStatus } from './bindings/LinkStatus'
+import type { RevocationReceipt } from './bindings/RevocationReceipt'
 import type { PresetId } from './bindings/PresetId'
 import type { PresetView } from './bindings/PresetView'
 import type { ProgramAccess } from './bindings/ProgramAccess'
@@ -45,6 +46,7 @@ import type { TokenRequest } from './bindings/TokenRequest'
 import type { TokenShape } from './bindings/TokenShape'
 
 export type {
+  RevocationReceipt,
   AccountDetail,
   AccountScope,
   AccountSummary,
@@ -140,7 +142,8 @@ export const ipc = {
   revokeScope: (account: number, scope: string) => call<ScopeCheck>('revoke_scope', { account, scope }),
   refreshAccount: (account: number) => call<AccountSummary>('refresh_account', { account }),
   /** Revokes at the provider, then removes here; also retries a pending revocation. */
-  revokeAccount: (account: number) => call<void>('revoke_account', { account }),
+  /** Revokes, checks that it took; the receipt says whether the account is gone. */
+  revokeAccount: (account: number) => call<RevocationReceipt>('revoke_account', { account }),
   /** Removes the account from this device only. */
   forgetAccount: (account: number) => call<void>('forget_account', { account }),
   /**

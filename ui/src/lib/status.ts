@@ -4,7 +4,13 @@ import type { AccountSummary, FailingRefresh } from './ipc'
 import { expiry } from './time'
 
 /** What the chip says, as a state the filter can match. */
-export type StatusKind = 'valid' | 'expiring' | 'expired' | 'needs_relink' | 'revocation_pending'
+export type StatusKind =
+  | 'valid'
+  | 'expiring'
+  | 'expired'
+  | 'needs_relink'
+  | 'revocation_pending'
+  | 'revocation_not_effective'
 
 /** The chip's colour, which only repeats what its word says. */
 export type Tone = 'ok' | 'warn' | 'neutral' | 'danger' | 'pending'
@@ -31,6 +37,7 @@ export const statusWords: Record<StatusKind, string> = {
   expired: 'Expired',
   needs_relink: 'Needs re-link',
   revocation_pending: 'Revocation pending',
+  revocation_not_effective: 'Revocation not effective',
 }
 
 export function statusOf(account: AccountSummary, now: number): Status {
@@ -40,6 +47,10 @@ export function statusOf(account: AccountSummary, now: number): Status {
   }
   if (account.status === 'revocation_pending') {
     return { kind: 'revocation_pending', word: statusWords.revocation_pending, tone: 'pending', reason }
+  }
+  if (account.status === 'revocation_not_effective') {
+    const word = statusWords.revocation_not_effective
+    return { kind: 'revocation_not_effective', word, tone: 'danger', reason }
   }
   const failing = account.failing_refresh
   const at = account.access_expires_at

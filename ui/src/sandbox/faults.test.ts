@@ -21,6 +21,11 @@ describe('sandbox faults', () => {
       kind: 'invalid_grant',
       user: 'bob',
     })
+    expect(faultOf({ kind: 'ignore_revocation' }, 'token', 1)).toEqual({
+      endpoint: 'revoke',
+      count: 1,
+      kind: 'ignore_revocation',
+    })
   })
 
   it('says what each fault does, where, and for how long', () => {
@@ -29,6 +34,9 @@ describe('sandbox faults', () => {
       'HTTP 429, Retry-After 7 s',
     )
     expect(faultWords({ endpoint: 'any', count: 1, kind: 'html_error' })).toBe('html error')
+    expect(faultWords({ endpoint: 'revoke', count: 1, kind: 'ignore_revocation' })).toBe(
+      'Revocations accepted and ignored',
+    )
     expect(endpointWords('any')).toBe('every endpoint')
     expect(endpointWords('userinfo')).toBe('the userinfo endpoint')
     expect(remainingWords({ id: 1, endpoint: 'token', count: null, kind: 'malformed_json' })).toBe('until cleared')

@@ -1,5 +1,5 @@
 // The Sandbox screen's faults in words, and the faults its switches make. The sandbox knows many
-// more kinds (README.md, "Admin API"); the screen offers the five a tester reaches for most.
+// more kinds (README.md, "Admin API"); the screen offers the six a tester reaches for most.
 import type { ActiveFault, Fault, FaultEndpoint } from '../lib/ipc'
 
 /** What a switch of the fault form asks for. */
@@ -9,6 +9,7 @@ export type FaultChoice =
   | { kind: 'rate_limited'; retryAfter: number }
   | { kind: 'invalid_grant'; user: string }
   | { kind: 'malformed_json' }
+  | { kind: 'ignore_revocation' }
 
 /** The fault a choice makes, for `count` requests (`null`: until cleared) to `endpoint`. */
 export function faultOf(choice: FaultChoice, endpoint: FaultEndpoint, count: number | null): Fault {
@@ -24,6 +25,9 @@ export function faultOf(choice: FaultChoice, endpoint: FaultEndpoint, count: num
       return { endpoint: 'token', count, kind: 'invalid_grant', user: choice.user }
     case 'malformed_json':
       return { endpoint, count, kind: 'malformed_json' }
+    case 'ignore_revocation':
+      // Only the revocation endpoint can ignore a revocation.
+      return { endpoint: 'revoke', count, kind: 'ignore_revocation' }
   }
 }
 
@@ -42,6 +46,8 @@ export function faultWords(fault: Fault): string {
       return `invalid_grant for ${fault.user}`
     case 'refuse_connections':
       return 'Connections refused'
+    case 'ignore_revocation':
+      return 'Revocations accepted and ignored'
     default:
       return fault.kind.replaceAll('_', ' ')
   }

@@ -9,7 +9,7 @@
 use super::{Grantry, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::{AccountStatus, AccountSummary, ActivityKind, ScopeStatus};
+use crate::model::{AccountSummary, ActivityKind, ScopeStatus};
 use crate::secret::Secret;
 
 /// The most a caller may ask a token to stay valid: a day. More would only ever refresh.
@@ -129,7 +129,7 @@ impl Grantry {
             .collect();
         // A revocation may have begun since the lock was let go: nothing is handed out then.
         let account = self.account(account_id)?;
-        if account.status == AccountStatus::RevocationPending {
+        if account.status.is_being_revoked() {
             return Err(Error::Revoked(format!(
                 "account {account_id} is being revoked; its tokens are not handed out"
             )));

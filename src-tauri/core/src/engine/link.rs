@@ -6,7 +6,7 @@
 use super::{Grantry, crash_point, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::{AccountScope, AccountStatus, AccountSummary, ActivityKind, ScopeStatus};
+use crate::model::{AccountScope, AccountSummary, ActivityKind, ScopeStatus};
 use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
 use crate::oauth::code_exchange::{self, Linked};
@@ -55,7 +55,7 @@ impl Grantry {
         redirect: Option<RedirectKind>,
     ) -> Result<Link, Error> {
         let account = self.account(account_id)?;
-        if account.status == AccountStatus::RevocationPending {
+        if account.status.is_being_revoked() {
             return Err(Error::InvalidInput(format!(
                 "{} is being revoked; retry the revocation, or forget it here",
                 account.label()

@@ -19,6 +19,7 @@ mod providers;
 mod queries;
 mod refresh;
 mod repair;
+mod revocation_check;
 mod revoke;
 mod sandbox;
 mod schedule;

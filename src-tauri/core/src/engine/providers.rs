@@ -15,7 +15,7 @@ use crate::events::GrantryEvent;
 use crate::model::{
     AccountStatus, ActivityKind, Discovered, EnvironmentOption, EnvironmentView, PresetView,
     ProviderCheck, ProviderOption, ProviderView, RedirectOptionView, RelinkOnSave, RemoveAccounts,
-    ScopeOption, SiteField,
+    RevocationOutcome, ScopeOption, SiteField,
 };
 use crate::oauth::discovery::{self, Endpoints};
 use crate::oauth::loopback;
@@ -73,7 +73,15 @@ impl Grantry {
             .collect();
         for account in linked {
             match accounts {
-                RemoveAccounts::Revoke => self.revoke(account).await?,
+                RemoveAccounts::Revoke => {
+                    let receipt = self.revoke(account).await?;
+                    if receipt.outcome == RevocationOutcome::NotEffective {
+                        return Err(Error::InvalidInput(format!(
+                            "{}: {}; the provider is kept, with the account, to try again",
+                            receipt.label, receipt.summary
+                        )));
+                    }
+                }
                 RemoveAccounts::Forget => self.forget(account)?,
             }
         }

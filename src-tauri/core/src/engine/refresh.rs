@@ -122,7 +122,7 @@ impl Grantry {
         let _exclusive = self.account_lock(account_id).await?;
         // Read under the lock: a revocation may have finished, or begun, meanwhile.
         let account = self.account(account_id)?;
-        if account.status == AccountStatus::RevocationPending {
+        if account.status.is_being_revoked() {
             return Err(Error::Revoked(format!(
                 "account {account_id} is being revoked; it is not refreshed any more \
                  (`grantry revoke --pending` retries the revocation)"

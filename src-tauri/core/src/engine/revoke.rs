@@ -6,7 +6,7 @@
 use super::{Grantry, crash_point, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::{AccountStatus, ActivityKind};
+use crate::model::{AccountStatus, ActivityKind, RevocationOutcome, RevocationReceipt};
 use crate::oauth::revocation::{self, Failure};
 use crate::providers::Environment;
 use crate::providers::{Preset, Revocation};
@@ -18,7 +18,11 @@ impl Grantry {
     /// deletes its tokens and metadata here. If the provider cannot be reached, the account is
     /// kept as "revocation pending" (tokens too, to try again: [`Grantry::retry_revocations`]);
     /// never dropped silently, never reported as revoked when it was not.
-    pub async fn revoke(&self, account_id: i64) -> Result<(), Error> {
+    ///
+    /// Once the provider accepted, the tokens are tried (`revocation_check.rs`): the receipt
+    /// says whether that proved them dead, found them still working (the account is then kept
+    /// as "revocation not effective", tokens and all, for Retry), or could not tell.
+    pub async fn revoke(&self, account_id: i64) -> Result<RevocationReceipt, Error> {
         let outcome = self
             .logged(
                 tracing::info_span!("revoke", account = account_id),
@@ -28,10 +32,13 @@ impl Grantry {
             )
             .await;
         self.accounts_changed();
-        outcome
+        let mut receipt = outcome?;
+        // The exchanges are kept once the operation is over: the revocation's and the checks'.
+        receipt.exchanges = self.exchanges_of(receipt.activity_id)?;
+        Ok(receipt)
     }
 
-    async fn revoke_now(&self, account_id: i64) -> Result<(), Error> {
+    async fn revoke_now(&self, account_id: i64) -> Result<RevocationReceipt, Error> {
         // No refresh may run meanwhile: it would rotate the tokens being revoked, or write
         // them back after they were deleted.
         let _exclusive = self.account_lock(account_id).await?;
@@ -104,18 +111,70 @@ impl Grantry {
         .await;
         match outcome {
             Ok(()) => {
+                let found = self
+                    .check_revocation(
+                        &account.provider,
+                        &env,
+                        &endpoints,
+                        secret.as_ref(),
+                        &current,
+                    )
+                    .await;
+                let mut receipt = RevocationReceipt {
+                    account_id,
+                    label: account.label().to_owned(),
+                    provider: account.provider.clone(),
+                    verified: found.outcome == RevocationOutcome::Verified,
+                    proof: found.proof,
+                    outcome: found.outcome,
+                    summary: found.summary,
+                    manage_url: env
+                        .preset
+                        .and_then(Preset::manage_access_url)
+                        .map(str::to_owned),
+                    activity_id: 0,
+                    exchanges: Vec::new(),
+                };
+                if found.outcome == RevocationOutcome::NotEffective {
+                    if let Some(renewed) = &found.renewed {
+                        token_items::save(self.secrets.as_ref(), &key, renewed)?;
+                    }
+                    let reason = format!("revocation not effective: {}", receipt.summary);
+                    let store = lock(&self.store);
+                    store.set_status(
+                        account_id,
+                        AccountStatus::RevocationNotEffective,
+                        Some(&reason),
+                        now,
+                    )?;
+                    let entry = self.record_in(
+                        &store,
+                        ActivityKind::RevocationNotEffective,
+                        &reason,
+                        Some(account_id),
+                        now,
+                    )?;
+                    receipt.activity_id = entry.id;
+                    return Ok(receipt);
+                }
                 self.secrets.delete(&key)?;
                 crash_point("revoke:after-secrets");
                 let store = lock(&self.store);
                 store.delete_account(account_id)?;
                 let detail = format!(
-                    "access of {} revoked at {} ({})",
+                    "access of {} revoked at {} ({}): {}",
                     account.label(),
                     account.provider,
-                    account.environment
+                    account.environment,
+                    match found.proof {
+                        Some(_) => format!("verified, {}", receipt.summary),
+                        None => receipt.summary.clone(),
+                    }
                 );
-                self.record_in(&store, ActivityKind::AccountRevoked, &detail, None, now)?;
-                Ok(())
+                let entry =
+                    self.record_in(&store, ActivityKind::AccountRevoked, &detail, None, now)?;
+                receipt.activity_id = entry.id;
+                Ok(receipt)
             }
             Err(Failure::Retry(error)) => Err(self.revocation_pending(account_id, error, now)),
             Err(Failure::Refused(error)) => {
@@ -185,7 +244,9 @@ impl Grantry {
     }
 
     /// Tries every pending revocation again; returns each account's outcome.
-    pub async fn retry_revocations(&self) -> Result<Vec<(i64, Result<(), Error>)>, Error> {
+    pub async fn retry_revocations(
+        &self,
+    ) -> Result<Vec<(i64, Result<RevocationReceipt, Error>)>, Error> {
         let pending: Vec<i64> = self
             .accounts()?
             .into_iter()

@@ -154,7 +154,7 @@ impl Grantry {
                 &env,
                 secret.as_ref(),
                 &endpoint,
-                &tokens.access_token,
+                (&tokens.access_token, "access_token"),
             )
             .await?;
             match answer {

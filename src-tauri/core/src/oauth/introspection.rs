@@ -18,23 +18,21 @@ pub enum Introspection {
     Inactive,
 }
 
-/// Introspects an access token at `endpoint`.
+/// Introspects `token` at `endpoint`; `hint` says what it is (`access_token` or
+/// `refresh_token`, RFC 7662 §2.1).
 pub async fn introspect(
     http: &Http,
     provider: &str,
     env: &Environment,
     secret: Option<&Secret<String>>,
     endpoint: &Url,
-    access_token: &Secret<String>,
+    (token, hint): (&Secret<String>, &str),
 ) -> Result<Introspection, Error> {
     let request = form_post(
         env,
         secret,
         endpoint,
-        &[
-            ("token", access_token.expose()),
-            ("token_type_hint", "access_token"),
-        ],
+        &[("token", token.expose()), ("token_type_hint", hint)],
     )?;
     let answer = http
         .json(request, provider, "its introspection answer")

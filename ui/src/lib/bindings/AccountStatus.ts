@@ -3,4 +3,4 @@
 /**
  * Where an account stands, beyond its token's expiry (which the UI derives from the time).
  */
-export type AccountStatus = "valid" | "needs_relink" | "revocation_pending";
+export type AccountStatus = "valid" | "needs_relink" | "revocation_pending" | "revocation_not_effective";
