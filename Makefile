@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release deb bench soak fuzz clean
+.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release deb bench soak soak-tray fuzz clean
 
 # `make run` builds what `make test` builds, with the same features (the whole workspace, and
 # the TypeScript-bindings feature the core's tests turn on), so that either one after the other
@@ -59,6 +59,12 @@ bindings:
 ## soak: ten minutes of background refresh against 30-second tokens; prints how many refreshes
 soak:
 	$(CARGO) run -p grantry-core --example refresh_soak -- 600 30
+
+## soak-tray: the app in the tray (window never opened) for ten minutes, three accounts with
+## 30-second tokens: refreshes and memory each minute; fails on missed refreshes or growth
+## (MINUTES=… LIFETIME=… ACCOUNTS=… for other figures)
+soak-tray: setup-test
+	scripts/soak-tray
 
 ## fuzz: each cargo-fuzz target for FUZZ_SECONDS (default 60) on nightly; fails on a crash
 FUZZ_SECONDS ?= 60
