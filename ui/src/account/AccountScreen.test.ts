@@ -323,6 +323,15 @@ describe('AccountScreen: revoke and forget', () => {
     expect(onBack).not.toHaveBeenCalled()
   })
 
+  it("links to the provider's own page of allowed apps beside Revoke", async () => {
+    await open(detail({ manage_access_url: 'https://myaccount.google.com/connections' }))
+    answer('open_manage_access', null)
+    const page = screen.getByRole('button', { name: 'See it at Grantry Sandbox (opens in your browser)' })
+    expect(screen.getByRole('button', { name: 'Revoke access' })).toBeTruthy()
+    await fireEvent.click(page)
+    expect(invoke).toHaveBeenCalledWith('open_manage_access', { account: 7 })
+  })
+
   it('offers Revoke, and no consent page, when the provider can revoke', async () => {
     await open()
     expect(screen.getByRole('button', { name: 'Revoke access' })).toBeTruthy()

@@ -48,10 +48,7 @@ impl Grantry {
             .as_ref()
             .and_then(|e| e.preset)
             .is_some_and(Preset::revokes_one_scope);
-        let manage_access_url = env
-            .and_then(|e| e.preset)
-            .and_then(Preset::manage_access_url)
-            .map(str::to_owned);
+        let manage_access_url = env.and_then(|e| e.apps_page());
         // Asked before the store is locked: it reads the providers.
         let renewable = self.renewable(
             &account.provider,

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::model::{AccountStatus, ActivityKind, RevocationOutcome, RevocationReceipt};
 use crate::oauth::revocation::{self, Failure};
 use crate::providers::Environment;
-use crate::providers::{Preset, Revocation};
+use crate::providers::Revocation;
 use crate::secret::TokenSet;
 use crate::secret_store::token_items;
 
@@ -48,8 +48,7 @@ impl Grantry {
             // Saying "revoked" here would be a lie: nothing changes, and the person is told
             // where the access is removed.
             let manage = env
-                .preset
-                .and_then(Preset::manage_access_url)
+                .apps_page()
                 .map(|url| format!(" at {url}"))
                 .unwrap_or_else(|| " on its website".into());
             let error = Error::InvalidInput(format!(
@@ -128,10 +127,7 @@ impl Grantry {
                     proof: found.proof,
                     outcome: found.outcome,
                     summary: found.summary,
-                    manage_url: env
-                        .preset
-                        .and_then(Preset::manage_access_url)
-                        .map(str::to_owned),
+                    manage_url: env.apps_page(),
                     activity_id: 0,
                     exchanges: Vec::new(),
                 };

@@ -309,6 +309,12 @@ impl Provider {
 }
 
 impl Environment {
+    /// The provider's own page of the apps a person allowed ([`Preset::manage_access_url`]),
+    /// under a self-managed GitLab's own address for one; `None` for custom providers.
+    pub fn apps_page(&self) -> Option<String> {
+        self.preset?.apps_page(self.issuer.as_deref())
+    }
+
     fn urls(&self) -> Vec<(&'static str, &Url)> {
         [
             ("authorization_endpoint", &self.authorization_endpoint),

@@ -22,6 +22,9 @@ use openidconnect::HttpResponse;
 /// The Graph API version of the endpoints: v25.0 (February 2026) is available until July 2028;
 /// an expired version's calls are refused, so this moves with Facebook's schedule.
 pub const GRAPH_VERSION: &str = "v25.0";
+/// Where a person reviews the apps and websites they logged in to with Facebook and removes
+/// one (Settings, "Apps and Websites").
+pub const APPS_PAGE: &str = "https://www.facebook.com/settings?tab=applications";
 
 pub static INFO: Info = Info {
     name: "Facebook",

@@ -5,6 +5,10 @@
 //! Refresh tokens exist only for GitHub Apps with expiring user tokens; a spent one is
 //! `bad_refresh_token`. Revoking deletes the grant (`Revocation::GithubGrant`).
 
+/// Where a person reviews the OAuth apps they authorized and revokes one (Settings,
+/// "Applications", "Authorized OAuth Apps").
+pub const APPS_PAGE: &str = "https://github.com/settings/applications";
+
 use super::{Info, RedirectOption, SecretNeed, json_body, rewritten};
 use crate::providers::config::{Environment, Revocation};
 use crate::providers::redirect::RedirectKind;

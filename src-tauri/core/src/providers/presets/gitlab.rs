@@ -11,6 +11,9 @@ use crate::providers::redirect::RedirectKind;
 use crate::secret::Secret;
 
 pub const GITLAB_COM: &str = "https://gitlab.com";
+/// Where, under a GitLab's address, a person reviews the applications they authorized and
+/// revokes one (User settings, "Applications", "Authorized applications").
+pub const APPS_PAGE_PATH: &str = "/-/user_settings/applications";
 
 pub static INFO: Info = Info {
     name: "GitLab",

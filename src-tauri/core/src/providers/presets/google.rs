@@ -16,6 +16,9 @@ use crate::providers::redirect::RedirectKind;
 use crate::secret::Secret;
 
 pub const ISSUER: &str = "https://accounts.google.com";
+/// Where a person reviews the apps that have access to their Google Account and removes one
+/// (Google Account Help, "Manage connections between your Google Account and third parties").
+pub const APPS_PAGE: &str = "https://myaccount.google.com/connections";
 /// What every Google OAuth client id ends with.
 const CLIENT_ID_SUFFIX: &str = ".apps.googleusercontent.com";
 

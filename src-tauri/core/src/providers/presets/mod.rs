@@ -351,13 +351,22 @@ impl Preset {
         self == Self::Facebook
     }
 
-    /// Where a person removes Grantry's access by hand, for providers without a revocation
-    /// endpoint (Microsoft).
-    pub fn manage_access_url(self) -> Option<&'static str> {
-        match self {
-            Self::Microsoft => Some(microsoft::MANAGE_CONSENT_URL),
-            _ => None,
-        }
+    /// The provider's own page where a person reviews the apps they allowed and removes one
+    /// by hand: the only way at providers without a revocation endpoint (Microsoft), and where
+    /// to look when a revocation did not take. GitLab's is under its address: `issuer`, the
+    /// environment's, places it for a self-managed GitLab.
+    pub fn apps_page(self, issuer: Option<&str>) -> Option<String> {
+        let page = match self {
+            Self::Google => google::APPS_PAGE,
+            Self::Facebook => facebook::APPS_PAGE,
+            Self::Github => github::APPS_PAGE,
+            Self::Microsoft => microsoft::MANAGE_CONSENT_URL,
+            Self::Gitlab => {
+                let base = issuer.unwrap_or(gitlab::GITLAB_COM).trim_end_matches('/');
+                return Some(format!("{base}{}", gitlab::APPS_PAGE_PATH));
+            }
+        };
+        Some(page.to_owned())
     }
 }
 
@@ -430,6 +439,26 @@ mod tests {
             client_id: client_id.into(),
             ..Input::default()
         }
+    }
+
+    #[test]
+    fn every_preset_names_its_own_page_of_allowed_apps_a_self_managed_gitlab_under_its_address() {
+        for preset in Preset::ALL {
+            let page = preset.apps_page(None).unwrap_or_default();
+            assert!(page.starts_with("https://"), "{preset:?}: {page}");
+        }
+        assert_eq!(
+            Preset::Gitlab.apps_page(Some("https://gitlab.example.org/")),
+            Some("https://gitlab.example.org/-/user_settings/applications".into())
+        );
+        assert_eq!(
+            Preset::Gitlab.apps_page(None),
+            Some("https://gitlab.com/-/user_settings/applications".into())
+        );
+        assert_eq!(
+            Preset::Google.apps_page(Some("https://accounts.google.com")),
+            Some("https://myaccount.google.com/connections".into())
+        );
     }
 
     #[test]
