@@ -35,6 +35,7 @@ fn main() {
         "expire_access_token",
         "export_account_report",
         "refresh_all",
+        "revoke_all",
         "start_sandbox",
         "stop_sandbox",
         "sandbox_overview",

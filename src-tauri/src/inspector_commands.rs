@@ -6,7 +6,7 @@
 
 use grantry_core::{
     ErrorCode, EventSink, GrantryEvent, HttpExchange, Inspection, IpcError, RefreshAllOutcome,
-    RefreshLimits, TokenUse,
+    RefreshLimits, RevokeAllOutcome, RevokeAllScope, TokenUse,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -125,6 +125,28 @@ pub async fn refresh_all(
         })
         .await?;
     Ok(RefreshAllOutcome::of(&outcomes))
+}
+
+/// Revokes every account `scope` takes (every one, a provider's, an environment's), telling
+/// the window of each as it ends; as many at once as a "Refresh all".
+#[tauri::command]
+pub async fn revoke_all(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    scope: RevokeAllScope,
+) -> Result<RevokeAllOutcome, IpcError> {
+    let grantry = state.grantry()?;
+    let window = WindowEvents(app);
+    Ok(grantry
+        .revoke_all_telling(&scope, RefreshLimits::DEFAULT, |step| {
+            window.emit(GrantryEvent::RevokeProgress {
+                done: u32::try_from(step.done).unwrap_or(u32::MAX),
+                total: u32::try_from(step.total).unwrap_or(u32::MAX),
+                account: step.account,
+                error: step.outcome.as_ref().err().map(IpcError::from),
+            });
+        })
+        .await?)
 }
 
 fn internal(error: &dyn std::fmt::Display) -> IpcError {

@@ -110,6 +110,7 @@ pub fn run() {
             inspector_commands::expire_access_token,
             inspector_commands::export_account_report,
             inspector_commands::refresh_all,
+            inspector_commands::revoke_all,
             sandbox_commands::start_sandbox,
             sandbox_commands::stop_sandbox,
             sandbox_commands::sandbox_overview,

@@ -146,3 +146,39 @@ async fn revoke_json_is_a_receipt_and_an_ignored_revocation_exits_15_and_keeps_t
         assert!(!text.contains(needle), "{needle} in the receipt");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn revoke_all_names_the_count_until_yes_then_revokes_each_and_sums_up() {
+    let env = env().await;
+    for user in ["alice", "bob"] {
+        env.json(&["link", "sandbox", "--browser", &env.consent(user, "")]);
+    }
+    let asked = env.grantry(&["revoke", "--all", "--provider", "sandbox"]);
+    assert_eq!(asked.status.code(), Some(3), "{asked:?}");
+    let said = String::from_utf8_lossy(&asked.stderr);
+    assert!(
+        said.contains("this would revoke 2 accounts at sandbox"),
+        "{said}"
+    );
+    assert!(said.contains("alice@sandbox.grantry.test"), "{said}");
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(
+        accounts.as_array().map(Vec::len),
+        Some(2),
+        "nothing revoked yet"
+    );
+
+    let (code, outcome) = env.json(&["revoke", "--all", "--provider", "sandbox", "--yes"]);
+    assert_eq!(code, 0, "{outcome}");
+    assert_eq!(
+        (&outcome["total"], &outcome["revoked"], &outcome["verified"]),
+        (&Value::from(2), &Value::from(2), &Value::from(2)),
+        "{outcome}"
+    );
+    assert_eq!(outcome["accounts"][0]["receipt"]["proof"], "introspection");
+    let (_, accounts) = env.json(&["accounts"]);
+    assert_eq!(accounts, serde_json::json!([]));
+    let unknown = env.grantry(&["revoke", "--all", "--provider", "nope", "--yes"]);
+    assert_eq!(unknown.status.code(), Some(3), "{unknown:?}");
+}

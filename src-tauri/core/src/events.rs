@@ -46,6 +46,14 @@ pub enum GrantryEvent {
         account: i64,
         error: Option<IpcError>,
     },
+    /// In a "Revoke all", account `account`'s revocation ended (`error` says why it failed):
+    /// `done` of `total`.
+    RevokeProgress {
+        done: u32,
+        total: u32,
+        account: i64,
+        error: Option<IpcError>,
+    },
 }
 
 /// Where events go. Called while the engine works, so an implementation must return quickly

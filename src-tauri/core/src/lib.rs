@@ -30,7 +30,7 @@ pub mod test_users;
 pub use clock::now;
 pub use engine::{
     Grantry, HandedOut, LINK_BURST, Link, MAX_MIN_VALID, Options, Received, RefreshLimits,
-    RefreshPolicy, RefreshProgress, Repair, TokenUse,
+    RefreshPolicy, RefreshProgress, Repair, RevokeProgress, TokenUse,
 };
 pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
@@ -39,8 +39,9 @@ pub use model::{
     Discovered, EnvironmentOption, EnvironmentView, FailingRefresh, HttpExchange, Inspection,
     LinkStatus, PresetView, ProgramAccess, ProviderCheck, ProviderOption, ProviderView,
     RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts, RevocationOutcome,
-    RevocationProof, RevocationReceipt, SandboxStatus, ScopeChange, ScopeCheck, ScopeOption,
-    ScopeStatus, StartedLink, TokenAnswer, TokenInfo, TokenRequest, TokenShape,
+    RevocationProof, RevocationReceipt, RevokeAllAccount, RevokeAllOutcome, RevokeAllScope,
+    SandboxStatus, ScopeChange, ScopeCheck, ScopeOption, ScopeStatus, StartedLink, TokenAnswer,
+    TokenInfo, TokenRequest, TokenShape,
 };
 pub use oauth::http::use_ring_for_tls;
 pub use providers::URL_SCHEME;

@@ -72,6 +72,9 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::RevocationReceipt>(&mut stale);
     check::<grantry_core::RevocationOutcome>(&mut stale);
     check::<grantry_core::RevocationProof>(&mut stale);
+    check::<grantry_core::RevokeAllScope>(&mut stale);
+    check::<grantry_core::RevokeAllOutcome>(&mut stale);
+    check::<grantry_core::RevokeAllAccount>(&mut stale);
     check::<grantry_core::RefreshFailure>(&mut stale);
     check::<GrantryEvent>(&mut stale);
     check::<grantry_core::ProviderOption>(&mut stale);

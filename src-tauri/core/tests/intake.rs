@@ -17,6 +17,7 @@ fn kinds(events: &[GrantryEvent]) -> Vec<&'static str> {
             GrantryEvent::SandboxChanged => "sandbox",
             GrantryEvent::ProvidersChanged => "providers",
             GrantryEvent::RefreshProgress { .. } => "refresh_progress",
+            GrantryEvent::RevokeProgress { .. } => "revoke_progress",
         })
         .collect()
 }

@@ -20,6 +20,7 @@ mod refreshed_id_token;
 mod repair;
 mod revocation_receipt;
 mod revoke;
+mod revoke_all;
 mod sandbox_trust;
 mod scopes;
 mod stderr_lines;

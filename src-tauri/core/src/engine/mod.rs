@@ -39,6 +39,7 @@ pub use intake::{LINK_BURST, Received, url_in_args};
 pub use link::Link;
 pub use refresh::{RefreshLimits, RefreshProgress};
 pub use repair::Repair;
+pub use revoke::RevokeProgress;
 pub use schedule::RefreshPolicy;
 
 use crate::error::Error;

@@ -3,10 +3,19 @@
 //! (`oauth/revocation.rs`); here the account is marked before the provider is asked, so that
 //! an interruption after the provider revoked is finished by the next repair.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+
+use super::refresh::RefreshLimits;
 use super::{Grantry, crash_point, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::{AccountStatus, ActivityKind, RevocationOutcome, RevocationReceipt};
+use crate::model::{
+    AccountStatus, AccountSummary, ActivityKind, RevocationOutcome, RevocationReceipt,
+    RevokeAllAccount, RevokeAllOutcome, RevokeAllScope,
+};
 use crate::oauth::revocation::{self, Failure};
 use crate::providers::Environment;
 use crate::providers::Revocation;
@@ -256,6 +265,79 @@ impl Grantry {
         Ok(outcomes)
     }
 
+    /// The accounts a "Revoke all" of `scope` takes, checked: a provider or environment that
+    /// does not exist is an error, not an empty list.
+    pub fn accounts_to_revoke(&self, scope: &RevokeAllScope) -> Result<Vec<AccountSummary>, Error> {
+        if let Some(provider) = &scope.provider {
+            match &scope.environment {
+                Some(environment) => {
+                    self.environment(provider, environment)?;
+                }
+                None => {
+                    lock(&self.providers).get(provider)?;
+                }
+            }
+        } else if scope.environment.is_some() {
+            return Err(Error::InvalidInput(
+                "an environment is named with its provider".into(),
+            ));
+        }
+        Ok(self
+            .accounts()?
+            .into_iter()
+            .filter(|a| scope.provider.as_ref().is_none_or(|p| *p == a.provider))
+            .filter(|a| {
+                scope
+                    .environment
+                    .as_ref()
+                    .is_none_or(|e| *e == a.environment)
+            })
+            .collect())
+    }
+
+    /// Revokes every account `scope` takes, as many at once as `limits` allow (overall and per
+    /// provider, as a "Refresh all"), telling `progress` of each as it ends. One that fails
+    /// stops no other: an unreachable provider leaves its accounts "revocation pending".
+    pub async fn revoke_all_telling(
+        self: &Arc<Self>,
+        scope: &RevokeAllScope,
+        limits: RefreshLimits,
+        progress: impl Fn(RevokeProgress<'_>),
+    ) -> Result<RevokeAllOutcome, Error> {
+        let accounts = self.accounts_to_revoke(scope)?;
+        let overall = Arc::new(Semaphore::new(limits.overall.max(1)));
+        let mut per_provider: HashMap<(String, String), Arc<Semaphore>> = HashMap::new();
+        let mut tasks = tokio::task::JoinSet::new();
+        for account in accounts {
+            let provider = per_provider
+                .entry((account.provider.clone(), account.environment.clone()))
+                .or_insert_with(|| Arc::new(Semaphore::new(limits.per_provider.max(1))))
+                .clone();
+            let (grantry, overall) = (self.clone(), overall.clone());
+            tasks.spawn(async move {
+                let _provider = provider.acquire_owned().await;
+                let _overall = overall.acquire_owned().await;
+                let outcome = grantry.revoke(account.id).await;
+                (account, outcome)
+            });
+        }
+        let total = tasks.len();
+        let mut ended = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            let (account, outcome) =
+                done.map_err(|e| Error::Internal(format!("a revocation task failed: {e}")))?;
+            progress(RevokeProgress {
+                done: ended.len() + 1,
+                total,
+                account: account.id,
+                outcome: &outcome,
+            });
+            ended.push((account, outcome));
+        }
+        ended.sort_by_key(|(account, _)| account.id);
+        Ok(RevokeAllOutcome::of(ended))
+    }
+
     /// Removes an account from this device only: its tokens from the keyring, its metadata
     /// from the database. Access at the provider stays as it is.
     pub fn forget(&self, account_id: i64) -> Result<(), Error> {
@@ -281,5 +363,47 @@ impl Grantry {
         drop(store);
         self.accounts_changed();
         Ok(())
+    }
+}
+
+/// In a "Revoke all", one account's revocation ended: `done` of `total`.
+pub struct RevokeProgress<'a> {
+    pub done: usize,
+    pub total: usize,
+    pub account: i64,
+    pub outcome: &'a Result<RevocationReceipt, Error>,
+}
+
+impl RevokeAllOutcome {
+    /// The summary of a "Revoke all"'s outcomes, each with its account.
+    fn of(ended: Vec<(AccountSummary, Result<RevocationReceipt, Error>)>) -> Self {
+        let count = |keep: &dyn Fn(&Result<RevocationReceipt, Error>) -> bool| {
+            let n = ended.iter().filter(|(_, outcome)| keep(outcome)).count();
+            u32::try_from(n).unwrap_or(u32::MAX)
+        };
+        let not_effective = count(&|o| {
+            o.as_ref()
+                .is_ok_and(|r| r.outcome == RevocationOutcome::NotEffective)
+        });
+        let verified = count(&|o| o.as_ref().is_ok_and(|r| r.verified));
+        let failed = count(&|o| o.is_err());
+        let total = u32::try_from(ended.len()).unwrap_or(u32::MAX);
+        RevokeAllOutcome {
+            total,
+            revoked: total - not_effective - failed,
+            verified,
+            not_effective,
+            failed,
+            accounts: ended
+                .into_iter()
+                .map(|(account, outcome)| RevokeAllAccount {
+                    account: account.id,
+                    label: account.label().to_owned(),
+                    provider: account.provider.clone(),
+                    error: outcome.as_ref().err().map(crate::error::IpcError::from),
+                    receipt: outcome.ok(),
+                })
+                .collect(),
+        }
     }
 }

@@ -7,4 +7,4 @@ import type { IpcError } from "./IpcError";
  * Something that happened in the engine or the app, for the window to react to. All events
  * travel on one channel; the window re-fetches rather than mirroring state.
  */
-export type GrantryEvent = { "kind": "activity_recorded", entry: ActivityEntry, } | { "kind": "accounts_changed" } | { "kind": "link_completed", link: string, account: AccountSummary, } | { "kind": "link_failed", link: string, error: IpcError, } | { "kind": "sandbox_changed" } | { "kind": "providers_changed" } | { "kind": "refresh_progress", done: number, total: number, account: number, error: IpcError | null, };
+export type GrantryEvent = { "kind": "activity_recorded", entry: ActivityEntry, } | { "kind": "accounts_changed" } | { "kind": "link_completed", link: string, account: AccountSummary, } | { "kind": "link_failed", link: string, error: IpcError, } | { "kind": "sandbox_changed" } | { "kind": "providers_changed" } | { "kind": "refresh_progress", done: number, total: number, account: number, error: IpcError | null, } | { "kind": "revoke_progress", done: number, total: number, account: number, error: IpcError | null, };
