@@ -19,6 +19,8 @@ mod inspector;
 mod package;
 #[path = "e2e/providers_screen.rs"]
 mod providers_screen;
+#[path = "e2e/revocations.rs"]
+mod revocations;
 #[path = "e2e/sandbox_screen.rs"]
 mod sandbox_screen;
 #[path = "e2e/steps.rs"]

@@ -29,6 +29,8 @@ import type { ProviderView } from './bindings/ProviderView'
 import type { RedirectKind } from './bindings/RedirectKind'
 import type { RedirectOptionView } from './bindings/RedirectOptionView'
 import type { RefreshAllOutcome } from './bindings/RefreshAllOutcome'
+import type { RevokeAllOutcome } from './bindings/RevokeAllOutcome'
+import type { RevokeAllScope } from './bindings/RevokeAllScope'
 import type { RelinkOnSave } from './bindings/RelinkOnSave'
 import type { RemoveAccounts } from './bindings/RemoveAccounts'
 import type { SandboxStatus } from './bindings/SandboxStatus'
@@ -72,6 +74,8 @@ export type {
   RedirectKind,
   RedirectOptionView,
   RefreshAllOutcome,
+  RevokeAllOutcome,
+  RevokeAllScope,
   RelinkOnSave,
   RemoveAccounts,
   SandboxStatus,
@@ -173,6 +177,8 @@ export const ipc = {
   openProviderConsole: (preset: PresetId) => call<void>('open_provider_console', { preset }),
   /** Refreshes every account that can be; each outcome also comes as a `refresh_progress` event. */
   refreshAll: () => call<RefreshAllOutcome>('refresh_all'),
+  /** Revokes every account `scope` takes; each outcome also comes as a `revoke_progress` event. */
+  revokeAll: (scope: RevokeAllScope) => call<RevokeAllOutcome>('revoke_all', { scope }),
   /** What the account's tokens say (never a token) and its last token response, masked. */
   inspectAccount: (account: number) => call<Inspection>('inspect_account', { account }),
   /** The account's HTTP exchanges, newest first, masked. */
