@@ -16,6 +16,7 @@ fn main() {
         "reveal_client_secret",
         "open_provider_console",
         "open_manage_access",
+        "open_grant_end_doc",
         "start_link",
         "reopen_link",
         "cancel_link",

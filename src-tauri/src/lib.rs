@@ -98,6 +98,7 @@ pub fn run() {
             provider_commands::reveal_client_secret,
             provider_commands::open_provider_console,
             provider_commands::open_manage_access,
+            provider_commands::open_grant_end_doc,
             commands::start_link,
             commands::reopen_link,
             commands::cancel_link,

@@ -102,6 +102,25 @@ pub fn open_manage_access(
     open_in_browser(&app, &url)
 }
 
+/// Opens where the provider documents when an account's grant ends (the rule its preset
+/// keeps); the URL is the core's, never the webview's.
+#[tauri::command]
+pub fn open_grant_end_doc(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    account: i64,
+) -> Result<(), IpcError> {
+    let url = state
+        .with(|core| core.account_detail(account, Default::default(), 1))?
+        .grant_end
+        .doc_url
+        .ok_or_else(|| IpcError {
+            code: ErrorCode::InvalidInput,
+            message: "no page documents when this account's grant ends".into(),
+        })?;
+    open_in_browser(&app, &url)
+}
+
 /// The one way a client secret reaches the webview: the person asked to see it.
 #[tauri::command]
 pub fn reveal_client_secret(

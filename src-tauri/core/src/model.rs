@@ -372,10 +372,13 @@ pub struct AccountDetail {
     /// Whether Grantry can revoke access at the provider; Microsoft has no way for another
     /// app to do it, and the screen says so instead of pretending.
     pub revocable: bool,
-    /// Where the person removes Grantry's access by hand, for providers that cannot revoke.
+    /// The provider's own page of the apps the person allowed, where they can remove
+    /// Grantry's access by hand (the only way at providers that cannot revoke).
     pub manage_access_url: Option<String>,
     /// Whether one scope can be taken back at the provider, leaving the others (Facebook).
     pub scopes_revocable: bool,
+    /// What will end the grant on its own, and roughly when.
+    pub grant_end: GrantEnd,
 }
 
 /// Where an account's tokens stand (times in Unix seconds).
@@ -760,4 +763,34 @@ pub struct RevokeAllAccount {
     pub receipt: Option<RevocationReceipt>,
     /// Why not, when it did not.
     pub error: Option<crate::error::IpcError>,
+}
+
+/// Who says when an account's grant ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
+pub enum GrantEndSource {
+    /// The provider, in its token answer (`refresh_token_expires_in`, `refresh_expires_in`).
+    Provider,
+    /// The refresh token itself: a JWT's `exp`.
+    RefreshToken,
+    /// The provider's published rule, kept in its preset, applied to the account's history.
+    Rule,
+    /// Nothing known: no end said, no rule published.
+    Unknown,
+}
+
+/// What will end an account's grant on its own, and roughly when, with where that is known
+/// from (`engine/grant_end.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GrantEnd {
+    /// Unix seconds; `None` when no end is known (or the rule names none).
+    pub at: Option<i64>,
+    pub source: GrantEndSource,
+    /// What ends it, in words.
+    pub words: String,
+    /// Where the provider documents it.
+    pub doc_url: Option<String>,
 }

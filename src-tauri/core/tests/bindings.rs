@@ -75,6 +75,8 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::RevokeAllScope>(&mut stale);
     check::<grantry_core::RevokeAllOutcome>(&mut stale);
     check::<grantry_core::RevokeAllAccount>(&mut stale);
+    check::<grantry_core::GrantEnd>(&mut stale);
+    check::<grantry_core::GrantEndSource>(&mut stale);
     check::<grantry_core::RefreshFailure>(&mut stale);
     check::<GrantryEvent>(&mut stale);
     check::<grantry_core::ProviderOption>(&mut stale);

@@ -90,7 +90,13 @@ async fn the_export_holds_accounts_scopes_and_history_but_no_token() {
     w.link("alice").await;
     let bob = w.link("bob").await;
     w.grantry.refresh(bob.id).await.expect("refresh");
-    let export = w.grantry.export().expect("export").to_string();
+    let report = w.grantry.export().expect("export");
+    // Each account says when its grant ends: the sandbox says nothing and has no rule.
+    assert_eq!(
+        report["accounts"][0]["grant_end"]["source"], "unknown",
+        "{report}"
+    );
+    let export = report.to_string();
     assert!(export.contains("alice@sandbox.grantry.test") && export.contains("offline_access"));
     let secrets = w.secrets.snapshot();
     assert!(!secrets.is_empty());

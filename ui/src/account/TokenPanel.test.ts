@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { answer, fail, invoke } from '../test/tauri'
-import { NOW, summary, tokens } from './fixtures'
+import { detail, NOW, summary, tokens } from './fixtures'
 import TokenPanel from './TokenPanel.svelte'
 
 const countdown = () => screen.getByTestId('countdown').textContent!.replace(/\s+/g, ' ').trim()
@@ -20,8 +20,43 @@ afterEach(() => {
 })
 
 describe('TokenPanel', () => {
+  it('says when the grant ends, who says so, and opens where the provider documents it', async () => {
+    render(TokenPanel, {
+      accountId: 7,
+      tokens: tokens(),
+      status: 'valid',
+      grantEnd: {
+        at: NOW + 90 * 86_400,
+        source: 'rule',
+        words: 'Microsoft ends a refresh token unused for 90 days',
+        doc_url: 'https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens',
+      },
+    })
+    const said = value('Grant ends')
+    expect(said).toMatch(/^Around 90 d/)
+    expect(said).toContain("Microsoft ends a refresh token unused for 90 days (the provider's published rule).")
+    answer('open_grant_end_doc', null)
+    await fireEvent.click(screen.getByRole('button', { name: 'Where the provider says so (opens in your browser)' }))
+    expect(invoke).toHaveBeenCalledWith('open_grant_end_doc', { account: 7 })
+  })
+
+  it('says no end is known, and a provider-given end as such', () => {
+    const { unmount } = render(TokenPanel, { accountId: 7, tokens: tokens(), status: 'valid', grantEnd: detail().grant_end })
+    expect(value('Grant ends')).toMatch(/^No known end no end is known/)
+    expect(screen.queryByTestId('grant-end-doc')).toBeNull()
+    unmount()
+    render(TokenPanel, {
+      accountId: 7,
+      tokens: tokens(),
+      status: 'valid',
+      grantEnd: { at: NOW + 3600, source: 'provider', words: 'the provider said when its refresh token ends', doc_url: null },
+    })
+    expect(value('Grant ends')).toMatch(/^In 1 h .*\(said by the provider\)\.$/)
+  })
+
   it('counts the access token down every second', async () => {
-    render(TokenPanel, { accountId: 7, tokens: tokens({ access_expires_at: NOW + 252 }), status: 'valid' })
+    render(TokenPanel, {
+      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ access_expires_at: NOW + 252 }), status: 'valid' })
     expect(countdown()).toMatch(/^expires in 4 min 12 s/)
     vi.advanceTimersByTime(1000)
     await tick()
@@ -35,13 +70,15 @@ describe('TokenPanel', () => {
   })
 
   it('says when no expiry was given', () => {
-    render(TokenPanel, { accountId: 7, tokens: tokens({ access_expires_at: null, next_refresh_at: null }), status: 'valid' })
+    render(TokenPanel, {
+      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ access_expires_at: null, next_refresh_at: null }), status: 'valid' })
     expect(countdown()).toBe('no expiry given')
     expect(value('Next refresh')).toBe('None: the access token has no expiry')
   })
 
   it('shows the refresh token, the last and next refresh and the counts', () => {
     render(TokenPanel, {
+      grantEnd: detail().grant_end,
       accountId: 7,
       tokens: tokens({ last_refresh_at: NOW - 600, next_refresh_at: NOW + 3480, refreshes: 5, rotations: 3 }),
       status: 'valid',
@@ -53,20 +90,24 @@ describe('TokenPanel', () => {
   })
 
   it("says when a provider's access to the person's data lapses, only where it has such a limit", () => {
-    const { unmount } = render(TokenPanel, { accountId: 7, tokens: tokens(), status: 'valid' })
+    const { unmount } = render(TokenPanel, {
+      grantEnd: detail().grant_end, accountId: 7, tokens: tokens(), status: 'valid' })
     expect(screen.queryByText('Data access')).toBeNull()
     unmount()
-    render(TokenPanel, { accountId: 7, tokens: tokens({ data_access_expires_at: NOW + 89 * 86_400 }), status: 'valid' })
+    render(TokenPanel, {
+      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ data_access_expires_at: NOW + 89 * 86_400 }), status: 'valid' })
     expect(value('Data access')).toMatch(/^lapses in 89 d(ays)? unless the account is used/)
   })
 
   it('says when data access has lapsed', () => {
-    render(TokenPanel, { accountId: 7, tokens: tokens({ data_access_expires_at: NOW - 60 }), status: 'valid' })
+    render(TokenPanel, {
+      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ data_access_expires_at: NOW - 60 }), status: 'valid' })
     expect(value('Data access')).toMatch(/^lapsed: link the account again/)
   })
 
   it('says "never" and why nothing is scheduled', () => {
     const { unmount } = render(TokenPanel, {
+      grantEnd: detail().grant_end,
       accountId: 7,
       tokens: tokens({ has_refresh_token: false, next_refresh_at: null }),
       status: 'valid',
@@ -75,7 +116,8 @@ describe('TokenPanel', () => {
     expect(value('Last refresh')).toBe('never')
     expect(value('Next refresh')).toBe('None: there is no refresh token')
     unmount()
-    render(TokenPanel, { accountId: 7, tokens: tokens({ next_refresh_at: null }), status: 'needs_relink' })
+    render(TokenPanel, {
+      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ next_refresh_at: null }), status: 'needs_relink' })
     expect(value('Next refresh')).toBe('None: the account needs attention first')
   })
 
@@ -83,7 +125,8 @@ describe('TokenPanel', () => {
     let finish!: (value: unknown) => void
     answer('refresh_account', () => new Promise((resolve) => (finish = resolve)))
     const onRefreshed = vi.fn()
-    render(TokenPanel, { accountId: 7, tokens: tokens(), status: 'valid', onRefreshed })
+    render(TokenPanel, {
+      grantEnd: detail().grant_end, accountId: 7, tokens: tokens(), status: 'valid', onRefreshed })
     await fireEvent.click(screen.getByRole('button', { name: 'Refresh now' }))
     expect((screen.getByRole('button', { name: 'Refreshing…' }) as HTMLButtonElement).disabled).toBe(true)
     expect(invoke).toHaveBeenCalledWith('refresh_account', { account: 7 })
@@ -99,7 +142,8 @@ describe('TokenPanel', () => {
       message: 'Grantry Sandbox no longer accepts this account’s refresh token; link it again.',
     })
     const onRefreshed = vi.fn()
-    render(TokenPanel, { accountId: 7, tokens: tokens(), status: 'valid', onRefreshed })
+    render(TokenPanel, {
+      grantEnd: detail().grant_end, accountId: 7, tokens: tokens(), status: 'valid', onRefreshed })
     await fireEvent.click(screen.getByRole('button', { name: 'Refresh now' }))
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain('The refresh failed.')

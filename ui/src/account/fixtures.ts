@@ -52,6 +52,12 @@ export function detail(over: Partial<AccountDetail> = {}): AccountDetail {
     revocable: true,
     manage_access_url: null,
     scopes_revocable: false,
+    grant_end: {
+      at: null,
+      source: 'unknown',
+      words: 'no end is known: the provider says none, and publishes no rule Grantry knows',
+      doc_url: null,
+    },
     ...over,
   }
 }

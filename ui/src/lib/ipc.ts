@@ -155,6 +155,8 @@ export const ipc = {
    * (for providers that cannot revoke); the URL is the core's, never the webview's.
    */
   openManageAccess: (account: number) => call<void>('open_manage_access', { account }),
+  /** Opens where the provider documents when the account's grant ends. */
+  openGrantEndDoc: (account: number) => call<void>('open_grant_end_doc', { account }),
   /** Every provider with its environments, the built-in sandbox included. */
   listProviderViews: () => call<ProviderView[]>('list_provider_views'),
   listPresets: () => call<PresetView[]>('list_presets'),

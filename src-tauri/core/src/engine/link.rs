@@ -349,6 +349,9 @@ impl Grantry {
         if let Some(at) = linked.data_access_expires_at {
             lock(&self.store).set_data_access_expiry(saved.id, at)?;
         }
+        if let Some(end) = linked.refresh_end {
+            lock(&self.store).set_refresh_end(saved.id, end)?;
+        }
         if let Some(preset) = env.preset.filter(|p| p.asks_scopes_after_link()) {
             // The token response listed no scopes: ask which were granted and declined. Should
             // the provider not answer, the requested ones stand until the next check.

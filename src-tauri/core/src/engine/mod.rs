@@ -9,6 +9,7 @@
 //! without its tokens); every change of the history is reported as a [`GrantryEvent`]; the
 //! provider's HTTP exchanges of an operation are kept in the HTTP log, masked.
 
+mod grant_end;
 mod hand_out;
 mod inspect;
 pub(crate) mod intake;

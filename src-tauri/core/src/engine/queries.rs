@@ -48,7 +48,8 @@ impl Grantry {
             .as_ref()
             .and_then(|e| e.preset)
             .is_some_and(Preset::revokes_one_scope);
-        let manage_access_url = env.and_then(|e| e.apps_page());
+        let manage_access_url = env.as_ref().and_then(|e| e.apps_page());
+        let preset = env.as_ref().and_then(|e| e.preset);
         // Asked before the store is locked: it reads the providers.
         let renewable = self.renewable(
             &account.provider,
@@ -63,7 +64,14 @@ impl Grantry {
             .access_expires_at
             .filter(|_| scheduled)
             .map(|expires| policy.due_at(record.issued_at, expires));
+        let grant_end = super::grant_end::grant_end(&super::grant_end::Known {
+            preset,
+            has_refresh_token: account.has_refresh_token,
+            access_expires_at: account.access_expires_at,
+            record: &record,
+        });
         Ok(AccountDetail {
+            grant_end,
             scopes: store.scopes(id)?,
             tokens: TokenInfo {
                 access_expires_at: account.access_expires_at,
@@ -108,8 +116,12 @@ impl Grantry {
         let mut accounts = Vec::new();
         for account in self.accounts()? {
             let scopes = lock(&self.store).scopes(account.id)?;
+            let grant_end = self
+                .account_detail(account.id, RefreshPolicy::default(), 0)?
+                .grant_end;
             let mut entry = to_json(serde_json::to_value(&account))?;
             entry["scopes"] = to_json(serde_json::to_value(scopes))?;
+            entry["grant_end"] = to_json(serde_json::to_value(grant_end))?;
             accounts.push(entry);
         }
         Ok(serde_json::json!({

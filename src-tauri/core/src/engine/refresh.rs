@@ -318,6 +318,9 @@ impl Grantry {
         if let Some(at) = refreshed.data_access_expires_at {
             store.set_data_access_expiry(account_id, at)?;
         }
+        if let Some(end) = refreshed.refresh_end {
+            store.set_refresh_end(account_id, end)?;
+        }
         let detail = "tokens refreshed";
         self.record_in(
             &store,
@@ -479,6 +482,8 @@ fn renewed(
             id_token: None,
             rotated: false,
             data_access_expires_at: exchanged.data_access_expires_at,
+            // Facebook's renewal has no refresh token to end.
+            refresh_end: None,
         }),
         Err(Error::ProviderRefused {
             provider,

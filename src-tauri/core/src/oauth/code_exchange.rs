@@ -30,6 +30,38 @@ pub struct Linked {
     pub new_keys: Option<Keys>,
     /// When the provider's access to the person's data lapses (Facebook), if it said.
     pub data_access_expires_at: Option<i64>,
+    /// When the refresh token ends, and who said so, if anyone did ([`refresh_end`]).
+    pub refresh_end: Option<RefreshEnd>,
+}
+
+/// When a refresh token ends, and who said so: the provider, in its token answer
+/// (`refresh_token_expires_in`, `refresh_expires_in`), or the refresh token itself (a JWT's
+/// `exp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshEnd {
+    pub at: i64,
+    pub source: crate::model::GrantEndSource,
+}
+
+/// [`RefreshEnd`] of the refresh token a token answer that `arrived` gave (`lifetime`: the
+/// seconds it said, if any).
+pub fn refresh_end(
+    lifetime: Option<i64>,
+    arrived: i64,
+    refresh_token: Option<&str>,
+) -> Option<RefreshEnd> {
+    use crate::model::GrantEndSource;
+    if let Some(seconds) = lifetime {
+        return Some(RefreshEnd {
+            at: arrived.saturating_add(seconds),
+            source: GrantEndSource::Provider,
+        });
+    }
+    let at = super::token_shape::expiry(refresh_token?)?;
+    Some(RefreshEnd {
+        at,
+        source: GrantEndSource::RefreshToken,
+    })
 }
 
 /// Exchanges the code of an answered link and gathers the account: ID token, profile, scopes.
@@ -138,6 +170,11 @@ pub async fn complete(
         },
         new_keys,
         data_access_expires_at: dialect.data_access_expires_at(),
+        refresh_end: refresh_end(
+            dialect.refresh_lifetime(),
+            now,
+            response.refresh_token().map(|t| t.secret().as_str()),
+        ),
     })
 }
 

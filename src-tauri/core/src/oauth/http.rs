@@ -144,6 +144,7 @@ pub struct Dialect<'a> {
     http: &'a Http,
     preset: Option<Preset>,
     data_access_expires_at: Mutex<Option<i64>>,
+    refresh_lifetime: Mutex<Option<i64>>,
 }
 
 impl Http {
@@ -152,6 +153,7 @@ impl Http {
             http: self,
             preset,
             data_access_expires_at: Mutex::new(None),
+            refresh_lifetime: Mutex::new(None),
         }
     }
 }
@@ -164,6 +166,10 @@ impl Dialect<'_> {
 
     /// A token endpoint's answer in RFC 6749's shape, the preset's extra field noted.
     pub(crate) fn read(&self, response: HttpResponse) -> HttpResponse {
+        let lifetime = refresh_lifetime(&response);
+        if let (Some(seconds), Ok(mut slot)) = (lifetime, self.refresh_lifetime.lock()) {
+            *slot = Some(seconds);
+        }
         let Some(preset) = self.preset else {
             return response;
         };
@@ -179,6 +185,23 @@ impl Dialect<'_> {
     pub fn data_access_expires_at(&self) -> Option<i64> {
         self.data_access_expires_at.lock().ok().and_then(|s| *s)
     }
+
+    /// How many seconds the refresh token lives, as the last answer said.
+    pub fn refresh_lifetime(&self) -> Option<i64> {
+        self.refresh_lifetime.lock().ok().and_then(|s| *s)
+    }
+}
+
+/// The refresh token's lifetime a token endpoint's answer gives beside RFC 6749's fields:
+/// `refresh_token_expires_in` (GitHub's user-to-server tokens) or `refresh_expires_in`
+/// (Keycloak and others), in seconds; `None` when it gives none, or a value no one means.
+fn refresh_lifetime(response: &HttpResponse) -> Option<i64> {
+    let body: serde_json::Value = serde_json::from_slice(response.body()).ok()?;
+    let seconds = ["refresh_token_expires_in", "refresh_expires_in"]
+        .iter()
+        .find_map(|key| body.get(key)?.as_i64())?;
+    // Keycloak says 0 for "no end"; a negative one or one beyond 400 days is not believed.
+    (1..=400 * 86_400).contains(&seconds).then_some(seconds)
 }
 
 impl<'c> openidconnect::AsyncHttpClient<'c> for Dialect<'_> {

@@ -43,6 +43,8 @@ pub struct Refreshed {
     pub rotated: bool,
     /// When the provider's access to the person's data lapses (Facebook), if it said.
     pub data_access_expires_at: Option<i64>,
+    /// When the (new) refresh token ends, and who said so, if anyone did.
+    pub refresh_end: Option<super::code_exchange::RefreshEnd>,
 }
 
 /// Why a refresh failed.
@@ -163,6 +165,11 @@ pub async fn refresh(
         .is_some_and(|new| new.secret() != refresh_token.expose());
     Ok(Refreshed {
         data_access_expires_at: send.http.data_access_expires_at(),
+        refresh_end: super::code_exchange::refresh_end(
+            send.http.refresh_lifetime(),
+            arrived,
+            response.refresh_token().map(|t| t.secret().as_str()),
+        ),
         rotated,
         granted: response
             .scopes()

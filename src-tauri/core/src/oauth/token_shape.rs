@@ -32,6 +32,19 @@ pub fn shape(token: &str) -> TokenShape {
     }
 }
 
+/// A JWT's `exp` claim (RFC 7519 §4.1.4), unverified: what the token says of its own end, for
+/// display (a refresh token that is a JWT); `None` for an opaque token or one without `exp`.
+pub fn expiry(token: &str) -> Option<i64> {
+    let claims = match shape(token) {
+        TokenShape::Jwt { claims, .. } | TokenShape::Unsecured { claims, .. } => claims,
+        TokenShape::Opaque { .. } => return None,
+    };
+    serde_json::from_str::<serde_json::Value>(&claims)
+        .ok()?
+        .get("exp")?
+        .as_i64()
+}
+
 /// Whether a JOSE header says `alg: none` (RFC 7519 §6), in any case: such a token is not
 /// signed, whatever follows its last dot.
 fn unsecured(header: &str) -> bool {
@@ -61,6 +74,16 @@ mod tests {
 
     fn jwt(header: &str, claims: &str) -> String {
         format!("{}.{}.c2lnbmF0dXJl", B64.encode(header), B64.encode(claims))
+    }
+
+    #[test]
+    fn a_jwts_expiry_is_its_exp_claim_and_an_opaque_token_has_none() {
+        assert_eq!(
+            expiry(&jwt(r#"{"alg":"RS256"}"#, r#"{"exp":1900000000}"#)),
+            Some(1_900_000_000)
+        );
+        assert_eq!(expiry(&jwt(r#"{"alg":"RS256"}"#, r#"{"sub":"a"}"#)), None);
+        assert_eq!(expiry("sbx_rt_0123456789"), None);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use rusqlite::params;
 
 use super::Store;
 use crate::error::Error;
-use crate::model::{AccountScope, AccountStatus, AccountSummary, FailingRefresh};
+use crate::model::{AccountScope, AccountStatus, AccountSummary, FailingRefresh, GrantEndSource};
+use crate::oauth::code_exchange::RefreshEnd;
 
 /// What a completed link stores about an account: metadata only, never a token.
 #[derive(Debug, Clone)]
@@ -41,6 +42,8 @@ pub struct RefreshRecord {
     pub rotations: u32,
     /// When the provider's access to the person's data lapses (Facebook), if it said.
     pub data_access_expires_at: Option<i64>,
+    /// When the refresh token ends, if the provider or the token said.
+    pub refresh_end: Option<RefreshEnd>,
 }
 
 const ACCOUNT_COLUMNS: &str = "a.id, a.provider, a.environment, a.subject, a.display_name,
@@ -201,16 +204,23 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT coalesce(access_issued_at, updated_at), last_refresh_at,
-                        refresh_generation, refresh_rotations, data_access_expires_at
+                        refresh_generation, refresh_rotations, data_access_expires_at,
+                        refresh_end_at, refresh_end_source
                  FROM accounts WHERE id = ?1",
                 [account_id],
                 |row| {
+                    let source: Option<String> = row.get(6)?;
+                    let source = source.and_then(|s| {
+                        serde_json::from_value::<GrantEndSource>(serde_json::Value::String(s)).ok()
+                    });
+                    let at: Option<i64> = row.get(5)?;
                     Ok(RefreshRecord {
                         issued_at: row.get(0)?,
                         last_refresh_at: row.get(1)?,
                         refreshes: row.get(2)?,
                         rotations: row.get(3)?,
                         data_access_expires_at: row.get(4)?,
+                        refresh_end: at.zip(source).map(|(at, source)| RefreshEnd { at, source }),
                     })
                 },
             )
@@ -224,6 +234,23 @@ impl Store {
             tx.execute(
                 "UPDATE accounts SET data_access_expires_at = ?2 WHERE id = ?1",
                 rusqlite::params![account_id, at],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Records when the refresh token ends, as the provider or the token said at a link or a
+    /// refresh.
+    pub fn set_refresh_end(&mut self, account_id: i64, end: RefreshEnd) -> Result<(), Error> {
+        let source = match end.source {
+            GrantEndSource::Provider => "provider",
+            GrantEndSource::RefreshToken => "refresh_token",
+            GrantEndSource::Rule | GrantEndSource::Unknown => return Ok(()),
+        };
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE accounts SET refresh_end_at = ?2, refresh_end_source = ?3 WHERE id = ?1",
+                rusqlite::params![account_id, end.at, source],
             )
             .map(drop)
         })

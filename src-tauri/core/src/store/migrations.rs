@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_failing_refresh.sql"),
     include_str!("../../migrations/0012_programs.sql"),
     include_str!("../../migrations/0013_program_access.sql"),
+    include_str!("../../migrations/0014_refresh_end.sql"),
 ];
 
 /// The schema version this build writes.

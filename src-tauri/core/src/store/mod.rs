@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use accounts::{NewAccount, TokenLifetime};
+pub use accounts::{NewAccount, RefreshRecord, TokenLifetime};
 pub use http_log::HTTP_LOG_KEPT;
 pub use migrations::CURRENT_VERSION;
 use migrations::Outcome;

@@ -91,7 +91,32 @@ async fn a_loopback_link_reads_comma_separated_scopes_and_revocation_deletes_the
             ),
         ]
     );
+    // GitHub says when the refresh token ends (`refresh_token_expires_in`, six months): that
+    // is when the grant ends, said by the provider, and a refresh moves it on.
+    let ends = |id| {
+        w.grantry
+            .account_detail(id, grantry_core::RefreshPolicy::default(), 10)
+            .expect("detail")
+            .grant_end
+    };
+    let linked = ends(alice.id);
+    assert_eq!(
+        linked.source,
+        grantry_core::GrantEndSource::Provider,
+        "{linked:?}"
+    );
+    let six_months = grantry_core::now() + 15_897_600;
+    assert!(
+        linked.at.is_some_and(|at| (six_months - at).abs() < 60),
+        "{linked:?}"
+    );
+    assert!(
+        linked
+            .doc_url
+            .is_some_and(|u| u.contains("docs.github.com"))
+    );
     w.grantry.refresh(alice.id).await.expect("refresh");
+    assert!(ends(alice.id).at >= linked.at);
     w.grantry.revoke(alice.id).await.expect("revoke");
     assert_eq!(super::live_grants(&w).await, [false, true], "alice's only");
 }

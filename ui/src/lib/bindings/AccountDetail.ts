@@ -2,6 +2,7 @@
 import type { AccountScope } from "./AccountScope";
 import type { AccountSummary } from "./AccountSummary";
 import type { ActivityEntry } from "./ActivityEntry";
+import type { GrantEnd } from "./GrantEnd";
 import type { TokenInfo } from "./TokenInfo";
 
 /**
@@ -18,10 +19,15 @@ timeline: Array<ActivityEntry>,
  */
 revocable: boolean, 
 /**
- * Where the person removes Grantry's access by hand, for providers that cannot revoke.
+ * The provider's own page of the apps the person allowed, where they can remove
+ * Grantry's access by hand (the only way at providers that cannot revoke).
  */
 manage_access_url: string | null, 
 /**
  * Whether one scope can be taken back at the provider, leaving the others (Facebook).
  */
-scopes_revocable: boolean, };
+scopes_revocable: boolean, 
+/**
+ * What will end the grant on its own, and roughly when.
+ */
+grant_end: GrantEnd, };
