@@ -72,7 +72,9 @@ pub fn run() {
                 });
                 // One timer for the account due next; woken when accounts change.
                 let policy = grantry_core::RefreshPolicy::default();
-                tauri::async_runtime::spawn(grantry.run_refresh_schedule(policy));
+                tauri::async_runtime::spawn(grantry.clone().run_refresh_schedule(policy));
+                // And a look every hour for grants that end within days, told once each.
+                tauri::async_runtime::spawn(grantry.watch_grant_ends());
             }
             Ok(())
         })

@@ -3,3 +3,6 @@
 -- refresh token's `exp` ('refresh_token'); NULL where nothing says.
 ALTER TABLE accounts ADD COLUMN refresh_end_at INTEGER;
 ALTER TABLE accounts ADD COLUMN refresh_end_source TEXT;
+-- The grant end the person was told of, a few days before it (`engine/grant_end.rs`): told
+-- once per end; a later end (a refresh moved it) is told again when it nears.
+ALTER TABLE accounts ADD COLUMN grant_end_told_at INTEGER;

@@ -125,6 +125,8 @@ pub enum ActivityKind {
     /// The provider accepted the revocation, but a check found its tokens still working; the
     /// account is kept.
     RevocationNotEffective,
+    /// The account's grant ends within a few days (`engine/grant_end.rs`); told once per end.
+    GrantEndingSoon,
     /// The account was removed from this device only, without revoking at the provider.
     AccountForgotten,
     /// The provider was asked again which scopes the account holds.
@@ -165,6 +167,7 @@ impl ActivityKind {
             ActivityKind::RevocationPending => "revocation_pending",
             ActivityKind::RevocationFailed => "revocation_failed",
             ActivityKind::RevocationNotEffective => "revocation_not_effective",
+            ActivityKind::GrantEndingSoon => "grant_ending_soon",
             ActivityKind::AccountForgotten => "account_forgotten",
             ActivityKind::ScopesChecked => "scopes_checked",
             ActivityKind::ScopeRevoked => "scope_revoked",

@@ -1,5 +1,6 @@
 //! Which activity deserves a desktop notification, and what it says: an account that has come
-//! to need re-linking, and a revocation that stays pending, once per episode. Decided from the
+//! to need re-linking, a revocation that stays pending, and a grant that ends within days,
+//! once per episode. Decided from the
 //! history entry and the account as it stands now; showing it is the app's business
 //! (`src-tauri/src/notify.rs`).
 
@@ -12,6 +13,7 @@ use crate::model::{AccountStatus, AccountSummary, ActivityEntry, ActivityKind};
 pub enum Trigger {
     NeedsRelink,
     RevocationPending,
+    GrantEndingSoon,
 }
 
 /// A notification to show.
@@ -39,7 +41,9 @@ impl Notice {
 /// entry alone, so the sink stays cheap for every other event.
 pub fn candidate(entry: &ActivityEntry) -> Option<i64> {
     match entry.kind {
-        ActivityKind::RefreshFailed | ActivityKind::RevocationPending => entry.account_id,
+        ActivityKind::RefreshFailed
+        | ActivityKind::RevocationPending
+        | ActivityKind::GrantEndingSoon => entry.account_id,
         _ => None,
     }
 }
@@ -59,6 +63,12 @@ pub fn notice(entry: &ActivityEntry, account: &AccountSummary, provider: &str) -
             trigger: Trigger::NeedsRelink,
             summary: format!("Grantry: {label} at {provider} needs to be linked again"),
             body: reason.to_owned(),
+        }),
+        (ActivityKind::GrantEndingSoon, AccountStatus::Valid) => Some(Notice {
+            account: account.id,
+            trigger: Trigger::GrantEndingSoon,
+            summary: format!("Grantry: {label}'s access at {provider} ends soon"),
+            body: entry.detail.clone(),
         }),
         (ActivityKind::RevocationPending, AccountStatus::RevocationPending) => Some(Notice {
             account: account.id,
@@ -131,6 +141,21 @@ mod tests {
             has_refresh_token: true,
             failing_refresh: None,
         }
+    }
+
+    #[test]
+    fn a_grant_ending_soon_is_told_while_the_account_is_valid_and_once() {
+        let mut said = entry(ActivityKind::GrantEndingSoon, Some(4));
+        said.detail = "the grant of alice@example.test ends in about 2 days".into();
+        assert_eq!(candidate(&said), Some(4));
+        let shown = notice(&said, &alice(AccountStatus::Valid, None), "Sandbox").expect("notice");
+        assert_eq!(shown.trigger, Trigger::GrantEndingSoon);
+        assert!(shown.summary.contains("ends soon"), "{}", shown.summary);
+        assert_eq!(shown.body, said.detail);
+        let mut seen = Shown::default();
+        assert!(seen.admit(&shown));
+        assert!(!seen.admit(&shown), "once");
+        assert!(notice(&said, &alice(AccountStatus::NeedsRelink, None), "Sandbox").is_none());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod bindings;
 mod discovery;
 mod fuzz_corpus;
+mod grant_end;
 mod hand_out;
 mod hostile_provider;
 mod http_log;

@@ -14,6 +14,7 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   account_revoked: 'Access revoked',
   revocation_pending: 'Revocation pending',
   revocation_not_effective: 'Revocation not effective',
+  grant_ending_soon: 'Access ends soon',
   revocation_failed: 'Revocation failed',
   account_forgotten: 'Account forgotten',
   scopes_checked: 'Scopes checked',

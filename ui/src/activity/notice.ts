@@ -22,6 +22,7 @@ export function deservesBanner(entry: ActivityEntry): boolean {
     case 'revocation_pending':
     case 'revocation_failed':
     case 'revocation_not_effective':
+    case 'grant_ending_soon':
     case 'account_revoked':
     case 'account_forgotten':
     case 'scope_revoked':

@@ -4,9 +4,77 @@
 //! (applied to when the refresh token was last issued or used), and without a refresh token
 //! the access token's own expiry. Else no end is known, and the account says so.
 
-use crate::model::{GrantEnd, GrantEndSource};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Grantry, RefreshPolicy, lock};
+use crate::clock;
+use crate::error::Error;
+use crate::model::{AccountStatus, ActivityKind, GrantEnd, GrantEndSource};
 use crate::providers::Preset;
 use crate::store::RefreshRecord;
+
+/// How long before a known end the person is told (once per end).
+pub const TELL_BEFORE: i64 = 3 * 86_400;
+
+/// How often the app looks for grants ending soon.
+const LOOK_EVERY: Duration = Duration::from_secs(3600);
+
+impl Grantry {
+    /// Tells, by a history entry (which the app turns into a notification), of each valid
+    /// account whose grant is known to end within [`TELL_BEFORE`], once per end; returns them.
+    pub fn tell_of_grant_ends(&self) -> Result<Vec<i64>, Error> {
+        let now = clock::now();
+        let mut told = Vec::new();
+        for account in self.accounts()? {
+            if account.status != AccountStatus::Valid {
+                continue;
+            }
+            let end = self
+                .account_detail(account.id, RefreshPolicy::default(), 0)?
+                .grant_end;
+            let Some(at) = end.at.filter(|at| (now..=now + TELL_BEFORE).contains(at)) else {
+                continue;
+            };
+            let mut store = lock(&self.store);
+            if store.grant_end_told(account.id)? == Some(at) {
+                continue;
+            }
+            store.set_grant_end_told(account.id, at)?;
+            let days = (at - now + 43_200) / 86_400;
+            let when = match days {
+                0 => "within a day".to_owned(),
+                1 => "in about a day".to_owned(),
+                n => format!("in about {n} days"),
+            };
+            let detail = format!(
+                "the grant of {} at {} ends {when}: {}; link it again before then to keep access",
+                account.label(),
+                account.provider,
+                end.words
+            );
+            self.record_in(
+                &store,
+                ActivityKind::GrantEndingSoon,
+                &detail,
+                Some(account.id),
+                now,
+            )?;
+            told.push(account.id);
+        }
+        Ok(told)
+    }
+
+    /// Looks for grants ending soon now and every hour, for as long as the app runs.
+    pub async fn watch_grant_ends(self: Arc<Self>) {
+        loop {
+            if let Err(error) = self.tell_of_grant_ends() {
+                tracing::warn!("the grants ending soon could not be looked for: {error}");
+            }
+            tokio::time::sleep(LOOK_EVERY).await;
+        }
+    }
+}
 
 /// What is known of an account for [`grant_end`].
 pub(crate) struct Known<'a> {

@@ -256,6 +256,28 @@ impl Store {
         })
     }
 
+    /// The grant end the person was told of, if any.
+    pub fn grant_end_told(&self, account_id: i64) -> Result<Option<i64>, Error> {
+        self.conn
+            .query_row(
+                "SELECT grant_end_told_at FROM accounts WHERE id = ?1",
+                [account_id],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.error(e))
+    }
+
+    /// Notes that the person was told the grant ends at `at`.
+    pub fn set_grant_end_told(&mut self, account_id: i64, at: i64) -> Result<(), Error> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE accounts SET grant_end_told_at = ?2 WHERE id = ?1",
+                rusqlite::params![account_id, at],
+            )
+            .map(drop)
+        })
+    }
+
     /// Makes the access token count as expired at `now` (it may still work at the provider);
     /// the refresh schedule then finds it due. Returns whether the account exists.
     pub fn expire_access_token(&mut self, account_id: i64, now: i64) -> Result<bool, Error> {

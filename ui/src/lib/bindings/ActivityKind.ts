@@ -3,4 +3,4 @@
 /**
  * What happened, for the activity history.
  */
-export type ActivityKind = "deep_link_received" | "deep_link_rejected" | "sandbox_unavailable" | "account_linked" | "account_relinked" | "link_failed" | "callback_rejected" | "token_refreshed" | "refresh_failed" | "account_revoked" | "revocation_pending" | "revocation_failed" | "revocation_not_effective" | "account_forgotten" | "scopes_checked" | "scope_revoked" | "access_token_revealed" | "access_token_copied" | "access_token_expired" | "token_handed_out" | "token_refused" | "program_allowed" | "program_removed";
+export type ActivityKind = "deep_link_received" | "deep_link_rejected" | "sandbox_unavailable" | "account_linked" | "account_relinked" | "link_failed" | "callback_rejected" | "token_refreshed" | "refresh_failed" | "account_revoked" | "revocation_pending" | "revocation_failed" | "revocation_not_effective" | "grant_ending_soon" | "account_forgotten" | "scopes_checked" | "scope_revoked" | "access_token_revealed" | "access_token_copied" | "access_token_expired" | "token_handed_out" | "token_refused" | "program_allowed" | "program_removed";
