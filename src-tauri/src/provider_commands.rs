@@ -84,41 +84,49 @@ pub fn open_provider_console(app: AppHandle, preset: Preset) -> Result<(), IpcEr
     open_in_browser(&app, preset.info().console_url)
 }
 
-/// Opens the page where the person removes Grantry's access to an account by hand (for
-/// providers that cannot revoke, such as Microsoft).
+/// Opens the provider's own page of the apps the person allowed, where they remove Grantry's
+/// access by hand (the only way at providers that cannot revoke, such as Microsoft).
 #[tauri::command]
 pub fn open_manage_access(
     app: AppHandle,
     state: State<'_, AppState>,
     account: i64,
 ) -> Result<(), IpcError> {
-    let url = state
-        .with(|core| core.account_detail(account, Default::default(), 1))?
-        .manage_access_url
-        .ok_or_else(|| IpcError {
-            code: ErrorCode::InvalidInput,
-            message: "this account's provider revokes access from Grantry".into(),
-        })?;
-    open_in_browser(&app, &url)
+    let missing = "this account's provider has no page of allowed apps";
+    open_account_page(&app, &state, account, missing, |detail| {
+        detail.manage_access_url
+    })
 }
 
 /// Opens where the provider documents when an account's grant ends (the rule its preset
-/// keeps); the URL is the core's, never the webview's.
+/// keeps).
 #[tauri::command]
 pub fn open_grant_end_doc(
     app: AppHandle,
     state: State<'_, AppState>,
     account: i64,
 ) -> Result<(), IpcError> {
-    let url = state
-        .with(|core| core.account_detail(account, Default::default(), 1))?
-        .grant_end
-        .doc_url
-        .ok_or_else(|| IpcError {
-            code: ErrorCode::InvalidInput,
-            message: "no page documents when this account's grant ends".into(),
-        })?;
-    open_in_browser(&app, &url)
+    let missing = "no page documents when this account's grant ends";
+    open_account_page(&app, &state, account, missing, |detail| {
+        detail.grant_end.doc_url
+    })
+}
+
+/// Opens the page `page` picks from the account's detail in the system browser: the URL is
+/// the core's, never the webview's; `missing` says why there is none.
+fn open_account_page(
+    app: &AppHandle,
+    state: &State<'_, AppState>,
+    account: i64,
+    missing: &str,
+    page: impl FnOnce(grantry_core::AccountDetail) -> Option<String>,
+) -> Result<(), IpcError> {
+    let detail = state.with(|core| core.account_detail(account, Default::default(), 1))?;
+    let url = page(detail).ok_or_else(|| IpcError {
+        code: ErrorCode::InvalidInput,
+        message: missing.into(),
+    })?;
+    open_in_browser(app, &url)
 }
 
 /// The one way a client secret reaches the webview: the person asked to see it.

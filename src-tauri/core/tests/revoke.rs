@@ -147,11 +147,10 @@ pub(crate) fn manual(
         .expect("secret");
 }
 
-#[tokio::test]
-async fn facebook_style_revocation_deletes_the_permissions() {
+/// Alice linked at a provider of the test's own with Facebook Graph's paths, at a sandbox of
+/// Facebook's personality (`w`).
+pub(crate) async fn linked_at_facebook(w: &World) -> grantry_core::AccountSummary {
     use grantry_core::providers::Revocation;
-    use grantry_sandbox::{Personality, SandboxConfig};
-    let w = support::world_with(SandboxConfig::new(Personality::Facebook)).await;
     let paths = [
         "/v25.0/dialog/oauth",
         "/v25.0/oauth/access_token",
@@ -159,7 +158,7 @@ async fn facebook_style_revocation_deletes_the_permissions() {
         "/me/permissions",
     ];
     manual(
-        &w,
+        w,
         "facebook",
         paths,
         &["public_profile", "email"],
@@ -168,7 +167,29 @@ async fn facebook_style_revocation_deletes_the_permissions() {
     let back = w
         .answer_at("facebook", None, &support::allow("alice"))
         .await;
-    let account = w.grantry.finish_link(&back).await.expect("link");
+    w.grantry.finish_link(&back).await.expect("link")
+}
+
+/// Alice linked at a provider of the test's own with GitHub's paths (an OAuth app: no
+/// refresh token), at a sandbox of GitHub's personality (`w`).
+pub(crate) async fn linked_at_github(w: &World) -> grantry_core::AccountSummary {
+    use grantry_core::providers::Revocation;
+    let paths = [
+        "/login/oauth/authorize",
+        "/login/oauth/access_token",
+        "/user",
+        "/applications/{client_id}/grant",
+    ];
+    manual(w, "github", paths, &["read:user"], Revocation::GithubGrant);
+    let back = w.answer_at("github", None, &support::allow("alice")).await;
+    w.grantry.finish_link(&back).await.expect("link")
+}
+
+#[tokio::test]
+async fn facebook_style_revocation_deletes_the_permissions() {
+    use grantry_sandbox::{Personality, SandboxConfig};
+    let w = support::world_with(SandboxConfig::new(Personality::Facebook)).await;
+    let account = linked_at_facebook(&w).await;
     assert_eq!(account.subject, "user-alice");
     assert_eq!(account.email.as_deref(), Some("alice@sandbox.grantry.test"));
     w.grantry.revoke(account.id).await.expect("revoke");
@@ -177,24 +198,21 @@ async fn facebook_style_revocation_deletes_the_permissions() {
 
 #[tokio::test]
 async fn github_style_revocation_deletes_the_grant() {
-    use grantry_core::providers::Revocation;
     use grantry_sandbox::{Personality, SandboxConfig};
     let w = support::world_with(SandboxConfig::new(Personality::Github)).await;
-    let paths = [
-        "/login/oauth/authorize",
-        "/login/oauth/access_token",
-        "/user",
-        "/applications/{client_id}/grant",
-    ];
-    manual(&w, "github", paths, &["read:user"], Revocation::GithubGrant);
-    let back = w.answer_at("github", None, &support::allow("alice")).await;
-    let account = w.grantry.finish_link(&back).await.expect("link");
+    let account = linked_at_github(&w).await;
     assert!(
         account.subject.parse::<u64>().is_ok(),
         "GitHub's numeric id: {}",
         account.subject
     );
-    w.grantry.revoke(account.id).await.expect("revoke");
+    // No refresh token: GitHub's /user refusing the access token proves the revocation.
+    let receipt = w.grantry.revoke(account.id).await.expect("revoke");
+    assert_eq!(
+        receipt.proof,
+        Some(grantry_core::RevocationProof::UserinfoRefused),
+        "{receipt:?}"
+    );
     assert_eq!(grant_revoked(&w).await, [true]);
 }
 

@@ -4,22 +4,10 @@ import type { AccountSummary, ProviderOption, RevokeAllOutcome } from '../lib/ip
 import { answer, emitEvent, invoke, settle } from '../test/tauri'
 import RevokeAllDialog from './RevokeAllDialog.svelte'
 import { revokeChoices } from './revokeAll'
+import { summary } from '../account/fixtures'
 
-const account = (id: number, email: string, provider = 'sandbox', environment = 'local'): AccountSummary => ({
-  id,
-  provider,
-  environment,
-  subject: `s-${id}`,
-  display_name: null,
-  email,
-  picture_url: null,
-  access_expires_at: null,
-  scope_count: 1,
-  status: 'valid',
-  status_reason: null,
-  has_refresh_token: true,
-  failing_refresh: null,
-})
+const account = (id: number, email: string, provider = 'sandbox', environment = 'local'): AccountSummary =>
+  summary({ id, email, provider, environment, display_name: null })
 const accounts = [
   account(1, 'alice@example.test'),
   account(2, 'bob@example.test'),
