@@ -6,3 +6,6 @@ ALTER TABLE accounts ADD COLUMN refresh_end_source TEXT;
 -- The grant end the person was told of, a few days before it (`engine/grant_end.rs`): told
 -- once per end; a later end (a refresh moved it) is told again when it nears.
 ALTER TABLE accounts ADD COLUMN grant_end_told_at INTEGER;
+-- Why an account needs linking again, worked out from the provider's refusal
+-- (`engine/break_cause.rs`: expired, revoked, reused, …); NULL otherwise.
+ALTER TABLE accounts ADD COLUMN status_cause TEXT;

@@ -29,8 +29,8 @@ pub mod test_users;
 
 pub use clock::now;
 pub use engine::{
-    Grantry, HandedOut, LINK_BURST, Link, MAX_MIN_VALID, Options, Received, RefreshLimits,
-    RefreshPolicy, RefreshProgress, Repair, RevokeProgress, TokenUse,
+    BreakCause, Grantry, HandedOut, LINK_BURST, Link, MAX_MIN_VALID, Mend, Options, Received,
+    RefreshLimits, RefreshPolicy, RefreshProgress, Repair, RevokeProgress, TokenUse,
 };
 pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};

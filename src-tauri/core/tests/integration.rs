@@ -3,6 +3,7 @@
 //! `permissions.rs` stays apart (see its header).
 
 mod bindings;
+mod break_cause;
 mod discovery;
 mod fuzz_corpus;
 mod grant_end;

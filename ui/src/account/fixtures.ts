@@ -58,6 +58,8 @@ export function detail(over: Partial<AccountDetail> = {}): AccountDetail {
       words: 'no end is known: the provider says none, and publishes no rule Grantry knows',
       doc_url: null,
     },
+    break_cause: null,
+    mend: null,
     ...over,
   }
 }

@@ -9,6 +9,7 @@
 //! without its tokens); every change of the history is reported as a [`GrantryEvent`]; the
 //! provider's HTTP exchanges of an operation are kept in the HTTP log, masked.
 
+mod break_cause;
 mod grant_end;
 mod hand_out;
 mod inspect;
@@ -34,6 +35,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Notify;
 use tracing::Instrument;
 
+pub use break_cause::{BreakCause, Mend};
 pub use hand_out::{HandedOut, MAX_MIN_VALID};
 pub use inspect::TokenUse;
 pub use intake::{LINK_BURST, Received, url_in_args};

@@ -70,8 +70,11 @@ impl Grantry {
             access_expires_at: account.access_expires_at,
             record: &record,
         });
+        let break_cause = store.status_cause(id)?;
         Ok(AccountDetail {
             grant_end,
+            break_cause,
+            mend: break_cause.map(super::BreakCause::mend),
             scopes: store.scopes(id)?,
             tokens: TokenInfo {
                 access_expires_at: account.access_expires_at,
@@ -116,12 +119,11 @@ impl Grantry {
         let mut accounts = Vec::new();
         for account in self.accounts()? {
             let scopes = lock(&self.store).scopes(account.id)?;
-            let grant_end = self
-                .account_detail(account.id, RefreshPolicy::default(), 0)?
-                .grant_end;
+            let detail = self.account_detail(account.id, RefreshPolicy::default(), 0)?;
             let mut entry = to_json(serde_json::to_value(&account))?;
             entry["scopes"] = to_json(serde_json::to_value(scopes))?;
-            entry["grant_end"] = to_json(serde_json::to_value(grant_end))?;
+            entry["grant_end"] = to_json(serde_json::to_value(detail.grant_end))?;
+            entry["break_cause"] = to_json(serde_json::to_value(detail.break_cause))?;
             accounts.push(entry);
         }
         Ok(serde_json::json!({

@@ -14,15 +14,16 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-use super::{Grantry, crash_point, lock};
+use super::break_cause::{self, BreakCause};
+use super::{Grantry, RefreshPolicy, crash_point, lock};
 use crate::clock;
 use crate::error::{Error, HttpError};
 use crate::model::{
     AccountStatus, AccountSummary, ActivityKind, RefreshAllOutcome, RefreshFailure,
 };
-use crate::oauth::refresh_token::{self, Failure, Refreshed};
+use crate::oauth::refresh_token::{self, Failure, Refreshed, Refusal};
+use crate::providers::Preset;
 use crate::providers::presets::Exchanged;
-use crate::providers::{Environment, Preset};
 use crate::secret::{Secret, TokenSet};
 use crate::secret_store::token_items;
 
@@ -177,7 +178,7 @@ impl Grantry {
             _ => None,
         };
         let outcome = match exchange {
-            Some(exchanged) => renewed(&env, &current, exchanged),
+            Some(exchanged) => renewed(&current, exchanged),
             None => {
                 refresh_token::refresh(
                     &self.http,
@@ -194,11 +195,25 @@ impl Grantry {
         let now = clock::now();
         let refreshed = match outcome {
             Ok(refreshed) => refreshed,
-            Err(Failure::Relink(reason)) => {
-                self.mark_needs_relink(account_id, &reason, now)?;
+            Err(Failure::Relink(refusal)) => {
+                let grant_end = self
+                    .account_detail(account_id, RefreshPolicy::default(), 0)
+                    .ok()
+                    .map(|detail| detail.grant_end);
+                let explained = env
+                    .preset
+                    .and_then(|p| p.explain(&refusal.error, refusal.description.as_deref()));
+                let refused = break_cause::Refused {
+                    provider: &account.provider,
+                    error: &refusal.error,
+                    description: refusal.description.as_deref(),
+                    explained: explained.as_deref(),
+                };
+                let found = break_cause::diagnose(&refused, grant_end.as_ref(), now);
+                self.mark_needs_relink(account_id, &found.words, Some(found.cause), now)?;
                 return Err(Error::NeedsRelink {
                     account: account_id,
-                    reason,
+                    reason: found.words,
                 });
             }
             Err(Failure::Other(error)) => {
@@ -244,7 +259,7 @@ impl Grantry {
             && let Err(error) = token_items::save(self.secrets.as_ref(), &key, tokens)
         {
             let reason = format!("the rotated refresh token could not be saved: {error}");
-            self.mark_needs_relink(account_id, &reason, now)?;
+            self.mark_needs_relink(account_id, &reason, None, now)?;
             return Err(error.into());
         }
         crash_point("refresh:after-secrets");
@@ -291,7 +306,7 @@ impl Grantry {
                      account ({}); link the account again",
                     account.subject
                 );
-                self.mark_needs_relink(account_id, &reason, now)?;
+                self.mark_needs_relink(account_id, &reason, None, now)?;
                 return Err(Error::NeedsRelink {
                     account: account_id,
                     reason,
@@ -349,9 +364,17 @@ impl Grantry {
     }
 
     /// The account can no longer be refreshed: it needs re-linking, for `reason`.
-    fn mark_needs_relink(&self, account_id: i64, reason: &str, now: i64) -> Result<(), Error> {
+    /// Marks the account as needing a new link for `reason`, with its `cause` when known.
+    fn mark_needs_relink(
+        &self,
+        account_id: i64,
+        reason: &str,
+        cause: Option<BreakCause>,
+        now: i64,
+    ) -> Result<(), Error> {
         let store = lock(&self.store);
         store.set_status(account_id, AccountStatus::NeedsRelink, Some(reason), now)?;
+        store.set_status_cause(account_id, cause)?;
         self.record_in(
             &store,
             ActivityKind::RefreshFailed,
@@ -464,12 +487,8 @@ pub(super) struct AccountLock {
 }
 
 /// A renewal of the provider's own (`Preset::exchange`) as a refresh: the new access token
-/// beside the ID token held; a refused grant asks for a new link, in the preset's words.
-fn renewed(
-    env: &Environment,
-    current: &TokenSet,
-    exchanged: Result<Exchanged, Error>,
-) -> Result<Refreshed, Failure> {
+/// beside the ID token held; a refused grant asks for a new link.
+fn renewed(current: &TokenSet, exchanged: Result<Exchanged, Error>) -> Result<Refreshed, Failure> {
     match exchanged {
         Ok(exchanged) => Ok(Refreshed {
             tokens: TokenSet {
@@ -486,20 +505,8 @@ fn renewed(
             refresh_end: None,
         }),
         Err(Error::ProviderRefused {
-            provider,
-            error,
-            description,
-        }) if error == "invalid_grant" => {
-            let explained = env
-                .preset
-                .and_then(|p| p.explain(&error, description.as_deref()));
-            Err(Failure::Relink(explained.unwrap_or_else(|| {
-                format!(
-                    "{provider} refused to renew the token: {}",
-                    description.unwrap_or(error)
-                )
-            })))
-        }
+            error, description, ..
+        }) if error == "invalid_grant" => Err(Failure::Relink(Refusal { error, description })),
         Err(error) => Err(Failure::Other(error)),
     }
 }

@@ -20,7 +20,7 @@ use super::discovery::{Endpoints, Keys};
 use super::http::{Http, HttpError};
 use super::id_token::{self, ExpectedNonce};
 use crate::error::Error;
-use crate::providers::{Environment, Preset};
+use crate::providers::Environment;
 use crate::secret::{Secret, TokenSet};
 
 /// Attempts per refresh, the first included.
@@ -49,9 +49,19 @@ pub struct Refreshed {
 
 /// Why a refresh failed.
 pub enum Failure {
-    /// The provider refused the grant (`invalid_grant`): the reason, for the person.
-    Relink(String),
+    /// The provider refused the grant (`invalid_grant`, or the client itself): only a new link
+    /// (or a mended client) helps.
+    Relink(Refusal),
     Other(Error),
+}
+
+/// A provider's refusal, as it said it: the engine works out why (`engine/break_cause.rs`).
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// The OAuth error (`invalid_grant`, `invalid_client`, `unauthorized_client`,
+    /// `invalid_scope`).
+    pub error: String,
+    pub description: Option<String>,
 }
 
 /// What the last HTTP answer said about retrying.
@@ -146,7 +156,7 @@ pub async fn refresh(
         };
         let too_long = answer.retry_after.is_some_and(|s| s > MAX_RETRY_AFTER);
         if !transient || too_long || attempt >= ATTEMPTS {
-            return Err(classify(provider, env.preset, error, answer));
+            return Err(classify(provider, error, answer));
         }
         let wait = match answer.retry_after {
             Some(seconds) => Duration::from_secs(seconds),
@@ -205,19 +215,19 @@ pub async fn subject_of(
     Ok((verified.claims.subject().to_string(), verified.new_keys))
 }
 
-fn classify(provider: &str, preset: Option<Preset>, error: TokenError, answer: Answer) -> Failure {
+fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {
     use openidconnect::core::CoreErrorResponseType as E;
     match error {
-        RequestTokenError::ServerResponse(response) if *response.error() == E::InvalidGrant => {
-            let reason = response
-                .error_description()
-                .cloned()
-                .unwrap_or_else(|| "the provider no longer accepts this account's grant".into());
-            // A preset knows the likely reasons, in words (Google's 7-day Testing status, …).
-            let explained = preset.and_then(|p| p.explain("invalid_grant", Some(&reason)));
-            Failure::Relink(explained.unwrap_or_else(|| {
-                format!("{provider} refused the refresh (invalid_grant): {reason}")
-            }))
+        RequestTokenError::ServerResponse(response)
+            if matches!(
+                response.error(),
+                E::InvalidGrant | E::InvalidClient | E::UnauthorizedClient | E::InvalidScope
+            ) =>
+        {
+            Failure::Relink(Refusal {
+                error: response.error().to_string(),
+                description: response.error_description().cloned(),
+            })
         }
         RequestTokenError::Parse(..) | RequestTokenError::Other(_) if answer.status >= 400 => {
             let wait = answer

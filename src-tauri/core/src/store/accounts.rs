@@ -4,6 +4,7 @@
 use rusqlite::params;
 
 use super::Store;
+use crate::engine::BreakCause;
 use crate::error::Error;
 use crate::model::{AccountScope, AccountStatus, AccountSummary, FailingRefresh, GrantEndSource};
 use crate::oauth::code_exchange::RefreshEnd;
@@ -153,7 +154,8 @@ impl Store {
                      access_expires_at = excluded.access_expires_at,
                      access_issued_at = excluded.access_issued_at,
                      has_refresh_token = excluded.has_refresh_token,
-                     status = 'valid', status_reason = NULL, updated_at = excluded.updated_at,
+                     status = 'valid', status_reason = NULL, status_cause = NULL,
+                     updated_at = excluded.updated_at,
                      refresh_failures = 0, refresh_failing_since = NULL,
                      refresh_last_error = NULL
                  RETURNING id",
@@ -312,6 +314,7 @@ impl Store {
                      status = CASE status WHEN 'revocation_pending' THEN status ELSE 'valid' END,
                      status_reason = CASE status WHEN 'revocation_pending' THEN status_reason
                                                  ELSE NULL END,
+                     status_cause = NULL,
                      refresh_failures = 0, refresh_failing_since = NULL,
                      refresh_last_error = NULL
                  WHERE id = ?1",
@@ -353,6 +356,34 @@ impl Store {
     }
 
     /// Marks an account as needing attention, with the reason in words for the person.
+    /// Why the account needs linking again (`None`: not known, or it no longer does).
+    pub fn set_status_cause(
+        &self,
+        account_id: i64,
+        cause: Option<BreakCause>,
+    ) -> Result<(), Error> {
+        self.conn
+            .execute(
+                "UPDATE accounts SET status_cause = ?2 WHERE id = ?1",
+                params![account_id, cause.map(BreakCause::as_str)],
+            )
+            .map(drop)
+            .map_err(|e| self.error(e))
+    }
+
+    /// Why the account needs linking again, if that was worked out.
+    pub fn status_cause(&self, account_id: i64) -> Result<Option<BreakCause>, Error> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT status_cause FROM accounts WHERE id = ?1",
+                [account_id],
+                |row| row.get(0),
+            )
+            .map_err(|e| self.error(e))?;
+        Ok(text.as_deref().and_then(BreakCause::parse))
+    }
+
     pub fn set_status(
         &self,
         account_id: i64,

@@ -99,21 +99,25 @@ async fn revoking_is_refused_with_the_consent_page_and_changes_nothing() {
 async fn aadsts_errors_are_said_in_words() {
     let w = world_of(Personality::Microsoft).await;
     microsoft(&w).await;
-    for (user, code, words) in [
+    use grantry_core::BreakCause;
+    for (user, code, words, cause) in [
         (
             "alice",
             700082,
             "the sign-in expired after going unused for 90 days",
+            BreakCause::Expired,
         ),
         (
             "bob",
             50173,
             "the grant was revoked, or your password changed",
+            BreakCause::SecurityChange,
         ),
         (
             "carol",
             65001,
             "Grantry has no consent for these permissions",
+            BreakCause::ConsentWithdrawn,
         ),
     ] {
         let account = link(&w, user).await;
@@ -125,6 +129,11 @@ async fn aadsts_errors_are_said_in_words() {
             "{reason}"
         );
         assert!(reason.contains(words), "AADSTS{code}: {reason}");
+        let detail = w
+            .grantry
+            .account_detail(account.id, grantry_core::RefreshPolicy::default(), 0)
+            .expect("detail");
+        assert_eq!(detail.break_cause, Some(cause), "AADSTS{code}: {reason}");
     }
 }
 

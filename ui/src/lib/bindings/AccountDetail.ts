@@ -2,7 +2,9 @@
 import type { AccountScope } from "./AccountScope";
 import type { AccountSummary } from "./AccountSummary";
 import type { ActivityEntry } from "./ActivityEntry";
+import type { BreakCause } from "./BreakCause";
 import type { GrantEnd } from "./GrantEnd";
+import type { Mend } from "./Mend";
 import type { TokenInfo } from "./TokenInfo";
 
 /**
@@ -30,4 +32,13 @@ scopes_revocable: boolean,
 /**
  * What will end the grant on its own, and roughly when.
  */
-grant_end: GrantEnd, };
+grant_end: GrantEnd, 
+/**
+ * Why the account needs linking again, when that was worked out (`status_reason` says it
+ * in words, with the provider's own).
+ */
+break_cause: BreakCause | null, 
+/**
+ * The one action that mends it.
+ */
+mend: Mend | null, };
