@@ -236,7 +236,7 @@ async fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Providers(args) => success(providers::run(json, &grantry, args).await),
         Command::Link(args) => success(link::run(json, &grantry, args).await),
         Command::Scopes(args) => success(scopes::run(json, &grantry, args).await),
-        Command::Refresh(args) => success(refresh::run(json, &grantry, args).await),
+        Command::Refresh(args) => refresh::run(json, &grantry, args).await,
         Command::Revoke(args) => revoke::run(json, &grantry, args).await,
         Command::Repair(args) => success(repair::run(json, &grantry, args).await),
         // Run above.

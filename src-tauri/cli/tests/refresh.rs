@@ -51,6 +51,14 @@ async fn ten_refresh_processes_at_once_share_one_refresh() {
         (code, error["error"]["code"].as_str()),
         (10, Some("needs_relink"))
     );
+    // The sandbox's injected refusal names no cause Grantry knows: it says so, and how to mend.
+    assert_eq!(
+        (error["cause"].as_str(), error["mend"].as_str()),
+        (Some("unknown"), Some("relink")),
+        "{error}"
+    );
+    let said = error["error"]["message"].as_str().unwrap_or_default();
+    assert!(said.contains("Link the account again"), "{said}");
     let (_, accounts) = env.json(&["accounts"]);
     assert_eq!(accounts[0]["status"], "needs_relink", "the account is kept");
 }

@@ -1,14 +1,18 @@
 //! `grantry refresh`: refresh one account's tokens now, or every account's with `--all`,
 //! several at a time overall and per provider. A batch reports each account and fails with
-//! its first failure.
+//! its first failure. An account that comes to need a new link says why (`cause`, `mend`
+//! beside the error with `--json`).
 
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
-use grantry_core::{Error, Grantry, IpcError, RefreshAllOutcome, RefreshLimits, now};
+use grantry_core::{
+    BreakCause, Error, Grantry, IpcError, Mend, RefreshAllOutcome, RefreshLimits, now,
+};
 use serde_json::json;
 
-use crate::output::{first_failure, print, terminal_safe};
+use crate::output::{exit_code, first_failure, print, terminal_safe};
 
 #[derive(Args)]
 pub struct RefreshArgs {
@@ -34,12 +38,32 @@ fn at_least_one(text: &str) -> Result<usize, String> {
     }
 }
 
-pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Result<(), Error> {
+/// Why `account` needs a new link, and what mends it, when that was worked out.
+fn cause_of(grantry: &Grantry, account: i64) -> (Option<BreakCause>, Option<Mend>) {
+    grantry
+        .account_detail(account, Default::default(), 0)
+        .map(|detail| (detail.break_cause, detail.mend))
+        .unwrap_or_default()
+}
+
+pub async fn run(
+    json: bool,
+    grantry: &Arc<Grantry>,
+    args: &RefreshArgs,
+) -> Result<ExitCode, Error> {
     if !args.all {
         let id = args
             .account
             .ok_or_else(|| Error::InvalidInput("name an account, or --all".into()))?;
-        let refreshed = grantry.refresh(id).await?;
+        let refreshed = match grantry.refresh(id).await {
+            Err(error @ Error::NeedsRelink { .. }) if json => {
+                let failed = IpcError::from(&error);
+                let (cause, mend) = cause_of(grantry, id);
+                println!("{}", json!({"error": failed, "cause": cause, "mend": mend}));
+                return Ok(ExitCode::from(exit_code(failed.code)));
+            }
+            outcome => outcome?,
+        };
         print(json, &refreshed, || {
             let expiry = refreshed
                 .access_expires_at
@@ -47,7 +71,7 @@ pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Resu
                 .unwrap_or_default();
             format!("Refreshed account {id}{expiry}.")
         });
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     let limits = RefreshLimits {
         overall: args.concurrency,
@@ -74,7 +98,11 @@ pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Resu
             Ok(account) => {
                 json!({"account": id, "ok": true, "access_expires_at": account.access_expires_at})
             }
-            Err(error) => json!({"account": id, "ok": false, "error": IpcError::from(error)}),
+            Err(error) => {
+                let (cause, mend) = cause_of(grantry, *id);
+                json!({"account": id, "ok": false, "error": IpcError::from(error),
+                       "cause": cause, "mend": mend})
+            }
         })
         .collect();
     // Each account's outcome went to stderr as it ended; the summary names the failures.
@@ -94,5 +122,6 @@ pub async fn run(json: bool, grantry: &Arc<Grantry>, args: &RefreshArgs) -> Resu
         }
         text
     });
-    first_failure(outcomes)
+    first_failure(outcomes)?;
+    Ok(ExitCode::SUCCESS)
 }
