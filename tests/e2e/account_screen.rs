@@ -128,6 +128,12 @@ fn the_account_screen_does_the_whole_job() {
     app.click("[data-testid=refresh-now]");
     let banner = app.wait_for_text("[data-testid=needs-relink]");
     assert!(banner.contains("needs to be linked again"), "{banner}");
+    // Why, as far as Grantry can tell (the injected refusal names no known cause), the one
+    // action, then the provider's own words.
+    assert!(
+        banner.contains("for a reason Grantry does not know. Link the account again. sandbox said: invalid_grant"),
+        "{banner}"
+    );
     look(&app, "needs-relink");
     // The app's log file tells the story: the refused exchange and the failure, whose it was.
     let story = app_log(&data_dir);
