@@ -385,8 +385,6 @@ pub struct AccountDetail {
     /// Why the account needs linking again, when that was worked out (`status_reason` says it
     /// in words, with the provider's own).
     pub break_cause: Option<crate::engine::BreakCause>,
-    /// The one action that mends it.
-    pub mend: Option<crate::engine::Mend>,
 }
 
 /// Where an account's tokens stand (times in Unix seconds).

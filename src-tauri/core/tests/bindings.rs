@@ -78,7 +78,6 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::GrantEnd>(&mut stale);
     check::<grantry_core::GrantEndSource>(&mut stale);
     check::<grantry_core::BreakCause>(&mut stale);
-    check::<grantry_core::Mend>(&mut stale);
     check::<grantry_core::RefreshFailure>(&mut stale);
     check::<GrantryEvent>(&mut stale);
     check::<grantry_core::ProviderOption>(&mut stale);

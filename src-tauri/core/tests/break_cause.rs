@@ -6,10 +6,10 @@ use serde_json::json;
 
 use crate::support::{World, world};
 
-use grantry_core::{AccountStatus, BreakCause, ErrorCode, Mend, RefreshPolicy};
+use grantry_core::{AccountStatus, BreakCause, ErrorCode, RefreshPolicy};
 
-/// Refreshes `account`, which must come to need a new link; returns its cause, mend and words.
-async fn broken(w: &World, account: i64) -> (Option<BreakCause>, Option<Mend>, String) {
+/// Refreshes `account`, which must come to need a new link; returns its cause and words.
+async fn broken(w: &World, account: i64) -> (Option<BreakCause>, String) {
     assert_eq!(
         w.code(w.grantry.refresh(account).await),
         ErrorCode::NeedsRelink
@@ -21,7 +21,6 @@ async fn broken(w: &World, account: i64) -> (Option<BreakCause>, Option<Mend>, S
     assert_eq!(detail.account.status, AccountStatus::NeedsRelink);
     (
         detail.break_cause,
-        detail.mend,
         detail.account.status_reason.unwrap_or_default(),
     )
 }
@@ -41,11 +40,8 @@ async fn a_grant_revoked_at_the_provider_says_so_and_a_new_link_clears_it() {
     let grant = grants[0]["id"].as_u64().expect("grant id");
     let revoke = w.admin(reqwest::Method::POST, &format!("/grants/{grant}/revoke"));
     assert!(revoke.send().await.expect("revoke").status().is_success());
-    let (cause, mend, words) = broken(&w, alice.id).await;
-    assert_eq!(
-        (cause, mend),
-        (Some(BreakCause::Revoked), Some(Mend::Relink))
-    );
+    let (cause, words) = broken(&w, alice.id).await;
+    assert_eq!(cause, Some(BreakCause::Revoked));
     assert!(
         words.starts_with("Access was taken back at sandbox"),
         "{words}"
@@ -66,11 +62,7 @@ async fn a_grant_revoked_at_the_provider_says_so_and_a_new_link_clears_it() {
         .grantry
         .account_detail(alice.id, RefreshPolicy::default(), 0)
         .expect("detail");
-    assert_eq!(
-        (detail.break_cause, detail.mend),
-        (None, None),
-        "a new link mends it"
-    );
+    assert_eq!(detail.break_cause, None, "a new link mends it");
 }
 
 #[tokio::test]
@@ -81,52 +73,68 @@ async fn a_refresh_token_used_twice_is_reuse_detection() {
     w.fault(r#"{"endpoint":"token","kind":"drop_response"}"#)
         .await;
     assert!(w.grantry.refresh(alice.id).await.is_err());
-    let (cause, _, words) = broken(&w, alice.id).await;
+    let (cause, words) = broken(&w, alice.id).await;
     assert_eq!(cause, Some(BreakCause::Reused), "{words}");
 }
 
 #[tokio::test]
 async fn each_refusal_the_sandbox_answers_has_its_cause_and_mend() {
     let w = world().await;
-    for (user, (status, error, description), cause, mend) in [
-        (
-            "alice",
-            (401, "invalid_client", "client authentication failed"),
-            BreakCause::ClientRejected,
-            Mend::FixClient,
-        ),
+    for (user, (status, error, description), cause) in [
         (
             "bob",
             (400, "invalid_scope", "the scope is no longer allowed"),
             BreakCause::ScopeNotAllowed,
-            Mend::Relink,
-        ),
-        (
-            "carol",
-            (400, "invalid_grant", "token not yet valid: check the clock"),
-            BreakCause::ClockSkew,
-            Mend::FixClock,
         ),
         (
             "dave",
             (400, "invalid_grant", "the refresh token has expired"),
             BreakCause::Expired,
-            Mend::Relink,
         ),
         (
             "erin",
             (400, "invalid_grant", "something nobody has seen"),
             BreakCause::Unknown,
-            Mend::Relink,
         ),
     ] {
         let account = w.link(user).await;
         refuse(&w, status, error, description).await;
-        let (found, mended, words) = broken(&w, account.id).await;
-        assert_eq!((found, mended), (Some(cause), Some(mend)), "{words}");
+        let (found, words) = broken(&w, account.id).await;
+        assert_eq!(found, Some(cause), "{words}");
         assert!(
             words.ends_with(&format!("{error}: {description}")),
             "the provider's words: {words}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_client_or_a_wrong_clock_leaves_the_grant_and_says_what_mends_it() {
+    let w = world().await;
+    for (user, (status, error, description), mend) in [
+        (
+            "alice",
+            (401, "invalid_client", "client authentication failed"),
+            "Fix the client on the Providers screen",
+        ),
+        (
+            "carol",
+            (400, "invalid_grant", "token not yet valid: check the clock"),
+            "Set this computer's clock right",
+        ),
+    ] {
+        let account = w.link(user).await;
+        refuse(&w, status, error, description).await;
+        assert_eq!(
+            w.code(w.grantry.refresh(account.id).await),
+            ErrorCode::ProviderError
+        );
+        // Not for a new link: the account stays, its refreshes failing, in these words.
+        let kept = w.grantry.account(account.id).expect("kept");
+        assert_eq!(kept.status, AccountStatus::Valid);
+        let failing = kept.failing_refresh.expect("failing refresh");
+        assert!(failing.last_error.contains(mend), "{}", failing.last_error);
+        // Mended (the fault was one answer), the next refresh works.
+        w.grantry.refresh(account.id).await.expect("refresh");
     }
 }

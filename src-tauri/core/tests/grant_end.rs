@@ -1,6 +1,6 @@
 //! When a grant ends: what the provider says in a token answer is kept and shown, and a grant
 //! known to end within days is told of once (a history entry the app turns into a
-//! notification), not at every look.
+//! notification), once the end held from one look to the next, and not at every look.
 
 use crate::support::world;
 
@@ -33,6 +33,10 @@ async fn a_grant_ending_within_days_is_told_once_per_end() {
         "{end:?}"
     );
 
+    assert!(
+        w.grantry.tell_of_grant_ends().expect("look").is_empty(),
+        "an end seen once may be moved on by the next refresh"
+    );
     assert_eq!(w.grantry.tell_of_grant_ends().expect("look"), [alice.id]);
     let told = &w.grantry.activity(1).expect("history")[0];
     assert_eq!(told.kind, ActivityKind::GrantEndingSoon);

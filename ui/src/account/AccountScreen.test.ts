@@ -293,22 +293,6 @@ describe('AccountScreen: revoke and forget', () => {
     expect(onBack).toHaveBeenCalledOnce()
   })
 
-  it('leads a broken account with what mends it: a client the provider no longer accepts', async () => {
-    const reason =
-      "Sandbox no longer accepts Grantry's client: its secret changed, or the client was deleted or disabled. Fix the client on the Providers screen (its secret, or register it again). sandbox said: invalid_client: bad secret"
-    await open(
-      detail({
-        account: summary({ status: 'needs_relink', status_reason: reason }),
-        break_cause: 'client_rejected',
-        mend: 'fix_client',
-      }),
-    )
-    const banner = screen.getByTestId('needs-relink')
-    expect(text(banner)).toContain("The provider no longer accepts Grantry's client.")
-    expect(text(banner)).toContain('Fix the client on the Providers screen')
-    expect(within(banner).getByRole('button', { name: 'Re-link once mended' })).toBeTruthy()
-  })
-
   it('shows a pending revocation found on load, with Retry', async () => {
     const onBack = await open(detail({ account: summary({ status: 'revocation_pending', status_reason: 'revocation pending' }) }))
     const banner = screen.getByTestId('revocation-pending')

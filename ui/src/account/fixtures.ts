@@ -59,7 +59,6 @@ export function detail(over: Partial<AccountDetail> = {}): AccountDetail {
       doc_url: null,
     },
     break_cause: null,
-    mend: null,
     ...over,
   }
 }

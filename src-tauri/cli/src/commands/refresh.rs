@@ -1,15 +1,13 @@
 //! `grantry refresh`: refresh one account's tokens now, or every account's with `--all`,
 //! several at a time overall and per provider. A batch reports each account and fails with
-//! its first failure. An account that comes to need a new link says why (`cause`, `mend`
-//! beside the error with `--json`).
+//! its first failure. An account that comes to need a new link says why (`cause` beside the
+//! error with `--json`).
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
-use grantry_core::{
-    BreakCause, Error, Grantry, IpcError, Mend, RefreshAllOutcome, RefreshLimits, now,
-};
+use grantry_core::{BreakCause, Error, Grantry, IpcError, RefreshAllOutcome, RefreshLimits, now};
 use serde_json::json;
 
 use crate::output::{exit_code, first_failure, print, terminal_safe};
@@ -38,12 +36,12 @@ fn at_least_one(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Why `account` needs a new link, and what mends it, when that was worked out.
-fn cause_of(grantry: &Grantry, account: i64) -> (Option<BreakCause>, Option<Mend>) {
+/// Why `account` needs a new link, when that was worked out.
+fn cause_of(grantry: &Grantry, account: i64) -> Option<BreakCause> {
     grantry
         .account_detail(account, Default::default(), 0)
-        .map(|detail| (detail.break_cause, detail.mend))
-        .unwrap_or_default()
+        .ok()
+        .and_then(|detail| detail.break_cause)
 }
 
 pub async fn run(
@@ -58,8 +56,8 @@ pub async fn run(
         let refreshed = match grantry.refresh(id).await {
             Err(error @ Error::NeedsRelink { .. }) if json => {
                 let failed = IpcError::from(&error);
-                let (cause, mend) = cause_of(grantry, id);
-                println!("{}", json!({"error": failed, "cause": cause, "mend": mend}));
+                let cause = cause_of(grantry, id);
+                println!("{}", json!({"error": failed, "cause": cause}));
                 return Ok(ExitCode::from(exit_code(failed.code)));
             }
             outcome => outcome?,
@@ -99,9 +97,8 @@ pub async fn run(
                 json!({"account": id, "ok": true, "access_expires_at": account.access_expires_at})
             }
             Err(error) => {
-                let (cause, mend) = cause_of(grantry, *id);
-                json!({"account": id, "ok": false, "error": IpcError::from(error),
-                       "cause": cause, "mend": mend})
+                let cause = cause_of(grantry, *id);
+                json!({"account": id, "ok": false, "error": IpcError::from(error), "cause": cause})
             }
         })
         .collect();

@@ -21,7 +21,7 @@ pub struct RevokeArgs {
     /// The account id.
     #[arg(required_unless_present_any = ["pending", "all"], conflicts_with_all = ["pending", "all"])]
     account: Option<i64>,
-    /// Retry every revocation that could not reach its provider.
+    /// Retry every unfinished revocation: pending, or accepted and not effective.
     #[arg(long, conflicts_with = "all")]
     pending: bool,
     /// Revoke every account (or, with --provider and --env, those of one provider or

@@ -112,11 +112,13 @@ pub fn diagnose(refused: &Refused<'_>, grant_end: Option<&GrantEnd>, now: i64) -
     let said = description.unwrap_or(error);
     let lower = said.to_ascii_lowercase();
     let has = |needle: &str| lower.contains(needle);
-    // Due by the provider's rule (or its own word) within a day of now.
+    // Due by the provider's rule (or its own word) by now, give or take ten minutes.
     let due = grant_end
         .filter(|end| end.source != GrantEndSource::Unknown)
         .and_then(|end| end.at)
-        .is_some_and(|at| at <= now + 86_400);
+        .is_some_and(|at| at <= now + 600);
+    // Google's "expired or revoked" and GitHub's bad_refresh_token say either.
+    let either = (has("expired") && has("revoked")) || has("bad_refresh_token");
     let cause = match error {
         "invalid_client" | "unauthorized_client" => BreakCause::ClientRejected,
         "invalid_scope" => BreakCause::ScopeNotAllowed,
@@ -127,12 +129,10 @@ pub fn diagnose(refused: &Refused<'_>, grant_end: Option<&GrantEnd>, now: i64) -
         _ if has("clock") || has("not yet valid") || has("issued in the future") => {
             BreakCause::ClockSkew
         }
-        _ if has("consent") || has("not authorized") || has("has not authorized") => {
-            BreakCause::ConsentWithdrawn
-        }
-        // Google's "expired or revoked", GitHub's bad_refresh_token: the rule tells which.
-        _ if due => BreakCause::Expired,
-        _ if has("revoked") || has("bad_refresh_token") => BreakCause::Revoked,
+        _ if has("consent") || has("not authorized") => BreakCause::ConsentWithdrawn,
+        // Either one: the rule (or the provider's word) on when the grant was due tells which.
+        _ if either && due => BreakCause::Expired,
+        _ if either || has("revoked") => BreakCause::Revoked,
         _ if has("expired") => BreakCause::Expired,
         _ => BreakCause::Unknown,
     };

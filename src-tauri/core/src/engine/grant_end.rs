@@ -22,7 +22,8 @@ const LOOK_EVERY: Duration = Duration::from_secs(3600);
 
 impl Grantry {
     /// Tells, by a history entry (which the app turns into a notification), of each valid
-    /// account whose grant is known to end within [`TELL_BEFORE`], once per end; returns them.
+    /// account whose grant is known to end within [`TELL_BEFORE`], once per end, and only an
+    /// end that held since the last look; returns them.
     pub fn tell_of_grant_ends(&self) -> Result<Vec<i64>, Error> {
         let now = clock::now();
         let mut told = Vec::new();
@@ -37,7 +38,11 @@ impl Grantry {
                 continue;
             };
             let mut store = lock(&self.store);
-            if store.grant_end_told(account.id)? == Some(at) {
+            // Told only of an end seen at two looks in a row: one that every refresh moves on
+            // (a sliding lifetime) is never the same twice, and is not an end.
+            let (seen, told_of) = store.grant_end_looks(account.id)?;
+            store.set_grant_end_seen(account.id, at)?;
+            if seen != Some(at) || told_of == Some(at) {
                 continue;
             }
             store.set_grant_end_told(account.id, at)?;

@@ -55,6 +55,12 @@ impl Grantry {
         deliver: impl FnOnce(&Secret<String>) -> Result<T, String>,
     ) -> Result<T, Error> {
         let account = self.account(account_id)?;
+        if account.status.is_being_revoked() {
+            return Err(Error::Revoked(format!(
+                "{} is being revoked; its token is not shown or copied",
+                account.label()
+            )));
+        }
         let tokens = self.tokens_of(&account)?;
         let (kind, done) = match why {
             TokenUse::Reveal => (ActivityKind::AccessTokenRevealed, "shown in the window"),

@@ -349,8 +349,8 @@ impl Grantry {
         if let Some(at) = linked.data_access_expires_at {
             lock(&self.store).set_data_access_expiry(saved.id, at)?;
         }
-        if let Some(end) = linked.refresh_end {
-            lock(&self.store).set_refresh_end(saved.id, end)?;
+        if linked.refresh_end.is_some() {
+            lock(&self.store).set_refresh_end(saved.id, linked.refresh_end)?;
         }
         if let Some(preset) = env.preset.filter(|p| p.asks_scopes_after_link()) {
             // The token response listed no scopes: ask which were granted and declined. Should

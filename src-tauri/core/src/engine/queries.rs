@@ -70,11 +70,14 @@ impl Grantry {
             access_expires_at: account.access_expires_at,
             record: &record,
         });
-        let break_cause = store.status_cause(id)?;
+        // Only an account that needs a new link has a cause.
+        let break_cause = match account.status {
+            AccountStatus::NeedsRelink => store.status_cause(id)?,
+            _ => None,
+        };
         Ok(AccountDetail {
             grant_end,
             break_cause,
-            mend: break_cause.map(super::BreakCause::mend),
             scopes: store.scopes(id)?,
             tokens: TokenInfo {
                 access_expires_at: account.access_expires_at,

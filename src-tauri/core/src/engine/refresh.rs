@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-use super::break_cause::{self, BreakCause};
+use super::break_cause::{self, BreakCause, Mend};
 use super::{Grantry, RefreshPolicy, crash_point, lock};
 use crate::clock;
 use crate::error::{Error, HttpError};
@@ -126,7 +126,7 @@ impl Grantry {
         if account.status.is_being_revoked() {
             return Err(Error::Revoked(format!(
                 "account {account_id} is being revoked; it is not refreshed any more \
-                 (`grantry revoke --pending` retries the revocation)"
+                 (`grantry revoke {account_id}` tries the revocation again)"
             )));
         }
         if account.status == AccountStatus::NeedsRelink {
@@ -210,6 +210,22 @@ impl Grantry {
                     explained: explained.as_deref(),
                 };
                 let found = break_cause::diagnose(&refused, grant_end.as_ref(), now);
+                if found.mend != Mend::Relink {
+                    // The grant may be sound: a mended client or clock lets the next refresh
+                    // work, so the account stays, its refreshes failing, in these words.
+                    let detail = format!("refresh failed: {}", found.words);
+                    self.record_failure(
+                        ActivityKind::RefreshFailed,
+                        &detail,
+                        Some(account_id),
+                        now,
+                    );
+                    return Err(Error::ProviderRefused {
+                        provider: account.provider.clone(),
+                        error: refusal.error,
+                        description: Some(found.words),
+                    });
+                }
                 self.mark_needs_relink(account_id, &found.words, Some(found.cause), now)?;
                 return Err(Error::NeedsRelink {
                     account: account_id,
@@ -333,8 +349,10 @@ impl Grantry {
         if let Some(at) = refreshed.data_access_expires_at {
             store.set_data_access_expiry(account_id, at)?;
         }
-        if let Some(end) = refreshed.refresh_end {
-            store.set_refresh_end(account_id, end)?;
+        // A new refresh token's end is what was said of it, or unknown: the old one's no longer
+        // holds.
+        if refreshed.refresh_end.is_some() || refreshed.rotated {
+            store.set_refresh_end(account_id, refreshed.refresh_end)?;
         }
         let detail = "tokens refreshed";
         self.record_in(

@@ -8,9 +8,11 @@
 //!    the provider grant it, the new tokens are kept, since they are live access the person
 //!    wanted gone and the next attempt must revoke them too.
 //! 3. **The profile endpoint** (OpenID Connect UserInfo, or the provider's own) must refuse
-//!    the access token (401 or 403, or Facebook Graph's 400 with code 190). A self-contained
-//!    (JWT) access token may be honoured until it expires whatever the grant's state, so an
-//!    answer to one proves nothing either way, and is said so.
+//!    the access token (401, or Facebook Graph's 400 with code 190; a 403 is
+//!    `insufficient_scope`, the token working). A self-contained (JWT) access token may be
+//!    honoured until it expires whatever the grant's state, and revoking a refresh token may
+//!    leave its access tokens working (RFC 7009 §2.1), so an answer then proves nothing either
+//!    way, and is said so.
 //!
 //! A check that cannot be made (no endpoint) or gives no answer (unreachable, 5xx) passes to
 //! the next; when none is conclusive the revocation "was accepted by the provider and cannot be
@@ -120,7 +122,9 @@ impl Grantry {
             )
             .await;
             match refreshed {
-                Err(Failure::Relink(_)) => {
+                // Only the grant refused proves it: a refused client or scope says nothing of
+                // the grant.
+                Err(Failure::Relink(refusal)) if refusal.error == "invalid_grant" => {
                     return Finding::dead(
                         RevocationProof::RefreshRefused,
                         &format!("{provider} refuses the revoked refresh token"),
@@ -135,6 +139,9 @@ impl Grantry {
                         Some(refreshed.tokens),
                     );
                 }
+                Err(Failure::Relink(refusal)) => {
+                    unanswered.push(format!("refresh: refused with {}", refusal.error));
+                }
                 Err(Failure::Other(error)) => unanswered.push(format!("refresh: {error}")),
             }
         }
@@ -145,6 +152,16 @@ impl Grantry {
                     return Finding::dead(
                         RevocationProof::UserinfoRefused,
                         &format!("{provider}'s profile endpoint refuses the access token"),
+                    );
+                }
+                // RFC 7009 §2.1: revoking a refresh token may leave its access tokens working.
+                Ok((status, _))
+                    if (200..300).contains(&status) && tokens.refresh_token.is_some() =>
+                {
+                    unanswered.push(
+                        "the profile endpoint still answers the access token, which a provider \
+                         may honour after the refresh token was revoked (RFC 7009 §2.1)"
+                            .to_owned(),
                     );
                 }
                 Ok((status, _)) if (200..300).contains(&status) && !jwt => {
@@ -206,10 +223,11 @@ impl Grantry {
 }
 
 /// Whether a resource server's answer refuses the token: 401 (RFC 6750 §3.1 `invalid_token`),
-/// 403, or Graph's 400 with `OAuthException` code 190 (an invalid or expired token).
+/// or Graph's 400 with `OAuthException` code 190 (an invalid or expired token). A 403 is
+/// `insufficient_scope`: the token still works.
 fn refused(status: u16, body: &str) -> bool {
     match status {
-        401 | 403 => true,
+        401 => true,
         400 => serde_json::from_str::<serde_json::Value>(body)
             .is_ok_and(|json| json.pointer("/error/code").and_then(|c| c.as_u64()) == Some(190)),
         _ => false,
@@ -221,9 +239,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_refusal_is_401_403_or_graphs_code_190() {
+    fn a_refusal_is_401_or_graphs_code_190_and_never_403() {
         assert!(refused(401, ""));
-        assert!(refused(403, "forbidden"));
+        assert!(!refused(403, "insufficient_scope: the token works"));
         assert!(refused(
             400,
             r#"{"error":{"message":"Error validating access token","type":"OAuthException","code":190}}"#

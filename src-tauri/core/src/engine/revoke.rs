@@ -43,7 +43,13 @@ impl Grantry {
         self.accounts_changed();
         let mut receipt = outcome?;
         // The exchanges are kept once the operation is over: the revocation's and the checks'.
-        receipt.exchanges = self.exchanges_of(receipt.activity_id)?;
+        // The revocation is done whatever becomes of reading them back.
+        receipt.exchanges = self
+            .exchanges_of(receipt.activity_id)
+            .unwrap_or_else(|error| {
+                tracing::warn!("the revocation's exchanges could not be read back: {error}");
+                Vec::new()
+            });
         Ok(receipt)
     }
 
@@ -141,8 +147,17 @@ impl Grantry {
                     exchanges: Vec::new(),
                 };
                 if found.outcome == RevocationOutcome::NotEffective {
-                    if let Some(renewed) = &found.renewed {
-                        token_items::save(self.secrets.as_ref(), &key, renewed)?;
+                    // Live tokens the person wanted gone: kept for the next try, or, should the
+                    // keyring refuse them, revoked at once rather than lost.
+                    if let Some(renewed) = &found.renewed
+                        && let Err(error) = token_items::save(self.secrets.as_ref(), &key, renewed)
+                    {
+                        tracing::error!(
+                            account = account_id,
+                            "the tokens the check renewed could not be kept ({error}); \
+                             revoking them"
+                        );
+                        let _ = self.revoke_tokens(&account.provider, &env, renewed).await;
                     }
                     let reason = format!("revocation not effective: {}", receipt.summary);
                     let store = lock(&self.store);
@@ -248,14 +263,15 @@ impl Grantry {
         .await
     }
 
-    /// Tries every pending revocation again; returns each account's outcome.
+    /// Tries every unfinished revocation again (pending, or accepted and not effective);
+    /// returns each account's outcome.
     pub async fn retry_revocations(
         &self,
     ) -> Result<Vec<(i64, Result<RevocationReceipt, Error>)>, Error> {
         let pending: Vec<i64> = self
             .accounts()?
             .into_iter()
-            .filter(|a| a.status == AccountStatus::RevocationPending)
+            .filter(|a| a.status.is_being_revoked())
             .map(|a| a.id)
             .collect();
         let mut outcomes = Vec::new();

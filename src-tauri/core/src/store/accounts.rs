@@ -157,7 +157,10 @@ impl Store {
                      status = 'valid', status_reason = NULL, status_cause = NULL,
                      updated_at = excluded.updated_at,
                      refresh_failures = 0, refresh_failing_since = NULL,
-                     refresh_last_error = NULL
+                     refresh_last_error = NULL,
+                     -- A new grant: what was said of the old one's end no longer holds.
+                     refresh_end_at = NULL, refresh_end_source = NULL, grant_end_seen_at = NULL,
+                     grant_end_told_at = NULL
                  RETURNING id",
                 params![
                     account.provider,
@@ -242,31 +245,47 @@ impl Store {
     }
 
     /// Records when the refresh token ends, as the provider or the token said at a link or a
-    /// refresh.
-    pub fn set_refresh_end(&mut self, account_id: i64, end: RefreshEnd) -> Result<(), Error> {
-        let source = match end.source {
-            GrantEndSource::Provider => "provider",
-            GrantEndSource::RefreshToken => "refresh_token",
-            GrantEndSource::Rule | GrantEndSource::Unknown => return Ok(()),
-        };
+    /// refresh (`None`: nothing said of a new refresh token, so nothing is known).
+    pub fn set_refresh_end(
+        &mut self,
+        account_id: i64,
+        end: Option<RefreshEnd>,
+    ) -> Result<(), Error> {
+        let source = end.and_then(|end| match end.source {
+            GrantEndSource::Provider => Some("provider"),
+            GrantEndSource::RefreshToken => Some("refresh_token"),
+            GrantEndSource::Rule | GrantEndSource::Unknown => None,
+        });
+        let at = source.and(end.map(|end| end.at));
         self.write(|tx| {
             tx.execute(
                 "UPDATE accounts SET refresh_end_at = ?2, refresh_end_source = ?3 WHERE id = ?1",
-                rusqlite::params![account_id, end.at, source],
+                rusqlite::params![account_id, at, source],
             )
             .map(drop)
         })
     }
 
-    /// The grant end the person was told of, if any.
-    pub fn grant_end_told(&self, account_id: i64) -> Result<Option<i64>, Error> {
+    /// The grant end seen at the last look for ends, and the one the person was told of.
+    pub fn grant_end_looks(&self, account_id: i64) -> Result<(Option<i64>, Option<i64>), Error> {
         self.conn
             .query_row(
-                "SELECT grant_end_told_at FROM accounts WHERE id = ?1",
+                "SELECT grant_end_seen_at, grant_end_told_at FROM accounts WHERE id = ?1",
                 [account_id],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .map_err(|e| self.error(e))
+    }
+
+    /// Notes the grant end seen at this look.
+    pub fn set_grant_end_seen(&mut self, account_id: i64, at: i64) -> Result<(), Error> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE accounts SET grant_end_seen_at = ?2 WHERE id = ?1",
+                rusqlite::params![account_id, at],
+            )
+            .map(drop)
+        })
     }
 
     /// Notes that the person was told the grant ends at `at`.
@@ -311,8 +330,10 @@ impl Store {
                      refresh_generation = refresh_generation + 1, last_refresh_at = ?4,
                      refresh_rotations = refresh_rotations + ?5,
                      access_issued_at = ?4, updated_at = ?4,
-                     status = CASE status WHEN 'revocation_pending' THEN status ELSE 'valid' END,
+                     status = CASE WHEN status IN ('revocation_pending', 'revocation_not_effective')
+                                   THEN status ELSE 'valid' END,
                      status_reason = CASE status WHEN 'revocation_pending' THEN status_reason
+                                                 WHEN 'revocation_not_effective' THEN status_reason
                                                  ELSE NULL END,
                      status_cause = NULL,
                      refresh_failures = 0, refresh_failing_since = NULL,

@@ -4,7 +4,6 @@ import type { AccountSummary } from "./AccountSummary";
 import type { ActivityEntry } from "./ActivityEntry";
 import type { BreakCause } from "./BreakCause";
 import type { GrantEnd } from "./GrantEnd";
-import type { Mend } from "./Mend";
 import type { TokenInfo } from "./TokenInfo";
 
 /**
@@ -37,8 +36,4 @@ grant_end: GrantEnd,
  * Why the account needs linking again, when that was worked out (`status_reason` says it
  * in words, with the provider's own).
  */
-break_cause: BreakCause | null, 
-/**
- * The one action that mends it.
- */
-mend: Mend | null, };
+break_cause: BreakCause | null, };
