@@ -438,38 +438,28 @@ impl Grantry {
             .filter(|a| a.status == AccountStatus::Valid)
             .filter(|a| self.renewable(&a.provider, &a.environment, a.has_refresh_token))
             .collect();
-        let overall = Arc::new(Semaphore::new(limits.overall.max(1)));
-        let mut per_provider: HashMap<(String, String), Arc<Semaphore>> = HashMap::new();
-        let mut tasks = tokio::task::JoinSet::new();
-        for account in accounts {
-            let provider = per_provider
-                .entry((account.provider, account.environment))
-                .or_insert_with(|| Arc::new(Semaphore::new(limits.per_provider.max(1))))
-                .clone();
-            let (grantry, overall, id) = (self.clone(), overall.clone(), account.id);
-            tasks.spawn(async move {
-                // The provider's permit first: a task waiting for its busy provider holds no
-                // overall permit, so accounts at other providers are not held up behind it.
-                let _provider = provider.acquire_owned().await;
-                let _overall = overall.acquire_owned().await;
-                (id, grantry.refresh(id).await)
-            });
-        }
-        let total = tasks.len();
-        let mut outcomes = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            let (account, outcome) =
-                done.map_err(|e| Error::Internal(format!("a refresh task failed: {e}")))?;
-            progress(RefreshProgress {
-                done: outcomes.len() + 1,
-                total,
-                account,
-                outcome: &outcome,
-            });
-            outcomes.push((account, outcome));
-        }
-        outcomes.sort_by_key(|(id, _)| *id);
-        Ok(outcomes)
+        let grantry = self.clone();
+        let ended = limited(
+            accounts,
+            limits,
+            move |id| {
+                let grantry = grantry.clone();
+                async move { grantry.refresh(id).await }
+            },
+            |done, total, account, outcome| {
+                progress(RefreshProgress {
+                    done,
+                    total,
+                    account: account.id,
+                    outcome,
+                });
+            },
+        )
+        .await?;
+        Ok(ended
+            .into_iter()
+            .map(|(account, outcome)| (account.id, outcome))
+            .collect())
     }
 
     /// The account to itself: no refresh or revocation of it runs in this process or any
@@ -527,4 +517,47 @@ fn renewed(current: &TokenSet, exchanged: Result<Exchanged, Error>) -> Result<Re
         }) if error == "invalid_grant" => Err(Failure::Relink(Refusal { error, description })),
         Err(error) => Err(Failure::Other(error)),
     }
+}
+
+/// Runs `work` on each of `accounts`, as many at once as `limits` allow, overall and per
+/// provider environment, telling `progress` of each as it ends (`done` of `total`); returns
+/// each account with its outcome, in the order of their ids. What "Refresh all" and "Revoke
+/// all" share.
+pub(super) async fn limited<T, Work>(
+    accounts: Vec<AccountSummary>,
+    limits: RefreshLimits,
+    work: impl Fn(i64) -> Work,
+    progress: impl Fn(usize, usize, &AccountSummary, &Result<T, Error>),
+) -> Result<Vec<(AccountSummary, Result<T, Error>)>, Error>
+where
+    T: Send + 'static,
+    Work: std::future::Future<Output = Result<T, Error>> + Send + 'static,
+{
+    let overall = Arc::new(Semaphore::new(limits.overall.max(1)));
+    let mut per_provider: HashMap<(String, String), Arc<Semaphore>> = HashMap::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for account in accounts {
+        let provider = per_provider
+            .entry((account.provider.clone(), account.environment.clone()))
+            .or_insert_with(|| Arc::new(Semaphore::new(limits.per_provider.max(1))))
+            .clone();
+        let (overall, job) = (overall.clone(), work(account.id));
+        tasks.spawn(async move {
+            // The provider's permit first: a task waiting for its busy provider holds no
+            // overall permit, so accounts at other providers are not held up behind it.
+            let _provider = provider.acquire_owned().await;
+            let _overall = overall.acquire_owned().await;
+            (account, job.await)
+        });
+    }
+    let total = tasks.len();
+    let mut ended = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        let (account, outcome) =
+            done.map_err(|e| Error::Internal(format!("a task of the batch failed: {e}")))?;
+        progress(ended.len() + 1, total, &account, &outcome);
+        ended.push((account, outcome));
+    }
+    ended.sort_by_key(|(account, _)| account.id);
+    Ok(ended)
 }

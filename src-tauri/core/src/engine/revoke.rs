@@ -3,12 +3,9 @@
 //! (`oauth/revocation.rs`); here the account is marked before the provider is asked, so that
 //! an interruption after the provider revoked is finished by the next repair.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
-
-use super::refresh::RefreshLimits;
+use super::refresh::{RefreshLimits, limited};
 use super::{Grantry, crash_point, lock};
 use crate::clock;
 use crate::error::Error;
@@ -321,36 +318,24 @@ impl Grantry {
         progress: impl Fn(RevokeProgress<'_>),
     ) -> Result<RevokeAllOutcome, Error> {
         let accounts = self.accounts_to_revoke(scope)?;
-        let overall = Arc::new(Semaphore::new(limits.overall.max(1)));
-        let mut per_provider: HashMap<(String, String), Arc<Semaphore>> = HashMap::new();
-        let mut tasks = tokio::task::JoinSet::new();
-        for account in accounts {
-            let provider = per_provider
-                .entry((account.provider.clone(), account.environment.clone()))
-                .or_insert_with(|| Arc::new(Semaphore::new(limits.per_provider.max(1))))
-                .clone();
-            let (grantry, overall) = (self.clone(), overall.clone());
-            tasks.spawn(async move {
-                let _provider = provider.acquire_owned().await;
-                let _overall = overall.acquire_owned().await;
-                let outcome = grantry.revoke(account.id).await;
-                (account, outcome)
-            });
-        }
-        let total = tasks.len();
-        let mut ended = Vec::new();
-        while let Some(done) = tasks.join_next().await {
-            let (account, outcome) =
-                done.map_err(|e| Error::Internal(format!("a revocation task failed: {e}")))?;
-            progress(RevokeProgress {
-                done: ended.len() + 1,
-                total,
-                account: account.id,
-                outcome: &outcome,
-            });
-            ended.push((account, outcome));
-        }
-        ended.sort_by_key(|(account, _)| account.id);
+        let grantry = self.clone();
+        let ended = limited(
+            accounts,
+            limits,
+            move |id| {
+                let grantry = grantry.clone();
+                async move { grantry.revoke(id).await }
+            },
+            |done, total, account, outcome| {
+                progress(RevokeProgress {
+                    done,
+                    total,
+                    account: account.id,
+                    outcome,
+                });
+            },
+        )
+        .await?;
         Ok(RevokeAllOutcome::of(ended))
     }
 
