@@ -7,10 +7,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Grantry, RefreshPolicy, lock};
+use super::{Grantry, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::{AccountStatus, ActivityKind, GrantEnd, GrantEndSource};
+use crate::model::{AccountStatus, AccountSummary, ActivityKind, GrantEnd, GrantEndSource};
 use crate::providers::Preset;
 use crate::store::RefreshRecord;
 
@@ -31,9 +31,7 @@ impl Grantry {
             if account.status != AccountStatus::Valid {
                 continue;
             }
-            let end = self
-                .account_detail(account.id, RefreshPolicy::default(), 0)?
-                .grant_end;
+            let end = self.grant_end_of(&account)?;
             let Some(at) = end.at.filter(|at| (now..=now + TELL_BEFORE).contains(at)) else {
                 continue;
             };
@@ -68,6 +66,21 @@ impl Grantry {
             told.push(account.id);
         }
         Ok(told)
+    }
+
+    /// What will end `account`'s grant, as its detail says, without the rest of the detail.
+    pub(super) fn grant_end_of(&self, account: &AccountSummary) -> Result<GrantEnd, Error> {
+        let preset = self
+            .environment(&account.provider, &account.environment)
+            .ok()
+            .and_then(|env| env.preset);
+        let record = lock(&self.store).refresh_record(account.id)?;
+        Ok(grant_end(&Known {
+            preset,
+            has_refresh_token: account.has_refresh_token,
+            access_expires_at: account.access_expires_at,
+            record: &record,
+        }))
     }
 
     /// Looks for grants ending soon now and every hour, for as long as the app runs.

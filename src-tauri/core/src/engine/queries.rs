@@ -121,10 +121,9 @@ impl Grantry {
         };
         let mut accounts = Vec::new();
         for account in self.accounts()? {
-            let scopes = lock(&self.store).scopes(account.id)?;
             let detail = self.account_detail(account.id, RefreshPolicy::default(), 0)?;
-            let mut entry = to_json(serde_json::to_value(&account))?;
-            entry["scopes"] = to_json(serde_json::to_value(scopes))?;
+            let mut entry = to_json(serde_json::to_value(&detail.account))?;
+            entry["scopes"] = to_json(serde_json::to_value(detail.scopes))?;
             entry["grant_end"] = to_json(serde_json::to_value(detail.grant_end))?;
             entry["break_cause"] = to_json(serde_json::to_value(detail.break_cause))?;
             accounts.push(entry);

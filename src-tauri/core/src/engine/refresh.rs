@@ -15,7 +15,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 use super::break_cause::{self, BreakCause, Mend};
-use super::{Grantry, RefreshPolicy, crash_point, lock};
+use super::{Grantry, crash_point, lock};
 use crate::clock;
 use crate::error::{Error, HttpError};
 use crate::model::{
@@ -196,10 +196,7 @@ impl Grantry {
         let refreshed = match outcome {
             Ok(refreshed) => refreshed,
             Err(Failure::Relink(refusal)) => {
-                let grant_end = self
-                    .account_detail(account_id, RefreshPolicy::default(), 0)
-                    .ok()
-                    .map(|detail| detail.grant_end);
+                let grant_end = self.grant_end_of(account).ok();
                 let explained = env
                     .preset
                     .and_then(|p| p.explain(&refusal.error, refusal.description.as_deref()));
