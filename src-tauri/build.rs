@@ -1,61 +1,27 @@
+#[path = "capability_check.rs"]
+mod capability_check;
+
+/// The command names of `src-tauri/ipc_commands.rs`, the one list of them.
+macro_rules! ipc_commands {
+    ($($module:ident::$command:ident),* $(,)?) => { &[$(stringify!($command)),*] };
+}
+const COMMANDS: &[&str] = include!("ipc_commands.rs");
+
 fn main() {
-    // Only the commands listed here get permissions (`allow-<command>`); capabilities in
-    // src-tauri/capabilities/ grant the ones the UI calls, and nothing else.
-    let app = tauri_build::AppManifest::new().commands(&[
-        "list_accounts",
-        "accounts_shown",
-        "list_activity",
-        "sandbox_status",
-        "list_providers",
-        "list_provider_views",
-        "list_presets",
-        "test_discovery",
-        "check_provider",
-        "save_provider",
-        "remove_provider",
-        "reveal_client_secret",
-        "open_provider_console",
-        "open_manage_access",
-        "open_grant_end_doc",
-        "start_link",
-        "reopen_link",
-        "cancel_link",
-        "link_status",
-        "link_account_again",
-        "account_detail",
-        "check_scopes",
-        "revoke_scope",
-        "refresh_account",
-        "revoke_account",
-        "forget_account",
-        "inspect_account",
-        "account_http_log",
-        "activity_exchanges",
-        "reveal_access_token",
-        "copy_access_token",
-        "expire_access_token",
-        "export_account_report",
-        "refresh_all",
-        "revoke_all",
-        "start_sandbox",
-        "stop_sandbox",
-        "sandbox_overview",
-        "add_sandbox_user",
-        "remove_sandbox_user",
-        "add_sandbox_client",
-        "remove_sandbox_client",
-        "sandbox_faults",
-        "add_sandbox_fault",
-        "clear_sandbox_fault",
-        "link_test_user",
-        "get_settings",
-        "save_settings",
-        "take_account_to_open",
-        "pending_token_requests",
-        "answer_token_request",
-        "programs_with_access",
-        "remove_program_access",
-    ]);
+    // Only the listed commands get permissions (`allow-<command>`); the capability in
+    // src-tauri/capabilities/ grants them all, and nothing else: checked here.
+    println!("cargo::rerun-if-changed=src-tauri/ipc_commands.rs");
+    println!("cargo::rerun-if-changed=src-tauri/capabilities/main.json");
+    let capability = std::fs::read_to_string("src-tauri/capabilities/main.json")
+        .expect("src-tauri/capabilities/main.json");
+    let problems = capability_check::mismatches(COMMANDS, &capability);
+    if !problems.is_empty() {
+        panic!(
+            "src-tauri/capabilities/main.json and src-tauri/ipc_commands.rs disagree:\n{}",
+            problems.join("\n")
+        );
+    }
+    let app = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(app)

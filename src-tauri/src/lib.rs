@@ -24,6 +24,13 @@ use tauri::Manager;
 
 use crate::state::AppState;
 
+/// Registers the commands listed in `src-tauri/ipc_commands.rs`, the one list of them.
+macro_rules! ipc_commands {
+    ($($module:ident::$command:ident),* $(,)?) => {
+        tauri::generate_handler![$($module::$command),*]
+    };
+}
+
 pub fn run() {
     grantry_core::use_ring_for_tls();
     start_logging();
@@ -78,61 +85,7 @@ pub fn run() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::list_accounts,
-            commands::accounts_shown,
-            commands::list_activity,
-            commands::sandbox_status,
-            commands::link_account_again,
-            commands::account_detail,
-            commands::check_scopes,
-            commands::revoke_scope,
-            commands::refresh_account,
-            commands::revoke_account,
-            commands::forget_account,
-            commands::list_providers,
-            provider_commands::list_provider_views,
-            provider_commands::list_presets,
-            provider_commands::test_discovery,
-            provider_commands::check_provider,
-            provider_commands::save_provider,
-            provider_commands::remove_provider,
-            provider_commands::reveal_client_secret,
-            provider_commands::open_provider_console,
-            provider_commands::open_manage_access,
-            provider_commands::open_grant_end_doc,
-            commands::start_link,
-            commands::reopen_link,
-            commands::cancel_link,
-            commands::link_status,
-            inspector_commands::inspect_account,
-            inspector_commands::account_http_log,
-            inspector_commands::activity_exchanges,
-            inspector_commands::reveal_access_token,
-            inspector_commands::copy_access_token,
-            inspector_commands::expire_access_token,
-            inspector_commands::export_account_report,
-            inspector_commands::refresh_all,
-            inspector_commands::revoke_all,
-            sandbox_commands::start_sandbox,
-            sandbox_commands::stop_sandbox,
-            sandbox_commands::sandbox_overview,
-            sandbox_commands::add_sandbox_user,
-            sandbox_commands::remove_sandbox_user,
-            sandbox_commands::add_sandbox_client,
-            sandbox_commands::remove_sandbox_client,
-            sandbox_commands::sandbox_faults,
-            sandbox_commands::add_sandbox_fault,
-            sandbox_commands::clear_sandbox_fault,
-            sandbox_commands::link_test_user,
-            settings_commands::get_settings,
-            settings_commands::save_settings,
-            main_window::take_account_to_open,
-            token_service::pending_token_requests,
-            token_service::answer_token_request,
-            commands::programs_with_access,
-            commands::remove_program_access
-        ])
+        .invoke_handler(include!("../ipc_commands.rs"))
         .on_window_event(main_window::on_window_event)
         .build(tauri::generate_context!());
     match result {
@@ -162,3 +115,7 @@ fn start_logging() {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "../capability_check.rs"]
+mod capability_check;
