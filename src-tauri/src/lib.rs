@@ -97,22 +97,27 @@ pub fn run() {
     }
 }
 
-/// Logs to stderr and to a file a day under the data folder's `logs/`
-/// (`grantry_core::logging`); to stderr only when there is no data folder.
+/// Logs to stderr and to a file a day under the state folder's `logs/`
+/// (`grantry_core::logging`), moving there once the files earlier versions kept in the data
+/// folder; to stderr only when there is no state folder.
 fn start_logging() {
     let level = tracing::level_filters::LevelFilter::INFO;
     let version = env!("CARGO_PKG_VERSION");
-    match grantry_core::paths::data_dir() {
-        Some(data_dir) => match grantry_core::logging::to_file(&data_dir, level) {
-            Some(logs) => {
-                tracing::info!("Grantry {version} starts; its log is in {}", logs.display())
-            }
-            None => tracing::info!("Grantry {version} starts"),
-        },
-        None => {
-            grantry_core::logging::to_stderr(level);
-            tracing::warn!("Grantry {version} starts with no data folder (no HOME?): no log file");
-        }
+    let Some(state_dir) = grantry_core::paths::state_dir() else {
+        grantry_core::logging::to_stderr(level);
+        tracing::warn!("Grantry {version} starts with no state folder (no HOME?): no log file");
+        return;
+    };
+    let moved = grantry_core::paths::data_dir()
+        .map(|data_dir| grantry_core::logging::move_old_logs(&data_dir, &state_dir));
+    match grantry_core::logging::to_file(&state_dir, level) {
+        Some(logs) => tracing::info!("Grantry {version} starts; its log is in {}", logs.display()),
+        None => tracing::info!("Grantry {version} starts"),
+    }
+    match moved {
+        Some(Ok(0)) | None => {}
+        Some(Ok(files)) => tracing::info!("{files} log files moved here from the data folder"),
+        Some(Err(error)) => tracing::warn!("the old log files could not be moved: {error}"),
     }
 }
 

@@ -1,15 +1,16 @@
 //! Where log lines go. The engine logs with `tracing`: what it did (debug), what the history
 //! records (info), what went wrong (warn, error), never a secret. The command line writes
 //! those lines to stderr, so that its output on stdout (`--json`) stays clean; the app writes
-//! them to stderr and to a file a day in its data folder, `logs/grantry.YYYY-MM-DD.log`, the
-//! last [`KEPT_FILES`] days kept. Times are UTC. The folder is 0700 and every file in it 0600
+//! them to stderr and to a file a day in its state folder (`crate::paths::state_dir`:
+//! `~/.local/state/dev.grantry.desktop/logs/grantry.YYYY-MM-DD.log`; versions before kept them
+//! in the data folder, [`move_old_logs`] moves them once), the last [`KEPT_FILES`] days kept. Times are UTC. The folder is 0700 and every file in it 0600
 //! whatever the umask: each day's file is made so before the appender first opens it
 //! ([`PrivateDays`]), and files from before are tightened at every start.
 //!
 //! Every line passes through [`redact::text`] on its way out, so that a credential slipping
 //! into a message (a provider's error quoting a token, say) is masked there as well. Lines on
 //! stderr pass through [`redact::personal`] instead: when the desktop starts the app, its
-//! stderr goes to the system journal, which outlives the data folder and may be read by more
+//! stderr goes to the system journal, which outlives the state folder and may be read by more
 //! than this user (the `adm` group, say), so emails and a link's `state`, `nonce`, challenge
 //! and hint are masked there too. The file keeps them, as the history does.
 //!
@@ -32,7 +33,7 @@ use tracing_subscriber::{Layer, fmt};
 
 use crate::redact;
 
-/// The log folder, under the data folder.
+/// The log folder, under the state folder.
 pub const LOG_DIR: &str = "logs";
 /// How many daily files are kept; older ones are removed when a new day begins.
 pub const KEPT_FILES: usize = 7;
@@ -76,13 +77,46 @@ pub fn to_stderr(level: LevelFilter) {
     }
 }
 
-/// Logs to stderr and to a file a day in `data_dir/logs` (the app). When that folder cannot
+/// Moves the log files earlier versions kept in `data_dir/logs` to `state_dir/logs`, once:
+/// files already in the new folder stay, the old folder goes when emptied. Returns how many
+/// files moved; nothing to do (no old folder, or the two folders are one) is `Ok(0)`.
+pub fn move_old_logs(data_dir: &Path, state_dir: &Path) -> io::Result<usize> {
+    let (old, new) = (data_dir.join(LOG_DIR), state_dir.join(LOG_DIR));
+    if old == new || !old.is_dir() {
+        return Ok(0);
+    }
+    crate::paths::private_dir(state_dir)?;
+    crate::paths::private_dir(&new)?;
+    let mut moved = 0;
+    for entry in std::fs::read_dir(&old)? {
+        let from = entry?.path();
+        let Some(name) = from.file_name() else {
+            continue;
+        };
+        let to = new.join(name);
+        if !from.is_file() || to.exists() {
+            continue;
+        }
+        // Another file system (a separate /home/…/.local/state) cannot take a rename.
+        if std::fs::rename(&from, &to).is_err() {
+            std::fs::copy(&from, &to)?;
+            crate::paths::tighten(&to)?;
+            std::fs::remove_file(&from)?;
+        }
+        moved += 1;
+    }
+    // Left when it holds something that was not moved (a file already in the new folder).
+    let _ = std::fs::remove_dir(&old);
+    Ok(moved)
+}
+
+/// Logs to stderr and to a file a day in `state_dir/logs` (the app). When that folder cannot
 /// be made, logs to stderr only and says why there; either way logging is set up. Returns the
 /// log folder when it is in use.
-pub fn to_file(data_dir: &Path, level: LevelFilter) -> Option<PathBuf> {
+pub fn to_file(state_dir: &Path, level: LevelFilter) -> Option<PathBuf> {
     let (targets, problem) = filter(level);
-    let dir = data_dir.join(LOG_DIR);
-    let file = open_files(data_dir, &dir);
+    let dir = state_dir.join(LOG_DIR);
+    let file = open_files(state_dir, &dir);
     let stderr = stderr_layer().with_filter(targets.clone());
     let (file_layer, failure) = match file {
         Ok(appender) => {
@@ -136,11 +170,11 @@ where
     })
 }
 
-/// The daily files in `dir`, under `data_dir`: both folders made this user's only first (the
-/// log may be the first thing written to a new data folder), the files already there tightened,
+/// The daily files in `dir`, under `state_dir`: both folders made this user's only first (the
+/// log may be the first thing written to a new state folder), the files already there tightened,
 /// and today's made 0600 before the appender opens it.
-fn open_files(data_dir: &Path, dir: &Path) -> io::Result<PrivateDays> {
-    crate::paths::private_dir(data_dir)?;
+fn open_files(state_dir: &Path, dir: &Path) -> io::Result<PrivateDays> {
+    crate::paths::private_dir(state_dir)?;
     crate::paths::private_dir(dir)?;
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
@@ -258,6 +292,38 @@ mod tests {
         }
         let written: Vec<_> = std::fs::read_dir(&dir).expect("listed").collect();
         assert_eq!(written.len(), 1, "one file for today: {written:?}");
+    }
+
+    #[test]
+    fn the_old_logs_move_once_to_the_state_folder_and_newer_ones_stay() {
+        use std::os::unix::fs::PermissionsExt;
+        let scratch = tempfile::tempdir().expect("scratch");
+        let (data, state) = (scratch.path().join("data"), scratch.path().join("state"));
+        let (old, new) = (data.join(LOG_DIR), state.join(LOG_DIR));
+        std::fs::create_dir_all(&old).expect("old folder");
+        std::fs::write(old.join("grantry.2026-01-01.log"), "old day\n").expect("old day");
+        std::fs::write(old.join("grantry.2026-01-02.log"), "old copy\n").expect("old copy");
+        std::fs::create_dir_all(&new).expect("new folder");
+        std::fs::write(new.join("grantry.2026-01-02.log"), "new\n").expect("new");
+
+        assert_eq!(move_old_logs(&data, &state).expect("moved"), 1);
+        let read = |name: &str| std::fs::read_to_string(new.join(name)).expect(name);
+        assert_eq!(read("grantry.2026-01-01.log"), "old day\n");
+        assert_eq!(
+            read("grantry.2026-01-02.log"),
+            "new\n",
+            "the newer file stays"
+        );
+        // The one not moved keeps the old folder; nothing moves twice.
+        assert!(old.join("grantry.2026-01-02.log").exists());
+        assert_eq!(move_old_logs(&data, &state).expect("again"), 0);
+        let mode = std::fs::metadata(&new).expect("new").permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+
+        std::fs::remove_file(old.join("grantry.2026-01-02.log")).expect("removed");
+        assert_eq!(move_old_logs(&data, &state).expect("emptied"), 0);
+        assert!(!old.exists(), "an emptied old folder goes");
+        assert_eq!(move_old_logs(&state, &state).expect("one folder"), 0);
     }
 
     #[test]

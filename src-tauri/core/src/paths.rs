@@ -3,6 +3,8 @@
 //!
 //! Order: `GRANTRY_DATA_DIR` (tests and QA use it), then `$XDG_DATA_HOME/dev.grantry.desktop`,
 //! then `~/.local/share/dev.grantry.desktop`, the folder Tauri's `app_data_dir()` also names.
+//! The app's logs are state, not data (the XDG Base Directory Specification's
+//! `XDG_STATE_HOME`): [`state_dir`].
 //!
 //! What these folders hold (account emails, the history, the HTTP log, the providers) is this
 //! user's only: folders are 0700 and files 0600, made so when created, and tightened when
@@ -39,6 +41,22 @@ pub fn config_dir() -> Option<PathBuf> {
         |name| std::env::var_os(name),
         ["GRANTRY_CONFIG_DIR", "XDG_CONFIG_HOME", ".config"],
     )
+}
+
+/// The state folder (the app's logs): `GRANTRY_STATE_DIR`; else, when `GRANTRY_DATA_DIR`
+/// names the data folder, that folder too (a profile of its own, as tests and QA use, keeps
+/// everything in one place); else `$XDG_STATE_HOME/dev.grantry.desktop`, else
+/// `~/.local/state/dev.grantry.desktop`.
+pub fn state_dir() -> Option<PathBuf> {
+    state_dir_from(|name| std::env::var_os(name))
+}
+
+fn state_dir_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let explicit_data = var("GRANTRY_DATA_DIR").filter(|value| !value.is_empty());
+    if var("GRANTRY_STATE_DIR").is_none_or(|value| value.is_empty()) && explicit_data.is_some() {
+        return explicit_data.map(PathBuf::from);
+    }
+    folder(var, ["GRANTRY_STATE_DIR", "XDG_STATE_HOME", ".local/state"])
 }
 
 fn data_dir_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
@@ -172,6 +190,30 @@ mod tests {
     fn explicit_folder_wins() {
         let dir = data_dir_from(env(&[("GRANTRY_DATA_DIR", "/q/a"), ("HOME", "/home/u")]));
         assert_eq!(dir, Some(PathBuf::from("/q/a")));
+    }
+
+    #[test]
+    fn the_state_folder_follows_xdg_state_home_or_an_explicit_data_folder() {
+        let home = ("HOME", "/home/u");
+        let state = |pairs: &[(&str, &str)]| state_dir_from(env(pairs)).expect("a folder");
+        assert_eq!(
+            state(&[home]),
+            PathBuf::from("/home/u/.local/state/dev.grantry.desktop")
+        );
+        assert_eq!(
+            state(&[home, ("XDG_STATE_HOME", "/s")]),
+            PathBuf::from("/s/dev.grantry.desktop")
+        );
+        // A profile of its own keeps its logs with its data...
+        let profile = ("GRANTRY_DATA_DIR", "/q/a");
+        assert_eq!(
+            state(&[home, ("XDG_STATE_HOME", "/s"), profile]),
+            PathBuf::from("/q/a")
+        );
+        // ... unless told otherwise.
+        let explicit = ("GRANTRY_STATE_DIR", "/q/s");
+        assert_eq!(state(&[home, profile, explicit]), PathBuf::from("/q/s"));
+        assert_eq!(state_dir_from(env(&[])), None);
     }
 
     #[test]
