@@ -43,6 +43,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(main_window::geometry())
         .setup(|app| {
             let state = AppState::open(app.handle());
             let grantry = state.grantry().ok();

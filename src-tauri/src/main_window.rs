@@ -5,7 +5,8 @@
 //! settings keep it in the tray and a tray is there (`tray.rs`, `tray_host.rs`), and hands back
 //! what the window left behind (`tray_memory.rs`); otherwise it quits, as it always did. Where
 //! the setting is on but no tray exists, the first close says so before quitting; later ones
-//! quit without a word.
+//! quit without a word. Its size, position and whether it is maximized are kept across starts
+//! ([`geometry`]); whether it is shown is not (the tray and `--in-tray` decide that).
 
 use std::sync::Mutex;
 
@@ -14,6 +15,7 @@ use tauri::{
     AppHandle, Emitter, Manager, RunEvent, WebviewWindow, WebviewWindowBuilder, WindowEvent,
 };
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 use crate::{tray_host, tray_memory};
 
@@ -25,6 +27,30 @@ pub const OPEN_ACCOUNT_EVENT: &str = "open_account";
 
 /// The file in the data folder that says the person was told there is no tray.
 const NO_TRAY_SAID: &str = "no-tray-said";
+
+/// What is kept of the window across starts.
+const KEPT: StateFlags = StateFlags::SIZE
+    .union(StateFlags::POSITION)
+    .union(StateFlags::MAXIMIZED);
+
+/// The file in the state folder (`grantry_core::paths::state_dir`) that keeps the window's
+/// size and position.
+pub const GEOMETRY_FILE: &str = "window.json";
+
+/// The plugin that puts each new window where the last one was left, and keeps where that is
+/// in [`GEOMETRY_FILE`] (written when the window closes and when Grantry quits). A position
+/// off every screen (a monitor since unplugged) is not restored.
+pub fn geometry() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let builder = tauri_plugin_window_state::Builder::new().with_state_flags(KEPT);
+    // The plugin joins its file name to the config folder; an absolute path replaces that.
+    match grantry_core::paths::state_dir()
+        .and_then(|dir| dir.join(GEOMETRY_FILE).to_str().map(str::to_owned))
+    {
+        Some(path) => builder.with_filename(path),
+        None => builder,
+    }
+    .build()
+}
 
 /// What the window needs across its lives: the account to open once a new one has loaded.
 #[derive(Default)]
@@ -98,8 +124,14 @@ pub fn on_window_event(window: &tauri::Window, event: &WindowEvent) {
     if window.label() != LABEL {
         return;
     }
-    if matches!(event, WindowEvent::Destroyed) && keeps_running() {
-        tray_memory::no_window(window.app_handle());
+    if matches!(event, WindowEvent::Destroyed) {
+        // Written now: a Grantry in the tray may be ended with the session, not quit.
+        if let Err(error) = window.app_handle().save_window_state(KEPT) {
+            tracing::warn!("where the window was could not be kept: {error}");
+        }
+        if keeps_running() {
+            tray_memory::no_window(window.app_handle());
+        }
     }
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;

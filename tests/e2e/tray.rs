@@ -4,7 +4,8 @@
 //! refuses still brings the notification and an entry in the tray's menu; starting Grantry
 //! again shows the window, and so does Open Grantry; Quit ends the process. Without WebDriver,
 //! a closed window also leaves no WebKit network process, and a window made again paints.
-//! Without a tray, closing the window quits, and the first time says why.
+//! Without a tray, closing the window quits, and the first time says why. A window opens
+//! where the last one was left.
 
 use std::path::Path;
 use std::process::Command;
@@ -279,6 +280,97 @@ fn a_closed_window_hands_back_its_memory_and_a_new_one_paints() {
     });
     let log = log();
     assert!(!log.contains("ERROR") && !log.contains("CRITICAL"), "{log}");
+}
+
+/// The window opens where it was left: moved and resized, closed to the tray (which writes
+/// where it was), Grantry quit and started again, the new window has the same size and place.
+#[test]
+#[ignore = "needs Xvfb and a throwaway session: run through `make test`"]
+fn the_window_opens_where_it_was_left() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    let tray = FakeTray::start(&data_home.join("geometry-host"));
+    let data_dir = data_home.join("geometry");
+    let log_path = data_home.join("geometry.log");
+    no_app_running();
+    let start = || {
+        Command::new(APP)
+            .env("GRANTRY_DATA_DIR", &data_dir)
+            .env("GRANTRY_SANDBOX_PORT", "0")
+            .env_remove("TAURI_WEBVIEW_AUTOMATION")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log_path).expect("log file"))
+            .spawn()
+            .expect("start Grantry")
+    };
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let xdotool = |args: &[&str]| {
+        let status = Command::new("xdotool")
+            .args(args)
+            .status()
+            .expect("xdotool");
+        assert!(status.success(), "xdotool {args:?}");
+    };
+
+    let mut grantry = start();
+    wait_until("the list on screen", Duration::from_secs(60), || {
+        log().contains("the Accounts list is on screen")
+    });
+    let window = main_window().expect("the window");
+    xdotool(&["windowsize", &window, "900", "640"]);
+    xdotool(&["windowmove", &window, "40", "30"]);
+    wait_until(
+        "the window moved and resized",
+        Duration::from_secs(10),
+        || geometry(&window) == (40, 30, 900, 640),
+    );
+    close_main_window();
+    let kept = data_dir.join("window.json");
+    wait_until(
+        "where the window was, kept",
+        Duration::from_secs(20),
+        || std::fs::read_to_string(&kept).is_ok_and(|text| text.contains("900")),
+    );
+    tray.click("Quit");
+    wait_until("Grantry to quit", Duration::from_secs(30), || {
+        matches!(grantry.try_wait(), Ok(Some(_)))
+    });
+
+    let mut grantry = start();
+    wait_until("the window again", Duration::from_secs(60), window_shown);
+    let window = main_window().expect("the window");
+    wait_until("the window where it was", Duration::from_secs(10), || {
+        geometry(&window) == (40, 30, 900, 640)
+    });
+    tray.click("Quit");
+    wait_until("Grantry to quit", Duration::from_secs(30), || {
+        matches!(grantry.try_wait(), Ok(Some(_)))
+    });
+    let log = log();
+    assert!(!log.contains("ERROR") && !log.contains("kept"), "{log}");
+}
+
+/// Where the X window `window` is and how large: (x, y, width, height), from `xwininfo`.
+fn geometry(window: &str) -> (i64, i64, i64, i64) {
+    let info = Command::new("xwininfo")
+        .args(["-id", window])
+        .output()
+        .expect("xwininfo (x11-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|line| line.trim().strip_prefix(name))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(-1)
+    };
+    (
+        field("Absolute upper-left X:"),
+        field("Absolute upper-left Y:"),
+        field("Width:"),
+        field("Height:"),
+    )
 }
 
 /// No tray on the bus: the Settings screen says so; the first close says why Grantry quits
