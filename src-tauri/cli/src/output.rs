@@ -80,6 +80,37 @@ pub fn local_time(unix_seconds: i64) -> String {
     }
 }
 
+/// A length of time in seconds as people write it, to the unit that matters: `45 s`,
+/// `12 min`, `3 h 20 min`, `1 day 4 h`, `59 days`. What is below the units shown is left out
+/// (rounded down), so a token said to last `59 min` lasts at least that. JSON output keeps the
+/// seconds.
+pub fn span(seconds: u64) -> String {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    const DAY: u64 = 24 * HOUR;
+    let (days, hours, minutes) = (seconds / DAY, seconds % DAY / HOUR, seconds % HOUR / MINUTE);
+    match seconds {
+        0..MINUTE => format!("{seconds} s"),
+        MINUTE..HOUR => format!("{minutes} min"),
+        HOUR..DAY if minutes == 0 => format!("{hours} h"),
+        HOUR..DAY => format!("{hours} h {minutes} min"),
+        _ if days >= 2 => format!("{days} days"),
+        _ if hours == 0 => "1 day".to_owned(),
+        _ => format!("1 day {hours} h"),
+    }
+}
+
+/// When `at` is as seen from `now` (both Unix seconds), as people say it: `in 59 days`,
+/// `in 3 h 20 min`, `in 45 s`, `5 min ago`, or `now`.
+pub fn relative(at: i64, now: i64) -> String {
+    let apart = span(at.abs_diff(now));
+    match at.cmp(&now) {
+        std::cmp::Ordering::Greater => format!("in {apart}"),
+        std::cmp::Ordering::Less => format!("{apart} ago"),
+        std::cmp::Ordering::Equal => "now".to_owned(),
+    }
+}
+
 /// The name a value serializes to, for enums that serialize to a string (an account's status,
 /// an activity's kind…), so that the text output uses the same words as the JSON.
 pub fn name_of<T: Serialize>(value: &T) -> String {
@@ -158,6 +189,43 @@ mod tests {
         assert!(shown.starts_with("Eve\u{FFFD}]0;pwned"), "{shown:?}");
         assert!(shown.ends_with("\nnext\tline"), "{shown:?}");
         assert_eq!(terminal_safe("Zoë 佐藤 🙂"), "Zoë 佐藤 🙂");
+    }
+
+    #[test]
+    fn spans_are_written_as_people_write_them() {
+        let cases = [
+            (0, "0 s"),
+            (45, "45 s"),
+            (59, "59 s"),
+            (60, "1 min"),
+            (12 * 60 + 59, "12 min"),
+            (3600, "1 h"),
+            (3 * 3600 + 20 * 60 + 7, "3 h 20 min"),
+            (86_399, "23 h 59 min"),
+            (86_400, "1 day"),
+            (86_400 + 4 * 3600 + 59, "1 day 4 h"),
+            (2 * 86_400, "2 days"),
+            (59 * 86_400 + 23 * 3600, "59 days"),
+            (400 * 86_400, "400 days"),
+        ];
+        for (seconds, said) in cases {
+            assert_eq!(span(seconds), said, "{seconds} s");
+        }
+    }
+
+    #[test]
+    fn times_are_said_from_now() {
+        let now = 1_800_000_000;
+        assert_eq!(relative(now + 59 * 86_400 + 5, now), "in 59 days");
+        assert_eq!(relative(now + 3 * 3600 + 20 * 60, now), "in 3 h 20 min");
+        assert_eq!(relative(now + 45, now), "in 45 s");
+        assert_eq!(relative(now - 5 * 60 - 30, now), "5 min ago");
+        assert_eq!(relative(now, now), "now");
+        // Far apart: no overflow.
+        assert_eq!(
+            relative(i64::MAX, i64::MIN),
+            format!("in {} days", u64::MAX / 86_400)
+        );
     }
 
     #[test]
