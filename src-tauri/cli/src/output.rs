@@ -8,6 +8,7 @@ use grantry_core::{Error, ErrorCode, IpcError};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 /// Exit codes, one per [`ErrorCode`], so scripts can branch without parsing messages.
 pub fn exit_code(code: ErrorCode) -> u8 {
@@ -136,28 +137,32 @@ pub fn terminal_safe(text: &str) -> String {
 }
 
 /// Rows as an aligned table with a header. A line break or tab inside a cell becomes a space,
-/// so that a provider's text cannot start a row of its own.
+/// so that a provider's text cannot start a row of its own. Columns are aligned by the width a
+/// terminal gives the text (`佐藤` takes four columns, `🙂` two, the accent of a decomposed
+/// `ë` none), not by its number of characters, so names in any script line up.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
             row.iter()
-                .map(|cell| cell.replace(['\n', '\r', '\t'], " "))
+                .map(|cell| terminal_safe(&cell.replace(['\n', '\r', '\t'], " ")))
                 .collect()
         })
         .collect();
     let rows = rows.as_slice();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(cell.width());
         }
     }
     let line = |cells: Vec<&str>| {
         let padded: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            .map(|(cell, width)| {
+                format!("{cell}{}", " ".repeat(width.saturating_sub(cell.width())))
+            })
             .collect();
         padded.join("  ").trim_end().to_owned()
     };
@@ -226,6 +231,38 @@ mod tests {
             relative(i64::MAX, i64::MIN),
             format!("in {} days", u64::MAX / 86_400)
         );
+    }
+
+    #[test]
+    fn columns_line_up_by_display_width() {
+        let names = [
+            "Ann",
+            "佐藤 花子",
+            "Zoe\u{308} 🙂",
+            "Jos\u{e9}",
+            "😀😀😀😀😀😀",
+        ];
+        let rows: Vec<Vec<String>> = names
+            .iter()
+            .enumerate()
+            .map(|(id, name)| vec![id.to_string(), (*name).to_owned(), "a@example.com".into()])
+            .collect();
+        let text = table(&["ID", "NAME", "EMAIL"], &rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), names.len() + 1, "{text}");
+        // Where the EMAIL column starts, in terminal columns, on each line.
+        let starts: Vec<usize> = lines
+            .iter()
+            .map(|line| {
+                let at = line
+                    .find("EMAIL")
+                    .or(line.find("a@"))
+                    .expect("the EMAIL column");
+                line[..at].width()
+            })
+            .collect();
+        // The widest name, six emoji, takes twelve columns: ID (2) + 2 + 12 + 2.
+        assert!(starts.iter().all(|&s| s == 18), "{starts:?}\n{text}");
     }
 
     #[test]
