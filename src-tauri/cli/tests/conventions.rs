@@ -110,3 +110,50 @@ fn the_manual_page_describes_every_command_and_one_page_each_is_written() {
     let help = stdout_of(&["--help"]);
     assert!(!help.contains("\n  man "), "{help}");
 }
+
+/// What `grantry` writes to a terminal (a pseudo-terminal `script` opens) with `NO_COLOR` as
+/// given: a discovery that cannot reach its issuer, with -v for the log line saying so, and
+/// a mistyped option, for clap's error.
+fn on_a_terminal(no_color: &str) -> Option<String> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let line = format!(
+        "'{}' -v providers discover http://127.0.0.1:1/; '{}' --no-such-option",
+        super::support::GRANTRY,
+        super::support::GRANTRY
+    );
+    let output = Command::new("script")
+        .args(["-qc", &line, "/dev/null"])
+        .env("NO_COLOR", no_color)
+        .env_remove("RUST_LOG")
+        .env("GRANTRY_DATA_DIR", dir.path().join("data"))
+        .env("GRANTRY_CONFIG_DIR", dir.path().join("config"))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/grantry-test-bus",
+        )
+        .output()
+        .ok()?;
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn no_color_keeps_the_terminal_plain() {
+    // Without `script` (util-linux) there is no terminal to write to.
+    let Some(coloured) = on_a_terminal("") else {
+        eprintln!("no script here: nothing checked");
+        return;
+    };
+    assert!(
+        coloured.contains("127.0.0.1:1") && coloured.contains("--no-such-option"),
+        "{coloured}"
+    );
+    // On a terminal, the log line and the error are in colour...
+    assert!(coloured.contains('\u{1b}'), "{coloured:?}");
+    // ...and with NO_COLOR set, neither is.
+    let plain = on_a_terminal("1").expect("script ran once already");
+    assert!(
+        plain.contains("127.0.0.1:1") && plain.contains("--no-such-option"),
+        "{plain}"
+    );
+    assert!(!plain.contains('\u{1b}'), "{plain:?}");
+}
