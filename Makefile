@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release deb bench soak soak-tray fuzz clean
+.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release cli-share deb bench soak soak-tray fuzz clean
 
 # `make run` builds what `make test` builds, with the same features (the whole workspace, and
 # the TypeScript-bindings feature the core's tests turn on), so that either one after the other
@@ -76,9 +76,25 @@ fuzz:
 RELEASE_FEATURES := --features grantry-app/custom-protocol,grantry-bench-bare/custom-protocol
 release: setup ui/dist/index.html
 	$(CARGO) build --release $(RELEASE_FEATURES) -p grantry-app -p grantry-cli -p grantry-bench-bare
+	@$(MAKE) --no-print-directory cli-share
 
-## deb: a release .deb (the app, `grantry`, and a desktop entry that handles dev.grantry: links)
-## under target/release/bundle/deb
+# The man pages and shell completions the .deb installs beside `grantry` (tauri.conf.json's
+# bundle.linux.deb.files), made by that binary from its own argument definitions: GRANTRY is
+# the binary, CLI_SHARE the folder they go to (the release build's by default; the package
+# test gives its debug build's). Man pages are gzipped as Debian ships them.
+GRANTRY ?= target/release/grantry
+CLI_SHARE ?= target/release/share
+cli-share:
+	rm -rf $(CLI_SHARE)
+	mkdir -p $(CLI_SHARE)/completions
+	$(GRANTRY) man --dir $(CLI_SHARE)/man1
+	gzip -9n $(CLI_SHARE)/man1/*.1
+	$(GRANTRY) completions bash > $(CLI_SHARE)/completions/grantry
+	$(GRANTRY) completions zsh > $(CLI_SHARE)/completions/_grantry
+	$(GRANTRY) completions fish > $(CLI_SHARE)/completions/grantry.fish
+
+## deb: a release .deb (the app, `grantry` with its man pages and bash, zsh and fish completions,
+## and a desktop entry that handles dev.grantry: links) under target/release/bundle/deb
 deb: release
 	ui/node_modules/.bin/tauri bundle --bundles deb --ci
 

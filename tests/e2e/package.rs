@@ -32,8 +32,30 @@ fn bundle() -> PathBuf {
         "{} is missing: `cargo build -p grantry-cli` (make test builds it)",
         cli.display()
     );
+    // Its man pages and completions too, made from it by the rule `make release` uses.
+    let share = debug_dir().join("share");
+    let made = Command::new("make")
+        .arg("--no-print-directory")
+        .arg("cli-share")
+        .arg(format!("GRANTRY={}", cli.display()))
+        .arg(format!("CLI_SHARE={}", share.display()))
+        .current_dir(ROOT)
+        .output()
+        .expect("run make cli-share");
+    assert!(
+        made.status.success(),
+        "make cli-share failed:\n{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let completions = share.join("completions");
     let config = serde_json::json!({
-        "bundle": {"linux": {"deb": {"files": {"/usr/bin/grantry": cli}}}}
+        "bundle": {"linux": {"deb": {"files": {
+            "/usr/bin/grantry": cli,
+            "/usr/share/man/man1": share.join("man1"),
+            "/usr/share/bash-completion/completions/grantry": completions.join("grantry"),
+            "/usr/share/zsh/vendor-completions/_grantry": completions.join("_grantry"),
+            "/usr/share/fish/vendor_completions.d/grantry.fish": completions.join("grantry.fish"),
+        }}}}
     });
     let output = Command::new(Path::new(ROOT).join("ui/node_modules/.bin/tauri"))
         .args(["bundle", "--debug", "--bundles", "deb", "--ci", "--config"])
@@ -88,6 +110,17 @@ fn the_deb_installs_a_desktop_entry_that_hands_dev_grantry_links_to_its_binary()
     let binary = root.join("usr/bin/grantry-app");
     assert!(binary.exists(), "no /usr/bin/grantry-app in the package");
     assert!(root.join("usr/bin/grantry").exists(), "no /usr/bin/grantry");
+    // `grantry`'s man pages (gzipped) and completions, where man and each shell look.
+    for file in [
+        "usr/share/man/man1/grantry.1.gz",
+        "usr/share/man/man1/grantry-link.1.gz",
+        "usr/share/bash-completion/completions/grantry",
+        "usr/share/zsh/vendor-completions/_grantry",
+        "usr/share/fish/vendor_completions.d/grantry.fish",
+    ] {
+        let size = std::fs::metadata(root.join(file)).map_or(0, |m| m.len());
+        assert!(size > 0, "no /{file} in the package, or it is empty");
+    }
 
     // The desktop entry: valid, and the handler of dev.grantry: links.
     let applications = root.join("usr/share/applications");

@@ -12,15 +12,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use grantry_core::providers::SANDBOX_ID;
 use grantry_core::{Error, Grantry, IpcError, Options, logging, paths};
 use grantry_sandbox::Sandbox;
 use tracing::level_filters::LevelFilter;
 
 use commands::{
-    accounts, export, forget, history, http_log, link, providers, refresh, repair, revoke, sandbox,
-    scopes, token,
+    accounts, completions, export, forget, history, http_log, link, man, providers, refresh,
+    repair, revoke, sandbox, scopes, token,
 };
 
 #[derive(Parser)]
@@ -84,6 +84,15 @@ enum Command {
     /// Run a command with an account's access token in its environment
     /// (GRANTRY_ACCESS_TOKEN), and end with its exit code.
     Exec(token::ExecArgs),
+    /// Print a shell completion script for bash, zsh, fish, elvish or PowerShell.
+    ///
+    /// For example `grantry completions bash >
+    /// ~/.local/share/bash-completion/completions/grantry` (the .deb installs bash's, zsh's
+    /// and fish's).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write one per command with --dir (for packaging).
+    #[command(hide = true)]
+    Man(man::ManArgs),
 }
 
 /// The data folder: `--data-dir`, else the environment's (`paths.rs`).
@@ -209,11 +218,13 @@ fn notice(cli: &Cli, text: &str) {
 }
 
 /// Runs the command, and says how the process ends (`exec` ends as its command did). Every
-/// command but `sandbox` opens the core first; the sandbox needs no data folder or keyring, so
-/// it runs even where those are unusable.
+/// command but `sandbox`, `completions` and `man` opens the core first; those need no data
+/// folder or keyring, so they run even where those are unusable.
 async fn run(cli: &Cli) -> Result<ExitCode, Error> {
     let json = cli.json;
     let done = match &cli.command {
+        Command::Completions(args) => Some(completions::run(Cli::command(), args)),
+        Command::Man(args) => Some(man::run(Cli::command(), args)),
         Command::Sandbox(args) => Some(sandbox::run(json, args, data_dir(cli)).await),
         Command::Accounts(args) => Some(accounts::run(json, &open(cli)?, args)),
         Command::Forget(args) => Some(forget::run(json, &open(cli)?, args)),
@@ -240,7 +251,9 @@ async fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Revoke(args) => revoke::run(json, &grantry, args).await,
         Command::Repair(args) => success(repair::run(json, &grantry, args).await),
         // Run above.
-        Command::Sandbox(_)
+        Command::Completions(_)
+        | Command::Man(_)
+        | Command::Sandbox(_)
         | Command::Accounts(_)
         | Command::Forget(_)
         | Command::Export(_)
@@ -267,5 +280,48 @@ async fn main() -> ExitCode {
     match run(&cli).await {
         Ok(code) => code,
         Err(error) => output::failure(cli.json, &IpcError::from(error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command and every argument of `command` and its commands that says nothing in
+    /// `--help`, by path (`grantry providers add --env`); clap's own help and version flags
+    /// and help command are left out.
+    fn without_help(command: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+            let said = arg.get_help().or(arg.get_long_help()).is_some();
+            if !builtin && !said {
+                let name = match arg.get_long() {
+                    Some(long) => format!("--{long}"),
+                    None => format!("<{}>", arg.get_id()),
+                };
+                missing.push(format!("{path} {name}"));
+            }
+        }
+        for sub in command.get_subcommands() {
+            let sub_path = format!("{path} {}", sub.get_name());
+            if sub.get_name() != "help" && sub.get_about().or(sub.get_long_about()).is_none() {
+                missing.push(sub_path.clone());
+            }
+            without_help(sub, &sub_path, missing);
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_help() {
+        let mut command = Cli::command();
+        command.build();
+        let mut missing = Vec::new();
+        without_help(&command, "grantry", &mut missing);
+        assert!(missing.is_empty(), "no help text:\n{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
 }

@@ -8,6 +8,7 @@ use grantry_core::{Error, ErrorCode, IpcError};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
 /// Exit codes, one per [`ErrorCode`], so scripts can branch without parsing messages.
 pub fn exit_code(code: ErrorCode) -> u8 {
@@ -80,6 +81,37 @@ pub fn local_time(unix_seconds: i64) -> String {
     }
 }
 
+/// A length of time in seconds as people write it, to the unit that matters: `45 s`,
+/// `12 min`, `3 h 20 min`, `1 day 4 h`, `59 days`. What is below the units shown is left out
+/// (rounded down), so a token said to last `59 min` lasts at least that. JSON output keeps the
+/// seconds.
+pub fn span(seconds: u64) -> String {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    const DAY: u64 = 24 * HOUR;
+    let (days, hours, minutes) = (seconds / DAY, seconds % DAY / HOUR, seconds % HOUR / MINUTE);
+    match seconds {
+        0..MINUTE => format!("{seconds} s"),
+        MINUTE..HOUR => format!("{minutes} min"),
+        HOUR..DAY if minutes == 0 => format!("{hours} h"),
+        HOUR..DAY => format!("{hours} h {minutes} min"),
+        _ if days >= 2 => format!("{days} days"),
+        _ if hours == 0 => "1 day".to_owned(),
+        _ => format!("1 day {hours} h"),
+    }
+}
+
+/// When `at` is as seen from `now` (both Unix seconds), as people say it: `in 59 days`,
+/// `in 3 h 20 min`, `in 45 s`, `5 min ago`, or `now`.
+pub fn relative(at: i64, now: i64) -> String {
+    let apart = span(at.abs_diff(now));
+    match at.cmp(&now) {
+        std::cmp::Ordering::Greater => format!("in {apart}"),
+        std::cmp::Ordering::Less => format!("{apart} ago"),
+        std::cmp::Ordering::Equal => "now".to_owned(),
+    }
+}
+
 /// The name a value serializes to, for enums that serialize to a string (an account's status,
 /// an activity's kind…), so that the text output uses the same words as the JSON.
 pub fn name_of<T: Serialize>(value: &T) -> String {
@@ -105,28 +137,32 @@ pub fn terminal_safe(text: &str) -> String {
 }
 
 /// Rows as an aligned table with a header. A line break or tab inside a cell becomes a space,
-/// so that a provider's text cannot start a row of its own.
+/// so that a provider's text cannot start a row of its own. Columns are aligned by the width a
+/// terminal gives the text (`佐藤` takes four columns, `🙂` two, the accent of a decomposed
+/// `ë` none), not by its number of characters, so names in any script line up.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
             row.iter()
-                .map(|cell| cell.replace(['\n', '\r', '\t'], " "))
+                .map(|cell| terminal_safe(&cell.replace(['\n', '\r', '\t'], " ")))
                 .collect()
         })
         .collect();
     let rows = rows.as_slice();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(cell.width());
         }
     }
     let line = |cells: Vec<&str>| {
         let padded: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            .map(|(cell, width)| {
+                format!("{cell}{}", " ".repeat(width.saturating_sub(cell.width())))
+            })
             .collect();
         padded.join("  ").trim_end().to_owned()
     };
@@ -158,6 +194,75 @@ mod tests {
         assert!(shown.starts_with("Eve\u{FFFD}]0;pwned"), "{shown:?}");
         assert!(shown.ends_with("\nnext\tline"), "{shown:?}");
         assert_eq!(terminal_safe("Zoë 佐藤 🙂"), "Zoë 佐藤 🙂");
+    }
+
+    #[test]
+    fn spans_are_written_as_people_write_them() {
+        let cases = [
+            (0, "0 s"),
+            (45, "45 s"),
+            (59, "59 s"),
+            (60, "1 min"),
+            (12 * 60 + 59, "12 min"),
+            (3600, "1 h"),
+            (3 * 3600 + 20 * 60 + 7, "3 h 20 min"),
+            (86_399, "23 h 59 min"),
+            (86_400, "1 day"),
+            (86_400 + 4 * 3600 + 59, "1 day 4 h"),
+            (2 * 86_400, "2 days"),
+            (59 * 86_400 + 23 * 3600, "59 days"),
+            (400 * 86_400, "400 days"),
+        ];
+        for (seconds, said) in cases {
+            assert_eq!(span(seconds), said, "{seconds} s");
+        }
+    }
+
+    #[test]
+    fn times_are_said_from_now() {
+        let now = 1_800_000_000;
+        assert_eq!(relative(now + 59 * 86_400 + 5, now), "in 59 days");
+        assert_eq!(relative(now + 3 * 3600 + 20 * 60, now), "in 3 h 20 min");
+        assert_eq!(relative(now + 45, now), "in 45 s");
+        assert_eq!(relative(now - 5 * 60 - 30, now), "5 min ago");
+        assert_eq!(relative(now, now), "now");
+        // Far apart: no overflow.
+        assert_eq!(
+            relative(i64::MAX, i64::MIN),
+            format!("in {} days", u64::MAX / 86_400)
+        );
+    }
+
+    #[test]
+    fn columns_line_up_by_display_width() {
+        let names = [
+            "Ann",
+            "佐藤 花子",
+            "Zoe\u{308} 🙂",
+            "Jos\u{e9}",
+            "😀😀😀😀😀😀",
+        ];
+        let rows: Vec<Vec<String>> = names
+            .iter()
+            .enumerate()
+            .map(|(id, name)| vec![id.to_string(), (*name).to_owned(), "a@example.com".into()])
+            .collect();
+        let text = table(&["ID", "NAME", "EMAIL"], &rows);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), names.len() + 1, "{text}");
+        // Where the EMAIL column starts, in terminal columns, on each line.
+        let starts: Vec<usize> = lines
+            .iter()
+            .map(|line| {
+                let at = line
+                    .find("EMAIL")
+                    .or(line.find("a@"))
+                    .expect("the EMAIL column");
+                line[..at].width()
+            })
+            .collect();
+        // The widest name, six emoji, takes twelve columns: ID (2) + 2 + 12 + 2.
+        assert!(starts.iter().all(|&s| s == 18), "{starts:?}\n{text}");
     }
 
     #[test]

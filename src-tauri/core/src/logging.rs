@@ -147,12 +147,14 @@ pub fn to_file(state_dir: &Path, level: LevelFilter) -> Option<PathBuf> {
     failure.is_none().then_some(dir)
 }
 
-/// Lines on stderr, in colour only on a terminal.
+/// Lines on stderr, in colour only on a terminal, and not when `NO_COLOR` is set to anything
+/// but nothing (https://no-color.org).
 fn stderr_layer<S>() -> impl Layer<S>
 where
     S: tracing::Subscriber + for<'a> LookupSpan<'a>,
 {
-    stderr_layer_to(io::stderr).with_ansi(io::stderr().is_terminal())
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    stderr_layer_to(io::stderr).with_ansi(io::stderr().is_terminal() && !no_color)
 }
 
 /// The stderr layer writing to `writer` instead, for tests of what reaches stderr: each line

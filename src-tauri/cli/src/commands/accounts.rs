@@ -4,7 +4,7 @@
 use clap::Args;
 use grantry_core::{AccountStatus, AccountSummary, Error, Grantry, now};
 
-use crate::output::{local_time, name_of, print, table};
+use crate::output::{local_time, name_of, print, relative, table};
 
 #[derive(Args)]
 pub struct AccountsArgs {}
@@ -20,8 +20,8 @@ pub fn run(json: bool, grantry: &Grantry, _args: &AccountsArgs) -> Result<(), Er
             .iter()
             .map(|a| {
                 let expiry = match a.access_expires_at {
-                    Some(at) if at > now => format!("in {} min", (at - now) / 60),
-                    Some(_) => "expired".into(),
+                    Some(at) if at > now => relative(at, now),
+                    Some(at) => format!("expired {}", relative(at, now)),
                     None => "-".into(),
                 };
                 let status = match failing(a) {

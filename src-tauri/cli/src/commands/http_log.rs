@@ -10,6 +10,7 @@ use crate::output::{local_time, print};
 pub struct HttpLogArgs {
     /// The account id.
     account: i64,
+    /// How many exchanges, at most.
     #[arg(long, default_value_t = 20)]
     limit: u32,
     /// Only the exchanges of this operation: link, refresh, revoke, check_scopes,

@@ -3,11 +3,13 @@
 //! and `exec`); `main.rs` lists them and hands each its arguments.
 
 pub mod accounts;
+pub mod completions;
 pub mod export;
 pub mod forget;
 pub mod history;
 pub mod http_log;
 pub mod link;
+pub mod man;
 pub mod providers;
 pub mod refresh;
 pub mod repair;

@@ -10,7 +10,7 @@ use clap::Args;
 use grantry_core::{BreakCause, Error, Grantry, IpcError, RefreshAllOutcome, RefreshLimits, now};
 use serde_json::json;
 
-use crate::output::{exit_code, first_failure, print, terminal_safe};
+use crate::output::{exit_code, first_failure, print, span, terminal_safe};
 
 #[derive(Args)]
 pub struct RefreshArgs {
@@ -65,7 +65,10 @@ pub async fn run(
         print(json, &refreshed, || {
             let expiry = refreshed
                 .access_expires_at
-                .map(|at| format!(", valid for {} min", (at - now()) / 60))
+                .map(|at| {
+                    let left = u64::try_from(at.saturating_sub(now())).unwrap_or(0);
+                    format!(", valid for {}", span(left))
+                })
                 .unwrap_or_default();
             format!("Refreshed account {id}{expiry}.")
         });

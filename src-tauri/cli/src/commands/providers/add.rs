@@ -27,6 +27,7 @@ pub struct AddArgs {
     /// The display name (default: the preset's).
     #[arg(long, required_unless_present = "preset")]
     name: Option<String>,
+    /// The environment's name.
     #[arg(long, default_value = "production")]
     env: String,
     /// A preset's one setting: Microsoft's tenant, or a self-managed GitLab's address.
@@ -35,14 +36,19 @@ pub struct AddArgs {
     /// Issuer URL for OpenID Connect discovery (checked now).
     #[arg(long, conflicts_with = "preset")]
     issuer: Option<String>,
+    /// The authorization endpoint's URL (without --issuer).
     #[arg(long, conflicts_with = "preset")]
     authorization_endpoint: Option<String>,
+    /// The token endpoint's URL (without --issuer).
     #[arg(long, conflicts_with = "preset")]
     token_endpoint: Option<String>,
+    /// The userinfo endpoint's URL, for the account's name and email (optional).
     #[arg(long, conflicts_with = "preset")]
     userinfo_endpoint: Option<String>,
+    /// The revocation endpoint's URL, RFC 7009 (optional).
     #[arg(long, conflicts_with = "preset")]
     revocation_endpoint: Option<String>,
+    /// The client id registered at the provider.
     #[arg(long)]
     client_id: String,
     /// How the client authenticates at the token endpoint (custom providers; a preset's

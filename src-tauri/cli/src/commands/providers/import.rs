@@ -19,6 +19,7 @@ pub struct ImportArgs {
     /// The provider id to add it as.
     #[arg(long, default_value = "google")]
     id: String,
+    /// The environment's name.
     #[arg(long, default_value = "production")]
     env: String,
 }

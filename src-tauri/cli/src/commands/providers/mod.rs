@@ -35,6 +35,7 @@ enum ProvidersAction {
     Discover(discover::DiscoverArgs),
     /// Remove a provider (and its client secrets from the keyring).
     Remove {
+        /// The provider id.
         id: String,
         /// What to do with the accounts linked at it: `revoke` them at the provider first, or
         /// `forget` them here only. Needed when there are any.
@@ -47,7 +48,9 @@ enum ProvidersAction {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum AccountsArg {
+    /// Revoke them at the provider, then remove them here.
     Revoke,
+    /// Remove them here only; their access at the provider stays.
     Forget,
 }
 

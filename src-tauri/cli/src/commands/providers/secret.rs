@@ -12,7 +12,9 @@ use crate::output::print;
 
 #[derive(Args)]
 pub struct SecretArgs {
+    /// The provider id (`grantry providers` lists them).
     id: String,
+    /// The environment (default: the provider's first).
     #[arg(long)]
     env: Option<String>,
 }
