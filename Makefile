@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release deb bench soak soak-tray fuzz clean
+.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release deb bench soak soak-tray fuzz docs clean
 
 # `make run` builds what `make test` builds, with the same features (the whole workspace, and
 # the TypeScript-bindings feature the core's tests turn on), so that either one after the other
@@ -91,6 +91,11 @@ deb: release
 ## bench: speed and memory against floors measured in the same run; writes target/bench/report.md
 bench: setup-test
 	scripts/bench
+
+## docs: the book (docs/) built with mdbook into target/book; open target/book/index.html
+docs:
+	@scripts/setup docs
+	mdbook build docs
 
 clean:
 	$(CARGO) clean
