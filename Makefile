@@ -95,6 +95,7 @@ bench: setup-test
 ## docs: the book (docs/) built with mdbook into target/book; open target/book/index.html
 docs:
 	@scripts/setup docs
+	scripts/check-docs
 	mdbook build docs
 
 clean:
