@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release cli-share deb bench soak soak-tray fuzz clean
+.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release cli-share deb bench soak soak-tray fuzz docs clean
 
 # `make run` builds what `make test` builds, with the same features (the whole workspace, and
 # the TypeScript-bindings feature the core's tests turn on), so that either one after the other
@@ -33,7 +33,13 @@ ui/dist/index.html: $(UI_SOURCES) ui/node_modules/.package-lock.json
 ui/node_modules/.package-lock.json:
 	@scripts/setup run
 
+# lint: also the documentation (links, anchors, and the make targets, grantry commands and
+# scripts it shows: scripts/check-docs, tried first on broken documents) and the AppStream
+# metainfo the .deb installs
 lint: ui/dist/index.html
+	scripts/check-docs --self-test
+	scripts/check-docs
+	appstreamcli validate --no-net src-tauri/packaging/dev.grantry.desktop.metainfo.xml
 	$(CARGO) fmt --all --check
 	npm --prefix ui run check
 	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
@@ -101,6 +107,12 @@ deb: release
 ## bench: speed and memory against floors measured in the same run; writes target/bench/report.md
 bench: setup-test
 	scripts/bench
+
+## docs: the book (docs/) built with mdbook into target/book; open target/book/index.html
+docs:
+	@scripts/setup docs
+	scripts/check-docs
+	mdbook build docs
 
 clean:
 	$(CARGO) clean
