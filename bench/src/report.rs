@@ -1,5 +1,5 @@
 //! The report: one row per measure, with its floor, the ratio between them and the target it
-//! is held to; written as Markdown (for people and the README) and JSON (for tools).
+//! is held to; written as Markdown (for people and docs/performance.md) and JSON (for tools).
 
 use serde::Serialize;
 

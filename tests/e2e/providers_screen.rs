@@ -27,7 +27,7 @@ const ENTER: &str = "\u{E007}";
 /// The private-use scheme of the test's own provider (RFC 8252 §7.1: reverse domain name).
 /// Without digits: Debian 12's `xdg-open` (xdg-utils 1.1.3) outside GNOME and KDE takes an
 /// argument whose scheme has a digit for a file name (its `is_file_url_or_path`), which is why
-/// the README points Google users without such a desktop to the Desktop-client option.
+/// docs/providers.md points Google users without such a desktop to the Desktop-client option.
 const SCHEME: &str = "test.grantry.provider";
 
 /// Registers a client at the app's sandbox, with its admin token from the data folder: a

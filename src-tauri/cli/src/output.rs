@@ -1,6 +1,6 @@
 //! How results and failures reach the terminal, shared by every command: a table or sentence
 //! for people, JSON with `--json` for scripts, an exit code per kind of failure (documented in
-//! the README), and the few ways of writing a value that people read (times, enum names).
+//! docs/cli.md), and the few ways of writing a value that people read (times, enum names).
 
 use std::process::ExitCode;
 
