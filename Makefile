@@ -41,6 +41,8 @@ lint: ui/dist/index.html
 	scripts/check-docs
 	appstreamcli validate --no-net src-tauri/packaging/dev.grantry.desktop.metainfo.xml
 	$(CARGO) fmt --all --check
+	$(CARGO) deny --offline check bans licenses sources
+	$(CARGO) machete
 	npm --prefix ui run check
 	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 
