@@ -93,7 +93,7 @@ pub fn closed(running: &Running, seconds: u64) -> Result<Usage, String> {
     if !procs::alive(running.pid()) {
         return Err("Grantry quit instead of staying in the tray".into());
     }
-    let (_, usage, _) = running.idle(seconds);
+    let usage = running.idle(seconds).usage;
     Ok(usage)
 }
 
@@ -104,7 +104,7 @@ pub fn started_in_tray(launch: &Launch, seconds: u64) -> Result<Usage, String> {
         running.stop();
         return Err("started in the tray, Grantry showed its window".into());
     }
-    let (_, usage, _) = running.idle(seconds);
+    let usage = running.idle(seconds).usage;
     running.stop();
     Ok(usage)
 }

@@ -33,6 +33,22 @@ pub struct Running {
 
 const READY_WITHIN: Duration = Duration::from_secs(60);
 
+/// How long after its first paint a window's start still counts as start: the work a start
+/// sets going (the first list's layout, fonts, the network process) lands within it.
+pub const SETTLING: Duration = Duration::from_secs(2);
+
+/// A painted window's cost: its start, then doing nothing.
+pub struct Idle {
+    /// CPU of every process from spawning to the first paint and [`SETTLING`] more.
+    pub start_cpu_ms: f64,
+    /// CPU of every process over the idle seconds after that.
+    pub cpu_ms: f64,
+    /// Memory at the end.
+    pub usage: Usage,
+    /// Each process's share of `cpu_ms`.
+    pub shares: Vec<(String, f64)>,
+}
+
 impl Launch {
     pub fn start(&self) -> Result<Running, String> {
         let name = self.program.display().to_string();
@@ -79,9 +95,12 @@ impl Running {
         self.child.id()
     }
 
-    /// CPU used by the whole tree over `seconds` of doing nothing, and its memory at the end;
-    /// with each process's share of that CPU.
-    pub fn idle(&self, seconds: u64) -> (f64, Usage, Vec<(String, f64)>) {
+    /// What the window costs once painted: its start's CPU (from spawning to the first paint
+    /// and [`SETTLING`] more, where work the start set going lands), then the CPU of the whole
+    /// tree over `seconds` of doing nothing after that, with each process's share, and its
+    /// memory at the end.
+    pub fn idle(&self, seconds: u64) -> Idle {
+        std::thread::sleep(SETTLING);
         let before = procs::usage(self.pid());
         std::thread::sleep(Duration::from_secs(seconds));
         let after = procs::usage(self.pid());
@@ -97,7 +116,12 @@ impl Running {
                 (name.clone(), cpu - earlier)
             })
             .collect();
-        (after.cpu_ms - before.cpu_ms, after, shares)
+        Idle {
+            start_cpu_ms: before.cpu_ms,
+            cpu_ms: after.cpu_ms - before.cpu_ms,
+            usage: after,
+            shares,
+        }
     }
 
     pub fn stop(mut self) {
