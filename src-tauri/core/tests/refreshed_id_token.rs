@@ -1,5 +1,6 @@
 //! The ID token that comes with a refresh (`engine/refresh.rs`, `oauth/id_token.rs`): checked
-//! after the rotated refresh token is saved, and the account's only once it verifies; signed
+//! before the tokens are written (once) when the keys held verify it, else after the rotated
+//! refresh token is saved, and the account's only once it verifies; signed
 //! with a key the provider rotated in since the keys were fetched, it makes Grantry fetch them
 //! once and keep them; forged or spoiled, it fails the refresh and the account keeps the ID and
 //! access tokens it had; naming another subject, it marks the account "needs re-link".
@@ -51,8 +52,10 @@ async fn a_refresh_after_a_key_rotation_fetches_the_new_keys_once() {
     assert_ne!(new_kid, linked_kid);
 
     // The keys fetched at discovery lack the new key: the ID token verifies only with the
-    // keys fetched again.
+    // keys fetched again, so the rotated refresh token is written first, then the rest.
+    let writes = w.secrets.writes();
     let refreshed = w.grantry.refresh(account.id).await.expect("refresh");
+    assert_eq!(w.secrets.writes() - writes, 2, "kept first, then the rest");
     assert_eq!(refreshed.status, AccountStatus::Valid);
     assert_eq!(
         kid(&stored(&w)["id_token"]),
@@ -61,9 +64,12 @@ async fn a_refresh_after_a_key_rotation_fetches_the_new_keys_once() {
     );
     assert_eq!(key_fetches(&w, account.id), 1, "fetched again once");
 
-    // Kept: the next token signed with the new key needs no fetch.
+    // Kept: the next token signed with the new key needs no fetch, and the tokens it came
+    // with are written once, after it verified.
+    let writes = w.secrets.writes();
     w.grantry.refresh(account.id).await.expect("refresh again");
     assert_eq!(key_fetches(&w, account.id), 1, "two refreshes, one fetch");
+    assert_eq!(w.secrets.writes() - writes, 1, "one keyring write");
     assert_eq!(w.refreshes(), 2);
 }
 

@@ -249,23 +249,30 @@ impl Grantry {
                 return Err(error);
             }
         };
-        // The rotated refresh token goes to the keyring before anything else: losing it would
-        // lose the account, since the old one is now dead at the provider. (Killed right here,
-        // it is lost: the next refresh replays the old one, the provider refuses it, and the
-        // account is marked "needs re-link" with that reason.) A new ID token is not the
-        // account's before it verifies, which may mean fetching the provider's keys: until then
-        // the rotated refresh token is kept beside the access and ID tokens held before, so that
-        // nothing that came with an ID token that fails is ever shown or used as the account's.
+        // The rotated refresh token goes to the keyring before anything that may wait: losing
+        // it would lose the account, since the old one is now dead at the provider. (Killed
+        // right here, it is lost: the next refresh replays the old one, the provider refuses
+        // it, and the account is marked "needs re-link" with that reason.) A new ID token is
+        // not the account's before it verifies: with the keys held that takes no network, and
+        // the tokens are written once, after it; when the provider's keys must be fetched, the
+        // rotated refresh token is kept first beside the access and ID tokens held before, so
+        // that nothing that came with an ID token that fails is ever shown or used as the
+        // account's.
         let mut refreshed = refreshed;
         let id_token = refreshed.id_token.take();
-        let first = match &id_token {
-            None => Some(refreshed.tokens.clone()),
-            Some(_) if refreshed.rotated => Some(TokenSet {
+        let checked_here = id_token.as_ref().and_then(|id_token| {
+            refresh_token::subject_with_held_keys(&account.provider, &env, &endpoints, id_token)
+        });
+        let first = match (&id_token, &checked_here) {
+            (None, _) => Some(refreshed.tokens.clone()),
+            // Verified with the keys held, the account's: the tokens are written once, below.
+            (Some(_), Some(Ok(subject))) if *subject == account.subject => None,
+            (Some(_), _) if refreshed.rotated => Some(TokenSet {
                 refresh_token: refreshed.tokens.refresh_token.clone(),
                 ..current.clone()
             }),
             // Not rotated: the refresh token held still works, nothing needs keeping yet.
-            Some(_) => None,
+            (Some(_), _) => None,
         };
         crash_point("refresh:before-secrets");
         if let Some(tokens) = &first
@@ -279,14 +286,19 @@ impl Grantry {
         if let Some(id_token) = id_token {
             // OpenID Connect Core §12.2: signature, `iss`, `aud`, `exp` (`oauth/id_token.rs`),
             // and the same subject as the account's.
-            let checked = refresh_token::subject_of(
-                &self.http,
-                &account.provider,
-                &env,
-                &endpoints,
-                &id_token,
-            )
-            .await;
+            let checked = match checked_here {
+                Some(checked) => checked.map(|subject| (subject, None)),
+                None => {
+                    refresh_token::subject_of(
+                        &self.http,
+                        &account.provider,
+                        &env,
+                        &endpoints,
+                        &id_token,
+                    )
+                    .await
+                }
+            };
             let subject = match checked {
                 Ok((subject, new_keys)) => {
                     if let Some(keys) = new_keys {

@@ -66,7 +66,44 @@ pub(crate) async fn verify(
     token: &CoreIdToken,
     nonce: ExpectedNonce<'_>,
 ) -> Result<Verified, Error> {
-    let mut verified = token.claims(&verifier(env, endpoints)?, &nonce).cloned();
+    let jwks_uri = match verify_with_held_keys(provider, env, endpoints, token, &nonce) {
+        Some(verified) => return verified,
+        None => endpoints.jwks_uri.as_ref(),
+    };
+    // Held keys that cannot tell are only answered for a provider that publishes its keys.
+    let Some(jwks_uri) = jwks_uri else {
+        return Err(Error::MalformedResponse {
+            provider: provider.to_owned(),
+            reason: "its ID token names a key it does not publish".to_owned(),
+        });
+    };
+    let rotated = Endpoints {
+        jwks: fetch_keys(http, provider, jwks_uri).await?,
+        ..endpoints.clone()
+    };
+    let verified = token.claims(&verifier(env, &rotated)?, &nonce).cloned();
+    let claims = verified.map_err(|e| not_valid(provider, e))?;
+    Ok(Verified {
+        claims,
+        new_keys: Some(rotated.jwks),
+    })
+}
+
+/// Verifies `token` with the keys held (`endpoints.jwks`), without the network: `None` when
+/// it names a key not held and the provider publishes its keys, which only [`verify`] can
+/// fetch.
+pub(crate) fn verify_with_held_keys(
+    provider: &str,
+    env: &Environment,
+    endpoints: &Endpoints,
+    token: &CoreIdToken,
+    nonce: &ExpectedNonce<'_>,
+) -> Option<Result<Verified, Error>> {
+    let verifier = match verifier(env, endpoints) {
+        Ok(verifier) => verifier,
+        Err(error) => return Some(Err(error)),
+    };
+    let verified = token.claims(&verifier, nonce).cloned();
     // openidconnect picks the key by the token's `kid` (`JsonWebKeySet::filter_keys`): an id
     // missing from the keys held is `NoMatchingKey`.
     let unknown_key = matches!(
@@ -75,23 +112,25 @@ pub(crate) async fn verify(
             SignatureVerificationError::NoMatchingKey
         ))
     );
-    let mut new_keys = None;
-    if unknown_key && let Some(jwks_uri) = &endpoints.jwks_uri {
-        let rotated = Endpoints {
-            jwks: fetch_keys(http, provider, jwks_uri).await?,
-            ..endpoints.clone()
-        };
-        verified = token.claims(&verifier(env, &rotated)?, &nonce).cloned();
-        new_keys = Some(rotated.jwks);
+    if unknown_key && endpoints.jwks_uri.is_some() {
+        return None;
     }
-    let claims = verified.map_err(|e| {
-        let cause = std::error::Error::source(&e)
-            .map(|c| format!(" ({c})"))
-            .unwrap_or_default();
-        Error::MalformedResponse {
-            provider: provider.to_owned(),
-            reason: format!("its ID token is not valid: {e}{cause}"),
-        }
-    })?;
-    Ok(Verified { claims, new_keys })
+    Some(
+        verified
+            .map(|claims| Verified {
+                claims,
+                new_keys: None,
+            })
+            .map_err(|e| not_valid(provider, e)),
+    )
+}
+
+fn not_valid(provider: &str, error: ClaimsVerificationError) -> Error {
+    let cause = std::error::Error::source(&error)
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    Error::MalformedResponse {
+        provider: provider.to_owned(),
+        reason: format!("its ID token is not valid: {error}{cause}"),
+    }
 }

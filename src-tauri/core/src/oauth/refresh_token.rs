@@ -215,6 +215,19 @@ pub async fn subject_of(
     Ok((verified.claims.subject().to_string(), verified.new_keys))
 }
 
+/// [`subject_of`] with the keys held only, without the network: `None` when the token names a
+/// key not held, which only [`subject_of`] can fetch.
+pub fn subject_with_held_keys(
+    provider: &str,
+    env: &Environment,
+    endpoints: &Endpoints,
+    id_token: &CoreIdToken,
+) -> Option<Result<String, Error>> {
+    let verified =
+        id_token::verify_with_held_keys(provider, env, endpoints, id_token, &ExpectedNonce::Any)?;
+    Some(verified.map(|verified| verified.claims.subject().to_string()))
+}
+
 fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {
     use openidconnect::core::CoreErrorResponseType as E;
     match error {

@@ -8,13 +8,22 @@ use super::{KeyringError, SecretStore};
 use crate::secret::Secret;
 
 #[derive(Default)]
-pub struct MemorySecrets(Mutex<HashMap<String, String>>);
+pub struct MemorySecrets {
+    items: Mutex<HashMap<String, String>>,
+    writes: std::sync::atomic::AtomicUsize,
+}
 
 impl MemorySecrets {
     fn items(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
-        self.0
+        self.items
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How many items were written so far: each is a Secret Service round trip in the OS
+    /// keyring, the slowest part of a refresh.
+    pub fn writes(&self) -> usize {
+        self.writes.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Every item, for tests that look for leaks or compare before and after. This store
@@ -32,6 +41,8 @@ impl MemorySecrets {
 impl SecretStore for MemorySecrets {
     fn put(&self, key: &str, value: &Secret<String>) -> Result<(), KeyringError> {
         self.items().insert(key.into(), value.expose().clone());
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
 
