@@ -6,6 +6,7 @@
 //! (`fuzz`, run by `fuzz/` and replayed by `tests/fuzz_corpus.rs`).
 
 pub mod clock;
+pub mod dialects;
 pub mod engine;
 pub mod error;
 pub mod events;

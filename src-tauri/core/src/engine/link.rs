@@ -5,6 +5,7 @@
 
 use super::{Grantry, crash_point, lock};
 use crate::clock;
+use crate::dialects;
 use crate::error::Error;
 use crate::model::{AccountScope, AccountSummary, ActivityKind, ScopeStatus};
 use crate::oauth::authorize::{self, Pending, Started};
@@ -356,7 +357,7 @@ impl Grantry {
             // The token response listed no scopes: ask which were granted and declined. Should
             // the provider not answer, the requested ones stand until the next check.
             let access = &linked.tokens.access_token;
-            let asked = preset.granted_scopes(&self.http, &pending.endpoints, access);
+            let asked = dialects::granted_scopes(preset, &self.http, &pending.endpoints, access);
             if let Some(Ok(found)) = asked.await {
                 let (granted, declined, source) = (&found.granted, &found.declined, found.source);
                 lock(&self.store).update_scopes(saved.id, granted, declined, source, now)?;

@@ -1,15 +1,16 @@
 //! Presets: the providers Grantry knows by name (Google, Facebook, GitHub, Microsoft, GitLab),
-//! each in a module of its own holding everything that is particular to it: its endpoints,
+//! as plain data, each in a module of its own holding what is particular to it: its endpoints,
 //! which redirects its clients accept, its scope catalogue, the authorization parameters it
-//! needs, how its token endpoint deviates from RFC 6749, how it tells which scopes a token
-//! carries, how its tokens are renewed and how its errors read in plain words.
+//! needs, how its token endpoint's answers deviate from RFC 6749 §5 (rewritten into its shape
+//! for the standard client, `oauth/http.rs`), its rules for when a grant ends and how its errors
+//! read in plain words. Nothing here talks to a provider: the requests of a preset's own (which
+//! scopes a token carries, Facebook's exchange) are its dialect, in `dialects/`, above `oauth/`.
 //!
-//! Invariant: this file is the only place that dispatches on [`Preset`]; the engine and the
-//! protocol modules ask the preset of an environment (if any) through the methods here and
-//! never name a provider themselves. A provider without a preset is plain OpenID Connect /
-//! OAuth 2 and gets the standard behaviour everywhere. It is one file, past 400 lines, because
-//! it is that one dispatch table and the shapes it hands out; every provider's own code is in
-//! its module.
+//! Invariant: this file and `dialects/mod.rs` are the only places that dispatch on [`Preset`];
+//! the engine and the protocol modules ask the preset of an environment (if any) through them
+//! and never name a provider themselves. A provider without a preset is plain OpenID Connect /
+//! OAuth 2 and gets the standard behaviour everywhere. Every provider's own data is in its
+//! module.
 
 mod facebook;
 mod github;
@@ -17,15 +18,11 @@ mod gitlab;
 pub mod google;
 mod microsoft;
 
-use openidconnect::{HttpRequest, HttpResponse};
+use openidconnect::HttpResponse;
 use serde::{Deserialize, Serialize};
 
 use super::config::{ClientAuth, Environment, PlainHttp};
 use super::redirect::RedirectKind;
-use crate::error::Error;
-use crate::oauth::discovery::Endpoints;
-use crate::oauth::http::Http;
-use crate::secret::Secret;
 
 /// A provider Grantry knows by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -119,24 +116,6 @@ pub enum Purpose {
     AddScopes,
     /// The same account again.
     Relink,
-}
-
-/// Which scopes a token carries, as the provider reports them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GrantedScopes {
-    pub granted: Vec<String>,
-    /// Scopes the person turned down, where the provider says so.
-    pub declined: Vec<String>,
-    /// Where the answer came from, stored with each scope (`tokeninfo`, `permissions`, …).
-    pub source: &'static str,
-}
-
-/// A renewed access token from a provider without refresh tokens (Facebook's exchange).
-pub struct Exchanged {
-    pub access_token: Secret<String>,
-    pub expires_at: Option<i64>,
-    /// When the provider's access to the person's data lapses (Facebook).
-    pub data_access_expires_at: Option<i64>,
 }
 
 impl Preset {
@@ -283,41 +262,9 @@ impl Preset {
         }
     }
 
-    /// Asks the provider which scopes `access_token` carries, where the preset has its own way
-    /// (`None`: use the standard one, token introspection).
-    pub async fn granted_scopes(
-        self,
-        http: &Http,
-        endpoints: &Endpoints,
-        access_token: &Secret<String>,
-    ) -> Option<Result<GrantedScopes, Error>> {
-        Some(match self {
-            Self::Google => google::tokeninfo(http, endpoints, access_token).await,
-            Self::Facebook => facebook::permissions(http, endpoints, access_token).await,
-            Self::Gitlab => gitlab::token_info(http, endpoints, access_token).await,
-            Self::Github | Self::Microsoft => return None,
-        })
-    }
-
     /// Whether one scope can be taken back at the provider, leaving the others (Facebook).
     pub fn revokes_one_scope(self) -> bool {
         self == Self::Facebook
-    }
-
-    /// Takes one scope back at the provider, where the preset has a way (`None` otherwise).
-    pub async fn revoke_scope(
-        self,
-        http: &Http,
-        endpoints: &Endpoints,
-        access_token: &Secret<String>,
-        scope: &str,
-    ) -> Option<Result<(), Error>> {
-        match self {
-            Self::Facebook => {
-                Some(facebook::delete_permission(http, endpoints, access_token, scope).await)
-            }
-            _ => None,
-        }
     }
 
     /// Whether the token response lists no scopes and they must be asked for right after a
@@ -326,26 +273,7 @@ impl Preset {
         self == Self::Facebook
     }
 
-    /// Renews an access token for a provider that issues no refresh tokens, where it has its
-    /// own way (Facebook's long-lived token exchange); `None` for the others.
-    pub async fn exchange(
-        self,
-        http: &Http,
-        endpoints: &Endpoints,
-        env: &Environment,
-        secret: Option<&Secret<String>>,
-        access_token: &Secret<String>,
-        now: i64,
-    ) -> Option<Result<Exchanged, Error>> {
-        match self {
-            Self::Facebook => {
-                Some(facebook::exchange(http, endpoints, env, secret, access_token, now).await)
-            }
-            _ => None,
-        }
-    }
-
-    /// Whether access tokens are renewed without a refresh token ([`Preset::exchange`]), so
+    /// Whether access tokens are renewed without a refresh token (`dialects::exchange`), so
     /// that an account without one can still be refreshed.
     pub fn renews_without_refresh_token(self) -> bool {
         self == Self::Facebook
@@ -428,7 +356,9 @@ pub struct GrantRule {
 /// The JSON body of an answer, when it is a JSON object. Read as the standard client reads a
 /// token answer (oauth2's `endpoint_response`): the first JSON value, whatever follows it, so
 /// that a dialect never sees another body than the one the tokens are taken from.
-fn json_body(response: &HttpResponse) -> Option<serde_json::Map<String, serde_json::Value>> {
+pub(crate) fn json_body(
+    response: &HttpResponse,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
     let mut values = serde_json::Deserializer::from_slice(response.body()).into_iter();
     match values.next() {
         Some(Ok(serde_json::Value::Object(map))) => Some(map),
@@ -446,33 +376,6 @@ fn rewritten(
     parts.status = openidconnect::http::StatusCode::from_u16(status).unwrap_or(parts.status);
     let body = serde_json::to_vec(&serde_json::Value::Object(body)).unwrap_or_default();
     HttpResponse::from_parts(parts, body)
-}
-
-/// A GET with a bearer token and `Accept: application/json`.
-fn bearer_get(url: &url::Url, token: &Secret<String>) -> Result<HttpRequest, Error> {
-    crate::oauth::http::get_json(url, Some(token.expose()))
-}
-
-/// A form POST asking for JSON, without client authentication.
-fn form_request(url: &url::Url, params: &[(&str, &str)]) -> Result<HttpRequest, Error> {
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
-    form.extend_pairs(params);
-    openidconnect::http::Request::builder()
-        .method("POST")
-        .uri(url.as_str())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(form.finish().into_bytes())
-        .map_err(|e| Error::Internal(format!("a request could not be built: {e}")))
-}
-
-/// The URL `path` on the origin of `base` (the same host serves both).
-fn on_origin(base: &url::Url, path: &str) -> url::Url {
-    let mut url = base.clone();
-    url.set_path(path);
-    url.set_query(None);
-    url.set_fragment(None);
-    url
 }
 
 /// A token endpoint's answer with `status` and `body`, for the dialects' tests.
