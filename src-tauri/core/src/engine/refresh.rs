@@ -14,13 +14,13 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-use super::break_cause::{self, BreakCause, Mend};
-use super::{Grantry, crash_point, lock};
+use super::{Grantry, break_cause, crash_point, lock};
 use crate::clock;
 use crate::dialects::{self, Exchanged};
 use crate::error::{Error, HttpError};
 use crate::model::{
-    AccountStatus, AccountSummary, ActivityKind, RefreshAllOutcome, RefreshFailure,
+    AccountStatus, AccountSummary, ActivityKind, BreakCause, Mend, RefreshAllOutcome,
+    RefreshFailure,
 };
 use crate::oauth::refresh_token::{self, Failure, Refreshed, Refusal};
 use crate::providers::Preset;

@@ -111,7 +111,7 @@ pub struct AccountDetail {
     pub grant_end: GrantEnd,
     /// Why the account needs linking again, when that was worked out (`status_reason` says it
     /// in words, with the provider's own).
-    pub break_cause: Option<crate::engine::BreakCause>,
+    pub break_cause: Option<super::BreakCause>,
 }
 
 /// Where an account's tokens stand (times in Unix seconds).
