@@ -31,6 +31,12 @@ pub struct Link {
 }
 
 impl Grantry {
+    /// How long a started link waits for its answer: the lifetime of its authorization request
+    /// (`oauth/authorize.rs`), past which an answer is refused, so the longest worth waiting on
+    /// its loopback listener ([`Grantry::answer_on_loopback`]).
+    pub const LINK_LIFETIME: std::time::Duration =
+        std::time::Duration::from_secs(authorize::PENDING_LIFETIME.unsigned_abs());
+
     /// Starts linking an account: returns the URL to open in the system browser. The answer
     /// must come back within 10 minutes by the environment's redirect strategy, or by
     /// `redirect` when the caller chooses another (`providers/redirect.rs`).
