@@ -10,7 +10,7 @@ use grantry_core::{
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
-use crate::sandbox::SandboxState;
+use crate::built_in_sandbox::SandboxState;
 use crate::state::AppState;
 
 /// The most activity entries one call returns.
