@@ -3,8 +3,9 @@
 //! revocation, or the reason a choice is refused, with the input it was in.
 
 use super::{Preset, SecretNeed, facebook, github, gitlab, google, microsoft};
-use crate::providers::config::{ClientAuth, Environment, PlainHttp};
+use crate::providers::config::{ClientAuth, Environment};
 use crate::providers::redirect::RedirectKind;
+use crate::providers::urls::PlainHttp;
 
 /// What a person gives to set up one environment of a preset.
 #[derive(Debug, Clone, Default)]

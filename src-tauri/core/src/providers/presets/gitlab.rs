@@ -3,8 +3,9 @@
 //! non-confidential need no secret. `GET /oauth/token/info` tells which scopes a token carries.
 
 use super::{Info, RedirectOption, SecretNeed, Site};
-use crate::providers::config::{Environment, Revocation, check_url};
+use crate::providers::config::{Environment, Revocation};
 use crate::providers::redirect::RedirectKind;
+use crate::providers::urls::check_url;
 
 pub const GITLAB_COM: &str = "https://gitlab.com";
 /// Where, under a GitLab's address, a person reviews the applications they authorized and

@@ -8,8 +8,9 @@
 //!
 //! This file names the presets and answers what they are asked; beside it: what the screens
 //! show of a preset (`info.rs`), building an environment from what a person gives
-//! (`environment.rs`), when a grant ends by each provider's rule (`grant_rule.rs`) and the
-//! rewriting of token answers (`token_answer.rs`).
+//! (`environment.rs`), when a grant ends by each provider's rule (`grant_rule.rs`), the
+//! rewriting of token answers (`token_answer.rs`, with `json.rs`), its name (`id.rs`) and why an
+//! authorization request is made (`purpose.rs`).
 //!
 //! Invariant: this folder and `dialects/mod.rs` are the only places that dispatch on
 //! [`Preset`]; the engine and the protocol modules ask the preset of an environment (if any)
@@ -23,67 +24,25 @@ mod github;
 mod gitlab;
 pub mod google;
 mod grant_rule;
+mod id;
 mod info;
+mod json;
 mod microsoft;
+mod purpose;
 mod token_answer;
-
-use serde::{Deserialize, Serialize};
 
 use super::config::Environment;
 pub use environment::{Input, PresetError};
 pub use grant_rule::GrantRule;
+pub use id::Preset;
 pub use info::{Info, RedirectOption, SecretNeed, Site};
 #[cfg(test)]
-use token_answer::answer;
-pub(crate) use token_answer::json_body;
-use token_answer::rewritten;
-
-/// A provider Grantry knows by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PresetId"))]
-#[serde(rename_all = "lowercase")]
-pub enum Preset {
-    Google,
-    Facebook,
-    Github,
-    Microsoft,
-    Gitlab,
-}
-
-/// Why an authorization request is made, for presets that ask differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// A new account.
-    Link,
-    /// More scopes for an account already here (incremental authorization).
-    AddScopes,
-    /// The same account again.
-    Relink,
-}
+use json::answer;
+pub(crate) use json::json_body;
+use json::rewritten;
+pub use purpose::Purpose;
 
 impl Preset {
-    pub const ALL: [Preset; 5] = [
-        Preset::Google,
-        Preset::Facebook,
-        Preset::Github,
-        Preset::Microsoft,
-        Preset::Gitlab,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Self::Google => "google",
-            Self::Facebook => "facebook",
-            Self::Github => "github",
-            Self::Microsoft => "microsoft",
-            Self::Gitlab => "gitlab",
-        }
-    }
-
-    pub fn parse(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.id() == id)
-    }
-
     pub fn info(self) -> &'static Info {
         match self {
             Self::Google => &google::INFO,
@@ -157,6 +116,14 @@ impl Preset {
             }
         };
         Some(page.to_owned())
+    }
+}
+
+impl Environment {
+    /// The provider's own page of the apps a person allowed ([`Preset::apps_page`]),
+    /// under a self-managed GitLab's own address for one; `None` for custom providers.
+    pub fn apps_page(&self) -> Option<String> {
+        self.preset?.apps_page(self.issuer.as_deref())
     }
 }
 
