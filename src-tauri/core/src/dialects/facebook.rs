@@ -4,7 +4,8 @@
 //! Grantry's "refresh" here, since Facebook issues no refresh tokens. Its error bodies are read
 //! through the preset's rewrite into RFC 6749's shape (`providers/presets/facebook.rs`).
 
-use super::{Exchanged, GrantedScopes, bearer_get, form_request, on_origin};
+use super::answers::{Exchanged, GrantedScopes};
+use super::requests::{bearer_get, form_request, on_origin};
 use crate::error::Error;
 use crate::oauth::discovery::Endpoints;
 use crate::oauth::http::Http;

@@ -1,7 +1,8 @@
 //! GitLab's request of its own: `GET /oauth/token/info` at the GitLab address, which says the
 //! scopes an access token carries.
 
-use super::{GrantedScopes, bearer_get};
+use super::answers::GrantedScopes;
+use super::requests::bearer_get;
 use crate::error::Error;
 use crate::oauth::discovery::Endpoints;
 use crate::oauth::http::Http;

@@ -1,7 +1,8 @@
 //! Google's request of its own: `tokeninfo`, which says the scopes an access token carries
 //! (people can untick scopes on the consent screen, so the granted ones are asked).
 
-use super::{GrantedScopes, form_request, on_origin};
+use super::answers::GrantedScopes;
+use super::requests::{form_request, on_origin};
 use crate::error::Error;
 use crate::oauth::discovery::Endpoints;
 use crate::oauth::http::Http;

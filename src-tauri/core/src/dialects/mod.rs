@@ -10,35 +10,18 @@
 //! this file and that one dispatch on [`Preset`]: a provider without a preset gets the standard
 //! behaviour everywhere (RFC 7662 introspection for the scopes, RFC 6749 §6 refresh).
 
+mod answers;
 mod facebook;
 mod gitlab;
 mod google;
-
-use openidconnect::HttpRequest;
+mod requests;
 
 use crate::error::Error;
 use crate::oauth::discovery::Endpoints;
 use crate::oauth::http::Http;
 use crate::providers::{Environment, Preset};
 use crate::secret::Secret;
-
-/// Which scopes a token carries, as the provider reports them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GrantedScopes {
-    pub granted: Vec<String>,
-    /// Scopes the person turned down, where the provider says so.
-    pub declined: Vec<String>,
-    /// Where the answer came from, stored with each scope (`tokeninfo`, `permissions`, …).
-    pub source: &'static str,
-}
-
-/// A renewed access token from a provider without refresh tokens (Facebook's exchange).
-pub struct Exchanged {
-    pub access_token: Secret<String>,
-    pub expires_at: Option<i64>,
-    /// When the provider's access to the person's data lapses (Facebook).
-    pub data_access_expires_at: Option<i64>,
-}
+pub use answers::{Exchanged, GrantedScopes};
 
 /// Asks the provider which scopes `access_token` carries, where the preset has its own way
 /// (`None`: use the standard one, token introspection).
@@ -89,31 +72,4 @@ pub async fn exchange(
         }
         _ => None,
     }
-}
-
-/// A GET with a bearer token and `Accept: application/json`.
-fn bearer_get(url: &url::Url, token: &Secret<String>) -> Result<HttpRequest, Error> {
-    crate::oauth::http::get_json(url, Some(token.expose()))
-}
-
-/// A form POST asking for JSON, without client authentication.
-fn form_request(url: &url::Url, params: &[(&str, &str)]) -> Result<HttpRequest, Error> {
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
-    form.extend_pairs(params);
-    openidconnect::http::Request::builder()
-        .method("POST")
-        .uri(url.as_str())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(form.finish().into_bytes())
-        .map_err(|e| Error::Internal(format!("a request could not be built: {e}")))
-}
-
-/// The URL `path` on the origin of `base` (the same host serves both).
-fn on_origin(base: &url::Url, path: &str) -> url::Url {
-    let mut url = base.clone();
-    url.set_path(path);
-    url.set_query(None);
-    url.set_fragment(None);
-    url
 }
