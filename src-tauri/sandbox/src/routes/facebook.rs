@@ -1,7 +1,8 @@
 //! Facebook's Graph API shapes: `/me?fields=…`, `/me/permissions` with granted and declined
 //! permissions, `DELETE /me/permissions[/{permission}]`, `/debug_token`, and `OAuthException`
 //! errors with code 190 and its subcodes (458 app removed, 463 expired; and, through the
-//! `graph_error` fault of `src/faults.rs`, 459, 460, 464 and 467).
+//! `graph_error` fault of `src/faults.rs`, 459, 460, 464 and 467), written by
+//! `src/replies/facebook.rs`.
 //!
 //! Invariants: these endpoints exist only under the Facebook personality; every error is a
 //! Graph error body, never RFC 6749's. A field is released only when a granted permission

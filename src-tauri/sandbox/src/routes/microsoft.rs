@@ -3,7 +3,8 @@
 //! `/{tenant}/v2.0/.well-known/openid-configuration`, `/{tenant}/discovery/v2.0/keys`), the
 //! multi-tenant discovery documents' issuer with its literal `{tenantid}` placeholder, ID tokens
 //! with `tid` and the one tenant's issuer, and errors as AADSTS bodies (`error_codes`,
-//! `timestamp`, `trace_id`, `correlation_id`).
+//! `timestamp`, `trace_id`, `correlation_id`; written by `src/replies/microsoft.rs`). The token
+//! endpoint under a tenant path is `token.rs`'s `tenant_token`, with this file's tenant check.
 //!
 //! Invariants: a tenant is `common`, `organizations`, `consumers` or
 //! [`MICROSOFT_TENANT_ID`]; any other is refused with AADSTS90002 before the endpoint runs (in
