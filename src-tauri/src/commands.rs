@@ -2,9 +2,7 @@
 //! takes the state, calls the core and returns its answer or a `{code, message}` error.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use grantry_core::oauth::authorize::PENDING_LIFETIME;
 use grantry_core::{
     AccountDetail, AccountSummary, ActivityEntry, ErrorCode, Grantry, IpcError, LinkStatus,
     ProviderOption, RefreshPolicy, RevocationReceipt, SandboxStatus, ScopeCheck, StartedLink,
@@ -12,7 +10,7 @@ use grantry_core::{
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
-use crate::sandbox::SandboxState;
+use crate::built_in_sandbox::SandboxState;
 use crate::state::AppState;
 
 /// The most activity entries one call returns.
@@ -95,7 +93,7 @@ fn opened(
     if let Some(loopback) = link.loopback {
         let state = started.state.clone();
         tauri::async_runtime::spawn(async move {
-            let wait = Duration::from_secs(PENDING_LIFETIME.unsigned_abs());
+            let wait = Grantry::LINK_LIFETIME;
             // Each outcome is recorded and logged by the core and reaches the window as the
             // link's event; nothing is left to do with it here.
             let _outcome = grantry.answer_on_loopback(loopback, &state, wait).await;

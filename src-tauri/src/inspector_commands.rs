@@ -12,8 +12,8 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::clipboard::Clipboard;
-use crate::events::WindowEvents;
 use crate::state::AppState;
+use crate::window_events::WindowEvents;
 
 #[tauri::command]
 pub fn inspect_account(state: State<'_, AppState>, account: i64) -> Result<Inspection, IpcError> {

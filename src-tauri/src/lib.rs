@@ -3,15 +3,14 @@
 //! that a second launch (a `dev.grantry:` link opened while the app runs, or Grantry started
 //! again while it is in the tray) forwards its arguments, shows the window and exits.
 
+mod built_in_sandbox;
 mod clipboard;
 mod commands;
 mod deep_link;
-mod events;
 mod inspector_commands;
 mod main_window;
 mod notify;
 mod provider_commands;
-mod sandbox;
 mod sandbox_commands;
 mod settings_commands;
 mod state;
@@ -19,6 +18,7 @@ mod token_service;
 mod tray;
 mod tray_host;
 mod tray_memory;
+mod window_events;
 
 use tauri::Manager;
 
@@ -66,7 +66,7 @@ pub fn run() {
                 tray_memory::no_window(app.handle());
             }
             deep_link::setup(app.handle());
-            let sandbox_started = sandbox::start(app.handle());
+            let sandbox_started = built_in_sandbox::start(app.handle());
             if let Some(grantry) = grantry {
                 // Mend what an interrupted run left, off the start-up path (it talks to the
                 // keyring and to providers), once the built-in sandbox is up: an interrupted

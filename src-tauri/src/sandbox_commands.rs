@@ -13,7 +13,7 @@ use grantry_sandbox::robot;
 use grantry_sandbox::{ActiveFault, AdminError, Fault, NewUser, Overview};
 use tauri::{AppHandle, State};
 
-use crate::sandbox::{self, SandboxState};
+use crate::built_in_sandbox::{self, SandboxState};
 use crate::state::AppState;
 
 fn refused(error: AdminError) -> IpcError {
@@ -26,13 +26,13 @@ fn refused(error: AdminError) -> IpcError {
 /// Starts the sandbox on `port`, or on its configured port.
 #[tauri::command]
 pub async fn start_sandbox(app: AppHandle, port: Option<u16>) -> SandboxStatus {
-    sandbox::launch(&app, port).await
+    built_in_sandbox::launch(&app, port).await
 }
 
 /// Stops the sandbox; the built-in provider is no longer offered for linking.
 #[tauri::command]
 pub async fn stop_sandbox(app: AppHandle) -> SandboxStatus {
-    sandbox::stop(&app).await
+    built_in_sandbox::stop(&app).await
 }
 
 /// Its issuer, personality, clients (never their secrets), test users and scopes.

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use grantry_core::{Grantry, IpcError, Options};
 use tauri::AppHandle;
 
-use crate::events::WindowEvents;
 use crate::notify::Notifying;
+use crate::window_events::WindowEvents;
 
 pub struct AppState {
     core: Result<Arc<Grantry>, IpcError>,

@@ -1,7 +1,7 @@
 //! The leak sweep for one run of the app (`leak_sweep.rs` does the searching): the app's own
 //! sandbox logs every code and token it issues (`GRANTRY_SANDBOX_TOKEN_LOG`, read in
-//! src-tauri/src/sandbox.rs), and each one is searched for in the app's data folder, read
-//! twice: while the app runs, when the database's `-wal` and `-shm` exist (SQLite deletes
+//! src-tauri/src/built_in_sandbox.rs), and each one is searched for in the app's data folder,
+//! read twice: while the app runs, when the database's `-wal` and `-shm` exist (SQLite deletes
 //! `-wal` when the app closes the database, after copying only the newest version of each page
 //! into `grantry.sqlite3`), and after the app has exited; and in what the app, tauri-driver and
 //! the native driver wrote to stderr (`Driver::start`).

@@ -1,11 +1,21 @@
 //! Grantry's engine: everything the app and the command line share, with no Tauri or WebKit
-//! dependency. Layers point one way: the orchestration (`engine`) uses the protocol (`oauth`)
-//! and the storage (`store`, `secret_store`, `providers`), which use the shared types below
-//! them (`model`, `events`, `error`, `secret`, `redact`, `clock`). Beside them: where log
-//! lines go (`logging`, set up by the app and the command line) and the fuzzing harnesses
-//! (`fuzz`, run by `fuzz/` and replayed by `tests/fuzz_corpus.rs`).
+//! dependency. Layers point one way, each using only those below it:
+//! - `engine`: the orchestration, the facade the app and the command line call ([`Grantry`]);
+//! - `dialects`: the requests a preset makes of its own (Google's `tokeninfo`, Facebook's
+//!   permissions and long-lived token exchange, GitLab's token info);
+//! - `oauth`: the protocol (RFC 6749, RFC 7636, RFC 7009, RFC 7662, OpenID Connect), beside the
+//!   storage (`store`, `secret_store`);
+//! - `model`, `events`: the shared types the screens and the events carry;
+//! - `providers`: the provider configuration as plain data (environments, redirects, client
+//!   authentication, the presets Grantry knows by name);
+//! - `error`, `secret`, `redact`, `clock`, `paths`, `scope_catalog`.
+//!
+//! `scripts/module-graph src-tauri/core/src` prints the imports and finds any cycle. Beside the
+//! layers: where log lines go (`logging`, set up by the app and the command line) and the
+//! fuzzing harnesses (`fuzz`, run by `fuzz/` and replayed by `tests/fuzz_corpus.rs`).
 
 pub mod clock;
+pub mod dialects;
 pub mod engine;
 pub mod error;
 pub mod events;

@@ -22,13 +22,8 @@ mod safe_executable;
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub use desktop::{Desktop, System};
-pub use safe_executable::{
-    Facts, Replaceable, UnsafeExecutable, check as check_executable, replaceable,
-};
-
-/// Name of the handler entry in `$XDG_DATA_HOME/applications/`.
-pub const DESKTOP_FILE: &str = "dev.grantry.desktop-url-handler.desktop";
+pub use desktop::{DESKTOP_FILE, Desktop, Facts, System};
+pub use safe_executable::{Replaceable, UnsafeExecutable, check as check_executable, replaceable};
 
 /// Where the handler entry for the current environment goes.
 pub fn applications_dir() -> Option<PathBuf> {

@@ -1,4 +1,4 @@
-//! Plain http to a provider (`providers/config.rs`): only on 127.0.0.1 and [::1], only for a
+//! Plain http to a provider (`providers/urls.rs`): only on 127.0.0.1 and [::1], only for a
 //! provider that opts in, its accounts refreshed in the background only when it opts in to
 //! that too (`engine/schedule.rs`); and a change of an environment's issuer or token endpoint
 //! marks its accounts for a new link rather than sending their refresh tokens to the new

@@ -20,8 +20,8 @@ use crate::faults::{Endpoint, Fault, FaultKind, REFUSALS_ID};
 use crate::store::{Grant, UserFault};
 
 /// The longest name, e-mail, client id or redirect URI the admin API takes, as for request
-/// parameters (`src/routes/params.rs`).
-const MAX_FIELD: usize = crate::routes::MAX_PARAM_LEN;
+/// parameters (`src/params.rs`).
+const MAX_FIELD: usize = crate::params::MAX_PARAM_LEN;
 /// The most redirect URIs one client may register.
 const MAX_REDIRECT_URIS: usize = 20;
 /// The longest latency a fault may add: ten minutes.
@@ -362,8 +362,8 @@ impl Admin {
                 if shared.personality != Personality::Facebook {
                     return invalid("graph_error is a fault of the Facebook personality".into());
                 }
-                if crate::routes::facebook::session_error(*subcode).is_none() {
-                    let known: Vec<u32> = crate::routes::facebook::SESSION_SUBCODES
+                if crate::replies::facebook::session_error(*subcode).is_none() {
+                    let known: Vec<u32> = crate::replies::facebook::SESSION_SUBCODES
                         .iter()
                         .map(|(s, _)| *s)
                         .collect();
@@ -374,8 +374,8 @@ impl Admin {
                 if shared.personality != Personality::Microsoft {
                     return invalid("aadsts is a fault of the Microsoft personality".into());
                 }
-                if crate::routes::microsoft::fault_error(*code).is_none() {
-                    let known: Vec<u32> = crate::routes::microsoft::AADSTS_FAULTS
+                if crate::replies::microsoft::fault_error(*code).is_none() {
+                    let known: Vec<u32> = crate::replies::microsoft::AADSTS_FAULTS
                         .iter()
                         .map(|(c, _, _)| *c)
                         .collect();

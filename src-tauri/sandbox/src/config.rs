@@ -34,7 +34,7 @@ pub enum Personality {
     /// `organizations`, `consumers` or [`MICROSOFT_TENANT_ID`]), the `{tenantid}` issuer of
     /// the multi-tenant discovery documents, `tid` in ID tokens, refresh tokens only with
     /// `offline_access`, rotated at every use and refused after 90 days unused, no revocation
-    /// endpoint, and AADSTS errors (`src/routes/microsoft.rs`).
+    /// endpoint, and AADSTS errors (`src/replies/microsoft.rs`).
     Microsoft,
     /// GitLab (Doorkeeper): `/oauth/…` paths, RFC 7009 revocation that public clients may use,
     /// `/oauth/token/info`, `/api/v4/user`, numeric user ids as subjects, rotating refresh

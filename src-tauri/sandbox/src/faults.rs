@@ -114,12 +114,12 @@ pub enum FaultKind {
     /// The token response leaves the ID token out, though `openid` was granted.
     IdTokenMissing,
     /// Facebook only: Graph answers `OAuthException` code 190 with this `error_subcode`
-    /// (458, 459, 460, 463, 464 or 467: `SESSION_SUBCODES` in `src/routes/facebook.rs`),
+    /// (458, 459, 460, 463, 464 or 467: `SESSION_SUBCODES` in `src/replies/facebook.rs`),
     /// whatever token was sent, as when the person ended the session at Facebook.
     GraphError { subcode: u32 },
     /// Microsoft only: the endpoint answers this AADSTS error in Microsoft's shape (50173
     /// revoked, 65001 no consent, 700082 expired for inactivity: `AADSTS_FAULTS` in
-    /// `src/routes/microsoft.rs`), meant for the token endpoint.
+    /// `src/replies/microsoft.rs`), meant for the token endpoint.
     Aadsts { code: u32 },
     /// The revocation endpoint answers as if it had revoked (the personality's own success
     /// answer) and revokes nothing, as a provider whose revocation is broken would: a client
@@ -407,9 +407,9 @@ pub async fn apply(
                 Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             }
         }
-        Some(FaultKind::GraphError { subcode }) => crate::routes::facebook::session_error(subcode)
+        Some(FaultKind::GraphError { subcode }) => crate::replies::facebook::session_error(subcode)
             .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
-        Some(FaultKind::Aadsts { code }) => crate::routes::microsoft::fault_error(code)
+        Some(FaultKind::Aadsts { code }) => crate::replies::microsoft::fault_error(code)
             .unwrap_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response()),
         Some(FaultKind::DropConnection) => cut_connection(),
         Some(FaultKind::DropResponse) => {

@@ -10,15 +10,19 @@
 //! an ID token naming another subject, Facebook's Graph subcodes, Microsoft's AADSTS errors,
 //! every token expired, a rotated signing key).
 //!
-//! How it is built, from the outside in:
-//! - `admin.rs`: the admin operations, shared by the admin API and in-process callers
-//!   ([`Sandbox::admin`]);
+//! How it is built, from the outside in (each uses only those after it;
+//! `scripts/module-graph src-tauri/sandbox/src` checks it):
 //! - `routes/`: the HTTP face, one file per endpoint and per personality's own shapes, with the
 //!   routing table in `routes/mod.rs`; handlers parse, ask the store, and render;
+//! - `admin.rs`: the admin operations, shared by the admin API (`routes/admin.rs`) and
+//!   in-process callers ([`Sandbox::admin`]);
 //! - `guard.rs`: the checks in front of every route (Host, Origin, the admin token);
 //! - `faults.rs`: the middleware in front of every endpoint that injects faults, with
 //!   `hold.rs`, the gate of the fault that holds requests until released, and `listener.rs`,
 //!   the listening socket that can refuse connections;
+//! - `params.rs`, `replies/`: what a request carries, and the response shapes (the standard
+//!   ones, Facebook's Graph errors, Microsoft's AADSTS errors), shared by the routes, the
+//!   faults and the admin API;
 //! - `store/`: `AuthStore`, the provider's memory and every rule about codes, grants and
 //!   tokens, and the state file it is kept in;
 //! - `saver.rs`, `private_file.rs`, `admin_token.rs`: the files the sandbox keeps;
@@ -52,9 +56,11 @@ mod hold;
 mod keys;
 mod listener;
 mod oauth_error;
+mod params;
 mod private_file;
 mod proof;
 mod random;
+mod replies;
 pub mod robot;
 mod routes;
 mod saver;

@@ -1,6 +1,6 @@
 //! OAuth error responses (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1): a code from the RFCs and
 //! a description a person can act on. Each personality renders them in its provider's shape
-//! (`src/routes/replies.rs` for the standard one).
+//! (`src/replies/` for the standard one).
 //!
 //! Invariants: the code is always one the RFCs define, with the status they call for; the
 //! description names what was wrong, never a secret or token that was sent.

@@ -5,50 +5,7 @@
 //! grant was due to end by the provider's rule (`grant_end.rs`). Unknown causes say so, with
 //! the provider's own words.
 
-use serde::{Deserialize, Serialize};
-
-use crate::model::{GrantEnd, GrantEndSource};
-
-/// What ended a grant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
-pub enum BreakCause {
-    /// The refresh token reached its end: the provider's lifetime or inactivity rule.
-    Expired,
-    /// Access was taken back at the provider (the person, an administrator, the provider).
-    Revoked,
-    /// A refresh token was used twice, and the provider's reuse detection ended the grant.
-    Reused,
-    /// A password change or a security check at the provider ended the grant.
-    SecurityChange,
-    /// The person's (or an administrator's) consent to the app was withdrawn.
-    ConsentWithdrawn,
-    /// The provider no longer accepts Grantry's client: its secret changed, or the client was
-    /// deleted or disabled.
-    ClientRejected,
-    /// A scope the account holds is no longer allowed for the client.
-    ScopeNotAllowed,
-    /// This computer's clock and the provider's disagree.
-    ClockSkew,
-    /// None of the above: the provider's words say what it said.
-    Unknown,
-}
-
-/// The one action that mends it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
-pub enum Mend {
-    /// Link the account again.
-    Relink,
-    /// Fix the provider's client (its secret, or register it again) on the Providers screen.
-    FixClient,
-    /// Set this computer's clock right, then refresh.
-    FixClock,
-}
+use crate::model::{BreakCause, GrantEnd, GrantEndSource, Mend};
 
 /// What a provider's refusal came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,37 +16,6 @@ pub struct Diagnosis {
     pub words: String,
 }
 
-impl BreakCause {
-    /// The cause stored as `text` (its serde name).
-    pub(crate) fn parse(text: &str) -> Option<Self> {
-        serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
-    }
-
-    /// The one action that mends it.
-    pub fn mend(self) -> Mend {
-        match self {
-            BreakCause::ClientRejected => Mend::FixClient,
-            BreakCause::ClockSkew => Mend::FixClock,
-            _ => Mend::Relink,
-        }
-    }
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            BreakCause::Expired => "expired",
-            BreakCause::Revoked => "revoked",
-            BreakCause::Reused => "reused",
-            BreakCause::SecurityChange => "security_change",
-            BreakCause::ConsentWithdrawn => "consent_withdrawn",
-            BreakCause::ClientRejected => "client_rejected",
-            BreakCause::ScopeNotAllowed => "scope_not_allowed",
-            BreakCause::ClockSkew => "clock_skew",
-            BreakCause::Unknown => "unknown",
-        }
-    }
-}
-
-/// What a provider said when it refused a grant.
 pub struct Refused<'a> {
     pub provider: &'a str,
     /// `invalid_grant`, `invalid_client`, `unauthorized_client` or `invalid_scope`.

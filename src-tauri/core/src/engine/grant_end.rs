@@ -159,7 +159,7 @@ pub(crate) fn grant_end(known: &Known<'_>) -> GrantEnd {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::oauth::code_exchange::RefreshEnd;
+    use crate::model::RefreshEnd;
 
     const DAY: i64 = 86_400;
     const ISSUED: i64 = 1_800_000_000;

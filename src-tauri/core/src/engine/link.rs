@@ -5,6 +5,7 @@
 
 use super::{Grantry, crash_point, lock};
 use crate::clock;
+use crate::dialects;
 use crate::error::Error;
 use crate::model::{AccountScope, AccountSummary, ActivityKind, ScopeStatus};
 use crate::oauth::authorize::{self, Pending, Started};
@@ -30,6 +31,12 @@ pub struct Link {
 }
 
 impl Grantry {
+    /// How long a started link waits for its answer: the lifetime of its authorization request
+    /// (`oauth/authorize.rs`), past which an answer is refused, so the longest worth waiting on
+    /// its loopback listener ([`Grantry::answer_on_loopback`]).
+    pub const LINK_LIFETIME: std::time::Duration =
+        std::time::Duration::from_secs(authorize::PENDING_LIFETIME.unsigned_abs());
+
     /// Starts linking an account: returns the URL to open in the system browser. The answer
     /// must come back within 10 minutes by the environment's redirect strategy, or by
     /// `redirect` when the caller chooses another (`providers/redirect.rs`).
@@ -356,7 +363,7 @@ impl Grantry {
             // The token response listed no scopes: ask which were granted and declined. Should
             // the provider not answer, the requested ones stand until the next check.
             let access = &linked.tokens.access_token;
-            let asked = preset.granted_scopes(&self.http, &pending.endpoints, access);
+            let asked = dialects::granted_scopes(preset, &self.http, &pending.endpoints, access);
             if let Some(Ok(found)) = asked.await {
                 let (granted, declined, source) = (&found.granted, &found.declined, found.source);
                 lock(&self.store).update_scopes(saved.id, granted, declined, source, now)?;

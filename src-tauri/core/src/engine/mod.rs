@@ -35,7 +35,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Notify;
 use tracing::Instrument;
 
-pub use break_cause::{BreakCause, Mend};
+pub use crate::model::{BreakCause, Mend};
 pub use hand_out::{HandedOut, MAX_MIN_VALID};
 pub use inspect::TokenUse;
 pub use intake::{LINK_BURST, Received, url_in_args};

@@ -14,16 +14,16 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-use super::break_cause::{self, BreakCause, Mend};
-use super::{Grantry, crash_point, lock};
+use super::{Grantry, break_cause, crash_point, lock};
 use crate::clock;
+use crate::dialects::{self, Exchanged};
 use crate::error::{Error, HttpError};
 use crate::model::{
-    AccountStatus, AccountSummary, ActivityKind, RefreshAllOutcome, RefreshFailure,
+    AccountStatus, AccountSummary, ActivityKind, BreakCause, Mend, RefreshAllOutcome,
+    RefreshFailure,
 };
 use crate::oauth::refresh_token::{self, Failure, Refreshed, Refusal};
 use crate::providers::Preset;
-use crate::providers::presets::Exchanged;
 use crate::secret::{Secret, TokenSet};
 use crate::secret_store::token_items;
 
@@ -164,16 +164,16 @@ impl Grantry {
             // A provider without refresh tokens may renew the access token its own way.
             (None, Some(preset)) => {
                 let access = &current.access_token;
-                preset
-                    .exchange(
-                        &self.http,
-                        &endpoints,
-                        &env,
-                        secret.as_ref(),
-                        access,
-                        clock::now(),
-                    )
-                    .await
+                dialects::exchange(
+                    preset,
+                    &self.http,
+                    &endpoints,
+                    &env,
+                    secret.as_ref(),
+                    access,
+                    clock::now(),
+                )
+                .await
             }
             _ => None,
         };
@@ -503,7 +503,7 @@ pub(super) struct AccountLock {
     _across_processes: std::fs::File,
 }
 
-/// A renewal of the provider's own (`Preset::exchange`) as a refresh: the new access token
+/// A renewal of the provider's own (`dialects::exchange`) as a refresh: the new access token
 /// beside the ID token held; a refused grant asks for a new link.
 fn renewed(current: &TokenSet, exchanged: Result<Exchanged, Error>) -> Result<Refreshed, Failure> {
     match exchanged {

@@ -6,6 +6,7 @@
 
 use super::{Grantry, lock};
 use crate::clock;
+use crate::dialects;
 use crate::error::Error;
 use crate::model::{AccountScope, ActivityKind, ScopeChange, ScopeCheck};
 use crate::oauth::introspection::{self, Introspection};
@@ -82,7 +83,8 @@ impl Grantry {
         let revoked = async {
             let endpoints = self.endpoints(&account.provider, &env).await?;
             let tokens = self.tokens_of(&account)?;
-            let asked = preset.revoke_scope(&self.http, &endpoints, &tokens.access_token, scope);
+            let token = &tokens.access_token;
+            let asked = dialects::revoke_scope(preset, &self.http, &endpoints, token, scope);
             asked.await.unwrap_or(Ok(()))
         };
         let span = tracing::info_span!("revoke_scope", account = account_id, scope);
@@ -110,9 +112,8 @@ impl Grantry {
             let mut refreshed = false;
             loop {
                 let tokens = self.tokens_of(&account)?;
-                let answer = preset
-                    .granted_scopes(&self.http, &endpoints, &tokens.access_token)
-                    .await;
+                let token = &tokens.access_token;
+                let answer = dialects::granted_scopes(preset, &self.http, &endpoints, token).await;
                 let found = match answer {
                     None => break,
                     Some(Ok(found)) => found,

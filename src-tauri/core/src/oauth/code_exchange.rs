@@ -13,6 +13,7 @@ use super::http::Http;
 use super::id_token::{self, ExpectedNonce};
 use super::userinfo::{self, Profile};
 use crate::error::Error;
+use crate::model::RefreshEnd;
 use crate::providers::Environment;
 use crate::secret::{Secret, TokenSet};
 
@@ -32,15 +33,6 @@ pub struct Linked {
     pub data_access_expires_at: Option<i64>,
     /// When the refresh token ends, and who said so, if anyone did ([`refresh_end`]).
     pub refresh_end: Option<RefreshEnd>,
-}
-
-/// When a refresh token ends, and who said so: the provider, in its token answer
-/// (`refresh_token_expires_in`, `refresh_expires_in`), or the refresh token itself (a JWT's
-/// `exp`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RefreshEnd {
-    pub at: i64,
-    pub source: crate::model::GrantEndSource,
 }
 
 /// [`RefreshEnd`] of the refresh token a token answer that `arrived` gave (`lifetime`: the

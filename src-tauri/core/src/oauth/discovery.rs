@@ -2,7 +2,7 @@
 //! discovered `issuer` must equal the configured one byte for byte, §4.3), with endpoints
 //! from the provider's configuration taking precedence; or the configuration alone for plain
 //! OAuth 2 providers, which have no issuer. Every endpoint must be https, or plain http on
-//! 127.0.0.1 or [::1] for a provider opted in to that (`providers/config.rs`). A remote
+//! 127.0.0.1 or [::1] for a provider opted in to that (`providers/urls.rs`). A remote
 //! issuer's document may name neither plain http nor this machine: it would send the client
 //! secret and refresh tokens to whatever a local user runs there.
 //!

@@ -44,7 +44,7 @@ pub struct Refreshed {
     /// When the provider's access to the person's data lapses (Facebook), if it said.
     pub data_access_expires_at: Option<i64>,
     /// When the (new) refresh token ends, and who said so, if anyone did.
-    pub refresh_end: Option<super::code_exchange::RefreshEnd>,
+    pub refresh_end: Option<crate::model::RefreshEnd>,
 }
 
 /// Why a refresh failed.

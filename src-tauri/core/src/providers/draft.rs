@@ -10,9 +10,10 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::config::{ClientAuth, Environment, PlainHttp, Provider, ProviderId, check_url};
+use super::config::{ClientAuth, Environment, Provider, ProviderId};
 use super::presets::{self, Preset};
 use super::redirect::{self, RedirectKind};
+use super::urls::{PlainHttp, check_url};
 use crate::secret::Secret;
 
 /// One environment of a [`ProviderDraft`].

@@ -1,6 +1,8 @@
 //! Providers: who Grantry links accounts at. They come from the providers file
 //! (`providers.toml` in the config folder) plus the built-in Grantry Sandbox ([`builtin`]);
-//! what a provider is and the rules it must pass are in [`config`]. The file is rewritten
+//! what a provider is and the rules it must pass are in [`config`], the rules of its URLs in
+//! [`urls`], its redirect strategies in [`redirect`], the providers Grantry knows by name in
+//! [`presets`]. The file is rewritten
 //! atomically, and a provider that is invalid or taken changes nothing.
 
 mod builtin;
@@ -8,18 +10,17 @@ mod config;
 pub mod draft;
 pub mod presets;
 mod redirect;
+mod urls;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 pub use builtin::{SANDBOX_ID, sandbox_issuer, sandbox_provider};
-pub use config::{
-    ClientAuth, Environment, PlainHttp, Provider, ProviderError, ProviderId, Revocation, check_url,
-    is_loopback,
-};
+pub use config::{ClientAuth, Environment, Provider, ProviderError, ProviderId, Revocation};
 pub use presets::Preset;
 pub use redirect::{Redirect, RedirectKind, check_provider_scheme};
+pub use urls::{PlainHttp, check_url, is_loopback};
 
 /// The URL scheme the provider redirects to (RFC 8252 §7.1: reverse domain name).
 pub const URL_SCHEME: &str = "dev.grantry";

@@ -18,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::config::{PlainHttp, check_url};
+use super::urls::{PlainHttp, check_url};
 use super::{CUSTOM_SCHEME_REDIRECT, URL_SCHEME};
 
 /// Where the provider sends the browser back to.

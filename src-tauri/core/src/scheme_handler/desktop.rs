@@ -1,14 +1,27 @@
 //! What registering the scheme handler asks of the system, as a small trait: the owner and
-//! mode of a file, where a path's links lead, who this process runs as, and `xdg-mime
-//! default`. [`System`] is the real one; tests use `fake::Fake`, so the rules of
-//! `register_with` run without a desktop and without giving files away.
+//! mode of a file ([`Facts`]), where a path's links lead, who this process runs as, and
+//! `xdg-mime default` of the handler entry ([`DESKTOP_FILE`]). [`System`] is the real one;
+//! tests use `fake::Fake`, so the rules of `register_with` run without a desktop and without
+//! giving files away.
 
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{DESKTOP_FILE, Facts};
+/// Name of the handler entry in `$XDG_DATA_HOME/applications/`.
+pub const DESKTOP_FILE: &str = "dev.grantry.desktop-url-handler.desktop";
+
+/// What `lstat(2)` says of a file or folder, as far as the check needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// The owner's user id.
+    pub uid: u32,
+    /// The permission bits (`st_mode & 0o7777`).
+    pub mode: u32,
+    /// Whether it is a symbolic link (its own bits and owner then do not matter).
+    pub symlink: bool,
+}
 
 /// What registering asks of the system (see the module's comment).
 pub trait Desktop {

@@ -14,18 +14,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::Desktop;
-
-/// What `lstat(2)` says of a file or folder, as far as the check needs it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Facts {
-    /// The owner's user id.
-    pub uid: u32,
-    /// The permission bits (`st_mode & 0o7777`).
-    pub mode: u32,
-    /// Whether it is a symbolic link (its own bits and owner then do not matter).
-    pub symlink: bool,
-}
+use super::desktop::{Desktop, Facts};
 
 /// Why someone other than this user or root could replace the executable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]

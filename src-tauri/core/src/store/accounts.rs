@@ -4,10 +4,11 @@
 use rusqlite::params;
 
 use super::Store;
-use crate::engine::BreakCause;
 use crate::error::Error;
-use crate::model::{AccountScope, AccountStatus, AccountSummary, FailingRefresh, GrantEndSource};
-use crate::oauth::code_exchange::RefreshEnd;
+use crate::model::{
+    AccountScope, AccountStatus, AccountSummary, BreakCause, FailingRefresh, GrantEndSource,
+    RefreshEnd,
+};
 
 /// What a completed link stores about an account: metadata only, never a token.
 #[derive(Debug, Clone)]

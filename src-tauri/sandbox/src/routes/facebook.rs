@@ -1,7 +1,8 @@
 //! Facebook's Graph API shapes: `/me?fields=…`, `/me/permissions` with granted and declined
 //! permissions, `DELETE /me/permissions[/{permission}]`, `/debug_token`, and `OAuthException`
 //! errors with code 190 and its subcodes (458 app removed, 463 expired; and, through the
-//! `graph_error` fault of `src/faults.rs`, 459, 460, 464 and 467).
+//! `graph_error` fault of `src/faults.rs`, 459, 460, 464 and 467), written by
+//! `src/replies/facebook.rs`.
 //!
 //! Invariants: these endpoints exist only under the Facebook personality; every error is a
 //! Graph error body, never RFC 6749's. A field is released only when a granted permission
@@ -17,84 +18,12 @@ use serde_json::{Value, json};
 
 use super::{Params, bearer_token};
 use crate::Shared;
+use crate::replies::facebook::{graph_error, token_error};
 use crate::store::{AuthStore, Inactive, TokenInfo};
-
-/// A Graph API error body.
-pub fn graph_error(status: StatusCode, message: &str, code: u32, subcode: Option<u32>) -> Response {
-    let mut error = json!({
-        "message": message,
-        "type": "OAuthException",
-        "code": code,
-        "fbtrace_id": crate::random::token("A")[..12].to_owned(),
-    });
-    if let Some(subcode) = subcode {
-        error["error_subcode"] = json!(subcode);
-    }
-    (status, Json(json!({"error": error}))).into_response()
-}
 
 /// How long after the person's consent an app may read their data: 90 days, reported as
 /// `data_access_expires_at` by the token endpoint and `/debug_token`.
 pub const DATA_ACCESS_LIFETIME: u64 = 90 * 86400;
-
-/// The subcodes of Graph's code 190 (invalid access token) the sandbox can answer, with their
-/// messages: 458 app removed, 459 account checkpoint, 460 password changed, 463 expired,
-/// 464 unconfirmed user, 467 logged out.
-pub const SESSION_SUBCODES: &[(u32, &str)] = &[
-    (
-        458,
-        "Error validating access token: The user has not authorized application.",
-    ),
-    (
-        459,
-        "Error validating access token: You cannot access the app till you log in to the \
-         website and follow the instructions given.",
-    ),
-    (
-        460,
-        "Error validating access token: The session has been invalidated because the user \
-         changed their password or Facebook has changed the session for security reasons.",
-    ),
-    (463, "Error validating access token: Session has expired."),
-    (
-        464,
-        "Error validating access token: Sessions for the user are not allowed because the user \
-         is not a confirmed user.",
-    ),
-    (
-        467,
-        "Error validating access token: The session is invalid because the user logged out.",
-    ),
-];
-
-/// Code 190 with `subcode`, as Graph says a token no longer works; `None` for a subcode the
-/// sandbox does not know.
-pub fn session_error(subcode: u32) -> Option<Response> {
-    let (_, message) = SESSION_SUBCODES.iter().find(|(s, _)| *s == subcode)?;
-    Some(graph_error(
-        StatusCode::BAD_REQUEST,
-        message,
-        190,
-        Some(subcode),
-    ))
-}
-
-/// Graph's answer to a token that is not active: expired 463, revoked 458, else unparseable.
-pub fn token_error(status: Inactive) -> Response {
-    let subcode = match status {
-        Inactive::Expired => 463,
-        Inactive::Revoked => 458,
-        Inactive::Unknown => 0,
-    };
-    session_error(subcode).unwrap_or_else(|| {
-        graph_error(
-            StatusCode::BAD_REQUEST,
-            "Invalid OAuth access token - Cannot parse access token",
-            190,
-            None,
-        )
-    })
-}
 
 /// The active token of a Graph request, or the Graph error to answer with.
 fn authorize(

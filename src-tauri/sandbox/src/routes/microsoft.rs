@@ -3,7 +3,8 @@
 //! `/{tenant}/v2.0/.well-known/openid-configuration`, `/{tenant}/discovery/v2.0/keys`), the
 //! multi-tenant discovery documents' issuer with its literal `{tenantid}` placeholder, ID tokens
 //! with `tid` and the one tenant's issuer, and errors as AADSTS bodies (`error_codes`,
-//! `timestamp`, `trace_id`, `correlation_id`).
+//! `timestamp`, `trace_id`, `correlation_id`; written by `src/replies/microsoft.rs`). The token
+//! endpoint under a tenant path is `token.rs`'s `tenant_token`, with this file's tenant check.
 //!
 //! Invariants: a tenant is `common`, `organizations`, `consumers` or
 //! [`MICROSOFT_TENANT_ID`]; any other is refused with AADSTS90002 before the endpoint runs (in
@@ -16,26 +17,23 @@
 
 use std::sync::Arc;
 
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{authorize, consent_page, no_store, token};
+use super::{authorize, consent_page};
 use crate::Shared;
 use crate::config::{MICROSOFT_TENANT_ID, TestUser};
-use crate::faults::IdTokenFault;
-use crate::oauth_error::OAuthError;
-use crate::store::{AADSTS50173, AADSTS700082};
+use crate::replies::microsoft::{aad_error, guid_from};
 
 /// The tenants a path may name besides the sandbox's own: any account, work or school
 /// accounts, personal accounts.
 const MULTI_TENANT: &[&str] = &["common", "organizations", "consumers"];
 
 /// Whether the path's tenant is one the sandbox serves.
-fn known_tenant(tenant: &str) -> bool {
+pub(super) fn known_tenant(tenant: &str) -> bool {
     MULTI_TENANT.contains(&tenant) || tenant == MICROSOFT_TENANT_ID
 }
 
@@ -62,117 +60,6 @@ fn advertised_issuer(shared: &Shared, tenant: &str) -> String {
     }
 }
 
-/// The faults `aadsts` can inject at the token endpoint: the code, its `error`, and its
-/// description.
-pub const AADSTS_FAULTS: &[(u32, &str, &str)] = &[
-    (50173, "invalid_grant", AADSTS50173),
-    (
-        65001,
-        "invalid_grant",
-        "AADSTS65001: The user or administrator has not consented to use the application. \
-         Send an interactive authorization request for this user and resource.",
-    ),
-    (700082, "invalid_grant", AADSTS700082),
-];
-
-/// The `aadsts` fault's answer for `code`; `None` for a code it does not know.
-pub fn fault_error(code: u32) -> Option<Response> {
-    let (_, error, description) = AADSTS_FAULTS.iter().find(|(c, _, _)| *c == code)?;
-    Some(aad_error(StatusCode::BAD_REQUEST, error, description))
-}
-
-/// An OAuth error at the token endpoint in Microsoft's shape: the AADSTS code its description
-/// starts with, else the one Microsoft uses for that kind of error.
-pub fn error(error: &OAuthError) -> Response {
-    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::BAD_REQUEST);
-    if error.description.starts_with("AADSTS") {
-        return aad_error(status, error.code, &error.description);
-    }
-    let code = match error.code {
-        "invalid_client" => 7000215,
-        "unauthorized_client" => 700016,
-        "unsupported_grant_type" => 70003,
-        "invalid_scope" => 70011,
-        "invalid_grant" => 70000,
-        _ => 900144,
-    };
-    let description = format!("AADSTS{code}: {}", error.description);
-    aad_error(status, error.code, &description)
-}
-
-/// `{"error", "error_description", "error_codes", "timestamp", "trace_id", "correlation_id"}`,
-/// the description ending with the trace and correlation ids and the time, as Microsoft's do.
-fn aad_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let code: Option<u64> = description
-        .strip_prefix("AADSTS")
-        .and_then(|rest| rest.split(':').next())
-        .and_then(|digits| digits.parse().ok());
-    let timestamp = timestamp(wall_clock());
-    let (trace_id, correlation_id) = (guid(), guid());
-    let mut body = json!({
-        "error": error,
-        "error_description": format!(
-            "{description}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\n\
-             Timestamp: {timestamp}"
-        ),
-        "error_codes": code.into_iter().collect::<Vec<_>>(),
-        "timestamp": timestamp,
-        "trace_id": trace_id,
-        "correlation_id": correlation_id,
-    });
-    if code == Some(65001) {
-        // What tells a client that only an interactive consent will help.
-        body["suberror"] = json!("consent_required");
-    }
-    no_store(status, body)
-}
-
-fn wall_clock() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// `YYYY-MM-DD hh:mm:ssZ` (UTC) for seconds since the Unix epoch, as Microsoft's `timestamp`.
-fn timestamp(seconds: u64) -> String {
-    let (days, rest) = (seconds / 86400, seconds % 86400);
-    // Days to a civil date in the proleptic Gregorian calendar, by 400-year eras.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-/// A random GUID-shaped id, for trace and correlation ids.
-fn guid() -> String {
-    let mut bytes = [0u8; 16];
-    crate::random::fill(&mut bytes);
-    guid_from(&bytes)
-}
-
-fn guid_from(bytes: &[u8]) -> String {
-    let hex: String = bytes.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
 /// The ID token's Microsoft claims: the tenant (`tid`), the token version, the user's object
 /// id (`oid`, stable and GUID-shaped) and, with `profile`, `preferred_username`. Microsoft's ID
 /// tokens carry no `azp`, `picture` or `email_verified`.
@@ -194,7 +81,7 @@ pub fn id_token_claims(claims: &mut Value, user: Option<&TestUser>, scopes: &[St
 }
 
 /// Microsoft's error for a path naming a tenant the sandbox does not serve.
-fn tenant_error(error: &str, tenant: &str) -> Response {
+pub(super) fn tenant_error(error: &str, tenant: &str) -> Response {
     aad_error(StatusCode::BAD_REQUEST, error, &unknown_tenant(tenant))
 }
 
@@ -266,37 +153,4 @@ pub async fn authorize_decide(
         return unknown_tenant_page(&tenant);
     }
     authorize::decide(State(shared), headers, body).await
-}
-
-pub async fn token(
-    State(shared): State<Arc<Shared>>,
-    Path(tenant): Path<String>,
-    query: RawQuery,
-    headers: HeaderMap,
-    spoiled: Option<Extension<IdTokenFault>>,
-    body: Bytes,
-) -> Response {
-    if !known_tenant(&tenant) {
-        return tenant_error("invalid_request", &tenant);
-    }
-    token::token(State(shared), query, headers, spoiled, body).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_are_utc_civil_dates() {
-        assert_eq!(timestamp(0), "1970-01-01 00:00:00Z");
-        assert_eq!(timestamp(951_782_400), "2000-02-29 00:00:00Z");
-        assert_eq!(timestamp(1_767_225_599), "2025-12-31 23:59:59Z");
-    }
-
-    #[test]
-    fn guids_have_microsofts_shape() {
-        let id = guid();
-        let parts: Vec<usize> = id.split('-').map(str::len).collect();
-        assert_eq!(parts, [8, 4, 4, 4, 12]);
-    }
 }

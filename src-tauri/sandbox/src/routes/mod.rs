@@ -11,20 +11,19 @@
 //! only while they read or change it, and mark it changed (`Shared::changed` in `src/lib.rs`)
 //! after every change. The rules
 //! about codes, grants and tokens live in `crate::store`, never in a handler; request parsing is
-//! in `params.rs` and the shared response shapes in `replies.rs`.
+//! in `src/params.rs` and the response shapes, the standard ones and the providers' own error
+//! bodies, in `src/replies/`.
 
 mod admin;
 mod authorize;
 mod consent_page;
 mod discovery;
-pub(crate) mod facebook;
+mod facebook;
 mod github;
 mod gitlab;
 mod google;
 mod introspection;
-pub(crate) mod microsoft;
-mod params;
-mod replies;
+mod microsoft;
 mod revocation;
 mod token;
 mod userinfo;
@@ -42,11 +41,10 @@ use crate::config::Personality;
 use crate::faults::{self, Endpoint};
 use crate::guard;
 
-pub(crate) use params::MAX_PARAM_LEN;
-use params::{
+use crate::params::{
     ClientCredentials, Params, bearer_token, client_and_token, join_scopes, split_scopes,
 };
-use replies::{bearer_error, no_store, oauth_error};
+use crate::replies::{bearer_error, no_store, oauth_error};
 
 /// The largest request body accepted: far more than any form or admin call needs.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -228,7 +226,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             )
             .route(
                 "/{tenant}/oauth2/v2.0/token",
-                at(s, Endpoint::Token, axum::routing::post(microsoft::token)),
+                at(s, Endpoint::Token, axum::routing::post(token::tenant_token)),
             )
             .route(
                 "/oidc/userinfo",

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -73,6 +73,22 @@ pub async fn token(
         }
         Err(failure) => failure_response(personality, &failure),
     }
+}
+
+/// The token endpoint under a Microsoft tenant's path (`/{tenant}/oauth2/v2.0/token`): a
+/// tenant the sandbox does not serve is refused in Microsoft's words before the endpoint runs.
+pub async fn tenant_token(
+    State(shared): State<Arc<Shared>>,
+    Path(tenant): Path<String>,
+    query: RawQuery,
+    headers: HeaderMap,
+    spoiled: Option<Extension<IdTokenFault>>,
+    body: Bytes,
+) -> Response {
+    if !super::microsoft::known_tenant(&tenant) {
+        return super::microsoft::tenant_error("invalid_request", &tenant);
+    }
+    token(State(shared), query, headers, spoiled, body).await
 }
 
 fn exchange(
@@ -318,7 +334,7 @@ fn failure_response(personality: Personality, failure: &Failure) -> Response {
     let error = &failure.error;
     match personality {
         Personality::Generic | Personality::Google => oauth_error(error, failure.basic),
-        Personality::Microsoft => super::microsoft::error(error),
+        Personality::Microsoft => crate::replies::microsoft::error(error),
         Personality::Gitlab => super::gitlab::error(error),
         Personality::Github => {
             let code = match (error.code, failure.grant_type.as_str()) {
@@ -341,10 +357,13 @@ fn failure_response(personality: Personality, failure: &Failure) -> Response {
             )
         }
         Personality::Facebook => match failure.inactive {
-            Some(inactive) => super::facebook::token_error(inactive),
-            None => {
-                super::facebook::graph_error(StatusCode::BAD_REQUEST, &error.description, 100, None)
-            }
+            Some(inactive) => crate::replies::facebook::token_error(inactive),
+            None => crate::replies::facebook::graph_error(
+                StatusCode::BAD_REQUEST,
+                &error.description,
+                100,
+                None,
+            ),
         },
     }
 }

@@ -18,7 +18,7 @@ use crate::oauth_error::OAuthError;
 
 /// Google's words for a refresh token that no longer works, whatever the reason.
 const GOOGLE_EXPIRED_OR_REVOKED: &str = "Token has been expired or revoked.";
-/// Microsoft's words for a revoked grant; its error renderer (`src/routes/microsoft.rs`) reads
+/// Microsoft's words for a revoked grant; its error renderer (`src/replies/microsoft.rs`) reads
 /// the code from the `AADSTS…:` prefix, as with every Microsoft description.
 pub const AADSTS50173: &str = "AADSTS50173: The provided grant has expired due to it being \
      revoked, a fresh auth token is needed. The user might have changed or reset their password.";

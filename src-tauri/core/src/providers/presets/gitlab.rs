@@ -2,13 +2,10 @@
 //! address, PKCE, RFC 7009 revocation, rotating refresh tokens. Applications marked
 //! non-confidential need no secret. `GET /oauth/token/info` tells which scopes a token carries.
 
-use super::{GrantedScopes, Info, RedirectOption, SecretNeed, Site, bearer_get};
-use crate::error::Error;
-use crate::oauth::discovery::Endpoints;
-use crate::oauth::http::Http;
-use crate::providers::config::{Environment, Revocation, check_url};
+use super::{Info, RedirectOption, SecretNeed, Site};
+use crate::providers::config::{Environment, Revocation};
 use crate::providers::redirect::RedirectKind;
-use crate::secret::Secret;
+use crate::providers::urls::check_url;
 
 pub const GITLAB_COM: &str = "https://gitlab.com";
 /// Where, under a GitLab's address, a person reviews the applications they authorized and
@@ -64,38 +61,6 @@ pub(super) fn fill(env: &mut Environment, site: Option<&str>) -> Result<(), Stri
     env.issuer = Some(site.to_owned());
     env.revocation = Revocation::Rfc7009;
     Ok(())
-}
-
-/// `GET /oauth/token/info` at the GitLab address: the scopes the token carries.
-pub(super) async fn token_info(
-    http: &Http,
-    endpoints: &Endpoints,
-    access_token: &Secret<String>,
-) -> Result<GrantedScopes, Error> {
-    let mut url = endpoints.token.clone();
-    // The token endpoint is `{address}/oauth/token`; its info sits beside it.
-    url.set_path(&format!(
-        "{}/info",
-        endpoints.token.path().trim_end_matches('/')
-    ));
-    let json = http
-        .json(bearer_get(&url, access_token)?, "gitlab", "its token info")
-        .await?;
-    let granted = match json.get("scope") {
-        Some(serde_json::Value::Array(scopes)) => scopes
-            .iter()
-            .filter_map(|s| s.as_str().map(str::to_owned))
-            .collect(),
-        Some(serde_json::Value::String(scopes)) => {
-            scopes.split_whitespace().map(str::to_owned).collect()
-        }
-        _ => Vec::new(),
-    };
-    Ok(GrantedScopes {
-        granted,
-        declined: Vec::new(),
-        source: "token_info",
-    })
 }
 
 #[cfg(test)]

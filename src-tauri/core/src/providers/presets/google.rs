@@ -7,10 +7,7 @@
 //! scopes, so the granted ones are read from the token response and from `tokeninfo`.
 //! Revoking any token ends the whole grant (`Revocation::Google`).
 
-use super::{GrantedScopes, Info, Purpose, RedirectOption, SecretNeed, form_request, on_origin};
-use crate::error::Error;
-use crate::oauth::discovery::Endpoints;
-use crate::oauth::http::Http;
+use super::{Info, Purpose, RedirectOption, SecretNeed};
 use crate::providers::config::{Environment, Revocation};
 use crate::providers::redirect::RedirectKind;
 use crate::secret::Secret;
@@ -140,29 +137,6 @@ pub(super) fn explain(error: &str, description: Option<&str>) -> Option<String> 
              made. Link the account again.",
             description.unwrap_or("invalid_grant")
         )
-    })
-}
-
-/// `tokeninfo` on the token endpoint's host, the token in a form body rather than the URL: the
-/// scopes the token carries.
-pub(super) async fn tokeninfo(
-    http: &Http,
-    endpoints: &Endpoints,
-    access_token: &Secret<String>,
-) -> Result<GrantedScopes, Error> {
-    let url = on_origin(&endpoints.token, "/tokeninfo");
-    let json = http
-        .json(
-            form_request(&url, &[("access_token", access_token.expose())])?,
-            "google",
-            "its tokeninfo answer",
-        )
-        .await?;
-    let scope = json.get("scope").and_then(|v| v.as_str()).unwrap_or("");
-    Ok(GrantedScopes {
-        granted: scope.split_whitespace().map(str::to_owned).collect(),
-        declined: Vec::new(),
-        source: "tokeninfo",
     })
 }
 

@@ -1,167 +1,48 @@
 //! Presets: the providers Grantry knows by name (Google, Facebook, GitHub, Microsoft, GitLab),
-//! each in a module of its own holding everything that is particular to it: its endpoints,
+//! as plain data, each in a module of its own holding what is particular to it: its endpoints,
 //! which redirects its clients accept, its scope catalogue, the authorization parameters it
-//! needs, how its token endpoint deviates from RFC 6749, how it tells which scopes a token
-//! carries, how its tokens are renewed and how its errors read in plain words.
+//! needs, how its token endpoint's answers deviate from RFC 6749 §5 (rewritten into its shape
+//! for the standard client, `oauth/http.rs`), its rules for when a grant ends and how its errors
+//! read in plain words. Nothing here talks to a provider: the requests of a preset's own (which
+//! scopes a token carries, Facebook's exchange) are its dialect, in `dialects/`, above `oauth/`.
 //!
-//! Invariant: this file is the only place that dispatches on [`Preset`]; the engine and the
-//! protocol modules ask the preset of an environment (if any) through the methods here and
-//! never name a provider themselves. A provider without a preset is plain OpenID Connect /
-//! OAuth 2 and gets the standard behaviour everywhere. It is one file, past 400 lines, because
-//! it is that one dispatch table and the shapes it hands out; every provider's own code is in
-//! its module.
+//! This file names the presets and answers what they are asked; beside it: what the screens
+//! show of a preset (`info.rs`), building an environment from what a person gives
+//! (`environment.rs`), when a grant ends by each provider's rule (`grant_rule.rs`), the
+//! rewriting of token answers (`token_answer.rs`, with `json.rs`), its name (`id.rs`) and why an
+//! authorization request is made (`purpose.rs`).
+//!
+//! Invariant: this folder and `dialects/mod.rs` are the only places that dispatch on
+//! [`Preset`]; the engine and the protocol modules ask the preset of an environment (if any)
+//! through them and never name a provider themselves. A provider without a preset is plain
+//! OpenID Connect / OAuth 2 and gets the standard behaviour everywhere. Every provider's own
+//! data is in its module.
 
+mod environment;
 mod facebook;
 mod github;
 mod gitlab;
 pub mod google;
+mod grant_rule;
+mod id;
+mod info;
+mod json;
 mod microsoft;
+mod purpose;
+mod token_answer;
 
-use openidconnect::{HttpRequest, HttpResponse};
-use serde::{Deserialize, Serialize};
-
-use super::config::{ClientAuth, Environment, PlainHttp};
-use super::redirect::RedirectKind;
-use crate::error::Error;
-use crate::oauth::discovery::Endpoints;
-use crate::oauth::http::Http;
-use crate::secret::Secret;
-
-/// A provider Grantry knows by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PresetId"))]
-#[serde(rename_all = "lowercase")]
-pub enum Preset {
-    Google,
-    Facebook,
-    Github,
-    Microsoft,
-    Gitlab,
-}
-
-/// Whether a client secret goes with a redirect choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum SecretNeed {
-    Required,
-    Optional,
-    None,
-}
-
-/// One way a preset's clients can be sent back to Grantry.
-#[derive(Debug, Clone, Copy)]
-pub struct RedirectOption {
-    pub kind: RedirectKind,
-    pub label: &'static str,
-    pub help: &'static str,
-    /// Whether the client type registered for this redirect has a secret.
-    pub secret: SecretNeed,
-}
-
-/// A preset's one extra setting (Microsoft's tenant, a self-managed GitLab's address).
-#[derive(Debug, Clone, Copy)]
-pub struct Site {
-    pub label: &'static str,
-    pub placeholder: &'static str,
-    pub default: &'static str,
-    pub help: &'static str,
-}
-
-/// What the Providers screen and `grantry providers presets` show of a preset.
-#[derive(Debug, Clone, Copy)]
-pub struct Info {
-    pub name: &'static str,
-    pub help: &'static str,
-    /// Where a client is registered.
-    pub console_url: &'static str,
-    pub site: Option<Site>,
-    /// The accepted redirects, the recommended one first.
-    pub redirects: &'static [RedirectOption],
-    pub default_scopes: &'static [&'static str],
-    /// The scopes offered for choosing, described by `scope_catalog.rs`.
-    pub catalogue: &'static [&'static str],
-}
-
-/// What a person gives to set up one environment of a preset.
-#[derive(Debug, Clone, Default)]
-pub struct Input {
-    pub name: String,
-    pub site: Option<String>,
-    pub client_id: String,
-    /// The redirect; `None` takes the preset's recommended one.
-    pub redirect: Option<RedirectKind>,
-    /// The bridge page's address, for the bridge redirect.
-    pub redirect_uri: Option<String>,
-    /// The scopes; empty takes the preset's defaults.
-    pub scopes: Vec<String>,
-    /// Whether a client secret is given (or already stored) for a redirect where it is optional.
-    pub with_secret: bool,
-    /// What the provider's opt-ins allow over plain http (a self-managed GitLab on loopback).
-    pub plain_http: PlainHttp,
-}
-
-/// Why a preset refused what a person gave, and which of their inputs it was (`site`,
-/// `client_id`, `redirect`, `redirect_uri`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct PresetError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-/// Why an authorization request is made, for presets that ask differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// A new account.
-    Link,
-    /// More scopes for an account already here (incremental authorization).
-    AddScopes,
-    /// The same account again.
-    Relink,
-}
-
-/// Which scopes a token carries, as the provider reports them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GrantedScopes {
-    pub granted: Vec<String>,
-    /// Scopes the person turned down, where the provider says so.
-    pub declined: Vec<String>,
-    /// Where the answer came from, stored with each scope (`tokeninfo`, `permissions`, …).
-    pub source: &'static str,
-}
-
-/// A renewed access token from a provider without refresh tokens (Facebook's exchange).
-pub struct Exchanged {
-    pub access_token: Secret<String>,
-    pub expires_at: Option<i64>,
-    /// When the provider's access to the person's data lapses (Facebook).
-    pub data_access_expires_at: Option<i64>,
-}
+use super::config::Environment;
+pub use environment::{Input, PresetError};
+pub use grant_rule::GrantRule;
+pub use id::Preset;
+pub use info::{Info, RedirectOption, SecretNeed, Site};
+#[cfg(test)]
+use json::answer;
+pub(crate) use json::json_body;
+use json::rewritten;
+pub use purpose::Purpose;
 
 impl Preset {
-    pub const ALL: [Preset; 5] = [
-        Preset::Google,
-        Preset::Facebook,
-        Preset::Github,
-        Preset::Microsoft,
-        Preset::Gitlab,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Self::Google => "google",
-            Self::Facebook => "facebook",
-            Self::Github => "github",
-            Self::Microsoft => "microsoft",
-            Self::Gitlab => "gitlab",
-        }
-    }
-
-    pub fn parse(id: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.id() == id)
-    }
-
     pub fn info(self) -> &'static Info {
         match self {
             Self::Google => &google::INFO,
@@ -170,68 +51,6 @@ impl Preset {
             Self::Microsoft => &microsoft::INFO,
             Self::Gitlab => &gitlab::INFO,
         }
-    }
-
-    /// Builds an environment from what a person gives: the preset's endpoints, redirect,
-    /// client authentication, parameters and revocation. A choice the preset does not accept
-    /// is refused with the reason.
-    pub fn environment(self, input: &Input) -> Result<Environment, PresetError> {
-        let info = self.info();
-        let at = |field: &'static str| move |message: String| PresetError { field, message };
-        let option = match input.redirect {
-            None => info.redirects[0],
-            Some(kind) => *info
-                .redirects
-                .iter()
-                .find(|o| o.kind == kind)
-                .ok_or_else(|| {
-                    let accepted: Vec<&str> = info.redirects.iter().map(|o| o.label).collect();
-                    at("redirect")(format!(
-                        "{} does not accept {}; choose {}",
-                        info.name,
-                        kind.words(),
-                        accepted.join(" or ")
-                    ))
-                })?,
-        };
-        let client_id = input.client_id.trim();
-        if client_id.is_empty() {
-            return Err(at("client_id")("client_id is empty".into()));
-        }
-        let mut env = Environment::discovered(&input.name, "https://unset.invalid", client_id);
-        env.issuer = None;
-        env.plain_http = input.plain_http;
-        env.redirect = option.kind;
-        env.redirect_uri = input
-            .redirect_uri
-            .clone()
-            .filter(|_| option.kind.needs_uri());
-        env.client_auth = match (option.secret, input.with_secret) {
-            (SecretNeed::Required, _) | (SecretNeed::Optional, true) => ClientAuth::SecretPost,
-            _ => ClientAuth::None,
-        };
-        env.scopes = if input.scopes.is_empty() {
-            info.default_scopes
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect()
-        } else {
-            input.scopes.clone()
-        };
-        let site = input
-            .site
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        match self {
-            Self::Google => google::fill(&mut env).map_err(at("client_id"))?,
-            Self::Facebook => facebook::fill(&mut env).map_err(at("redirect_uri"))?,
-            Self::Github => github::fill(&mut env),
-            Self::Microsoft => microsoft::fill(&mut env, site).map_err(at("site"))?,
-            Self::Gitlab => gitlab::fill(&mut env, site).map_err(at("site"))?,
-        }
-        env.preset = Some(self);
-        Ok(env)
     }
 
     /// The preset's one setting as an environment holds it (the tenant, the GitLab address).
@@ -252,25 +71,6 @@ impl Preset {
         }
     }
 
-    /// Rewrites a token endpoint answer that deviates from RFC 6749 §5 into its shape, so that
-    /// the standard client reads it.
-    pub fn token_response(self, response: HttpResponse) -> HttpResponse {
-        match self {
-            Self::Github => github::token_response(response),
-            Self::Facebook => facebook::token_response(response),
-            _ => response,
-        }
-    }
-
-    /// When the provider's access to the person's data lapses, from a token endpoint answer
-    /// (Facebook's `data_access_expires_at`, Unix seconds); `None` elsewhere.
-    pub fn data_access_expiry(self, response: &HttpResponse) -> Option<i64> {
-        match self {
-            Self::Facebook => json_body(response)?.get("data_access_expires_at")?.as_i64(),
-            _ => None,
-        }
-    }
-
     /// The error of a refused grant or link in plain words, with the likely reason, when the
     /// preset knows it.
     pub fn explain(self, error: &str, description: Option<&str>) -> Option<String> {
@@ -283,41 +83,9 @@ impl Preset {
         }
     }
 
-    /// Asks the provider which scopes `access_token` carries, where the preset has its own way
-    /// (`None`: use the standard one, token introspection).
-    pub async fn granted_scopes(
-        self,
-        http: &Http,
-        endpoints: &Endpoints,
-        access_token: &Secret<String>,
-    ) -> Option<Result<GrantedScopes, Error>> {
-        Some(match self {
-            Self::Google => google::tokeninfo(http, endpoints, access_token).await,
-            Self::Facebook => facebook::permissions(http, endpoints, access_token).await,
-            Self::Gitlab => gitlab::token_info(http, endpoints, access_token).await,
-            Self::Github | Self::Microsoft => return None,
-        })
-    }
-
     /// Whether one scope can be taken back at the provider, leaving the others (Facebook).
     pub fn revokes_one_scope(self) -> bool {
         self == Self::Facebook
-    }
-
-    /// Takes one scope back at the provider, where the preset has a way (`None` otherwise).
-    pub async fn revoke_scope(
-        self,
-        http: &Http,
-        endpoints: &Endpoints,
-        access_token: &Secret<String>,
-        scope: &str,
-    ) -> Option<Result<(), Error>> {
-        match self {
-            Self::Facebook => {
-                Some(facebook::delete_permission(http, endpoints, access_token, scope).await)
-            }
-            _ => None,
-        }
     }
 
     /// Whether the token response lists no scopes and they must be asked for right after a
@@ -326,73 +94,10 @@ impl Preset {
         self == Self::Facebook
     }
 
-    /// Renews an access token for a provider that issues no refresh tokens, where it has its
-    /// own way (Facebook's long-lived token exchange); `None` for the others.
-    pub async fn exchange(
-        self,
-        http: &Http,
-        endpoints: &Endpoints,
-        env: &Environment,
-        secret: Option<&Secret<String>>,
-        access_token: &Secret<String>,
-        now: i64,
-    ) -> Option<Result<Exchanged, Error>> {
-        match self {
-            Self::Facebook => {
-                Some(facebook::exchange(http, endpoints, env, secret, access_token, now).await)
-            }
-            _ => None,
-        }
-    }
-
-    /// Whether access tokens are renewed without a refresh token ([`Preset::exchange`]), so
+    /// Whether access tokens are renewed without a refresh token (`dialects::exchange`), so
     /// that an account without one can still be refreshed.
     pub fn renews_without_refresh_token(self) -> bool {
         self == Self::Facebook
-    }
-
-    /// The rule the provider publishes for when a grant ends on its own (`engine/grant_end.rs`
-    /// applies it): `has_refresh_token` tells GitHub's expiring user tokens from an OAuth
-    /// app's.
-    pub fn grant_rule(self, has_refresh_token: bool) -> GrantRule {
-        const DAY: i64 = 86_400;
-        match self {
-            Self::Google => GrantRule {
-                unused_for: Some(183 * DAY),
-                words: "Google ends a refresh token unused for six months, and those of apps \
-                        still in Testing seven days after consent",
-                doc_url: "https://developers.google.com/identity/protocols/oauth2#expiration",
-            },
-            Self::Facebook => GrantRule {
-                unused_for: Some(60 * DAY),
-                words: "Facebook's long-lived tokens end about 60 days after they are issued \
-                        (Grantry renews them while the account is used), and its access to \
-                        the person's data 90 days after they last used the app",
-                doc_url: "https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived/",
-            },
-            Self::Microsoft => GrantRule {
-                unused_for: Some(90 * DAY),
-                words: "Microsoft ends a refresh token unused for 90 days",
-                doc_url: "https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens",
-            },
-            Self::Github if has_refresh_token => GrantRule {
-                unused_for: Some(184 * DAY),
-                words: "GitHub's user-to-server refresh tokens end six months after they are \
-                        issued (each refresh issues a new one)",
-                doc_url: "https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens",
-            },
-            Self::Github => GrantRule {
-                unused_for: Some(365 * DAY),
-                words: "GitHub revokes an OAuth app's token unused for a year",
-                doc_url: "https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/token-expiration-and-revocation",
-            },
-            Self::Gitlab => GrantRule {
-                unused_for: None,
-                words: "GitLab's refresh tokens do not expire: the grant lasts until it is \
-                        revoked",
-                doc_url: "https://docs.gitlab.com/api/oauth2/",
-            },
-        }
     }
 
     /// The provider's own page where a person reviews the apps they allowed and removes one
@@ -414,87 +119,17 @@ impl Preset {
     }
 }
 
-/// A provider's published rule for when a grant ends on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GrantRule {
-    /// The grant ends this long after its refresh token was last issued or used; `None`:
-    /// the rule names no end.
-    pub unused_for: Option<i64>,
-    pub words: &'static str,
-    /// Where the provider documents it.
-    pub doc_url: &'static str,
-}
-
-/// The JSON body of an answer, when it is a JSON object. Read as the standard client reads a
-/// token answer (oauth2's `endpoint_response`): the first JSON value, whatever follows it, so
-/// that a dialect never sees another body than the one the tokens are taken from.
-fn json_body(response: &HttpResponse) -> Option<serde_json::Map<String, serde_json::Value>> {
-    let mut values = serde_json::Deserializer::from_slice(response.body()).into_iter();
-    match values.next() {
-        Some(Ok(serde_json::Value::Object(map))) => Some(map),
-        _ => None,
+impl Environment {
+    /// The provider's own page of the apps a person allowed ([`Preset::apps_page`]),
+    /// under a self-managed GitLab's own address for one; `None` for custom providers.
+    pub fn apps_page(&self) -> Option<String> {
+        self.preset?.apps_page(self.issuer.as_deref())
     }
-}
-
-/// `response` with another status and JSON body, its headers kept.
-fn rewritten(
-    response: HttpResponse,
-    status: u16,
-    body: serde_json::Map<String, serde_json::Value>,
-) -> HttpResponse {
-    let (mut parts, _) = response.into_parts();
-    parts.status = openidconnect::http::StatusCode::from_u16(status).unwrap_or(parts.status);
-    let body = serde_json::to_vec(&serde_json::Value::Object(body)).unwrap_or_default();
-    HttpResponse::from_parts(parts, body)
-}
-
-/// A GET with a bearer token and `Accept: application/json`.
-fn bearer_get(url: &url::Url, token: &Secret<String>) -> Result<HttpRequest, Error> {
-    crate::oauth::http::get_json(url, Some(token.expose()))
-}
-
-/// A form POST asking for JSON, without client authentication.
-fn form_request(url: &url::Url, params: &[(&str, &str)]) -> Result<HttpRequest, Error> {
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
-    form.extend_pairs(params);
-    openidconnect::http::Request::builder()
-        .method("POST")
-        .uri(url.as_str())
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .body(form.finish().into_bytes())
-        .map_err(|e| Error::Internal(format!("a request could not be built: {e}")))
-}
-
-/// The URL `path` on the origin of `base` (the same host serves both).
-fn on_origin(base: &url::Url, path: &str) -> url::Url {
-    let mut url = base.clone();
-    url.set_path(path);
-    url.set_query(None);
-    url.set_fragment(None);
-    url
-}
-
-/// A token endpoint's answer with `status` and `body`, for the dialects' tests.
-#[cfg(test)]
-fn answer(status: u16, body: &str) -> HttpResponse {
-    openidconnect::http::Response::builder()
-        .status(status)
-        .body(body.as_bytes().to_vec())
-        .expect("response")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn input(client_id: &str) -> Input {
-        Input {
-            name: "production".into(),
-            client_id: client_id.into(),
-            ..Input::default()
-        }
-    }
 
     #[test]
     fn every_preset_names_its_own_page_of_allowed_apps_a_self_managed_gitlab_under_its_address() {
@@ -513,53 +148,6 @@ mod tests {
         assert_eq!(
             Preset::Google.apps_page(Some("https://accounts.google.com")),
             Some("https://myaccount.google.com/connections".into())
-        );
-    }
-
-    #[test]
-    fn every_preset_builds_a_valid_provider_with_its_recommended_redirect() {
-        for preset in Preset::ALL {
-            let mut given = input("123-abc.apps.googleusercontent.com");
-            given.redirect_uri = Some("https://me.github.io/grantry-bridge/".into());
-            let env = preset
-                .environment(&given)
-                .unwrap_or_else(|e| panic!("{preset:?}: {e}"));
-            assert_eq!(env.redirect, preset.info().redirects[0].kind, "{preset:?}");
-            let provider = crate::providers::Provider {
-                id: crate::providers::ProviderId(preset.id().into()),
-                name: preset.info().name.into(),
-                preset: Some(preset),
-                allow_plain_http_loopback: false,
-                refresh_plain_http_in_background: false,
-                environments: vec![env],
-            };
-            provider
-                .validate()
-                .unwrap_or_else(|e| panic!("{preset:?}: {e}"));
-            assert_eq!(Preset::parse(preset.id()), Some(preset));
-            for scope in preset.info().default_scopes {
-                assert!(preset.info().catalogue.contains(scope), "{scope}");
-            }
-        }
-    }
-
-    #[test]
-    fn a_redirect_the_preset_does_not_accept_is_refused() {
-        let mut given = input("id");
-        given.redirect = Some(RedirectKind::CustomScheme);
-        let error = Preset::Github.environment(&given).expect_err("refused");
-        assert!(error.message.contains("GitHub does not accept"), "{error}");
-        assert_eq!(error.field, "redirect");
-        let error = Preset::Gitlab.environment(&input("  ")).expect_err("empty");
-        assert_eq!(error.field, "client_id");
-        let mut bad_site = input("id");
-        bad_site.site = Some("gitlab.example".into());
-        assert_eq!(
-            Preset::Gitlab
-                .environment(&bad_site)
-                .expect_err("site")
-                .field,
-            "site"
         );
     }
 }

@@ -14,8 +14,8 @@ use grantry_core::{ActivityKind, ErrorCode, EventSink, GrantryEvent, IpcError, S
 use grantry_sandbox::{Admin, Sandbox, SandboxConfig};
 use tauri::{AppHandle, Manager};
 
-use crate::events::WindowEvents;
 use crate::state::AppState;
+use crate::window_events::WindowEvents;
 
 /// The running sandbox (stopped when the app exits and this is dropped), its status, and the
 /// configuration it starts with.

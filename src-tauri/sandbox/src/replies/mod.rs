@@ -1,10 +1,15 @@
 //! The standard response shapes the endpoints share: token-endpoint JSON that must not be
 //! cached (RFC 6749 §5.1), OAuth errors (RFC 6749 §5.2) and bearer-token errors (RFC 6750 §3).
-//! The personalities' own error shapes live in their files (`facebook.rs`, `github.rs`,
-//! `google.rs`, `microsoft.rs`, `gitlab.rs`, and GitHub's token errors in `token.rs`).
+//! Facebook's Graph errors and Microsoft's AADSTS errors are here too (`facebook.rs`,
+//! `microsoft.rs`), since the faults (`src/faults.rs`) and the admin API inject them as well;
+//! the other personalities' own error shapes live in their route files (`src/routes/github.rs`,
+//! `google.rs`, `gitlab.rs`, and GitHub's token errors in `token.rs`).
 //!
 //! Invariants: an error's HTTP status is the one its [`OAuthError`] carries; a 401 goes with
 //! the `WWW-Authenticate` challenge of the scheme the client used.
+
+pub mod facebook;
+pub mod microsoft;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -1,0 +1,39 @@
+//! What the account's Inspector shows of its tokens: their shape and, for a JWT, its header
+//! and claims (RFC 7515, RFC 7519), never the token itself.
+
+use serde::Serialize;
+
+use super::HttpExchange;
+
+/// What the account's Inspector shows of its tokens: never a token itself. A JWT's header
+/// and claims are its own JSON text, decoded from base64url (RFC 7515 §2, RFC 7519 §3) with
+/// the signature left out, so that what is shown can never be used as the token; the window
+/// reads the JSON and explains the claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Inspection {
+    pub account_id: i64,
+    pub access_token: TokenShape,
+    /// `None` when the provider sent no ID token (OAuth 2 only providers).
+    pub id_token: Option<TokenShape>,
+    /// The last token response (from a link or a refresh) as the HTTP log kept it, every
+    /// secret masked; `None` when the log holds none any more.
+    pub token_response: Option<HttpExchange>,
+}
+
+/// A token as the Inspector may show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "shape", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(tag = "shape", rename_all = "snake_case"))]
+pub enum TokenShape {
+    /// A signed JWT (three base64url parts): its header's and claims' text, as sent.
+    Jwt { header: String, claims: String },
+    /// An Unsecured JWT (`alg: none`, RFC 7519 §6): nobody signed it, so its claims are anyone's
+    /// word. Shown as that, never as a signed token: Grantry refuses one as an ID token
+    /// (`oauth/id_token.rs`), so an ID token of this shape in the keyring was not put there by
+    /// a link or a refresh.
+    Unsecured { header: String, claims: String },
+    /// Anything else (opaque, encrypted): only its length is told.
+    Opaque { length: u32 },
+}

@@ -1,0 +1,30 @@
+//! The data the screens show, as plain serialisable types. TypeScript twins of these types are
+//! generated into `ui/src/lib/bindings/` (see `tests/bindings.rs`); none of them may ever hold a
+//! secret.
+//!
+//! One file per part of the app: `account` (the Accounts list and an account's detail), `scope`,
+//! `activity` (the history and the HTTP log), `programs` (the token service), `link`,
+//! `provider` (the Providers and Sandbox screens), `inspect`, `revocation`, `batch` (Refresh all
+//! and Revoke all) and `grant` (when a grant ends); every type is re-exported here.
+
+mod account;
+mod activity;
+mod batch;
+mod grant;
+mod inspect;
+mod link;
+mod programs;
+mod provider;
+mod revocation;
+mod scope;
+
+pub use account::*;
+pub use activity::*;
+pub use batch::*;
+pub use grant::*;
+pub use inspect::*;
+pub use link::*;
+pub use programs::*;
+pub use provider::*;
+pub use revocation::*;
+pub use scope::*;
