@@ -43,6 +43,8 @@ lint: ui/dist/index.html
 	$(CARGO) fmt --all --check
 	$(CARGO) deny --offline check bans licenses sources
 	$(CARGO) machete
+	scripts/module-graph src-tauri/core/src --check >/dev/null
+	scripts/module-graph src-tauri/sandbox/src --check >/dev/null
 	npm --prefix ui run check
 	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 
