@@ -30,7 +30,7 @@ describe('revokeChoices', () => {
       ['At Google, testing', 1],
       ['At Grantry Sandbox', 2],
     ])
-    expect(choices[2].scope).toEqual({ provider: 'google', environment: 'production' })
+    expect(choices[2]?.scope).toEqual({ provider: 'google', environment: 'production' })
   })
 })
 

@@ -135,7 +135,7 @@ describe('ActivityScreen and hostile text', () => {
     const { container } = render(ActivityScreen, { refreshKey: 0, onOpenAccount: vi.fn() })
     await screen.findByTestId('activity-list')
     expect(container.querySelector('[data-testid=activity-list] img, [data-testid=activity-list] script')).toBeNull()
-    expect(rows()[0].textContent).toContain('<img src="x"')
+    expect(rows()[0]?.textContent).toContain('<img src="x"')
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined()
   })
 })

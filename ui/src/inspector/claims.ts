@@ -111,7 +111,7 @@ export function readPart(text: string, which: 'header' | 'claims', now: number):
       name: visible(name),
       value: value_,
       cut: whole.length - value_.length,
-      meaning: Object.hasOwn(meanings, name) ? meanings[name] : null,
+      meaning: Object.hasOwn(meanings, name) ? (meanings[name] ?? null) : null,
       time: which === 'claims' ? timeOf(name, value, now) : null,
     }
   })
