@@ -36,6 +36,7 @@ ui/node_modules/.package-lock.json:
 lint: ui/dist/index.html
 	$(CARGO) fmt --all --check
 	npm --prefix ui run check
+	npm --prefix ui run lint
 	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 
 ## unit: Vitest, then every Rust test (the keyring and window ones included) in a throwaway session
