@@ -200,7 +200,7 @@ describe('ActivityScreen filters', () => {
     await screen.findByTestId('activity-list')
     expect(within(rows()[1]!).queryByTestId('entry-exchanges')).toBeNull()
     const toggle = within(rows()[0]!).getByTestId('entry-exchanges')
-    expect(toggle.textContent).toContain('Show 3 HTTP exchanges')
+    expect(toggle.textContent.replace(/\s+/g, ' ')).toContain('Show 3 HTTP exchanges')
     await fireEvent.click(toggle)
     const list = await screen.findByTestId('entry-exchange-list')
     expect([...list.querySelectorAll('.status')].map((s) => s.textContent)).toEqual(['HTTP 503', 'HTTP 503', 'HTTP 400'])
