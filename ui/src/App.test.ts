@@ -71,9 +71,7 @@ describe('App', () => {
     answer('sandbox_status', { state: 'failed', message: 'port 4380 is in use' })
     emitEvent({ kind: 'sandbox_changed' })
     expect((await screen.findByTestId('sandbox-failed')).textContent).toContain('port 4380 is in use')
-    await waitFor(() =>
-      expect(screen.getByTestId('sandbox-indicator').textContent).toContain('Sandbox stopped'),
-    )
+    await waitFor(() => expect(screen.getByTestId('sandbox-indicator').textContent).toContain('Sandbox stopped'))
     expect(invoke.mock.calls.filter(([command]) => command === 'sandbox_status')).toHaveLength(2)
   })
 
@@ -102,9 +100,7 @@ describe('App', () => {
     await screen.findByTestId('sandbox-issuer')
     answer('sandbox_status', { state: 'stopped', port: 1 })
     emitEvent({ kind: 'sandbox_changed' })
-    await waitFor(() =>
-      expect(screen.getByTestId('sandbox-indicator').textContent).toContain('Sandbox stopped'),
-    )
+    await waitFor(() => expect(screen.getByTestId('sandbox-indicator').textContent).toContain('Sandbox stopped'))
     expect(screen.getByTestId('sandbox-indicator').getAttribute('title')).toBe('Stopped from the Sandbox screen')
     await waitFor(() => expect(screen.getByTestId('sandbox-status').dataset.state).toBe('stopped'))
   })

@@ -34,7 +34,6 @@ async function open(shown: AccountDetail = detail(), providers: ProviderOption[]
   return onBack
 }
 
-
 // The fixtures' times are around NOW; only the clock is faked, timeouts stay real for the IPC stand-in.
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
@@ -273,9 +272,7 @@ describe('AccountScreen: revoke and forget', () => {
     const banner = await screen.findByTestId('revocation-not-effective')
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     expect(onBack).not.toHaveBeenCalled()
-    expect(text(banner)).toContain(
-      "Revocation not effective: Grantry Sandbox accepted the revocation, but Grantry's tokens still work.",
-    )
+    expect(text(banner)).toContain("Revocation not effective: Grantry Sandbox accepted the revocation, but Grantry's tokens still work.")
     // What the check found, the header says once.
     expect(screen.getAllByText(`revocation not effective: ${found}`)).toHaveLength(1)
     expect(screen.getByTestId('status-chip').textContent).toContain('Revocation not effective')

@@ -89,12 +89,8 @@ describe('RevokeAllDialog', () => {
       ],
     })
     await settle()
-    expect(screen.getByTestId('revoke-all-summary').textContent).toBe(
-      'Revoked 1 of 2 accounts (1 verified); 1 not revoked.',
-    )
-    expect(text(dialog)).toContain(
-      "alice@example.test: revoked, verified (sandbox's introspection says the token is no longer active)",
-    )
+    expect(screen.getByTestId('revoke-all-summary').textContent).toBe('Revoked 1 of 2 accounts (1 verified); 1 not revoked.')
+    expect(text(dialog)).toContain("alice@example.test: revoked, verified (sandbox's introspection says the token is no longer active)")
     expect(text(dialog)).toContain('bob@example.test: not revoked: its revocation endpoint answered HTTP 503')
     expect(text(dialog)).toContain('each with Retry on its screen')
     await fireEvent.click(within(dialog).getByTestId('revoke-all-close'))

@@ -128,7 +128,7 @@ describe('ActivityScreen', () => {
 })
 
 describe('ActivityScreen and hostile text', () => {
-  it("shows markup from a link or a provider as text in the history", async () => {
+  it('shows markup from a link or a provider as text in the history', async () => {
     const detail = 'refused: <img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>'
     answer('list_activity', [entry('deep_link_rejected', null, detail)])
     answer('list_accounts', [])
@@ -191,9 +191,15 @@ describe('ActivityScreen filters', () => {
       calls++
       expect(args).toEqual({ entry: failed.id })
       return [503, 503, 400].map((status) => ({
-        at: 1_700_000_000, method: 'POST', url: 'http://127.0.0.1:7461/token', status,
-        request_body: 'grant_type=refresh_token&refresh_token=[redacted]', response_body: '{"error":"invalid_grant"}',
-        duration_ms: 5, error: null, operation: 'refresh',
+        at: 1_700_000_000,
+        method: 'POST',
+        url: 'http://127.0.0.1:7461/token',
+        status,
+        request_body: 'grant_type=refresh_token&refresh_token=[redacted]',
+        response_body: '{"error":"invalid_grant"}',
+        duration_ms: 5,
+        error: null,
+        operation: 'refresh',
       }))
     })
     render(ActivityScreen, { refreshKey: 0 })

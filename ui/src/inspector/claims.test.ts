@@ -8,7 +8,15 @@ const NOW = 1_750_000_000
 describe('readPart', () => {
   it('reads claims into rows with meanings and local times', () => {
     const read = readPart(
-      JSON.stringify({ iss: 'http://127.0.0.1:7461', sub: 'sub-alice', aud: ['a', 'b'], exp: NOW + 300, iat: NOW - 60, nonce: 'n-1', x_custom: { deep: true } }),
+      JSON.stringify({
+        iss: 'http://127.0.0.1:7461',
+        sub: 'sub-alice',
+        aud: ['a', 'b'],
+        exp: NOW + 300,
+        iat: NOW - 60,
+        nonce: 'n-1',
+        x_custom: { deep: true },
+      }),
       'claims',
       NOW,
     )
@@ -70,7 +78,7 @@ describe('readPart', () => {
   })
 
   it('keeps unicode as it is, and shows control and bidi characters as code points', () => {
-    const read = readPart(JSON.stringify({ name: 'Zoë 李 😀', 'ĉu\u202e': 'a\u202eb\nc', 'مرحبا': 'שלום' }), 'claims', NOW)
+    const read = readPart(JSON.stringify({ name: 'Zoë 李 😀', 'ĉu\u202e': 'a\u202eb\nc', مرحبا: 'שלום' }), 'claims', NOW)
     expect(read.ok).toBe(true)
     if (!read.ok) return
     expect(read.rows.map((r) => [r.name, r.value])).toEqual([

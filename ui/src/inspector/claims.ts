@@ -37,7 +37,7 @@ const claimMeanings: Record<string, string> = {
   acr: 'How strongly the person was authenticated',
   amr: 'How the person was authenticated (password, OTP, …)',
   azp: 'Authorized party: the client the token was issued to',
-  at_hash: "Hash of the access token it came with",
+  at_hash: 'Hash of the access token it came with',
   c_hash: 'Hash of the authorization code it came with',
   sid: 'Session id at the provider',
   name: 'Full name',

@@ -27,9 +27,8 @@ const checked = async () => {
   await settle()
   await settle()
 }
-const lastCall = (command: string) => invoke.mock.calls.filter(([c]) => c === command).at(-1)?.[1] as
-  | { draft: ProviderDraft; editing: string | null }
-  | undefined
+const lastCall = (command: string) =>
+  invoke.mock.calls.filter(([c]) => c === command).at(-1)?.[1] as { draft: ProviderDraft; editing: string | null } | undefined
 const errorOf = (label: string | RegExp) => {
   const input = screen.getByLabelText(label)
   const ids = input.getAttribute('aria-describedby')?.split(' ') ?? []
@@ -115,9 +114,7 @@ describe('ProviderEditor: a preset', () => {
     fail('open_provider_console', { code: 'internal', message: 'No browser could be opened.' })
     await fireEvent.click(screen.getByTestId('console-link'))
     const alert = await within(screen.getByTestId('form-client')).findByRole('alert')
-    expect(alert.textContent!.replace(/\s+/g, ' ').trim()).toBe(
-      'Microsoft’s developer console did not open. No browser could be opened.',
-    )
+    expect(alert.textContent!.replace(/\s+/g, ' ').trim()).toBe('Microsoft’s developer console did not open. No browser could be opened.')
     // Still in the form, nothing lost; a later success clears the message.
     expect(screen.getByRole('dialog', { name: 'Add Microsoft' })).toBeTruthy()
     answer('open_provider_console', null)
@@ -323,7 +320,11 @@ describe('ProviderEditor: a custom provider', () => {
     await fireEvent.click(screen.getByRole('radio', { name: /^The provider’s app link/ }))
     expect(screen.getByLabelText('Redirect URI the provider gave your client')).toBeTruthy()
     await checked()
-    expect(lastCall('check_provider')!.draft.environments[0]).toMatchObject({ client_auth: 'secret_basic', scopes: ['openid', 'groups'], redirect: 'provider_scheme' })
+    expect(lastCall('check_provider')!.draft.environments[0]).toMatchObject({
+      client_auth: 'secret_basic',
+      scopes: ['openid', 'groups'],
+      redirect: 'provider_scheme',
+    })
   })
 
   it('puts errors of the issuer and the scopes under them', async () => {
@@ -383,7 +384,13 @@ describe('ProviderEditor: editing', () => {
   it('opens a custom provider with endpoints typed in by hand as such', async () => {
     const typed = customView({
       environments: [
-        environment({ issuer: null, authorization_endpoint: 'https://x.example/a', token_endpoint: 'https://x.example/t', client_auth: 'secret_basic', has_secret: false }),
+        environment({
+          issuer: null,
+          authorization_endpoint: 'https://x.example/a',
+          token_endpoint: 'https://x.example/t',
+          client_auth: 'secret_basic',
+          has_secret: false,
+        }),
       ],
     })
     await open(typed)
@@ -444,7 +451,11 @@ describe('ProviderEditor: plain http on this computer', () => {
 })
 
 describe('ProviderEditor: moving an issuer or token endpoint', () => {
-  const moved = { environment: 'staging', accounts: 2, change: 'the token endpoint changes from https://a.example/t to https://b.example/t' }
+  const moved = {
+    environment: 'staging',
+    accounts: 2,
+    change: 'the token endpoint changes from https://a.example/t to https://b.example/t',
+  }
 
   it('says before saving which accounts will need linking again, then saves', async () => {
     answer('check_provider', { errors: [], relink: [moved] })
@@ -474,4 +485,3 @@ describe('ProviderEditor: moving an issuer or token endpoint', () => {
     await waitFor(() => expect(onSaved).toHaveBeenCalledOnce())
   })
 })
-

@@ -39,7 +39,7 @@ describe('SandboxScreen', () => {
     expect(clients.getByText('grantry-desktop')).toBeTruthy()
     expect(clients.getByText(/confidential \(secret\)/)).toBeTruthy()
     expect(clients.queryByRole('button', { name: 'Remove client grantry-desktop' })).toBeNull()
-    expect(clients.getByText('Grantry\'s own')).toBeTruthy()
+    expect(clients.getByText("Grantry's own")).toBeTruthy()
     expect(clients.getByRole('button', { name: 'Remove client grantry-confidential' })).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy()
     expect(screen.queryByTestId('sandbox-start')).toBeNull()
@@ -86,7 +86,7 @@ describe('SandboxScreen', () => {
     await show()
     fail('add_sandbox_user', {
       code: 'invalid_input',
-      message: '"Dora!" is not a valid login: 1 to 32 of a-z, 0-9, \'.\', \'_\' and \'-\'',
+      message: "\"Dora!\" is not a valid login: 1 to 32 of a-z, 0-9, '.', '_' and '-'",
     })
     await fireEvent.input(screen.getByTestId('sandbox-user-login'), { target: { value: 'Dora!' } })
     await fireEvent.click(screen.getByRole('button', { name: 'Add user' }))
@@ -203,9 +203,7 @@ describe('SandboxScreen', () => {
     await settle()
     await settle()
     expect(step('zed').textContent).toContain('failed: the consent page: no such user')
-    expect(screen.getByTestId('sandbox-link-summary').textContent).toBe(
-      'Linked 2 of 3 test users; zed: the consent page: no such user',
-    )
+    expect(screen.getByTestId('sandbox-link-summary').textContent).toBe('Linked 2 of 3 test users; zed: the consent page: no such user')
     expect(calls('link_test_user').map(([, args]) => args)).toEqual([{ login: 'alice' }, { login: 'bob' }, { login: 'zed' }])
   })
 })

@@ -58,8 +58,7 @@ export function emitOn(channel: string, payload: unknown): void {
 
 /** How many listeners are registered (on `channel`, if given): a leak shows up here. */
 export function listenerCount(channel?: string): number {
-  return [...listeners.values()].filter((l) => channel === undefined || l.channel === channel)
-    .length
+  return [...listeners.values()].filter((l) => channel === undefined || l.channel === channel).length
 }
 
 /**
