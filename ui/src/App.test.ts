@@ -77,7 +77,7 @@ describe('App', () => {
 
   it('goes to the Providers screen from the sidebar, after Accounts', async () => {
     await open()
-    const items = [...document.querySelectorAll('nav[aria-label=Main] [data-testid^=nav-]')].map((el) => el.textContent!.trim())
+    const items = [...document.querySelectorAll('nav[aria-label=Main] [data-testid^=nav-]')].map((el) => el.textContent.trim())
     expect(items).toEqual(['Accounts', 'Providers', 'Activity', 'Sandbox', 'Settings'])
     answer('list_provider_views', [])
     await fireEvent.click(screen.getByTestId('nav-providers'))

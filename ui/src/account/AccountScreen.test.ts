@@ -5,7 +5,7 @@ import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
 import AccountScreen from './AccountScreen.svelte'
 import { detail, microsoftProvider, NOW, sandboxProvider, started, summary, unrevocableDetail } from './fixtures'
 
-const text = (element: Element) => element.textContent!.replace(/\s+/g, ' ').trim()
+const text = (element: Element) => element.textContent.replace(/\s+/g, ' ').trim()
 /** What `revoke_account` answers: the receipt of a revocation the provider accepted. */
 const receipt = (outcome: RevocationReceipt['outcome'], summary = 'checked'): RevocationReceipt => ({
   account_id: 7,

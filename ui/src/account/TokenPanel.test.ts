@@ -5,9 +5,9 @@ import { answer, fail, invoke } from '../test/tauri'
 import { detail, NOW, summary, tokens } from './fixtures'
 import TokenPanel from './TokenPanel.svelte'
 
-const countdown = () => screen.getByTestId('countdown').textContent!.replace(/\s+/g, ' ').trim()
+const countdown = () => screen.getByTestId('countdown').textContent.replace(/\s+/g, ' ').trim()
 /** What the panel says for one of its labels. */
-const value = (label: string) => screen.getByText(label).nextElementSibling!.textContent!.replace(/\s+/g, ' ').trim()
+const value = (label: string) => screen.getByText(label).nextElementSibling!.textContent.replace(/\s+/g, ' ').trim()
 
 beforeEach(() => {
   // Only the clock and the one-second tick are faked: the IPC stand-in still needs real timeouts.
@@ -157,7 +157,7 @@ describe('TokenPanel', () => {
       onRefreshed,
     })
     await fireEvent.click(screen.getByRole('button', { name: 'Refresh now' }))
-    expect((screen.getByRole('button', { name: 'Refreshing…' }) as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Refreshing…' }).disabled).toBe(true)
     expect(invoke).toHaveBeenCalledWith('refresh_account', { account: 7 })
     finish(summary({ access_expires_at: NOW + 59 * 60 }))
     expect(await screen.findByText('Refreshed — expires in 59 min')).toBeTruthy()

@@ -18,7 +18,7 @@ const providers: ProviderOption[] = [
   { id: 'sandbox', name: 'Grantry Sandbox', environments: [] },
   { id: 'google', name: 'Google', environments: [] },
 ]
-const text = (element: Element) => element.textContent!.replace(/\s+/g, ' ').trim()
+const text = (element: Element) => element.textContent.replace(/\s+/g, ' ').trim()
 
 describe('revokeChoices', () => {
   it('offers every account, each provider, and the environments of a provider with more than one', () => {

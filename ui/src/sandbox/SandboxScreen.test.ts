@@ -56,7 +56,7 @@ describe('SandboxScreen', () => {
     expect(screen.getByTestId('sandbox-why').textContent).toContain('not offered for linking')
     expect(screen.queryByTestId('sandbox-users')).toBeNull()
 
-    const port = screen.getByLabelText('Port') as HTMLInputElement
+    const port = screen.getByLabelText<HTMLInputElement>('Port')
     await fireEvent.input(port, { target: { value: 'seventy' } })
     await fireEvent.click(screen.getByRole('button', { name: 'Start' }))
     expect(screen.getByRole('alert').textContent).toContain('whole number from 0 to 65535')
@@ -94,7 +94,7 @@ describe('SandboxScreen', () => {
     expect(screen.getByTestId('sandbox-user-error').textContent).toContain('"Dora!" is not a valid login')
     expect(invoke).toHaveBeenCalledWith('add_sandbox_user', { user: { login: 'Dora!', name: null, email: null } })
     expect(document.querySelectorAll('[data-testid=sandbox-user]')).toHaveLength(2)
-    expect((screen.getByTestId('sandbox-user-login') as HTMLInputElement).value).toBe('Dora!')
+    expect(screen.getByTestId<HTMLInputElement>('sandbox-user-login').value).toBe('Dora!')
   })
 
   it('adds a confidential client, redirect URIs one per line, and keeps no secret in the page', async () => {
