@@ -72,7 +72,7 @@ const timeClaims = new Set(['exp', 'nbf', 'iat', 'auth_time', 'updated_at'])
 
 // Control characters and bidirectional overrides would make a value read as something it is
 // not; each is shown as its code point instead.
-const hidden = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g
+const hidden = /[\p{Cc}\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu
 
 function visible(text: string): string {
   return text.replace(hidden, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`)

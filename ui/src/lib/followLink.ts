@@ -44,7 +44,7 @@ export async function followLink(start: () => Promise<StartedLink>, closed: Abor
   // Every link event until this link is known: the one for it may come first.
   const early: { link: string; end: LinkEnd }[] = []
   // Ends the follow with the link's end, once `ended` exists; does nothing before or after.
-  let settle = (_end: LinkEnd): void => {}
+  let settle: (end: LinkEnd) => void = () => {}
   let known: string | null = null
   const heard = (link: string, end: LinkEnd) => {
     if (known === null) {

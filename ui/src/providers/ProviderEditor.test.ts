@@ -155,7 +155,9 @@ describe('ProviderEditor: a preset', () => {
     await open()
     await pick('preset-google')
     await checked()
-    expect(lastCall('check_provider')).toEqual({ draft: expect.objectContaining({ id: 'google', preset: 'google' }), editing: null })
+    const call = lastCall('check_provider')
+    expect(call?.draft).toMatchObject({ id: 'google', preset: 'google' })
+    expect(call?.editing).toBeNull()
     // A prefilled field says what is wrong at once; an empty one waits until it was left.
     expect(errorOf('Provider id')).toBe('A provider google already exists.')
     expect(screen.getByLabelText('Provider id').getAttribute('aria-invalid')).toBe('true')
