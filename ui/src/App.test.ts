@@ -1,7 +1,8 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import App from './App.svelte'
 import { detail, summary } from './account/fixtures'
+import { parts } from './parts'
 import { axeViolations } from './test/axe'
 import { answer, emitEvent, invoke, listen, settle } from './test/tauri'
 
@@ -18,6 +19,12 @@ async function open() {
 }
 
 describe('App', () => {
+  // The screens and dialogs the window loads when first shown, loaded once beforehand: on a
+  // busy machine a first load (a transform, in Vitest) could outlast a test's wait for it.
+  beforeAll(async () => {
+    await Promise.all(Object.values(parts).map((load) => load()))
+  })
+
   it('shows what the person must act on as a notice, and a routine refresh does not replace it', async () => {
     await open()
     expect(screen.queryByTestId('activity-notice')).toBeNull()
