@@ -46,6 +46,7 @@ lint: ui/dist/index.html
 	scripts/module-graph src-tauri/core/src --check >/dev/null
 	scripts/module-graph src-tauri/sandbox/src --check >/dev/null
 	npm --prefix ui run check
+	npm --prefix ui run lint
 	$(CARGO) clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 
 ## unit: Vitest, then every Rust test (the keyring and window ones included) in a throwaway session

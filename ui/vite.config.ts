@@ -3,7 +3,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { defineConfig } from 'vitest/config'
 
 // The app version shown in the sidebar comes from the one place it is set.
-const tauriConf = JSON.parse(readFileSync(new URL('../tauri.conf.json', import.meta.url), 'utf8'))
+const tauriConf = JSON.parse(readFileSync(new URL('../tauri.conf.json', import.meta.url), 'utf8')) as {
+  version: string
+}
 
 export default defineConfig({
   plugins: [svelte()],

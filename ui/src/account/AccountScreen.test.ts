@@ -5,7 +5,7 @@ import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
 import AccountScreen from './AccountScreen.svelte'
 import { detail, microsoftProvider, NOW, sandboxProvider, started, summary, unrevocableDetail } from './fixtures'
 
-const text = (element: Element) => element.textContent!.replace(/\s+/g, ' ').trim()
+const text = (element: Element) => element.textContent.replace(/\s+/g, ' ').trim()
 /** What `revoke_account` answers: the receipt of a revocation the provider accepted. */
 const receipt = (outcome: RevocationReceipt['outcome'], summary = 'checked'): RevocationReceipt => ({
   account_id: 7,
@@ -33,7 +33,6 @@ async function open(shown: AccountDetail = detail(), providers: ProviderOption[]
   await settle()
   return onBack
 }
-
 
 // The fixtures' times are around NOW; only the clock is faked, timeouts stay real for the IPC stand-in.
 beforeEach(() => {
@@ -273,9 +272,7 @@ describe('AccountScreen: revoke and forget', () => {
     const banner = await screen.findByTestId('revocation-not-effective')
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     expect(onBack).not.toHaveBeenCalled()
-    expect(text(banner)).toContain(
-      "Revocation not effective: Grantry Sandbox accepted the revocation, but Grantry's tokens still work.",
-    )
+    expect(text(banner)).toContain("Revocation not effective: Grantry Sandbox accepted the revocation, but Grantry's tokens still work.")
     // What the check found, the header says once.
     expect(screen.getAllByText(`revocation not effective: ${found}`)).toHaveLength(1)
     expect(screen.getByTestId('status-chip').textContent).toContain('Revocation not effective')

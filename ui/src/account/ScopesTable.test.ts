@@ -19,7 +19,7 @@ function row(scope: string): string[] {
   const header = screen.getByRole('rowheader', { name: scope })
   return within(header.closest('tr')!)
     .getAllByRole('cell')
-    .map((cell) => cell.textContent!.trim())
+    .map((cell) => cell.textContent.trim())
 }
 
 describe('ScopesTable', () => {
@@ -49,7 +49,7 @@ describe('ScopesTable', () => {
     answer('check_scopes', () => new Promise((resolve) => (finish = resolve)))
     render(ScopesTable, { accountId: 7, scopes })
     await fireEvent.click(screen.getByRole('button', { name: 'Check again' }))
-    const busy = screen.getByRole('button', { name: 'Checking…' }) as HTMLButtonElement
+    const busy = screen.getByRole<HTMLButtonElement>('button', { name: 'Checking…' })
     expect(busy.disabled).toBe(true)
     expect(invoke).toHaveBeenCalledWith('check_scopes', { account: 7 })
 
@@ -60,7 +60,7 @@ describe('ScopesTable', () => {
     expect(await screen.findByText('openid: Granted → Requested but not granted')).toBeTruthy()
     expect(row('openid').slice(1, 3)).toEqual(['Requested but not granted', 'Introspection'])
     expect(screen.queryByRole('rowheader', { name: 'email' })).toBeNull()
-    expect((screen.getByRole('button', { name: 'Check again' }) as HTMLButtonElement).disabled).toBe(false)
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Check again' }).disabled).toBe(false)
   })
 
   it('says when nothing changed', async () => {

@@ -5,9 +5,9 @@ import { answer, fail, invoke } from '../test/tauri'
 import { detail, NOW, summary, tokens } from './fixtures'
 import TokenPanel from './TokenPanel.svelte'
 
-const countdown = () => screen.getByTestId('countdown').textContent!.replace(/\s+/g, ' ').trim()
+const countdown = () => screen.getByTestId('countdown').textContent.replace(/\s+/g, ' ').trim()
 /** What the panel says for one of its labels. */
-const value = (label: string) => screen.getByText(label).nextElementSibling!.textContent!.replace(/\s+/g, ' ').trim()
+const value = (label: string) => screen.getByText(label).nextElementSibling!.textContent.replace(/\s+/g, ' ').trim()
 
 beforeEach(() => {
   // Only the clock and the one-second tick are faked: the IPC stand-in still needs real timeouts.
@@ -56,7 +56,11 @@ describe('TokenPanel', () => {
 
   it('counts the access token down every second', async () => {
     render(TokenPanel, {
-      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ access_expires_at: NOW + 252 }), status: 'valid' })
+      grantEnd: detail().grant_end,
+      accountId: 7,
+      tokens: tokens({ access_expires_at: NOW + 252 }),
+      status: 'valid',
+    })
     expect(countdown()).toMatch(/^expires in 4 min 12 s/)
     vi.advanceTimersByTime(1000)
     await tick()
@@ -71,7 +75,11 @@ describe('TokenPanel', () => {
 
   it('says when no expiry was given', () => {
     render(TokenPanel, {
-      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ access_expires_at: null, next_refresh_at: null }), status: 'valid' })
+      grantEnd: detail().grant_end,
+      accountId: 7,
+      tokens: tokens({ access_expires_at: null, next_refresh_at: null }),
+      status: 'valid',
+    })
     expect(countdown()).toBe('no expiry given')
     expect(value('Next refresh')).toBe('None: the access token has no expiry')
   })
@@ -91,17 +99,29 @@ describe('TokenPanel', () => {
 
   it("says when a provider's access to the person's data lapses, only where it has such a limit", () => {
     const { unmount } = render(TokenPanel, {
-      grantEnd: detail().grant_end, accountId: 7, tokens: tokens(), status: 'valid' })
+      grantEnd: detail().grant_end,
+      accountId: 7,
+      tokens: tokens(),
+      status: 'valid',
+    })
     expect(screen.queryByText('Data access')).toBeNull()
     unmount()
     render(TokenPanel, {
-      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ data_access_expires_at: NOW + 89 * 86_400 }), status: 'valid' })
+      grantEnd: detail().grant_end,
+      accountId: 7,
+      tokens: tokens({ data_access_expires_at: NOW + 89 * 86_400 }),
+      status: 'valid',
+    })
     expect(value('Data access')).toMatch(/^lapses in 89 d(ays)? unless the account is used/)
   })
 
   it('says when data access has lapsed', () => {
     render(TokenPanel, {
-      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ data_access_expires_at: NOW - 60 }), status: 'valid' })
+      grantEnd: detail().grant_end,
+      accountId: 7,
+      tokens: tokens({ data_access_expires_at: NOW - 60 }),
+      status: 'valid',
+    })
     expect(value('Data access')).toMatch(/^lapsed: link the account again/)
   })
 
@@ -117,7 +137,11 @@ describe('TokenPanel', () => {
     expect(value('Next refresh')).toBe('None: there is no refresh token')
     unmount()
     render(TokenPanel, {
-      grantEnd: detail().grant_end, accountId: 7, tokens: tokens({ next_refresh_at: null }), status: 'needs_relink' })
+      grantEnd: detail().grant_end,
+      accountId: 7,
+      tokens: tokens({ next_refresh_at: null }),
+      status: 'needs_relink',
+    })
     expect(value('Next refresh')).toBe('None: the account needs attention first')
   })
 
@@ -126,9 +150,14 @@ describe('TokenPanel', () => {
     answer('refresh_account', () => new Promise((resolve) => (finish = resolve)))
     const onRefreshed = vi.fn()
     render(TokenPanel, {
-      grantEnd: detail().grant_end, accountId: 7, tokens: tokens(), status: 'valid', onRefreshed })
+      grantEnd: detail().grant_end,
+      accountId: 7,
+      tokens: tokens(),
+      status: 'valid',
+      onRefreshed,
+    })
     await fireEvent.click(screen.getByRole('button', { name: 'Refresh now' }))
-    expect((screen.getByRole('button', { name: 'Refreshing…' }) as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Refreshing…' }).disabled).toBe(true)
     expect(invoke).toHaveBeenCalledWith('refresh_account', { account: 7 })
     finish(summary({ access_expires_at: NOW + 59 * 60 }))
     expect(await screen.findByText('Refreshed — expires in 59 min')).toBeTruthy()
@@ -143,7 +172,12 @@ describe('TokenPanel', () => {
     })
     const onRefreshed = vi.fn()
     render(TokenPanel, {
-      grantEnd: detail().grant_end, accountId: 7, tokens: tokens(), status: 'valid', onRefreshed })
+      grantEnd: detail().grant_end,
+      accountId: 7,
+      tokens: tokens(),
+      status: 'valid',
+      onRefreshed,
+    })
     await fireEvent.click(screen.getByRole('button', { name: 'Refresh now' }))
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain('The refresh failed.')

@@ -11,9 +11,7 @@ describe('account words', () => {
   })
 
   it('says what changed', () => {
-    expect(changeSentence({ scope: 'email', before: 'granted', after: 'not_granted' })).toBe(
-      'email: Granted → Requested but not granted',
-    )
+    expect(changeSentence({ scope: 'email', before: 'granted', after: 'not_granted' })).toBe('email: Granted → Requested but not granted')
     expect(changeSentence({ scope: 'repo', before: null, after: 'granted' })).toBe('repo: Not listed → Granted')
   })
 

@@ -200,7 +200,7 @@ describe('AccountsScreen filter', () => {
     answer('list_accounts', [ann, bob, cy])
     render(AccountsScreen)
     await screen.findByText('Ann')
-    const text = screen.getByRole('searchbox', { name: /Filter by name/ }) as HTMLInputElement
+    const text = screen.getByRole<HTMLInputElement>('searchbox', { name: /Filter by name/ })
     await fireEvent.input(text, { target: { value: 'nobody' } })
 
     const none = screen.getByTestId('accounts-no-match')
@@ -291,7 +291,7 @@ describe('AccountsScreen provider names', () => {
     { id: 'sandbox', name: 'Grantry Sandbox', environments: [] },
     { id: 'google', name: 'Google Workspace', environments: [] },
   ]
-  const headings = () => screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent!.replace(/\s+/g, ' ').trim())
+  const headings = () => screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent.replace(/\s+/g, ' ').trim())
 
   it("head each group with its provider's name", async () => {
     answer('list_accounts', [ann, bob])

@@ -212,7 +212,7 @@ describe('LinkDialog', () => {
     answer('list_providers', [google, sandbox])
     emitEvent({ kind: 'providers_changed' })
     expect(await screen.findByRole('option', { name: 'Google' })).toBeTruthy()
-    expect((screen.getByTestId('link-provider') as HTMLSelectElement).value).toBe('sandbox')
+    expect(screen.getByTestId<HTMLSelectElement>('link-provider').value).toBe('sandbox')
     expect(screen.queryByTestId('link-sandbox-only')).toBeNull()
   })
 })

@@ -29,7 +29,7 @@ describe('RefreshAll', () => {
     await fireEvent.click(screen.getByTestId('refresh-all'))
     await settle()
     expect(screen.getByTestId('refresh-all').textContent).toContain('Refreshing…')
-    expect((screen.getByTestId('refresh-all') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByTestId<HTMLButtonElement>('refresh-all').disabled).toBe(true)
     emitEvent({ kind: 'refresh_progress', done: 1, total: 3, account: 2, error: null })
     await settle()
     expect(screen.getByTestId('refresh-all').textContent).toContain('Refreshing 1 of 3…')
@@ -42,7 +42,7 @@ describe('RefreshAll', () => {
       failures: [{ account: 2, error: { code: 'needs_relink', message: 'the grant is gone (invalid_grant)' } }],
     })
     await settle()
-    const summary = screen.getByTestId('refresh-all-summary').textContent!
+    const summary = screen.getByTestId('refresh-all-summary').textContent
     expect(summary).toContain('Refreshed 2 of 3 accounts.')
     expect(summary).toContain('bob@example.test: the grant is gone (invalid_grant)')
     expect(screen.getByTestId('refresh-all').textContent).toContain('Refresh all')

@@ -18,7 +18,7 @@ const providers: ProviderOption[] = [
   { id: 'sandbox', name: 'Grantry Sandbox', environments: [] },
   { id: 'google', name: 'Google', environments: [] },
 ]
-const text = (element: Element) => element.textContent!.replace(/\s+/g, ' ').trim()
+const text = (element: Element) => element.textContent.replace(/\s+/g, ' ').trim()
 
 describe('revokeChoices', () => {
   it('offers every account, each provider, and the environments of a provider with more than one', () => {
@@ -30,7 +30,7 @@ describe('revokeChoices', () => {
       ['At Google, testing', 1],
       ['At Grantry Sandbox', 2],
     ])
-    expect(choices[2].scope).toEqual({ provider: 'google', environment: 'production' })
+    expect(choices[2]?.scope).toEqual({ provider: 'google', environment: 'production' })
   })
 })
 
@@ -89,12 +89,8 @@ describe('RevokeAllDialog', () => {
       ],
     })
     await settle()
-    expect(screen.getByTestId('revoke-all-summary').textContent).toBe(
-      'Revoked 1 of 2 accounts (1 verified); 1 not revoked.',
-    )
-    expect(text(dialog)).toContain(
-      "alice@example.test: revoked, verified (sandbox's introspection says the token is no longer active)",
-    )
+    expect(screen.getByTestId('revoke-all-summary').textContent).toBe('Revoked 1 of 2 accounts (1 verified); 1 not revoked.')
+    expect(text(dialog)).toContain("alice@example.test: revoked, verified (sandbox's introspection says the token is no longer active)")
     expect(text(dialog)).toContain('bob@example.test: not revoked: its revocation endpoint answered HTTP 503')
     expect(text(dialog)).toContain('each with Retry on its screen')
     await fireEvent.click(within(dialog).getByTestId('revoke-all-close'))

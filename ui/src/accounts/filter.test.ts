@@ -37,8 +37,7 @@ describe('filter', () => {
   const cy = account({ id: 3, display_name: 'Cy', email: null, access_expires_at: NOW + 60, has_refresh_token: false })
 
   it('matches name, email, provider and subject, ignoring case, every word', () => {
-    const pick = (text: string) =>
-      filterAccounts([ada, bob, cy], { text, status: null }, NOW).map((a) => a.id)
+    const pick = (text: string) => filterAccounts([ada, bob, cy], { text, status: null }, NOW).map((a) => a.id)
     expect(pick('')).toEqual([1, 2, 3])
     expect(pick('LOVELACE')).toEqual([1])
     expect(pick('corp.example')).toEqual([2])
@@ -50,8 +49,7 @@ describe('filter', () => {
 
   it('matches the name the provider is shown by, too', () => {
     const providers = [{ id: 'google', name: 'Google Workspace', environments: [] }]
-    const pick = (text: string) =>
-      filterAccounts([ada, bob, cy], { text, status: null }, NOW, providers).map((a) => a.id)
+    const pick = (text: string) => filterAccounts([ada, bob, cy], { text, status: null }, NOW, providers).map((a) => a.id)
     expect(pick('workspace')).toEqual([2])
     expect(pick('google')).toEqual([2])
   })

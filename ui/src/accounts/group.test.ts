@@ -35,7 +35,7 @@ describe('groupByProvider', () => {
     ])
   })
 
-  it("names each group after its provider, and says when the provider is gone", () => {
+  it('names each group after its provider, and says when the provider is gone', () => {
     const accounts = [account('google', 'production', 'Ann'), account('qa', 'staging', 'Bob')]
     const providers = [{ id: 'google', name: 'Google', environments: [] }]
     expect(groupByProvider(accounts, providers).map((g) => g.name)).toEqual(['Google', 'qa (removed provider)'])
@@ -51,8 +51,7 @@ describe('firstRows', () => {
     account('sandbox', 'local', 'Cy'),
     account('sandbox', 'local', 'Di'),
   ])
-  const names = (cut: ReturnType<typeof firstRows>) =>
-    cut.map((g) => `${g.provider}: ${g.accounts.map((a) => a.display_name).join(' ')}`)
+  const names = (cut: ReturnType<typeof firstRows>) => cut.map((g) => `${g.provider}: ${g.accounts.map((a) => a.display_name).join(' ')}`)
 
   it('keeps the first rows in screen order, across groups', () => {
     expect(names(firstRows(groups, 1))).toEqual(['google: Ann'])

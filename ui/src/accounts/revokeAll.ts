@@ -21,7 +21,12 @@ export function revokeChoices(accounts: AccountSummary[], providers: ProviderOpt
   const ids = [...new Set(accounts.map((a) => a.provider))].sort((a, b) => nameOf(a).localeCompare(nameOf(b)))
   for (const id of ids) {
     const at = accounts.filter((a) => a.provider === id)
-    choices.push({ key: `p:${id}`, label: `At ${nameOf(id)}`, scope: { provider: id, environment: null }, accounts: at })
+    choices.push({
+      key: `p:${id}`,
+      label: `At ${nameOf(id)}`,
+      scope: { provider: id, environment: null },
+      accounts: at,
+    })
     const environments = [...new Set(at.map((a) => a.environment))].sort()
     if (environments.length > 1) {
       for (const env of environments) {

@@ -128,14 +128,14 @@ describe('ActivityScreen', () => {
 })
 
 describe('ActivityScreen and hostile text', () => {
-  it("shows markup from a link or a provider as text in the history", async () => {
+  it('shows markup from a link or a provider as text in the history', async () => {
     const detail = 'refused: <img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>'
     answer('list_activity', [entry('deep_link_rejected', null, detail)])
     answer('list_accounts', [])
     const { container } = render(ActivityScreen, { refreshKey: 0, onOpenAccount: vi.fn() })
     await screen.findByTestId('activity-list')
     expect(container.querySelector('[data-testid=activity-list] img, [data-testid=activity-list] script')).toBeNull()
-    expect(rows()[0].textContent).toContain('<img src="x"')
+    expect(rows()[0]?.textContent).toContain('<img src="x"')
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined()
   })
 })
@@ -191,16 +191,22 @@ describe('ActivityScreen filters', () => {
       calls++
       expect(args).toEqual({ entry: failed.id })
       return [503, 503, 400].map((status) => ({
-        at: 1_700_000_000, method: 'POST', url: 'http://127.0.0.1:7461/token', status,
-        request_body: 'grant_type=refresh_token&refresh_token=[redacted]', response_body: '{"error":"invalid_grant"}',
-        duration_ms: 5, error: null, operation: 'refresh',
+        at: 1_700_000_000,
+        method: 'POST',
+        url: 'http://127.0.0.1:7461/token',
+        status,
+        request_body: 'grant_type=refresh_token&refresh_token=[redacted]',
+        response_body: '{"error":"invalid_grant"}',
+        duration_ms: 5,
+        error: null,
+        operation: 'refresh',
       }))
     })
     render(ActivityScreen, { refreshKey: 0 })
     await screen.findByTestId('activity-list')
     expect(within(rows()[1]!).queryByTestId('entry-exchanges')).toBeNull()
     const toggle = within(rows()[0]!).getByTestId('entry-exchanges')
-    expect(toggle.textContent).toContain('Show 3 HTTP exchanges')
+    expect(toggle.textContent.replace(/\s+/g, ' ')).toContain('Show 3 HTTP exchanges')
     await fireEvent.click(toggle)
     const list = await screen.findByTestId('entry-exchange-list')
     expect([...list.querySelectorAll('.status')].map((s) => s.textContent)).toEqual(['HTTP 503', 'HTTP 503', 'HTTP 400'])

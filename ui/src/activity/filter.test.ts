@@ -24,10 +24,7 @@ describe('filterActivity', () => {
   })
 
   it("keeps one account's entries, or those tied to none", () => {
-    expect(kinds(filterActivity(entries, { ...everything, account: 1 }))).toEqual([
-      'account_linked:1',
-      'refresh_failed:1',
-    ])
+    expect(kinds(filterActivity(entries, { ...everything, account: 1 }))).toEqual(['account_linked:1', 'refresh_failed:1'])
     expect(kinds(filterActivity(entries, { ...everything, account: 'none' }))).toEqual(['deep_link_rejected:null'])
     expect(filterActivity(entries, { ...everything, account: 99 })).toEqual([])
   })
@@ -39,10 +36,7 @@ describe('filterActivity', () => {
       'deep_link_rejected:null',
       'revocation_pending:2',
     ])
-    expect(kinds(filterActivity(entries, { ...everything, outcome: 'fine' }))).toEqual([
-      'account_linked:1',
-      'token_refreshed:2',
-    ])
+    expect(kinds(filterActivity(entries, { ...everything, outcome: 'fine' }))).toEqual(['account_linked:1', 'token_refreshed:2'])
   })
 
   it('combines all three', () => {
@@ -53,10 +47,7 @@ describe('filterActivity', () => {
   })
 
   it('offers only the kinds present, in the given order', () => {
-    expect(kindsIn(entries, ['token_refreshed', 'account_forgotten', 'account_linked'])).toEqual([
-      'token_refreshed',
-      'account_linked',
-    ])
+    expect(kindsIn(entries, ['token_refreshed', 'account_forgotten', 'account_linked'])).toEqual(['token_refreshed', 'account_linked'])
   })
 })
 

@@ -11,9 +11,7 @@ const refresh = (account: number, at = 1000) => entry('token_refreshed', account
 /** Each row as a short string: "kind@account" or "×count@account". */
 function shape(entries: ActivityEntry[]): string[] {
   return foldRefreshes(entries).map((row) =>
-    row.type === 'entry'
-      ? `${row.entry.kind}@${row.entry.account_id}`
-      : `×${row.entries.length}@${row.accountId}`,
+    row.type === 'entry' ? `${row.entry.kind}@${row.entry.account_id}` : `×${row.entries.length}@${row.accountId}`,
   )
 }
 
@@ -35,15 +33,7 @@ describe('foldRefreshes', () => {
 
   it('lets any other entry end the folds, so the order of what matters stays', () => {
     expect(
-      shape([
-        refresh(1),
-        refresh(1),
-        entry('refresh_failed', 1),
-        refresh(1),
-        refresh(1),
-        entry('account_linked', 2),
-        refresh(1),
-      ]),
+      shape([refresh(1), refresh(1), entry('refresh_failed', 1), refresh(1), refresh(1), entry('account_linked', 2), refresh(1)]),
     ).toEqual(['×2@1', 'refresh_failed@1', '×2@1', 'account_linked@2', 'token_refreshed@1'])
   })
 

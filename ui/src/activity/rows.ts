@@ -79,7 +79,12 @@ export function subjectOf(
   if (accounts === null) return { type: 'unknown', id: accountId }
   const account = accounts.find((a) => a.id === accountId)
   if (!account) return { type: 'removed', id: accountId }
-  return { type: 'account', account, label: accountLabel(account), provider: providerLabel(account.provider, providers) }
+  return {
+    type: 'account',
+    account,
+    label: accountLabel(account),
+    provider: providerLabel(account.provider, providers),
+  }
 }
 
 /** "14:03", local time, from unix seconds. */

@@ -92,9 +92,7 @@ describe('InspectorTab', () => {
   })
 
   it('says so when there is no ID token, and when claims are not JSON', async () => {
-    await open(
-      inspection({ id_token: null, access_token: { shape: 'jwt', header: '{}', claims: 'garbage' } }),
-    )
+    await open(inspection({ id_token: null, access_token: { shape: 'jwt', header: '{}', claims: 'garbage' } }))
     expect(screen.getByTestId('no-id-token')).toBeTruthy()
     expect(screen.getByTestId('access-token-claims').textContent).toContain('The claims are not JSON.')
   })
@@ -103,11 +101,11 @@ describe('InspectorTab', () => {
     await open()
     expect(screen.getAllByTestId('exchange')).toHaveLength(4) // the token response, then the log
     const list = screen.getByTestId('exchanges')
-    expect(within(list).getAllByTestId('exchange').map((e) => e.querySelector('.status')!.textContent)).toEqual([
-      'HTTP 400',
-      'HTTP 503',
-      'HTTP 200',
-    ])
+    expect(
+      within(list)
+        .getAllByTestId('exchange')
+        .map((e) => e.querySelector('.status')!.textContent),
+    ).toEqual(['HTTP 400', 'HTTP 503', 'HTTP 200'])
     await fireEvent.change(screen.getByTestId('exchange-filter'), { target: { value: 'link' } })
     expect(within(screen.getByTestId('exchanges')).getAllByTestId('exchange')).toHaveLength(1)
     expect(screen.getByText(/HTTP exchanges/).textContent).toContain('(1)')

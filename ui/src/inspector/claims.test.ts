@@ -8,22 +8,30 @@ const NOW = 1_750_000_000
 describe('readPart', () => {
   it('reads claims into rows with meanings and local times', () => {
     const read = readPart(
-      JSON.stringify({ iss: 'http://127.0.0.1:7461', sub: 'sub-alice', aud: ['a', 'b'], exp: NOW + 300, iat: NOW - 60, nonce: 'n-1', x_custom: { deep: true } }),
+      JSON.stringify({
+        iss: 'http://127.0.0.1:7461',
+        sub: 'sub-alice',
+        aud: ['a', 'b'],
+        exp: NOW + 300,
+        iat: NOW - 60,
+        nonce: 'n-1',
+        x_custom: { deep: true },
+      }),
       'claims',
       NOW,
     )
     expect(read.ok).toBe(true)
     if (!read.ok) return
     const byName = Object.fromEntries(read.rows.map((row) => [row.name, row]))
-    expect(byName.sub.value).toBe('sub-alice')
-    expect(byName.sub.meaning).toMatch(/Subject/)
-    expect(byName.nonce.meaning).toMatch(/sign-in/)
-    expect(byName.aud.value).toBe('["a","b"]')
-    expect(byName.exp.time).toBe(`${localTime(NOW + 300)} (in 5 min)`)
-    expect(byName.iat.time).toBe(`${localTime(NOW - 60)} (1 min ago)`)
-    expect(byName.x_custom.value).toBe('{"deep":true}')
-    expect(byName.x_custom.meaning).toBeNull()
-    expect(byName.sub.time).toBeNull()
+    expect(byName.sub?.value).toBe('sub-alice')
+    expect(byName.sub?.meaning).toMatch(/Subject/)
+    expect(byName.nonce?.meaning).toMatch(/sign-in/)
+    expect(byName.aud?.value).toBe('["a","b"]')
+    expect(byName.exp?.time).toBe(`${localTime(NOW + 300)} (in 5 min)`)
+    expect(byName.iat?.time).toBe(`${localTime(NOW - 60)} (1 min ago)`)
+    expect(byName.x_custom?.value).toBe('{"deep":true}')
+    expect(byName.x_custom?.meaning).toBeNull()
+    expect(byName.sub?.time).toBeNull()
     expect(read.more).toBe(0)
   })
 
@@ -63,14 +71,14 @@ describe('readPart', () => {
     const read = readPart(JSON.stringify({ long, ...many }), 'claims', NOW)
     expect(read.ok).toBe(true)
     if (!read.ok) return
-    expect(read.rows[0].value).toHaveLength(MAX_VALUE)
-    expect(read.rows[0].cut).toBe(1234)
+    expect(read.rows[0]?.value).toHaveLength(MAX_VALUE)
+    expect(read.rows[0]?.cut).toBe(1234)
     expect(read.rows).toHaveLength(MAX_ROWS)
     expect(read.more).toBe(8)
   })
 
   it('keeps unicode as it is, and shows control and bidi characters as code points', () => {
-    const read = readPart(JSON.stringify({ name: 'Zoë 李 😀', 'ĉu\u202e': 'a\u202eb\nc', 'مرحبا': 'שלום' }), 'claims', NOW)
+    const read = readPart(JSON.stringify({ name: 'Zoë 李 😀', 'ĉu\u202e': 'a\u202eb\nc', مرحبا: 'שלום' }), 'claims', NOW)
     expect(read.ok).toBe(true)
     if (!read.ok) return
     expect(read.rows.map((r) => [r.name, r.value])).toEqual([
@@ -78,7 +86,7 @@ describe('readPart', () => {
       ['ĉu⟨U+202E⟩', 'a⟨U+202E⟩b⟨U+000A⟩c'],
       ['مرحبا', 'שלום'],
     ])
-    expect(read.rows[0].meaning).toBe('Full name')
+    expect(read.rows[0]?.meaning).toBe('Full name')
   })
 
   it('gives no meaning to inherited names', () => {

@@ -37,7 +37,7 @@ const claimMeanings: Record<string, string> = {
   acr: 'How strongly the person was authenticated',
   amr: 'How the person was authenticated (password, OTP, …)',
   azp: 'Authorized party: the client the token was issued to',
-  at_hash: "Hash of the access token it came with",
+  at_hash: 'Hash of the access token it came with',
   c_hash: 'Hash of the authorization code it came with',
   sid: 'Session id at the provider',
   name: 'Full name',
@@ -72,7 +72,7 @@ const timeClaims = new Set(['exp', 'nbf', 'iat', 'auth_time', 'updated_at'])
 
 // Control characters and bidirectional overrides would make a value read as something it is
 // not; each is shown as its code point instead.
-const hidden = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g
+const hidden = /[\p{Cc}\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu
 
 function visible(text: string): string {
   return text.replace(hidden, (c) => `⟨U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`)
@@ -111,7 +111,7 @@ export function readPart(text: string, which: 'header' | 'claims', now: number):
       name: visible(name),
       value: value_,
       cut: whole.length - value_.length,
-      meaning: Object.hasOwn(meanings, name) ? meanings[name] : null,
+      meaning: Object.hasOwn(meanings, name) ? (meanings[name] ?? null) : null,
       time: which === 'claims' ? timeOf(name, value, now) : null,
     }
   })

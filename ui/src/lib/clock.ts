@@ -57,10 +57,7 @@ export function tickAfter(now: number, wait: number, set: (now: number) => void)
   const due = (now + wait) * 1000
   let timer: ReturnType<typeof setTimeout>
   const arm = () => {
-    timer = setTimeout(
-      () => (Date.now() >= due ? set(nowSeconds()) : arm()),
-      Math.max(due - Date.now(), 0) + 20,
-    )
+    timer = setTimeout(() => (Date.now() >= due ? set(nowSeconds()) : arm()), Math.max(due - Date.now(), 0) + 20)
   }
   arm()
   return () => clearTimeout(timer)

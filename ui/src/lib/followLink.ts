@@ -40,14 +40,11 @@ function endOf(status: LinkStatus): LinkEnd | null {
  * it ends or `closed` aborts (the dialog closed): the link is then cancelled, and its answer
  * refused. Fails as `start` fails, or when the window cannot listen for the link's events.
  */
-export async function followLink(
-  start: () => Promise<StartedLink>,
-  closed: AbortSignal,
-): Promise<FollowedLink> {
+export async function followLink(start: () => Promise<StartedLink>, closed: AbortSignal): Promise<FollowedLink> {
   // Every link event until this link is known: the one for it may come first.
   const early: { link: string; end: LinkEnd }[] = []
   // Ends the follow with the link's end, once `ended` exists; does nothing before or after.
-  let settle = (_end: LinkEnd): void => {}
+  let settle: (end: LinkEnd) => void = () => {}
   let known: string | null = null
   const heard = (link: string, end: LinkEnd) => {
     if (known === null) {

@@ -124,8 +124,7 @@ export const ipc = {
   takeAccountToOpen: () => call<number | null>('take_account_to_open'),
   /** Programs' requests for a token that wait for the person's answer (the token service). */
   pendingTokenRequests: () => call<TokenRequest[]>('pending_token_requests'),
-  answerTokenRequest: (id: number, answer: TokenAnswer) =>
-    call<boolean>('answer_token_request', { id, answer }),
+  answerTokenRequest: (id: number, answer: TokenAnswer) => call<boolean>('answer_token_request', { id, answer }),
   /** The programs that may take the account's token without asking. */
   programsWithAccess: (account: number) => call<ProgramAccess[]>('programs_with_access', { account }),
   removeProgramAccess: (account: number, executable: string) =>
@@ -138,8 +137,7 @@ export const ipc = {
   /** How a link stands: for a window that may have missed the event that ended it. */
   linkStatus: (link: string) => call<LinkStatus>('link_status', { link }),
   /** Adds `scopes` to an account (incremental consent), or with none links it again. */
-  linkAccountAgain: (account: number, scopes: string[]) =>
-    call<StartedLink>('link_account_again', { account, scopes }),
+  linkAccountAgain: (account: number, scopes: string[]) => call<StartedLink>('link_account_again', { account, scopes }),
   accountDetail: (account: number) => call<AccountDetail>('account_detail', { account }),
   checkScopes: (account: number) => call<ScopeCheck>('check_scopes', { account }),
   /** Takes one scope back at the provider, keeping the others (where it allows that: Facebook). */
@@ -171,8 +169,7 @@ export const ipc = {
   saveProvider: (draft: ProviderDraft, editing: string | null) =>
     call<ProviderView>('save_provider', { draft, editing }),
   /** Removes a provider; its accounts are revoked at the provider first, or only forgotten here. */
-  removeProvider: (provider: string, accounts: RemoveAccounts) =>
-    call<void>('remove_provider', { provider, accounts }),
+  removeProvider: (provider: string, accounts: RemoveAccounts) => call<void>('remove_provider', { provider, accounts }),
   revealClientSecret: (provider: string, environment: string) =>
     call<string | null>('reveal_client_secret', { provider, environment }),
   /** Opens a preset's developer console (where its client is registered) in the system browser. */

@@ -44,9 +44,12 @@ describe('statusOf', () => {
 
   it('puts what the core says first, with its reason, whatever the expiry', () => {
     const reason = 'Token has been expired or revoked.'
-    expect(
-      statusOf(account({ status: 'needs_relink', status_reason: reason, access_expires_at: NOW - 1 }), NOW),
-    ).toEqual({ kind: 'needs_relink', word: 'Needs re-link', tone: 'danger', reason })
+    expect(statusOf(account({ status: 'needs_relink', status_reason: reason, access_expires_at: NOW - 1 }), NOW)).toEqual({
+      kind: 'needs_relink',
+      word: 'Needs re-link',
+      tone: 'danger',
+      reason,
+    })
     expect(statusOf(account({ status: 'revocation_pending' }), NOW)).toMatchObject({
       kind: 'revocation_pending',
       word: 'Revocation pending',
@@ -93,9 +96,7 @@ describe('statusOf, when refreshes keep failing', () => {
   })
 
   it('leaves a token with time to spare, or with no expiry, valid', () => {
-    expect(statusOf(account({ access_expires_at: NOW + EXPIRING_SECONDS, failing_refresh: failing }), NOW).kind).toBe(
-      'valid',
-    )
+    expect(statusOf(account({ access_expires_at: NOW + EXPIRING_SECONDS, failing_refresh: failing }), NOW).kind).toBe('valid')
     expect(statusOf(account({ access_expires_at: null, failing_refresh: failing }), NOW).kind).toBe('valid')
   })
 
@@ -110,9 +111,7 @@ describe('statusOf, when refreshes keep failing', () => {
       'Refreshing has failed once since 21:48: sandbox: the provider could not be reached',
     )
     const yesterday = { ...failing, since: NOW - 24 * 3600 }
-    expect(statusOf(account({ access_expires_at: NOW + 60, failing_refresh: yesterday }), NOW).reason).toContain(
-      'since 2023-11-13 22:13:',
-    )
+    expect(statusOf(account({ access_expires_at: NOW + 60, failing_refresh: yesterday }), NOW).reason).toContain('since 2023-11-13 22:13:')
   })
 
   it('turns expiring ten minutes before expiry, like a token that cannot be refreshed', () => {

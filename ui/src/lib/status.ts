@@ -5,12 +5,7 @@ import { expiry } from './time'
 
 /** What the chip says, as a state the filter can match. */
 export type StatusKind =
-  | 'valid'
-  | 'expiring'
-  | 'expired'
-  | 'needs_relink'
-  | 'revocation_pending'
-  | 'revocation_not_effective'
+  'valid' | 'expiring' | 'expired' | 'needs_relink' | 'revocation_pending' | 'revocation_not_effective'
 
 /** The chip's colour, which only repeats what its word says. */
 export type Tone = 'ok' | 'warn' | 'neutral' | 'danger' | 'pending'

@@ -27,9 +27,8 @@ const checked = async () => {
   await settle()
   await settle()
 }
-const lastCall = (command: string) => invoke.mock.calls.filter(([c]) => c === command).at(-1)?.[1] as
-  | { draft: ProviderDraft; editing: string | null }
-  | undefined
+const lastCall = (command: string) =>
+  invoke.mock.calls.filter(([c]) => c === command).at(-1)?.[1] as { draft: ProviderDraft; editing: string | null } | undefined
 const errorOf = (label: string | RegExp) => {
   const input = screen.getByLabelText(label)
   const ids = input.getAttribute('aria-describedby')?.split(' ') ?? []
@@ -86,17 +85,17 @@ describe('ProviderEditor: a preset', () => {
     await open()
     await pick('preset-google')
     expect(screen.getByRole('dialog', { name: 'Add Google' })).toBeTruthy()
-    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('Google')
+    expect(screen.getByLabelText<HTMLInputElement>('Name').value).toBe('Google')
     expect(document.activeElement).toBe(screen.getByLabelText('Name'))
-    expect((screen.getByLabelText('Provider id') as HTMLInputElement).value).toBe('google')
-    expect((screen.getByLabelText('Environment name') as HTMLInputElement).value).toBe('production')
-    expect((screen.getByLabelText('Client id') as HTMLInputElement).value).toBe('')
-    expect((screen.getByRole('radio', { name: /^Desktop app \(loopback\)/ }) as HTMLInputElement).checked).toBe(true)
+    expect(screen.getByLabelText<HTMLInputElement>('Provider id').value).toBe('google')
+    expect(screen.getByLabelText<HTMLInputElement>('Environment name').value).toBe('production')
+    expect(screen.getByLabelText<HTMLInputElement>('Client id').value).toBe('')
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: /^Desktop app \(loopback\)/ }).checked).toBe(true)
     expect(screen.getByText(/Google gives it a secret that is not secret/)).toBeTruthy()
-    const secret = screen.getByLabelText('Client secret') as HTMLInputElement
+    const secret = screen.getByLabelText<HTMLInputElement>('Client secret')
     expect(secret.type).toBe('password')
-    expect((screen.getByRole('checkbox', { name: /See your email address/ }) as HTMLInputElement).checked).toBe(true)
-    expect((screen.getByRole('checkbox', { name: /See your name and picture/ }) as HTMLInputElement).checked).toBe(false)
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: /See your email address/ }).checked).toBe(true)
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: /See your name and picture/ }).checked).toBe(false)
     const consoleLink = screen.getByTestId('console-link')
     expect(consoleLink).toBe(screen.getByRole('button', { name: 'Google’s developer console (opens in your browser)' }))
     expect(consoleLink.getAttribute('title')).toBe('https://console.cloud.google.com/apis/credentials')
@@ -115,9 +114,7 @@ describe('ProviderEditor: a preset', () => {
     fail('open_provider_console', { code: 'internal', message: 'No browser could be opened.' })
     await fireEvent.click(screen.getByTestId('console-link'))
     const alert = await within(screen.getByTestId('form-client')).findByRole('alert')
-    expect(alert.textContent!.replace(/\s+/g, ' ').trim()).toBe(
-      'Microsoft’s developer console did not open. No browser could be opened.',
-    )
+    expect(alert.textContent.replace(/\s+/g, ' ').trim()).toBe('Microsoft’s developer console did not open. No browser could be opened.')
     // Still in the form, nothing lost; a later success clears the message.
     expect(screen.getByRole('dialog', { name: 'Add Microsoft' })).toBeTruthy()
     answer('open_provider_console', null)
@@ -129,7 +126,7 @@ describe('ProviderEditor: a preset', () => {
   it("asks for the preset's site, and a secret only where its redirect takes one", async () => {
     await open()
     await pick('preset-microsoft')
-    expect((screen.getByLabelText('Tenant') as HTMLInputElement).value).toBe('common')
+    expect(screen.getByLabelText<HTMLInputElement>('Tenant').value).toBe('common')
     expect(screen.getByText('common, organizations, consumers or your tenant id.')).toBeTruthy()
     expect(screen.queryByLabelText(/Client secret/)).toBeNull()
     await fireEvent.click(screen.getByRole('radio', { name: /^Mobile and desktop \(Grantry link\)/ }))
@@ -158,7 +155,9 @@ describe('ProviderEditor: a preset', () => {
     await open()
     await pick('preset-google')
     await checked()
-    expect(lastCall('check_provider')).toEqual({ draft: expect.objectContaining({ id: 'google', preset: 'google' }), editing: null })
+    const call = lastCall('check_provider')
+    expect(call?.draft).toMatchObject({ id: 'google', preset: 'google' })
+    expect(call?.editing).toBeNull()
     // A prefilled field says what is wrong at once; an empty one waits until it was left.
     expect(errorOf('Provider id')).toBe('A provider google already exists.')
     expect(screen.getByLabelText('Provider id').getAttribute('aria-invalid')).toBe('true')
@@ -221,7 +220,7 @@ describe('ProviderEditor: a preset', () => {
         ],
       },
     })
-    expect((screen.getByLabelText('Client secret') as HTMLInputElement).value).toBe('')
+    expect(screen.getByLabelText<HTMLInputElement>('Client secret').value).toBe('')
   })
 
   it('says why saving failed, at the top, and stays open', async () => {
@@ -266,7 +265,7 @@ describe('ProviderEditor: a custom provider', () => {
     expect(result.getByText('Secret in the Authorization header')).toBeTruthy()
     expect(result.getByText(/Signed with a private key/)).toBeTruthy()
     // A scope it supports goes into the scopes with one click.
-    const openid = result.getByRole('button', { name: /^openid\W+asked for$/ }) as HTMLButtonElement
+    const openid = result.getByRole<HTMLButtonElement>('button', { name: /^openid\W+asked for$/ })
     expect(openid.disabled).toBe(true)
     await fireEvent.click(result.getByRole('button', { name: /^groups\W+add to the scopes$/ }))
     expect(within(screen.getByTestId('scope-chips')).getByText('groups')).toBeTruthy()
@@ -293,9 +292,9 @@ describe('ProviderEditor: a custom provider', () => {
     await screen.findByTestId('discovery-result')
     await fireEvent.click(screen.getByRole('radio', { name: 'Enter endpoints by hand' }))
     expect(screen.queryByLabelText('Issuer URL')).toBeNull()
-    expect((screen.getByLabelText('Authorization endpoint') as HTMLInputElement).value).toBe('https://sso.corp.example/authorize')
-    expect((screen.getByLabelText('Token endpoint') as HTMLInputElement).value).toBe('https://sso.corp.example/token')
-    expect((screen.getByLabelText('Revocation endpoint (optional)') as HTMLInputElement).value).toBe('')
+    expect(screen.getByLabelText<HTMLInputElement>('Authorization endpoint').value).toBe('https://sso.corp.example/authorize')
+    expect(screen.getByLabelText<HTMLInputElement>('Token endpoint').value).toBe('https://sso.corp.example/token')
+    expect(screen.getByLabelText<HTMLInputElement>('Revocation endpoint (optional)').value).toBe('')
     await checked()
     expect(lastCall('check_provider')!.draft.environments[0]).toMatchObject({
       issuer: null,
@@ -323,7 +322,11 @@ describe('ProviderEditor: a custom provider', () => {
     await fireEvent.click(screen.getByRole('radio', { name: /^The provider’s app link/ }))
     expect(screen.getByLabelText('Redirect URI the provider gave your client')).toBeTruthy()
     await checked()
-    expect(lastCall('check_provider')!.draft.environments[0]).toMatchObject({ client_auth: 'secret_basic', scopes: ['openid', 'groups'], redirect: 'provider_scheme' })
+    expect(lastCall('check_provider')!.draft.environments[0]).toMatchObject({
+      client_auth: 'secret_basic',
+      scopes: ['openid', 'groups'],
+      redirect: 'provider_scheme',
+    })
   })
 
   it('puts errors of the issuer and the scopes under them', async () => {
@@ -349,10 +352,10 @@ describe('ProviderEditor: editing', () => {
     const { onSaved } = await open(googleView())
     expect(screen.getByRole('dialog', { name: 'Edit Google' })).toBeTruthy()
     expect(screen.queryByTestId('preset-google')).toBeNull()
-    expect((screen.getByLabelText('Provider id') as HTMLInputElement).readOnly).toBe(true)
+    expect(screen.getByLabelText<HTMLInputElement>('Provider id').readOnly).toBe(true)
     await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Name')))
-    expect((screen.getByLabelText('Client id') as HTMLInputElement).value).toBe('1234-abc.apps.googleusercontent.com')
-    const secret = screen.getByLabelText('Client secret') as HTMLInputElement
+    expect(screen.getByLabelText<HTMLInputElement>('Client id').value).toBe('1234-abc.apps.googleusercontent.com')
+    const secret = screen.getByLabelText<HTMLInputElement>('Client secret')
     expect(secret.value).toBe('')
     expect(screen.getByText('A secret is stored; leave empty to keep it.')).toBeTruthy()
     await fireEvent.click(screen.getByRole('button', { name: 'Save' }))
@@ -370,7 +373,7 @@ describe('ProviderEditor: editing', () => {
     expect(invoke).toHaveBeenCalledWith('reveal_client_secret', { provider: 'google', environment: 'production' })
     expect((await screen.findByTestId('revealed-secret')).textContent).toContain('GOCSPX-stored')
     expect(screen.queryByRole('button', { name: 'Reveal' })).toBeNull()
-    expect((screen.getByLabelText('Client secret') as HTMLInputElement).value).toBe('')
+    expect(screen.getByLabelText<HTMLInputElement>('Client secret').value).toBe('')
   })
 
   it('says why the secret could not be revealed', async () => {
@@ -383,13 +386,19 @@ describe('ProviderEditor: editing', () => {
   it('opens a custom provider with endpoints typed in by hand as such', async () => {
     const typed = customView({
       environments: [
-        environment({ issuer: null, authorization_endpoint: 'https://x.example/a', token_endpoint: 'https://x.example/t', client_auth: 'secret_basic', has_secret: false }),
+        environment({
+          issuer: null,
+          authorization_endpoint: 'https://x.example/a',
+          token_endpoint: 'https://x.example/t',
+          client_auth: 'secret_basic',
+          has_secret: false,
+        }),
       ],
     })
     await open(typed)
-    expect((screen.getByRole('radio', { name: 'Enter endpoints by hand' }) as HTMLInputElement).checked).toBe(true)
-    expect((screen.getByLabelText('Token endpoint') as HTMLInputElement).value).toBe('https://x.example/t')
-    expect((screen.getByLabelText('Client authentication') as HTMLSelectElement).value).toBe('secret_basic')
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: 'Enter endpoints by hand' }).checked).toBe(true)
+    expect(screen.getByLabelText<HTMLInputElement>('Token endpoint').value).toBe('https://x.example/t')
+    expect(screen.getByLabelText<HTMLSelectElement>('Client authentication').value).toBe('secret_basic')
     expect(screen.queryByRole('button', { name: 'Reveal' })).toBeNull()
   })
 
@@ -400,7 +409,7 @@ describe('ProviderEditor: editing', () => {
     await checked()
     expect(screen.getByTestId('form-problems').textContent).toContain('staging: the client id is needed.')
     await fireEvent.change(screen.getByLabelText('Environment to edit'), { target: { value: '1' } })
-    expect((screen.getByLabelText('Client id') as HTMLInputElement).value).toBe('stage-id')
+    expect(screen.getByLabelText<HTMLInputElement>('Client id').value).toBe('stage-id')
     expect(errorOf('Client id')).toBe('staging: the client id is needed.')
   })
 })
@@ -412,7 +421,7 @@ describe('ProviderEditor: plain http on this computer', () => {
   it('is off for a custom provider until ticked, says what it risks, and is sent with the draft', async () => {
     await open()
     await pick('preset-custom')
-    const box = screen.getByRole('checkbox', { name: allow }) as HTMLInputElement
+    const box = screen.getByRole<HTMLInputElement>('checkbox', { name: allow })
     expect(box.checked).toBe(false)
     expect(screen.getByText(/another user of this computer can take the port/)).toBeTruthy()
     expect(screen.getByText(/Names\s+such as localhost are never accepted/)).toBeTruthy()
@@ -438,13 +447,17 @@ describe('ProviderEditor: plain http on this computer', () => {
 
   it('opens a saved provider with its opt-ins', async () => {
     await open(customView({ allow_plain_http_loopback: true }))
-    expect((screen.getByRole('checkbox', { name: allow }) as HTMLInputElement).checked).toBe(true)
-    expect((screen.getByRole('checkbox', { name: background }) as HTMLInputElement).checked).toBe(false)
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: allow }).checked).toBe(true)
+    expect(screen.getByRole<HTMLInputElement>('checkbox', { name: background }).checked).toBe(false)
   })
 })
 
 describe('ProviderEditor: moving an issuer or token endpoint', () => {
-  const moved = { environment: 'staging', accounts: 2, change: 'the token endpoint changes from https://a.example/t to https://b.example/t' }
+  const moved = {
+    environment: 'staging',
+    accounts: 2,
+    change: 'the token endpoint changes from https://a.example/t to https://b.example/t',
+  }
 
   it('says before saving which accounts will need linking again, then saves', async () => {
     answer('check_provider', { errors: [], relink: [moved] })
@@ -474,4 +487,3 @@ describe('ProviderEditor: moving an issuer or token endpoint', () => {
     await waitFor(() => expect(onSaved).toHaveBeenCalledOnce())
   })
 })
-

@@ -69,7 +69,7 @@ describe('ProvidersScreen', () => {
     expect(within(card('google')).queryByTestId('plain-http')).toBeNull()
   })
 
-  it("shows each environment: redirect in words, the URI to register with Copy, client id, secret", async () => {
+  it('shows each environment: redirect in words, the URI to register with Copy, client id, secret', async () => {
     await show()
     const env = within(card('google').querySelector<HTMLElement>('[data-environment=production]')!)
     expect(env.getByText('Loopback on this computer (127.0.0.1)')).toBeTruthy()

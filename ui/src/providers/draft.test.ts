@@ -148,7 +148,12 @@ describe('draftForEngine', () => {
       client_auth: 'secret_basic',
     }
     const discovery = draftForEngine(draft, null, ['discovery']).environments[0]!
-    expect(discovery).toMatchObject({ issuer: 'https://sso.example', authorization_endpoint: null, token_endpoint: null, client_auth: 'secret_basic' })
+    expect(discovery).toMatchObject({
+      issuer: 'https://sso.example',
+      authorization_endpoint: null,
+      token_endpoint: null,
+      client_auth: 'secret_basic',
+    })
     const manual = draftForEngine(draft, null, ['manual']).environments[0]!
     expect(manual).toMatchObject({ issuer: null, authorization_endpoint: 'https://sso.example/a', token_endpoint: null })
   })

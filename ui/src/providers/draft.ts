@@ -149,11 +149,7 @@ const text = (value: string | null): string | null => {
  * when it uses discovery or its issuer when they are typed in, a URI the redirect does not
  * take, a secret it does not take (an empty one keeps what is stored).
  */
-export function draftForEngine(
-  draft: ProviderDraft,
-  preset: PresetView | null,
-  modes: EndpointMode[],
-): ProviderDraft {
+export function draftForEngine(draft: ProviderDraft, preset: PresetView | null, modes: EndpointMode[]): ProviderDraft {
   return {
     id: draft.id.trim(),
     name: draft.name.trim(),

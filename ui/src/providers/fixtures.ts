@@ -8,9 +8,27 @@ export const googlePreset: PresetView = {
   console_url: 'https://console.cloud.google.com/apis/credentials',
   site: null,
   redirects: [
-    { kind: 'loopback', label: 'Desktop app (loopback)', help: 'A "Desktop app" client: Google gives it a secret that is not secret.', secret: 'required', needs_url: false },
-    { kind: 'provider_scheme', label: 'iOS client', help: 'An iOS client: no secret, a scheme from its client id.', secret: 'none', needs_url: false },
-    { kind: 'bridge', label: 'Web application through a bridge page', help: 'A "Web application" client whose https redirect page passes the answer on.', secret: 'required', needs_url: true },
+    {
+      kind: 'loopback',
+      label: 'Desktop app (loopback)',
+      help: 'A "Desktop app" client: Google gives it a secret that is not secret.',
+      secret: 'required',
+      needs_url: false,
+    },
+    {
+      kind: 'provider_scheme',
+      label: 'iOS client',
+      help: 'An iOS client: no secret, a scheme from its client id.',
+      secret: 'none',
+      needs_url: false,
+    },
+    {
+      kind: 'bridge',
+      label: 'Web application through a bridge page',
+      help: 'A "Web application" client whose https redirect page passes the answer on.',
+      secret: 'required',
+      needs_url: true,
+    },
   ],
   default_scopes: ['openid', 'email'],
   catalogue: [
@@ -51,7 +69,15 @@ export const presets: PresetView[] = [
   simple('facebook', 'Facebook'),
   simple('github', 'GitHub'),
   microsoftPreset,
-  { ...simple('gitlab', 'GitLab'), site: { label: 'GitLab address', placeholder: 'https://gitlab.com', default: 'https://gitlab.com', help: 'Your own GitLab, or gitlab.com.' } },
+  {
+    ...simple('gitlab', 'GitLab'),
+    site: {
+      label: 'GitLab address',
+      placeholder: 'https://gitlab.com',
+      default: 'https://gitlab.com',
+      help: 'Your own GitLab, or gitlab.com.',
+    },
+  },
 ]
 
 export function environment(over: Partial<EnvironmentView> = {}): EnvironmentView {

@@ -39,7 +39,7 @@ describe('SandboxScreen', () => {
     expect(clients.getByText('grantry-desktop')).toBeTruthy()
     expect(clients.getByText(/confidential \(secret\)/)).toBeTruthy()
     expect(clients.queryByRole('button', { name: 'Remove client grantry-desktop' })).toBeNull()
-    expect(clients.getByText('Grantry\'s own')).toBeTruthy()
+    expect(clients.getByText("Grantry's own")).toBeTruthy()
     expect(clients.getByRole('button', { name: 'Remove client grantry-confidential' })).toBeTruthy()
     expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy()
     expect(screen.queryByTestId('sandbox-start')).toBeNull()
@@ -56,7 +56,7 @@ describe('SandboxScreen', () => {
     expect(screen.getByTestId('sandbox-why').textContent).toContain('not offered for linking')
     expect(screen.queryByTestId('sandbox-users')).toBeNull()
 
-    const port = screen.getByLabelText('Port') as HTMLInputElement
+    const port = screen.getByLabelText<HTMLInputElement>('Port')
     await fireEvent.input(port, { target: { value: 'seventy' } })
     await fireEvent.click(screen.getByRole('button', { name: 'Start' }))
     expect(screen.getByRole('alert').textContent).toContain('whole number from 0 to 65535')
@@ -86,7 +86,7 @@ describe('SandboxScreen', () => {
     await show()
     fail('add_sandbox_user', {
       code: 'invalid_input',
-      message: '"Dora!" is not a valid login: 1 to 32 of a-z, 0-9, \'.\', \'_\' and \'-\'',
+      message: "\"Dora!\" is not a valid login: 1 to 32 of a-z, 0-9, '.', '_' and '-'",
     })
     await fireEvent.input(screen.getByTestId('sandbox-user-login'), { target: { value: 'Dora!' } })
     await fireEvent.click(screen.getByRole('button', { name: 'Add user' }))
@@ -94,7 +94,7 @@ describe('SandboxScreen', () => {
     expect(screen.getByTestId('sandbox-user-error').textContent).toContain('"Dora!" is not a valid login')
     expect(invoke).toHaveBeenCalledWith('add_sandbox_user', { user: { login: 'Dora!', name: null, email: null } })
     expect(document.querySelectorAll('[data-testid=sandbox-user]')).toHaveLength(2)
-    expect((screen.getByTestId('sandbox-user-login') as HTMLInputElement).value).toBe('Dora!')
+    expect(screen.getByTestId<HTMLInputElement>('sandbox-user-login').value).toBe('Dora!')
   })
 
   it('adds a confidential client, redirect URIs one per line, and keeps no secret in the page', async () => {
@@ -203,9 +203,7 @@ describe('SandboxScreen', () => {
     await settle()
     await settle()
     expect(step('zed').textContent).toContain('failed: the consent page: no such user')
-    expect(screen.getByTestId('sandbox-link-summary').textContent).toBe(
-      'Linked 2 of 3 test users; zed: the consent page: no such user',
-    )
+    expect(screen.getByTestId('sandbox-link-summary').textContent).toBe('Linked 2 of 3 test users; zed: the consent page: no such user')
     expect(calls('link_test_user').map(([, args]) => args)).toEqual([{ login: 'alice' }, { login: 'bob' }, { login: 'zed' }])
   })
 })

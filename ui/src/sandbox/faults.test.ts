@@ -30,19 +30,13 @@ describe('sandbox faults', () => {
 
   it('says what each fault does, where, and for how long', () => {
     expect(faultWords({ endpoint: 'token', count: 1, kind: 'status', status: 503 })).toBe('HTTP 503')
-    expect(faultWords({ endpoint: 'token', count: 1, kind: 'status', status: 429, retry_after: 7 })).toBe(
-      'HTTP 429, Retry-After 7 s',
-    )
+    expect(faultWords({ endpoint: 'token', count: 1, kind: 'status', status: 429, retry_after: 7 })).toBe('HTTP 429, Retry-After 7 s')
     expect(faultWords({ endpoint: 'any', count: 1, kind: 'html_error' })).toBe('html error')
-    expect(faultWords({ endpoint: 'revoke', count: 1, kind: 'ignore_revocation' })).toBe(
-      'Revocations accepted and ignored',
-    )
+    expect(faultWords({ endpoint: 'revoke', count: 1, kind: 'ignore_revocation' })).toBe('Revocations accepted and ignored')
     expect(endpointWords('any')).toBe('every endpoint')
     expect(endpointWords('userinfo')).toBe('the userinfo endpoint')
     expect(remainingWords({ id: 1, endpoint: 'token', count: null, kind: 'malformed_json' })).toBe('until cleared')
     expect(remainingWords({ id: 1, endpoint: 'token', count: 3, kind: 'malformed_json' })).toBe('3 more requests')
-    expect(remainingWords({ id: 0, endpoint: 'any', count: 1, kind: 'refuse_connections' })).toBe(
-      '1 more connection',
-    )
+    expect(remainingWords({ id: 0, endpoint: 'any', count: 1, kind: 'refuse_connections' })).toBe('1 more connection')
   })
 })

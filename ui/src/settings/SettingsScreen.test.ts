@@ -1,6 +1,8 @@
 import { fireEvent, render, screen } from '@testing-library/svelte'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { SettingsView } from '../lib/ipc'
+import ThemeSwitch from '../shell/ThemeSwitch.svelte'
+import { theme } from '../shell/theme.svelte'
 import { answer, fail, invoke, settle } from '../test/tauri'
 import SettingsScreen from './SettingsScreen.svelte'
 
@@ -52,5 +54,34 @@ describe('SettingsScreen', () => {
     await settle()
     expect(box('start_at_login').checked).toBe(false)
     expect(screen.getByRole('alert').textContent).toContain('cannot start at login')
+  })
+
+  describe('theme', () => {
+    afterEach(() => {
+      theme.value = 'system'
+    })
+
+    it("chooses the window's theme, kept for next time, and the sidebar's switch follows", async () => {
+      await show()
+      render(ThemeSwitch)
+      const choice = screen.getByTestId<HTMLSelectElement>('settings-theme')
+      const sidebar = document.querySelector<HTMLSelectElement>('select[title=Theme]')
+      expect(choice.value).toBe('system')
+      expect(screen.getByRole('combobox', { name: /^Theme/, description: /follows your desktop/ })).toBe(choice)
+      await fireEvent.change(choice, { target: { value: 'dark' } })
+      expect(document.documentElement.dataset.theme).toBe('dark')
+      expect(localStorage.getItem('grantry.theme')).toBe('dark')
+      expect(sidebar?.value).toBe('dark')
+      await fireEvent.change(choice, { target: { value: 'system' } })
+      expect(document.documentElement.dataset.theme).toBeUndefined()
+      expect(localStorage.getItem('grantry.theme')).toBeNull()
+    })
+
+    it('is there even when the settings cannot be read', async () => {
+      fail('get_settings', { code: 'internal', message: 'no settings file' })
+      render(SettingsScreen)
+      await settle()
+      expect(screen.getByTestId('settings-theme')).toBeTruthy()
+    })
   })
 })

@@ -56,7 +56,7 @@ describe('Modal', () => {
     expect(document.activeElement).toBe(last)
   })
 
-  it('leaves Tab between inner controls to the browser', async () => {
+  it('leaves Tab between inner controls to the browser', () => {
     render(Modal, { title: 'T', onClose: () => {}, children: twoButtons })
     const first = screen.getByRole('button', { name: 'First' })
     const event = new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true })

@@ -13,12 +13,18 @@ const listeners = new Map<number, { channel: string; handler: Handler }>()
 let nextListenerId = 1
 let held: Promise<void> | null = null
 
-/** The mocked `invoke`, to assert on what the window asked for. */
-export const invoke = vi.fn(async (command: string, args?: Record<string, unknown>) => {
-  const answer = answers.get(command)
-  if (!answer) throw new Error(`no answer scripted for the command ${command}`)
-  return answer(args)
-})
+/**
+ * The mocked `invoke`, to assert on what the window asked for. Like the real one it always
+ * answers with a promise: a command with no answer, or an answer that throws, rejects it.
+ */
+export const invoke = vi.fn(
+  (command: string, args?: Record<string, unknown>): Promise<unknown> =>
+    new Promise((resolve) => {
+      const answer = answers.get(command)
+      if (!answer) throw new Error(`no answer scripted for the command ${command}`)
+      resolve(answer(args))
+    }),
+)
 
 /** The mocked `listen`; it resolves at once unless `holdListen` is in effect. */
 export const listen = vi.fn(async (channel: string, handler: Handler) => {
@@ -58,8 +64,7 @@ export function emitOn(channel: string, payload: unknown): void {
 
 /** How many listeners are registered (on `channel`, if given): a leak shows up here. */
 export function listenerCount(channel?: string): number {
-  return [...listeners.values()].filter((l) => channel === undefined || l.channel === channel)
-    .length
+  return [...listeners.values()].filter((l) => channel === undefined || l.channel === channel).length
 }
 
 /**
