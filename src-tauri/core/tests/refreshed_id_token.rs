@@ -73,6 +73,28 @@ async fn a_refresh_after_a_key_rotation_fetches_the_new_keys_once() {
     assert_eq!(w.refreshes(), 2);
 }
 
+#[tokio::test]
+async fn a_rotated_refresh_token_the_keyring_refuses_marks_the_account_for_a_relink() {
+    let w = world().await;
+    let account = w.link("alice").await;
+    // The ID token verifies with the keys held, so the tokens are written once: that one
+    // write failing loses the rotated refresh token, as the first write failing did.
+    w.secrets.refuse_writes(true);
+    let error = w.grantry.refresh(account.id).await;
+    assert_eq!(
+        w.code(error),
+        ErrorCode::KeyringUnavailable,
+        "the keyring's failure"
+    );
+    let kept = w.grantry.account(account.id).expect("the account is kept");
+    assert_eq!(kept.status, AccountStatus::NeedsRelink);
+    let reason = kept.status_reason.expect("a reason");
+    assert!(
+        reason.contains("rotated refresh token could not be saved"),
+        "{reason}"
+    );
+}
+
 /// Rotates the sandbox's signing key; returns the new key id.
 async fn rotate_key(w: &World) -> String {
     let response = w

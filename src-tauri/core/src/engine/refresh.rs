@@ -275,14 +275,14 @@ impl Grantry {
             (Some(_), _) => None,
         };
         crash_point("refresh:before-secrets");
-        if let Some(tokens) = &first
-            && let Err(error) = token_items::save(self.secrets.as_ref(), &key, tokens)
-        {
-            let reason = format!("the rotated refresh token could not be saved: {error}");
-            self.mark_needs_relink(account_id, &reason, None, now)?;
-            return Err(error.into());
+        if let Some(tokens) = &first {
+            if let Err(error) = token_items::save(self.secrets.as_ref(), &key, tokens) {
+                let reason = format!("the rotated refresh token could not be saved: {error}");
+                self.mark_needs_relink(account_id, &reason, None, now)?;
+                return Err(error.into());
+            }
+            crash_point("refresh:after-secrets");
         }
-        crash_point("refresh:after-secrets");
         if let Some(id_token) = id_token {
             // OpenID Connect Core §12.2: signature, `iss`, `aud`, `exp` (`oauth/id_token.rs`),
             // and the same subject as the account's.
@@ -339,11 +339,20 @@ impl Grantry {
             }
             refreshed.tokens.id_token = Some(Secret::new(id_token.to_string()));
             if let Err(error) = token_items::save(self.secrets.as_ref(), &key, &refreshed.tokens) {
+                if first.is_none() && refreshed.rotated {
+                    // Written once, and that failed: the rotated refresh token is lost.
+                    let reason = format!("the rotated refresh token could not be saved: {error}");
+                    self.mark_needs_relink(account_id, &reason, None, now)?;
+                    return Err(error.into());
+                }
                 // The refresh token that works is in the keyring already (saved above, or the
                 // one held when it was not rotated): only this refresh is lost.
                 let detail = format!("refresh failed: the new tokens could not be saved: {error}");
                 self.record_failure(ActivityKind::RefreshFailed, &detail, Some(account_id), now);
                 return Err(error.into());
+            }
+            if first.is_none() {
+                crash_point("refresh:after-secrets");
             }
         }
         let mut store = lock(&self.store);

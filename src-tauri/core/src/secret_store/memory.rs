@@ -11,6 +11,7 @@ use crate::secret::Secret;
 pub struct MemorySecrets {
     items: Mutex<HashMap<String, String>>,
     writes: std::sync::atomic::AtomicUsize,
+    refusing: std::sync::atomic::AtomicBool,
 }
 
 impl MemorySecrets {
@@ -32,6 +33,13 @@ impl MemorySecrets {
         self.items().clone()
     }
 
+    /// Refuses every write from now on (`true`), as a keyring locked behind Grantry's back
+    /// would, or takes them again (`false`).
+    pub fn refuse_writes(&self, refuse: bool) {
+        self.refusing
+            .store(refuse, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Forgets every item, as a keyring wiped behind Grantry's back would.
     pub fn clear(&self) {
         self.items().clear();
@@ -40,6 +48,11 @@ impl MemorySecrets {
 
 impl SecretStore for MemorySecrets {
     fn put(&self, key: &str, value: &Secret<String>) -> Result<(), KeyringError> {
+        if self.refusing.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(KeyringError::Locked(
+                "the test keyring refuses writes".into(),
+            ));
+        }
         self.items().insert(key.into(), value.expose().clone());
         self.writes
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
