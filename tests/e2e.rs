@@ -440,7 +440,10 @@ fn linking_an_account_from_the_window_through_the_system_browser() {
     let app = driver.session(Path::new(APP));
     sandbox_issuer(&app);
     app.click("[data-testid=link-account]");
-    let dialog = app.wait_for_text("[data-testid=link-dialog]");
+    // The dialog's code, then its provider's scopes, arrive after it opens.
+    let dialog = app.wait_for_text_where("[data-testid=link-dialog]", |t| {
+        t.contains("See your email address")
+    });
     assert!(dialog.contains("Link an account"), "{dialog}");
     let provider = app.execute_async(
         "const done = arguments[arguments.length - 1];\
@@ -449,10 +452,6 @@ fn linking_an_account_from_the_window_through_the_system_browser() {
         serde_json::json!([]),
     );
     assert_eq!(provider, "Grantry Sandbox", "the sandbox is offered first");
-    assert!(
-        dialog.contains("See your email address"),
-        "scopes are explained: {dialog}"
-    );
     app.click("[data-testid=link-start]");
     // The browser consents, the deep link comes back, the account appears.
     let accounts = app.wait_for_text_where(
