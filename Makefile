@@ -5,7 +5,7 @@ CARGO ?= cargo
 APP_FEATURES := --features grantry-app/custom-protocol
 UI_SOURCES := $(shell find ui/src ui/index.html ui/vite.config.ts ui/package.json tauri.conf.json -type f 2>/dev/null)
 
-.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release cli-share deb bench soak soak-tray fuzz docs clean
+.PHONY: run test cli setup setup-test lint unit e2e window-loop bindings release cli-share deb rpm bench soak soak-tray fuzz docs clean
 
 # `make run` builds what `make test` builds, with the same features (the whole workspace, and
 # the TypeScript-bindings feature the core's tests turn on), so that either one after the other
@@ -108,6 +108,10 @@ cli-share:
 ## and a desktop entry that handles dev.grantry: links) under target/release/bundle/deb
 deb: release
 	ui/node_modules/.bin/tauri bundle --bundles deb --ci
+
+## rpm: the same as an .rpm (Fedora, openSUSE), under target/release/bundle/rpm
+rpm: release
+	ui/node_modules/.bin/tauri bundle --bundles rpm --ci
 
 ## bench: speed and memory against floors measured in the same run; writes target/bench/report.md
 bench: setup-test

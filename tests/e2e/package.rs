@@ -1,8 +1,8 @@
-//! The .deb, as a person installs it: packaged by the Tauri CLI from the binaries this test run
-//! built (`tauri bundle --debug`, the same configuration `make deb` uses for release), unpacked
-//! into a scratch root, and used from there. Its desktop entry must be valid, claim
-//! `x-scheme-handler/dev.grantry`, and make `xdg-open 'dev.grantry:…'` start the installed
-//! binary, which takes in the link.
+//! The .deb and the .rpm, as a person installs them: packaged by the Tauri CLI from the binaries
+//! this test run built (`tauri bundle --debug`, the same configuration `make deb` and `make rpm`
+//! use for release), unpacked into a scratch root, and used from there. Each one's desktop entry
+//! must be valid, claim `x-scheme-handler/dev.grantry`, and make `xdg-open 'dev.grantry:…'`
+//! start the installed binary, which takes in the link.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -23,8 +23,56 @@ fn debug_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// Packages the debug build; returns the .deb's path.
-fn bundle() -> PathBuf {
+/// The two package formats, and what each needs of its tools.
+#[derive(Clone, Copy)]
+enum Format {
+    Deb,
+    Rpm,
+}
+
+impl Format {
+    /// The Tauri CLI's name for it, also its file extension and its bundle folder's name.
+    fn name(self) -> &'static str {
+        match self {
+            Format::Deb => "deb",
+            Format::Rpm => "rpm",
+        }
+    }
+
+    /// The package's name and what it depends on, as its package manager reads them.
+    fn fields(self, package: &str) -> String {
+        match self {
+            Format::Deb => run("dpkg-deb", &["--field", package, "Package", "Depends"]),
+            Format::Rpm => {
+                run("rpm", &["-qp", "--qf", "Package: %{NAME}\n", package])
+                    + &run("rpm", &["-qp", "--requires", package])
+            }
+        }
+    }
+
+    /// Unpacks `package` under `root`, as its package manager would install it.
+    fn unpack(self, package: &str, root: &Path) {
+        match self {
+            Format::Deb => {
+                run("dpkg-deb", &["-x", package, &root.to_string_lossy()]);
+            }
+            Format::Rpm => {
+                std::fs::create_dir_all(root).expect("the scratch root");
+                let script =
+                    format!("rpm2cpio '{package}' | cpio --quiet -idm --no-absolute-filenames");
+                let status = Command::new("sh")
+                    .args(["-c", &script])
+                    .current_dir(root)
+                    .status()
+                    .expect("run rpm2cpio and cpio");
+                assert!(status.success(), "{script}");
+            }
+        }
+    }
+}
+
+/// Packages the debug build as `format`; returns the package's path.
+fn bundle(format: Format) -> PathBuf {
     // The package ships `grantry` too; for this build, the debug one.
     let cli = debug_dir().join("grantry");
     assert!(
@@ -49,7 +97,7 @@ fn bundle() -> PathBuf {
     );
     let completions = share.join("completions");
     let config = serde_json::json!({
-        "bundle": {"linux": {"deb": {"files": {
+        "bundle": {"linux": {format.name(): {"files": {
             "/usr/bin/grantry": cli,
             "/usr/share/man/man1": share.join("man1"),
             "/usr/share/bash-completion/completions/grantry": completions.join("grantry"),
@@ -58,7 +106,14 @@ fn bundle() -> PathBuf {
         }}}}
     });
     let output = Command::new(Path::new(ROOT).join("ui/node_modules/.bin/tauri"))
-        .args(["bundle", "--debug", "--bundles", "deb", "--ci", "--config"])
+        .args([
+            "bundle",
+            "--debug",
+            "--bundles",
+            format.name(),
+            "--ci",
+            "--config",
+        ])
         .arg(config.to_string())
         .current_dir(ROOT)
         .output()
@@ -69,14 +124,14 @@ fn bundle() -> PathBuf {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    let folder = debug_dir().join("bundle/deb");
-    let mut debs: Vec<PathBuf> = std::fs::read_dir(&folder)
+    let folder = debug_dir().join("bundle").join(format.name());
+    let mut packages: Vec<PathBuf> = std::fs::read_dir(&folder)
         .expect("the bundle folder")
         .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "deb"))
+        .filter(|p| p.extension().is_some_and(|e| e == format.name()))
         .collect();
-    debs.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-    debs.pop().expect("a .deb")
+    packages.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+    packages.pop().expect("a package")
 }
 
 fn run(program: &str, args: &[&str]) -> String {
@@ -95,18 +150,28 @@ fn run(program: &str, args: &[&str]) -> String {
 #[test]
 #[ignore = "needs Xvfb and a throwaway session: run through `make test`"]
 fn the_deb_installs_a_desktop_entry_that_hands_dev_grantry_links_to_its_binary() {
+    installs_a_desktop_entry_that_hands_dev_grantry_links_to_its_binary(Format::Deb);
+}
+
+#[test]
+#[ignore = "needs Xvfb and a throwaway session: run through `make test`"]
+fn the_rpm_installs_a_desktop_entry_that_hands_dev_grantry_links_to_its_binary() {
+    installs_a_desktop_entry_that_hands_dev_grantry_links_to_its_binary(Format::Rpm);
+}
+
+fn installs_a_desktop_entry_that_hands_dev_grantry_links_to_its_binary(format: Format) {
     let _one = ONE_WINDOW.lock().unwrap_or_else(|p| p.into_inner());
     let session = scratch_session();
-    let deb = bundle();
-    let deb_text = deb.to_string_lossy().into_owned();
+    let package = bundle(format);
+    let package_text = package.to_string_lossy().into_owned();
 
-    // What dpkg would install and depend on.
-    let fields = run("dpkg-deb", &["--field", &deb_text, "Package", "Depends"]);
+    // What the package manager would install and depend on.
+    let fields = format.fields(&package_text);
     assert!(fields.contains("Package: grantry"), "{fields}");
-    assert!(fields.contains("libwebkit2gtk-4.1-0"), "{fields}");
+    assert!(fields.contains("webkit2gtk-4.1"), "{fields}");
     let scratch = tempfile::tempdir().expect("scratch");
     let root = scratch.path().join("root");
-    run("dpkg-deb", &["-x", &deb_text, &root.to_string_lossy()]);
+    format.unpack(&package_text, &root);
     let binary = root.join("usr/bin/grantry-app");
     assert!(binary.exists(), "no /usr/bin/grantry-app in the package");
     assert!(root.join("usr/bin/grantry").exists(), "no /usr/bin/grantry");
