@@ -36,7 +36,7 @@ ui/node_modules/.package-lock.json: ui/package-lock.json
 # lint: also the documentation (links, anchors, and the make targets, grantry commands and
 # scripts it shows: scripts/check-docs, tried first on broken documents) and the AppStream
 # metainfo the .deb installs
-lint: ui/dist/index.html ui/node_modules/.package-lock.json
+lint: setup-test ui/dist/index.html ui/node_modules/.package-lock.json
 	scripts/check-docs --self-test
 	scripts/check-docs
 	appstreamcli validate --no-net src-tauri/packaging/dev.grantry.desktop.metainfo.xml
