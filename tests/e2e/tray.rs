@@ -393,6 +393,19 @@ fn without_a_tray_the_first_close_says_why_grantry_quits() {
         let app = driver.session(Path::new(APP));
         app.click("[data-testid=nav-settings]");
         app.wait_for_text("[data-testid=no-tray]");
+        if first {
+            // Settings and the Help dialog at the smallest window, in both themes, with axe.
+            app.resize(800, 600);
+            look(&app, "settings");
+            app.click("[data-testid=help-open]");
+            let help = app.wait_for_text("[data-testid=help]");
+            assert!(help.contains("Ctrl+N"), "{help}");
+            look(&app, "help");
+            app.click("[data-testid=help] .dialog-actions button");
+            wait_until("the Help dialog to close", Duration::from_secs(10), || {
+                app.find("[data-testid=help]").is_none()
+            });
+        }
         let apps = driver.apps();
         assert!(!apps.is_empty(), "the app runs");
         sweep.running(&driver);
