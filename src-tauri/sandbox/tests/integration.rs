@@ -4,6 +4,7 @@
 mod admin;
 mod authorize;
 mod connection_faults;
+mod device;
 mod discovery;
 mod facebook;
 mod faults;

@@ -74,6 +74,18 @@ pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
     for (key, value) in paths.as_object().into_iter().flatten() {
         doc[key] = value.clone();
     }
+    if super::device::serves(personality) {
+        // RFC 8628 §4.
+        doc["device_authorization_endpoint"] = json!(format!(
+            "{issuer}{}",
+            super::device::endpoint_path(personality)
+        ));
+        doc["grant_types_supported"] = json!([
+            "authorization_code",
+            "refresh_token",
+            super::device::GRANT_TYPE
+        ]);
+    }
     Json(doc)
 }
 

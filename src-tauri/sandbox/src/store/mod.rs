@@ -18,12 +18,14 @@
 //! [`AuthStore::snapshot`]). Each file beside this one adds one part of its behaviour:
 //! - `directory.rs`: clients and test users, client authentication, redirect URI matching;
 //! - `pending.rs`: authorization requests awaiting consent, and consent turning one into a grant;
+//! - `device.rs`: device authorization requests (RFC 8628), the person's answer, the polls;
 //! - `issued.rs`: codes, access and refresh tokens: issuing, redeeming, rotation, reuse
 //!   detection;
 //! - `lookup.rs`: what a presented token is worth (introspection and bearer checks);
 //! - `grants.rs`: grants and their revocation;
 //! - `persistence.rs`: the state file (`--state FILE`) the store survives restarts in.
 
+mod device;
 mod directory;
 mod grants;
 mod issued;
@@ -39,6 +41,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{ClientConfig, Personality, SandboxConfig, TestUser};
 
+pub use device::{DevicePollFault, PollRefusal};
 pub use directory::redirect_matches;
 pub use grants::{AADSTS50173, AADSTS700082, Grant};
 pub use issued::Issued;
@@ -71,6 +74,9 @@ pub struct AuthStore {
     access_lifetime: u64,
     code_lifetime: u64,
     rotate_refresh_tokens: bool,
+    /// The device grant's first interval and its codes' lifetime, in seconds.
+    pub device_interval: u64,
+    pub device_lifetime: u64,
     pub clients: Vec<ClientConfig>,
     pub users: Vec<TestUser>,
     pending: HashMap<String, Pending>,
@@ -86,6 +92,8 @@ pub struct AuthStore {
     clock_offset: i64,
     /// Users whose token requests fail with `invalid_grant` (fault injection).
     pub invalid_grant_users: Vec<UserFault>,
+    /// Device authorization requests (RFC 8628), until their tokens are issued.
+    device: device::DeviceRequests,
 }
 
 /// An `invalid_grant` fault for one user: its rule id (from `src/faults.rs`), the user's `sub`,
@@ -104,6 +112,8 @@ impl AuthStore {
             access_lifetime: config.access_token_lifetime.as_secs().max(1),
             code_lifetime: config.code_lifetime.as_secs().max(1),
             rotate_refresh_tokens: config.rotate_refresh_tokens,
+            device_interval: config.device_interval.as_secs(),
+            device_lifetime: config.device_code_lifetime.as_secs().max(1),
             clients: config
                 .clients
                 .iter()
@@ -120,6 +130,7 @@ impl AuthStore {
             next_pending: 0,
             clock_offset: 0,
             invalid_grant_users: Vec::new(),
+            device: device::DeviceRequests::default(),
         }
     }
 
