@@ -235,6 +235,7 @@ fn token_client() -> &'static Client {
             revocation: None,
             introspection: None,
             jwks_uri: None,
+            device_authorization: None,
             jwks: JsonWebKeySet::new(Vec::new()),
             iss_parameter_supported: false,
             id_token_algs: Vec::new(),

@@ -4,6 +4,7 @@
 
 mod bindings;
 mod break_cause;
+mod device_link;
 mod discovery;
 mod fuzz_corpus;
 mod grant_end;

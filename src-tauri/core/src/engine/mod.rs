@@ -10,6 +10,7 @@
 //! provider's HTTP exchanges of an operation are kept in the HTTP log, masked.
 
 mod break_cause;
+mod device_link;
 mod grant_end;
 mod hand_out;
 mod inspect;
@@ -95,6 +96,8 @@ pub struct Grantry {
     events: Arc<dyn EventSink>,
     http: Http,
     pending: PendingLinks,
+    /// The device code links under way (`device_link.rs`).
+    device_links: device_link::DeviceLinks,
     /// How the links of the last minutes ended, for a window that missed the event.
     outcomes: link_status::LinkOutcomes,
     /// How many links from the OS that answer no sign-in may still be recorded now.
@@ -255,6 +258,7 @@ impl Grantry {
             events: options.events,
             http: Http::new(),
             pending: PendingLinks::default(),
+            device_links: Default::default(),
             outcomes: Default::default(),
             link_budget: Mutex::new(intake::LinkBudget::default()),
             data_dir: options.data_dir,

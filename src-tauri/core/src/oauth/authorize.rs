@@ -226,6 +226,7 @@ mod tests {
                 revocation: None,
                 introspection: None,
                 jwks_uri: None,
+                device_authorization: None,
                 jwks: JsonWebKeySet::new(Vec::new()),
                 iss_parameter_supported: true,
                 id_token_algs: Vec::new(),

@@ -1,14 +1,15 @@
 //! The end of a link: the authorization response's code exchanged for tokens (RFC 6749
 //! §4.1.3, with the PKCE verifier, RFC 7636 §4.5), the ID token validated, and the person's
-//! profile gathered. It returns what it learnt as plain values; storing them is the engine's
+//! profile gathered ([`gather`], which the device grant's tokens go through too: `device.rs`). It returns what it learnt as plain values; storing them is the engine's
 //! job (`engine/link.rs`).
 
+use openidconnect::core::CoreTokenResponse;
 use openidconnect::{AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, TokenResponse};
 
 use super::authorize::Pending;
 use super::callback::{Callback, Outcome};
 use super::client::{client, token_error};
-use super::discovery::Keys;
+use super::discovery::{Endpoints, Keys};
 use super::http::Http;
 use super::id_token::{self, ExpectedNonce};
 use super::userinfo::{self, Profile};
@@ -91,7 +92,35 @@ pub async fn complete(
         .request_async(&dialect)
         .await
         .map_err(|error| token_error(provider, error))?;
+    let nonce = ExpectedNonce::Sent(&pending.nonce);
+    let answer = Answer {
+        response: &response,
+        data_access_expires_at: dialect.data_access_expires_at(),
+        refresh_lifetime: dialect.refresh_lifetime(),
+    };
+    gather(http, env, provider, endpoints, &answer, nonce, now).await
+}
 
+/// A token endpoint's answer to a link, with what the preset's dialect noted beside it.
+pub(crate) struct Answer<'a> {
+    pub response: &'a CoreTokenResponse,
+    pub data_access_expires_at: Option<i64>,
+    pub refresh_lifetime: Option<i64>,
+}
+
+/// Turns a link's token response into the account it names: the ID token verified (with
+/// `nonce`), the profile fetched, the scopes granted read. Every grant that links an account
+/// ends here: the code exchange above and the device grant (`device.rs`).
+pub(crate) async fn gather(
+    http: &Http,
+    env: &Environment,
+    provider: &str,
+    endpoints: &Endpoints,
+    answer: &Answer<'_>,
+    nonce: ExpectedNonce<'_>,
+    now: i64,
+) -> Result<Linked, Error> {
+    let response = answer.response;
     let mut subject = None;
     let mut profile = Profile::default();
     let mut new_keys = None;
@@ -99,7 +128,6 @@ pub async fn complete(
     // plain OAuth 2, and the profile comes from their profile endpoint instead.
     let id_token = response.id_token().filter(|_| endpoints.issuer.is_some());
     if let Some(id_token) = id_token {
-        let nonce = ExpectedNonce::Sent(&pending.nonce);
         let verified = id_token::verify(http, provider, env, endpoints, id_token, nonce).await?;
         new_keys = verified.new_keys;
         let claims = verified.claims;
@@ -161,9 +189,9 @@ pub async fn complete(
             expires_at: response.expires_in().map(|d| expires_at(now, d)),
         },
         new_keys,
-        data_access_expires_at: dialect.data_access_expires_at(),
+        data_access_expires_at: answer.data_access_expires_at,
         refresh_end: refresh_end(
-            dialect.refresh_lifetime(),
+            answer.refresh_lifetime,
             now,
             response.refresh_token().map(|t| t.secret().as_str()),
         ),

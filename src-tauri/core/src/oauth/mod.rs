@@ -2,7 +2,8 @@
 //! the client and its authentication written once ([`client`]), the authorization request and
 //! the links under way ([`authorize`]), the answer that comes back ([`callback`], through a
 //! deep link or the [`loopback`] listener), the code exchange ([`code_exchange`]) with the ID
-//! token ([`id_token`]) and profile ([`userinfo`]), [`refresh_token`], [`revocation`] and
+//! token ([`id_token`]) and profile ([`userinfo`]), the device grant ([`device`]),
+//! [`refresh_token`], [`revocation`] and
 //! [`introspection`], all over one HTTP client ([`http`]).
 //!
 //! This layer returns plain results. It never touches the database, the keyring or the
@@ -12,6 +13,7 @@ pub mod authorize;
 pub mod callback;
 pub mod client;
 pub mod code_exchange;
+pub mod device;
 pub mod discovery;
 pub mod http;
 pub mod id_token;

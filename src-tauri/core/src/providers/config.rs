@@ -94,6 +94,10 @@ pub struct Environment {
     pub introspection_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwks_uri: Option<Url>,
+    /// The device authorization endpoint (RFC 8628 §3.1), for the `device` redirect; read
+    /// from discovery when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_authorization_endpoint: Option<Url>,
     pub client_id: String,
     #[serde(default)]
     pub client_auth: ClientAuth,
@@ -286,6 +290,10 @@ impl Environment {
             ("revocation_endpoint", &self.revocation_endpoint),
             ("introspection_endpoint", &self.introspection_endpoint),
             ("jwks_uri", &self.jwks_uri),
+            (
+                "device_authorization_endpoint",
+                &self.device_authorization_endpoint,
+            ),
         ]
         .into_iter()
         .filter_map(|(key, url)| url.as_ref().map(|url| (key, url)))
@@ -304,6 +312,7 @@ impl Environment {
             revocation_endpoint: None,
             introspection_endpoint: None,
             jwks_uri: None,
+            device_authorization_endpoint: None,
             client_id: client_id.to_owned(),
             client_auth: ClientAuth::None,
             redirect: RedirectKind::CustomScheme,
