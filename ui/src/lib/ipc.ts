@@ -7,6 +7,8 @@ import type { AccountScope } from './bindings/AccountScope'
 import type { AccountSummary } from './bindings/AccountSummary'
 import type { ActivityEntry } from './bindings/ActivityEntry'
 import type { ClientAuth } from './bindings/ClientAuth'
+import type { DeviceLinkView } from './bindings/DeviceLinkView'
+import type { DeviceOffer } from './bindings/DeviceOffer'
 import type { Discovered } from './bindings/Discovered'
 import type { EnvironmentDraft } from './bindings/EnvironmentDraft'
 import type { EnvironmentView } from './bindings/EnvironmentView'
@@ -20,6 +22,7 @@ import type { IpcError } from './bindings/IpcError'
 import type { LinkStatus } from './bindings/LinkStatus'
 import type { RevocationReceipt } from './bindings/RevocationReceipt'
 import type { PresetId } from './bindings/PresetId'
+import type { QrMatrix } from './bindings/QrMatrix'
 import type { PresetView } from './bindings/PresetView'
 import type { ProgramAccess } from './bindings/ProgramAccess'
 import type { ProviderCheck } from './bindings/ProviderCheck'
@@ -50,6 +53,9 @@ import type { TokenShape } from './bindings/TokenShape'
 export type {
   RevocationReceipt,
   AccountDetail,
+  DeviceLinkView,
+  DeviceOffer,
+  QrMatrix,
   AccountScope,
   AccountSummary,
   ActivityEntry,
@@ -132,6 +138,13 @@ export const ipc = {
   listProviders: () => call<ProviderOption[]>('list_providers'),
   startLink: (provider: string, environment: string | null, scopes: string[]) =>
     call<StartedLink>('start_link', { provider, environment, scopes }),
+  /** Starts a link by device code (RFC 8628): the code to enter at the provider, its page. */
+  startDeviceLink: (provider: string, environment: string | null, scopes: string[]) =>
+    call<DeviceLinkView>('start_device_link', { provider, environment, scopes }),
+  /** `linkAccountAgain` by device code. */
+  linkAccountByDevice: (account: number, scopes: string[]) =>
+    call<DeviceLinkView>('link_account_by_device', { account, scopes }),
+  /** Opens a link under way in the browser again: a device link's page, its code filled in. */
   reopenLink: (link: string) => call<void>('reopen_link', { link }),
   cancelLink: (link: string) => call<boolean>('cancel_link', { link }),
   /** How a link stands: for a window that may have missed the event that ended it. */

@@ -93,7 +93,7 @@ mod tests {
         let qr = QrMatrix::of("http://127.0.0.1:7461/device?user_code=WDJB-MJHT").expect("fits");
         let size = qr.size as usize;
         assert!(
-            size >= 21 && (size - 17) % 4 == 0,
+            size >= 21 && (size - 17).is_multiple_of(4),
             "a QR version's size: {size}"
         );
         assert_eq!(qr.dark.len(), size * size);
