@@ -37,7 +37,7 @@ pub struct LinkArgs {
     /// Where the provider sends the answer (default: as the environment is set up):
     /// `loopback` (a listener on 127.0.0.1), or `custom_scheme` (also `custom`),
     /// `provider_scheme` or `bridge`, whose URL is read from the browser command's output or
-    /// standard input.
+    /// standard input; or `device`, as `--device`.
     #[arg(long, value_enum)]
     redirect: Option<RedirectArg>,
     /// Run this command with the authorization URL as its last argument instead of opening
@@ -150,7 +150,9 @@ pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), E
     if !args.users.is_empty() {
         return link_test_users(json, grantry, args).await;
     }
+    let device_asked = matches!(args.redirect, Some(RedirectArg::Device));
     if args.device
+        || device_asked
         || args.redirect.is_none() && super::device::environment_wants_device(grantry, args)?
     {
         let provider = args.provider.as_deref().unwrap_or_default();
