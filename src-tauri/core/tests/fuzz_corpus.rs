@@ -49,3 +49,11 @@ fn discovery() {
 fn providers_file() {
     replay("providers_file", grantry_core::fuzz::providers_file);
 }
+
+#[test]
+fn device_authorization() {
+    replay(
+        "device_authorization",
+        grantry_core::fuzz::device_authorization,
+    );
+}

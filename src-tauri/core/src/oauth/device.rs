@@ -126,7 +126,20 @@ pub async fn authorize(
             response.status()
         )));
     }
-    let body = body_json(response.body())
+    read_answer(provider, env, response.body())
+}
+
+/// A device authorization answer's body (RFC 8628 §3.2), JSON or form-encoded, checked.
+pub(crate) fn read_answer(
+    provider: &str,
+    env: &Environment,
+    body: &[u8],
+) -> Result<(DeviceAuthorization, DeviceCode), Error> {
+    let malformed = |reason: String| Error::MalformedResponse {
+        provider: provider.to_owned(),
+        reason,
+    };
+    let body = body_json(body)
         .ok_or_else(|| malformed("its device authorization answer is not JSON".into()))?;
     let parsed: Response = serde_json::from_value(body).map_err(|e| {
         malformed(format!(
