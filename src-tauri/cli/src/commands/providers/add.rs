@@ -157,6 +157,12 @@ pub async fn run(json: bool, grantry: &Grantry, args: &AddArgs) -> Result<(), Er
     let view = grantry.save_provider(&draft, None).await?;
     print(json, &view, || {
         let env = &view.environments[0];
+        if env.redirect == grantry_core::providers::RedirectKind::Device {
+            return format!(
+                "Added provider {} ({}). It links by device code: no redirect URI to register.",
+                view.id, view.name
+            );
+        }
         format!(
             "Added provider {} ({}). Register this redirect URI at the provider: {}",
             view.id, view.name, env.redirect_uri
