@@ -16,6 +16,7 @@ pub mod discovery;
 pub mod http;
 pub mod id_token;
 pub mod introspection;
+pub mod jws;
 pub mod loopback;
 pub mod refresh_token;
 pub mod revocation;

@@ -30,6 +30,7 @@ mod issued;
 mod lookup;
 mod pending;
 mod persistence;
+mod replays;
 
 use std::collections::HashMap;
 
@@ -86,6 +87,8 @@ pub struct AuthStore {
     clock_offset: i64,
     /// Users whose token requests fail with `invalid_grant` (fault injection).
     pub invalid_grant_users: Vec<UserFault>,
+    /// Client assertion and DPoP proof identifiers seen, against replays.
+    replays: replays::Replays,
 }
 
 /// An `invalid_grant` fault for one user: its rule id (from `src/faults.rs`), the user's `sub`,
@@ -120,6 +123,7 @@ impl AuthStore {
             next_pending: 0,
             clock_offset: 0,
             invalid_grant_users: Vec::new(),
+            replays: replays::Replays::default(),
         }
     }
 
@@ -128,6 +132,13 @@ impl AuthStore {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         wall.saturating_add_signed(self.clock_offset)
+    }
+
+    /// Records the one-time identifier `id` (namespaced by its caller: `assertion:…`,
+    /// `dpop:…`) as used until `until`: false for a replay (`store/replays.rs`).
+    pub fn first_use(&mut self, id: &str, until: Time) -> bool {
+        let now = self.now();
+        self.replays.first_use(id, until, now)
     }
 
     /// Moves the sandbox's clock forward, so tokens expire without waiting.
