@@ -19,6 +19,7 @@ pub mod introspection;
 pub mod loopback;
 pub mod refresh_token;
 pub mod revocation;
+pub mod token_exchange;
 pub mod token_shape;
 pub mod userinfo;
 
