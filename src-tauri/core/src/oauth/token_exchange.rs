@@ -93,12 +93,19 @@ pub async fn exchange(
         provider: provider.to_owned(),
         source,
     })?;
+    read_answer(provider, response.status().as_u16(), response.body())
+}
+
+/// A token endpoint's answer to an exchange (RFC 8693 §2.2): the token issued, or the refusal
+/// explained (§2.2.2), or why the answer cannot be used. Whatever a provider sends, only a
+/// success status with a JSON object naming a non-empty `access_token` and an
+/// `issued_token_type`, and no `error`, is a token.
+pub fn read_answer(provider: &str, status: u16, body: &[u8]) -> Result<Issued, Error> {
     let malformed = |reason: String| Error::MalformedResponse {
         provider: provider.to_owned(),
         reason,
     };
-    let status = response.status();
-    let body: serde_json::Value = serde_json::from_slice(response.body()).map_err(|_| {
+    let body: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
         malformed(format!(
             "its answer to the token exchange (HTTP {status}) is not JSON"
         ))
@@ -106,7 +113,7 @@ pub async fn exchange(
     if let Some(error) = body["error"].as_str() {
         return Err(refusal(provider, error, body["error_description"].as_str()));
     }
-    if !status.is_success() {
+    if !(200..300).contains(&status) {
         return Err(malformed(format!(
             "it answered the token exchange with HTTP {status} and no error code"
         )));
