@@ -40,6 +40,7 @@ ipc_commands! {
     exchange_commands::exchange_token,
     exchange_commands::reveal_exchanged_token,
     exchange_commands::copy_exchanged_token,
+    exchange_commands::save_exchanged_token,
     inspector_commands::refresh_all,
     inspector_commands::revoke_all,
     sandbox_commands::start_sandbox,

@@ -107,6 +107,21 @@ describe('TokenExchange', () => {
     expect(document.body.textContent).not.toContain('eyJ.exchanged.token')
   })
 
+  it('saves the token through the app, and says where', async () => {
+    await exchanged()
+    answer('save_exchanged_token', null)
+    await fireEvent.click(screen.getByTestId('exchange-save'))
+    await settle()
+    expect(screen.queryByTestId('exchange-saved')).toBeNull()
+    answer('save_exchanged_token', '/home/alice/api.jwt')
+    await fireEvent.click(screen.getByTestId('exchange-save'))
+    expect((await screen.findByTestId('exchange-saved')).textContent).toContain('/home/alice/api.jwt')
+    expect(invoke).toHaveBeenCalledWith('save_exchanged_token', { handle: 3 })
+    fail('save_exchanged_token', { code: 'invalid_input', message: 'could not be saved: File exists' })
+    await fireEvent.click(screen.getByTestId('exchange-save'))
+    expect((await screen.findByRole('alert')).textContent).toContain('File exists')
+  })
+
   it("says the provider's refusal, and a refused reveal, as an alert", async () => {
     fail('exchange_token', {
       code: 'provider_error',

@@ -205,6 +205,8 @@ export const ipc = {
   revealExchangedToken: (handle: number) => call<string>('reveal_exchanged_token', { handle }),
   /** The app puts the exchanged token on the clipboard (it never comes here); recorded. */
   copyExchangedToken: (handle: number) => call<void>('copy_exchanged_token', { handle }),
+  /** Asks where to save the exchanged token (a new file) and writes it; the path, or null. */
+  saveExchangedToken: (handle: number) => call<string | null>('save_exchanged_token', { handle }),
 }
 
 /**

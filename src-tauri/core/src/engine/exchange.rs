@@ -6,7 +6,7 @@
 //! Nothing is stored unless asked: the new token is kept in this process's memory only, under a
 //! handle, until it expires, [`MAX_HELD`] newer ones push it out, or the process ends; it leaves
 //! only on the person's Reveal, Copy or `grantry exchange --reveal`, or to a file they name
-//! (`--save`, written 0600 and never over an existing file). It never reaches the database, the
+//! (the Inspector's Save…, `--save`; written 0600 and never over an existing file). It never reaches the database, the
 //! keyring, the logs or the HTTP log (masked by `redact.rs`); the exchange, and each time the
 //! token left, are in the account's history, without it.
 //!
