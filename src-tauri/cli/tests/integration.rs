@@ -4,6 +4,7 @@
 mod arguments;
 mod conventions;
 mod crash;
+mod exchange;
 mod history;
 mod keyring;
 mod link;

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod completions;
+pub mod exchange;
 pub mod export;
 pub mod forget;
 pub mod history;

@@ -4,12 +4,13 @@
 //!
 //! One file per part of the app: `account` (the Accounts list and an account's detail), `scope`,
 //! `activity` (the history and the HTTP log), `programs` (the token service), `link`,
-//! `provider` (the Providers and Sandbox screens), `inspect`, `revocation`, `batch` (Refresh all
+//! `provider` (the Providers and Sandbox screens), `inspect`, `exchange` (a token exchange), `revocation`, `batch` (Refresh all
 //! and Revoke all) and `grant` (when a grant ends); every type is re-exported here.
 
 mod account;
 mod activity;
 mod batch;
+mod exchange;
 mod grant;
 mod inspect;
 mod link;
@@ -21,6 +22,7 @@ mod scope;
 pub use account::*;
 pub use activity::*;
 pub use batch::*;
+pub use exchange::*;
 pub use grant::*;
 pub use inspect::*;
 pub use link::*;

@@ -20,6 +20,7 @@ pub mod jws;
 pub mod loopback;
 pub mod refresh_token;
 pub mod revocation;
+pub mod token_exchange;
 pub mod token_shape;
 pub mod userinfo;
 

@@ -74,6 +74,12 @@ pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
     for (key, value) in paths.as_object().into_iter().flatten() {
         doc[key] = value.clone();
     }
+    if personality == Personality::Generic {
+        // RFC 8693 token exchange (`token_exchange.rs`).
+        if let Some(grants) = doc["grant_types_supported"].as_array_mut() {
+            grants.push(json!(super::token_exchange::GRANT_TYPE));
+        }
+    }
     Json(doc)
 }
 

@@ -1,5 +1,6 @@
 //! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OpenID Connect Core §3.1.3):
-//! code exchange, refresh, and Facebook's long-lived token exchange, answered in the
+//! code exchange, refresh, Facebook's long-lived token exchange, and RFC 8693 token exchange
+//! (the strict personality only, `token_exchange.rs`), answered in the
 //! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`,
 //! Microsoft's as AADSTS bodies, GitLab's with Doorkeeper's descriptions).
 //!
@@ -17,7 +18,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{ClientCredentials, Params, join_scopes, no_store, oauth_error, split_scopes};
+use super::{
+    ClientCredentials, Params, join_scopes, no_store, oauth_error, split_scopes, token_exchange,
+};
 use crate::Shared;
 use crate::config::{ClientAuth, Personality};
 use crate::faults::IdTokenFault;
@@ -129,6 +132,10 @@ fn exchange(
         .authenticate(&credentials.client_id, credentials.secret.as_deref())
         .map_err(fail(basic))?;
     let client_id = credentials.client_id.as_str();
+    if grant_type == token_exchange::GRANT_TYPE && personality == Personality::Generic {
+        return token_exchange::exchange(shared, &mut store, client_id, params)
+            .map_err(fail(basic));
+    }
     let issued = match grant_type.as_str() {
         "authorization_code" => store.exchange_code(
             client_id,

@@ -22,9 +22,11 @@
 //!   detection;
 //! - `lookup.rs`: what a presented token is worth (introspection and bearer checks);
 //! - `grants.rs`: grants and their revocation;
+//! - `exchange.rs`: token exchange (RFC 8693): what may be exchanged for what;
 //! - `persistence.rs`: the state file (`--state FILE`) the store survives restarts in.
 
 mod directory;
+pub mod exchange;
 mod grants;
 mod issued;
 mod lookup;
