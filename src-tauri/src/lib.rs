@@ -7,6 +7,7 @@ mod built_in_sandbox;
 mod clipboard;
 mod commands;
 mod deep_link;
+mod exchange_commands;
 mod inspector_commands;
 mod main_window;
 mod notify;

@@ -1,9 +1,10 @@
 //! The QA workbench in the real window, against the app's own sandbox: the Inspector shows the
 //! ID token's claims; Reveal and Copy give the access token only on request (on the
-//! clipboard, and nowhere else: the page once hidden, the data folder, the logs); Force expire
-//! makes the schedule refresh; a 503 fault's retries are in the exchange log; a failed refresh
-//! in the history opens its exchanges; Refresh all tells its progress and sums up; and the
-//! report, saved through the real save dialog, holds no token.
+//! clipboard, and nowhere else: the page once hidden, the data folder, the logs); a token
+//! exchange shows the new token's audience and scopes, never the token; Force expire makes the
+//! schedule refresh; a 503 fault's retries are in the exchange log; a failed refresh in the
+//! history opens its exchanges; Refresh all tells its progress and sums up; and the report,
+//! saved through the real save dialog, holds no token.
 
 use std::path::Path;
 use std::process::Command;
@@ -159,6 +160,35 @@ fn the_inspector_and_the_workbench_in_the_real_window() {
         t.contains("Access token shown") && t.contains("Access token copied")
     });
     assert!(!timeline.contains(&token), "{timeline}");
+
+    // Token exchange (RFC 8693): Alice's access token for the sandbox's API. The new token's
+    // audience and scopes are among its claims; the token itself is not on the page.
+    app.click("[data-testid=tab-inspector]");
+    app.wait_for_text("[data-testid=token-exchange]");
+    app.type_into(
+        "[data-testid=exchange-audience]",
+        "https://api.sandbox.grantry.test",
+    );
+    app.type_into("[data-testid=exchange-scopes]", "openid email");
+    app.click("[data-testid=exchange-submit]");
+    let aud = app.wait_for_text("[data-testid=exchange-claims] [data-claim=aud]");
+    assert!(aud.contains("https://api.sandbox.grantry.test"), "{aud}");
+    let scope = app.wait_for_text("[data-testid=exchange-claims] [data-claim=scope]");
+    assert!(scope.contains("openid email"), "{scope}");
+    let exchanged = std::fs::read_to_string(&token_log)
+        .expect("token log")
+        .lines()
+        .last()
+        .expect("the exchanged token")
+        .to_owned();
+    assert_eq!(exchanged.split('.').count(), 3, "a JWT: {exchanged}");
+    assert!(
+        !page(&app).contains(&exchanged),
+        "the exchanged token is on the page"
+    );
+    look(&app, "inspector-exchange");
+    app.click("[data-testid=tab-overview]");
+    app.wait_for_text_where("[data-testid=timeline]", |t| t.contains("Token exchanged"));
 
     // Force expire: the access token counts as expired, and the schedule refreshes it (at
     // most 30 s after the last refresh: the schedule's floor).

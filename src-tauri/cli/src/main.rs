@@ -19,8 +19,8 @@ use grantry_sandbox::Sandbox;
 use tracing::level_filters::LevelFilter;
 
 use commands::{
-    accounts, completions, export, forget, history, http_log, link, man, providers, refresh,
-    repair, revoke, sandbox, scopes, token,
+    accounts, completions, exchange, export, forget, history, http_log, link, man, providers,
+    refresh, repair, revoke, sandbox, scopes, token,
 };
 
 #[derive(Parser)]
@@ -81,6 +81,10 @@ enum Command {
     Token(token::TokenArgs),
     /// Print `Authorization: Bearer …` with an account's access token.
     Header(token::HeaderArgs),
+    /// Exchange an account's token for another audience, resource or scope (RFC 8693).
+    ///
+    /// Shows what the new token says; the token itself is kept only with --reveal or --save.
+    Exchange(exchange::ExchangeArgs),
     /// Run a command with an account's access token in its environment
     /// (GRANTRY_ACCESS_TOKEN), and end with its exit code.
     Exec(token::ExecArgs),
@@ -185,6 +189,9 @@ fn sandbox_use(command: &Command, grantry: &Grantry) -> SandboxUse {
                 )
             })
             .unwrap_or(false),
+        Command::Exchange(args) => grantry
+            .find_account(args.account())
+            .is_ok_and(|account| account.provider == SANDBOX_ID),
         // An interrupted link's tokens belong to no account yet; the sandbox may hold its grant.
         Command::Repair(_) => true,
         _ => false,
@@ -246,6 +253,7 @@ async fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Command::Header(args) => success(token::header(json, &grantry, args).await),
         Command::Providers(args) => success(providers::run(json, &grantry, args).await),
         Command::Link(args) => success(link::run(json, &grantry, args).await),
+        Command::Exchange(args) => success(exchange::run(json, &grantry, args).await),
         Command::Scopes(args) => success(scopes::run(json, &grantry, args).await),
         Command::Refresh(args) => refresh::run(json, &grantry, args).await,
         Command::Revoke(args) => revoke::run(json, &grantry, args).await,

@@ -92,6 +92,34 @@ pub fn token_response(data: &[u8]) {
     }
 }
 
+/// A token endpoint's answer to a token exchange (RFC 8693 §2.2) as `oauth/token_exchange.rs`
+/// reads it, with a success status and with a refusal's: a token comes only from a success
+/// status and a JSON object without `error`, and is exactly its `access_token`; a refusal is
+/// always the provider's own error code.
+pub fn token_exchange_answer(data: &[u8]) {
+    use crate::oauth::token_exchange::read_answer;
+    let body = serde_json::from_slice::<serde_json::Value>(data).ok();
+    for status in [200, 400, 500] {
+        match read_answer("fuzzed", status, data) {
+            Ok(issued) => {
+                let body = body.as_ref().expect("a token only from JSON");
+                assert_eq!(status, 200, "a token from HTTP {status}");
+                assert!(body.get("error").is_none_or(|e| !e.is_string()));
+                assert_eq!(
+                    body["access_token"].as_str(),
+                    Some(issued.token.expose().as_str())
+                );
+                assert!(!issued.token.expose().is_empty());
+            }
+            Err(Error::ProviderRefused { error, .. }) => {
+                let body = body.as_ref().expect("a refusal only from JSON");
+                assert_eq!(body["error"].as_str(), Some(error.as_str()));
+            }
+            Err(_) => {}
+        }
+    }
+}
+
 /// A discovery document (OpenID Connect Discovery 1.0 §3; RFC 8414 §2) as
 /// `oauth/discovery.rs` reads it: it is used only when its `issuer` is the configured one, and
 /// every endpoint taken from it is https or loopback http.

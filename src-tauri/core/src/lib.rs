@@ -39,19 +39,21 @@ pub mod test_users;
 
 pub use clock::now;
 pub use engine::{
-    BreakCause, Grantry, HandedOut, LINK_BURST, Link, MAX_MIN_VALID, Mend, Options, Received,
-    RefreshLimits, RefreshPolicy, RefreshProgress, Repair, RevokeProgress, TokenUse,
+    BreakCause, Exchanged, Grantry, HandedOut, Handover, LINK_BURST, Link, MAX_MIN_VALID, Mend,
+    Options, Received, RefreshLimits, RefreshPolicy, RefreshProgress, Repair, RevokeProgress,
+    TokenUse,
 };
 pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
-    DeviceLinkView, DeviceOffer, Discovered, EnvironmentOption, EnvironmentView, FailingRefresh,
-    GrantEnd, GrantEndSource, HttpExchange, Inspection, LinkStatus, PresetView, ProgramAccess,
-    ProviderCheck, ProviderOption, ProviderView, QrMatrix, RefreshAllOutcome, RefreshFailure,
-    RelinkOnSave, RemoveAccounts, RevocationOutcome, RevocationProof, RevocationReceipt,
-    RevokeAllAccount, RevokeAllOutcome, RevokeAllScope, SandboxStatus, ScopeChange, ScopeCheck,
-    ScopeOption, ScopeStatus, StartedLink, TokenAnswer, TokenInfo, TokenRequest, TokenShape,
+    DeviceLinkView, DeviceOffer, Discovered, EnvironmentOption, EnvironmentView, ExchangeRequest,
+    ExchangeResult, FailingRefresh, GrantEnd, GrantEndSource, HttpExchange, Inspection, LinkStatus,
+    PresetView, ProgramAccess, ProviderCheck, ProviderOption, ProviderView, QrMatrix,
+    RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts, RevocationOutcome,
+    RevocationProof, RevocationReceipt, RevokeAllAccount, RevokeAllOutcome, RevokeAllScope,
+    SandboxStatus, ScopeChange, ScopeCheck, ScopeOption, ScopeStatus, StartedLink, SubjectToken,
+    TokenAnswer, TokenInfo, TokenRequest, TokenShape,
 };
 pub use oauth::http::use_ring_for_tls;
 pub use providers::URL_SCHEME;

@@ -67,6 +67,9 @@ fn typescript_bindings_are_fresh() {
     check::<SandboxStatus>(&mut stale);
     check::<HttpExchange>(&mut stale);
     check::<grantry_core::Inspection>(&mut stale);
+    check::<grantry_core::ExchangeRequest>(&mut stale);
+    check::<grantry_core::ExchangeResult>(&mut stale);
+    check::<grantry_core::SubjectToken>(&mut stale);
     check::<grantry_core::TokenShape>(&mut stale);
     check::<grantry_core::RefreshAllOutcome>(&mut stale);
     check::<grantry_core::RevocationReceipt>(&mut stale);

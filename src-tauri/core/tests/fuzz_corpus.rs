@@ -41,6 +41,14 @@ fn token_response() {
 }
 
 #[test]
+fn token_exchange_answer() {
+    replay(
+        "token_exchange_answer",
+        grantry_core::fuzz::token_exchange_answer,
+    );
+}
+
+#[test]
 fn discovery() {
     replay("discovery", grantry_core::fuzz::discovery);
 }

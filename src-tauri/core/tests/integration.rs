@@ -6,6 +6,7 @@ mod bindings;
 mod break_cause;
 mod device_link;
 mod discovery;
+mod exchange;
 mod fuzz_corpus;
 mod grant_end;
 mod hand_out;

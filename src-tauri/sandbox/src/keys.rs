@@ -113,6 +113,29 @@ impl Keys {
         format!("{input}.{}", B64.encode(signature.to_bytes()))
     }
 
+    /// The claims of a compact JWS this sandbox signed (ES256, with the current key or the one
+    /// it replaced, named by `kid`), or `None` for anything else. Only the signature is
+    /// checked; what the claims say is the caller's to judge.
+    pub fn verify(&self, jwt: &str) -> Option<Value> {
+        use p256::ecdsa::signature::Verifier;
+        let (input, signature) = jwt.rsplit_once('.')?;
+        let (header, claims) = input.split_once('.')?;
+        let header: Value = serde_json::from_slice(&B64.decode(header).ok()?).ok()?;
+        if header["alg"] != "ES256" {
+            return None;
+        }
+        let kid = header["kid"].as_str()?;
+        let key = std::iter::once(self)
+            .chain(self.previous.as_deref())
+            .find(|k| k.kid == kid)?;
+        let signature = Signature::from_slice(&B64.decode(signature).ok()?).ok()?;
+        key.signing
+            .verifying_key()
+            .verify(input.as_bytes(), &signature)
+            .ok()?;
+        serde_json::from_slice(&B64.decode(claims).ok()?).ok()
+    }
+
     /// `claims` "signed" with HS256 keyed with the current public key (its uncompressed SEC1
     /// point, which anyone can build from the JWKS), under the current key id: the forgery of
     /// RFC 8725 §2.1 that a verifier taking the header's `alg` with "the key" would accept.
@@ -169,6 +192,26 @@ mod tests {
             .verifying_key()
             .verify(input.as_bytes(), &signature)
             .expect("valid signature");
+    }
+
+    #[test]
+    fn only_tokens_signed_here_verify() {
+        let mut keys = Keys::generate();
+        let claims = json!({"sub": "alice"});
+        let signed = keys.sign(&claims);
+        assert_eq!(keys.verify(&signed), Some(claims.clone()));
+        keys.rotate();
+        assert_eq!(
+            keys.verify(&signed),
+            Some(claims.clone()),
+            "the replaced key"
+        );
+        assert_eq!(keys.verify(&keys.sign_hmac_with_public_key(&claims)), None);
+        assert_eq!(keys.verify(&unsecured(&claims)), None);
+        assert_eq!(keys.verify(&Keys::generate().sign(&claims)), None);
+        let (input, _) = signed.rsplit_once('.').expect("three parts");
+        let tampered = input.replacen('.', ".e30", 1);
+        assert_eq!(keys.verify(&format!("{tampered}.x")), None);
     }
 
     #[test]

@@ -31,7 +31,8 @@
 //! - `store/`: `AuthStore`, the provider's memory and every rule about codes, grants and
 //!   tokens, and the state file it is kept in;
 //! - `saver.rs`, `private_file.rs`, `admin_token.rs`: the files the sandbox keeps;
-//! - `config.rs`, `keys.rs`, `oauth_error.rs`, `random.rs`: what the layers above share;
+//! - `config.rs`, `keys.rs`, `jws.rs`, `oauth_error.rs`, `random.rs`: what the layers above
+//!   share;
 //! - `robot.rs`: a client of the consent page and the device verification page, for scripts
 //!   and tests.
 //!
@@ -59,6 +60,7 @@ pub mod config;
 mod faults;
 mod guard;
 mod hold;
+mod jws;
 mod keys;
 mod listener;
 mod oauth_error;

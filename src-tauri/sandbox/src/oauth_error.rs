@@ -51,6 +51,11 @@ impl OAuthError {
         Self::new("invalid_scope", 400, description)
     }
 
+    /// RFC 8693 §2.2.2: the audience or resource asked for is not one the server serves.
+    pub fn invalid_target(description: impl Into<String>) -> Self {
+        Self::new("invalid_target", 400, description)
+    }
+
     pub fn access_denied(description: impl Into<String>) -> Self {
         Self::new("access_denied", 400, description)
     }

@@ -21,5 +21,6 @@ mod persistence;
 mod revocation;
 mod support;
 mod token;
+mod token_exchange;
 mod token_log;
 mod userinfo;

@@ -26,6 +26,9 @@ export const activityLabels: Record<ActivityEntry['kind'], string> = {
   token_refused: 'Token refused to a program',
   program_allowed: 'Program always allowed',
   program_removed: 'Program must ask again',
+  token_exchanged: 'Token exchanged',
+  token_exchange_failed: 'Token exchange failed',
+  exchanged_token_saved: 'Exchanged token saved',
 }
 
 /** Whether an entry reports a problem the person should notice. */
@@ -45,6 +48,8 @@ export function isProblem(entry: ActivityEntry): boolean {
     'token_handed_out',
     'program_allowed',
     'program_removed',
+    'token_exchanged',
+    'exchanged_token_saved',
   ]
   return !fine.includes(entry.kind)
 }

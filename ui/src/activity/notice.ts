@@ -42,6 +42,10 @@ export function deservesBanner(entry: ActivityEntry): boolean {
     case 'token_refused':
     case 'program_allowed':
     case 'program_removed':
+    // A tester's token exchanges: seen where they were made (the Inspector, the terminal).
+    case 'token_exchanged':
+    case 'token_exchange_failed':
+    case 'exchanged_token_saved':
       return false
   }
 }

@@ -11,6 +11,8 @@ import type { DeviceLinkView } from './bindings/DeviceLinkView'
 import type { DeviceOffer } from './bindings/DeviceOffer'
 import type { Discovered } from './bindings/Discovered'
 import type { EnvironmentDraft } from './bindings/EnvironmentDraft'
+import type { ExchangeRequest } from './bindings/ExchangeRequest'
+import type { ExchangeResult } from './bindings/ExchangeResult'
 import type { EnvironmentView } from './bindings/EnvironmentView'
 import type { FailingRefresh } from './bindings/FailingRefresh'
 import { EVENT_CHANNEL } from './bindings/eventChannel'
@@ -45,6 +47,7 @@ import type { ScopeOption } from './bindings/ScopeOption'
 import type { SecretNeed } from './bindings/SecretNeed'
 import type { SiteField } from './bindings/SiteField'
 import type { StartedLink } from './bindings/StartedLink'
+import type { SubjectToken } from './bindings/SubjectToken'
 import type { TokenAnswer } from './bindings/TokenAnswer'
 import type { TokenInfo } from './bindings/TokenInfo'
 import type { TokenRequest } from './bindings/TokenRequest'
@@ -63,6 +66,8 @@ export type {
   Discovered,
   EnvironmentDraft,
   EnvironmentView,
+  ExchangeRequest,
+  ExchangeResult,
   FailingRefresh,
   FieldError,
   GrantryEvent,
@@ -93,6 +98,7 @@ export type {
   SecretNeed,
   SiteField,
   StartedLink,
+  SubjectToken,
   TokenAnswer,
   TokenInfo,
   TokenRequest,
@@ -205,6 +211,15 @@ export const ipc = {
   expireAccessToken: (account: number) => call<void>('expire_access_token', { account }),
   /** Asks where to save the account's report and writes it; the path, or null if cancelled. */
   exportAccountReport: (account: number) => call<string | null>('export_account_report', { account }),
+  /** Exchanges one of the account's tokens (RFC 8693): what the new token says, never the token. */
+  exchangeToken: (account: number, request: ExchangeRequest) =>
+    call<ExchangeResult>('exchange_token', { account, request }),
+  /** The exchanged token itself, held by the app under `handle`; recorded in the history. */
+  revealExchangedToken: (handle: number) => call<string>('reveal_exchanged_token', { handle }),
+  /** The app puts the exchanged token on the clipboard (it never comes here); recorded. */
+  copyExchangedToken: (handle: number) => call<void>('copy_exchanged_token', { handle }),
+  /** Asks where to save the exchanged token (a new file) and writes it; the path, or null. */
+  saveExchangedToken: (handle: number) => call<string | null>('save_exchanged_token', { handle }),
 }
 
 /**

@@ -1,7 +1,7 @@
 //! The orchestration: [`Grantry`], the one front door of the engine that the app and the
 //! command line call. It opens a data folder and runs each operation, one file each (link,
 //! intake of URLs from the OS, refresh and its schedule, handing tokens to other programs,
-//! revoke, queries, providers, scope check, repair), over the protocol (`oauth/`), the database (`store/`), the keyring
+//! token exchange, revoke, queries, providers, scope check, repair), over the protocol (`oauth/`), the database (`store/`), the keyring
 //! (`secret_store/`) and the providers (`providers/`).
 //!
 //! Invariants kept here: secrets go to the keyring before the metadata that points at them is
@@ -11,6 +11,7 @@
 
 mod break_cause;
 mod device_link;
+mod exchange;
 mod grant_end;
 mod hand_out;
 mod inspect;
@@ -37,6 +38,7 @@ use tokio::sync::Notify;
 use tracing::Instrument;
 
 pub use crate::model::{BreakCause, Mend};
+pub use exchange::{Exchanged, Handover, MAX_HELD};
 pub use hand_out::{HandedOut, MAX_MIN_VALID};
 pub use inspect::TokenUse;
 pub use intake::{LINK_BURST, Received, url_in_args};
@@ -111,6 +113,8 @@ pub struct Grantry {
     flights: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
     /// Wakes the refresh schedule when accounts change.
     changed: Notify,
+    /// Tokens exchanged (RFC 8693) in this process, in memory only (`exchange.rs`).
+    exchanged: Mutex<exchange::Held>,
 }
 
 /// A test hook for crash-consistency tests: when `GRANTRY_CRASH_AT` names this point, the
@@ -266,6 +270,7 @@ impl Grantry {
             endpoints: Mutex::new(HashMap::new()),
             flights: Mutex::new(HashMap::new()),
             changed: Notify::new(),
+            exchanged: Mutex::default(),
         };
         // A locked keyring must not keep Grantry closed: repair moves them later.
         if let Err(error) = grantry.move_token_items() {

@@ -60,6 +60,13 @@ pub enum ActivityKind {
     ProgramAllowed,
     /// The person took that permission back.
     ProgramRemoved,
+    /// One of the account's tokens was exchanged for another (RFC 8693, `engine/exchange.rs`);
+    /// the new token is kept in memory only.
+    TokenExchanged,
+    /// A token exchange failed (the provider refused it, or could not be reached).
+    TokenExchangeFailed,
+    /// A token exchanged from the account was saved to a file the person named.
+    ExchangedTokenSaved,
 }
 
 impl ActivityKind {
@@ -89,6 +96,9 @@ impl ActivityKind {
             ActivityKind::TokenRefused => "token_refused",
             ActivityKind::ProgramAllowed => "program_allowed",
             ActivityKind::ProgramRemoved => "program_removed",
+            ActivityKind::TokenExchanged => "token_exchanged",
+            ActivityKind::TokenExchangeFailed => "token_exchange_failed",
+            ActivityKind::ExchangedTokenSaved => "exchanged_token_saved",
         }
     }
 
@@ -104,6 +114,7 @@ impl ActivityKind {
                 | ActivityKind::RevocationPending
                 | ActivityKind::RevocationFailed
                 | ActivityKind::RevocationNotEffective
+                | ActivityKind::TokenExchangeFailed
         )
     }
 
@@ -182,6 +193,9 @@ mod tests {
             ActivityKind::TokenRefused,
             ActivityKind::ProgramAllowed,
             ActivityKind::ProgramRemoved,
+            ActivityKind::TokenExchanged,
+            ActivityKind::TokenExchangeFailed,
+            ActivityKind::ExchangedTokenSaved,
         ] {
             let serde_name = serde_json::to_value(kind).expect("serialise");
             assert_eq!(serde_name, kind.as_str(), "as_str and serde disagree");

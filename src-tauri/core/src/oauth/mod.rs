@@ -18,9 +18,11 @@ pub mod discovery;
 pub mod http;
 pub mod id_token;
 pub mod introspection;
+pub mod jws;
 pub mod loopback;
 pub mod refresh_token;
 pub mod revocation;
+pub mod token_exchange;
 pub mod token_shape;
 pub mod userinfo;
 

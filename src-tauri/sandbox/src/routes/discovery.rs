@@ -80,11 +80,15 @@ pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
             "{issuer}{}",
             super::device::endpoint_path(personality)
         ));
-        doc["grant_types_supported"] = json!([
-            "authorization_code",
-            "refresh_token",
-            super::device::GRANT_TYPE
-        ]);
+        if let Some(grants) = doc["grant_types_supported"].as_array_mut() {
+            grants.push(json!(super::device::GRANT_TYPE));
+        }
+    }
+    if personality == Personality::Generic {
+        // RFC 8693 token exchange (`token_exchange.rs`).
+        if let Some(grants) = doc["grant_types_supported"].as_array_mut() {
+            grants.push(json!(super::token_exchange::GRANT_TYPE));
+        }
     }
     Json(doc)
 }

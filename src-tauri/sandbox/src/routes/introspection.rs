@@ -37,7 +37,8 @@ pub async fn introspect(
             "scope": join_scopes(shared.personality, &info.scopes),
             "client_id": info.grant.client_id,
             "sub": info.grant.sub,
-            "aud": info.grant.client_id,
+            // An exchanged token is for the audience it was exchanged for (RFC 8693).
+            "aud": store.exchanged_audience(&token).unwrap_or_else(|| json!(info.grant.client_id)),
             "iss": shared.issuer,
             "iat": info.issued_at,
             "token_type": match info.kind {

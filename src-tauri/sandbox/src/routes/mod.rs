@@ -27,6 +27,7 @@ mod introspection;
 mod microsoft;
 mod revocation;
 mod token;
+mod token_exchange;
 mod userinfo;
 
 use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OpenID Connect Core §3.1.3):
-//! code exchange, refresh, device code polls (RFC 8628 §3.4, in `device.rs`), and Facebook's
-//! long-lived token exchange, answered in the
+//! code exchange, refresh, device code polls (RFC 8628 §3.4, in `device.rs`), Facebook's
+//! long-lived token exchange, and RFC 8693 token exchange (the strict personality only,
+//! `token_exchange.rs`), answered in the
 //! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`,
 //! Microsoft's as AADSTS bodies, GitLab's with Doorkeeper's descriptions).
 //!
@@ -18,7 +19,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{ClientCredentials, Params, join_scopes, no_store, oauth_error, split_scopes};
+use super::{
+    ClientCredentials, Params, join_scopes, no_store, oauth_error, split_scopes, token_exchange,
+};
 use crate::Shared;
 use crate::config::{ClientAuth, Personality};
 use crate::faults::IdTokenFault;
@@ -134,6 +137,10 @@ fn exchange(
             .map_err(fail(basic))?;
     }
     let client_id = credentials.client_id.as_str();
+    if grant_type == token_exchange::GRANT_TYPE && personality == Personality::Generic {
+        return token_exchange::exchange(shared, &mut store, client_id, params)
+            .map_err(fail(basic));
+    }
     let issued = match grant_type.as_str() {
         _ if device => super::device::poll(shared, &mut store, &credentials, params),
         "authorization_code" => store.exchange_code(

@@ -185,6 +185,7 @@ impl AuthStore {
             self.revoke_grant(grant_id, "revoked by the client");
         } else if let Some(a) = self.access_tokens.get_mut(&key) {
             a.revoked = true;
+            self.revoke_exchanged_from(&key);
         }
         Ok(())
     }

@@ -43,6 +43,9 @@ pub(super) struct AccessToken {
     pub(super) issued_at: Time,
     pub(super) expires_at: Time,
     pub(super) revoked: bool,
+    /// Set when it was issued by a token exchange (`exchange.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) exchanged: Option<super::exchange::ExchangeRecord>,
 }
 
 /// A refresh token's record, kept after rotation so that reuse can be recognised.
@@ -234,6 +237,7 @@ impl AuthStore {
                 issued_at: now,
                 expires_at,
                 revoked: false,
+                exchanged: None,
             },
         );
         // Google sends a refresh token when the user has none live for this client yet, or

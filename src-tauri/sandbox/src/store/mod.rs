@@ -23,15 +23,18 @@
 //!   detection;
 //! - `lookup.rs`: what a presented token is worth (introspection and bearer checks);
 //! - `grants.rs`: grants and their revocation;
+//! - `exchange.rs`: token exchange (RFC 8693): what may be exchanged for what;
 //! - `persistence.rs`: the state file (`--state FILE`) the store survives restarts in.
 
 mod device;
 mod directory;
+pub mod exchange;
 mod grants;
 mod issued;
 mod lookup;
 mod pending;
 mod persistence;
+mod replays;
 
 use std::collections::HashMap;
 
@@ -94,6 +97,8 @@ pub struct AuthStore {
     pub invalid_grant_users: Vec<UserFault>,
     /// Device authorization requests (RFC 8628), until their tokens are issued.
     device: device::DeviceRequests,
+    /// Client assertion and DPoP proof identifiers seen, against replays.
+    replays: replays::Replays,
 }
 
 /// An `invalid_grant` fault for one user: its rule id (from `src/faults.rs`), the user's `sub`,
@@ -131,6 +136,7 @@ impl AuthStore {
             clock_offset: 0,
             invalid_grant_users: Vec::new(),
             device: device::DeviceRequests::default(),
+            replays: replays::Replays::default(),
         }
     }
 
@@ -139,6 +145,13 @@ impl AuthStore {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         wall.saturating_add_signed(self.clock_offset)
+    }
+
+    /// Records the one-time identifier `id` (namespaced by its caller: `assertion:…`,
+    /// `dpop:…`) as used until `until`: false for a replay (`store/replays.rs`).
+    pub fn first_use(&mut self, id: &str, until: Time) -> bool {
+        let now = self.now();
+        self.replays.first_use(id, until, now)
     }
 
     /// Moves the sandbox's clock forward, so tokens expire without waiting.
