@@ -125,8 +125,8 @@ fn exchange(
             "this provider requires the client secret",
         )));
     }
-    store
-        .authenticate(&credentials.client_id, credentials.secret.as_deref())
+    credentials
+        .authenticate(&mut store, &super::assertion_audiences(shared))
         .map_err(fail(basic))?;
     let client_id = credentials.client_id.as_str();
     let issued = match grant_type.as_str() {
