@@ -237,6 +237,8 @@ fn token_client() -> &'static Client {
             jwks_uri: None,
             jwks: JsonWebKeySet::new(Vec::new()),
             iss_parameter_supported: false,
+            pushed_authorization: None,
+            pushed_authorization_required: false,
             id_token_algs: Vec::new(),
             advertised: Advertised::default(),
         };

@@ -46,9 +46,9 @@ pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
-    Discovered, EnvironmentOption, EnvironmentView, FailingRefresh, GrantEnd, GrantEndSource,
-    HttpExchange, Inspection, LinkStatus, PresetView, ProgramAccess, ProviderCheck, ProviderOption,
-    ProviderView, RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts,
+    ClientJwks, Discovered, EnvironmentOption, EnvironmentView, FailingRefresh, GrantEnd,
+    GrantEndSource, HttpExchange, Inspection, LinkStatus, PresetView, ProgramAccess, ProviderCheck,
+    ProviderOption, ProviderView, RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts,
     RevocationOutcome, RevocationProof, RevocationReceipt, RevokeAllAccount, RevokeAllOutcome,
     RevokeAllScope, SandboxStatus, ScopeChange, ScopeCheck, ScopeOption, ScopeStatus, StartedLink,
     TokenAnswer, TokenInfo, TokenRequest, TokenShape,
