@@ -23,6 +23,8 @@ ipc_commands! {
     provider_commands::save_provider,
     provider_commands::remove_provider,
     provider_commands::reveal_client_secret,
+    provider_commands::client_jwks,
+    provider_commands::export_client_jwks,
     provider_commands::open_provider_console,
     provider_commands::open_manage_access,
     provider_commands::open_grant_end_doc,

@@ -7,6 +7,7 @@ import type { AccountScope } from './bindings/AccountScope'
 import type { AccountSummary } from './bindings/AccountSummary'
 import type { ActivityEntry } from './bindings/ActivityEntry'
 import type { ClientAuth } from './bindings/ClientAuth'
+import type { ClientJwks } from './bindings/ClientJwks'
 import type { Discovered } from './bindings/Discovered'
 import type { EnvironmentDraft } from './bindings/EnvironmentDraft'
 import type { EnvironmentView } from './bindings/EnvironmentView'
@@ -54,6 +55,7 @@ export type {
   AccountSummary,
   ActivityEntry,
   ClientAuth,
+  ClientJwks,
   Discovered,
   EnvironmentDraft,
   EnvironmentView,
@@ -172,6 +174,11 @@ export const ipc = {
   removeProvider: (provider: string, accounts: RemoveAccounts) => call<void>('remove_provider', { provider, accounts }),
   revealClientSecret: (provider: string, environment: string) =>
     call<string | null>('reveal_client_secret', { provider, environment }),
+  /** A private_key_jwt environment's public JWKS to register at the provider (its key is made if needed). */
+  clientJwks: (provider: string, environment: string) => call<ClientJwks>('client_jwks', { provider, environment }),
+  /** Asks where to save the public JWKS and writes it; the path, or null if cancelled. */
+  exportClientJwks: (provider: string, environment: string) =>
+    call<string | null>('export_client_jwks', { provider, environment }),
   /** Opens a preset's developer console (where its client is registered) in the system browser. */
   openProviderConsole: (preset: PresetId) => call<void>('open_provider_console', { preset }),
   /** Refreshes every account that can be; each outcome also comes as a `refresh_progress` event. */
