@@ -96,6 +96,11 @@ async fn an_account_links_refreshes_checks_and_revokes_with_signed_assertions() 
         .check_scopes(account.id)
         .await
         .expect("introspection");
+    // The assertions went out masked in the HTTP log, as every credential does.
+    let log =
+        serde_json::to_string(&w.grantry.http_log(account.id, 100).expect("log")).expect("JSON");
+    assert!(log.contains("client_assertion"), "{log}");
+    assert!(!log.contains("eyJ"), "an assertion in the HTTP log: {log}");
     w.grantry.revoke(account.id).await.expect("revoke");
     // The first consent's code was never exchanged; the linked one's grant is revoked.
     let grants = w.sandbox_grants().await;

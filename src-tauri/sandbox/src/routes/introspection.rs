@@ -24,6 +24,7 @@ pub async fn introspect(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    super::log_assertion(&shared, &body);
     let mut store = shared.store();
     let outcome = client_and_token(
         &mut store,

@@ -263,6 +263,15 @@ fn assertion_audiences(shared: &Shared) -> Vec<String> {
     vec![issuer.clone(), format!("{issuer}{token_path}")]
 }
 
+/// Writes the client assertion a request carries to the test-only token log
+/// (`Shared::log_tokens`), so that Grantry's leak sweeps look for it too.
+fn log_assertion(shared: &Shared, body: &[u8]) {
+    let assertion = url::form_urlencoded::parse(body)
+        .find(|(name, _)| name == "client_assertion")
+        .map(|(_, value)| value.into_owned());
+    shared.log_tokens(assertion.as_deref());
+}
+
 /// An endpoint's handlers, behind the fault-injection middleware for `endpoint`.
 fn at(
     shared: &Arc<Shared>,

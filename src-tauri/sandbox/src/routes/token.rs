@@ -63,6 +63,8 @@ pub async fn token(
             // The verifier is a secret of the client's too (RFC 7636 §4.1): the token log has
             // it, for Grantry's tests to look for.
             shared.log_tokens(params.get("code_verifier"));
+            // So is a private_key_jwt client assertion (`src/client_assertion.rs`).
+            shared.log_tokens(params.get("client_assertion"));
             exchange(&shared, &headers, &params, spoiled.as_ref())
         });
     match outcome {
