@@ -280,6 +280,8 @@ export const sandboxIpc = {
   addClient: (client: SandboxClient) => call<void>('add_sandbox_client', { client }),
   /** Removes a client; the grants made to it are revoked at the sandbox. */
   removeClient: (clientId: string) => call<void>('remove_sandbox_client', { clientId }),
+  /** Makes the sandbox require pushed authorization requests (RFC 9126), or stop. */
+  setRequirePar: (required: boolean) => call<void>('set_sandbox_require_par', { required }),
   faults: () => call<ActiveFault[]>('sandbox_faults'),
   /** Injects a fault; answers the faults now in force. */
   addFault: (fault: Fault) => call<ActiveFault[]>('add_sandbox_fault', { fault }),
