@@ -74,10 +74,22 @@ pub async fn push(
             provider: provider.to_owned(),
             source,
         })?;
-    let body: serde_json::Value = serde_json::from_slice(response.body()).unwrap_or_default();
-    let status = response.status();
-    if !status.is_success() {
-        let refused = match body["error"].as_str() {
+    let request_uri = read_answer(provider, response.status().as_u16(), response.body())
+        .map_err(|error| client_assertion::explain(provider, env, error))?;
+    Ok(browser_url(
+        &endpoints.authorization,
+        &env.client_id,
+        &request_uri,
+    ))
+}
+
+/// The `request_uri` of a push's answer (RFC 9126 §2.2: `201` with `request_uri` and
+/// `expires_in`; any success with a `request_uri` is taken), or the provider's refusal (§2.3)
+/// as it said it.
+pub fn read_answer(provider: &str, status: u16, body: &[u8]) -> Result<String, Error> {
+    let body: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    if !(200..300).contains(&status) {
+        return Err(match body["error"].as_str() {
             Some(error) => Error::ProviderRefused {
                 provider: provider.to_owned(),
                 error: error.to_owned(),
@@ -93,21 +105,25 @@ pub async fn push(
                 provider: provider.to_owned(),
                 reason: format!("its pushed authorization request endpoint answered HTTP {status}"),
             },
-        };
-        return Err(client_assertion::explain(provider, env, refused));
+        });
     }
-    // RFC 9126 §2.2 answers 201; any success with a request_uri is taken.
-    let request_uri = body["request_uri"]
+    body["request_uri"]
         .as_str()
         .filter(|uri| !uri.is_empty())
+        .map(str::to_owned)
         .ok_or_else(|| Error::MalformedResponse {
             provider: provider.to_owned(),
             reason: "its pushed authorization request answer has no request_uri".into(),
-        })?;
-    let mut browser = endpoints.authorization.clone();
+        })
+}
+
+/// Where the browser goes for a pushed request: the authorization endpoint (with any query of
+/// its own) and only `client_id` and `request_uri` besides (RFC 9126 §4).
+pub fn browser_url(authorization: &Url, client_id: &str, request_uri: &str) -> String {
+    let mut browser = authorization.clone();
     browser
         .query_pairs_mut()
-        .append_pair("client_id", &env.client_id)
+        .append_pair("client_id", client_id)
         .append_pair("request_uri", request_uri);
-    Ok(browser.to_string())
+    browser.to_string()
 }
