@@ -120,6 +120,38 @@ pub fn token_exchange_answer(data: &[u8]) {
     }
 }
 
+/// A pushed authorization request's answer (RFC 9126 §2.2, §2.3) as
+/// `oauth/pushed_authorization.rs` reads it: a `request_uri` is taken only from a success, never
+/// empty, and the browser's URL then carries exactly `client_id` and that `request_uri`.
+pub fn par_answer(data: &[u8]) {
+    use crate::oauth::pushed_authorization::{browser_url, read_answer};
+    let authorization = Url::parse("https://idp.example/authorize?tenant=t").expect("URL");
+    for status in [201, 200, 400, 401, 500] {
+        match read_answer("fuzz", status, data) {
+            Ok(request_uri) => {
+                assert!((200..300).contains(&status), "taken from HTTP {status}");
+                assert!(!request_uri.is_empty());
+                let url = Url::parse(&browser_url(&authorization, "app", &request_uri))
+                    .expect("the browser's URL is a URL");
+                let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+                let expected = [
+                    ("tenant".to_owned(), "t".to_owned()),
+                    ("client_id".to_owned(), "app".to_owned()),
+                    ("request_uri".to_owned(), request_uri),
+                ];
+                assert_eq!(pairs, expected);
+            }
+            Err(error) => assert!(
+                matches!(
+                    error,
+                    Error::ProviderRefused { .. } | Error::MalformedResponse { .. }
+                ),
+                "{error:?}"
+            ),
+        }
+    }
+}
+
 /// A discovery document (OpenID Connect Discovery 1.0 §3; RFC 8414 §2) as
 /// `oauth/discovery.rs` reads it: it is used only when its `issuer` is the configured one, and
 /// every endpoint taken from it is https or loopback http.
@@ -265,6 +297,8 @@ fn token_client() -> &'static Client {
             jwks_uri: None,
             jwks: JsonWebKeySet::new(Vec::new()),
             iss_parameter_supported: false,
+            pushed_authorization: None,
+            pushed_authorization_required: false,
             id_token_algs: Vec::new(),
             advertised: Advertised::default(),
         };

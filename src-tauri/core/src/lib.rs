@@ -47,7 +47,7 @@ pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
-    Discovered, EnvironmentOption, EnvironmentView, ExchangeRequest, ExchangeResult,
+    ClientJwks, Discovered, EnvironmentOption, EnvironmentView, ExchangeRequest, ExchangeResult,
     FailingRefresh, GrantEnd, GrantEndSource, HttpExchange, Inspection, LinkStatus, PresetView,
     ProgramAccess, ProviderCheck, ProviderOption, ProviderView, RefreshAllOutcome, RefreshFailure,
     RelinkOnSave, RemoveAccounts, RevocationOutcome, RevocationProof, RevocationReceipt,

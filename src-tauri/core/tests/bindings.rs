@@ -100,6 +100,7 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::model::SiteField>(&mut stale);
     check::<grantry_core::model::RedirectOptionView>(&mut stale);
     check::<grantry_core::Discovered>(&mut stale);
+    check::<grantry_core::ClientJwks>(&mut stale);
     check::<grantry_core::RemoveAccounts>(&mut stale);
     check::<grantry_core::providers::Preset>(&mut stale);
     check::<grantry_core::providers::RedirectKind>(&mut stale);

@@ -49,6 +49,11 @@ fn token_exchange_answer() {
 }
 
 #[test]
+fn par_answer() {
+    replay("par_answer", grantry_core::fuzz::par_answer);
+}
+
+#[test]
 fn discovery() {
     replay("discovery", grantry_core::fuzz::discovery);
 }

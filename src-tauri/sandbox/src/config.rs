@@ -218,7 +218,8 @@ const GITLAB_SCOPES: &[ScopeInfo] = &[
     scope("write_repository", "Push code to your repositories"),
 ];
 
-/// How a client proves who it is at the token, revocation and introspection endpoints.
+/// How a client proves who it is at the token, revocation, introspection and pushed
+/// authorization request endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SandboxClientAuth"))]
 #[serde(rename_all = "snake_case")]
@@ -227,6 +228,9 @@ pub enum ClientAuth {
     None,
     /// `client_secret_basic` or `client_secret_post`, as the client likes.
     Secret,
+    /// `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): a JWT signed with a key of
+    /// the client's registered [`ClientConfig::jwks`] (`src/client_assertion.rs`).
+    PrivateKeyJwt,
 }
 
 /// A registered client.
@@ -248,6 +252,12 @@ pub struct ClientConfig {
     /// existed, and the admin API's existing bodies, mean what they meant.
     #[serde(default = "expiring", skip_serializing_if = "is_expiring")]
     pub expiring_tokens: bool,
+    /// Only for [`ClientAuth::PrivateKeyJwt`] clients: the public keys (a JWK Set, RFC 7517
+    /// §5, P-256 keys only) its assertions are checked with. Absent in older state files and
+    /// admin bodies, which then mean what they meant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "unknown"))]
+    pub jwks: Option<serde_json::Value>,
 }
 
 fn expiring() -> bool {
@@ -324,6 +334,11 @@ pub struct SandboxConfig {
     pub token_log: Option<PathBuf>,
     pub clients: Vec<ClientConfig>,
     pub users: Vec<TestUser>,
+    /// Refuse authorization requests that were not pushed first (RFC 9126 §5), and say so in
+    /// discovery (`require_pushed_authorization_requests`). Off by default; the admin API
+    /// turns it on and off while the sandbox runs ([`crate::Admin::set_require_par`]). Only
+    /// the generic personality has the endpoint, so the others ignore it.
+    pub require_pushed_authorization_requests: bool,
 }
 
 impl SandboxConfig {
@@ -348,6 +363,7 @@ impl SandboxConfig {
             token_log: None,
             clients: default_clients(),
             users: ["alice", "bob", "carol"].map(TestUser::from_login).to_vec(),
+            require_pushed_authorization_requests: false,
         }
     }
 }
@@ -371,6 +387,7 @@ fn default_clients() -> Vec<ClientConfig> {
             auth: ClientAuth::None,
             redirect_uris: redirects.clone(),
             expiring_tokens: true,
+            jwks: None,
         },
         ClientConfig {
             client_id: CONFIDENTIAL_CLIENT_ID.into(),
@@ -379,6 +396,7 @@ fn default_clients() -> Vec<ClientConfig> {
             auth: ClientAuth::Secret,
             redirect_uris: redirects,
             expiring_tokens: true,
+            jwks: None,
         },
     ]
 }

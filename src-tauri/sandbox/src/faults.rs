@@ -48,6 +48,8 @@ pub enum Endpoint {
     Userinfo,
     Revoke,
     Introspect,
+    /// The pushed authorization request endpoint (RFC 9126).
+    Par,
 }
 
 /// What goes wrong.

@@ -26,6 +26,7 @@
 //! - `store/`: `AuthStore`, the provider's memory and every rule about codes, grants and
 //!   tokens, and the state file it is kept in;
 //! - `saver.rs`, `private_file.rs`, `admin_token.rs`: the files the sandbox keeps;
+//! - `client_assertion.rs`: checking `private_key_jwt` client assertions (RFC 7523);
 //! - `config.rs`, `keys.rs`, `jws.rs`, `oauth_error.rs`, `random.rs`: what the layers above
 //!   share;
 //! - `robot.rs`: a client of the consent page, for scripts and tests.
@@ -50,6 +51,7 @@
 
 pub mod admin;
 mod admin_token;
+mod client_assertion;
 pub mod config;
 mod faults;
 mod guard;
@@ -306,10 +308,16 @@ impl Sandbox {
             )),
             _ => {}
         }
+        if config.require_pushed_authorization_requests {
+            text.push_str(&format!(
+                "  pushed authorization requests required: push to {issuer}/par first\n"
+            ));
+        }
         text.push_str(&format!("  admin API: {issuer}/_sandbox\n  clients:\n"));
         for client in &config.clients {
             let auth = match (&client.auth, &client.client_secret) {
                 (ClientAuth::Secret, Some(secret)) => format!("confidential, secret {secret:?}"),
+                (ClientAuth::PrivateKeyJwt, _) => "confidential, private_key_jwt".to_owned(),
                 _ => "public, PKCE only".to_owned(),
             };
             text.push_str(&format!(

@@ -3,6 +3,7 @@
 
 mod admin;
 mod authorize;
+mod client_assertion;
 mod connection_faults;
 mod discovery;
 mod facebook;
@@ -16,6 +17,7 @@ mod introspection;
 mod keys;
 mod limits;
 mod microsoft;
+mod par;
 mod persistence;
 mod revocation;
 mod support;

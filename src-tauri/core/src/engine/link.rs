@@ -12,6 +12,7 @@ use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
 use crate::oauth::code_exchange::{self, Linked};
 use crate::oauth::loopback::Loopback;
+use crate::oauth::pushed_authorization;
 use crate::oauth::revocation::Failure;
 use crate::providers::presets::Purpose;
 use crate::providers::{Environment, Redirect, RedirectKind};
@@ -152,15 +153,30 @@ impl Grantry {
             .preset
             .map(|preset| preset.authorize_params(purpose))
             .unwrap_or_default();
-        let (started, mut pending) = authorize::start(
+        let (mut started, mut pending) = authorize::start(
             &provider,
             &env,
-            endpoints,
+            endpoints.clone(),
             scopes,
             &redirect,
             &extra,
             clock::now(),
         )?;
+        if pushed_authorization::wanted(&env, &endpoints) {
+            // RFC 9126: the request goes to the provider directly; the browser gets a reference.
+            let secret = self.client_secret(&provider, &env)?;
+            let url = pushed_authorization::push(
+                &self.http,
+                &provider,
+                &env,
+                &endpoints,
+                secret.as_ref(),
+                &started.authorization_url,
+            )
+            .await?;
+            started.authorization_url.clone_from(&url);
+            pending.pushed(url);
+        }
         pending.for_account = for_account.map(|(owner, _)| owner);
         tracing::info!(
             provider,

@@ -51,7 +51,10 @@ impl Grantry {
         for env in &removed.environments {
             let key = token_items::client_secret_key(&self.installation, id, &env.name);
             self.secrets.delete(&key)?;
+            self.forget_client_key(id, &env.name)?;
         }
+        // A provider added later under the same id must not inherit its endpoints.
+        lock(&self.endpoints).retain(|(p, _), _| p != id);
         self.events.emit(GrantryEvent::ProvidersChanged);
         Ok(removed)
     }
@@ -314,6 +317,7 @@ impl Grantry {
                 _ if !env.needs_secret() => self.secrets.delete(&key)?,
                 _ => {}
             }
+            self.keep_client_key(editing, &id, env)?;
             if let Some(old) = editing.filter(|old| *old != id) {
                 // Renamed: the secret moves with the provider.
                 let old_key = token_items::client_secret_key(&self.installation, old, &env.name);
@@ -406,6 +410,8 @@ impl Grantry {
             scopes: env.scopes.clone(),
             plain_http: env.uses_plain_http(),
             refreshed_in_background: env.refreshed_in_background(),
+            pushed_authorization: env.pushed_authorization,
+            pushed_authorization_request_endpoint: text(&env.pushed_authorization_request_endpoint),
         }
     }
 
@@ -429,6 +435,8 @@ impl Grantry {
                 .any(|m| m == "S256"),
             iss_parameter: found.iss_parameter_supported,
             auth_methods: found.advertised.token_auth_methods.clone(),
+            pushed_authorization_request_endpoint: text(&found.pushed_authorization),
+            pushed_authorization_required: found.pushed_authorization_required,
         })
     }
 

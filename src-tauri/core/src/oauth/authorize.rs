@@ -57,6 +57,12 @@ impl Pending {
     pub fn state(&self) -> &str {
         &self.state
     }
+
+    /// The request was pushed (RFC 9126, `pushed_authorization.rs`): the browser is sent to
+    /// `url`, which carries only `client_id` and `request_uri`.
+    pub fn pushed(&mut self, url: String) {
+        self.authorization_url = url;
+    }
 }
 
 /// Builds the authorization request and the pending link that will check its answer.
@@ -228,6 +234,8 @@ mod tests {
                 jwks_uri: None,
                 jwks: JsonWebKeySet::new(Vec::new()),
                 iss_parameter_supported: true,
+                pushed_authorization: None,
+                pushed_authorization_required: false,
                 id_token_algs: Vec::new(),
                 advertised: Default::default(),
             }),

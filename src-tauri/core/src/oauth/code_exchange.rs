@@ -8,6 +8,7 @@ use openidconnect::{AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, To
 use super::authorize::Pending;
 use super::callback::{Callback, Outcome};
 use super::client::{client, token_error};
+use super::client_assertion;
 use super::discovery::Keys;
 use super::http::Http;
 use super::id_token::{self, ExpectedNonce};
@@ -85,12 +86,16 @@ pub async fn complete(
     let endpoints = &pending.endpoints;
     let client = client(env, endpoints, secret, Some(&pending.redirect_uri))?;
     let dialect = http.dialect(env.preset);
-    let response = client
+    let mut request = client
         .exchange_code(AuthorizationCode::new(code))
-        .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.secret().clone()))
+        .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.secret().clone()));
+    for (name, value) in client_assertion::params(env, secret)? {
+        request = request.add_extra_param(name, value);
+    }
+    let response = request
         .request_async(&dialect)
         .await
-        .map_err(|error| token_error(provider, error))?;
+        .map_err(|error| client_assertion::explain(provider, env, token_error(provider, error)))?;
 
     let mut subject = None;
     let mut profile = Profile::default();

@@ -38,6 +38,11 @@ pub struct ExtraMetadata {
     authorization_response_iss_parameter_supported: Option<bool>,
     #[serde(default)]
     code_challenge_methods_supported: Option<Vec<String>>,
+    /// RFC 9126 §5.
+    #[serde(default)]
+    pushed_authorization_request_endpoint: Option<String>,
+    #[serde(default)]
+    require_pushed_authorization_requests: Option<bool>,
 }
 
 impl AdditionalProviderMetadata for ExtraMetadata {}
@@ -74,6 +79,11 @@ pub struct Endpoints {
     pub jwks: Keys,
     /// The provider promised RFC 9207 `iss` in every authorization response.
     pub iss_parameter_supported: bool,
+    /// Where authorization requests are pushed (RFC 9126), configured or discovered.
+    pub pushed_authorization: Option<Url>,
+    /// The provider takes only pushed authorization requests (RFC 9126 §5,
+    /// `require_pushed_authorization_requests`).
+    pub pushed_authorization_required: bool,
     /// The algorithms the provider signs ID tokens with (discovery); RS256 when unknown.
     pub id_token_algs: Vec<CoreJwsSigningAlgorithm>,
     /// What the discovery document advertises besides endpoints, to show a person.
@@ -157,6 +167,8 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             jwks_uri: env.jwks_uri.clone(),
             jwks: JsonWebKeySet::new(Vec::new()),
             iss_parameter_supported: false,
+            pushed_authorization: env.pushed_authorization_request_endpoint.clone(),
+            pushed_authorization_required: false,
             id_token_algs: vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256],
             advertised: Advertised::default(),
         });
@@ -263,6 +275,12 @@ pub(crate) fn endpoints_from(
         iss_parameter_supported: extra
             .authorization_response_iss_parameter_supported
             .unwrap_or(false),
+        pushed_authorization: optional(
+            &env.pushed_authorization_request_endpoint,
+            extra.pushed_authorization_request_endpoint.clone(),
+            "pushed_authorization_request_endpoint",
+        )?,
+        pushed_authorization_required: extra.require_pushed_authorization_requests.unwrap_or(false),
         advertised: Advertised {
             scopes: metadata
                 .scopes_supported()

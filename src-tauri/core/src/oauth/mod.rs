@@ -1,6 +1,8 @@
 //! Talking to providers, one file per flow or RFC: where the endpoints are ([`discovery`]),
-//! the client and its authentication written once ([`client`]), the authorization request and
-//! the links under way ([`authorize`]), the answer that comes back ([`callback`], through a
+//! the client and its authentication written once ([`client`], with `private_key_jwt`
+//! assertions in [`client_assertion`]), the authorization request and
+//! the links under way ([`authorize`]), pushed first when asked ([`pushed_authorization`]),
+//! the answer that comes back ([`callback`], through a
 //! deep link or the [`loopback`] listener), the code exchange ([`code_exchange`]) with the ID
 //! token ([`id_token`]) and profile ([`userinfo`]), [`refresh_token`], [`revocation`] and
 //! [`introspection`], all over one HTTP client ([`http`]).
@@ -11,6 +13,7 @@
 pub mod authorize;
 pub mod callback;
 pub mod client;
+pub mod client_assertion;
 pub mod code_exchange;
 pub mod discovery;
 pub mod http;
@@ -18,6 +21,7 @@ pub mod id_token;
 pub mod introspection;
 pub mod jws;
 pub mod loopback;
+pub mod pushed_authorization;
 pub mod refresh_token;
 pub mod revocation;
 pub mod token_exchange;

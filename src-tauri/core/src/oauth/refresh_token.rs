@@ -15,6 +15,7 @@ use openidconnect::{
 };
 
 use super::client::{TokenError, client, token_error};
+use super::client_assertion;
 use super::code_exchange::expires_at;
 use super::discovery::{Endpoints, Keys};
 use super::http::{Http, HttpError};
@@ -137,10 +138,12 @@ pub async fn refresh(
         if let Ok(mut slot) = last.lock() {
             *slot = Answer::default();
         }
-        let outcome = client
-            .exchange_refresh_token(&token)
-            .request_async(&send)
-            .await;
+        // A fresh client assertion for each attempt: each is single use.
+        let mut request = client.exchange_refresh_token(&token);
+        for (name, value) in client_assertion::params(env, secret).map_err(Failure::Other)? {
+            request = request.add_extra_param(name, value);
+        }
+        let outcome = request.request_async(&send).await;
         let answer = last.lock().map(|a| *a).unwrap_or_default();
         let error = match outcome {
             Ok(response) => break response,
@@ -156,7 +159,12 @@ pub async fn refresh(
         };
         let too_long = answer.retry_after.is_some_and(|s| s > MAX_RETRY_AFTER);
         if !transient || too_long || attempt >= ATTEMPTS {
-            return Err(classify(provider, error, answer));
+            return Err(match classify(provider, error, answer) {
+                Failure::Relink(refusal) if env.signs_assertions() => {
+                    Failure::Relink(explained(provider, env, refusal))
+                }
+                other => other,
+            });
         }
         let wait = match answer.retry_after {
             Some(seconds) => Duration::from_secs(seconds),
@@ -226,6 +234,22 @@ pub fn subject_with_held_keys(
     let verified =
         id_token::verify_with_held_keys(provider, env, endpoints, id_token, &ExpectedNonce::Any)?;
     Some(verified.map(|verified| verified.claims.subject().to_string()))
+}
+
+/// A refusal of a `private_key_jwt` client, said plainly (`client_assertion::explain`).
+fn explained(provider: &str, env: &Environment, refusal: Refusal) -> Refusal {
+    let refused = Error::ProviderRefused {
+        provider: provider.to_owned(),
+        error: refusal.error.clone(),
+        description: refusal.description.clone(),
+    };
+    match client_assertion::explain(provider, env, refused) {
+        Error::ProviderRefused { description, .. } => Refusal {
+            description,
+            ..refusal
+        },
+        _ => refusal,
+    }
 }
 
 fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {

@@ -30,7 +30,8 @@ fn github_grant(
     endpoint: &url::Url,
     tokens: &TokenSet,
 ) -> Result<HttpRequest, Error> {
-    let secret = secret.ok_or_else(|| {
+    // Only a client secret goes into Basic: a private_key_jwt key is never sent.
+    let secret = secret.filter(|_| env.needs_secret()).ok_or_else(|| {
         Error::InvalidInput(
             "GitHub revocation needs the client secret (client_auth = \"secret_basic\")".into(),
         )

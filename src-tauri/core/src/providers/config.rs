@@ -71,6 +71,10 @@ pub enum ClientAuth {
     SecretBasic,
     /// `client_secret_post`: the secret (from the keyring) in the form body.
     SecretPost,
+    /// `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): a short-lived JWT signed with
+    /// a P-256 key Grantry makes for the environment, whose private part stays in the keyring
+    /// and whose public JWKS is registered at the provider (`oauth/client_assertion.rs`).
+    PrivateKeyJwt,
 }
 
 /// One environment of a provider: its endpoints and its client.
@@ -94,6 +98,14 @@ pub struct Environment {
     pub introspection_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwks_uri: Option<Url>,
+    /// RFC 9126's endpoint, for a provider without discovery (or to override it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_authorization_request_endpoint: Option<Url>,
+    /// Push every authorization request first (RFC 9126), so the browser carries only
+    /// `client_id` and `request_uri`; done anyway when discovery says
+    /// `require_pushed_authorization_requests` (`oauth/pushed_authorization.rs`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub pushed_authorization: bool,
     pub client_id: String,
     #[serde(default)]
     pub client_auth: ClientAuth,
@@ -286,6 +298,10 @@ impl Environment {
             ("revocation_endpoint", &self.revocation_endpoint),
             ("introspection_endpoint", &self.introspection_endpoint),
             ("jwks_uri", &self.jwks_uri),
+            (
+                "pushed_authorization_request_endpoint",
+                &self.pushed_authorization_request_endpoint,
+            ),
         ]
         .into_iter()
         .filter_map(|(key, url)| url.as_ref().map(|url| (key, url)))
@@ -304,6 +320,8 @@ impl Environment {
             revocation_endpoint: None,
             introspection_endpoint: None,
             jwks_uri: None,
+            pushed_authorization_request_endpoint: None,
+            pushed_authorization: false,
             client_id: client_id.to_owned(),
             client_auth: ClientAuth::None,
             redirect: RedirectKind::CustomScheme,
@@ -335,6 +353,14 @@ impl Environment {
 
     /// Whether the token endpoint needs the client secret from the keyring.
     pub fn needs_secret(&self) -> bool {
-        self.client_auth != ClientAuth::None
+        matches!(
+            self.client_auth,
+            ClientAuth::SecretBasic | ClientAuth::SecretPost
+        )
+    }
+
+    /// Whether the client authenticates with a key of Grantry's own (`private_key_jwt`).
+    pub fn signs_assertions(&self) -> bool {
+        self.client_auth == ClientAuth::PrivateKeyJwt
     }
 }

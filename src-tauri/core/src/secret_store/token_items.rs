@@ -124,6 +124,12 @@ pub fn client_secret_key(installation: &str, provider: &str, environment: &str) 
     format!("client/{installation}/{provider}/{environment}")
 }
 
+/// The keyring key of a provider environment's `private_key_jwt` key (its P-256 private
+/// key, `oauth/jws.rs`), beside its client secret's ([`client_secret_key`]).
+pub fn client_key_key(installation: &str, provider: &str, environment: &str) -> String {
+    format!("client-key/{installation}/{provider}/{environment}")
+}
+
 /// A key that is written and deleted to find out whether the keyring takes writes now. Each
 /// probe has a key of its own (the process and a count): links started side by side, in this
 /// process or in others, would otherwise delete the item another has just written, and the

@@ -1,6 +1,7 @@
 //! The admin API under `/_sandbox/`, for QA testers and tests: the HTTP face of the admin
 //! operations in `src/admin.rs` (see the configuration, add and remove users and clients, list
-//! and revoke grants, inject, list and clear faults (clearing a `hold` releases the requests
+//! and revoke grants, replace a `private_key_jwt` client's JWKS, require pushed authorization
+//! requests, inject, list and clear faults (clearing a `hold` releases the requests
 //! it holds), expire every access token, move the clock
 //! forward, rotate the signing key), plus users' avatars and the proof of the admin token.
 //!
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -33,6 +34,8 @@ pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/_sandbox/users/{login}", delete(remove_user))
         .route("/_sandbox/clients", post(add_client))
         .route("/_sandbox/clients/{client_id}", delete(remove_client))
+        .route("/_sandbox/clients/{client_id}/jwks", put(set_client_jwks))
+        .route("/_sandbox/settings", post(settings))
         .route("/_sandbox/grants", get(grants))
         .route("/_sandbox/grants/{id}/revoke", post(revoke_grant))
         .route("/_sandbox/grants/{id}/scopes/{scope}", delete(remove_scope))
@@ -149,6 +152,39 @@ async fn remove_client(
 ) -> Response {
     answer(admin(shared).remove_client(&client_id), |revoked| {
         Json(json!({"revoked_grants": revoked})).into_response()
+    })
+}
+
+/// Replaces a `private_key_jwt` client's public keys: the body is its JWK Set.
+async fn set_client_jwks(
+    State(shared): State<Arc<Shared>>,
+    Path(client_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let jwks: Value = match parse(&body) {
+        Ok(jwks) => jwks,
+        Err(response) => return response,
+    };
+    answer(admin(shared).set_client_jwks(&client_id, jwks), |()| {
+        StatusCode::NO_CONTENT.into_response()
+    })
+}
+
+/// The sandbox's switches; for now `require_pushed_authorization_requests` (RFC 9126 §5).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    require_pushed_authorization_requests: bool,
+}
+
+async fn settings(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let settings: Settings = match parse(&body) {
+        Ok(settings) => settings,
+        Err(response) => return response,
+    };
+    let required = settings.require_pushed_authorization_requests;
+    answer(admin(shared).set_require_par(required), |()| {
+        Json(json!({"require_pushed_authorization_requests": required})).into_response()
     })
 }
 

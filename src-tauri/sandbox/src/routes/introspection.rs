@@ -24,8 +24,15 @@ pub async fn introspect(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let store = shared.store();
-    let outcome = client_and_token(&store, &headers, &body).map(|(client_id, token)| {
+    super::log_assertion(&shared, &body);
+    let mut store = shared.store();
+    let outcome = client_and_token(
+        &mut store,
+        &super::assertion_audiences(&shared),
+        &headers,
+        &body,
+    )
+    .map(|(client_id, token)| {
         let info = store
             .token_info(&token)
             .filter(|info| info.grant.client_id == client_id);

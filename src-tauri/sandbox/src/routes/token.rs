@@ -66,6 +66,8 @@ pub async fn token(
             // The verifier is a secret of the client's too (RFC 7636 §4.1): the token log has
             // it, for Grantry's tests to look for.
             shared.log_tokens(params.get("code_verifier"));
+            // So is a private_key_jwt client assertion (`src/client_assertion.rs`).
+            shared.log_tokens(params.get("client_assertion"));
             exchange(&shared, &headers, &params, spoiled.as_ref())
         });
     match outcome {
@@ -128,8 +130,8 @@ fn exchange(
             "this provider requires the client secret",
         )));
     }
-    store
-        .authenticate(&credentials.client_id, credentials.secret.as_deref())
+    credentials
+        .authenticate(&mut store, &super::assertion_audiences(shared))
         .map_err(fail(basic))?;
     let client_id = credentials.client_id.as_str();
     if grant_type == token_exchange::GRANT_TYPE && personality == Personality::Generic {

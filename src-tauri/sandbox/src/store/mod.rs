@@ -23,8 +23,12 @@
 //! - `lookup.rs`: what a presented token is worth (introspection and bearer checks);
 //! - `grants.rs`: grants and their revocation;
 //! - `exchange.rs`: token exchange (RFC 8693): what may be exchanged for what;
+//! - `client_auth.rs`: client authentication by any method, `private_key_jwt` assertions and
+//!   their single use included;
+//! - `pushed.rs`: pushed authorization requests (RFC 9126) until the browser brings them;
 //! - `persistence.rs`: the state file (`--state FILE`) the store survives restarts in.
 
+mod client_auth;
 mod directory;
 pub mod exchange;
 mod grants;
@@ -32,6 +36,7 @@ mod issued;
 mod lookup;
 mod pending;
 mod persistence;
+mod pushed;
 mod replays;
 
 use std::collections::HashMap;
@@ -42,12 +47,14 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{ClientConfig, Personality, SandboxConfig, TestUser};
 
+pub use client_auth::Credential;
 pub use directory::redirect_matches;
 pub use grants::{AADSTS50173, AADSTS700082, Grant};
 pub use issued::Issued;
 pub use lookup::{Inactive, TokenInfo, TokenKind};
 pub use pending::{Opener, Pending};
 pub use persistence::SavedKeys;
+pub use pushed::NotPushed;
 
 /// Authorization requests awaiting consent, per [`Opener`]; opening one more drops the oldest
 /// of its opener.
@@ -91,6 +98,10 @@ pub struct AuthStore {
     pub invalid_grant_users: Vec<UserFault>,
     /// Client assertion and DPoP proof identifiers seen, against replays.
     replays: replays::Replays,
+    /// Pushed authorization requests waiting for the browser (`pushed.rs`).
+    pushed: pushed::PushedRequests,
+    /// Whether the authorization endpoint takes only pushed requests (RFC 9126 §5).
+    pub require_par: bool,
 }
 
 /// An `invalid_grant` fault for one user: its rule id (from `src/faults.rs`), the user's `sub`,
@@ -126,6 +137,10 @@ impl AuthStore {
             clock_offset: 0,
             invalid_grant_users: Vec::new(),
             replays: replays::Replays::default(),
+            pushed: pushed::PushedRequests::default(),
+            // Only the generic personality has a pushed authorization request endpoint.
+            require_par: config.require_pushed_authorization_requests
+                && config.personality == Personality::Generic,
         }
     }
 

@@ -3,4 +3,4 @@
 /**
  * The endpoints a fault can target.
  */
-export type FaultEndpoint = "any" | "discovery" | "jwks" | "authorize" | "token" | "userinfo" | "revoke" | "introspect";
+export type FaultEndpoint = "any" | "discovery" | "jwks" | "authorize" | "token" | "userinfo" | "revoke" | "introspect" | "par";
