@@ -248,6 +248,17 @@ pub struct ClientConfig {
     /// existed, and the admin API's existing bodies, mean what they meant.
     #[serde(default = "expiring", skip_serializing_if = "is_expiring")]
     pub expiring_tokens: bool,
+    /// The client must send a DPoP proof at the token endpoint, and its access tokens are
+    /// always sender-constrained (RFC 9449 §5.2, the registration metadata of this name).
+    /// Absent means `false`, and `false` is not written, so earlier state files and admin
+    /// bodies mean what they meant.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<bool>"))]
+    pub dpop_bound_access_tokens: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 fn expiring() -> bool {
@@ -324,6 +335,24 @@ pub struct SandboxConfig {
     pub token_log: Option<PathBuf>,
     pub clients: Vec<ClientConfig>,
     pub users: Vec<TestUser>,
+    /// What the sandbox asks of DPoP (RFC 9449): proofs from every client, server nonces.
+    /// Changed at run time by the admin API (`src/admin.rs`).
+    pub dpop: DpopSettings,
+}
+
+/// The sandbox-wide DPoP switches (RFC 9449); a client can also require DPoP on its own
+/// ([`ClientConfig::dpop_bound_access_tokens`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SandboxDpop"))]
+pub struct DpopSettings {
+    /// Every client must send a DPoP proof at the token endpoint (as if each were registered
+    /// with `dpop_bound_access_tokens`).
+    #[serde(default)]
+    pub required: bool,
+    /// Every proof must carry a nonce the sandbox gave (RFC 9449 §8, §9): a proof without one
+    /// is answered `use_dpop_nonce` with a `DPoP-Nonce` header.
+    #[serde(default)]
+    pub nonce: bool,
 }
 
 impl SandboxConfig {
@@ -348,6 +377,7 @@ impl SandboxConfig {
             token_log: None,
             clients: default_clients(),
             users: ["alice", "bob", "carol"].map(TestUser::from_login).to_vec(),
+            dpop: DpopSettings::default(),
         }
     }
 }
@@ -371,6 +401,7 @@ fn default_clients() -> Vec<ClientConfig> {
             auth: ClientAuth::None,
             redirect_uris: redirects.clone(),
             expiring_tokens: true,
+            dpop_bound_access_tokens: false,
         },
         ClientConfig {
             client_id: CONFIDENTIAL_CLIENT_ID.into(),
@@ -379,6 +410,7 @@ fn default_clients() -> Vec<ClientConfig> {
             auth: ClientAuth::Secret,
             redirect_uris: redirects,
             expiring_tokens: true,
+            dpop_bound_access_tokens: false,
         },
     ]
 }

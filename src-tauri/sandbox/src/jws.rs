@@ -148,7 +148,7 @@ mod tests {
             B64.encode(json!({"alg": "none"}).to_string()),
             B64.encode("{}")
         );
-        assert!(verify(&none, &jwk).unwrap_err().contains("alg"));
+        assert!(verify(&none, &jwk).expect_err("alg none").contains("alg"));
         let token = sign(&signing, &json!({"alg": "ES256"}), &json!({"sub": "a"}));
         let (head, rest) = token.split_once('.').expect("parts");
         let (_, signature) = rest.split_once('.').expect("parts");

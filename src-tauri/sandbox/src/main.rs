@@ -33,6 +33,12 @@ struct Args {
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     access_token_lifetime: u64,
+    /// Require a DPoP proof (RFC 9449) from every client at the token endpoint.
+    #[arg(long)]
+    dpop_required: bool,
+    /// Demand DPoP nonces (RFC 9449 §8) in every proof.
+    #[arg(long)]
+    dpop_nonce: bool,
 }
 
 fn parse_personality(name: &str) -> Result<Personality, String> {
@@ -55,6 +61,10 @@ async fn main() -> ExitCode {
     // For tests only: every issued code and token, appended to this file (debug builds only).
     config.token_log = SandboxConfig::token_log_from_env();
     config.access_token_lifetime = Duration::from_secs(args.access_token_lifetime);
+    config.dpop = grantry_sandbox::DpopSettings {
+        required: args.dpop_required,
+        nonce: args.dpop_nonce,
+    };
     let sandbox = match Sandbox::start(config.clone()).await {
         Ok(sandbox) => sandbox,
         Err(error) => {

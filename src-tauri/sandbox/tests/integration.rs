@@ -5,6 +5,7 @@ mod admin;
 mod authorize;
 mod connection_faults;
 mod discovery;
+mod dpop;
 mod facebook;
 mod faults;
 mod flow;

@@ -69,6 +69,8 @@ pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
                 ["none", "client_secret_basic", "client_secret_post"],
             // Google sends `iss` without advertising it; the strict personality advertises it.
             "authorization_response_iss_parameter_supported": true,
+            // DPoP proofs are checked and tokens bound to their key (RFC 9449 §5.1).
+            "dpop_signing_alg_values_supported": ["ES256"],
         }),
     };
     for (key, value) in paths.as_object().into_iter().flatten() {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -37,6 +37,7 @@ struct Failure {
 pub async fn token(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
+    (method, uri): (Method, Uri),
     headers: HeaderMap,
     spoiled: Option<Extension<IdTokenFault>>,
     body: Bytes,
@@ -63,16 +64,19 @@ pub async fn token(
             // The verifier is a secret of the client's too (RFC 7636 §4.1): the token log has
             // it, for Grantry's tests to look for.
             shared.log_tokens(params.get("code_verifier"));
-            exchange(&shared, &headers, &params, spoiled.as_ref())
+            let request = (&method, crate::dpop::htu(&shared, uri.path()));
+            exchange(&shared, &headers, request, &params, spoiled.as_ref())
         });
-    match outcome {
+    let mut response = match outcome {
         Ok(body) => {
             let issued = ["access_token", "refresh_token", "id_token"];
             shared.log_tokens(issued.iter().filter_map(|name| body[*name].as_str()));
             success(personality, &headers, body)
         }
         Err(failure) => failure_response(personality, &failure),
-    }
+    };
+    crate::dpop::offer_nonce(&shared, &mut response);
+    response
 }
 
 /// The token endpoint under a Microsoft tenant's path (`/{tenant}/oauth2/v2.0/token`): a
@@ -81,6 +85,7 @@ pub async fn tenant_token(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
     query: RawQuery,
+    request: (Method, Uri),
     headers: HeaderMap,
     spoiled: Option<Extension<IdTokenFault>>,
     body: Bytes,
@@ -88,12 +93,13 @@ pub async fn tenant_token(
     if !super::microsoft::known_tenant(&tenant) {
         return super::microsoft::tenant_error("invalid_request", &tenant);
     }
-    token(State(shared), query, headers, spoiled, body).await
+    token(State(shared), query, request, headers, spoiled, body).await
 }
 
 fn exchange(
     shared: &Shared,
     headers: &HeaderMap,
+    (method, htu): (&Method, String),
     params: &Params,
     spoiled: Option<&IdTokenFault>,
 ) -> Result<Value, Failure> {
@@ -129,6 +135,18 @@ fn exchange(
         .authenticate(&credentials.client_id, credentials.secret.as_deref())
         .map_err(fail(basic))?;
     let client_id = credentials.client_id.as_str();
+    // DPoP (RFC 9449 §5) before anything is redeemed, so a refused proof spends no code.
+    let refresh_token = (grant_type == "refresh_token")
+        .then(|| params.get("refresh_token"))
+        .flatten();
+    let proof = crate::dpop::token_request(
+        &mut store,
+        headers,
+        (method, &htu),
+        client_id,
+        refresh_token,
+    )
+    .map_err(fail(basic))?;
     let issued = match grant_type.as_str() {
         "authorization_code" => store.exchange_code(
             client_id,
@@ -167,7 +185,12 @@ fn exchange(
     // A refused request can still change state (a replayed code revokes its grant).
     shared.changed();
     let issued = issued.map_err(fail(basic))?;
-    Ok(token_body(shared, &store, &issued, spoiled))
+    let mut body = token_body(shared, &store, &issued, spoiled);
+    if let Some(proof) = proof {
+        crate::dpop::bind_issued(&mut store, &issued, client_id, &proof);
+        body["token_type"] = json!("DPoP");
+    }
+    Ok(body)
 }
 
 fn token_body(

@@ -198,6 +198,7 @@ mod tests {
             auth: ClientAuth::None,
             redirect_uris: vec!["com.example:/cb".into()],
             expiring_tokens: true,
+            dpop_bound_access_tokens: false,
         };
         for n in store.clients.len()..MAX_CLIENTS {
             store.set_client(client(format!("c{n}"))).expect("room");
@@ -224,6 +225,7 @@ mod tests {
                 auth: ClientAuth::Secret,
                 redirect_uris: vec!["com.example:/cb".into()],
                 expiring_tokens: true,
+                dpop_bound_access_tokens: false,
             })
             .expect("registered");
         let keys = SavedKeys {

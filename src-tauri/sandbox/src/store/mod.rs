@@ -22,8 +22,10 @@
 //!   detection;
 //! - `lookup.rs`: what a presented token is worth (introspection and bearer checks);
 //! - `grants.rs`: grants and their revocation;
+//! - `binding.rs`: DPoP: tokens bound to a client's key, server nonces (RFC 9449);
 //! - `persistence.rs`: the state file (`--state FILE`) the store survives restarts in.
 
+mod binding;
 mod directory;
 mod grants;
 mod issued;
@@ -89,6 +91,8 @@ pub struct AuthStore {
     pub invalid_grant_users: Vec<UserFault>,
     /// Client assertion and DPoP proof identifiers seen, against replays.
     replays: replays::Replays,
+    /// Tokens bound to DPoP keys, server nonces, the DPoP switches (`binding.rs`).
+    dpop: binding::Dpop,
 }
 
 /// An `invalid_grant` fault for one user: its rule id (from `src/faults.rs`), the user's `sub`,
@@ -124,6 +128,7 @@ impl AuthStore {
             clock_offset: 0,
             invalid_grant_users: Vec::new(),
             replays: replays::Replays::default(),
+            dpop: binding::Dpop::new(config.dpop),
         }
     }
 
