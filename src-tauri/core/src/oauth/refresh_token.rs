@@ -2,7 +2,8 @@
 //! ones (connection refused, timeout, 5xx, 429 with `Retry-After`) are retried a bounded
 //! number of times with exponential backoff and jitter; `invalid_grant` means the grant is
 //! gone and the account needs re-linking. Single flight and write ordering are the engine's
-//! (`engine/refresh.rs`): this module makes the request and reads the answer.
+//! (`engine/refresh.rs`): this module makes the request and reads the answer. Tokens bound to
+//! a DPoP key are refreshed with a proof of that key, and the answer must be `DPoP` again.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
@@ -17,11 +18,12 @@ use openidconnect::{
 use super::client::{TokenError, client, token_error};
 use super::code_exchange::expires_at;
 use super::discovery::{Endpoints, Keys};
+use super::dpop::{self, Dpop};
 use super::http::{Http, HttpError};
 use super::id_token::{self, ExpectedNonce};
 use crate::error::Error;
 use crate::providers::Environment;
-use crate::secret::{Secret, TokenSet};
+use crate::secret::{Secret, TokenSet, TokenType};
 
 /// Attempts per refresh, the first included.
 const ATTEMPTS: u32 = 4;
@@ -125,8 +127,10 @@ pub async fn refresh(
         )));
     };
     let client = client(env, endpoints, secret, None).map_err(Failure::Other)?;
+    // Tokens bound to a key (DPoP) are refreshed with a proof of the same key (RFC 9449 §5).
+    let dpop = Dpop::of(current).map_err(Failure::Other)?;
     let send = Recording {
-        http: http.dialect(env.preset),
+        http: http.dialect(env.preset).with_dpop(dpop.clone()),
         last: Mutex::new(Answer::default()),
     };
     let last = &send.last;
@@ -164,6 +168,12 @@ pub async fn refresh(
         };
         tokio::time::sleep(wait).await;
     };
+    let token_type = match &dpop {
+        Some(_) => {
+            dpop::expect_dpop(provider, response.token_type().as_ref()).map_err(Failure::Other)?
+        }
+        None => TokenType::Bearer,
+    };
     let arrived = now();
     // As at link time, an ID token is only used when the provider has an issuer to check.
     let id_token = response
@@ -195,6 +205,9 @@ pub async fn refresh(
             // The one held, verified when it came; the new one is not, yet.
             id_token: current.id_token.clone(),
             expires_at: response.expires_in().map(|d| expires_at(arrived, d)),
+            token_type,
+            // The key stays the account's: the new tokens are bound to it too.
+            dpop_key: current.dpop_key.clone(),
         },
         id_token,
     })

@@ -9,6 +9,7 @@ use openidconnect::http::{Request, StatusCode};
 
 use super::client::{basic_authorization, form_post};
 use super::discovery::Endpoints;
+use super::dpop::Dpop;
 use super::http::Http;
 use crate::error::Error;
 use crate::providers::{Environment, Revocation};
@@ -94,7 +95,16 @@ pub async fn revoke(
         ))),
     }
     .map_err(Failure::Refused)?;
-    let response = http.send(request).await.map_err(|source| {
+    // Tokens bound to a key are revoked with a proof of it (RFC 9449 §5 lets a provider ask).
+    let bound = match env.revocation {
+        Revocation::Rfc7009 | Revocation::Google => Dpop::of(tokens).map_err(Failure::Refused)?,
+        _ => None,
+    };
+    let sent = match &bound {
+        Some(dpop) => dpop.send(http, request, None).await,
+        None => http.send(request).await,
+    };
+    let response = sent.map_err(|source| {
         Failure::Retry(Error::Unreachable {
             provider: provider.to_owned(),
             source,
