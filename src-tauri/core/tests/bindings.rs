@@ -68,6 +68,8 @@ fn typescript_bindings_are_fresh() {
     check::<HttpExchange>(&mut stale);
     check::<grantry_core::Inspection>(&mut stale);
     check::<grantry_core::TokenShape>(&mut stale);
+    check::<grantry_core::model::DpopBinding>(&mut stale);
+    check::<grantry_core::secret::TokenType>(&mut stale);
     check::<grantry_core::RefreshAllOutcome>(&mut stale);
     check::<grantry_core::RevocationReceipt>(&mut stale);
     check::<grantry_core::RevocationOutcome>(&mut stale);
