@@ -44,6 +44,17 @@ pub struct Proof {
     pub jkt: String,
 }
 
+/// Writes the request's DPoP proofs to the test-only token log (`Shared::log_tokens`), so that
+/// Grantry's leak sweeps look for them too. Called before the store's lock is taken.
+pub fn log_proofs(shared: &Shared, headers: &HeaderMap) {
+    let proofs: Vec<&str> = headers
+        .get_all("dpop")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    shared.log_tokens(proofs);
+}
+
 /// The URL a proof's `htu` must name for a request to `path` (RFC 9449 §4.3 item 9).
 pub fn htu(shared: &Shared, path: &str) -> String {
     format!("{}{path}", shared.issuer)
@@ -272,6 +283,7 @@ pub fn resource_token(
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
+    log_proofs(shared, headers);
     let dpop_token = authorization.and_then(|value| {
         let (scheme, token) = value.split_once(' ')?;
         scheme

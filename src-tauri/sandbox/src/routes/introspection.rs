@@ -26,6 +26,7 @@ pub async fn introspect(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    crate::dpop::log_proofs(&shared, &headers);
     let mut store = shared.store();
     // A DPoP proof, when sent, must be a good one (RFC 9449); none is needed to ask.
     let htu = crate::dpop::htu(&shared, uri.path());

@@ -64,6 +64,7 @@ pub async fn token(
             // The verifier is a secret of the client's too (RFC 7636 §4.1): the token log has
             // it, for Grantry's tests to look for.
             shared.log_tokens(params.get("code_verifier"));
+            crate::dpop::log_proofs(&shared, &headers);
             let request = (&method, crate::dpop::htu(&shared, uri.path()));
             exchange(&shared, &headers, request, &params, spoiled.as_ref())
         });
