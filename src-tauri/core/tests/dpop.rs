@@ -231,3 +231,37 @@ async fn without_dpop_tokens_stay_bearer_tokens_without_a_key() {
         .expect("hand out");
     assert_eq!(handed.token_type, "Bearer");
 }
+
+#[tokio::test]
+async fn an_environment_edited_in_the_window_keeps_its_dpop_switch() {
+    use grantry_core::providers::draft::{EnvironmentDraft, ProviderDraft};
+    let w = world().await;
+    with_dpop(&w);
+    let env = &w.grantry.providers()[1].environments[0].clone();
+    let draft = ProviderDraft {
+        id: "dpop".into(),
+        name: "Renamed in the window".into(),
+        preset: None,
+        allow_plain_http_loopback: true,
+        refresh_plain_http_in_background: false,
+        environments: vec![EnvironmentDraft {
+            name: env.name.clone(),
+            issuer: env.issuer.clone(),
+            client_id: env.client_id.clone(),
+            scopes: env.scopes.clone(),
+            ..EnvironmentDraft::default()
+        }],
+    };
+    w.grantry
+        .save_provider(&draft, Some("dpop"))
+        .await
+        .expect("saved");
+    let saved = w
+        .grantry
+        .providers()
+        .into_iter()
+        .find(|p| p.id.as_str() == "dpop")
+        .expect("still there");
+    assert_eq!(saved.name, "Renamed in the window");
+    assert!(saved.environments[0].dpop, "the switch from providers.toml stays");
+}
