@@ -263,5 +263,8 @@ async fn an_environment_edited_in_the_window_keeps_its_dpop_switch() {
         .find(|p| p.id.as_str() == "dpop")
         .expect("still there");
     assert_eq!(saved.name, "Renamed in the window");
-    assert!(saved.environments[0].dpop, "the switch from providers.toml stays");
+    assert!(
+        saved.environments[0].dpop,
+        "the switch from providers.toml stays"
+    );
 }

@@ -433,3 +433,34 @@ async fn revocation_takes_a_proof_and_ends_the_bound_tokens() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"], "invalid_grant", "{body}");
 }
+
+#[tokio::test]
+async fn bindings_survive_a_restart_with_a_state_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = grantry_sandbox::SandboxConfig::new(grantry_sandbox::Personality::Generic);
+    config.state_file = Some(dir.path().join("sandbox.json"));
+    let h = start_with(config.clone()).await;
+    let key = Key::new();
+    let (request, code) = h.fresh_code().await;
+    let proof = key.proof("POST", &format!("{}/token", h.issuer()));
+    let (_, tokens, _) = h.exchange_dpop(&request, &code, Some(&proof)).await;
+    let access = tokens["access_token"].as_str().expect("access").to_owned();
+    let refresh = tokens["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    h.sandbox.stop().await;
+
+    let h = start_with(config).await;
+    let (status, _, _) = h.userinfo_with(&format!("Bearer {access}"), None).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "still bound after a restart"
+    );
+    let (status, body) = h.refresh_dpop(&refresh, None).await;
+    refused(status, &body, "bound to a DPoP key");
+    let proof = key.proof("POST", &format!("{}/token", h.issuer()));
+    let (status, body) = h.refresh_dpop(&refresh, Some(&proof)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -173,12 +173,7 @@ fn nonce_for(url: &url::Url) -> Option<String> {
 /// Keeps the `DPoP-Nonce` an answer gave, for the next request to its server; whether it gave
 /// a new one.
 fn remember_nonce(uri: &openidconnect::http::Uri, response: &HttpResponse) -> bool {
-    let Some(nonce) = response
-        .headers()
-        .get("dpop-nonce")
-        .and_then(|v| v.to_str().ok())
-        .filter(|n| !n.is_empty() && n.len() <= 1024)
-    else {
+    let Some(nonce) = nonce_of(response) else {
         return false;
     };
     let Ok(url) = url::Url::parse(&uri.to_string()) else {
@@ -192,9 +187,20 @@ fn remember_nonce(uri: &openidconnect::http::Uri, response: &HttpResponse) -> bo
     nonces.insert(origin(&url), nonce.to_owned()) != Some(nonce.to_owned())
 }
 
+/// The nonce an answer gives in its `DPoP-Nonce` header (RFC 9449 §8.1): 1 to [`MAX_NONCE`]
+/// bytes of visible ASCII (its grammar is `1*NQCHAR`), else none.
+pub(crate) fn nonce_of(response: &HttpResponse) -> Option<&str> {
+    let nonce = response.headers().get("dpop-nonce")?.to_str().ok()?;
+    let nqchar = |b: u8| b == b'!' || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b);
+    (!nonce.is_empty() && nonce.len() <= MAX_NONCE && nonce.bytes().all(nqchar)).then_some(nonce)
+}
+
+/// The longest nonce taken from a server, in bytes.
+pub(crate) const MAX_NONCE: usize = 1024;
+
 /// Whether the answer asks for a proof with a nonce: `use_dpop_nonce` from an authorization
 /// server (400, RFC 9449 §8) or from a resource (401 with a DPoP challenge, §9).
-fn asks_for_nonce(response: &HttpResponse) -> bool {
+pub(crate) fn asks_for_nonce(response: &HttpResponse) -> bool {
     match response.status().as_u16() {
         400 => serde_json::from_slice::<serde_json::Value>(response.body())
             .is_ok_and(|body| body["error"] == "use_dpop_nonce"),
