@@ -25,6 +25,7 @@ use crate::oauth::dpop::Dpop;
 use crate::oauth::http::get_json;
 use crate::oauth::introspection::{self, Introspection};
 use crate::oauth::refresh_token::{self, Failure};
+use crate::oauth::userinfo;
 use crate::providers::Environment;
 use crate::secret::{Secret, TokenSet};
 use crate::{clock, error::Error};
@@ -220,12 +221,8 @@ impl Grantry {
         // its scheme and a proof, or the check would prove nothing (RFC 9449 §7).
         let sent = match Dpop::of(tokens)? {
             Some(dpop) => {
-                let mut request = get_json(url, None)?;
-                let scheme = format!("DPoP {access}")
-                    .parse()
-                    .map_err(|_| Error::Internal("an access token is not a header value".into()))?;
-                request.headers_mut().insert("authorization", scheme);
-                dpop.send(&self.http, request, Some(access)).await
+                let build = || userinfo::dpop_request(url, access);
+                dpop.send_built(&self.http, build, Some(access)).await?
             }
             None => self.http.send(get_json(url, Some(access))?).await,
         };

@@ -112,6 +112,13 @@ pub async fn complete(
         dpop = Some(Dpop::generate()?);
         (response, dialect) = exchange(dpop.clone()).await;
     }
+    // A provider that demands nonces says so to the first proof (RFC 9449 §8): once more,
+    // built anew, with the nonce its answer gave.
+    if let (Some(_), Err(RequestTokenError::ServerResponse(refusal))) = (&dpop, &response)
+        && dpop::nonce_refusal(refusal.error().as_ref())
+    {
+        (response, dialect) = exchange(dpop.clone()).await;
+    }
     let response = response.map_err(|error| token_error(provider, error))?;
     let token_type = match &dpop {
         Some(_) => dpop::expect_dpop(provider, response.token_type().as_ref())?,

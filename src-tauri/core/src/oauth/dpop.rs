@@ -1,15 +1,16 @@
 //! DPoP (RFC 9449), the client's side: an account's key ([`Dpop`], a [`ProofKey`] from
 //! `jws.rs`), the proof that goes with each request to the provider (§4.2: `jti`, `htm`, `htu`,
-//! `iat`, and `ath` with an access token), and the server nonces (§8, §9): a refusal asking
-//! for one (`use_dpop_nonce` from the authorization server, a 401 `WWW-Authenticate: DPoP
-//! error="use_dpop_nonce"` from a resource) is answered by sending the request once more with
-//! a new proof carrying the nonce the answer gave, and the latest nonce of each server is
-//! remembered for its next request.
+//! `iat`, and `ath` with an access token), and the server nonces (§8, §9): the latest nonce of
+//! each server is remembered for its next proof, and a refusal asking for one
+//! (`use_dpop_nonce` from the authorization server, a 401 `WWW-Authenticate: DPoP
+//! error="use_dpop_nonce"` from a resource) is answered by making the request once more,
+//! built anew (so a single-use client assertion in it is new too), with a new proof.
 //!
 //! Requests go out through [`Dpop::send`], which adds the `DPoP` header to a request built as
-//! usual, so every flow (code exchange, refresh, revocation, introspection, userinfo) keeps
-//! its own request and gains only the header (`http.rs`'s `Dialect` uses it for the token
-//! endpoint).
+//! usual, so every flow keeps its own request and gains only the header: [`Dpop::send_built`]
+//! for the requests Grantry builds (revocation, introspection, userinfo), `http.rs`'s
+//! `Dialect` for the token endpoint, whose flows (`code_exchange.rs`, `refresh_token.rs`) try
+//! again on [`nonce_refusal`].
 //!
 //! Invariants: a proof is made for one request and never reused (a new `jti` each time, so a
 //! retry gets a new one); the proof and the key are secrets: the HTTP log keeps no headers
@@ -19,7 +20,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use openidconnect::http::{HeaderValue, Request};
+use openidconnect::http::HeaderValue;
 use openidconnect::{HttpRequest, HttpResponse};
 use serde_json::json;
 
@@ -96,19 +97,35 @@ impl Dpop {
     }
 
     /// Sends `request` with a proof in its `DPoP` header (and `access_token`'s hash in it, for
-    /// a resource), again once with a new proof when the server asks for a nonce.
+    /// a resource), once; the server's nonce, if it gave one, is kept for the next proof. Whether
+    /// to try again is the caller's: [`asks_again`].
     pub async fn send(
         &self,
         http: &Http,
         request: HttpRequest,
         access_token: Option<&str>,
     ) -> Result<HttpResponse, HttpError> {
-        let spare = copy(&request);
+        let uri = request.uri().clone();
         let response = http.send(self.prove(request, access_token)?).await?;
-        if !remember_nonce(spare.uri(), &response) || !asks_for_nonce(&response) {
-            return Ok(response);
-        }
-        http.send(self.prove(spare, access_token)?).await
+        remember_nonce(&uri, &response);
+        Ok(response)
+    }
+
+    /// Sends the request `build` makes with a proof, and once more, built anew, when the server
+    /// asks for a nonce: built anew, so that what must be single use in it (a client
+    /// assertion's `jti`, RFC 7523 §3) is new in the second request too.
+    pub async fn send_built(
+        &self,
+        http: &Http,
+        build: impl Fn() -> Result<HttpRequest, Error>,
+        access_token: Option<&str>,
+    ) -> Result<Result<HttpResponse, HttpError>, Error> {
+        let response = match self.send(http, build()?, access_token).await {
+            Ok(response) if asks_again(&response) => response,
+            other => return Ok(other),
+        };
+        drop(response);
+        Ok(self.send(http, build()?, access_token).await)
     }
 
     fn prove(
@@ -151,15 +168,6 @@ pub fn wants_proof(error: &str) -> bool {
     error == "invalid_dpop_proof"
 }
 
-/// The same request again: method, URL, headers and body (an HTTP request is not `Clone`).
-fn copy(request: &HttpRequest) -> HttpRequest {
-    let mut copy = Request::new(request.body().clone());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.headers_mut() = request.headers().clone();
-    copy
-}
-
 fn origin(url: &url::Url) -> String {
     url.origin().ascii_serialization()
 }
@@ -170,21 +178,32 @@ fn nonce_for(url: &url::Url) -> Option<String> {
     nonces.as_ref()?.get(&origin(url)).cloned()
 }
 
-/// Keeps the `DPoP-Nonce` an answer gave, for the next request to its server; whether it gave
-/// a new one.
-fn remember_nonce(uri: &openidconnect::http::Uri, response: &HttpResponse) -> bool {
+/// Keeps the `DPoP-Nonce` an answer gave, for the next request to its server.
+fn remember_nonce(uri: &openidconnect::http::Uri, response: &HttpResponse) {
     let Some(nonce) = nonce_of(response) else {
-        return false;
+        return;
     };
     let Ok(url) = url::Url::parse(&uri.to_string()) else {
-        return false;
+        return;
     };
     let mut nonces = NONCES.lock().unwrap_or_else(|p| p.into_inner());
     let nonces = nonces.get_or_insert_with(HashMap::new);
     if nonces.len() >= MAX_SERVERS {
         nonces.clear();
     }
-    nonces.insert(origin(&url), nonce.to_owned()) != Some(nonce.to_owned())
+    nonces.insert(origin(&url), nonce.to_owned());
+}
+
+/// Whether a request answered so is worth sending again with a new proof: the server asks
+/// for a nonce ([`asks_for_nonce`]) and gave one ([`nonce_of`]), now kept for the proof.
+pub fn asks_again(response: &HttpResponse) -> bool {
+    asks_for_nonce(response) && nonce_of(response).is_some()
+}
+
+/// Whether a token endpoint's refusal asks for a proof with a nonce (RFC 9449 §8): the
+/// request is worth making again, once, with the nonce its answer gave.
+pub fn nonce_refusal(error: &str) -> bool {
+    error == "use_dpop_nonce"
 }
 
 /// The nonce an answer gives in its `DPoP-Nonce` header (RFC 9449 §8.1): 1 to [`MAX_NONCE`]

@@ -31,16 +31,18 @@ pub async fn introspect(
     (token, hint): (&Secret<String>, &str),
     dpop: Option<&Dpop>,
 ) -> Result<Introspection, Error> {
-    let request = form_post(
-        env,
-        secret,
-        endpoint,
-        &[("token", token.expose()), ("token_type_hint", hint)],
-    )?;
+    let build = || {
+        form_post(
+            env,
+            secret,
+            endpoint,
+            &[("token", token.expose()), ("token_type_hint", hint)],
+        )
+    };
     let what = "its introspection answer";
     let answer = match dpop {
-        Some(dpop) => http_json(dpop.send(http, request, None).await, provider, what)?,
-        None => http.json(request, provider, what).await?,
+        Some(dpop) => http_json(dpop.send_built(http, build, None).await?, provider, what)?,
+        None => http.json(build()?, provider, what).await?,
     };
     match answer["active"].as_bool() {
         Some(true) => Ok(Introspection::Active {

@@ -136,6 +136,7 @@ pub async fn refresh(
     let last = &send.last;
     let token = RefreshToken::new(refresh_token.expose().clone());
     let mut attempt = 0;
+    let mut nonce_asked = false;
     let response = loop {
         attempt += 1;
         if let Ok(mut slot) = last.lock() {
@@ -150,6 +151,16 @@ pub async fn refresh(
             Ok(response) => break response,
             Err(error) => error,
         };
+        // A provider that demands DPoP nonces refuses the first proof without one, before it
+        // looks at the refresh token (RFC 9449 §8): once more, with the nonce it gave.
+        if let RequestTokenError::ServerResponse(refusal) = &error
+            && dpop.is_some()
+            && !nonce_asked
+            && dpop::nonce_refusal(refusal.error().as_ref())
+        {
+            nonce_asked = true;
+            continue;
+        }
         // Only a request that never left may be sent again with the same refresh token: one
         // that timed out or broke after sending may have been used, and a provider with reuse
         // detection revokes the whole grant when it sees it twice.

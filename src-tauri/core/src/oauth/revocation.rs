@@ -66,7 +66,7 @@ pub async fn revoke(
              `grantry forget` to remove the account here"
         ))));
     };
-    let request = match env.revocation {
+    let build = || match env.revocation {
         Revocation::Rfc7009 | Revocation::Google => {
             let (token, hint) = match &tokens.refresh_token {
                 Some(refresh) => (refresh.expose().as_str(), "refresh_token"),
@@ -93,16 +93,18 @@ pub async fn revoke(
         Revocation::Unsupported => Err(Error::InvalidInput(format!(
             "{provider} offers no way to revoke a token"
         ))),
-    }
-    .map_err(Failure::Refused)?;
+    };
     // Tokens bound to a key are revoked with a proof of it (RFC 9449 §5 lets a provider ask).
     let bound = match env.revocation {
         Revocation::Rfc7009 | Revocation::Google => Dpop::of(tokens).map_err(Failure::Refused)?,
         _ => None,
     };
     let sent = match &bound {
-        Some(dpop) => dpop.send(http, request, None).await,
-        None => http.send(request).await,
+        Some(dpop) => dpop
+            .send_built(http, build, None)
+            .await
+            .map_err(Failure::Refused)?,
+        None => http.send(build().map_err(Failure::Refused)?).await,
     };
     let response = sent.map_err(|source| {
         Failure::Retry(Error::Unreachable {

@@ -20,6 +20,16 @@ pub struct Profile {
     pub picture: Option<String>,
 }
 
+/// A GET of `url` with a DPoP-bound `token`: `Authorization: DPoP …` (RFC 9449 §7.1); the
+/// proof is added when it is sent.
+pub(crate) fn dpop_request(url: &Url, token: &str) -> Result<openidconnect::HttpRequest, Error> {
+    let mut request = get_json(url, None)?;
+    let scheme = HeaderValue::from_str(&format!("DPoP {token}"))
+        .map_err(|_| Error::Internal("an access token is not a header value".into()))?;
+    request.headers_mut().insert("authorization", scheme);
+    Ok(request)
+}
+
 /// Fetches the profile with the access token: a bearer token, or with `dpop` a DPoP-bound
 /// one (`Authorization: DPoP …` and a proof for it, RFC 9449 §7).
 pub async fn fetch(
@@ -35,11 +45,8 @@ pub async fn fetch(
                 .await?
         }
         Some(dpop) => {
-            let mut request = get_json(url, None)?;
-            let scheme = HeaderValue::from_str(&format!("DPoP {token}"))
-                .map_err(|_| Error::Internal("an access token is not a header value".into()))?;
-            request.headers_mut().insert("authorization", scheme);
-            let response = dpop.send(http, request, Some(token)).await;
+            let build = || dpop_request(url, token);
+            let response = dpop.send_built(http, build, Some(token)).await?;
             http_json(response, provider, "its profile")?
         }
     };

@@ -123,6 +123,20 @@ fn exchange(
     let credentials = ClientCredentials::from_request(headers, params).map_err(fail(false))?;
     let basic = credentials.basic;
     let mut store = shared.store();
+    // DPoP (RFC 9449 §5) before anything is redeemed, so a refused proof spends no code, and
+    // before the client authenticates, so a retry with a nonce (§8) can send the same
+    // single-use client assertion again.
+    let refresh_token = (grant_type == "refresh_token")
+        .then(|| params.get("refresh_token"))
+        .flatten();
+    let proof = crate::dpop::token_request(
+        &mut store,
+        headers,
+        (method, &htu),
+        &credentials.client_id,
+        refresh_token,
+    )
+    .map_err(fail(basic))?;
     let secret_required = matches!(personality, Personality::Facebook | Personality::Github);
     let public = store
         .client(&credentials.client_id)
@@ -136,18 +150,6 @@ fn exchange(
         .authenticate(&credentials.client_id, credentials.secret.as_deref())
         .map_err(fail(basic))?;
     let client_id = credentials.client_id.as_str();
-    // DPoP (RFC 9449 §5) before anything is redeemed, so a refused proof spends no code.
-    let refresh_token = (grant_type == "refresh_token")
-        .then(|| params.get("refresh_token"))
-        .flatten();
-    let proof = crate::dpop::token_request(
-        &mut store,
-        headers,
-        (method, &htu),
-        client_id,
-        refresh_token,
-    )
-    .map_err(fail(basic))?;
     let issued = match grant_type.as_str() {
         "authorization_code" => store.exchange_code(
             client_id,
