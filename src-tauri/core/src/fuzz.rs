@@ -391,3 +391,46 @@ fn check_tokens(preset: Option<Preset>, read: &HttpResponse, tokens: &CoreTokenR
     assert_eq!(again.scopes(), tokens.scopes());
     assert_eq!(again.token_type(), tokens.token_type());
 }
+
+/// A provider's answer to a request with a DPoP proof (`oauth/dpop.rs`): a nonce is taken from
+/// it only as RFC 9449's `1*NQCHAR` within the cap, and a nonce is asked for only by a 400
+/// (token endpoint) or a 401 (resource). The input is the status's selector byte, then the
+/// `DPoP-Nonce` header, the `WWW-Authenticate` header and the body, split on newlines.
+pub fn dpop_answer(data: &[u8]) {
+    use crate::oauth::dpop::{MAX_NONCE, asks_for_nonce, nonce_of};
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let status = [200u16, 400, 401, 403, 500][usize::from(selector) % 5];
+    let mut parts = rest.splitn(3, |b| *b == b'\n');
+    let (nonce, challenge, body) = (parts.next(), parts.next(), parts.next());
+    let mut response = openidconnect::http::Response::builder().status(status);
+    for (name, value) in [("dpop-nonce", nonce), ("www-authenticate", challenge)] {
+        if let Some(value) =
+            value.and_then(|v| openidconnect::http::HeaderValue::from_bytes(v).ok())
+        {
+            response = response.header(name, value);
+        }
+    }
+    let Ok(response) = response.body(body.unwrap_or_default().to_vec()) else {
+        return;
+    };
+    if let Some(nonce) = nonce_of(&response) {
+        assert!(
+            !nonce.is_empty() && nonce.len() <= MAX_NONCE,
+            "a nonce over the cap"
+        );
+        assert!(
+            nonce
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'),
+            "a nonce outside NQCHAR: {nonce:?}"
+        );
+    }
+    if asks_for_nonce(&response) {
+        assert!(
+            matches!(status, 400 | 401),
+            "HTTP {status} asked for a nonce"
+        );
+    }
+}

@@ -62,3 +62,8 @@ fn discovery() {
 fn providers_file() {
     replay("providers_file", grantry_core::fuzz::providers_file);
 }
+
+#[test]
+fn dpop_answer() {
+    replay("dpop_answer", grantry_core::fuzz::dpop_answer);
+}

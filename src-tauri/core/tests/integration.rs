@@ -5,6 +5,7 @@
 mod bindings;
 mod break_cause;
 mod discovery;
+mod dpop;
 mod exchange;
 mod fuzz_corpus;
 mod grant_end;

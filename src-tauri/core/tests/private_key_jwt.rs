@@ -45,6 +45,7 @@ pub fn register(w: &World, jwks: Value) {
             ],
             expiring_tokens: true,
             jwks: Some(jwks),
+            dpop_bound_access_tokens: false,
         })
         .expect("register the client");
 }

@@ -1,6 +1,6 @@
 //! The admin operations, one method each on [`Admin`]: see the configuration, add and remove
 //! users and clients, list and revoke grants, inject, list and clear faults, expire every access
-//! token, move the clock forward, rotate the signing key. The HTTP admin API
+//! token, move the clock forward, rotate the signing key, switch DPoP's demands. The HTTP admin API
 //! (`src/routes/admin.rs`) is a thin wrapper over these, and the app's Sandbox screen calls
 //! them in-process through [`crate::Sandbox::admin`], so the two share one implementation and
 //! the admin token never has to travel to the window.
@@ -15,7 +15,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::Shared;
-use crate::config::{ClientAuth, ClientConfig, GRANTRY_CLIENT_ID, Personality, TestUser};
+use crate::config::{
+    ClientAuth, ClientConfig, DpopSettings, GRANTRY_CLIENT_ID, Personality, TestUser,
+};
 use crate::faults::{Endpoint, Fault, FaultKind, REFUSALS_ID};
 use crate::store::{Grant, UserFault};
 
@@ -566,6 +568,18 @@ impl Admin {
         drop(store);
         self.0.changed();
         now
+    }
+
+    /// The DPoP switches in force: proofs required of every client, nonces demanded.
+    pub fn dpop(&self) -> DpopSettings {
+        self.0.store().dpop_settings()
+    }
+
+    /// Sets the DPoP switches (RFC 9449); tokens bound already stay bound. Not kept in the
+    /// state file: a restart takes them from the configuration again.
+    pub fn set_dpop(&self, settings: DpopSettings) -> DpopSettings {
+        self.0.store().set_dpop_settings(settings);
+        settings
     }
 
     /// Replaces the signing key (`src/keys.rs`); returns the new key id.

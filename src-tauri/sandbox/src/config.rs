@@ -258,6 +258,17 @@ pub struct ClientConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional, type = "unknown"))]
     pub jwks: Option<serde_json::Value>,
+    /// The client must send a DPoP proof at the token endpoint, and its access tokens are
+    /// always sender-constrained (RFC 9449 §5.2, the registration metadata of this name).
+    /// Absent means `false`, and `false` is not written, so earlier state files and admin
+    /// bodies mean what they meant.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<bool>"))]
+    pub dpop_bound_access_tokens: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 fn expiring() -> bool {
@@ -339,6 +350,24 @@ pub struct SandboxConfig {
     /// turns it on and off while the sandbox runs ([`crate::Admin::set_require_par`]). Only
     /// the generic personality has the endpoint, so the others ignore it.
     pub require_pushed_authorization_requests: bool,
+    /// What the sandbox asks of DPoP (RFC 9449): proofs from every client, server nonces.
+    /// Changed at run time by the admin API (`src/admin.rs`).
+    pub dpop: DpopSettings,
+}
+
+/// The sandbox-wide DPoP switches (RFC 9449); a client can also require DPoP on its own
+/// ([`ClientConfig::dpop_bound_access_tokens`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SandboxDpop"))]
+pub struct DpopSettings {
+    /// Every client must send a DPoP proof at the token endpoint (as if each were registered
+    /// with `dpop_bound_access_tokens`).
+    #[serde(default)]
+    pub required: bool,
+    /// Every proof must carry a nonce the sandbox gave (RFC 9449 §8, §9): a proof without one
+    /// is answered `use_dpop_nonce` with a `DPoP-Nonce` header.
+    #[serde(default)]
+    pub nonce: bool,
 }
 
 impl SandboxConfig {
@@ -364,6 +393,7 @@ impl SandboxConfig {
             clients: default_clients(),
             users: ["alice", "bob", "carol"].map(TestUser::from_login).to_vec(),
             require_pushed_authorization_requests: false,
+            dpop: DpopSettings::default(),
         }
     }
 }
@@ -388,6 +418,7 @@ fn default_clients() -> Vec<ClientConfig> {
             redirect_uris: redirects.clone(),
             expiring_tokens: true,
             jwks: None,
+            dpop_bound_access_tokens: false,
         },
         ClientConfig {
             client_id: CONFIDENTIAL_CLIENT_ID.into(),
@@ -397,6 +428,7 @@ fn default_clients() -> Vec<ClientConfig> {
             redirect_uris: redirects,
             expiring_tokens: true,
             jwks: None,
+            dpop_bound_access_tokens: false,
         },
     ]
 }

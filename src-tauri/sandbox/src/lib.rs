@@ -20,6 +20,7 @@
 //! - `faults.rs`: the middleware in front of every endpoint that injects faults, with
 //!   `hold.rs`, the gate of the fault that holds requests until released, and `listener.rs`,
 //!   the listening socket that can refuse connections;
+//! - `dpop.rs`: DPoP proofs checked (RFC 9449) for the token endpoint and the resources;
 //! - `params.rs`, `replies/`: what a request carries, and the response shapes (the standard
 //!   ones, Facebook's Graph errors, Microsoft's AADSTS errors), shared by the routes, the
 //!   faults and the admin API;
@@ -53,6 +54,7 @@ pub mod admin;
 mod admin_token;
 mod client_assertion;
 pub mod config;
+mod dpop;
 mod faults;
 mod guard;
 mod hold;
@@ -79,7 +81,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use admin::{ActiveFault, Admin, AdminError, ClientView, NewUser, Overview};
-pub use config::{ClientAuth, ClientConfig, Personality, SandboxConfig, TestUser};
+pub use config::{ClientAuth, ClientConfig, DpopSettings, Personality, SandboxConfig, TestUser};
 pub use faults::{Endpoint, Fault, FaultKind};
 
 use crate::faults::Faults;
@@ -324,6 +326,21 @@ impl Sandbox {
                 "    {} ({auth}); redirect URIs: {}\n",
                 client.client_id,
                 client.redirect_uris.join(", ")
+            ));
+        }
+        if config.dpop.required || config.dpop.nonce {
+            text.push_str(&format!(
+                "  DPoP: proofs {}, nonces {}\n",
+                if config.dpop.required {
+                    "required of every client"
+                } else {
+                    "optional"
+                },
+                if config.dpop.nonce {
+                    "demanded"
+                } else {
+                    "not demanded"
+                },
             ));
         }
         let users: Vec<&str> = config.users.iter().map(|u| u.login.as_str()).collect();

@@ -37,6 +37,12 @@ struct Args {
     /// personality only).
     #[arg(long)]
     require_par: bool,
+    /// Require a DPoP proof (RFC 9449) from every client at the token endpoint.
+    #[arg(long)]
+    dpop_required: bool,
+    /// Demand DPoP nonces (RFC 9449 §8) in every proof.
+    #[arg(long)]
+    dpop_nonce: bool,
 }
 
 fn parse_personality(name: &str) -> Result<Personality, String> {
@@ -64,6 +70,10 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     config.require_pushed_authorization_requests = args.require_par;
+    config.dpop = grantry_sandbox::DpopSettings {
+        required: args.dpop_required,
+        nonce: args.dpop_nonce,
+    };
     let sandbox = match Sandbox::start(config.clone()).await {
         Ok(sandbox) => sandbox,
         Err(error) => {

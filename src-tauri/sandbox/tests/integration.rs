@@ -6,6 +6,7 @@ mod authorize;
 mod client_assertion;
 mod connection_faults;
 mod discovery;
+mod dpop;
 mod facebook;
 mod faults;
 mod flow;

@@ -50,6 +50,8 @@ import type { TokenAnswer } from './bindings/TokenAnswer'
 import type { TokenInfo } from './bindings/TokenInfo'
 import type { TokenRequest } from './bindings/TokenRequest'
 import type { TokenShape } from './bindings/TokenShape'
+import type { DpopBinding } from './bindings/DpopBinding'
+import type { TokenType } from './bindings/TokenType'
 
 export type {
   RevocationReceipt,
@@ -99,6 +101,8 @@ export type {
   TokenInfo,
   TokenRequest,
   TokenShape,
+  DpopBinding,
+  TokenType,
 }
 
 /** Turns whatever a failed `invoke` threw into an `IpcError`. */

@@ -12,7 +12,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use grantry_core::Error;
 use grantry_core::paths::{SANDBOX_ADMIN_TOKEN_FILE, SANDBOX_STATE_FILE, sandbox_port};
 use grantry_sandbox::robot::{self, Choice};
-use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
+use grantry_sandbox::{DpopSettings, Personality, Sandbox, SandboxConfig};
 
 use crate::output::print;
 
@@ -37,6 +37,14 @@ pub struct SandboxArgs {
     /// personality only).
     #[arg(long)]
     require_par: bool,
+    /// Require a DPoP proof (RFC 9449) from every client at the token endpoint, so every
+    /// access token is bound to the client's key (the admin API's `/_sandbox/dpop` changes it).
+    #[arg(long)]
+    dpop_required: bool,
+    /// Demand DPoP nonces (RFC 9449 §8): a proof without the sandbox's nonce is answered
+    /// `use_dpop_nonce` with a `DPoP-Nonce` header.
+    #[arg(long)]
+    dpop_nonce: bool,
 }
 
 /// `--personality`: the sandbox's personalities, named as `grantry-sandbox` names them.
@@ -252,6 +260,10 @@ async fn serve(json: bool, args: &SandboxArgs, data_dir: Option<PathBuf>) -> Res
     config.state_file = args.state.clone();
     config.token_log = SandboxConfig::token_log_from_env();
     config.require_pushed_authorization_requests = args.require_par;
+    config.dpop = DpopSettings {
+        required: args.dpop_required,
+        nonce: args.dpop_nonce,
+    };
     config.admin_token_file = args
         .admin_token_file
         .clone()

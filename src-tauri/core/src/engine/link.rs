@@ -11,13 +11,14 @@ use crate::model::{AccountScope, AccountSummary, ActivityKind, ScopeStatus};
 use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
 use crate::oauth::code_exchange::{self, Linked};
+use crate::oauth::dpop::Dpop;
 use crate::oauth::loopback::Loopback;
 use crate::oauth::pushed_authorization;
 use crate::oauth::revocation::Failure;
 use crate::providers::presets::Purpose;
 use crate::providers::{Environment, Redirect, RedirectKind};
 use crate::scope_catalog;
-use crate::secret::{Secret, TokenSet};
+use crate::secret::{Secret, TokenSet, TokenType};
 use crate::secret_store::token_items;
 use crate::store::NewAccount;
 
@@ -178,6 +179,11 @@ impl Grantry {
             pending.pushed(url);
         }
         pending.for_account = for_account.map(|(owner, _)| owner);
+        // DPoP (RFC 9449): the account's key is made now, for the code exchange's proof, and
+        // kept with the pending link until it goes to the keyring with the tokens.
+        if env.dpop {
+            pending.dpop = Some(Dpop::generate()?);
+        }
         tracing::info!(
             provider,
             environment = env.name,
@@ -492,6 +498,8 @@ fn refresh_only(refresh_token: Secret<String>) -> TokenSet {
         refresh_token: Some(refresh_token),
         id_token: None,
         expires_at: None,
+        token_type: TokenType::Bearer,
+        dpop_key: None,
     }
 }
 

@@ -50,6 +50,10 @@ pub struct Pending {
     pub for_account: Option<(String, String)>,
     started_at: i64,
     pub(crate) endpoints: Arc<Endpoints>,
+    /// The DPoP key made for the account this link brings (RFC 9449), when the environment
+    /// turns DPoP on: the code exchange's proof is signed with it, and it goes to the keyring
+    /// with the tokens bound to it.
+    pub dpop: Option<super::dpop::Dpop>,
 }
 
 impl Pending {
@@ -121,6 +125,7 @@ pub fn start(
         for_account: None,
         started_at: now,
         endpoints,
+        dpop: None,
     };
     Ok((started, pending))
 }
@@ -224,6 +229,7 @@ mod tests {
             scopes: vec!["openid".into()],
             for_account: None,
             started_at,
+            dpop: None,
             endpoints: Arc::new(Endpoints {
                 issuer: Some("http://127.0.0.1:1".into()),
                 authorization: url.clone(),

@@ -1,22 +1,26 @@
 //! The end of a link: the authorization response's code exchanged for tokens (RFC 6749
 //! §4.1.3, with the PKCE verifier, RFC 7636 §4.5), the ID token validated, and the person's
 //! profile gathered. It returns what it learnt as plain values; storing them is the engine's
-//! job (`engine/link.rs`).
+//! job (`engine/link.rs`). With DPoP (RFC 9449) the exchange and the profile request carry
+//! proofs of the link's key (`dpop.rs`), and only a `DPoP` token answer is taken.
 
-use openidconnect::{AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, TokenResponse};
+use openidconnect::{
+    AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, RequestTokenError, TokenResponse,
+};
 
 use super::authorize::Pending;
 use super::callback::{Callback, Outcome};
 use super::client::{client, token_error};
 use super::client_assertion;
 use super::discovery::Keys;
+use super::dpop::{self, Dpop};
 use super::http::Http;
 use super::id_token::{self, ExpectedNonce};
 use super::userinfo::{self, Profile};
 use crate::error::Error;
 use crate::model::RefreshEnd;
 use crate::providers::Environment;
-use crate::secret::{Secret, TokenSet};
+use crate::secret::{Secret, TokenSet, TokenType};
 
 /// What a completed link learnt.
 #[derive(Debug)]
@@ -85,17 +89,45 @@ pub async fn complete(
     };
     let endpoints = &pending.endpoints;
     let client = client(env, endpoints, secret, Some(&pending.redirect_uri))?;
-    let dialect = http.dialect(env.preset);
-    let mut request = client
-        .exchange_code(AuthorizationCode::new(code))
-        .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.secret().clone()));
-    for (name, value) in client_assertion::params(env, secret)? {
-        request = request.add_extra_param(name, value);
+    let mut dpop = pending.dpop.clone();
+    let exchange = |dpop: Option<Dpop>| {
+        let dialect = http.dialect(env.preset).with_dpop(dpop);
+        let code = AuthorizationCode::new(code.clone());
+        let verifier = PkceCodeVerifier::new(pending.verifier.secret().clone());
+        let client = &client;
+        // Built anew each time: a client assertion is single use (RFC 7523 §3).
+        let assertion = client_assertion::params(env, secret);
+        async move {
+            let mut request = client.exchange_code(code).set_pkce_verifier(verifier);
+            for (name, value) in assertion? {
+                request = request.add_extra_param(name, value);
+            }
+            let response = request.request_async(&dialect).await;
+            Ok::<_, Error>((response, dialect))
+        }
+    };
+    let (mut response, mut dialect) = exchange(dpop.clone()).await?;
+    // A provider that wants DPoP for this client refuses the exchange without a proof, before
+    // it spends the code (RFC 9449 §5.2): the link goes on with a key of its own.
+    if let (None, Err(RequestTokenError::ServerResponse(refusal))) = (&dpop, &response)
+        && dpop::wants_proof(refusal.error().as_ref())
+    {
+        dpop = Some(Dpop::generate()?);
+        (response, dialect) = exchange(dpop.clone()).await?;
     }
-    let response = request
-        .request_async(&dialect)
-        .await
+    // A provider that demands nonces says so to the first proof (RFC 9449 §8): once more,
+    // built anew, with the nonce its answer gave.
+    if let (Some(_), Err(RequestTokenError::ServerResponse(refusal))) = (&dpop, &response)
+        && dpop::nonce_refusal(refusal.error().as_ref())
+    {
+        (response, dialect) = exchange(dpop.clone()).await?;
+    }
+    let response = response
         .map_err(|error| client_assertion::explain(provider, env, token_error(provider, error)))?;
+    let token_type = match &dpop {
+        Some(_) => dpop::expect_dpop(provider, response.token_type().as_ref())?,
+        None => TokenType::Bearer,
+    };
 
     let mut subject = None;
     let mut profile = Profile::default();
@@ -130,7 +162,7 @@ pub async fn complete(
     }
     let access_token = response.access_token().secret().clone();
     if let Some(url) = &endpoints.userinfo {
-        let fetched = userinfo::fetch(http, provider, url, &access_token).await?;
+        let fetched = userinfo::fetch(http, provider, url, &access_token, dpop.as_ref()).await?;
         if let (Some(expected), Some(found)) = (&subject, &fetched.subject)
             && expected != found
         {
@@ -164,6 +196,8 @@ pub async fn complete(
                 .map(|t| Secret::new(t.secret().clone())),
             id_token: id_token.map(|t| Secret::new(t.to_string())),
             expires_at: response.expires_in().map(|d| expires_at(now, d)),
+            token_type,
+            dpop_key: dpop.as_ref().map(Dpop::secret),
         },
         new_keys,
         data_access_expires_at: dialect.data_access_expires_at(),

@@ -5,7 +5,8 @@
 //! the answer that comes back ([`callback`], through a
 //! deep link or the [`loopback`] listener), the code exchange ([`code_exchange`]) with the ID
 //! token ([`id_token`]) and profile ([`userinfo`]), [`refresh_token`], [`revocation`] and
-//! [`introspection`], all over one HTTP client ([`http`]).
+//! [`introspection`], all over one HTTP client ([`http`]), with DPoP proofs on each of them
+//! for an account bound to a key ([`dpop`]).
 //!
 //! This layer returns plain results. It never touches the database, the keyring or the
 //! activity history: the engine (`engine/`) stores and records what it learns.
@@ -16,6 +17,7 @@ pub mod client;
 pub mod client_assertion;
 pub mod code_exchange;
 pub mod discovery;
+pub mod dpop;
 pub mod http;
 pub mod id_token;
 pub mod introspection;

@@ -123,6 +123,12 @@ pub struct Environment {
     /// How access is revoked at the provider.
     #[serde(default, skip_serializing_if = "is_default")]
     pub revocation: Revocation,
+    /// Sender-constrained tokens (DPoP, RFC 9449): each account gets a P-256 key of its own
+    /// (kept in the keyring with its tokens), and every token, refresh, revocation,
+    /// introspection and userinfo request carries a proof signed with it (`oauth/dpop.rs`).
+    /// A provider that refuses a link without a proof gets one anyway.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub dpop: bool,
     /// The preset of the provider this environment belongs to, copied from it when the
     /// provider is loaded or added (`Provider::stamped`), so that every operation holding an
     /// environment knows whose quirks apply.
@@ -329,6 +335,7 @@ impl Environment {
             scopes: Vec::new(),
             extra_params: BTreeMap::new(),
             revocation: Revocation::Rfc7009,
+            dpop: false,
             preset: None,
             plain_http: PlainHttp::Refused,
         }

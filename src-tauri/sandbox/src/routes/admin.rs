@@ -3,7 +3,8 @@
 //! and revoke grants, replace a `private_key_jwt` client's JWKS, require pushed authorization
 //! requests, inject, list and clear faults (clearing a `hold` releases the requests
 //! it holds), expire every access token, move the clock
-//! forward, rotate the signing key), plus users' avatars and the proof of the admin token.
+//! forward, rotate the signing key, DPoP's switches under `/_sandbox/dpop`), plus users'
+//! avatars and the proof of the admin token.
 //!
 //! Invariants: every route but the avatars and the proof of the admin token (`src/proof.rs`)
 //! needs the admin token and takes bodies only as JSON,
@@ -24,7 +25,7 @@ use serde_json::{Value, json};
 
 use crate::Shared;
 use crate::admin::{Admin, AdminError, NewUser};
-use crate::config::ClientConfig;
+use crate::config::{ClientConfig, DpopSettings};
 use crate::faults::Fault;
 
 pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
@@ -47,6 +48,7 @@ pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/_sandbox/expire-tokens", post(expire_tokens))
         .route("/_sandbox/clock", post(advance_clock))
         .route("/_sandbox/rotate-key", post(rotate_key))
+        .route("/_sandbox/dpop", get(dpop).post(set_dpop))
         .route_layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             crate::guard::admin,
@@ -263,6 +265,20 @@ async fn advance_clock(State(shared): State<Arc<Shared>>, body: axum::body::Byte
 /// publishes the new key and, until the next rotation, the old one.
 async fn rotate_key(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({"kid": admin(shared).rotate_key()}))
+}
+
+/// The DPoP switches: `{"required": bool, "nonce": bool}`.
+async fn dpop(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(admin(shared).dpop()))
+}
+
+/// Sets the DPoP switches; a field left out is off. Answers the switches now in force.
+async fn set_dpop(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let settings: DpopSettings = match parse(&body) {
+        Ok(settings) => settings,
+        Err(response) => return response,
+    };
+    Json(json!(admin(shared).set_dpop(settings))).into_response()
 }
 
 /// A round avatar with the user's initials, so profiles have a real picture URL.

@@ -77,6 +77,8 @@ pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
             "require_pushed_authorization_requests": shared.store().require_par,
             // Google sends `iss` without advertising it; the strict personality advertises it.
             "authorization_response_iss_parameter_supported": true,
+            // DPoP proofs are checked and tokens bound to their key (RFC 9449 §5.1).
+            "dpop_signing_alg_values_supported": ["ES256"],
         }),
     };
     for (key, value) in paths.as_object().into_iter().flatten() {

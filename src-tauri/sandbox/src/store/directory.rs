@@ -215,6 +215,7 @@ mod tests {
             redirect_uris: vec!["com.example:/cb".into()],
             expiring_tokens: true,
             jwks: None,
+            dpop_bound_access_tokens: false,
         };
         for n in store.clients.len()..MAX_CLIENTS {
             store.set_client(client(format!("c{n}"))).expect("room");
@@ -242,6 +243,7 @@ mod tests {
                 redirect_uris: vec!["com.example:/cb".into()],
                 expiring_tokens: true,
                 jwks: None,
+                dpop_bound_access_tokens: false,
             })
             .expect("registered");
         let keys = SavedKeys {

@@ -26,8 +26,10 @@
 //! - `client_auth.rs`: client authentication by any method, `private_key_jwt` assertions and
 //!   their single use included;
 //! - `pushed.rs`: pushed authorization requests (RFC 9126) until the browser brings them;
+//! - `binding.rs`: DPoP: tokens bound to a client's key, server nonces (RFC 9449);
 //! - `persistence.rs`: the state file (`--state FILE`) the store survives restarts in.
 
+mod binding;
 mod client_auth;
 mod directory;
 pub mod exchange;
@@ -102,6 +104,8 @@ pub struct AuthStore {
     pushed: pushed::PushedRequests,
     /// Whether the authorization endpoint takes only pushed requests (RFC 9126 §5).
     pub require_par: bool,
+    /// Tokens bound to DPoP keys, server nonces, the DPoP switches (`binding.rs`).
+    dpop: binding::Dpop,
 }
 
 /// An `invalid_grant` fault for one user: its rule id (from `src/faults.rs`), the user's `sub`,
@@ -141,6 +145,7 @@ impl AuthStore {
             // Only the generic personality has a pushed authorization request endpoint.
             require_par: config.require_pushed_authorization_requests
                 && config.personality == Personality::Generic,
+            dpop: binding::Dpop::new(config.dpop),
         }
     }
 

@@ -26,4 +26,11 @@ expiring_tokens?: boolean,
  * §5, P-256 keys only) its assertions are checked with. Absent in older state files and
  * admin bodies, which then mean what they meant.
  */
-jwks?: unknown, };
+jwks?: unknown, 
+/**
+ * The client must send a DPoP proof at the token endpoint, and its access tokens are
+ * always sender-constrained (RFC 9449 §5.2, the registration metadata of this name).
+ * Absent means `false`, and `false` is not written, so earlier state files and admin
+ * bodies mean what they meant.
+ */
+dpop_bound_access_tokens?: boolean, };
