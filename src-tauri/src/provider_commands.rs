@@ -1,17 +1,19 @@
 //! The Providers screen's commands (each granted in src-tauri/capabilities/main.json): list
 //! providers and presets, test an issuer's discovery, check and save a draft (its client secret
 //! goes straight to the keyring), remove a provider with its accounts, reveal a client secret
-//! on the person's request. After a change the app's scheme registrations follow the
+//! on the person's request, show and export a private_key_jwt environment's public JWKS (the
+//! private key stays in the keyring). After a change the app's scheme registrations follow the
 //! providers (`deep_link.rs`).
 
 use grantry_core::providers::Preset;
 use grantry_core::providers::draft::ProviderDraft;
 use grantry_core::{
-    Discovered, ErrorCode, Grantry, IpcError, PresetView, ProviderCheck, ProviderView,
+    ClientJwks, Discovered, ErrorCode, Grantry, IpcError, PresetView, ProviderCheck, ProviderView,
     RemoveAccounts,
 };
 use tauri::AppHandle;
 use tauri::State;
+use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::open_in_browser;
 use crate::deep_link;
@@ -140,4 +142,61 @@ pub fn reveal_client_secret(
         let secret = core.reveal_client_secret(&provider, &environment)?;
         Ok(secret.map(|s| s.expose().clone()))
     })
+}
+
+/// The public JWKS of a private_key_jwt environment, its key made now if it has none.
+#[tauri::command]
+pub async fn client_jwks(
+    state: State<'_, AppState>,
+    provider: String,
+    environment: String,
+) -> Result<ClientJwks, IpcError> {
+    Ok(state
+        .grantry()?
+        .client_jwks(&provider, Some(&environment))
+        .await?)
+}
+
+/// Asks where to save the environment's public JWKS and writes it there; the path, or `None`
+/// when the person cancelled.
+#[tauri::command]
+pub async fn export_client_jwks(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    provider: String,
+    environment: String,
+) -> Result<Option<String>, IpcError> {
+    let jwks = state
+        .grantry()?
+        .client_jwks(&provider, Some(&environment))
+        .await?;
+    let text = serde_json::to_string_pretty(&jwks.jwks).map_err(|error| IpcError {
+        code: ErrorCode::Internal,
+        message: error.to_string(),
+    })?;
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Export the public JWKS")
+        .set_file_name(format!("{provider}-{environment}-jwks.json"))
+        .add_filter("JSON", &["json"]);
+    // The dialog blocks until answered: off the async threads.
+    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|error| IpcError {
+            code: ErrorCode::Internal,
+            message: error.to_string(),
+        })?;
+    let Some(path) = chosen.as_ref().and_then(|file| file.as_path()) else {
+        return Ok(None);
+    };
+    // Public keys only; written like every export, for this user.
+    grantry_core::paths::write_private(path, text.as_bytes()).map_err(|error| IpcError {
+        code: ErrorCode::Internal,
+        message: format!(
+            "The JWKS could not be written to {}: {error}",
+            path.display()
+        ),
+    })?;
+    Ok(Some(path.display().to_string()))
 }

@@ -72,6 +72,19 @@ pub async fn add_sandbox_client(
     sandbox.admin().await?.add_client(client).map_err(refused)
 }
 
+/// Makes the sandbox require pushed authorization requests (RFC 9126), or stop requiring them.
+#[tauri::command]
+pub async fn set_sandbox_require_par(
+    sandbox: State<'_, SandboxState>,
+    required: bool,
+) -> Result<(), IpcError> {
+    sandbox
+        .admin()
+        .await?
+        .set_require_par(required)
+        .map_err(refused)
+}
+
 /// Removes a client; every grant made to it is revoked at the sandbox.
 #[tauri::command]
 pub async fn remove_sandbox_client(

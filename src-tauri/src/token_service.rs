@@ -6,6 +6,11 @@
 //! - `GetAccessToken(s account, u min_valid_seconds) → (s token, x expires_at)`: the account
 //!   named by id, email or name, its token valid for at least that long (refreshed first if
 //!   need be, `grantry_core::engine::hand_out`); `expires_at` is 0 for a token without expiry.
+//! - `GetToken(s account, u min_valid_seconds) → (s token, s token_type, x expires_at)`: the
+//!   same with the token's type, `Bearer` or `DPoP`: a DPoP token (RFC 9449) is bound to the
+//!   account's key, which stays in Grantry, so a program can use it only if it can sign proofs
+//!   with that key; `GetAccessToken` refuses such a token rather than hand out one the caller
+//!   would take for a bearer token.
 //!
 //! The program asking is named by its executable, read from `/proc/PID/exe` of the bus peer's
 //! process (the bus daemon's `GetConnectionUnixProcessID`). The first time a program asks for
@@ -20,6 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
+use grantry_core::secret::TokenType;
 use grantry_core::{
     AccountStatus, ErrorCode, Grantry, IpcError, ScopeStatus, TokenAnswer, TokenRequest,
 };
@@ -211,9 +217,33 @@ impl Tokens {
             grantry: self.grantry.clone(),
             requests: self.requests.clone(),
         };
-        tauri::async_runtime::spawn(served.token(executable, pid, account, min_valid_seconds))
+        let asked = served.token(executable, pid, account, min_valid_seconds, false);
+        let (token, _, expires_at) = tauri::async_runtime::spawn(asked)
             .await
-            .map_err(|e| TokensError::Failed(format!("the request was dropped: {e}")))?
+            .map_err(|e| TokensError::Failed(format!("the request was dropped: {e}")))??;
+        Ok((token, expires_at))
+    }
+
+    /// The account's access token with its type (`Bearer` or `DPoP`), valid for at least
+    /// `min_valid_seconds`, and when it expires (Unix seconds; 0: no expiry).
+    async fn get_token(
+        &self,
+        #[zbus(header)] header: zbus::message::Header<'_>,
+        #[zbus(connection)] connection: &zbus::Connection,
+        account: String,
+        min_valid_seconds: u32,
+    ) -> Result<(String, String, i64), TokensError> {
+        let (executable, pid) = asker(&header, connection).await?;
+        let served = Served {
+            app: self.app.clone(),
+            grantry: self.grantry.clone(),
+            requests: self.requests.clone(),
+        };
+        let asked = served.token(executable, pid, account, min_valid_seconds, true);
+        let (token, token_type, expires_at) = tauri::async_runtime::spawn(asked)
+            .await
+            .map_err(|e| TokensError::Failed(format!("the request was dropped: {e}")))??;
+        Ok((token, token_type.to_owned(), expires_at))
     }
 }
 
@@ -231,8 +261,17 @@ impl Served {
         pid: u32,
         account: String,
         min_valid_seconds: u32,
-    ) -> Result<(String, i64), TokensError> {
+        typed: bool,
+    ) -> Result<(String, &'static str, i64), TokensError> {
         let found = self.grantry.find_account(&account)?;
+        // A caller that cannot learn the type would take a DPoP token for a bearer token.
+        if !typed && self.grantry.token_type(found.id)? == TokenType::Dpop {
+            return Err(TokensError::Failed(format!(
+                "{} has a DPoP token (RFC 9449), bound to a key that stays in Grantry: ask with \
+                 GetToken, which says the token's type",
+                found.label()
+            )));
+        }
         // Nothing to hand out: say so without asking the person for nothing.
         match found.status {
             AccountStatus::NeedsRelink => {
@@ -289,6 +328,7 @@ impl Served {
         self.grantry.program_used(found.id, &executable)?;
         Ok((
             handed.access_token.expose().clone(),
+            handed.token_type,
             handed.expires_at.unwrap_or(0),
         ))
     }

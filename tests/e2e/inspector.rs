@@ -4,7 +4,8 @@
 //! exchange shows the new token's audience and scopes, never the token; Force expire makes the
 //! schedule refresh; a 503 fault's retries are in the exchange log; a failed refresh in the
 //! history opens its exchanges; Refresh all tells its progress and sums up; and the report,
-//! saved through the real save dialog, holds no token.
+//! saved through the real save dialog, holds no token. An account linked at a sandbox
+//! that requires DPoP shows its token type and the key it is bound to, refreshes and revokes.
 
 use std::path::Path;
 use std::process::Command;
@@ -292,4 +293,60 @@ fn the_inspector_and_the_workbench_in_the_real_window() {
     drop(driver);
     let searched = sweep.finish(&[("the revealed access token", &token)]);
     assert!(searched >= 4, "searched for {searched} values");
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
+fn a_dpop_account_shows_its_binding_in_the_real_window() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    let consent = scripted_browser(&data_home);
+    let TestApp {
+        mut sweep,
+        driver,
+        data_dir,
+        token_log: _,
+    } = start_app(&data_home, "inspector-dpop");
+    let app = driver.session(Path::new(APP));
+    let admin = Admin::new(sandbox_issuer(&app), &data_dir);
+    app.resize(1000, 760);
+    // The sandbox requires DPoP of every client and demands nonces: the link goes on with a
+    // key of the account's, and every request answers the nonce it is asked for.
+    admin.dpop(r#"{"required": true, "nonce": true}"#);
+
+    link(&app, &consent, "--user carol", "carol@sandbox.grantry.test");
+    open(&app, "carol@sandbox.grantry.test");
+    app.click("[data-testid=tab-inspector]");
+    let kind = app.wait_for_text("[data-testid=token-binding] [data-testid=token-type]");
+    assert_eq!(kind, "DPoP");
+    let jkt = app.wait_for_text("[data-testid=key-thumbprint]");
+    assert_eq!(jkt.len(), 43, "an RFC 7638 thumbprint: {jkt}");
+    let token_jkt = app.wait_for_text("[data-testid=token-jkt]");
+    assert!(
+        token_jkt.contains("the provider keeps the binding"),
+        "{token_jkt}"
+    );
+    look(&app, "inspector-dpop");
+
+    // A refresh with a proof of the same key, then a revocation: the grant ends.
+    app.click("[data-testid=tab-overview]");
+    app.click("[data-testid=refresh-now]");
+    app.wait_for_text_where("[data-testid=tokens]", |t| t.contains("Refreshed"));
+    app.click("[data-testid=tab-inspector]");
+    let again = app.wait_for_text("[data-testid=key-thumbprint]");
+    assert_eq!(again, jkt, "the same key after the refresh");
+    app.click("[data-testid=tab-overview]");
+    app.click("[data-testid=revoke-open]");
+    app.wait_for_text("[data-testid=confirm]");
+    app.click("[data-testid=confirm]");
+    let said = app.wait_for_text_where("main", |t| t.contains("Access revoked"));
+    assert!(said.contains("verified"), "{said}");
+    assert_eq!(admin.live("carol"), [false], "the grant is revoked");
+
+    sweep.running(&driver);
+    drop(app);
+    drop(driver);
+    sweep.finish(&[]);
 }

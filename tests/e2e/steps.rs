@@ -102,6 +102,19 @@ impl Admin {
         );
     }
 
+    /// Sets the sandbox's DPoP switches (`{"required": …, "nonce": …}`, RFC 9449).
+    pub fn dpop(&self, switches: &str) {
+        let response = ureq::post(self.url("/dpop"))
+            .header("authorization", self.bearer())
+            .header("content-type", "application/json")
+            .send(switches)
+            .expect("set the DPoP switches");
+        assert!(
+            response.status().is_success(),
+            "DPoP {switches}: {response:?}"
+        );
+    }
+
     pub fn clear_faults(&self) {
         let response = ureq::delete(self.url("/faults"))
             .header("authorization", self.bearer())

@@ -107,6 +107,12 @@ fn programs_get_tokens_over_the_session_bus_with_consent_and_a_line_in_the_histo
         app.find("[data-testid=token-request]").is_none(),
         "not asked again"
     );
+    // GetToken says the token's type too: a bearer token, Alice's account having no DPoP.
+    let typed = gdbus("GetToken", &[ALICE, "60"]).output().expect("gdbus");
+    assert!(typed.status.success(), "{typed:?}");
+    let typed = String::from_utf8_lossy(&typed.stdout).into_owned();
+    assert!(typed.contains("'Bearer'"), "the token's type: {typed}");
+    assert!(typed.contains("'sbx_at_"), "and the token");
 
     // It survives a restart: the new instance hands the token out without asking.
     sweep.running(&driver);

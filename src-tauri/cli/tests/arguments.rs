@@ -44,7 +44,7 @@ fn an_unknown_word_exits_2_naming_the_possible_values() {
     );
     refused_naming(
         &[&ADD[..], &["--client-auth", "nope"]].concat(),
-        "[possible values: none, secret_basic, secret_post]",
+        "[possible values: none, secret_basic, secret_post, private_key_jwt]",
     );
     refused_naming(
         &[&ADD[..], &["--redirect", "nope"]].concat(),
@@ -79,6 +79,8 @@ fn the_known_words_keep_their_spellings() {
         ("--client-auth", "none"),
         ("--client-auth", "secret_basic"),
         ("--client-auth", "secret_post"),
+        ("--client-auth", "private_key_jwt"),
+        ("--client-auth", "private-key-jwt"),
         ("--redirect", "custom_scheme"),
         ("--redirect", "loopback"),
     ] {

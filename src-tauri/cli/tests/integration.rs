@@ -2,6 +2,7 @@
 //! linked a binary of its own, which made the tests' build several times slower.
 
 mod arguments;
+mod client_proofs;
 mod conventions;
 mod crash;
 mod device_link;

@@ -219,6 +219,8 @@ async fn a_client_secret_typed_on_standard_input_is_kept_in_the_keyring_only() {
             auth: ClientAuth::Secret,
             redirect_uris: vec!["http://127.0.0.1/callback".into()],
             expiring_tokens: true,
+            jwks: None,
+            dpop_bound_access_tokens: false,
         })
         .expect("a confidential client at the sandbox");
     env.sweep_for("the client secret typed on standard input", secret);

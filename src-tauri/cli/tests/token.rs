@@ -246,3 +246,47 @@ async fn accounts_that_cannot_hand_out_a_token_exit_with_their_code_and_print_no
     refused(&["exec", &bob, "--", "true"], 14, "revoked");
     assert_eq!(history(&env, "token_handed_out").len(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the throwaway Secret Service: run through `make test`"]
+async fn a_dpop_token_says_its_type_and_is_not_passed_on_by_header_or_exec() {
+    let env = env().await;
+    // The sandbox wants DPoP of every client: the link goes on with a key of the account's.
+    env.sandbox.admin().set_dpop(grantry_sandbox::DpopSettings {
+        required: true,
+        nonce: false,
+    });
+    let id = linked(&env, "alice");
+    let (code, token) = support::json_output(&env.handing(&["--json", "token", &id]));
+    assert_eq!(code, 0, "{token}");
+    assert_eq!(token["token_type"], "DPoP", "{token}");
+    for args in [
+        vec!["exec", id.as_str(), "--", "true"],
+        vec!["header", id.as_str()],
+    ] {
+        let output = env.handing(&args);
+        assert_eq!(output.status.code(), Some(3), "{args:?}: {output:?}");
+        assert!(output.stdout.is_empty(), "{args:?} printed something");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(said.contains("DPoP-bound"), "{args:?}: {said}");
+        assert!(said.contains("never leaves Grantry"), "{args:?}: {said}");
+    }
+    // Only `token` handed it out.
+    let handed = history(&env, "token_handed_out");
+    assert_eq!(handed.len(), 1, "{handed:?}");
+    // The key is in the keyring with the tokens, and the sweep finds it nowhere else.
+    use grantry_core::secret_store::{Keyring, SERVICE, SecretStore};
+    let keyring = Keyring::secret_service(SERVICE);
+    let key = keyring
+        .keys()
+        .expect("keys")
+        .iter()
+        .filter(|key| key.starts_with("account/"))
+        .filter_map(|key| keyring.get(key).ok().flatten())
+        .find_map(|item| {
+            let item: Value = serde_json::from_str(item.expose()).ok()?;
+            Some(item["dpop_key"].as_str()?.to_owned())
+        })
+        .expect("a DPoP key in the keyring");
+    env.sweep_for("the account's DPoP key", &key);
+}

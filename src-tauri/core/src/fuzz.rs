@@ -120,6 +120,38 @@ pub fn token_exchange_answer(data: &[u8]) {
     }
 }
 
+/// A pushed authorization request's answer (RFC 9126 §2.2, §2.3) as
+/// `oauth/pushed_authorization.rs` reads it: a `request_uri` is taken only from a success, never
+/// empty, and the browser's URL then carries exactly `client_id` and that `request_uri`.
+pub fn par_answer(data: &[u8]) {
+    use crate::oauth::pushed_authorization::{browser_url, read_answer};
+    let authorization = Url::parse("https://idp.example/authorize?tenant=t").expect("URL");
+    for status in [201, 200, 400, 401, 500] {
+        match read_answer("fuzz", status, data) {
+            Ok(request_uri) => {
+                assert!((200..300).contains(&status), "taken from HTTP {status}");
+                assert!(!request_uri.is_empty());
+                let url = Url::parse(&browser_url(&authorization, "app", &request_uri))
+                    .expect("the browser's URL is a URL");
+                let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+                let expected = [
+                    ("tenant".to_owned(), "t".to_owned()),
+                    ("client_id".to_owned(), "app".to_owned()),
+                    ("request_uri".to_owned(), request_uri),
+                ];
+                assert_eq!(pairs, expected);
+            }
+            Err(error) => assert!(
+                matches!(
+                    error,
+                    Error::ProviderRefused { .. } | Error::MalformedResponse { .. }
+                ),
+                "{error:?}"
+            ),
+        }
+    }
+}
+
 /// A discovery document (OpenID Connect Discovery 1.0 §3; RFC 8414 §2) as
 /// `oauth/discovery.rs` reads it: it is used only when its `issuer` is the configured one, and
 /// every endpoint taken from it is https or loopback http.
@@ -266,6 +298,8 @@ fn token_client() -> &'static Client {
             device_authorization: None,
             jwks: JsonWebKeySet::new(Vec::new()),
             iss_parameter_supported: false,
+            pushed_authorization: None,
+            pushed_authorization_required: false,
             id_token_algs: Vec::new(),
             advertised: Advertised::default(),
         };
@@ -385,4 +419,47 @@ pub fn device_authorization(data: &[u8]) {
     }
     assert!((1..=MAX_CODE_LIFETIME).contains(&answer.expires_in));
     assert!(answer.interval <= MAX_INTERVAL);
+}
+
+/// A provider's answer to a request with a DPoP proof (`oauth/dpop.rs`): a nonce is taken from
+/// it only as RFC 9449's `1*NQCHAR` within the cap, and a nonce is asked for only by a 400
+/// (token endpoint) or a 401 (resource). The input is the status's selector byte, then the
+/// `DPoP-Nonce` header, the `WWW-Authenticate` header and the body, split on newlines.
+pub fn dpop_answer(data: &[u8]) {
+    use crate::oauth::dpop::{MAX_NONCE, asks_for_nonce, nonce_of};
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let status = [200u16, 400, 401, 403, 500][usize::from(selector) % 5];
+    let mut parts = rest.splitn(3, |b| *b == b'\n');
+    let (nonce, challenge, body) = (parts.next(), parts.next(), parts.next());
+    let mut response = openidconnect::http::Response::builder().status(status);
+    for (name, value) in [("dpop-nonce", nonce), ("www-authenticate", challenge)] {
+        if let Some(value) =
+            value.and_then(|v| openidconnect::http::HeaderValue::from_bytes(v).ok())
+        {
+            response = response.header(name, value);
+        }
+    }
+    let Ok(response) = response.body(body.unwrap_or_default().to_vec()) else {
+        return;
+    };
+    if let Some(nonce) = nonce_of(&response) {
+        assert!(
+            !nonce.is_empty() && nonce.len() <= MAX_NONCE,
+            "a nonce over the cap"
+        );
+        assert!(
+            nonce
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'),
+            "a nonce outside NQCHAR: {nonce:?}"
+        );
+    }
+    if asks_for_nonce(&response) {
+        assert!(
+            matches!(status, 400 | 401),
+            "HTTP {status} asked for a nonce"
+        );
+    }
 }

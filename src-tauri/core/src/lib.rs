@@ -47,10 +47,10 @@ pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
-    DeviceLinkView, DeviceOffer, Discovered, EnvironmentOption, EnvironmentView, ExchangeRequest,
-    ExchangeResult, FailingRefresh, GrantEnd, GrantEndSource, HttpExchange, Inspection, LinkStatus,
-    PresetView, ProgramAccess, ProviderCheck, ProviderOption, ProviderView, QrMatrix,
-    RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts, RevocationOutcome,
+    ClientJwks, DeviceLinkView, DeviceOffer, Discovered, EnvironmentOption, EnvironmentView,
+    ExchangeRequest, ExchangeResult, FailingRefresh, GrantEnd, GrantEndSource, HttpExchange,
+    Inspection, LinkStatus, PresetView, ProgramAccess, ProviderCheck, ProviderOption, ProviderView,
+    QrMatrix, RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts, RevocationOutcome,
     RevocationProof, RevocationReceipt, RevokeAllAccount, RevokeAllOutcome, RevokeAllScope,
     SandboxStatus, ScopeChange, ScopeCheck, ScopeOption, ScopeStatus, StartedLink, SubjectToken,
     TokenAnswer, TokenInfo, TokenRequest, TokenShape,

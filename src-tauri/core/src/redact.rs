@@ -38,6 +38,8 @@ const CREDENTIALS: &[&str] = &[
     "input_token",
     "assertion",
     "password",
+    // An account's DPoP private key, as its keyring item names it (`secret_store/`).
+    "dpop_key",
 ];
 
 /// The most bytes of a body kept in the HTTP log.

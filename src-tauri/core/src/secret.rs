@@ -51,6 +51,32 @@ pub struct TokenSet {
     pub id_token: Option<Secret<String>>,
     /// Unix seconds, computed on arrival from `expires_in`.
     pub expires_at: Option<i64>,
+    /// How the access token is presented: as a bearer token, or with a DPoP proof.
+    pub token_type: TokenType,
+    /// The account's DPoP key (RFC 9449), its private scalar as `oauth/jws.rs` writes it: the
+    /// tokens are bound to it, and every request with them carries a proof it signs.
+    pub dpop_key: Option<Secret<String>>,
+}
+
+/// How an access token is used at a resource (RFC 6749 §7.1): `Bearer` (RFC 6750), or `DPoP`
+/// (RFC 9449 §7: `Authorization: DPoP …` with a proof signed by the account's key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum TokenType {
+    #[default]
+    Bearer,
+    #[serde(rename = "DPoP")]
+    Dpop,
+}
+
+impl TokenType {
+    /// The type's name as RFC 6749 §7.1 and RFC 9449 write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Bearer => "Bearer",
+            Self::Dpop => "DPoP",
+        }
+    }
 }
 
 #[cfg(test)]
@@ -69,7 +95,9 @@ mod tests {
             refresh_token: Some(secret),
             id_token: None,
             expires_at: Some(1),
+            token_type: TokenType::Dpop,
+            dpop_key: Some(Secret::new("hunter3".to_owned())),
         };
-        assert!(!format!("{tokens:?}").contains("hunter2"));
+        assert!(!format!("{tokens:?}").contains("hunter"));
     }
 }

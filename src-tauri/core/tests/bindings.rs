@@ -71,6 +71,8 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::ExchangeResult>(&mut stale);
     check::<grantry_core::SubjectToken>(&mut stale);
     check::<grantry_core::TokenShape>(&mut stale);
+    check::<grantry_core::model::DpopBinding>(&mut stale);
+    check::<grantry_core::secret::TokenType>(&mut stale);
     check::<grantry_core::RefreshAllOutcome>(&mut stale);
     check::<grantry_core::RevocationReceipt>(&mut stale);
     check::<grantry_core::RevocationOutcome>(&mut stale);
@@ -103,6 +105,7 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::model::SiteField>(&mut stale);
     check::<grantry_core::model::RedirectOptionView>(&mut stale);
     check::<grantry_core::Discovered>(&mut stale);
+    check::<grantry_core::ClientJwks>(&mut stale);
     check::<grantry_core::RemoveAccounts>(&mut stale);
     check::<grantry_core::providers::Preset>(&mut stale);
     check::<grantry_core::providers::RedirectKind>(&mut stale);

@@ -49,6 +49,11 @@ fn token_exchange_answer() {
 }
 
 #[test]
+fn par_answer() {
+    replay("par_answer", grantry_core::fuzz::par_answer);
+}
+
+#[test]
 fn discovery() {
     replay("discovery", grantry_core::fuzz::discovery);
 }
@@ -64,4 +69,9 @@ fn device_authorization() {
         "device_authorization",
         grantry_core::fuzz::device_authorization,
     );
+}
+
+#[test]
+fn dpop_answer() {
+    replay("dpop_answer", grantry_core::fuzz::dpop_answer);
 }

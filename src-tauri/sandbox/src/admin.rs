@@ -1,6 +1,6 @@
 //! The admin operations, one method each on [`Admin`]: see the configuration, add and remove
 //! users and clients, list and revoke grants, inject, list and clear faults, expire every access
-//! token, move the clock forward, rotate the signing key. The HTTP admin API
+//! token, move the clock forward, rotate the signing key, switch DPoP's demands. The HTTP admin API
 //! (`src/routes/admin.rs`) is a thin wrapper over these, and the app's Sandbox screen calls
 //! them in-process through [`crate::Sandbox::admin`], so the two share one implementation and
 //! the admin token never has to travel to the window.
@@ -15,7 +15,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::Shared;
-use crate::config::{ClientAuth, ClientConfig, GRANTRY_CLIENT_ID, Personality, TestUser};
+use crate::config::{
+    ClientAuth, ClientConfig, DpopSettings, GRANTRY_CLIENT_ID, Personality, TestUser,
+};
 use crate::faults::{Endpoint, Fault, FaultKind, REFUSALS_ID};
 use crate::store::{Grant, UserFault};
 
@@ -67,6 +69,10 @@ pub struct ClientView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub expiring_tokens: Option<bool>,
+    /// A `private_key_jwt` client's registered public keys ([`ClientConfig::jwks`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "unknown"))]
+    pub jwks: Option<serde_json::Value>,
 }
 
 /// A scope the personality knows, and what it allows.
@@ -86,6 +92,9 @@ pub struct Overview {
     pub clients: Vec<ClientView>,
     pub users: Vec<TestUser>,
     pub scopes: Vec<ScopeView>,
+    /// Whether the authorization endpoint takes only pushed requests (RFC 9126 §5; the
+    /// generic personality only: [`Admin::set_require_par`]).
+    pub require_pushed_authorization_requests: bool,
 }
 
 /// A fault in force, with the id that clears it alone ([`Admin::remove_fault`]) and, in
@@ -100,6 +109,37 @@ pub struct ActiveFault {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub held: Option<usize>,
+}
+
+/// The most keys one client's JWKS may hold.
+const MAX_KEYS: usize = 10;
+
+/// A JWK Set a `private_key_jwt` client may register: `{"keys": [...]}` of 1 to [`MAX_KEYS`]
+/// public P-256 keys (the one kind `src/jws.rs` verifies), each `kid` at most once.
+fn check_jwks(jwks: &serde_json::Value) -> Result<(), AdminError> {
+    let invalid = |why: String| Err(AdminError::Invalid(format!("jwks: {why}")));
+    let Some(keys) = jwks["keys"].as_array() else {
+        return invalid("a JWK Set is an object with a \"keys\" array".into());
+    };
+    if keys.is_empty() || keys.len() > MAX_KEYS {
+        return invalid(format!("1 to {MAX_KEYS} keys"));
+    }
+    if jwks.to_string().len() > 4 * MAX_FIELD {
+        return invalid(format!("at most {} bytes", 4 * MAX_FIELD));
+    }
+    let mut kids = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        if let Err(why) = crate::jws::thumbprint(key) {
+            return invalid(format!("key {i}: {why}"));
+        }
+        if let Some(kid) = key.get("kid") {
+            if !kid.is_string() || kids.contains(&kid) {
+                return invalid(format!("key {i}: kid must be a string, each kid once"));
+            }
+            kids.push(kid);
+        }
+    }
+    Ok(())
 }
 
 /// The admin operations on one running sandbox; cheap to clone.
@@ -121,6 +161,7 @@ impl Admin {
                 removable: c.client_id != GRANTRY_CLIENT_ID,
                 expiring_tokens: (shared.personality == Personality::Github)
                     .then_some(c.expiring_tokens),
+                jwks: c.jwks.clone(),
             })
             .collect();
         Overview {
@@ -128,6 +169,7 @@ impl Admin {
             personality: shared.personality,
             clients,
             users: store.users.clone(),
+            require_pushed_authorization_requests: store.require_par,
             scopes: shared
                 .personality
                 .scopes()
@@ -225,10 +267,58 @@ impl Admin {
                 "a client_secret goes with auth \"secret\", and only with it".into(),
             ));
         }
+        if (client.auth == ClientAuth::PrivateKeyJwt) != client.jwks.is_some() {
+            return Err(AdminError::Invalid(
+                "a jwks goes with auth \"private_key_jwt\", and only with it".into(),
+            ));
+        }
+        if let Some(jwks) = &client.jwks {
+            check_jwks(jwks)?;
+        }
         self.0
             .store()
             .set_client(client)
             .map_err(AdminError::Invalid)?;
+        self.0.changed();
+        Ok(())
+    }
+
+    /// Replaces the public keys of a `private_key_jwt` client: assertions signed with the old
+    /// keys are refused from now on.
+    pub fn set_client_jwks(
+        &self,
+        client_id: &str,
+        jwks: serde_json::Value,
+    ) -> Result<(), AdminError> {
+        check_jwks(&jwks)?;
+        let mut store = self.0.store();
+        let Some(mut client) = store.client(client_id).cloned() else {
+            return Err(AdminError::NotFound(format!("no client {client_id:?}")));
+        };
+        if client.auth != ClientAuth::PrivateKeyJwt {
+            return Err(AdminError::Invalid(format!(
+                "client {client_id:?} does not use private_key_jwt; register it again with \
+                 auth \"private_key_jwt\" and its jwks"
+            )));
+        }
+        client.jwks = Some(jwks);
+        store.replace_client(client);
+        drop(store);
+        self.0.changed();
+        Ok(())
+    }
+
+    /// Turns on or off the rule that authorization requests must be pushed first (RFC 9126
+    /// §5): discovery then says `require_pushed_authorization_requests`, and the
+    /// authorization endpoint refuses a request without a `request_uri`. Only the generic
+    /// personality has a pushed authorization request endpoint.
+    pub fn set_require_par(&self, required: bool) -> Result<(), AdminError> {
+        if required && self.0.personality != Personality::Generic {
+            return Err(AdminError::Invalid(
+                "only the generic personality has a pushed authorization request endpoint".into(),
+            ));
+        }
+        self.0.store().require_par = required;
         self.0.changed();
         Ok(())
     }
@@ -478,6 +568,18 @@ impl Admin {
         drop(store);
         self.0.changed();
         now
+    }
+
+    /// The DPoP switches in force: proofs required of every client, nonces demanded.
+    pub fn dpop(&self) -> DpopSettings {
+        self.0.store().dpop_settings()
+    }
+
+    /// Sets the DPoP switches (RFC 9449); tokens bound already stay bound. Not kept in the
+    /// state file: a restart takes them from the configuration again.
+    pub fn set_dpop(&self, settings: DpopSettings) -> DpopSettings {
+        self.0.store().set_dpop_settings(settings);
+        settings
     }
 
     /// Replaces the signing key (`src/keys.rs`); returns the new key id.

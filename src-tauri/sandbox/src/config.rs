@@ -218,7 +218,8 @@ const GITLAB_SCOPES: &[ScopeInfo] = &[
     scope("write_repository", "Push code to your repositories"),
 ];
 
-/// How a client proves who it is at the token, revocation and introspection endpoints.
+/// How a client proves who it is at the token, revocation, introspection and pushed
+/// authorization request endpoints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SandboxClientAuth"))]
 #[serde(rename_all = "snake_case")]
@@ -227,6 +228,9 @@ pub enum ClientAuth {
     None,
     /// `client_secret_basic` or `client_secret_post`, as the client likes.
     Secret,
+    /// `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): a JWT signed with a key of
+    /// the client's registered [`ClientConfig::jwks`] (`src/client_assertion.rs`).
+    PrivateKeyJwt,
 }
 
 /// A registered client.
@@ -248,6 +252,23 @@ pub struct ClientConfig {
     /// existed, and the admin API's existing bodies, mean what they meant.
     #[serde(default = "expiring", skip_serializing_if = "is_expiring")]
     pub expiring_tokens: bool,
+    /// Only for [`ClientAuth::PrivateKeyJwt`] clients: the public keys (a JWK Set, RFC 7517
+    /// §5, P-256 keys only) its assertions are checked with. Absent in older state files and
+    /// admin bodies, which then mean what they meant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional, type = "unknown"))]
+    pub jwks: Option<serde_json::Value>,
+    /// The client must send a DPoP proof at the token endpoint, and its access tokens are
+    /// always sender-constrained (RFC 9449 §5.2, the registration metadata of this name).
+    /// Absent means `false`, and `false` is not written, so earlier state files and admin
+    /// bodies mean what they meant.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[cfg_attr(feature = "ts", ts(optional, as = "Option<bool>"))]
+    pub dpop_bound_access_tokens: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 fn expiring() -> bool {
@@ -329,6 +350,29 @@ pub struct SandboxConfig {
     pub token_log: Option<PathBuf>,
     pub clients: Vec<ClientConfig>,
     pub users: Vec<TestUser>,
+    /// Refuse authorization requests that were not pushed first (RFC 9126 §5), and say so in
+    /// discovery (`require_pushed_authorization_requests`). Off by default; the admin API
+    /// turns it on and off while the sandbox runs ([`crate::Admin::set_require_par`]). Only
+    /// the generic personality has the endpoint, so the others ignore it.
+    pub require_pushed_authorization_requests: bool,
+    /// What the sandbox asks of DPoP (RFC 9449): proofs from every client, server nonces.
+    /// Changed at run time by the admin API (`src/admin.rs`).
+    pub dpop: DpopSettings,
+}
+
+/// The sandbox-wide DPoP switches (RFC 9449); a client can also require DPoP on its own
+/// ([`ClientConfig::dpop_bound_access_tokens`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SandboxDpop"))]
+pub struct DpopSettings {
+    /// Every client must send a DPoP proof at the token endpoint (as if each were registered
+    /// with `dpop_bound_access_tokens`).
+    #[serde(default)]
+    pub required: bool,
+    /// Every proof must carry a nonce the sandbox gave (RFC 9449 §8, §9): a proof without one
+    /// is answered `use_dpop_nonce` with a `DPoP-Nonce` header.
+    #[serde(default)]
+    pub nonce: bool,
 }
 
 impl SandboxConfig {
@@ -355,6 +399,8 @@ impl SandboxConfig {
             token_log: None,
             clients: default_clients(),
             users: ["alice", "bob", "carol"].map(TestUser::from_login).to_vec(),
+            require_pushed_authorization_requests: false,
+            dpop: DpopSettings::default(),
         }
     }
 }
@@ -378,6 +424,8 @@ fn default_clients() -> Vec<ClientConfig> {
             auth: ClientAuth::None,
             redirect_uris: redirects.clone(),
             expiring_tokens: true,
+            jwks: None,
+            dpop_bound_access_tokens: false,
         },
         ClientConfig {
             client_id: CONFIDENTIAL_CLIENT_ID.into(),
@@ -386,6 +434,8 @@ fn default_clients() -> Vec<ClientConfig> {
             auth: ClientAuth::Secret,
             redirect_uris: redirects,
             expiring_tokens: true,
+            jwks: None,
+            dpop_bound_access_tokens: false,
         },
     ]
 }

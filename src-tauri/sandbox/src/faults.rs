@@ -51,6 +51,8 @@ pub enum Endpoint {
     Introspect,
     /// The device authorization endpoint (RFC 8628 §3.1).
     DeviceAuthorization,
+    /// The pushed authorization request endpoint (RFC 9126).
+    Par,
 }
 
 /// What goes wrong.

@@ -25,12 +25,14 @@
 //! - `faults.rs`: the middleware in front of every endpoint that injects faults, with
 //!   `hold.rs`, the gate of the fault that holds requests until released, and `listener.rs`,
 //!   the listening socket that can refuse connections;
+//! - `dpop.rs`: DPoP proofs checked (RFC 9449) for the token endpoint and the resources;
 //! - `params.rs`, `replies/`: what a request carries, and the response shapes (the standard
 //!   ones, Facebook's Graph errors, Microsoft's AADSTS errors), shared by the routes, the
 //!   faults and the admin API;
 //! - `store/`: `AuthStore`, the provider's memory and every rule about codes, grants and
 //!   tokens, and the state file it is kept in;
 //! - `saver.rs`, `private_file.rs`, `admin_token.rs`: the files the sandbox keeps;
+//! - `client_assertion.rs`: checking `private_key_jwt` client assertions (RFC 7523);
 //! - `config.rs`, `keys.rs`, `jws.rs`, `oauth_error.rs`, `random.rs`: what the layers above
 //!   share;
 //! - `robot.rs`: a client of the consent page and the device verification page, for scripts
@@ -56,7 +58,9 @@
 
 pub mod admin;
 mod admin_token;
+mod client_assertion;
 pub mod config;
+mod dpop;
 mod faults;
 mod guard;
 mod hold;
@@ -83,7 +87,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use admin::{ActiveFault, Admin, AdminError, ClientView, NewUser, Overview};
-pub use config::{ClientAuth, ClientConfig, Personality, SandboxConfig, TestUser};
+pub use config::{ClientAuth, ClientConfig, DpopSettings, Personality, SandboxConfig, TestUser};
 pub use faults::{Endpoint, Fault, FaultKind};
 
 use crate::faults::Faults;
@@ -312,16 +316,37 @@ impl Sandbox {
             )),
             _ => {}
         }
+        if config.require_pushed_authorization_requests {
+            text.push_str(&format!(
+                "  pushed authorization requests required: push to {issuer}/par first\n"
+            ));
+        }
         text.push_str(&format!("  admin API: {issuer}/_sandbox\n  clients:\n"));
         for client in &config.clients {
             let auth = match (&client.auth, &client.client_secret) {
                 (ClientAuth::Secret, Some(secret)) => format!("confidential, secret {secret:?}"),
+                (ClientAuth::PrivateKeyJwt, _) => "confidential, private_key_jwt".to_owned(),
                 _ => "public, PKCE only".to_owned(),
             };
             text.push_str(&format!(
                 "    {} ({auth}); redirect URIs: {}\n",
                 client.client_id,
                 client.redirect_uris.join(", ")
+            ));
+        }
+        if config.dpop.required || config.dpop.nonce {
+            text.push_str(&format!(
+                "  DPoP: proofs {}, nonces {}\n",
+                if config.dpop.required {
+                    "required of every client"
+                } else {
+                    "optional"
+                },
+                if config.dpop.nonce {
+                    "demanded"
+                } else {
+                    "not demanded"
+                },
             ));
         }
         let users: Vec<&str> = config.users.iter().map(|u| u.login.as_str()).collect();

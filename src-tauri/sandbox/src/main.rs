@@ -33,6 +33,16 @@ struct Args {
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     access_token_lifetime: u64,
+    /// Refuse authorization requests that were not pushed to /par first (RFC 9126; the generic
+    /// personality only).
+    #[arg(long)]
+    require_par: bool,
+    /// Require a DPoP proof (RFC 9449) from every client at the token endpoint.
+    #[arg(long)]
+    dpop_required: bool,
+    /// Demand DPoP nonces (RFC 9449 §8) in every proof.
+    #[arg(long)]
+    dpop_nonce: bool,
 }
 
 fn parse_personality(name: &str) -> Result<Personality, String> {
@@ -55,6 +65,15 @@ async fn main() -> ExitCode {
     // For tests only: every issued code and token, appended to this file (debug builds only).
     config.token_log = SandboxConfig::token_log_from_env();
     config.access_token_lifetime = Duration::from_secs(args.access_token_lifetime);
+    if args.require_par && args.personality != Personality::Generic {
+        eprintln!("grantry-sandbox: --require-par needs the generic personality");
+        return ExitCode::FAILURE;
+    }
+    config.require_pushed_authorization_requests = args.require_par;
+    config.dpop = grantry_sandbox::DpopSettings {
+        required: args.dpop_required,
+        nonce: args.dpop_nonce,
+    };
     let sandbox = match Sandbox::start(config.clone()).await {
         Ok(sandbox) => sandbox,
         Err(error) => {

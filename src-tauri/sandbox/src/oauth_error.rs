@@ -65,6 +65,23 @@ impl OAuthError {
         Self::new("invalid_token", 401, description)
     }
 
+    /// RFC 9449 §5, §7.1: the DPoP proof is missing, malformed, or does not fit this request
+    /// or this token (400 at the token endpoint, 401 at a resource).
+    pub fn invalid_dpop_proof(description: impl Into<String>) -> Self {
+        Self::new("invalid_dpop_proof", 400, description)
+    }
+
+    /// RFC 9449 §8: the proof must carry the nonce the `DPoP-Nonce` header gives.
+    pub fn use_dpop_nonce(description: impl Into<String>) -> Self {
+        Self::new("use_dpop_nonce", 400, description)
+    }
+
+    /// The same error with another HTTP status (a resource answers DPoP errors with 401).
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
     /// RFC 6750: the token lacks the scope the resource needs.
     pub fn insufficient_scope(description: impl Into<String>) -> Self {
         Self::new("insufficient_scope", 403, description)

@@ -5,7 +5,7 @@
 //! Invariants: a parameter sent twice is refused (RFC 6749 §3.1), except `scope` on the consent
 //! form, where each ticked box is one; a body is accepted only as
 //! `application/x-www-form-urlencoded`; a client uses one authentication method, never two
-//! (RFC 6749 §2.3). No parameter name or value is longer than [`MAX_PARAM_LEN`], so a request
+//! (RFC 6749 §2.3): a secret or a client assertion, never both. No parameter name or value is longer than [`MAX_PARAM_LEN`], so a request
 //! cannot make the sandbox keep (or put into a consent page) more than that per parameter.
 //! Parsing never touches the store except to authenticate a client.
 
@@ -15,7 +15,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::config::Personality;
 use crate::oauth_error::OAuthError;
-use crate::store::AuthStore;
+use crate::store::{AuthStore, Credential};
 
 /// The longest parameter name or value accepted, in bytes once decoded: 2 KiB, far more than
 /// any real code, token, URI or `state` needs.
@@ -88,6 +88,16 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every parameter, in the order sent.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
+    /// A parameter set from pairs checked already (a pushed authorization request's).
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
     pub fn all(&self, key: &str) -> impl Iterator<Item = &str> {
         self.0
             .iter()
@@ -101,11 +111,15 @@ impl Params {
     }
 }
 
-/// Client credentials as sent: HTTP Basic (RFC 6749 §2.3.1, form-encoded parts) or
-/// `client_id` / `client_secret` in the parameters. Sending both ways is refused.
+/// Client credentials as sent: HTTP Basic (RFC 6749 §2.3.1, form-encoded parts),
+/// `client_id` / `client_secret` in the parameters, or a `private_key_jwt` assertion
+/// (`client_assertion_type` and `client_assertion`, RFC 7521 §4.2, with `client_id` optional:
+/// the assertion's `sub` names the client then). Sending two ways is refused.
 pub struct ClientCredentials {
     pub client_id: String,
     pub secret: Option<String>,
+    /// A `private_key_jwt` client assertion (`src/client_assertion.rs`).
+    pub assertion: Option<String>,
     pub basic: bool,
 }
 
@@ -120,8 +134,36 @@ impl ClientCredentials {
             }
             _ => None,
         };
-        match basic {
-            Some((client_id, secret)) => {
+        let assertion = match params.get("client_assertion_type") {
+            None if params.get("client_assertion").is_some() => {
+                return Err(OAuthError::invalid_client(format!(
+                    "client_assertion needs client_assertion_type={}",
+                    crate::client_assertion::JWT_BEARER
+                )));
+            }
+            None => None,
+            Some(crate::client_assertion::JWT_BEARER) => {
+                if basic.is_some() || params.get("client_secret").is_some() {
+                    return Err(OAuthError::invalid_request(
+                        "use one client authentication method, not a client assertion and a \
+                         secret both",
+                    ));
+                }
+                Some(
+                    params
+                        .get("client_assertion")
+                        .ok_or_else(|| OAuthError::invalid_client("client_assertion is missing"))?,
+                )
+            }
+            Some(other) => {
+                return Err(OAuthError::invalid_client(format!(
+                    "client_assertion_type {other:?} is not supported; use {}",
+                    crate::client_assertion::JWT_BEARER
+                )));
+            }
+        };
+        match (basic, assertion) {
+            (Some((client_id, secret)), _) => {
                 if params.get("client_secret").is_some() {
                     return Err(OAuthError::invalid_request(
                         "use one client authentication method, not Basic and client_secret both",
@@ -135,18 +177,56 @@ impl ClientCredentials {
                 Ok(Self {
                     client_id,
                     secret: Some(secret),
+                    assertion: None,
                     basic: true,
                 })
             }
-            None => Ok(Self {
+            (None, Some(assertion)) => {
+                let client_id = params
+                    .get("client_id")
+                    .map(str::to_owned)
+                    .or_else(|| crate::client_assertion::claimed_client(assertion))
+                    .ok_or_else(|| {
+                        OAuthError::invalid_client(
+                            "missing client_id, and the client assertion names no sub",
+                        )
+                    })?;
+                Ok(Self {
+                    client_id,
+                    secret: None,
+                    assertion: Some(assertion.to_owned()),
+                    basic: false,
+                })
+            }
+            (None, None) => Ok(Self {
                 client_id: params
                     .get("client_id")
                     .ok_or_else(|| OAuthError::invalid_client("missing client_id"))?
                     .to_owned(),
                 secret: params.get("client_secret").map(str::to_owned),
+                assertion: None,
                 basic: false,
             }),
         }
+    }
+
+    /// What the client sent to prove who it is, for [`AuthStore::authenticate_client`].
+    pub fn credential(&self) -> Credential<'_> {
+        match (&self.assertion, &self.secret) {
+            (Some(assertion), _) => Credential::Assertion(assertion),
+            (None, Some(secret)) => Credential::Secret(secret),
+            (None, None) => Credential::Nothing,
+        }
+    }
+
+    /// Authenticates the client by the method it used; `audiences` are what a client
+    /// assertion's `aud` may be (`src/client_assertion.rs`).
+    pub fn authenticate(
+        &self,
+        store: &mut AuthStore,
+        audiences: &[String],
+    ) -> Result<(), OAuthError> {
+        store.authenticate_client(&self.client_id, self.credential(), audiences)
     }
 }
 
@@ -181,14 +261,16 @@ pub fn bearer_token(headers: &HeaderMap, params: Option<&Params>) -> Option<Stri
 }
 
 /// A revocation or introspection request: the authenticated client's id and the `token`.
+/// `audiences` are what a client assertion's `aud` may be.
 pub fn client_and_token(
-    store: &AuthStore,
+    store: &mut AuthStore,
+    audiences: &[String],
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(String, String), OAuthError> {
     let params = Params::from_request(None, headers, body)?;
     let credentials = ClientCredentials::from_request(headers, &params)?;
-    store.authenticate(&credentials.client_id, credentials.secret.as_deref())?;
+    credentials.authenticate(store, audiences)?;
     Ok((credentials.client_id, params.require("token")?.to_owned()))
 }
 

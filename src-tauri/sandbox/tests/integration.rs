@@ -3,9 +3,11 @@
 
 mod admin;
 mod authorize;
+mod client_assertion;
 mod connection_faults;
 mod device;
 mod discovery;
+mod dpop;
 mod facebook;
 mod faults;
 mod flow;
@@ -17,6 +19,7 @@ mod introspection;
 mod keys;
 mod limits;
 mod microsoft;
+mod par;
 mod persistence;
 mod revocation;
 mod support;

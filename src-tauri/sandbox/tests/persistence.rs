@@ -148,3 +148,33 @@ async fn a_rotated_key_survives_a_restart_with_the_old_one_still_published() {
     assert_eq!(again["keys"][0]["kid"], rotated["kid"]);
     assert_eq!(again["keys"].as_array().map(Vec::len), Some(2));
 }
+
+#[tokio::test]
+async fn a_jwt_clients_keys_and_the_par_requirement_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = SandboxConfig::new(Personality::Generic);
+    config.state_file = Some(dir.path().join("sandbox.json"));
+    let h = start_with(config.clone()).await;
+    let key = support::ClientKey::new("k1");
+    h.register_jwt_client(&key).await;
+    let (status, _) = h
+        .admin_post(
+            "/settings",
+            json!({"require_pushed_authorization_requests": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    h.sandbox.stop().await;
+
+    let h = start_with(config).await;
+    let (_, overview) = h.admin_get("").await;
+    assert_eq!(overview["require_pushed_authorization_requests"], true);
+    let (_, error) = h
+        .post_asserted(
+            "/token",
+            &key.assertion(support::JWT_CLIENT, h.issuer()),
+            &[("grant_type", "refresh_token"), ("refresh_token", "x")],
+        )
+        .await;
+    assert_eq!(error["error"], "invalid_grant", "authenticated: {error}");
+}

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { HttpExchange, Inspection } from '../lib/ipc'
 import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
@@ -32,6 +32,8 @@ function inspection(overrides: Partial<Inspection> = {}): Inspection {
       claims: b({ iss: 'http://127.0.0.1:7461', sub: 'sub-alice', nonce: 'n-123', exp: NOW + 600 }),
     },
     token_response: exchange(),
+    token_type: 'Bearer',
+    binding: null,
     ...overrides,
   }
 }
@@ -173,5 +175,27 @@ describe('InspectorTab', () => {
     answer('account_http_log', [])
     render(InspectorTab, { accountId: 7 })
     expect((await screen.findByText(/The keyring is locked/)).textContent).toBeTruthy()
+  })
+
+  it('says a bearer token works for whoever holds it', async () => {
+    await open()
+    expect(screen.getByTestId('token-type').textContent).toBe('Bearer')
+    expect(screen.queryByTestId('key-thumbprint')).toBeNull()
+  })
+
+  it("shows a DPoP token's key and that its opaque token leaves the binding to the provider", async () => {
+    await open(inspection({ token_type: 'DPoP', binding: { key_thumbprint: 'jkt-123', token_jkt: null, matches: null } }))
+    const binding = screen.getByTestId('token-binding')
+    expect(within(binding).getByTestId('token-type').textContent).toBe('DPoP')
+    expect(within(binding).getByTestId('key-thumbprint').textContent).toBe('jkt-123')
+    expect(within(binding).getByTestId('token-jkt').textContent).toContain('the provider keeps the binding')
+  })
+
+  it("says whether a JWT access token's cnf.jkt is the account's key", async () => {
+    await open(inspection({ token_type: 'DPoP', binding: { key_thumbprint: 'k', token_jkt: 'k', matches: true } }))
+    expect(screen.getByTestId('binding-matches').textContent).toContain('matches')
+    cleanup()
+    await open(inspection({ token_type: 'DPoP', binding: { key_thumbprint: 'k', token_jkt: 'other', matches: false } }))
+    expect(screen.getByRole('alert').textContent).toContain('does not match')
   })
 })

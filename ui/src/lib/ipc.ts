@@ -7,6 +7,7 @@ import type { AccountScope } from './bindings/AccountScope'
 import type { AccountSummary } from './bindings/AccountSummary'
 import type { ActivityEntry } from './bindings/ActivityEntry'
 import type { ClientAuth } from './bindings/ClientAuth'
+import type { ClientJwks } from './bindings/ClientJwks'
 import type { DeviceLinkView } from './bindings/DeviceLinkView'
 import type { DeviceOffer } from './bindings/DeviceOffer'
 import type { Discovered } from './bindings/Discovered'
@@ -52,6 +53,8 @@ import type { TokenAnswer } from './bindings/TokenAnswer'
 import type { TokenInfo } from './bindings/TokenInfo'
 import type { TokenRequest } from './bindings/TokenRequest'
 import type { TokenShape } from './bindings/TokenShape'
+import type { DpopBinding } from './bindings/DpopBinding'
+import type { TokenType } from './bindings/TokenType'
 
 export type {
   RevocationReceipt,
@@ -63,6 +66,7 @@ export type {
   AccountSummary,
   ActivityEntry,
   ClientAuth,
+  ClientJwks,
   Discovered,
   EnvironmentDraft,
   EnvironmentView,
@@ -103,6 +107,8 @@ export type {
   TokenInfo,
   TokenRequest,
   TokenShape,
+  DpopBinding,
+  TokenType,
 }
 
 /** Turns whatever a failed `invoke` threw into an `IpcError`. */
@@ -191,6 +197,11 @@ export const ipc = {
   removeProvider: (provider: string, accounts: RemoveAccounts) => call<void>('remove_provider', { provider, accounts }),
   revealClientSecret: (provider: string, environment: string) =>
     call<string | null>('reveal_client_secret', { provider, environment }),
+  /** A private_key_jwt environment's public JWKS to register at the provider (its key is made if needed). */
+  clientJwks: (provider: string, environment: string) => call<ClientJwks>('client_jwks', { provider, environment }),
+  /** Asks where to save the public JWKS and writes it; the path, or null if cancelled. */
+  exportClientJwks: (provider: string, environment: string) =>
+    call<string | null>('export_client_jwks', { provider, environment }),
   /** Opens a preset's developer console (where its client is registered) in the system browser. */
   openProviderConsole: (preset: PresetId) => call<void>('open_provider_console', { preset }),
   /** Refreshes every account that can be; each outcome also comes as a `refresh_progress` event. */
@@ -301,6 +312,8 @@ export const sandboxIpc = {
   addClient: (client: SandboxClient) => call<void>('add_sandbox_client', { client }),
   /** Removes a client; the grants made to it are revoked at the sandbox. */
   removeClient: (clientId: string) => call<void>('remove_sandbox_client', { clientId }),
+  /** Makes the sandbox require pushed authorization requests (RFC 9126), or stop. */
+  setRequirePar: (required: boolean) => call<void>('set_sandbox_require_par', { required }),
   faults: () => call<ActiveFault[]>('sandbox_faults'),
   /** Injects a fault; answers the faults now in force. */
   addFault: (fault: Fault) => call<ActiveFault[]>('add_sandbox_fault', { fault }),

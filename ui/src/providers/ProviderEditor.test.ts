@@ -210,6 +210,8 @@ describe('ProviderEditor: a preset', () => {
             token_endpoint: null,
             userinfo_endpoint: null,
             revocation_endpoint: null,
+            pushed_authorization_request_endpoint: null,
+            pushed_authorization: false,
             client_id: '1234-abc.apps.googleusercontent.com',
             client_auth: 'none',
             redirect: 'loopback',
@@ -326,6 +328,21 @@ describe('ProviderEditor: a custom provider', () => {
       client_auth: 'secret_basic',
       scopes: ['openid', 'groups'],
       redirect: 'provider_scheme',
+    })
+  })
+
+  it('takes private_key_jwt without a secret, and the switch that pushes sign-in requests', async () => {
+    await open()
+    await pick('preset-custom')
+    await fireEvent.change(screen.getByLabelText('Client authentication'), { target: { value: 'private_key_jwt' } })
+    expect(screen.queryByLabelText(/Client secret/)).toBeNull()
+    expect(screen.getByTestId('private-key-jwt-note').textContent).toContain('public JWKS')
+    await fireEvent.click(screen.getByRole('checkbox', { name: /Push each sign-in request to the provider first/ }))
+    await checked()
+    expect(lastCall('check_provider')!.draft.environments[0]).toMatchObject({
+      client_auth: 'private_key_jwt',
+      client_secret: null,
+      pushed_authorization: true,
     })
   })
 

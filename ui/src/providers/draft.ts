@@ -25,6 +25,8 @@ export function blankEnvironment(over: Partial<EnvironmentDraft> = {}): Environm
     token_endpoint: null,
     userinfo_endpoint: null,
     revocation_endpoint: null,
+    pushed_authorization_request_endpoint: null,
+    pushed_authorization: false,
     client_id: '',
     client_auth: 'none',
     redirect: 'loopback',
@@ -79,6 +81,8 @@ function environmentDraft(env: EnvironmentView): EnvironmentDraft {
     token_endpoint: env.token_endpoint,
     userinfo_endpoint: env.userinfo_endpoint,
     revocation_endpoint: env.revocation_endpoint,
+    pushed_authorization_request_endpoint: env.pushed_authorization_request_endpoint,
+    pushed_authorization: env.pushed_authorization,
     client_id: env.client_id,
     client_auth: env.client_auth,
     redirect: env.redirect,
@@ -120,11 +124,11 @@ export function redirectOption(env: EnvironmentDraft, preset: PresetView | null)
 /**
  * Whether the environment takes a client secret: for a preset the chosen redirect decides
  * (a desktop client has none, a web one needs it); for a custom provider, its client
- * authentication.
+ * authentication (a public client and private_key_jwt, whose key Grantry makes, take none).
  */
 export function secretNeed(env: EnvironmentDraft, preset: PresetView | null): SecretNeed {
   if (preset) return redirectOption(env, preset)?.secret ?? 'none'
-  return env.client_auth === 'none' ? 'none' : 'required'
+  return env.client_auth === 'none' || env.client_auth === 'private_key_jwt' ? 'none' : 'required'
 }
 
 /** Whether the chosen redirect needs a URI typed in the form. */
@@ -168,6 +172,8 @@ export function draftForEngine(draft: ProviderDraft, preset: PresetView | null, 
         token_endpoint: endpoint(env.token_endpoint),
         userinfo_endpoint: endpoint(env.userinfo_endpoint),
         revocation_endpoint: endpoint(env.revocation_endpoint),
+        pushed_authorization_request_endpoint: endpoint(env.pushed_authorization_request_endpoint),
+        pushed_authorization: env.pushed_authorization,
         client_id: env.client_id.trim(),
         client_auth: preset ? 'none' : env.client_auth,
         redirect: env.redirect,

@@ -97,6 +97,8 @@ export function environment(over: Partial<EnvironmentView> = {}): EnvironmentVie
     scopes: ['openid', 'email'],
     plain_http: false,
     refreshed_in_background: true,
+    pushed_authorization: false,
+    pushed_authorization_request_endpoint: null,
     ...over,
   }
 }
@@ -174,5 +176,7 @@ export const discovered: Discovered = {
   scopes_supported: ['openid', 'email', 'groups'],
   pkce_s256: true,
   iss_parameter: false,
+  pushed_authorization_request_endpoint: null,
+  pushed_authorization_required: false,
   auth_methods: ['client_secret_basic', 'private_key_jwt'],
 }

@@ -24,7 +24,8 @@ describe('provider words', () => {
 
   it('says token endpoint authentication methods in words, and admits one it does not know', () => {
     expect(authMethodWord('client_secret_basic')).toBe('Secret in the Authorization header')
-    expect(authMethodWord('private_key_jwt')).toMatch(/not used by Grantry/)
+    expect(authMethodWord('private_key_jwt')).toMatch(/private_key_jwt/)
+    expect(authMethodWord('client_secret_jwt')).toMatch(/not used by Grantry/)
     expect(authMethodWord('something_new')).toBe('Another method')
     expect(yesNo(true)).toBe('Yes')
     expect(yesNo(false)).toBe('No')

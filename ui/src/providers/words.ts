@@ -57,6 +57,7 @@ export const clientAuthWords: Record<ClientAuth, string> = {
   none: 'None (a public client, with PKCE)',
   secret_basic: 'Client secret in the Authorization header',
   secret_post: 'Client secret in the request body',
+  private_key_jwt: 'Signed with a key Grantry makes (private_key_jwt)',
 }
 
 export const presetNames: Record<PresetId, string> = {
@@ -85,7 +86,7 @@ const authMethods: Record<string, string> = {
   client_secret_basic: 'Secret in the Authorization header',
   client_secret_post: 'Secret in the request body',
   client_secret_jwt: 'Signed with the secret (not used by Grantry)',
-  private_key_jwt: 'Signed with a private key (not used by Grantry)',
+  private_key_jwt: 'Signed with a private key (private_key_jwt)',
   tls_client_auth: 'TLS client certificate (not used by Grantry)',
   self_signed_tls_client_auth: 'Self-signed TLS certificate (not used by Grantry)',
 }

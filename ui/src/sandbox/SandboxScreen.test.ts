@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte'
 import { describe, expect, it } from 'vitest'
 import type { AccountSummary, SandboxStatus } from '../lib/ipc'
+import { axeViolations } from '../test/axe'
 import { answer, emitEvent, fail, invoke, settle } from '../test/tauri'
 import { overview, running, serverError, slow } from './fixtures'
 import SandboxScreen from './SandboxScreen.svelte'
@@ -120,6 +121,49 @@ describe('SandboxScreen', () => {
     })
     expect(document.body.innerHTML).not.toContain('s3cret')
     expect(calls('sandbox_overview').length).toBeGreaterThan(1)
+  })
+
+  it('adds a private_key_jwt client with its pasted JWKS, and refuses a JWKS that is not JSON', async () => {
+    await show()
+    answer('add_sandbox_client', undefined)
+    const clients = within(screen.getByTestId('sandbox-clients'))
+    await fireEvent.input(clients.getByLabelText('Client id'), { target: { value: 'qa-jwt' } })
+    await fireEvent.click(clients.getByLabelText('Signed JWT (private_key_jwt)'))
+    await fireEvent.input(clients.getByTestId('sandbox-client-redirects'), { target: { value: 'http://127.0.0.1/callback' } })
+    await fireEvent.input(clients.getByLabelText('Public JWKS'), { target: { value: 'not json' } })
+    await fireEvent.click(clients.getByRole('button', { name: 'Add client' }))
+    await settle()
+    expect(clients.getByTestId('sandbox-client-error').textContent).toContain('not JSON')
+    expect(calls('add_sandbox_client')).toHaveLength(0)
+    const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] }
+    await fireEvent.input(clients.getByLabelText('Public JWKS'), { target: { value: JSON.stringify(jwks) } })
+    await fireEvent.click(clients.getByRole('button', { name: 'Add client' }))
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('add_sandbox_client', {
+      client: {
+        client_id: 'qa-jwt',
+        name: 'qa-jwt',
+        auth: 'private_key_jwt',
+        client_secret: null,
+        jwks,
+        redirect_uris: ['http://127.0.0.1/callback'],
+      },
+    })
+    expect(await axeViolations()).toEqual([])
+  })
+
+  it('makes the sandbox require pushed authorization requests, and says a refusal', async () => {
+    await show()
+    answer('set_sandbox_require_par', undefined)
+    const toggle = screen.getByRole('checkbox', { name: /Require pushed authorization requests/ })
+    expect((toggle as HTMLInputElement).checked).toBe(false)
+    await fireEvent.click(toggle)
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('set_sandbox_require_par', { required: true })
+    fail('set_sandbox_require_par', { code: 'invalid_input', message: 'only the generic personality has it' })
+    await fireEvent.click(toggle)
+    await settle()
+    expect((await screen.findByRole('alert')).textContent).toContain('only the generic personality')
   })
 
   it('asks before removing a test user, then says the access they gave was revoked', async () => {

@@ -6,6 +6,7 @@ export const running: SandboxStatus = { state: 'running', issuer: 'http://127.0.
 export const overview: SandboxOverview = {
   issuer: 'http://127.0.0.1:7461',
   personality: 'generic',
+  require_pushed_authorization_requests: false,
   clients: [
     {
       client_id: 'grantry-desktop',

@@ -1,7 +1,10 @@
 //! `grantry sandbox`: run the Grantry Sandbox provider in the foreground (on the port the
 //! built-in sandbox provider uses, so Grantry links against it), or play a person on its
 //! consent page (`grantry sandbox consent`), which makes linking scriptable end to end:
-//! `grantry link sandbox --browser "grantry sandbox consent --user alice"`.
+//! `grantry link sandbox --browser "grantry sandbox consent --user alice"`. For testers of
+//! client proofs, it registers a `private_key_jwt` client with its JWKS
+//! (`grantry sandbox jwt-client`) and makes the running sandbox require pushed authorization
+//! requests (`grantry sandbox require-par on`, or `--require-par` when it starts).
 
 use std::path::PathBuf;
 
@@ -9,7 +12,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use grantry_core::Error;
 use grantry_core::paths::{SANDBOX_ADMIN_TOKEN_FILE, SANDBOX_STATE_FILE, sandbox_port};
 use grantry_sandbox::robot::{self, Choice};
-use grantry_sandbox::{Personality, Sandbox, SandboxConfig};
+use grantry_sandbox::{DpopSettings, Personality, Sandbox, SandboxConfig};
 
 use crate::output::print;
 
@@ -30,6 +33,18 @@ pub struct SandboxArgs {
     /// the state file, as <stem>-admin-token; without either, a new token at every start).
     #[arg(long)]
     admin_token_file: Option<std::path::PathBuf>,
+    /// Refuse authorization requests that were not pushed to /par first (RFC 9126; generic
+    /// personality only).
+    #[arg(long)]
+    require_par: bool,
+    /// Require a DPoP proof (RFC 9449) from every client at the token endpoint, so every
+    /// access token is bound to the client's key (the admin API's `/_sandbox/dpop` changes it).
+    #[arg(long)]
+    dpop_required: bool,
+    /// Demand DPoP nonces (RFC 9449 §8): a proof without the sandbox's nonce is answered
+    /// `use_dpop_nonce` with a `DPoP-Nonce` header.
+    #[arg(long)]
+    dpop_nonce: bool,
 }
 
 /// `--personality`: the sandbox's personalities, named as `grantry-sandbox` names them.
@@ -79,6 +94,37 @@ enum SandboxAction {
         /// The authorization URL.
         url: String,
     },
+    /// Register (or replace) a private_key_jwt client at the running sandbox, with the public
+    /// keys in a JWKS file (such as `grantry providers jwks P > jwks.json` writes).
+    JwtClient {
+        /// The client id to register.
+        client_id: String,
+        /// The JWK Set file (`{"keys": [...]}`, public P-256 keys).
+        #[arg(long)]
+        jwks: PathBuf,
+        /// The client's display name on the consent page (default: the client id).
+        #[arg(long)]
+        name: Option<String>,
+        /// A redirect URI it may use (repeat for more; default: Grantry's custom scheme and
+        /// loopback redirects).
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Vec<String>,
+    },
+    /// Make the running sandbox require pushed authorization requests (RFC 9126), or stop.
+    RequirePar {
+        /// `on` to require them, `off` to take direct authorization requests again.
+        #[arg(value_enum)]
+        state: Switch,
+    },
+}
+
+/// A switch's position.
+#[derive(Clone, Copy, ValueEnum)]
+enum Switch {
+    /// Turned on.
+    On,
+    /// Turned off.
+    Off,
 }
 
 /// `data_dir` is the data folder, where the sandbox leaves its admin token by default so that
@@ -86,6 +132,51 @@ enum SandboxAction {
 pub async fn run(json: bool, args: &SandboxArgs, data_dir: Option<PathBuf>) -> Result<(), Error> {
     match &args.action {
         None => serve(json, args, data_dir).await,
+        Some(SandboxAction::JwtClient {
+            client_id,
+            jwks,
+            name,
+            redirect_uris,
+        }) => {
+            let text = std::fs::read(jwks).map_err(|e| {
+                Error::InvalidInput(format!("cannot read the JWKS {}: {e}", jwks.display()))
+            })?;
+            let keys: serde_json::Value = serde_json::from_slice(&text)
+                .map_err(|e| Error::InvalidInput(format!("{} is not JSON: {e}", jwks.display())))?;
+            let redirect_uris = if redirect_uris.is_empty() {
+                vec![
+                    "dev.grantry:/oauth/callback".to_owned(),
+                    "http://127.0.0.1/callback".to_owned(),
+                ]
+            } else {
+                redirect_uris.clone()
+            };
+            let body = serde_json::json!({
+                "client_id": client_id,
+                "name": name.clone().unwrap_or_else(|| client_id.clone()),
+                "auth": "private_key_jwt",
+                "redirect_uris": redirect_uris,
+                "jwks": keys,
+            });
+            admin_post(args, data_dir, "/clients", &body).await?;
+            print(json, &body, || {
+                format!("Registered {client_id} (private_key_jwt) at the sandbox.")
+            });
+            Ok(())
+        }
+        Some(SandboxAction::RequirePar { state }) => {
+            let required = matches!(state, Switch::On);
+            let body = serde_json::json!({"require_pushed_authorization_requests": required});
+            admin_post(args, data_dir, "/settings", &body).await?;
+            print(json, &body, || {
+                if required {
+                    "The sandbox now requires pushed authorization requests.".to_owned()
+                } else {
+                    "The sandbox takes direct authorization requests again.".to_owned()
+                }
+            });
+            Ok(())
+        }
         Some(SandboxAction::Consent {
             user,
             scopes,
@@ -115,11 +206,64 @@ pub async fn run(json: bool, args: &SandboxArgs, data_dir: Option<PathBuf>) -> R
     }
 }
 
+/// POSTs `body` to the running sandbox's admin API at `path`, with the admin token from
+/// `--admin-token-file` or the data folder (where the app's and `grantry sandbox`'s own
+/// sandbox leave it).
+async fn admin_post(
+    args: &SandboxArgs,
+    data_dir: Option<PathBuf>,
+    path: &str,
+    body: &serde_json::Value,
+) -> Result<(), Error> {
+    let token_file = args
+        .admin_token_file
+        .clone()
+        .or_else(|| data_dir.map(|dir| dir.join(SANDBOX_ADMIN_TOKEN_FILE)))
+        .ok_or_else(|| Error::InvalidInput("no data folder: give --admin-token-file".into()))?;
+    let token = std::fs::read_to_string(&token_file).map_err(|e| {
+        Error::InvalidInput(format!(
+            "cannot read the sandbox's admin token {}: {e} (is the sandbox running?)",
+            token_file.display()
+        ))
+    })?;
+    let port = args.port.unwrap_or_else(sandbox_port);
+    let url = format!("http://127.0.0.1:{port}/_sandbox{path}");
+    let response = reqwest::Client::new()
+        .post(&url)
+        .bearer_auth(token.trim())
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .map_err(|e| {
+            Error::InvalidInput(format!(
+                "the sandbox on 127.0.0.1:{port} did not answer: {e}"
+            ))
+        })?;
+    if response.status().is_success() {
+        return Ok(());
+    }
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    let answer: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    Err(Error::InvalidInput(format!(
+        "the sandbox refused ({status}): {}",
+        answer["error_description"]
+            .as_str()
+            .unwrap_or("no reason given")
+    )))
+}
+
 async fn serve(json: bool, args: &SandboxArgs, data_dir: Option<PathBuf>) -> Result<(), Error> {
     let mut config = SandboxConfig::new(args.personality.into());
     config.port = args.port.unwrap_or_else(sandbox_port);
     config.state_file = args.state.clone();
     config.token_log = SandboxConfig::token_log_from_env();
+    config.require_pushed_authorization_requests = args.require_par;
+    config.dpop = DpopSettings {
+        required: args.dpop_required,
+        nonce: args.dpop_nonce,
+    };
     config.admin_token_file = args
         .admin_token_file
         .clone()

@@ -3,11 +3,13 @@
 //! sooner, sharing the one refresh with every other process). The token goes where it was
 //! asked for and nowhere else: to standard output for `token` and `header`, into the
 //! environment of the command `exec` runs (never printed). Each hand-out is in the history
-//! under the command and its process id.
+//! under the command and its process id. `--json` says the token's type: `DPoP` for a token
+//! bound to the account's key (RFC 9449), which `header` and `exec` refuse to pass on.
 
 use std::process::ExitCode;
 
 use clap::Args;
+use grantry_core::secret::TokenType;
 use grantry_core::{Error, Grantry, HandedOut, MAX_MIN_VALID, now};
 use serde_json::json;
 
@@ -100,10 +102,35 @@ fn variable_name(text: &str) -> Result<String, String> {
 /// The token, handed to `program` (the history's name for who took it).
 async fn hand_out(grantry: &Grantry, which: &Which, program: &str) -> Result<HandedOut, Error> {
     let account = grantry.find_account(&which.account)?;
+    hand_out_to(grantry, account.id, which, program).await
+}
+
+async fn hand_out_to(
+    grantry: &Grantry,
+    account: i64,
+    which: &Which,
+    program: &str,
+) -> Result<HandedOut, Error> {
     let program = format!("{program} (pid {})", std::process::id());
-    grantry
-        .hand_out(account.id, which.min_valid, &program)
-        .await
+    grantry.hand_out(account, which.min_valid, &program).await
+}
+
+/// Refuses an account whose token is DPoP-bound (RFC 9449) before anything is handed out: it
+/// works only with a proof signed by the account's key, which never leaves Grantry, so a
+/// header or another program's environment would hold a token no request can use.
+fn refuse_dpop(grantry: &Grantry, which: &Which, command: &str) -> Result<i64, Error> {
+    let account = grantry.find_account(&which.account)?;
+    if grantry.token_type(account.id)? == TokenType::Dpop {
+        return Err(Error::InvalidInput(format!(
+            "account {} ({}) has a DPoP-bound token: it works only with a proof signed by the \
+             account's key, which never leaves Grantry, so `grantry {command}` cannot hand it \
+             to another program's request. `grantry token --json` shows it with its \
+             token_type; to pass tokens on, turn DPoP off for the environment and link again",
+            account.id,
+            account.label()
+        )));
+    }
+    Ok(account.id)
 }
 
 pub async fn token(json: bool, grantry: &Grantry, args: &TokenArgs) -> Result<(), Error> {
@@ -134,7 +161,8 @@ pub async fn token(json: bool, grantry: &Grantry, args: &TokenArgs) -> Result<()
 }
 
 pub async fn header(json: bool, grantry: &Grantry, args: &HeaderArgs) -> Result<(), Error> {
-    let handed = hand_out(grantry, &args.which, "grantry header").await?;
+    let account = refuse_dpop(grantry, &args.which, "header")?;
+    let handed = hand_out_to(grantry, account, &args.which, "grantry header").await?;
     let header = format!(
         "Authorization: {} {}",
         handed.token_type,
@@ -159,7 +187,9 @@ pub async fn exec(grantry: &Grantry, args: &ExecArgs) -> Result<ExitCode, Error>
     let name = std::path::Path::new(program)
         .file_name()
         .map_or_else(|| program.clone(), |n| n.to_string_lossy().into_owned());
-    let handed = hand_out(grantry, &args.which, &format!("grantry exec {name}")).await?;
+    let account = refuse_dpop(grantry, &args.which, "exec")?;
+    let taker = format!("grantry exec {name}");
+    let handed = hand_out_to(grantry, account, &args.which, &taker).await?;
     let mut command = tokio::process::Command::new(program);
     command
         .args(rest)

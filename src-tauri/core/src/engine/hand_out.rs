@@ -10,7 +10,7 @@ use super::{Grantry, lock};
 use crate::clock;
 use crate::error::Error;
 use crate::model::{AccountSummary, ActivityKind, ScopeStatus};
-use crate::secret::Secret;
+use crate::secret::{Secret, TokenType};
 
 /// The most a caller may ask a token to stay valid: a day. More would only ever refresh.
 pub const MAX_MIN_VALID: i64 = 24 * 60 * 60;
@@ -21,8 +21,9 @@ pub const MAX_MIN_VALID: i64 = 24 * 60 * 60;
 pub struct HandedOut {
     pub account: AccountSummary,
     pub access_token: Secret<String>,
-    /// How the token is presented (RFC 6750 §2.1: `Authorization: Bearer …`). Every grant
-    /// Grantry makes today gives bearer tokens.
+    /// How the token is presented: `Bearer` (RFC 6750 §2.1: `Authorization: Bearer …`), or
+    /// `DPoP` (RFC 9449 §7): bound to the account's key, which never leaves Grantry, so the
+    /// token works only with a proof Grantry signs; a program given it alone cannot use it.
     pub token_type: &'static str,
     /// Unix seconds; none when the provider said the token does not expire.
     pub expires_at: Option<i64>,
@@ -70,6 +71,14 @@ impl Grantry {
                 )))
             }
         }
+    }
+
+    /// How the account's access token is used (`Bearer`, or `DPoP` when bound to its key),
+    /// read from the keyring without handing anything out: for callers that must refuse a
+    /// token they cannot pass on usefully (`grantry exec`).
+    pub fn token_type(&self, account_id: i64) -> Result<TokenType, Error> {
+        let account = self.account(account_id)?;
+        Ok(self.tokens_of(&account)?.token_type)
     }
 
     /// The account's access token for `program` (how the history names who took it), valid
@@ -148,7 +157,7 @@ impl Grantry {
         entry?;
         Ok(HandedOut {
             account,
-            token_type: "Bearer",
+            token_type: tokens.token_type.as_str(),
             expires_at: tokens.expires_at,
             access_token: tokens.access_token,
             scopes,

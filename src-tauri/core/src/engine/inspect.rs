@@ -1,12 +1,14 @@
 //! The Inspector, for QA: what an account's tokens say (never the tokens: `oauth/token_shape.rs`),
 //! the access token itself only on the person's explicit Reveal or Copy (each recorded in the
 //! history), making the access token count as expired, and a JSON report of the account with no
-//! secret in it.
+//! secret in it. A DPoP-bound account shows its key's thumbprint (public) beside the `cnf.jkt`
+//! its access token names, if it is a JWT.
 
 use super::{Grantry, RefreshPolicy, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::{ActivityKind, HttpExchange, Inspection, TokenShape};
+use crate::model::{ActivityKind, DpopBinding, HttpExchange, Inspection, TokenShape};
+use crate::oauth::dpop::Dpop;
 use crate::oauth::token_shape;
 use crate::secret::Secret;
 use crate::store::HTTP_LOG_KEPT;
@@ -25,11 +27,23 @@ impl Grantry {
     pub fn inspect(&self, account_id: i64) -> Result<Inspection, Error> {
         let (access_token, id_token) = self.token_shapes(account_id)?;
         let log = self.http_log(account_id, HTTP_LOG_KEPT)?;
+        let tokens = self.tokens_of(&self.account(account_id)?)?;
+        let binding = Dpop::of(&tokens)?.map(|dpop| {
+            let key_thumbprint = dpop.thumbprint();
+            let token_jkt = confirmed_key(&access_token);
+            DpopBinding {
+                matches: token_jkt.as_ref().map(|jkt| *jkt == key_thumbprint),
+                key_thumbprint,
+                token_jkt,
+            }
+        });
         Ok(Inspection {
             account_id,
             access_token,
             id_token,
             token_response: log.into_iter().find(is_token_response),
+            token_type: tokens.token_type,
+            binding,
         })
     }
 
@@ -107,6 +121,7 @@ impl Grantry {
         let detail = self.account_detail(account_id, RefreshPolicy::default(), 10_000)?;
         // A locked keyring must not stop the report: what the tokens say is left out then.
         let shapes = self.token_shapes(account_id).ok();
+        let inspection = self.inspect(account_id).ok();
         let said = |shape: &TokenShape| match shape {
             TokenShape::Jwt { header, claims } => serde_json::json!({
                 "shape": "jwt",
@@ -131,6 +146,9 @@ impl Grantry {
             "tokens": detail.tokens,
             "access_token": shapes.as_ref().map(|(access, _)| said(access)),
             "id_token": shapes.as_ref().and_then(|(_, id)| id.as_ref()).map(said),
+            // Public values only: the key's thumbprint, never the key.
+            "token_type": inspection.as_ref().map(|i| i.token_type),
+            "dpop_binding": inspection.as_ref().and_then(|i| i.binding.clone()),
             "history": detail.timeline,
             "http_log": self.http_log(account_id, HTTP_LOG_KEPT)?,
         }))
@@ -144,6 +162,15 @@ fn is_token_response(exchange: &HttpExchange) -> bool {
         && exchange.status.is_some_and(|s| (200..300).contains(&s))
         && serde_json::from_str::<serde_json::Value>(&exchange.response_body)
             .is_ok_and(|body| body.get("access_token").is_some())
+}
+
+/// The `cnf.jkt` of a JWT access token (RFC 9449 §6.1): the key it says it is bound to.
+fn confirmed_key(shape: &TokenShape) -> Option<String> {
+    let TokenShape::Jwt { claims, .. } = shape else {
+        return None;
+    };
+    let claims: serde_json::Value = serde_json::from_str(claims).ok()?;
+    Some(claims.pointer("/cnf/jkt")?.as_str()?.to_owned())
 }
 
 /// JSON text as a value; text that is not JSON stays text.

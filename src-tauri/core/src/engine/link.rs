@@ -12,12 +12,14 @@ use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
 use crate::oauth::code_exchange::{self, Linked};
 use crate::oauth::discovery::Endpoints;
+use crate::oauth::dpop::Dpop;
 use crate::oauth::loopback::Loopback;
+use crate::oauth::pushed_authorization;
 use crate::oauth::revocation::Failure;
 use crate::providers::presets::Purpose;
 use crate::providers::{Environment, Redirect, RedirectKind};
 use crate::scope_catalog;
-use crate::secret::{Secret, TokenSet};
+use crate::secret::{Secret, TokenSet, TokenType};
 use crate::secret_store::token_items;
 use crate::store::NewAccount;
 
@@ -159,16 +161,36 @@ impl Grantry {
             .preset
             .map(|preset| preset.authorize_params(purpose))
             .unwrap_or_default();
-        let (started, mut pending) = authorize::start(
+        let (mut started, mut pending) = authorize::start(
             &provider,
             &env,
-            endpoints,
+            endpoints.clone(),
             scopes,
             &redirect,
             &extra,
             clock::now(),
         )?;
+        if pushed_authorization::wanted(&env, &endpoints) {
+            // RFC 9126: the request goes to the provider directly; the browser gets a reference.
+            let secret = self.client_secret(&provider, &env)?;
+            let url = pushed_authorization::push(
+                &self.http,
+                &provider,
+                &env,
+                &endpoints,
+                secret.as_ref(),
+                &started.authorization_url,
+            )
+            .await?;
+            started.authorization_url.clone_from(&url);
+            pending.pushed(url);
+        }
         pending.for_account = for_account.map(|(owner, _)| owner);
+        // DPoP (RFC 9449): the account's key is made now, for the code exchange's proof, and
+        // kept with the pending link until it goes to the keyring with the tokens.
+        if env.dpop {
+            pending.dpop = Some(Dpop::generate()?);
+        }
         tracing::info!(
             provider,
             environment = env.name,
@@ -521,6 +543,8 @@ fn refresh_only(refresh_token: Secret<String>) -> TokenSet {
         refresh_token: Some(refresh_token),
         id_token: None,
         expires_at: None,
+        token_type: TokenType::Bearer,
+        dpop_key: None,
     }
 }
 

@@ -10,6 +10,7 @@
 //! provider's HTTP exchanges of an operation are kept in the HTTP log, masked.
 
 mod break_cause;
+mod client_keys;
 mod device_link;
 mod exchange;
 mod grant_end;
@@ -467,13 +468,16 @@ impl Grantry {
         }
     }
 
-    /// An environment's client secret from the keyring, when its client authentication needs
-    /// one.
+    /// An environment's client credential from the keyring, when its client authentication
+    /// needs one: its client secret, or its `private_key_jwt` key (`client_keys.rs`).
     fn client_secret(
         &self,
         provider: &str,
         env: &Environment,
     ) -> Result<Option<Secret<String>>, Error> {
+        if env.signs_assertions() {
+            return self.client_key(provider, env).map(Some);
+        }
         if !env.needs_secret() {
             return Ok(None);
         }

@@ -51,7 +51,10 @@ impl Grantry {
         for env in &removed.environments {
             let key = token_items::client_secret_key(&self.installation, id, &env.name);
             self.secrets.delete(&key)?;
+            self.forget_client_key(id, &env.name)?;
         }
+        // A provider added later under the same id must not inherit its endpoints.
+        lock(&self.endpoints).retain(|(p, _), _| p != id);
         self.events.emit(GrantryEvent::ProvidersChanged);
         Ok(removed)
     }
@@ -236,7 +239,16 @@ impl Grantry {
             let key = token_items::client_secret_key(&self.installation, old, env);
             self.secrets.get(&key).is_ok_and(|s| s.is_some())
         };
-        let provider = draft::build(draft, stored)?;
+        let mut provider = draft::build(draft, stored)?;
+        // The window has no DPoP switch: an environment it edits keeps the one
+        // `providers.toml` gives it (`dpop`, RFC 9449).
+        if let Some(old) = editing.and_then(|old| lock(&self.providers).get(old).ok().cloned()) {
+            for env in &mut provider.environments {
+                if let Some(kept) = old.environments.iter().find(|e| e.name == env.name) {
+                    env.dpop = kept.dpop;
+                }
+            }
+        }
         let taken =
             id == SANDBOX_ID || (Some(id) != editing && lock(&self.providers).get(id).is_ok());
         if taken {
@@ -314,6 +326,7 @@ impl Grantry {
                 _ if !env.needs_secret() => self.secrets.delete(&key)?,
                 _ => {}
             }
+            self.keep_client_key(editing, &id, env)?;
             if let Some(old) = editing.filter(|old| *old != id) {
                 // Renamed: the secret moves with the provider.
                 let old_key = token_items::client_secret_key(&self.installation, old, &env.name);
@@ -408,6 +421,8 @@ impl Grantry {
             scopes: env.scopes.clone(),
             plain_http: env.uses_plain_http(),
             refreshed_in_background: env.refreshed_in_background(),
+            pushed_authorization: env.pushed_authorization,
+            pushed_authorization_request_endpoint: text(&env.pushed_authorization_request_endpoint),
         }
     }
 
@@ -431,6 +446,8 @@ impl Grantry {
                 .any(|m| m == "S256"),
             iss_parameter: found.iss_parameter_supported,
             auth_methods: found.advertised.token_auth_methods.clone(),
+            pushed_authorization_request_endpoint: text(&found.pushed_authorization),
+            pushed_authorization_required: found.pushed_authorization_required,
         })
     }
 

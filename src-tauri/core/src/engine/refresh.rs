@@ -522,6 +522,9 @@ fn renewed(current: &TokenSet, exchanged: Result<Exchanged, Error>) -> Result<Re
                 refresh_token: None,
                 id_token: current.id_token.clone(),
                 expires_at: exchanged.expires_at,
+                // Facebook's exchange knows no DPoP.
+                token_type: current.token_type,
+                dpop_key: current.dpop_key.clone(),
             },
             granted: None,
             id_token: None,

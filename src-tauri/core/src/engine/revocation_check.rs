@@ -21,9 +21,11 @@
 use super::Grantry;
 use crate::model::{RevocationOutcome, RevocationProof};
 use crate::oauth::discovery::Endpoints;
+use crate::oauth::dpop::Dpop;
 use crate::oauth::http::get_json;
 use crate::oauth::introspection::{self, Introspection};
 use crate::oauth::refresh_token::{self, Failure};
+use crate::oauth::userinfo;
 use crate::providers::Environment;
 use crate::secret::{Secret, TokenSet};
 use crate::{clock, error::Error};
@@ -88,9 +90,17 @@ impl Grantry {
                 Some(refresh) => (refresh, "refresh_token"),
                 None => (&tokens.access_token, "access_token"),
             };
-            let answer =
-                introspection::introspect(&self.http, provider, env, secret, endpoint, revoked)
-                    .await;
+            let dpop = Dpop::of(tokens).ok().flatten();
+            let answer = introspection::introspect(
+                &self.http,
+                provider,
+                env,
+                secret,
+                endpoint,
+                revoked,
+                dpop.as_ref(),
+            )
+            .await;
             match answer {
                 Ok(Introspection::Inactive) => {
                     return Finding::dead(
@@ -206,15 +216,20 @@ impl Grantry {
         url: &url::Url,
         tokens: &TokenSet,
     ) -> Result<(u16, String), Error> {
-        let request = get_json(url, Some(tokens.access_token.expose()))?;
-        let response = self
-            .http
-            .send(request)
-            .await
-            .map_err(|source| Error::Unreachable {
-                provider: provider.to_owned(),
-                source,
-            })?;
+        let access = tokens.access_token.expose();
+        // A DPoP-bound token is refused as a bearer token whether revoked or not: it goes with
+        // its scheme and a proof, or the check would prove nothing (RFC 9449 §7).
+        let sent = match Dpop::of(tokens)? {
+            Some(dpop) => {
+                let build = || userinfo::dpop_request(url, access);
+                dpop.send_built(&self.http, build, Some(access)).await?
+            }
+            None => self.http.send(get_json(url, Some(access))?).await,
+        };
+        let response = sent.map_err(|source| Error::Unreachable {
+            provider: provider.to_owned(),
+            source,
+        })?;
         Ok((
             response.status().as_u16(),
             String::from_utf8_lossy(response.body()).into_owned(),

@@ -9,6 +9,7 @@ use crate::clock;
 use crate::dialects;
 use crate::error::Error;
 use crate::model::{AccountScope, ActivityKind, ScopeChange, ScopeCheck};
+use crate::oauth::dpop::Dpop;
 use crate::oauth::introspection::{self, Introspection};
 
 impl Grantry {
@@ -156,6 +157,7 @@ impl Grantry {
                 secret.as_ref(),
                 &endpoint,
                 (&tokens.access_token, "access_token"),
+                Dpop::of(&tokens)?.as_ref(),
             )
             .await?;
             match answer {

@@ -1,9 +1,11 @@
 //! What the account's Inspector shows of its tokens: their shape and, for a JWT, its header
-//! and claims (RFC 7515, RFC 7519), never the token itself.
+//! and claims (RFC 7515, RFC 7519), never the token itself; and for DPoP (RFC 9449) the key
+//! its tokens are bound to, by its public thumbprint.
 
 use serde::Serialize;
 
 use super::HttpExchange;
+use crate::secret::TokenType;
 
 /// What the account's Inspector shows of its tokens: never a token itself. A JWT's header
 /// and claims are its own JSON text, decoded from base64url (RFC 7515 §2, RFC 7519 §3) with
@@ -19,6 +21,25 @@ pub struct Inspection {
     /// The last token response (from a link or a refresh) as the HTTP log kept it, every
     /// secret masked; `None` when the log holds none any more.
     pub token_response: Option<HttpExchange>,
+    /// How the access token is used: `Bearer`, or `DPoP` (RFC 9449: with a proof of the
+    /// account's key).
+    pub token_type: TokenType,
+    /// What binds the tokens to the account's DPoP key; `None` for bearer tokens.
+    pub binding: Option<DpopBinding>,
+}
+
+/// A DPoP-bound account's key and what its access token says of it (RFC 9449 §6): public
+/// values only, the key's private part never leaves the keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DpopBinding {
+    /// The RFC 7638 thumbprint of the account's key: the `jkt` the provider binds to.
+    pub key_thumbprint: String,
+    /// The access token's `cnf.jkt`, when it is a JWT that carries one (§6.1); an opaque
+    /// token's binding is the provider's to tell (its introspection answer, §6.2).
+    pub token_jkt: Option<String>,
+    /// Whether the two are the same; `None` when the token names no key.
+    pub matches: Option<bool>,
 }
 
 /// A token as the Inspector may show it.

@@ -52,6 +52,26 @@ pub struct EnvironmentView {
     pub plain_http: bool,
     /// Its accounts are refreshed in the background: https throughout, or opted in.
     pub refreshed_in_background: bool,
+    /// Links push their request first (RFC 9126), as the environment asks; discovery may
+    /// require it too ([`Discovered::pushed_authorization_required`]).
+    pub pushed_authorization: bool,
+    pub pushed_authorization_request_endpoint: Option<String>,
+}
+
+/// The public keys of a `private_key_jwt` environment, to register at the provider as its
+/// client's JWKS (RFC 7517 §5). Never the private part, which stays in the keyring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClientJwks {
+    pub provider: String,
+    pub environment: String,
+    /// The key's id: its RFC 7638 thumbprint.
+    pub kid: String,
+    /// `{"keys": [{"kty": "EC", "crv": "P-256", …}]}`.
+    #[cfg_attr(feature = "ts", ts(type = "{ keys: Array<Record<string, string>> }"))]
+    pub jwks: serde_json::Value,
+    /// The `aud` Grantry puts in its assertions (the issuer, else the token endpoint).
+    pub audience: String,
 }
 
 /// What saving a provider draft would do, before it is saved: its mistakes, field by field
@@ -128,6 +148,10 @@ pub struct Discovered {
     pub pkce_s256: bool,
     pub iss_parameter: bool,
     pub auth_methods: Vec<String>,
+    /// RFC 9126: where authorization requests are pushed, and whether the provider takes
+    /// only pushed ones.
+    pub pushed_authorization_request_endpoint: Option<String>,
+    pub pushed_authorization_required: bool,
 }
 
 /// What becomes of a removed provider's accounts.

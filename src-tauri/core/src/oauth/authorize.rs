@@ -50,12 +50,22 @@ pub struct Pending {
     pub for_account: Option<(String, String)>,
     started_at: i64,
     pub(crate) endpoints: Arc<Endpoints>,
+    /// The DPoP key made for the account this link brings (RFC 9449), when the environment
+    /// turns DPoP on: the code exchange's proof is signed with it, and it goes to the keyring
+    /// with the tokens bound to it.
+    pub dpop: Option<super::dpop::Dpop>,
 }
 
 impl Pending {
     /// The `state` that names this link.
     pub fn state(&self) -> &str {
         &self.state
+    }
+
+    /// The request was pushed (RFC 9126, `pushed_authorization.rs`): the browser is sent to
+    /// `url`, which carries only `client_id` and `request_uri`.
+    pub fn pushed(&mut self, url: String) {
+        self.authorization_url = url;
     }
 }
 
@@ -115,6 +125,7 @@ pub fn start(
         for_account: None,
         started_at: now,
         endpoints,
+        dpop: None,
     };
     Ok((started, pending))
 }
@@ -218,6 +229,7 @@ mod tests {
             scopes: vec!["openid".into()],
             for_account: None,
             started_at,
+            dpop: None,
             endpoints: Arc::new(Endpoints {
                 issuer: Some("http://127.0.0.1:1".into()),
                 authorization: url.clone(),
@@ -229,6 +241,8 @@ mod tests {
                 device_authorization: None,
                 jwks: JsonWebKeySet::new(Vec::new()),
                 iss_parameter_supported: true,
+                pushed_authorization: None,
+                pushed_authorization_required: false,
                 id_token_algs: Vec::new(),
                 advertised: Default::default(),
             }),

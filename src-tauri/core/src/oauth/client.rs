@@ -1,7 +1,11 @@
 //! The client side of every request to a provider, written once: the OAuth client that
 //! openidconnect drives (authorization URL, code exchange, refresh), client authentication on
-//! the requests Grantry builds itself (revocation, introspection, GitHub's grant deletion),
-//! and what a token endpoint's refusal means.
+//! the requests Grantry builds itself (revocation, introspection, GitHub's grant deletion,
+//! pushed authorization requests), and what a token endpoint's refusal means.
+//!
+//! `secret` throughout is the environment's credential as the engine read it from the
+//! keyring: the client secret, or, for `private_key_jwt`, the environment's private key, which
+//! is never sent; it signs a fresh assertion for each request (`client_assertion.rs`).
 
 use openidconnect::core::{CoreClient, CoreErrorResponseType};
 use openidconnect::http::Request;
@@ -52,7 +56,11 @@ pub(crate) fn client(
     .set_auth_uri(AuthUrl::from_url(endpoints.authorization.clone()))
     .set_token_uri(TokenUrl::from_url(endpoints.token.clone()))
     .set_auth_type(match env.client_auth {
-        ClientAuth::SecretPost | ClientAuth::None => AuthType::RequestBody,
+        // A private_key_jwt client sends its client_id in the body, its assertion beside it
+        // (`client_assertion::params`, added to each request).
+        ClientAuth::SecretPost | ClientAuth::None | ClientAuth::PrivateKeyJwt => {
+            AuthType::RequestBody
+        }
         ClientAuth::SecretBasic => AuthType::BasicAuth,
     });
     if let Some(redirect_uri) = redirect_uri {
@@ -60,7 +68,7 @@ pub(crate) fn client(
             .map_err(|e| Error::InvalidInput(format!("redirect URI {redirect_uri:?}: {e}")))?;
         client = client.set_redirect_uri(redirect);
     }
-    if let Some(secret) = secret {
+    if let Some(secret) = secret.filter(|_| env.needs_secret()) {
         client = client.set_client_secret(ClientSecret::new(secret.expose().clone()));
     }
     if endpoints.issuer.is_none() {
@@ -82,7 +90,8 @@ pub(crate) fn basic_authorization(client_id: &str, secret: &Secret<String>) -> S
 }
 
 /// A form POST to one of the provider's endpoints with the client's authentication: Basic,
-/// or the secret in the body, or, for a public client, only its `client_id`.
+/// or the secret in the body, or a fresh client assertion, or, for a public client, only its
+/// `client_id`.
 pub(crate) fn form_post(
     env: &Environment,
     secret: Option<&Secret<String>>,
@@ -103,6 +112,10 @@ pub(crate) fn form_post(
         (ClientAuth::SecretPost, Some(secret)) => {
             form.append_pair("client_id", &env.client_id);
             form.append_pair("client_secret", secret.expose());
+        }
+        (ClientAuth::PrivateKeyJwt, key) => {
+            form.append_pair("client_id", &env.client_id);
+            form.extend_pairs(super::client_assertion::params(env, key)?);
         }
         _ => {
             form.append_pair("client_id", &env.client_id);

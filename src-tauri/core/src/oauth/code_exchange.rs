@@ -1,22 +1,28 @@
 //! The end of a link: the authorization response's code exchanged for tokens (RFC 6749
 //! §4.1.3, with the PKCE verifier, RFC 7636 §4.5), the ID token validated, and the person's
-//! profile gathered ([`gather`], which the device grant's tokens go through too: `device.rs`). It returns what it learnt as plain values; storing them is the engine's
-//! job (`engine/link.rs`).
+//! profile gathered ([`gather`], which the device grant's tokens go through too: `device.rs`).
+//! It returns what it learnt as plain values; storing them is the engine's job
+//! (`engine/link.rs`). With DPoP (RFC 9449) the exchange and the profile request carry
+//! proofs of the link's key (`dpop.rs`), and only a `DPoP` token answer is taken.
 
 use openidconnect::core::CoreTokenResponse;
-use openidconnect::{AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, TokenResponse};
+use openidconnect::{
+    AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, RequestTokenError, TokenResponse,
+};
 
 use super::authorize::Pending;
 use super::callback::{Callback, Outcome};
 use super::client::{client, token_error};
+use super::client_assertion;
 use super::discovery::{Endpoints, Keys};
+use super::dpop::{self, Dpop};
 use super::http::Http;
 use super::id_token::{self, ExpectedNonce};
 use super::userinfo::{self, Profile};
 use crate::error::Error;
 use crate::model::RefreshEnd;
 use crate::providers::Environment;
-use crate::secret::{Secret, TokenSet};
+use crate::secret::{Secret, TokenSet, TokenType};
 
 /// What a completed link learnt.
 #[derive(Debug)]
@@ -85,25 +91,62 @@ pub async fn complete(
     };
     let endpoints = &pending.endpoints;
     let client = client(env, endpoints, secret, Some(&pending.redirect_uri))?;
-    let dialect = http.dialect(env.preset);
-    let response = client
-        .exchange_code(AuthorizationCode::new(code))
-        .set_pkce_verifier(PkceCodeVerifier::new(pending.verifier.secret().clone()))
-        .request_async(&dialect)
-        .await
-        .map_err(|error| token_error(provider, error))?;
-    let nonce = ExpectedNonce::Sent(&pending.nonce);
+    let mut dpop = pending.dpop.clone();
+    let exchange = |dpop: Option<Dpop>| {
+        let dialect = http.dialect(env.preset).with_dpop(dpop);
+        let code = AuthorizationCode::new(code.clone());
+        let verifier = PkceCodeVerifier::new(pending.verifier.secret().clone());
+        let client = &client;
+        // Built anew each time: a client assertion is single use (RFC 7523 §3).
+        let assertion = client_assertion::params(env, secret);
+        async move {
+            let mut request = client.exchange_code(code).set_pkce_verifier(verifier);
+            for (name, value) in assertion? {
+                request = request.add_extra_param(name, value);
+            }
+            let response = request.request_async(&dialect).await;
+            Ok::<_, Error>((response, dialect))
+        }
+    };
+    let (mut response, mut dialect) = exchange(dpop.clone()).await?;
+    // A provider that wants DPoP for this client refuses the exchange without a proof, before
+    // it spends the code (RFC 9449 §5.2): the link goes on with a key of its own.
+    if let (None, Err(RequestTokenError::ServerResponse(refusal))) = (&dpop, &response)
+        && dpop::wants_proof(refusal.error().as_ref())
+    {
+        dpop = Some(Dpop::generate()?);
+        (response, dialect) = exchange(dpop.clone()).await?;
+    }
+    // A provider that demands nonces says so to the first proof (RFC 9449 §8): once more,
+    // built anew, with the nonce its answer gave.
+    if let (Some(_), Err(RequestTokenError::ServerResponse(refusal))) = (&dpop, &response)
+        && dpop::nonce_refusal(refusal.error().as_ref())
+    {
+        (response, dialect) = exchange(dpop.clone()).await?;
+    }
+    let response = response
+        .map_err(|error| client_assertion::explain(provider, env, token_error(provider, error)))?;
+    let token_type = match &dpop {
+        Some(_) => dpop::expect_dpop(provider, response.token_type().as_ref())?,
+        None => TokenType::Bearer,
+    };
     let answer = Answer {
         response: &response,
+        token_type,
+        dpop: dpop.as_ref(),
         data_access_expires_at: dialect.data_access_expires_at(),
         refresh_lifetime: dialect.refresh_lifetime(),
     };
+    let nonce = ExpectedNonce::Sent(&pending.nonce);
     gather(http, env, provider, endpoints, &answer, nonce, now).await
 }
 
-/// A token endpoint's answer to a link, with what the preset's dialect noted beside it.
+/// A token endpoint's answer to a link, with what was learnt beside it: its token type, the
+/// DPoP key its tokens are bound to, and what the preset's dialect noted.
 pub(crate) struct Answer<'a> {
     pub response: &'a CoreTokenResponse,
+    pub token_type: TokenType,
+    pub dpop: Option<&'a Dpop>,
     pub data_access_expires_at: Option<i64>,
     pub refresh_lifetime: Option<i64>,
 }
@@ -121,6 +164,7 @@ pub(crate) async fn gather(
     now: i64,
 ) -> Result<Linked, Error> {
     let response = answer.response;
+    let dpop = answer.dpop;
     let mut subject = None;
     let mut profile = Profile::default();
     let mut new_keys = None;
@@ -153,7 +197,7 @@ pub(crate) async fn gather(
     }
     let access_token = response.access_token().secret().clone();
     if let Some(url) = &endpoints.userinfo {
-        let fetched = userinfo::fetch(http, provider, url, &access_token).await?;
+        let fetched = userinfo::fetch(http, provider, url, &access_token, dpop).await?;
         if let (Some(expected), Some(found)) = (&subject, &fetched.subject)
             && expected != found
         {
@@ -187,6 +231,8 @@ pub(crate) async fn gather(
                 .map(|t| Secret::new(t.secret().clone())),
             id_token: id_token.map(|t| Secret::new(t.to_string())),
             expires_at: response.expires_in().map(|d| expires_at(now, d)),
+            token_type: answer.token_type,
+            dpop_key: dpop.map(Dpop::secret),
         },
         new_keys,
         data_access_expires_at: answer.data_access_expires_at,

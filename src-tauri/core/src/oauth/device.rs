@@ -318,8 +318,11 @@ pub async fn poll(
             provider: provider.to_owned(),
             reason: format!("its token response is not of the expected shape: {e}"),
         })?;
+    // The device grant is not combined with DPoP here: its tokens are bearer tokens.
     let answer = Answer {
         response: &parsed,
+        token_type: crate::secret::TokenType::Bearer,
+        dpop: None,
         data_access_expires_at: dialect.data_access_expires_at(),
         refresh_lifetime: dialect.refresh_lifetime(),
     };

@@ -41,6 +41,11 @@ pub struct ExtraMetadata {
     /// RFC 8628 §4.
     #[serde(default)]
     device_authorization_endpoint: Option<String>,
+    /// RFC 9126 §5.
+    #[serde(default)]
+    pushed_authorization_request_endpoint: Option<String>,
+    #[serde(default)]
+    require_pushed_authorization_requests: Option<bool>,
 }
 
 impl AdditionalProviderMetadata for ExtraMetadata {}
@@ -79,6 +84,11 @@ pub struct Endpoints {
     pub device_authorization: Option<Url>,
     /// The provider promised RFC 9207 `iss` in every authorization response.
     pub iss_parameter_supported: bool,
+    /// Where authorization requests are pushed (RFC 9126), configured or discovered.
+    pub pushed_authorization: Option<Url>,
+    /// The provider takes only pushed authorization requests (RFC 9126 §5,
+    /// `require_pushed_authorization_requests`).
+    pub pushed_authorization_required: bool,
     /// The algorithms the provider signs ID tokens with (discovery); RS256 when unknown.
     pub id_token_algs: Vec<CoreJwsSigningAlgorithm>,
     /// What the discovery document advertises besides endpoints, to show a person.
@@ -163,6 +173,8 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             jwks: JsonWebKeySet::new(Vec::new()),
             device_authorization: env.device_authorization_endpoint.clone(),
             iss_parameter_supported: false,
+            pushed_authorization: env.pushed_authorization_request_endpoint.clone(),
+            pushed_authorization_required: false,
             id_token_algs: vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256],
             advertised: Advertised::default(),
         });
@@ -274,6 +286,12 @@ pub(crate) fn endpoints_from(
         iss_parameter_supported: extra
             .authorization_response_iss_parameter_supported
             .unwrap_or(false),
+        pushed_authorization: optional(
+            &env.pushed_authorization_request_endpoint,
+            extra.pushed_authorization_request_endpoint.clone(),
+            "pushed_authorization_request_endpoint",
+        )?,
+        pushed_authorization_required: extra.require_pushed_authorization_requests.unwrap_or(false),
         advertised: Advertised {
             scopes: metadata
                 .scopes_supported()

@@ -100,27 +100,34 @@ impl Http {
         provider: &str,
         what: &str,
     ) -> Result<serde_json::Value, crate::error::Error> {
-        use crate::error::Error;
-        let response = self
-            .send(request)
-            .await
-            .map_err(|source| Error::Unreachable {
-                provider: provider.to_owned(),
-                source,
-            })?;
-        let malformed = |reason: String| Error::MalformedResponse {
-            provider: provider.to_owned(),
-            reason,
-        };
-        if !response.status().is_success() {
-            return Err(malformed(format!(
-                "{what} came with HTTP {}",
-                response.status()
-            )));
-        }
-        serde_json::from_slice(response.body())
-            .map_err(|e| malformed(format!("{what} is not JSON: {e}")))
+        http_json(self.send(request).await, provider, what)
     }
+}
+
+/// An answer that must be a JSON document with a success status, as [`Http::json`] reads it;
+/// for a request sent otherwise (with a DPoP proof, `dpop.rs`).
+pub(crate) fn http_json(
+    response: Result<HttpResponse, HttpError>,
+    provider: &str,
+    what: &str,
+) -> Result<serde_json::Value, crate::error::Error> {
+    use crate::error::Error;
+    let response = response.map_err(|source| Error::Unreachable {
+        provider: provider.to_owned(),
+        source,
+    })?;
+    let malformed = |reason: String| Error::MalformedResponse {
+        provider: provider.to_owned(),
+        reason,
+    };
+    if !response.status().is_success() {
+        return Err(malformed(format!(
+            "{what} came with HTTP {}",
+            response.status()
+        )));
+    }
+    serde_json::from_slice(response.body())
+        .map_err(|e| malformed(format!("{what} is not JSON: {e}")))
 }
 
 /// So that openidconnect and oauth2 requests go through the same client and body cap. A named
@@ -143,6 +150,8 @@ impl<'c> openidconnect::AsyncHttpClient<'c> for Http {
 pub struct Dialect<'a> {
     http: &'a Http,
     preset: Option<Preset>,
+    /// The account's DPoP key, when its token requests carry proofs (`dpop.rs`).
+    dpop: Option<super::dpop::Dpop>,
     data_access_expires_at: Mutex<Option<i64>>,
     refresh_lifetime: Mutex<Option<i64>>,
 }
@@ -152,6 +161,7 @@ impl Http {
         Dialect {
             http: self,
             preset,
+            dpop: None,
             data_access_expires_at: Mutex::new(None),
             refresh_lifetime: Mutex::new(None),
         }
@@ -159,8 +169,17 @@ impl Http {
 }
 
 impl Dialect<'_> {
+    /// The same client, each token request with a DPoP proof signed by `dpop` when given.
+    pub fn with_dpop(mut self, dpop: Option<super::dpop::Dpop>) -> Self {
+        self.dpop = dpop;
+        self
+    }
+
     pub async fn send(&self, request: HttpRequest) -> Result<HttpResponse, HttpError> {
-        let response = self.http.send(request).await?;
+        let response = match &self.dpop {
+            Some(dpop) => dpop.send(self.http, request, None).await?,
+            None => self.http.send(request).await?,
+        };
         Ok(self.read(response))
     }
 

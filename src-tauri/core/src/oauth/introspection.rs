@@ -1,10 +1,12 @@
 //! Token introspection (RFC 7662): asks the provider whether an access token is active and
-//! which scopes it carries now, with the client's authentication.
+//! which scopes it carries now, with the client's authentication (and a DPoP proof of the
+//! account's key, for a bound token).
 
 use url::Url;
 
 use super::client::form_post;
-use super::http::Http;
+use super::dpop::Dpop;
+use super::http::{Http, http_json};
 use crate::error::Error;
 use crate::providers::Environment;
 use crate::secret::Secret;
@@ -27,16 +29,21 @@ pub async fn introspect(
     secret: Option<&Secret<String>>,
     endpoint: &Url,
     (token, hint): (&Secret<String>, &str),
+    dpop: Option<&Dpop>,
 ) -> Result<Introspection, Error> {
-    let request = form_post(
-        env,
-        secret,
-        endpoint,
-        &[("token", token.expose()), ("token_type_hint", hint)],
-    )?;
-    let answer = http
-        .json(request, provider, "its introspection answer")
-        .await?;
+    let build = || {
+        form_post(
+            env,
+            secret,
+            endpoint,
+            &[("token", token.expose()), ("token_type_hint", hint)],
+        )
+    };
+    let what = "its introspection answer";
+    let answer = match dpop {
+        Some(dpop) => http_json(dpop.send_built(http, build, None).await?, provider, what)?,
+        None => http.json(build()?, provider, what).await?,
+    };
     match answer["active"].as_bool() {
         Some(true) => Ok(Introspection::Active {
             scopes: answer["scope"]

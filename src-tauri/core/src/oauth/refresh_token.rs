@@ -2,7 +2,8 @@
 //! ones (connection refused, timeout, 5xx, 429 with `Retry-After`) are retried a bounded
 //! number of times with exponential backoff and jitter; `invalid_grant` means the grant is
 //! gone and the account needs re-linking. Single flight and write ordering are the engine's
-//! (`engine/refresh.rs`): this module makes the request and reads the answer.
+//! (`engine/refresh.rs`): this module makes the request and reads the answer. Tokens bound to
+//! a DPoP key are refreshed with a proof of that key, and the answer must be `DPoP` again.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
@@ -15,13 +16,15 @@ use openidconnect::{
 };
 
 use super::client::{TokenError, client, token_error};
+use super::client_assertion;
 use super::code_exchange::expires_at;
 use super::discovery::{Endpoints, Keys};
+use super::dpop::{self, Dpop};
 use super::http::{Http, HttpError};
 use super::id_token::{self, ExpectedNonce};
 use crate::error::Error;
 use crate::providers::Environment;
-use crate::secret::{Secret, TokenSet};
+use crate::secret::{Secret, TokenSet, TokenType};
 
 /// Attempts per refresh, the first included.
 const ATTEMPTS: u32 = 4;
@@ -125,27 +128,42 @@ pub async fn refresh(
         )));
     };
     let client = client(env, endpoints, secret, None).map_err(Failure::Other)?;
+    // Tokens bound to a key (DPoP) are refreshed with a proof of the same key (RFC 9449 §5).
+    let dpop = Dpop::of(current).map_err(Failure::Other)?;
     let send = Recording {
-        http: http.dialect(env.preset),
+        http: http.dialect(env.preset).with_dpop(dpop.clone()),
         last: Mutex::new(Answer::default()),
     };
     let last = &send.last;
     let token = RefreshToken::new(refresh_token.expose().clone());
     let mut attempt = 0;
+    let mut nonce_asked = false;
     let response = loop {
         attempt += 1;
         if let Ok(mut slot) = last.lock() {
             *slot = Answer::default();
         }
-        let outcome = client
-            .exchange_refresh_token(&token)
-            .request_async(&send)
-            .await;
+        // A fresh client assertion for each attempt: each is single use.
+        let mut request = client.exchange_refresh_token(&token);
+        for (name, value) in client_assertion::params(env, secret).map_err(Failure::Other)? {
+            request = request.add_extra_param(name, value);
+        }
+        let outcome = request.request_async(&send).await;
         let answer = last.lock().map(|a| *a).unwrap_or_default();
         let error = match outcome {
             Ok(response) => break response,
             Err(error) => error,
         };
+        // A provider that demands DPoP nonces refuses the first proof without one, before it
+        // looks at the refresh token (RFC 9449 §8): once more, with the nonce it gave.
+        if let RequestTokenError::ServerResponse(refusal) = &error
+            && dpop.is_some()
+            && !nonce_asked
+            && dpop::nonce_refusal(refusal.error().as_ref())
+        {
+            nonce_asked = true;
+            continue;
+        }
         // Only a request that never left may be sent again with the same refresh token: one
         // that timed out or broke after sending may have been used, and a provider with reuse
         // detection revokes the whole grant when it sees it twice.
@@ -156,13 +174,24 @@ pub async fn refresh(
         };
         let too_long = answer.retry_after.is_some_and(|s| s > MAX_RETRY_AFTER);
         if !transient || too_long || attempt >= ATTEMPTS {
-            return Err(classify(provider, error, answer));
+            return Err(match classify(provider, error, answer) {
+                Failure::Relink(refusal) if env.signs_assertions() => {
+                    Failure::Relink(explained(provider, env, refusal))
+                }
+                other => other,
+            });
         }
         let wait = match answer.retry_after {
             Some(seconds) => Duration::from_secs(seconds),
             None => Duration::from_millis(250 * (1 << (attempt - 1)) + jitter_ms()),
         };
         tokio::time::sleep(wait).await;
+    };
+    let token_type = match &dpop {
+        Some(_) => {
+            dpop::expect_dpop(provider, response.token_type().as_ref()).map_err(Failure::Other)?
+        }
+        None => TokenType::Bearer,
     };
     let arrived = now();
     // As at link time, an ID token is only used when the provider has an issuer to check.
@@ -195,6 +224,9 @@ pub async fn refresh(
             // The one held, verified when it came; the new one is not, yet.
             id_token: current.id_token.clone(),
             expires_at: response.expires_in().map(|d| expires_at(arrived, d)),
+            token_type,
+            // The key stays the account's: the new tokens are bound to it too.
+            dpop_key: current.dpop_key.clone(),
         },
         id_token,
     })
@@ -226,6 +258,22 @@ pub fn subject_with_held_keys(
     let verified =
         id_token::verify_with_held_keys(provider, env, endpoints, id_token, &ExpectedNonce::Any)?;
     Some(verified.map(|verified| verified.claims.subject().to_string()))
+}
+
+/// A refusal of a `private_key_jwt` client, said plainly (`client_assertion::explain`).
+fn explained(provider: &str, env: &Environment, refusal: Refusal) -> Refusal {
+    let refused = Error::ProviderRefused {
+        provider: provider.to_owned(),
+        error: refusal.error.clone(),
+        description: refusal.description.clone(),
+    };
+    match client_assertion::explain(provider, env, refused) {
+        Error::ProviderRefused { description, .. } => Refusal {
+            description,
+            ..refusal
+        },
+        _ => refusal,
+    }
 }
 
 fn classify(provider: &str, error: TokenError, answer: Answer) -> Failure {

@@ -9,6 +9,7 @@ use openidconnect::http::{Request, StatusCode};
 
 use super::client::{basic_authorization, form_post};
 use super::discovery::Endpoints;
+use super::dpop::Dpop;
 use super::http::Http;
 use crate::error::Error;
 use crate::providers::{Environment, Revocation};
@@ -30,7 +31,8 @@ fn github_grant(
     endpoint: &url::Url,
     tokens: &TokenSet,
 ) -> Result<HttpRequest, Error> {
-    let secret = secret.ok_or_else(|| {
+    // Only a client secret goes into Basic: a private_key_jwt key is never sent.
+    let secret = secret.filter(|_| env.needs_secret()).ok_or_else(|| {
         Error::InvalidInput(
             "GitHub revocation needs the client secret (client_auth = \"secret_basic\")".into(),
         )
@@ -65,7 +67,7 @@ pub async fn revoke(
              `grantry forget` to remove the account here"
         ))));
     };
-    let request = match env.revocation {
+    let build = || match env.revocation {
         Revocation::Rfc7009 | Revocation::Google => {
             let (token, hint) = match &tokens.refresh_token {
                 Some(refresh) => (refresh.expose().as_str(), "refresh_token"),
@@ -92,9 +94,20 @@ pub async fn revoke(
         Revocation::Unsupported => Err(Error::InvalidInput(format!(
             "{provider} offers no way to revoke a token"
         ))),
-    }
-    .map_err(Failure::Refused)?;
-    let response = http.send(request).await.map_err(|source| {
+    };
+    // Tokens bound to a key are revoked with a proof of it (RFC 9449 §5 lets a provider ask).
+    let bound = match env.revocation {
+        Revocation::Rfc7009 | Revocation::Google => Dpop::of(tokens).map_err(Failure::Refused)?,
+        _ => None,
+    };
+    let sent = match &bound {
+        Some(dpop) => dpop
+            .send_built(http, build, None)
+            .await
+            .map_err(Failure::Refused)?,
+        None => http.send(build().map_err(Failure::Refused)?).await,
+    };
+    let response = sent.map_err(|source| {
         Failure::Retry(Error::Unreachable {
             provider: provider.to_owned(),
             source,

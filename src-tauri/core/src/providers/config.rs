@@ -71,6 +71,10 @@ pub enum ClientAuth {
     SecretBasic,
     /// `client_secret_post`: the secret (from the keyring) in the form body.
     SecretPost,
+    /// `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): a short-lived JWT signed with
+    /// a P-256 key Grantry makes for the environment, whose private part stays in the keyring
+    /// and whose public JWKS is registered at the provider (`oauth/client_assertion.rs`).
+    PrivateKeyJwt,
 }
 
 /// One environment of a provider: its endpoints and its client.
@@ -98,6 +102,14 @@ pub struct Environment {
     /// from discovery when not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_authorization_endpoint: Option<Url>,
+    /// RFC 9126's endpoint, for a provider without discovery (or to override it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_authorization_request_endpoint: Option<Url>,
+    /// Push every authorization request first (RFC 9126), so the browser carries only
+    /// `client_id` and `request_uri`; done anyway when discovery says
+    /// `require_pushed_authorization_requests` (`oauth/pushed_authorization.rs`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub pushed_authorization: bool,
     pub client_id: String,
     #[serde(default)]
     pub client_auth: ClientAuth,
@@ -115,6 +127,12 @@ pub struct Environment {
     /// How access is revoked at the provider.
     #[serde(default, skip_serializing_if = "is_default")]
     pub revocation: Revocation,
+    /// Sender-constrained tokens (DPoP, RFC 9449): each account gets a P-256 key of its own
+    /// (kept in the keyring with its tokens), and every token, refresh, revocation,
+    /// introspection and userinfo request carries a proof signed with it (`oauth/dpop.rs`).
+    /// A provider that refuses a link without a proof gets one anyway.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub dpop: bool,
     /// The preset of the provider this environment belongs to, copied from it when the
     /// provider is loaded or added (`Provider::stamped`), so that every operation holding an
     /// environment knows whose quirks apply.
@@ -294,6 +312,10 @@ impl Environment {
                 "device_authorization_endpoint",
                 &self.device_authorization_endpoint,
             ),
+            (
+                "pushed_authorization_request_endpoint",
+                &self.pushed_authorization_request_endpoint,
+            ),
         ]
         .into_iter()
         .filter_map(|(key, url)| url.as_ref().map(|url| (key, url)))
@@ -313,6 +335,8 @@ impl Environment {
             introspection_endpoint: None,
             jwks_uri: None,
             device_authorization_endpoint: None,
+            pushed_authorization_request_endpoint: None,
+            pushed_authorization: false,
             client_id: client_id.to_owned(),
             client_auth: ClientAuth::None,
             redirect: RedirectKind::CustomScheme,
@@ -320,6 +344,7 @@ impl Environment {
             scopes: Vec::new(),
             extra_params: BTreeMap::new(),
             revocation: Revocation::Rfc7009,
+            dpop: false,
             preset: None,
             plain_http: PlainHttp::Refused,
         }
@@ -344,6 +369,14 @@ impl Environment {
 
     /// Whether the token endpoint needs the client secret from the keyring.
     pub fn needs_secret(&self) -> bool {
-        self.client_auth != ClientAuth::None
+        matches!(
+            self.client_auth,
+            ClientAuth::SecretBasic | ClientAuth::SecretPost
+        )
+    }
+
+    /// Whether the client authenticates with a key of Grantry's own (`private_key_jwt`).
+    pub fn signs_assertions(&self) -> bool {
+        self.client_auth == ClientAuth::PrivateKeyJwt
     }
 }

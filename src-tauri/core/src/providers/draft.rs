@@ -28,6 +28,12 @@ pub struct EnvironmentDraft {
     pub token_endpoint: Option<String>,
     pub userinfo_endpoint: Option<String>,
     pub revocation_endpoint: Option<String>,
+    /// Custom providers only: RFC 9126's endpoint, when discovery does not name it.
+    #[serde(default)]
+    pub pushed_authorization_request_endpoint: Option<String>,
+    /// Push every authorization request first (RFC 9126), whatever the provider requires.
+    #[serde(default)]
+    pub pushed_authorization: bool,
     pub client_id: String,
     /// Custom providers only; a preset's redirect choice decides.
     #[serde(default)]
@@ -136,7 +142,8 @@ pub fn build(
             }),
         };
         match built {
-            Ok(built) => {
+            Ok(mut built) => {
+                built.pushed_authorization = env.pushed_authorization;
                 if built.needs_secret() && !given && !stored {
                     errors.push(FieldError::at(
                         field("client_secret"),
@@ -208,6 +215,10 @@ fn custom(
     let token_endpoint = url("token_endpoint", &env.token_endpoint);
     let userinfo_endpoint = url("userinfo_endpoint", &env.userinfo_endpoint);
     let revocation_endpoint = url("revocation_endpoint", &env.revocation_endpoint);
+    let pushed_authorization_request_endpoint = url(
+        "pushed_authorization_request_endpoint",
+        &env.pushed_authorization_request_endpoint,
+    );
     if issuer.is_none() && errors.is_empty() {
         if authorization_endpoint.is_none() {
             errors.push((
@@ -244,6 +255,7 @@ fn custom(
         token_endpoint,
         userinfo_endpoint,
         revocation_endpoint,
+        pushed_authorization_request_endpoint,
         client_auth: env.client_auth,
         redirect: env.redirect,
         redirect_uri,

@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{KeyringError, SecretStore};
-use crate::secret::{Secret, TokenSet};
+use crate::secret::{Secret, TokenSet, TokenType};
 
-/// The keyring form. Private, so nothing else can serialise tokens.
+/// The keyring form. Private, so nothing else can serialise tokens. The fields added later
+/// are optional, so items written before them still read (as bearer tokens without a key).
 #[derive(Serialize, Deserialize)]
 struct Stored {
     access_token: String,
@@ -17,6 +18,16 @@ struct Stored {
     id_token: Option<String>,
     #[serde(default)]
     expires_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "is_bearer")]
+    token_type: TokenType,
+    /// The account's DPoP private key (RFC 9449): kept with the tokens bound to it, and
+    /// nowhere else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dpop_key: Option<String>,
+}
+
+fn is_bearer(token_type: &TokenType) -> bool {
+    *token_type == TokenType::Bearer
 }
 
 /// One part of a key, with `%` and `/` percent-encoded (RFC 3986 §2.1), so that no part can
@@ -124,6 +135,12 @@ pub fn client_secret_key(installation: &str, provider: &str, environment: &str) 
     format!("client/{installation}/{provider}/{environment}")
 }
 
+/// The keyring key of a provider environment's `private_key_jwt` key (its P-256 private
+/// key, `oauth/jws.rs`), beside its client secret's ([`client_secret_key`]).
+pub fn client_key_key(installation: &str, provider: &str, environment: &str) -> String {
+    format!("client-key/{installation}/{provider}/{environment}")
+}
+
 /// A key that is written and deleted to find out whether the keyring takes writes now. Each
 /// probe has a key of its own (the process and a count): links started side by side, in this
 /// process or in others, would otherwise delete the item another has just written, and the
@@ -155,6 +172,8 @@ pub fn save(store: &dyn SecretStore, key: &str, tokens: &TokenSet) -> Result<(),
         refresh_token: tokens.refresh_token.as_ref().map(|t| t.expose().clone()),
         id_token: tokens.id_token.as_ref().map(|t| t.expose().clone()),
         expires_at: tokens.expires_at,
+        token_type: tokens.token_type,
+        dpop_key: tokens.dpop_key.as_ref().map(|k| k.expose().clone()),
     };
     let json = serde_json::to_string(&stored).map_err(|e| KeyringError::Failed(e.to_string()))?;
     store.put(key, &Secret::new(json))
@@ -171,6 +190,8 @@ pub fn load(store: &dyn SecretStore, key: &str) -> Result<Option<TokenSet>, Keyr
         refresh_token: stored.refresh_token.map(Secret::new),
         id_token: stored.id_token.map(Secret::new),
         expires_at: stored.expires_at,
+        token_type: stored.token_type,
+        dpop_key: stored.dpop_key.map(Secret::new),
     }))
 }
 
@@ -189,6 +210,31 @@ pub fn rename(store: &dyn SecretStore, from: &str, to: &str) -> Result<bool, Key
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_written_before_dpop_read_as_bearer_tokens_and_the_key_reads_back() {
+        let store = crate::secret_store::MemorySecrets::default();
+        let old = r#"{"access_token":"a","refresh_token":"r","expires_at":5}"#;
+        store.put("old", &Secret::new(old.to_owned())).expect("put");
+        let tokens = load(&store, "old").expect("load").expect("there");
+        assert_eq!(tokens.token_type, TokenType::Bearer);
+        assert!(tokens.dpop_key.is_none());
+        let bound = TokenSet {
+            token_type: TokenType::Dpop,
+            dpop_key: Some(Secret::new("k".to_owned())),
+            ..tokens
+        };
+        save(&store, "new", &bound).expect("save");
+        let again = load(&store, "new").expect("load").expect("there");
+        assert_eq!(again.token_type, TokenType::Dpop);
+        assert_eq!(again.dpop_key.expect("key").expose(), "k");
+        let json = store.get("new").expect("get").expect("there");
+        assert!(
+            json.expose().contains(r#""token_type":"DPoP""#),
+            "{}",
+            json.expose()
+        );
+    }
 
     #[test]
     fn every_probe_has_a_key_of_its_own() {

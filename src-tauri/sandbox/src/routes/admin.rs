@@ -1,8 +1,10 @@
 //! The admin API under `/_sandbox/`, for QA testers and tests: the HTTP face of the admin
 //! operations in `src/admin.rs` (see the configuration, add and remove users and clients, list
-//! and revoke grants, inject, list and clear faults (clearing a `hold` releases the requests
+//! and revoke grants, replace a `private_key_jwt` client's JWKS, require pushed authorization
+//! requests, inject, list and clear faults (clearing a `hold` releases the requests
 //! it holds), expire every access token, move the clock
-//! forward, rotate the signing key), plus users' avatars and the proof of the admin token.
+//! forward, rotate the signing key, DPoP's switches under `/_sandbox/dpop`), plus users'
+//! avatars and the proof of the admin token.
 //!
 //! Invariants: every route but the avatars and the proof of the admin token (`src/proof.rs`)
 //! needs the admin token and takes bodies only as JSON,
@@ -16,14 +18,14 @@ use std::sync::Arc;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::Shared;
 use crate::admin::{Admin, AdminError, NewUser};
-use crate::config::ClientConfig;
+use crate::config::{ClientConfig, DpopSettings};
 use crate::faults::Fault;
 
 pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
@@ -33,6 +35,8 @@ pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/_sandbox/users/{login}", delete(remove_user))
         .route("/_sandbox/clients", post(add_client))
         .route("/_sandbox/clients/{client_id}", delete(remove_client))
+        .route("/_sandbox/clients/{client_id}/jwks", put(set_client_jwks))
+        .route("/_sandbox/settings", post(settings))
         .route("/_sandbox/grants", get(grants))
         .route("/_sandbox/grants/{id}/revoke", post(revoke_grant))
         .route("/_sandbox/grants/{id}/scopes/{scope}", delete(remove_scope))
@@ -44,6 +48,7 @@ pub fn router(shared: &Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/_sandbox/expire-tokens", post(expire_tokens))
         .route("/_sandbox/clock", post(advance_clock))
         .route("/_sandbox/rotate-key", post(rotate_key))
+        .route("/_sandbox/dpop", get(dpop).post(set_dpop))
         .route_layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             crate::guard::admin,
@@ -152,6 +157,39 @@ async fn remove_client(
     })
 }
 
+/// Replaces a `private_key_jwt` client's public keys: the body is its JWK Set.
+async fn set_client_jwks(
+    State(shared): State<Arc<Shared>>,
+    Path(client_id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let jwks: Value = match parse(&body) {
+        Ok(jwks) => jwks,
+        Err(response) => return response,
+    };
+    answer(admin(shared).set_client_jwks(&client_id, jwks), |()| {
+        StatusCode::NO_CONTENT.into_response()
+    })
+}
+
+/// The sandbox's switches; for now `require_pushed_authorization_requests` (RFC 9126 §5).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    require_pushed_authorization_requests: bool,
+}
+
+async fn settings(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let settings: Settings = match parse(&body) {
+        Ok(settings) => settings,
+        Err(response) => return response,
+    };
+    let required = settings.require_pushed_authorization_requests;
+    answer(admin(shared).set_require_par(required), |()| {
+        Json(json!({"require_pushed_authorization_requests": required})).into_response()
+    })
+}
+
 async fn grants(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!(admin(shared).grants()))
 }
@@ -227,6 +265,20 @@ async fn advance_clock(State(shared): State<Arc<Shared>>, body: axum::body::Byte
 /// publishes the new key and, until the next rotation, the old one.
 async fn rotate_key(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({"kid": admin(shared).rotate_key()}))
+}
+
+/// The DPoP switches: `{"required": bool, "nonce": bool}`.
+async fn dpop(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(admin(shared).dpop()))
+}
+
+/// Sets the DPoP switches; a field left out is off. Answers the switches now in force.
+async fn set_dpop(State(shared): State<Arc<Shared>>, body: axum::body::Bytes) -> Response {
+    let settings: DpopSettings = match parse(&body) {
+        Ok(settings) => settings,
+        Err(response) => return response,
+    };
+    Json(json!(admin(shared).set_dpop(settings))).into_response()
 }
 
 /// A round avatar with the user's initials, so profiles have a real picture URL.

@@ -5,7 +5,8 @@
 //!
 //! Invariants: until the client and its redirect URI are known good, errors are shown in the
 //! browser, never redirected (RFC 6749 §4.1.2.1); after that, every error goes back to the
-//! client with its `state`. PKCE S256 is required of every request. A consent request is
+//! client with its `state`. PKCE S256 is required of every request. A pushed request
+//! (RFC 9126) is taken by its `request_uri` and checked again here (`par.rs`). A consent request is
 //! answered once, and only from the sandbox's own origin (`src/guard.rs`, applied in `mod.rs`).
 
 use std::sync::Arc;
@@ -18,9 +19,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::consent_page::{self, Consent};
 use super::{Params, split_scopes};
 use crate::Shared;
-use crate::config::{Personality, TestUser};
+use crate::config::{ClientConfig, Personality, TestUser};
 use crate::oauth_error::OAuthError;
-use crate::store::{Opener, Pending, redirect_matches};
+use crate::store::{AuthStore, Opener, Pending, redirect_matches};
 
 /// The redirect back to the client, with `pairs` added to the redirect URI's query.
 fn redirect_back(shared: &Shared, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
@@ -72,109 +73,28 @@ pub async fn page(
             return consent_page::error(StatusCode::BAD_REQUEST, "Invalid request", &e.description);
         }
     };
-    // Until the client and its redirect URI are known good, errors stay in the browser.
-    let Some(client_id) = params.get("client_id") else {
-        return consent_page::error(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "client_id is missing.",
-        );
-    };
     let mut store = shared.store();
-    let Some(client) = store.client(client_id).cloned() else {
-        return consent_page::error(
-            StatusCode::BAD_REQUEST,
-            "Unknown client",
-            &format!("No client {client_id:?} is registered with this sandbox."),
-        );
+    // A pushed request's parameters stand for the URL's (RFC 9126 §4, `par.rs`).
+    let params = match super::par::resolve(&shared, &mut store, params) {
+        Ok(params) => params,
+        Err(refusal) => return refusal.render(&shared),
     };
-    let Some(redirect_uri) = params.get("redirect_uri") else {
-        return consent_page::error(
-            StatusCode::BAD_REQUEST,
-            "Invalid request",
-            "redirect_uri is required by this provider.",
-        );
+    let opener = Opener::from_fetch_site(
+        headers
+            .get("sec-fetch-site")
+            .and_then(|value| value.to_str().ok()),
+    );
+    let (client, pending) = match check(&shared, &store, &params, opener) {
+        Ok(checked) => checked,
+        Err(refusal) => return refusal.render(&shared),
     };
-    if !client
-        .redirect_uris
-        .iter()
-        .any(|r| redirect_matches(r, redirect_uri))
-    {
-        return consent_page::error(
-            StatusCode::BAD_REQUEST,
-            "Redirect URI not registered",
-            &format!("{redirect_uri:?} is not a registered redirect URI of {client_id:?}."),
-        );
-    }
-    let state = params.get("state");
-    let fail = |e: OAuthError| redirect_error(&shared, redirect_uri, state, &e);
-
-    if params.get("response_type") != Some("code") {
-        return fail(OAuthError::unsupported_response_type(
-            "only response_type=code is supported",
-        ));
-    }
-    let Some(challenge) = params.get("code_challenge") else {
-        return fail(OAuthError::invalid_request(
-            "code_challenge is required (PKCE)",
-        ));
-    };
-    if params.get("code_challenge_method") != Some("S256") {
-        return fail(OAuthError::invalid_request(
-            "code_challenge_method must be S256",
-        ));
-    }
-    let well_formed = challenge.len() == 43
-        && challenge
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !well_formed {
-        return fail(OAuthError::invalid_request(
-            "code_challenge must be a base64url SHA-256 digest (43 characters)",
-        ));
-    }
-    let personality = shared.personality;
-    let scopes = split_scopes(personality, params.get("scope"));
-    if scopes.is_empty() && personality.is_oidc() {
-        return fail(OAuthError::invalid_scope("scope is required"));
-    }
-    let known = personality.scopes();
-    if let Some(unknown) = scopes.iter().find(|s| !known.iter().any(|k| k.name == *s)) {
-        return fail(OAuthError::invalid_scope(format!(
-            "unknown scope {unknown:?}"
-        )));
-    }
-    if personality == Personality::Generic
-        && scopes.iter().any(|s| s == "offline_access")
-        && !scopes.iter().any(|s| s == "openid")
-    {
-        return fail(OAuthError::invalid_scope("offline_access needs openid"));
-    }
-    let pending = Pending {
-        client_id: client.client_id.clone(),
-        redirect_uri: redirect_uri.to_owned(),
-        scopes: scopes.clone(),
-        state: state.map(str::to_owned),
-        nonce: params.get("nonce").map(str::to_owned),
-        code_challenge: challenge.to_owned(),
-        offline: params.get("access_type") == Some("offline"),
-        force_refresh_token: params
-            .all("prompt")
-            .any(|p| p.split(' ').any(|p| p == "consent")),
-        include_granted_scopes: params.get("include_granted_scopes") == Some("true"),
-        expires_at: 0,
-        opened: 0,
-        opener: Opener::from_fetch_site(
-            headers
-                .get("sec-fetch-site")
-                .and_then(|value| value.to_str().ok()),
-        ),
-    };
+    let scopes = pending.scopes.clone();
     let request_id = store.add_pending(pending);
     let users = store.users.clone();
     drop(store);
+    let known = shared.personality.scopes();
     consent_page::consent(&Consent {
-        personality,
+        personality: shared.personality,
         action: uri.path(),
         request_id: &request_id,
         client_name: &client.name,
@@ -187,6 +107,156 @@ pub async fn page(
             })
             .collect(),
     })
+}
+
+/// Why an authorization request is refused: in the browser while the client or its redirect
+/// URI is not known good, else back to the client.
+pub(super) enum Refusal {
+    Page {
+        title: &'static str,
+        detail: String,
+    },
+    Redirect {
+        redirect_uri: String,
+        state: Option<String>,
+        error: OAuthError,
+    },
+}
+
+impl Refusal {
+    pub(super) fn page(title: &'static str, detail: impl Into<String>) -> Self {
+        Self::Page {
+            title,
+            detail: detail.into(),
+        }
+    }
+
+    pub(super) fn render(&self, shared: &Shared) -> Response {
+        match self {
+            Self::Page { title, detail } => {
+                consent_page::error(StatusCode::BAD_REQUEST, title, detail)
+            }
+            Self::Redirect {
+                redirect_uri,
+                state,
+                error,
+            } => redirect_error(shared, redirect_uri, state.as_deref(), error),
+        }
+    }
+
+    /// The refusal as an OAuth error, for the pushed authorization request endpoint, which
+    /// answers the client itself (RFC 9126 §2.3).
+    pub(super) fn into_error(self) -> OAuthError {
+        match self {
+            Self::Page { detail, .. } => OAuthError::invalid_request(detail),
+            Self::Redirect { error, .. } => error,
+        }
+    }
+}
+
+/// Checks an authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect Core
+/// §3.1.2.1): its client and redirect URI, `response_type`, PKCE and scopes; the consent
+/// request it opens, unless refused. The pushed authorization request endpoint checks pushed
+/// requests with it too (`par.rs`).
+pub(super) fn check(
+    shared: &Shared,
+    store: &AuthStore,
+    params: &Params,
+    opener: Opener,
+) -> Result<(ClientConfig, Pending), Refusal> {
+    // Until the client and its redirect URI are known good, errors stay in the browser.
+    let Some(client_id) = params.get("client_id") else {
+        return Err(Refusal::page("Invalid request", "client_id is missing."));
+    };
+    let Some(client) = store.client(client_id).cloned() else {
+        return Err(Refusal::page(
+            "Unknown client",
+            format!("No client {client_id:?} is registered with this sandbox."),
+        ));
+    };
+    let Some(redirect_uri) = params.get("redirect_uri") else {
+        return Err(Refusal::page(
+            "Invalid request",
+            "redirect_uri is required by this provider.",
+        ));
+    };
+    if !client
+        .redirect_uris
+        .iter()
+        .any(|r| redirect_matches(r, redirect_uri))
+    {
+        return Err(Refusal::page(
+            "Redirect URI not registered",
+            format!("{redirect_uri:?} is not a registered redirect URI of {client_id:?}."),
+        ));
+    }
+    let state = params.get("state");
+    let fail = |error: OAuthError| Refusal::Redirect {
+        redirect_uri: redirect_uri.to_owned(),
+        state: state.map(str::to_owned),
+        error,
+    };
+
+    if params.get("response_type") != Some("code") {
+        return Err(fail(OAuthError::unsupported_response_type(
+            "only response_type=code is supported",
+        )));
+    }
+    let Some(challenge) = params.get("code_challenge") else {
+        return Err(fail(OAuthError::invalid_request(
+            "code_challenge is required (PKCE)",
+        )));
+    };
+    if params.get("code_challenge_method") != Some("S256") {
+        return Err(fail(OAuthError::invalid_request(
+            "code_challenge_method must be S256",
+        )));
+    }
+    let well_formed = challenge.len() == 43
+        && challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !well_formed {
+        return Err(fail(OAuthError::invalid_request(
+            "code_challenge must be a base64url SHA-256 digest (43 characters)",
+        )));
+    }
+    let personality = shared.personality;
+    let scopes = split_scopes(personality, params.get("scope"));
+    if scopes.is_empty() && personality.is_oidc() {
+        return Err(fail(OAuthError::invalid_scope("scope is required")));
+    }
+    let known = personality.scopes();
+    if let Some(unknown) = scopes.iter().find(|s| !known.iter().any(|k| k.name == *s)) {
+        return Err(fail(OAuthError::invalid_scope(format!(
+            "unknown scope {unknown:?}"
+        ))));
+    }
+    if personality == Personality::Generic
+        && scopes.iter().any(|s| s == "offline_access")
+        && !scopes.iter().any(|s| s == "openid")
+    {
+        return Err(fail(OAuthError::invalid_scope(
+            "offline_access needs openid",
+        )));
+    }
+    let pending = Pending {
+        client_id: client.client_id.clone(),
+        redirect_uri: redirect_uri.to_owned(),
+        scopes,
+        state: state.map(str::to_owned),
+        nonce: params.get("nonce").map(str::to_owned),
+        code_challenge: challenge.to_owned(),
+        offline: params.get("access_type") == Some("offline"),
+        force_refresh_token: params
+            .all("prompt")
+            .any(|p| p.split(' ').any(|p| p == "consent")),
+        include_granted_scopes: params.get("include_granted_scopes") == Some("true"),
+        expires_at: 0,
+        opened: 0,
+        opener,
+    };
+    Ok((client, pending))
 }
 
 pub async fn decide(

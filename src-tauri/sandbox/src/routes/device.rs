@@ -73,18 +73,21 @@ fn error(code: &'static str, status: u16, description: impl Into<String>) -> OAu
 /// Checks the client of a device request: as at the token endpoint, except that GitHub's
 /// device flow takes the client id alone, its secret not being meant for devices.
 fn authenticate(
-    store: &AuthStore,
-    personality: Personality,
+    shared: &Shared,
+    store: &mut AuthStore,
     credentials: &ClientCredentials,
 ) -> Result<(), OAuthError> {
     let id = &credentials.client_id;
-    if personality == Personality::Github && credentials.secret.is_none() {
+    if shared.personality == Personality::Github
+        && credentials.secret.is_none()
+        && credentials.assertion.is_none()
+    {
         return store
             .client(id)
             .map(|_| ())
             .ok_or_else(|| OAuthError::invalid_client(format!("unknown client {id:?}")));
     }
-    store.authenticate(id, credentials.secret.as_deref())
+    credentials.authenticate(store, &super::assertion_audiences(shared))
 }
 
 /// `POST` to the device authorization endpoint (RFC 8628 §3.1).
@@ -135,7 +138,7 @@ fn open(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAut
     }
     let opened = {
         let mut store = shared.store();
-        authenticate(&store, personality, &credentials)?;
+        authenticate(shared, &mut store, &credentials)?;
         store.open_device_request(&credentials.client_id, scopes)
     };
     shared.log_tokens([opened.device_code.as_str()]);
@@ -218,7 +221,7 @@ pub(super) fn poll(
     params: &Params,
 ) -> Result<Issued, OAuthError> {
     let personality = shared.personality;
-    authenticate(store, personality, credentials)?;
+    authenticate(shared, store, credentials)?;
     let device_code = params.require("device_code")?;
     let fault = shared.faults().take_device();
     match store.poll_device(&credentials.client_id, device_code, fault)? {

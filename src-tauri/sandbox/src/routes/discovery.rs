@@ -4,7 +4,8 @@
 //!
 //! Invariants: every URL in the discovery document is under the issuer and is served by the
 //! router in `mod.rs` for this personality; the strict personality advertises only what it
-//! enforces (S256 only, `code` only). These handlers never touch the store.
+//! enforces (S256 only, `code` only). These handlers never change the store; discovery reads
+//! only whether pushed authorization requests are required.
 
 use std::sync::Arc;
 
@@ -62,13 +63,22 @@ pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
             "introspection_endpoint": format!("{issuer}/introspect"),
             "jwks_uri": format!("{issuer}/jwks"),
             "token_endpoint_auth_methods_supported":
-                ["none", "client_secret_basic", "client_secret_post"],
+                ["none", "client_secret_basic", "client_secret_post", "private_key_jwt"],
             "revocation_endpoint_auth_methods_supported":
-                ["none", "client_secret_basic", "client_secret_post"],
+                ["none", "client_secret_basic", "client_secret_post", "private_key_jwt"],
             "introspection_endpoint_auth_methods_supported":
-                ["none", "client_secret_basic", "client_secret_post"],
+                ["none", "client_secret_basic", "client_secret_post", "private_key_jwt"],
+            // RFC 7523 / OpenID Connect Core §9 (`src/client_assertion.rs`).
+            "token_endpoint_auth_signing_alg_values_supported": ["ES256"],
+            "revocation_endpoint_auth_signing_alg_values_supported": ["ES256"],
+            "introspection_endpoint_auth_signing_alg_values_supported": ["ES256"],
+            // RFC 9126 §5 (`par.rs`).
+            "pushed_authorization_request_endpoint": format!("{issuer}/par"),
+            "require_pushed_authorization_requests": shared.store().require_par,
             // Google sends `iss` without advertising it; the strict personality advertises it.
             "authorization_response_iss_parameter_supported": true,
+            // DPoP proofs are checked and tokens bound to their key (RFC 9449 §5.1).
+            "dpop_signing_alg_values_supported": ["ES256"],
         }),
     };
     for (key, value) in paths.as_object().into_iter().flatten() {

@@ -93,8 +93,15 @@ pub async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    super::log_assertion(&shared, &body);
     let mut store = shared.store();
-    let outcome = client_and_token(&store, &headers, &body).and_then(|(client_id, token)| {
+    let outcome = client_and_token(
+        &mut store,
+        &super::assertion_audiences(&shared),
+        &headers,
+        &body,
+    )
+    .and_then(|(client_id, token)| {
         store.revoke(&client_id, &token)?;
         shared.changed();
         Ok(())

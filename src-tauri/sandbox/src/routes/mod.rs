@@ -25,6 +25,7 @@ mod gitlab;
 mod google;
 mod introspection;
 mod microsoft;
+mod par;
 mod revocation;
 mod token;
 mod token_exchange;
@@ -74,6 +75,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
             )
             .route("/jwks", at(s, Endpoint::Jwks, get(discovery::jwks)))
             .route("/authorize", at(s, Endpoint::Authorize, authorize()))
+            .route("/par", at(s, Endpoint::Par, axum::routing::post(par::push)))
             .route(
                 "/token",
                 at(s, Endpoint::Token, axum::routing::post(token::token)),
@@ -276,6 +278,29 @@ fn device_routes(app: Router<Arc<Shared>>, shared: &Arc<Shared>) -> Router<Arc<S
         device::page_path(personality),
         at(s, Endpoint::Authorize, page),
     )
+}
+
+/// What a `private_key_jwt` client assertion's `aud` may be at any endpoint of this sandbox:
+/// its issuer, or its token endpoint URL (`src/client_assertion.rs` says why both).
+fn assertion_audiences(shared: &Shared) -> Vec<String> {
+    let issuer = &shared.issuer;
+    let token_path = match shared.personality {
+        Personality::Generic | Personality::Google => "/token".to_owned(),
+        Personality::Gitlab => "/oauth/token".to_owned(),
+        Personality::Github => "/login/oauth/access_token".to_owned(),
+        Personality::Facebook => format!("/{GRAPH_VERSION}/oauth/access_token"),
+        Personality::Microsoft => "/common/oauth2/v2.0/token".to_owned(),
+    };
+    vec![issuer.clone(), format!("{issuer}{token_path}")]
+}
+
+/// Writes the client assertion a request carries to the test-only token log
+/// (`Shared::log_tokens`), so that Grantry's leak sweeps look for it too.
+fn log_assertion(shared: &Shared, body: &[u8]) {
+    let assertion = url::form_urlencoded::parse(body)
+        .find(|(name, _)| name == "client_assertion")
+        .map(|(_, value)| value.into_owned());
+    shared.log_tokens(assertion.as_deref());
 }
 
 /// An endpoint's handlers, behind the fault-injection middleware for `endpoint`.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::{client_and_token, oauth_error};
@@ -20,15 +20,30 @@ use crate::Shared;
 /// get 200 like revoked ones, so the endpoint tells nothing about tokens.
 pub async fn revoke(
     State(shared): State<Arc<Shared>>,
+    (method, uri): (Method, Uri),
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    super::log_assertion(&shared, &body);
+    crate::dpop::log_proofs(&shared, &headers);
     let mut store = shared.store();
-    let outcome = client_and_token(&store, &headers, &body).and_then(|(client_id, token)| {
-        store.revoke(&client_id, &token)?;
-        shared.changed();
-        Ok(())
-    });
+    // A DPoP proof, when sent, must be a good one (RFC 9449); none is needed to revoke.
+    let htu = crate::dpop::htu(&shared, uri.path());
+    let proof = crate::dpop::check(&mut store, &headers, &method, &htu, None);
+    let outcome = proof
+        .and_then(|_| {
+            client_and_token(
+                &mut store,
+                &super::assertion_audiences(&shared),
+                &headers,
+                &body,
+            )
+        })
+        .and_then(|(client_id, token)| {
+            store.revoke(&client_id, &token)?;
+            shared.changed();
+            Ok(())
+        });
     drop(store);
     match outcome {
         Ok(()) => StatusCode::OK.into_response(),

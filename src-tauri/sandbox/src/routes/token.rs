@@ -15,7 +15,7 @@ use std::sync::Arc;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -41,6 +41,7 @@ struct Failure {
 pub async fn token(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
+    (method, uri): (Method, Uri),
     headers: HeaderMap,
     spoiled: Option<Extension<IdTokenFault>>,
     body: Bytes,
@@ -67,16 +68,22 @@ pub async fn token(
             // The verifier is a secret of the client's too (RFC 7636 §4.1): the token log has
             // it, for Grantry's tests to look for.
             shared.log_tokens(params.get("code_verifier"));
-            exchange(&shared, &headers, &params, spoiled.as_ref())
+            // So is a private_key_jwt client assertion (`src/client_assertion.rs`).
+            shared.log_tokens(params.get("client_assertion"));
+            crate::dpop::log_proofs(&shared, &headers);
+            let request = (&method, crate::dpop::htu(&shared, uri.path()));
+            exchange(&shared, &headers, request, &params, spoiled.as_ref())
         });
-    match outcome {
+    let mut response = match outcome {
         Ok(body) => {
             let issued = ["access_token", "refresh_token", "id_token"];
             shared.log_tokens(issued.iter().filter_map(|name| body[*name].as_str()));
             success(personality, &headers, body)
         }
         Err(failure) => failure_response(personality, &failure),
-    }
+    };
+    crate::dpop::offer_nonce(&shared, &mut response);
+    response
 }
 
 /// The token endpoint under a Microsoft tenant's path (`/{tenant}/oauth2/v2.0/token`): a
@@ -85,6 +92,7 @@ pub async fn tenant_token(
     State(shared): State<Arc<Shared>>,
     Path(tenant): Path<String>,
     query: RawQuery,
+    request: (Method, Uri),
     headers: HeaderMap,
     spoiled: Option<Extension<IdTokenFault>>,
     body: Bytes,
@@ -92,12 +100,13 @@ pub async fn tenant_token(
     if !super::microsoft::known_tenant(&tenant) {
         return super::microsoft::tenant_error("invalid_request", &tenant);
     }
-    token(State(shared), query, headers, spoiled, body).await
+    token(State(shared), query, request, headers, spoiled, body).await
 }
 
 fn exchange(
     shared: &Shared,
     headers: &HeaderMap,
+    (method, htu): (&Method, String),
     params: &Params,
     spoiled: Option<&IdTokenFault>,
 ) -> Result<Value, Failure> {
@@ -120,6 +129,20 @@ fn exchange(
     let credentials = ClientCredentials::from_request(headers, params).map_err(fail(false))?;
     let basic = credentials.basic;
     let mut store = shared.store();
+    // DPoP (RFC 9449 §5) before anything is redeemed, so a refused proof spends no code, and
+    // before the client authenticates, so a retry with a nonce (§8) can send the same
+    // single-use client assertion again.
+    let refresh_token = (grant_type == "refresh_token")
+        .then(|| params.get("refresh_token"))
+        .flatten();
+    let proof = crate::dpop::token_request(
+        &mut store,
+        headers,
+        (method, &htu),
+        &credentials.client_id,
+        refresh_token,
+    )
+    .map_err(fail(basic))?;
     let secret_required = matches!(personality, Personality::Facebook | Personality::Github);
     let public = store
         .client(&credentials.client_id)
@@ -131,9 +154,10 @@ fn exchange(
             "this provider requires the client secret",
         )));
     }
+    // A device code poll authenticates its client in `device.rs` (GitHub's by its id alone).
     if !device {
-        store
-            .authenticate(&credentials.client_id, credentials.secret.as_deref())
+        credentials
+            .authenticate(&mut store, &super::assertion_audiences(shared))
             .map_err(fail(basic))?;
     }
     let client_id = credentials.client_id.as_str();
@@ -180,7 +204,12 @@ fn exchange(
     // A refused request can still change state (a replayed code revokes its grant).
     shared.changed();
     let issued = issued.map_err(fail(basic))?;
-    Ok(token_body(shared, &store, &issued, spoiled))
+    let mut body = token_body(shared, &store, &issued, spoiled);
+    if let Some(proof) = proof {
+        crate::dpop::bind_issued(&mut store, &issued, client_id, &proof);
+        body["token_type"] = json!("DPoP");
+    }
+    Ok(body)
 }
 
 fn token_body(

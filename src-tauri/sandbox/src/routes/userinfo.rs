@@ -3,17 +3,18 @@
 //!
 //! Invariants: a claim is released only when a granted scope releases it (`email`, `profile`
 //! and Google's long names for them); errors follow RFC 6750 §3 with a `WWW-Authenticate`
-//! challenge. Only access tokens are accepted, never refresh tokens.
+//! challenge. Only access tokens are accepted, never refresh tokens. A DPoP-bound access token
+//! is taken only with the DPoP scheme and a proof signed with its key (`src/dpop.rs`).
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{bearer_error, bearer_token};
+use super::bearer_error;
 use crate::Shared;
 use crate::config::TestUser;
 use crate::oauth_error::OAuthError;
@@ -57,9 +58,16 @@ fn token_error(status: Inactive) -> OAuthError {
     }
 }
 
-pub async fn userinfo(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let Some(token) = bearer_token(&headers, None) else {
-        return bearer_error(&OAuthError::invalid_token("no bearer token was sent"));
+pub async fn userinfo(
+    State(shared): State<Arc<Shared>>,
+    (method, uri): (Method, Uri),
+    headers: HeaderMap,
+) -> Response {
+    // A DPoP-bound token comes with the DPoP scheme and a proof for it (RFC 9449 §7).
+    let token = match crate::dpop::resource_token(&shared, &headers, &method, uri.path()) {
+        Ok(Some(token)) => token,
+        Ok(None) => return bearer_error(&OAuthError::invalid_token("no bearer token was sent")),
+        Err(refused) => return refused,
     };
     let store = shared.store();
     let info = match store.bearer(&token) {

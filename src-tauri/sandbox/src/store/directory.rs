@@ -84,6 +84,17 @@ impl AuthStore {
         Ok(())
     }
 
+    /// Replaces a registered client as it is kept (its secret digest and grants untouched).
+    pub fn replace_client(&mut self, client: ClientConfig) {
+        if let Some(kept) = self
+            .clients
+            .iter_mut()
+            .find(|c| c.client_id == client.client_id)
+        {
+            *kept = client;
+        }
+    }
+
     /// Removes the test user with this login: every grant the user gave is revoked (its tokens
     /// stop working) and any `invalid_grant` fault for the user is dropped. Returns how many
     /// grants were live, or `None` if there is no such user.
@@ -146,6 +157,11 @@ impl AuthStore {
             (ClientAuth::Secret, Some(_), _) => {
                 Err(OAuthError::invalid_client("client authentication failed"))
             }
+            (ClientAuth::PrivateKeyJwt, _, _) => Err(OAuthError::invalid_client(format!(
+                "client {client_id:?} authenticates with private_key_jwt: send client_assertion \
+                 and client_assertion_type={}",
+                crate::client_assertion::JWT_BEARER
+            ))),
         }
     }
 }
@@ -198,6 +214,8 @@ mod tests {
             auth: ClientAuth::None,
             redirect_uris: vec!["com.example:/cb".into()],
             expiring_tokens: true,
+            jwks: None,
+            dpop_bound_access_tokens: false,
         };
         for n in store.clients.len()..MAX_CLIENTS {
             store.set_client(client(format!("c{n}"))).expect("room");
@@ -224,6 +242,8 @@ mod tests {
                 auth: ClientAuth::Secret,
                 redirect_uris: vec!["com.example:/cb".into()],
                 expiring_tokens: true,
+                jwks: None,
+                dpop_bound_access_tokens: false,
             })
             .expect("registered");
         let keys = SavedKeys {

@@ -24,8 +24,14 @@
 //! - `lookup.rs`: what a presented token is worth (introspection and bearer checks);
 //! - `grants.rs`: grants and their revocation;
 //! - `exchange.rs`: token exchange (RFC 8693): what may be exchanged for what;
+//! - `client_auth.rs`: client authentication by any method, `private_key_jwt` assertions and
+//!   their single use included;
+//! - `pushed.rs`: pushed authorization requests (RFC 9126) until the browser brings them;
+//! - `binding.rs`: DPoP: tokens bound to a client's key, server nonces (RFC 9449);
 //! - `persistence.rs`: the state file (`--state FILE`) the store survives restarts in.
 
+mod binding;
+mod client_auth;
 mod device;
 mod directory;
 pub mod exchange;
@@ -34,6 +40,7 @@ mod issued;
 mod lookup;
 mod pending;
 mod persistence;
+mod pushed;
 mod replays;
 
 use std::collections::HashMap;
@@ -44,6 +51,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::{ClientConfig, Personality, SandboxConfig, TestUser};
 
+pub use client_auth::Credential;
 pub use device::{DevicePollFault, PollRefusal};
 pub use directory::redirect_matches;
 pub use grants::{AADSTS50173, AADSTS700082, Grant};
@@ -51,6 +59,7 @@ pub use issued::Issued;
 pub use lookup::{Inactive, TokenInfo, TokenKind};
 pub use pending::{Opener, Pending};
 pub use persistence::SavedKeys;
+pub use pushed::NotPushed;
 
 /// Authorization requests awaiting consent, per [`Opener`]; opening one more drops the oldest
 /// of its opener.
@@ -99,6 +108,12 @@ pub struct AuthStore {
     device: device::DeviceRequests,
     /// Client assertion and DPoP proof identifiers seen, against replays.
     replays: replays::Replays,
+    /// Pushed authorization requests waiting for the browser (`pushed.rs`).
+    pushed: pushed::PushedRequests,
+    /// Whether the authorization endpoint takes only pushed requests (RFC 9126 §5).
+    pub require_par: bool,
+    /// Tokens bound to DPoP keys, server nonces, the DPoP switches (`binding.rs`).
+    dpop: binding::Dpop,
 }
 
 /// An `invalid_grant` fault for one user: its rule id (from `src/faults.rs`), the user's `sub`,
@@ -137,6 +152,11 @@ impl AuthStore {
             invalid_grant_users: Vec::new(),
             device: device::DeviceRequests::default(),
             replays: replays::Replays::default(),
+            pushed: pushed::PushedRequests::default(),
+            // Only the generic personality has a pushed authorization request endpoint.
+            require_par: config.require_pushed_authorization_requests
+                && config.personality == Personality::Generic,
+            dpop: binding::Dpop::new(config.dpop),
         }
     }
 

@@ -38,6 +38,13 @@ struct Persisted {
     /// The key the last rotation replaced, still published in the JWKS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     previous_signing_key: Option<String>,
+    /// Whether authorization requests must be pushed (RFC 9126 §5), as the admin API last set
+    /// it; absent (false) in older files. Either this or the configuration turns it on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    require_pushed_authorization_requests: bool,
+    /// Token digests bound to a DPoP key's thumbprint (`binding.rs`).
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    dpop_bindings: HashMap<String, String>,
 }
 
 /// The signing keys' secret bytes as the state file keeps them.
@@ -60,6 +67,8 @@ impl AuthStore {
             refresh_tokens: self.refresh_tokens.clone(),
             next_grant: self.next_grant,
             clock_offset: self.clock_offset,
+            require_pushed_authorization_requests: self.require_par,
+            dpop_bindings: self.dpop.bindings.clone(),
         };
         serde_json::to_vec_pretty(&persisted).map_err(std::io::Error::other)
     }
@@ -113,6 +122,8 @@ impl AuthStore {
         self.refresh_tokens = persisted.refresh_tokens;
         self.next_grant = persisted.next_grant;
         self.clock_offset = persisted.clock_offset;
+        self.require_par |= persisted.require_pushed_authorization_requests;
+        self.dpop.bindings = persisted.dpop_bindings;
         Ok(Some(SavedKeys { current, previous }))
     }
 }

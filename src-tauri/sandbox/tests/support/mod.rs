@@ -382,3 +382,97 @@ impl Harness {
         self.get_json("/userinfo", access).await.0
     }
 }
+
+/// A client's P-256 key for `private_key_jwt` assertions (RFC 7523), as a client makes one.
+pub struct ClientKey {
+    signing: p256::ecdsa::SigningKey,
+    pub kid: String,
+}
+
+/// The `client_assertion_type` of a JWT client assertion.
+pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// The private_key_jwt client [`Harness::register_jwt_client`] registers.
+pub const JWT_CLIENT: &str = "qa-jwt";
+
+impl ClientKey {
+    pub fn new(kid: &str) -> Self {
+        let signing = p256::ecdsa::SigningKey::from_slice(&rand_bytes()).expect("scalar");
+        Self {
+            signing,
+            kid: kid.into(),
+        }
+    }
+
+    /// The public JWK, with its `kid`.
+    pub fn jwk(&self) -> Value {
+        let point = self.signing.verifying_key().to_sec1_point(false);
+        serde_json::json!({
+            "kty": "EC", "crv": "P-256", "kid": self.kid, "use": "sig", "alg": "ES256",
+            "x": B64.encode(point.x().expect("x")), "y": B64.encode(point.y().expect("y")),
+        })
+    }
+
+    pub fn jwks(&self) -> Value {
+        serde_json::json!({"keys": [self.jwk()]})
+    }
+
+    /// A compact ES256 JWS of `claims` under `header`.
+    pub fn sign_with(&self, header: &Value, claims: &Value) -> String {
+        use p256::ecdsa::signature::Signer;
+        let input = format!(
+            "{}.{}",
+            B64.encode(header.to_string()),
+            B64.encode(claims.to_string())
+        );
+        let signature: p256::ecdsa::Signature = self.signing.sign(input.as_bytes());
+        format!("{input}.{}", B64.encode(signature.to_bytes()))
+    }
+
+    /// Good claims for `client_id` at `aud`: fresh `jti`, `exp` in a minute.
+    pub fn claims(client_id: &str, aud: &str) -> Value {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("time")
+            .as_secs();
+        serde_json::json!({
+            "iss": client_id, "sub": client_id, "aud": aud,
+            "jti": B64.encode(rand_bytes()), "iat": now, "exp": now + 60,
+        })
+    }
+
+    /// A good assertion for `client_id`, audience `aud`, signed with this key and its kid.
+    pub fn assertion(&self, client_id: &str, aud: &str) -> String {
+        self.sign(&Self::claims(client_id, aud))
+    }
+
+    pub fn sign(&self, claims: &Value) -> String {
+        let header = serde_json::json!({"alg": "ES256", "typ": "JWT", "kid": self.kid});
+        self.sign_with(&header, claims)
+    }
+}
+
+impl Harness {
+    /// Registers [`JWT_CLIENT`], a private_key_jwt client with `key`'s JWKS and the usual
+    /// redirect URIs.
+    pub async fn register_jwt_client(&self, key: &ClientKey) {
+        let client = serde_json::json!({
+            "client_id": JWT_CLIENT, "name": "QA private_key_jwt", "auth": "private_key_jwt",
+            "redirect_uris": [REDIRECT, "http://127.0.0.1/callback"], "jwks": key.jwks(),
+        });
+        assert_eq!(self.admin("/clients", client).await, StatusCode::CREATED);
+    }
+
+    /// `form` plus a client assertion, POSTed to `path`.
+    pub async fn post_asserted(
+        &self,
+        path: &str,
+        assertion: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let mut form = form.to_vec();
+        form.push(("client_assertion_type", JWT_BEARER));
+        form.push(("client_assertion", assertion));
+        self.post_form(path, &form).await
+    }
+}

@@ -3,4 +3,4 @@
 /**
  * How the client authenticates at the token endpoint.
  */
-export type ClientAuth = "none" | "secret_basic" | "secret_post";
+export type ClientAuth = "none" | "secret_basic" | "secret_post" | "private_key_jwt";

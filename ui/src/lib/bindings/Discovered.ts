@@ -3,4 +3,9 @@
 /**
  * What an issuer's discovery document says, for the Providers screen's "Test discovery".
  */
-export type Discovered = { issuer: string, authorization_endpoint: string, token_endpoint: string, userinfo_endpoint: string | null, jwks_uri: string | null, revocation_endpoint: string | null, introspection_endpoint: string | null, scopes_supported: Array<string>, pkce_s256: boolean, iss_parameter: boolean, auth_methods: Array<string>, };
+export type Discovered = { issuer: string, authorization_endpoint: string, token_endpoint: string, userinfo_endpoint: string | null, jwks_uri: string | null, revocation_endpoint: string | null, introspection_endpoint: string | null, scopes_supported: Array<string>, pkce_s256: boolean, iss_parameter: boolean, auth_methods: Array<string>, 
+/**
+ * RFC 9126: where authorization requests are pushed, and whether the provider takes
+ * only pushed ones.
+ */
+pushed_authorization_request_endpoint: string | null, pushed_authorization_required: boolean, };

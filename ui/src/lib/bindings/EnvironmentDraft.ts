@@ -9,7 +9,15 @@ export type EnvironmentDraft = { name: string,
 /**
  * A preset's one setting: Microsoft's tenant, a self-managed GitLab's address.
  */
-site: string | null, issuer: string | null, authorization_endpoint: string | null, token_endpoint: string | null, userinfo_endpoint: string | null, revocation_endpoint: string | null, client_id: string, 
+site: string | null, issuer: string | null, authorization_endpoint: string | null, token_endpoint: string | null, userinfo_endpoint: string | null, revocation_endpoint: string | null, 
+/**
+ * Custom providers only: RFC 9126's endpoint, when discovery does not name it.
+ */
+pushed_authorization_request_endpoint: string | null, 
+/**
+ * Push every authorization request first (RFC 9126), whatever the provider requires.
+ */
+pushed_authorization: boolean, client_id: string, 
 /**
  * Custom providers only; a preset's redirect choice decides.
  */

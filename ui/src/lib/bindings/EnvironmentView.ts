@@ -21,4 +21,9 @@ plain_http: boolean,
 /**
  * Its accounts are refreshed in the background: https throughout, or opted in.
  */
-refreshed_in_background: boolean, };
+refreshed_in_background: boolean, 
+/**
+ * Links push their request first (RFC 9126), as the environment asks; discovery may
+ * require it too ([`Discovered::pushed_authorization_required`]).
+ */
+pushed_authorization: boolean, pushed_authorization_request_endpoint: string | null, };

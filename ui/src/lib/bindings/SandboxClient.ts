@@ -20,4 +20,17 @@ redirect_uris: Array<string>,
  * Absent means `true`, and `true` is not written, so clients saved before the field
  * existed, and the admin API's existing bodies, mean what they meant.
  */
-expiring_tokens?: boolean, };
+expiring_tokens?: boolean, 
+/**
+ * Only for [`ClientAuth::PrivateKeyJwt`] clients: the public keys (a JWK Set, RFC 7517
+ * §5, P-256 keys only) its assertions are checked with. Absent in older state files and
+ * admin bodies, which then mean what they meant.
+ */
+jwks?: unknown, 
+/**
+ * The client must send a DPoP proof at the token endpoint, and its access tokens are
+ * always sender-constrained (RFC 9449 §5.2, the registration metadata of this name).
+ * Absent means `false`, and `false` is not written, so earlier state files and admin
+ * bodies mean what they meant.
+ */
+dpop_bound_access_tokens?: boolean, };

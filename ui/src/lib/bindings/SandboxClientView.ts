@@ -12,4 +12,8 @@ removable: boolean,
 /**
  * GitHub only ([`ClientConfig::expiring_tokens`]).
  */
-expiring_tokens?: boolean, };
+expiring_tokens?: boolean, 
+/**
+ * A `private_key_jwt` client's registered public keys ([`ClientConfig::jwks`]).
+ */
+jwks?: unknown, };

@@ -7,4 +7,9 @@ import type { TestUser } from "./TestUser";
 /**
  * What the sandbox is: `GET /_sandbox`.
  */
-export type SandboxOverview = { issuer: string, personality: Personality, clients: Array<SandboxClientView>, users: Array<TestUser>, scopes: Array<SandboxScope>, };
+export type SandboxOverview = { issuer: string, personality: Personality, clients: Array<SandboxClientView>, users: Array<TestUser>, scopes: Array<SandboxScope>, 
+/**
+ * Whether the authorization endpoint takes only pushed requests (RFC 9126 §5; the
+ * generic personality only: [`Admin::set_require_par`]).
+ */
+require_pushed_authorization_requests: boolean, };

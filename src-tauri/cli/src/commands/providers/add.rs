@@ -5,7 +5,9 @@
 //! document is fetched on saving, so a mistyped issuer is refused before anything is written. A
 //! client secret is read from standard input (`--secret-stdin`), never from the command line.
 //! Plain http (on 127.0.0.1 or [::1] only) needs `--allow-plain-http-loopback`, and background
-//! refresh of such accounts `--refresh-plain-http-in-background` besides.
+//! refresh of such accounts `--refresh-plain-http-in-background` besides. With
+//! `--client-auth private_key_jwt` no secret is asked for: Grantry's key signs, and
+//! `grantry providers jwks` prints its public keys to register.
 
 use clap::{Args, ValueEnum};
 use grantry_core::providers::draft::{EnvironmentDraft, ProviderDraft};
@@ -48,6 +50,14 @@ pub struct AddArgs {
     /// The revocation endpoint's URL, RFC 7009 (optional).
     #[arg(long, conflicts_with = "preset")]
     revocation_endpoint: Option<String>,
+    /// The pushed authorization request endpoint's URL, RFC 9126 (when discovery does not
+    /// name it).
+    #[arg(long, conflicts_with = "preset")]
+    pushed_authorization_request_endpoint: Option<String>,
+    /// Push every authorization request to the provider first (RFC 9126), so the browser
+    /// carries only client_id and request_uri; done anyway when the provider requires it.
+    #[arg(long)]
+    pushed_authorization: bool,
     /// The client id registered at the provider.
     #[arg(long)]
     client_id: String,
@@ -89,6 +99,10 @@ enum ClientAuthArg {
     SecretBasic,
     /// client_secret_post: the secret (from the keyring) in the form body.
     SecretPost,
+    /// private_key_jwt: an assertion signed with a key Grantry makes; register the JWKS that
+    /// `grantry providers jwks` prints.
+    #[value(alias = "private-key-jwt")]
+    PrivateKeyJwt,
 }
 
 impl From<ClientAuthArg> for ClientAuth {
@@ -97,6 +111,7 @@ impl From<ClientAuthArg> for ClientAuth {
             ClientAuthArg::None => Self::None,
             ClientAuthArg::SecretBasic => Self::SecretBasic,
             ClientAuthArg::SecretPost => Self::SecretPost,
+            ClientAuthArg::PrivateKeyJwt => Self::PrivateKeyJwt,
         }
     }
 }
@@ -137,6 +152,10 @@ fn draft_from(args: &AddArgs, secret: Option<Secret<String>>) -> ProviderDraft {
             token_endpoint: args.token_endpoint.clone(),
             userinfo_endpoint: args.userinfo_endpoint.clone(),
             revocation_endpoint: args.revocation_endpoint.clone(),
+            pushed_authorization_request_endpoint: args
+                .pushed_authorization_request_endpoint
+                .clone(),
+            pushed_authorization: args.pushed_authorization,
             client_id: args.client_id.clone(),
             client_auth: args.client_auth.into(),
             redirect,
@@ -163,8 +182,17 @@ pub async fn run(json: bool, grantry: &Grantry, args: &AddArgs) -> Result<(), Er
                 view.id, view.name
             );
         }
+        let jwks = if env.client_auth == ClientAuth::PrivateKeyJwt {
+            format!(
+                "\nIt authenticates with private_key_jwt: register the JWKS that `grantry \
+                 providers jwks {} --environment {}` prints as the client's keys.",
+                view.id, env.name
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "Added provider {} ({}). Register this redirect URI at the provider: {}",
+            "Added provider {} ({}). Register this redirect URI at the provider: {}{jwks}",
             view.id, view.name, env.redirect_uri
         )
     });

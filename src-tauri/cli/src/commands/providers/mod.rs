@@ -1,11 +1,12 @@
 //! `grantry providers`: list the providers and their environments (the default), add one (from
 //! a preset or by hand), import Google's `client_secret.json`, discover an issuer's endpoints,
-//! remove one, or store a client secret. Adding, importing, discovering and storing a secret
+//! remove one, store a client secret, or print a private_key_jwt environment's JWKS. Adding, importing, discovering and storing a secret
 //! have a module each; listing and removing are short enough to live here.
 
 mod add;
 mod discover;
 mod import;
+mod jwks;
 mod secret;
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -44,6 +45,9 @@ enum ProvidersAction {
     },
     /// Store an environment's client secret in the keyring, read from standard input.
     Secret(secret::SecretArgs),
+    /// Print the public JWKS of a private_key_jwt environment, to register at the provider
+    /// (its key is made now if it has none).
+    Jwks(jwks::JwksArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,6 +91,7 @@ pub async fn run(json: bool, grantry: &Grantry, args: &ProvidersArgs) -> Result<
             Ok(())
         }
         ProvidersAction::Secret(args) => secret::run(json, grantry, args).await,
+        ProvidersAction::Jwks(args) => jwks::run(json, grantry, args).await,
     }
 }
 
