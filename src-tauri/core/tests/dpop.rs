@@ -29,7 +29,7 @@ async fn link_at(w: &World, provider: &str, user: &str) -> grantry_core::Account
 }
 
 /// The keyring item of the only account's tokens, as JSON.
-fn stored(w: &World) -> Value {
+pub fn stored(w: &World) -> Value {
     let items: Vec<(String, String)> = w
         .secrets
         .snapshot()
@@ -40,7 +40,7 @@ fn stored(w: &World) -> Value {
     serde_json::from_str(&items[0].1).expect("json")
 }
 
-fn thumbprint(item: &Value) -> String {
+pub fn thumbprint(item: &Value) -> String {
     let key = item["dpop_key"]
         .as_str()
         .expect("a DPoP key with the tokens");
@@ -63,7 +63,7 @@ async fn introspect(w: &World, token: &str) -> Value {
 }
 
 /// The status `/userinfo` answers `token` sent as a bearer token with.
-async fn as_bearer(w: &World, token: &str) -> u16 {
+pub async fn as_bearer(w: &World, token: &str) -> u16 {
     reqwest::Client::new()
         .get(format!("{}/userinfo", w.sandbox.issuer()))
         .bearer_auth(token)

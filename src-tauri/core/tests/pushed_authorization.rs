@@ -20,7 +20,7 @@ fn requiring() -> SandboxConfig {
 
 /// Starts a link at `provider`, checks the browser gets only `client_id` and `request_uri`,
 /// and lets the robot consent; returns the redirect.
-async fn pushed_link(w: &World, provider: &str, client_id: &str) -> String {
+pub async fn pushed_link(w: &World, provider: &str, client_id: &str) -> String {
     let started = w
         .grantry
         .start_link(provider, None, None, None)
