@@ -248,3 +248,33 @@ async fn a_code_link_refuses_the_device_strategy() {
     assert_eq!(error.code, ErrorCode::InvalidInput);
     assert!(error.message.contains("device"), "{error}");
 }
+
+/// A device link where the sandbox requires DPoP and demands nonces: the environment has not
+/// turned DPoP on, so the first poll is refused for want of a proof; the link goes on with a
+/// key of its own, takes the nonce, and the account's tokens are bound to the key, through a
+/// refresh and the revocation.
+#[tokio::test]
+async fn a_device_link_binds_its_tokens_when_the_provider_requires_dpop() {
+    let w = support::world_with(SandboxConfig {
+        device_interval: Duration::from_secs(1),
+        dpop: grantry_sandbox::DpopSettings {
+            required: true,
+            nonce: true,
+        },
+        ..SandboxConfig::new(Personality::Generic)
+    })
+    .await;
+    let (view, waiting) = start(&w).await;
+    assert_eq!(answer(&view, "alice", true).await, "allowed");
+    let account = waiting.await.expect("join").expect("linked");
+    let item = crate::dpop::stored(&w);
+    assert_eq!(item["token_type"], "DPoP");
+    let jkt = crate::dpop::thumbprint(&item);
+    let access = item["access_token"].as_str().expect("access").to_owned();
+    assert_eq!(crate::dpop::as_bearer(&w, &access).await, 401, "bound");
+
+    w.grantry.refresh(account.id).await.expect("refresh");
+    assert_eq!(crate::dpop::thumbprint(&crate::dpop::stored(&w)), jkt);
+    let receipt = w.grantry.revoke(account.id).await.expect("revoke");
+    assert!(receipt.verified, "{receipt:?}");
+}

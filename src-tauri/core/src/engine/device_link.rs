@@ -25,6 +25,7 @@ use crate::error::Error;
 use crate::model::{AccountSummary, ActivityKind, DeviceLinkView, QrMatrix, ScopeStatus};
 use crate::oauth::device::{self, DeviceCode, MAX_INTERVAL, Poll, SLOW_DOWN_STEP};
 use crate::oauth::discovery::Endpoints;
+use crate::oauth::dpop::Dpop;
 use crate::secret::Secret;
 use crate::secret_store::token_items;
 
@@ -42,6 +43,9 @@ struct Polling {
     interval: u64,
     expires_at: i64,
     cancelled: watch::Receiver<bool>,
+    /// The account's DPoP key (RFC 9449), when the environment has DPoP on: the polls that
+    /// get the tokens carry its proofs, and the tokens are bound to it.
+    dpop: Option<Dpop>,
 }
 
 /// A device link under way.
@@ -199,6 +203,7 @@ impl Grantry {
             interval: authorization.interval.max(MIN_INTERVAL),
             expires_at,
             cancelled,
+            dpop: env.dpop.then(Dpop::generate).transpose()?,
         };
         self.device_links.entries().insert(
             link.clone(),
@@ -283,6 +288,7 @@ impl Grantry {
         let env = self.environment(provider, &polling.environment)?;
         let secret = self.client_secret(provider, &env)?;
         let mut interval = polling.interval;
+        let mut dpop = polling.dpop.clone();
         let mut backoff = interval;
         let expired = || Error::DeviceCodeExpired {
             provider: provider.to_owned(),
@@ -307,6 +313,7 @@ impl Grantry {
                 &polling.endpoints,
                 secret.as_ref(),
                 &polling.device_code,
+                dpop.as_ref(),
                 clock::now(),
             );
             // A poll the provider does not answer ends when the code does.
@@ -317,6 +324,13 @@ impl Grantry {
             };
             match answer {
                 Ok(Poll::Pending) => backoff = interval,
+                // Asked again at once, with the nonce or the key the provider wants.
+                Ok(Poll::NonceGiven) => backoff = 0,
+                Ok(Poll::WantsProof) => {
+                    dpop = Some(Dpop::generate()?);
+                    backoff = 0;
+                    tracing::info!("the provider wants DPoP for this client: polling with a key");
+                }
                 Ok(Poll::SlowDown) => {
                     interval = (interval + SLOW_DOWN_STEP).min(MAX_INTERVAL);
                     backoff = interval;

@@ -16,12 +16,14 @@
 //! the verification pages http(s) URLs (plain http only on loopback, as for every endpoint),
 //! the lifetime and interval bounded.
 
+use openidconnect::OAuth2TokenResponse;
 use openidconnect::core::CoreTokenResponse;
 use serde::Deserialize;
 
 use super::client::form_post;
 use super::code_exchange::{Answer, Linked, gather};
 use super::discovery::Endpoints;
+use super::dpop::{self, Dpop};
 use super::http::Http;
 use super::id_token::ExpectedNonce;
 use crate::error::Error;
@@ -259,6 +261,12 @@ pub enum Poll {
     SlowDown,
     /// The person allowed: the account.
     Linked(Box<Linked>),
+    /// The provider asked for a DPoP nonce and gave one (RFC 9449 §8): poll again at once,
+    /// the nonce now in the proof.
+    NonceGiven,
+    /// The provider wants DPoP for this client and refused a poll without a proof (§5.2),
+    /// before looking at the device code: poll again with a key.
+    WantsProof,
 }
 
 /// Polls the token endpoint once with the device code (RFC 8628 §3.4). `access_denied` (and
@@ -272,6 +280,7 @@ pub async fn poll(
     endpoints: &Endpoints,
     secret: Option<&Secret<String>>,
     device_code: &DeviceCode,
+    dpop: Option<&Dpop>,
     now: i64,
 ) -> Result<Poll, Error> {
     let params = [
@@ -279,7 +288,7 @@ pub async fn poll(
         ("device_code", device_code.0.expose().as_str()),
     ];
     let request = form_post(env, secret, &endpoints.token, &params)?;
-    let dialect = http.dialect(env.preset);
+    let dialect = http.dialect(env.preset).with_dpop(dpop.cloned());
     let response = dialect
         .send(request)
         .await
@@ -296,6 +305,8 @@ pub async fn poll(
         };
         return match error.as_str() {
             "authorization_pending" => Ok(Poll::Pending),
+            error if dpop.is_some() && dpop::nonce_refusal(error) => Ok(Poll::NonceGiven),
+            error if dpop.is_none() && dpop::wants_proof(error) => Ok(Poll::WantsProof),
             "slow_down" => Ok(Poll::SlowDown),
             "access_denied" | "authorization_declined" => Err(Error::ConsentDenied {
                 provider: provider.to_owned(),
@@ -318,11 +329,15 @@ pub async fn poll(
             provider: provider.to_owned(),
             reason: format!("its token response is not of the expected shape: {e}"),
         })?;
-    // The device grant is not combined with DPoP here: its tokens are bearer tokens.
+    // With a proof, only a DPoP token is taken (RFC 9449 §5), as for a code.
+    let token_type = match dpop {
+        Some(_) => dpop::expect_dpop(provider, parsed.token_type().as_ref())?,
+        None => crate::secret::TokenType::Bearer,
+    };
     let answer = Answer {
         response: &parsed,
-        token_type: crate::secret::TokenType::Bearer,
-        dpop: None,
+        token_type,
+        dpop,
         data_access_expires_at: dialect.data_access_expires_at(),
         refresh_lifetime: dialect.refresh_lifetime(),
     };
