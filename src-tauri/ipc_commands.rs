@@ -35,6 +35,7 @@ ipc_commands! {
     commands::cancel_link,
     commands::link_status,
     inspector_commands::inspect_account,
+    inspector_commands::check_dpop_binding,
     inspector_commands::account_http_log,
     inspector_commands::activity_exchanges,
     inspector_commands::reveal_access_token,

@@ -5,8 +5,8 @@
 //! which reports each account's outcome to the window as it comes.
 
 use grantry_core::{
-    ErrorCode, EventSink, GrantryEvent, HttpExchange, Inspection, IpcError, RefreshAllOutcome,
-    RefreshLimits, RevokeAllOutcome, RevokeAllScope, TokenUse,
+    ErrorCode, EventSink, GrantryEvent, HttpExchange, Inspection, IpcError, ProviderBinding,
+    RefreshAllOutcome, RefreshLimits, RevokeAllOutcome, RevokeAllScope, TokenUse,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -18,6 +18,15 @@ use crate::window_events::WindowEvents;
 #[tauri::command]
 pub fn inspect_account(state: State<'_, AppState>, account: i64) -> Result<Inspection, IpcError> {
     state.with(|core| core.inspect(account))
+}
+
+/// Which key the provider says the account's DPoP token is bound to (its introspection).
+#[tauri::command]
+pub async fn check_dpop_binding(
+    state: State<'_, AppState>,
+    account: i64,
+) -> Result<ProviderBinding, IpcError> {
+    Ok(state.grantry()?.check_binding(account).await?)
 }
 
 /// The account's HTTP exchanges, newest first, every secret masked.

@@ -328,6 +328,12 @@ fn a_dpop_account_shows_its_binding_in_the_real_window() {
         token_jkt.contains("the provider keeps the binding"),
         "{token_jkt}"
     );
+    // The provider, asked (its introspection), names the same key.
+    app.click("[data-testid=ask-binding]");
+    let said = app.wait_for_text_where("[data-testid=provider-binding]", |t| {
+        t.contains("the account's key")
+    });
+    assert!(said.contains(&jkt), "{said}");
     look(&app, "inspector-dpop");
 
     // A refresh with a proof of the same key, then a revocation: the grant ends.

@@ -72,6 +72,7 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::SubjectToken>(&mut stale);
     check::<grantry_core::TokenShape>(&mut stale);
     check::<grantry_core::model::DpopBinding>(&mut stale);
+    check::<grantry_core::model::ProviderBinding>(&mut stale);
     check::<grantry_core::secret::TokenType>(&mut stale);
     check::<grantry_core::RefreshAllOutcome>(&mut stale);
     check::<grantry_core::RevocationReceipt>(&mut stale);

@@ -110,6 +110,11 @@ async fn a_dpop_account_links_refreshes_and_revokes_with_its_key() {
     assert_eq!(answer["token_type"], "DPoP");
     // Stolen, it is of no use as a bearer token.
     assert_eq!(as_bearer(&w, &access).await, 401);
+    // The Inspector's "Ask the provider": the sandbox names the account's key.
+    let confirmed = w.grantry.check_binding(account.id).await.expect("ask");
+    assert!(confirmed.active);
+    assert_eq!(confirmed.jkt.as_deref(), Some(jkt.as_str()));
+    assert_eq!(confirmed.matches, Some(true));
 
     // The key is a secret: in the keyring only, never in the database or any file.
     let key = item["dpop_key"].as_str().expect("key").to_owned();
@@ -230,6 +235,12 @@ async fn without_dpop_tokens_stay_bearer_tokens_without_a_key() {
         .await
         .expect("hand out");
     assert_eq!(handed.token_type, "Bearer");
+    let error = w
+        .grantry
+        .check_binding(account.id)
+        .await
+        .expect_err("no key");
+    assert!(error.to_string().contains("bearer token"), "{error}");
 }
 
 #[tokio::test]

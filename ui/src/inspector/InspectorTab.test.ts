@@ -191,6 +191,25 @@ describe('InspectorTab', () => {
     expect(within(binding).getByTestId('token-jkt').textContent).toContain('the provider keeps the binding')
   })
 
+  it('asks the provider which key an opaque DPoP token is bound to', async () => {
+    await open(inspection({ token_type: 'DPoP', binding: { key_thumbprint: 'jkt-123', token_jkt: null, matches: null } }))
+    answer('check_dpop_binding', { active: true, jkt: 'jkt-123', matches: true })
+    await fireEvent.click(screen.getByTestId('ask-binding'))
+    await waitFor(() => expect(screen.getByTestId('provider-binding-matches').textContent).toContain("account's key"))
+    expect(invoke).toHaveBeenCalledWith('check_dpop_binding', { account: 7 })
+    expect(screen.getByTestId('provider-binding').textContent).toContain('jkt-123')
+  })
+
+  it('says when the provider names another key, or refuses to answer', async () => {
+    await open(inspection({ token_type: 'DPoP', binding: { key_thumbprint: 'jkt-123', token_jkt: null, matches: null } }))
+    answer('check_dpop_binding', { active: true, jkt: 'other', matches: false })
+    await fireEvent.click(screen.getByTestId('ask-binding'))
+    await waitFor(() => expect(screen.getByTestId('provider-binding').textContent).toContain("not the account's key"))
+    fail('check_dpop_binding', { code: 'invalid_input', message: 'sandbox offers no introspection endpoint' })
+    await fireEvent.click(screen.getByTestId('ask-binding'))
+    await waitFor(() => expect(screen.getByTestId('provider-binding').textContent).toContain('no introspection endpoint'))
+  })
+
   it("says whether a JWT access token's cnf.jkt is the account's key", async () => {
     await open(inspection({ token_type: 'DPoP', binding: { key_thumbprint: 'k', token_jkt: 'k', matches: true } }))
     expect(screen.getByTestId('binding-matches').textContent).toContain('matches')

@@ -54,6 +54,7 @@ import type { TokenInfo } from './bindings/TokenInfo'
 import type { TokenRequest } from './bindings/TokenRequest'
 import type { TokenShape } from './bindings/TokenShape'
 import type { DpopBinding } from './bindings/DpopBinding'
+import type { ProviderBinding } from './bindings/ProviderBinding'
 import type { TokenType } from './bindings/TokenType'
 
 export type {
@@ -108,6 +109,7 @@ export type {
   TokenRequest,
   TokenShape,
   DpopBinding,
+  ProviderBinding,
   TokenType,
 }
 
@@ -210,6 +212,8 @@ export const ipc = {
   revokeAll: (scope: RevokeAllScope) => call<RevokeAllOutcome>('revoke_all', { scope }),
   /** What the account's tokens say (never a token) and its last token response, masked. */
   inspectAccount: (account: number) => call<Inspection>('inspect_account', { account }),
+  /** Which key the provider says the account's DPoP token is bound to (its introspection). */
+  checkDpopBinding: (account: number) => call<ProviderBinding>('check_dpop_binding', { account }),
   /** The account's HTTP exchanges, newest first, masked. */
   accountHttpLog: (account: number) => call<HttpExchange[]>('account_http_log', { account }),
   /** The exchanges of the operation that recorded history entry `entry`. */

@@ -2,13 +2,17 @@
 //! the access token itself only on the person's explicit Reveal or Copy (each recorded in the
 //! history), making the access token count as expired, and a JSON report of the account with no
 //! secret in it. A DPoP-bound account shows its key's thumbprint (public) beside the `cnf.jkt`
-//! its access token names, if it is a JWT.
+//! its access token names, if it is a JWT, and, on request, the key the provider says an opaque
+//! token is bound to ([`Grantry::check_binding`]).
 
 use super::{Grantry, RefreshPolicy, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::{ActivityKind, DpopBinding, HttpExchange, Inspection, TokenShape};
+use crate::model::{
+    ActivityKind, DpopBinding, HttpExchange, Inspection, ProviderBinding, TokenShape,
+};
 use crate::oauth::dpop::Dpop;
+use crate::oauth::introspection::{self, Introspection};
 use crate::oauth::token_shape;
 use crate::secret::Secret;
 use crate::store::HTTP_LOG_KEPT;
@@ -44,6 +48,51 @@ impl Grantry {
             token_response: log.into_iter().find(is_token_response),
             token_type: tokens.token_type,
             binding,
+        })
+    }
+
+    /// Asks the provider which key the account's access token is bound to (token
+    /// introspection, RFC 7662, with a proof of the account's key): what the Inspector shows
+    /// for an opaque DPoP token, which names no key itself.
+    pub async fn check_binding(&self, account_id: i64) -> Result<ProviderBinding, Error> {
+        let account = self.account(account_id)?;
+        let tokens = self.tokens_of(&account)?;
+        let Some(dpop) = Dpop::of(&tokens)? else {
+            return Err(Error::InvalidInput(format!(
+                "{} holds a bearer token, bound to no key",
+                account.label()
+            )));
+        };
+        let env = self.environment(&account.provider, &account.environment)?;
+        let endpoints = self.endpoints(&account.provider, &env).await?;
+        let Some(endpoint) = endpoints.introspection.clone() else {
+            return Err(Error::InvalidInput(format!(
+                "{} offers no introspection endpoint to ask which key the token is bound to",
+                account.provider
+            )));
+        };
+        let secret = self.client_secret(&account.provider, &env)?;
+        let answer = introspection::introspect(
+            &self.http,
+            &account.provider,
+            &env,
+            secret.as_ref(),
+            &endpoint,
+            (&tokens.access_token, "access_token"),
+            Some(&dpop),
+        )
+        .await?;
+        Ok(match answer {
+            Introspection::Active { jkt, .. } => ProviderBinding {
+                active: true,
+                matches: jkt.as_ref().map(|jkt| *jkt == dpop.thumbprint()),
+                jkt,
+            },
+            Introspection::Inactive => ProviderBinding {
+                active: false,
+                jkt: None,
+                matches: None,
+            },
         })
     }
 

@@ -161,7 +161,7 @@ impl Grantry {
             )
             .await?;
             match answer {
-                Introspection::Active { scopes } => {
+                Introspection::Active { scopes, .. } => {
                     lock(&self.store).update_scopes(
                         account_id,
                         &scopes,

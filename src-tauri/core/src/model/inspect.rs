@@ -42,6 +42,20 @@ pub struct DpopBinding {
     pub matches: Option<bool>,
 }
 
+/// What the provider says of a DPoP-bound access token when asked (token introspection,
+/// RFC 7662, whose answer names the key as `cnf.jkt`, RFC 9449 §6.2): the binding confirmed
+/// by the one who keeps it, for opaque tokens that name no key themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProviderBinding {
+    /// Whether the provider says the access token is active.
+    pub active: bool,
+    /// The key the provider says the token is bound to, if it says.
+    pub jkt: Option<String>,
+    /// Whether that is the account's key; `None` when the provider names no key.
+    pub matches: Option<bool>,
+}
+
 /// A token as the Inspector may show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -14,8 +14,12 @@ use crate::secret::Secret;
 /// The provider's answer about a token.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Introspection {
-    /// The token is active with these scopes (RFC 7662 §2.2 `scope`, space-separated).
-    Active { scopes: Vec<String> },
+    /// The token is active with these scopes (RFC 7662 §2.2 `scope`, space-separated), bound
+    /// to the key of thumbprint `jkt` when the answer says so (`cnf.jkt`, RFC 9449 §6.2).
+    Active {
+        scopes: Vec<String>,
+        jkt: Option<String>,
+    },
     /// The token is expired, revoked or unknown to the provider.
     Inactive,
 }
@@ -53,6 +57,7 @@ pub async fn introspect(
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            jkt: answer["cnf"]["jkt"].as_str().map(str::to_owned),
         }),
         Some(false) => Ok(Introspection::Inactive),
         None => Err(Error::MalformedResponse {
