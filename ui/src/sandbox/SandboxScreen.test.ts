@@ -198,6 +198,7 @@ describe('SandboxScreen', () => {
     await fireEvent.click(required)
     await settle()
     expect((await screen.findByRole('alert')).textContent).toContain('the sandbox is not running')
+    expect(required.checked).toBe(false)
   })
 
   it('asks before removing a test user, then says the access they gave was revoked', async () => {
