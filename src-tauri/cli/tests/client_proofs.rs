@@ -213,4 +213,10 @@ async fn every_proof_at_once_links_refreshes_and_revokes_through_grantry() {
         Some(item.to_owned())
     });
     env.sweep_for("the environment's private_key_jwt key", &client_key);
+
+    let output = env.grantry(&["sandbox", "dpop", "off"]);
+    assert!(output.status.success(), "{output:?}");
+    let words = String::from_utf8_lossy(&output.stdout);
+    assert!(words.contains("without DPoP proofs again"), "{words}");
+    assert_eq!(env.sandbox.admin().dpop(), Default::default());
 }
