@@ -29,6 +29,8 @@ ipc_commands! {
     provider_commands::open_manage_access,
     provider_commands::open_grant_end_doc,
     commands::start_link,
+    commands::start_device_link,
+    commands::link_account_by_device,
     commands::reopen_link,
     commands::cancel_link,
     commands::link_status,

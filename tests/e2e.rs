@@ -11,6 +11,8 @@ mod support;
 mod account_screen;
 #[path = "e2e/bridge.rs"]
 mod bridge;
+#[path = "e2e/device_link.rs"]
+mod device_link;
 #[path = "e2e/dialogs.rs"]
 mod dialogs;
 #[path = "e2e/inspector.rs"]

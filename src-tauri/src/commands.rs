@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use grantry_core::{
-    AccountDetail, AccountSummary, ActivityEntry, ErrorCode, Grantry, IpcError, LinkStatus,
-    ProviderOption, RefreshPolicy, RevocationReceipt, SandboxStatus, ScopeCheck, StartedLink,
+    AccountDetail, AccountSummary, ActivityEntry, DeviceLinkView, ErrorCode, Grantry, IpcError,
+    LinkStatus, ProviderOption, RefreshPolicy, RevocationReceipt, SandboxStatus, ScopeCheck,
+    StartedLink,
 };
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
@@ -80,6 +81,45 @@ pub async fn link_account_again(
     let grantry = state.grantry()?;
     let link = grantry.start_link_for(account, &scopes, None).await?;
     opened(&app, grantry, link)
+}
+
+/// Starts a link by device code (RFC 8628): returns the code to show and the provider's page,
+/// and waits for the outcome in the background (the core polls the provider); the window hears
+/// of it through the link's events. Nothing is opened: the person opens the page, here or on
+/// another device.
+#[tauri::command]
+pub async fn start_device_link(
+    state: State<'_, AppState>,
+    provider: String,
+    environment: Option<String>,
+    scopes: Vec<String>,
+) -> Result<DeviceLinkView, IpcError> {
+    let grantry = state.grantry()?;
+    let view = grantry
+        .start_device_link(&provider, environment.as_deref(), Some(scopes))
+        .await?;
+    Ok(waited(grantry, view))
+}
+
+/// [`link_account_again`] by device code: the person must allow as the same account.
+#[tauri::command]
+pub async fn link_account_by_device(
+    state: State<'_, AppState>,
+    account: i64,
+    scopes: Vec<String>,
+) -> Result<DeviceLinkView, IpcError> {
+    let grantry = state.grantry()?;
+    let view = grantry.start_device_link_for(account, &scopes).await?;
+    Ok(waited(grantry, view))
+}
+
+/// Waits for a device link in the background; its outcome reaches the window as its events.
+fn waited(grantry: Arc<Grantry>, view: DeviceLinkView) -> DeviceLinkView {
+    let link = view.link.clone();
+    tauri::async_runtime::spawn(async move {
+        let _outcome = grantry.wait_device_link(&link).await;
+    });
+    view
 }
 
 /// Opens the link in the browser; a loopback answer is awaited in the background, and the

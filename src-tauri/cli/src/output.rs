@@ -25,6 +25,10 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::ResponseTooLarge => 12,
         ErrorCode::UnknownAccount => 13,
         ErrorCode::Revoked => 14,
+        // 15 is REVOCATION_NOT_EFFECTIVE, below.
+        ErrorCode::Expired => 16,
+        // As a shell says Ctrl+C: the one way the command line cancels a link.
+        ErrorCode::Cancelled => 130,
         ErrorCode::Storage | ErrorCode::SchemaTooNew => 9,
     }
 }

@@ -17,6 +17,8 @@ pub enum RedirectArg {
     Loopback,
     /// An https bridge page (its redirect_uri) that hands the answer on to dev.grantry:.
     Bridge,
+    /// No redirect: a code entered at the provider's page (the device grant, RFC 8628).
+    Device,
 }
 
 impl From<RedirectArg> for RedirectKind {
@@ -26,6 +28,7 @@ impl From<RedirectArg> for RedirectKind {
             RedirectArg::ProviderScheme => Self::ProviderScheme,
             RedirectArg::Loopback => Self::Loopback,
             RedirectArg::Bridge => Self::Bridge,
+            RedirectArg::Device => Self::Device,
         }
     }
 }

@@ -48,11 +48,11 @@ fn an_unknown_word_exits_2_naming_the_possible_values() {
     );
     refused_naming(
         &[&ADD[..], &["--redirect", "nope"]].concat(),
-        "[possible values: custom_scheme, provider_scheme, loopback, bridge]",
+        "[possible values: custom_scheme, provider_scheme, loopback, bridge, device]",
     );
     refused_naming(
         &["link", "sandbox", "--redirect", "nope"],
-        "[possible values: custom_scheme, provider_scheme, loopback, bridge]",
+        "[possible values: custom_scheme, provider_scheme, loopback, bridge, device]",
     );
 }
 

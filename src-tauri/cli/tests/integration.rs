@@ -5,6 +5,7 @@ mod arguments;
 mod client_proofs;
 mod conventions;
 mod crash;
+mod device_link;
 mod exchange;
 mod history;
 mod keyring;

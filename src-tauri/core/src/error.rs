@@ -57,6 +57,13 @@ pub enum Error {
     },
     #[error("the sign-in response was refused: {0}")]
     InvalidCallback(String),
+    #[error(
+        "the code for {provider} expired before it was entered at the provider: start again \
+         for a new one"
+    )]
+    DeviceCodeExpired { provider: String },
+    #[error("the link to {provider} was cancelled")]
+    Cancelled { provider: String },
     #[error("{0}")]
     InvalidInput(String),
     #[error("account {account}: {reason}. Link it again to continue.")]
@@ -176,6 +183,10 @@ pub enum ErrorCode {
     InvalidCallback,
     /// The person said no on the provider's consent page.
     ConsentDenied,
+    /// A device code (RFC 8628) expired before the person entered it: start again.
+    Expired,
+    /// The link was cancelled before it ended.
+    Cancelled,
     /// The provider no longer accepts the account's grant (`invalid_grant`): link it again.
     NeedsRelink,
     /// Scopes were added to, or a re-link made for, one account, and the person signed in as
@@ -215,6 +226,8 @@ impl Error {
             | Error::ProviderRefused { .. } => ErrorCode::ProviderError,
             Error::ConsentDenied { .. } => ErrorCode::ConsentDenied,
             Error::InvalidCallback(_) => ErrorCode::InvalidCallback,
+            Error::DeviceCodeExpired { .. } => ErrorCode::Expired,
+            Error::Cancelled { .. } => ErrorCode::Cancelled,
             Error::NeedsRelink { .. } => ErrorCode::NeedsRelink,
             Error::WrongAccount { .. } => ErrorCode::WrongAccount,
             Error::UnknownAccount(_) => ErrorCode::UnknownAccount,

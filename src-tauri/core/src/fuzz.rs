@@ -295,6 +295,7 @@ fn token_client() -> &'static Client {
             revocation: None,
             introspection: None,
             jwks_uri: None,
+            device_authorization: None,
             jwks: JsonWebKeySet::new(Vec::new()),
             iss_parameter_supported: false,
             pushed_authorization: None,
@@ -390,6 +391,34 @@ fn check_tokens(preset: Option<Preset>, read: &HttpResponse, tokens: &CoreTokenR
     assert_eq!(again.expires_in(), tokens.expires_in());
     assert_eq!(again.scopes(), tokens.scopes());
     assert_eq!(again.token_type(), tokens.token_type());
+}
+
+/// A device authorization answer (RFC 8628 §3.2, `oauth/device.rs`), JSON or form-encoded, from
+/// a remote provider: what it accepts is a short code a person can type, https pages, and a
+/// lifetime and interval within bounds.
+pub fn device_authorization(data: &[u8]) {
+    use crate::oauth::device::{MAX_INTERVAL, MAX_LIFETIME as MAX_CODE_LIFETIME, read_answer};
+    let env = Environment::discovered("fuzz", "https://id.example", "fuzz");
+    let Ok((answer, _code)) = read_answer("fuzz", &env, data) else {
+        return;
+    };
+    let code = &answer.user_code;
+    assert!((1..=32).contains(&code.chars().count()), "{code:?}");
+    assert!(
+        code.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' '),
+        "{code:?}"
+    );
+    for page in std::iter::once(&answer.verification_uri).chain(&answer.verification_uri_complete) {
+        let url = Url::parse(page).expect("an accepted page is a URL");
+        assert_eq!(
+            url.scheme(),
+            "https",
+            "a remote provider's page over https only"
+        );
+    }
+    assert!((1..=MAX_CODE_LIFETIME).contains(&answer.expires_in));
+    assert!(answer.interval <= MAX_INTERVAL);
 }
 
 /// A provider's answer to a request with a DPoP proof (`oauth/dpop.rs`): a nonce is taken from

@@ -47,13 +47,13 @@ pub use error::{Error, ErrorCode, IpcError};
 pub use events::{EVENT_CHANNEL, EventSink, GrantryEvent};
 pub use model::{
     AccountDetail, AccountScope, AccountStatus, AccountSummary, ActivityEntry, ActivityKind,
-    ClientJwks, Discovered, EnvironmentOption, EnvironmentView, ExchangeRequest, ExchangeResult,
-    FailingRefresh, GrantEnd, GrantEndSource, HttpExchange, Inspection, LinkStatus, PresetView,
-    ProgramAccess, ProviderCheck, ProviderOption, ProviderView, RefreshAllOutcome, RefreshFailure,
-    RelinkOnSave, RemoveAccounts, RevocationOutcome, RevocationProof, RevocationReceipt,
-    RevokeAllAccount, RevokeAllOutcome, RevokeAllScope, SandboxStatus, ScopeChange, ScopeCheck,
-    ScopeOption, ScopeStatus, StartedLink, SubjectToken, TokenAnswer, TokenInfo, TokenRequest,
-    TokenShape,
+    ClientJwks, DeviceLinkView, DeviceOffer, Discovered, EnvironmentOption, EnvironmentView,
+    ExchangeRequest, ExchangeResult, FailingRefresh, GrantEnd, GrantEndSource, HttpExchange,
+    Inspection, LinkStatus, PresetView, ProgramAccess, ProviderCheck, ProviderOption, ProviderView,
+    QrMatrix, RefreshAllOutcome, RefreshFailure, RelinkOnSave, RemoveAccounts, RevocationOutcome,
+    RevocationProof, RevocationReceipt, RevokeAllAccount, RevokeAllOutcome, RevokeAllScope,
+    SandboxStatus, ScopeChange, ScopeCheck, ScopeOption, ScopeStatus, StartedLink, SubjectToken,
+    TokenAnswer, TokenInfo, TokenRequest, TokenShape,
 };
 pub use oauth::http::use_ring_for_tls;
 pub use providers::URL_SCHEME;

@@ -90,6 +90,9 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_core::ScopeOption>(&mut stale);
     check::<grantry_core::StartedLink>(&mut stale);
     check::<grantry_core::LinkStatus>(&mut stale);
+    check::<grantry_core::DeviceLinkView>(&mut stale);
+    check::<grantry_core::QrMatrix>(&mut stale);
+    check::<grantry_core::DeviceOffer>(&mut stale);
     check::<grantry_core::AccountDetail>(&mut stale);
     check::<grantry_core::TokenInfo>(&mut stale);
     check::<grantry_core::ScopeCheck>(&mut stale);

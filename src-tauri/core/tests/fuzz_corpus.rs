@@ -64,6 +64,14 @@ fn providers_file() {
 }
 
 #[test]
+fn device_authorization() {
+    replay(
+        "device_authorization",
+        grantry_core::fuzz::device_authorization,
+    );
+}
+
+#[test]
 fn dpop_answer() {
     replay("dpop_answer", grantry_core::fuzz::dpop_answer);
 }

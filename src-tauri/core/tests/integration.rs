@@ -5,6 +5,7 @@
 mod bindings;
 mod break_cause;
 mod client_proofs;
+mod device_link;
 mod discovery;
 mod dpop;
 mod exchange;

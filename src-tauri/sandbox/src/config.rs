@@ -330,6 +330,11 @@ pub struct SandboxConfig {
     pub access_token_lifetime: Duration,
     /// How long an authorization code can be exchanged.
     pub code_lifetime: Duration,
+    /// The device grant's polling interval at first (RFC 8628 §3.2 `interval`; 5 seconds, as
+    /// real providers say); whole seconds, 0 allowed for tests.
+    pub device_interval: Duration,
+    /// How long a device code and its user code last (`expires_in`).
+    pub device_code_lifetime: Duration,
     /// Rotate refresh tokens on use and revoke the grant when a rotated one comes back. On by
     /// default, except for Google, whose refresh tokens do not rotate.
     pub rotate_refresh_tokens: bool,
@@ -386,6 +391,8 @@ impl SandboxConfig {
             port: 0,
             access_token_lifetime: Duration::from_secs(3600),
             code_lifetime: Duration::from_secs(60),
+            device_interval: Duration::from_secs(5),
+            device_code_lifetime: Duration::from_secs(600),
             rotate_refresh_tokens: personality != Personality::Google,
             state_file: None,
             admin_token_file: None,

@@ -18,7 +18,8 @@
 //! kept elsewhere, because only there can they act: `invalid_grant` by the store
 //! (`src/store/grants.rs`), which knows which user a token belongs to, and
 //! `refuse_connections` by the listener (`src/listener.rs`), which sees connections before any
-//! request.
+//! request. The `device_*` faults are taken only by device code polls at the token endpoint
+//! ([`Faults::take_device`], `src/routes/device.rs`), never by other requests.
 
 use std::collections::VecDeque;
 use std::io::ErrorKind;
@@ -48,6 +49,8 @@ pub enum Endpoint {
     Userinfo,
     Revoke,
     Introspect,
+    /// The device authorization endpoint (RFC 8628 §3.1).
+    DeviceAuthorization,
     /// The pushed authorization request endpoint (RFC 9126).
     Par,
 }
@@ -131,6 +134,25 @@ pub enum FaultKind {
     /// on untouched (`src/hold.rs`); the rule is listed until then, with how many requests it
     /// holds, even once its `count` is used up.
     Hold,
+    /// The next device code poll at the token endpoint is answered `slow_down`, and its
+    /// interval grows by five seconds, as though it came too soon (RFC 8628 §3.5). Like the
+    /// other `device_*` faults it is kept for device code polls: other token requests pass.
+    DeviceSlowDown,
+    /// The next device code poll finds the request denied (`access_denied`), as though the
+    /// person had denied it on the verification page.
+    DeviceDenied,
+    /// The next device code poll finds the device code expired (`expired_token`).
+    DeviceExpired,
+}
+
+impl FaultKind {
+    /// The faults only a device code poll takes (`src/store/device.rs`).
+    fn is_device(&self) -> bool {
+        matches!(
+            self,
+            Self::DeviceSlowDown | Self::DeviceDenied | Self::DeviceExpired
+        )
+    }
 }
 
 /// How the next ID token is to be spoiled (the `id_token_*` faults), handed to the token
@@ -284,12 +306,33 @@ impl Faults {
         self.arrivals.push_back((endpoint, at));
     }
 
-    /// The first rule matching `endpoint`, counted as used, with its id.
+    /// The first rule matching `endpoint`, counted as used, with its id; the device faults
+    /// are left for [`Faults::take_device`].
     fn take(&mut self, endpoint: Endpoint) -> Option<(u64, FaultKind)> {
-        let index = self
-            .rules
-            .iter()
-            .position(|(_, r)| r.endpoint == Endpoint::Any || r.endpoint == endpoint)?;
+        let index = self.rules.iter().position(|(_, r)| {
+            !r.kind.is_device() && (r.endpoint == Endpoint::Any || r.endpoint == endpoint)
+        })?;
+        self.use_rule(index)
+    }
+
+    /// The first device fault (`device_*`) for the token endpoint, counted as used: taken by
+    /// a device code poll (`src/routes/device.rs`).
+    pub fn take_device(&mut self) -> Option<crate::store::DevicePollFault> {
+        use crate::store::DevicePollFault;
+        let index = self.rules.iter().position(|(_, r)| {
+            r.kind.is_device() && matches!(r.endpoint, Endpoint::Any | Endpoint::Token)
+        })?;
+        let (_, kind) = self.use_rule(index)?;
+        match kind {
+            FaultKind::DeviceSlowDown => Some(DevicePollFault::SlowDown),
+            FaultKind::DeviceDenied => Some(DevicePollFault::Denied),
+            FaultKind::DeviceExpired => Some(DevicePollFault::Expired),
+            _ => None,
+        }
+    }
+
+    /// Counts the rule at `index` as used (removing it when its count is spent).
+    fn use_rule(&mut self, index: usize) -> Option<(u64, FaultKind)> {
         let (id, rule) = &mut self.rules[index];
         let (id, kind) = (*id, rule.kind.clone());
         if let Some(count) = &mut rule.count {
@@ -418,8 +461,14 @@ pub async fn apply(
             drop(next.run(request).await);
             cut_connection()
         }
-        // Kept by the listener, never in this list (`src/routes/admin.rs`).
-        Some(FaultKind::RefuseConnections) => next.run(request).await,
+        // Kept by the listener, never in this list (`src/routes/admin.rs`); the device faults
+        // are taken by the device code polls themselves (`Faults::take_device`).
+        Some(
+            FaultKind::RefuseConnections
+            | FaultKind::DeviceSlowDown
+            | FaultKind::DeviceDenied
+            | FaultKind::DeviceExpired,
+        ) => next.run(request).await,
     }
 }
 

@@ -8,7 +8,12 @@
 //! (latency, error statuses, malformed JSON, HTML error pages, dropped connections and
 //! responses, refused connections, requests held until released, `invalid_grant` for one user,
 //! an ID token naming another subject, Facebook's Graph subcodes, Microsoft's AADSTS errors,
-//! every token expired, a rotated signing key).
+//! every token expired, a rotated signing key, and the device grant's `slow_down`, denial and
+//! expiry).
+//!
+//! Where the imitated provider has the device authorization grant (RFC 8628: generic, Google,
+//! GitHub, Microsoft), so does the sandbox, with a verification page where a person enters the
+//! user code and picks a test user (`routes/device.rs`, `store/device.rs`).
 //!
 //! How it is built, from the outside in (each uses only those after it;
 //! `scripts/module-graph src-tauri/sandbox/src` checks it):
@@ -30,7 +35,8 @@
 //! - `client_assertion.rs`: checking `private_key_jwt` client assertions (RFC 7523);
 //! - `config.rs`, `keys.rs`, `jws.rs`, `oauth_error.rs`, `random.rs`: what the layers above
 //!   share;
-//! - `robot.rs`: a client of the consent page, for scripts and tests.
+//! - `robot.rs`: a client of the consent page and the device verification page, for scripts
+//!   and tests.
 //!
 //! Invariants: the sandbox listens on 127.0.0.1 only, answers only requests addressed to it by
 //! name and port, and its admin API only to callers with its admin token

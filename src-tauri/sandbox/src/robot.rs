@@ -1,6 +1,7 @@
 //! A robot that plays the person on the sandbox's consent page, for scripts and tests: it
 //! opens the authorization URL, picks a user and scopes, allows or denies, and returns where
-//! the sandbox sent the browser. `grantry sandbox consent` is this, on the command line.
+//! the sandbox sent the browser. `grantry sandbox consent` is this, on the command line. It
+//! answers the device grant's verification page the same way ([`approve_device`]).
 //!
 //! It speaks to the sandbox only over HTTP, like a browser: it never reaches into the store, so
 //! what it proves about the consent page holds for a person too. Like a browser it sends the
@@ -132,6 +133,77 @@ pub async fn consent(authorization_url: &str, choice: &Choice) -> Result<String,
         status: status.as_u16(),
         page: page_text(&response.text().await?),
     })
+}
+
+/// Answers the device grant's verification page at `verification_uri` for `user_code`, as a
+/// person who typed the code would (RFC 8628 §3.3); returns the outcome the page shows,
+/// `allowed` or `denied`.
+pub async fn approve_device(
+    verification_uri: &str,
+    user_code: &str,
+    choice: &Choice,
+) -> Result<String, RobotError> {
+    use_ring_for_tls();
+    let http = Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()?;
+    let mut page = url::Url::parse(verification_uri).map_err(|_| RobotError::NotAConsentPage)?;
+    page.query_pairs_mut().append_pair("user_code", user_code);
+    let response = http
+        .get(page.clone())
+        .header("sec-fetch-site", "none")
+        .send()
+        .await?;
+    let status = response.status();
+    let html = response.text().await?;
+    if !status.is_success() {
+        return Err(RobotError::Refused {
+            status: status.as_u16(),
+            page: page_text(&html),
+        });
+    }
+    let action = attribute_values(&html, "<form method=\"post\" action=\"");
+    let token = attribute_values(&html, "name=\"form_token\" value=\"");
+    let code = attribute_values(&html, "name=\"user_code\" value=\"");
+    let (Some(action), Some(token), Some(code)) = (action.first(), token.first(), code.first())
+    else {
+        return Err(RobotError::NotAConsentPage);
+    };
+    let mut form = vec![
+        ("user_code".to_owned(), code.clone()),
+        ("form_token".to_owned(), token.clone()),
+        (
+            "decision".to_owned(),
+            if choice.allow { "allow" } else { "deny" }.to_owned(),
+        ),
+        ("new_user".to_owned(), choice.user.clone()),
+    ];
+    for scope in attribute_values(&html, "name=\"scope\" value=\"") {
+        if choice
+            .scopes
+            .as_ref()
+            .is_none_or(|kept| kept.contains(&scope))
+        {
+            form.push(("scope".to_owned(), scope));
+        }
+    }
+    let target = page.join(action).map_err(|_| RobotError::NotAConsentPage)?;
+    let origin = target.origin().ascii_serialization();
+    let response = http
+        .post(target)
+        .header(reqwest::header::ORIGIN, origin)
+        .form(&form)
+        .send()
+        .await?;
+    let status = response.status();
+    let html = response.text().await?;
+    match attribute_values(&html, "data-outcome=\"").first() {
+        Some(outcome) if status.is_success() => Ok(outcome.clone()),
+        _ => Err(RobotError::Refused {
+            status: status.as_u16(),
+            page: page_text(&html),
+        }),
+    }
 }
 
 fn location(response: &reqwest::Response) -> Option<String> {

@@ -5,6 +5,7 @@ mod admin;
 mod authorize;
 mod client_assertion;
 mod connection_faults;
+mod device;
 mod discovery;
 mod dpop;
 mod facebook;

@@ -79,6 +79,7 @@ export const sandboxProvider: ProviderOption = {
   environments: [
     {
       name: 'local',
+      device: 'possible',
       scopes: [
         { scope: 'openid', description: 'Sign you in' },
         { scope: 'email', description: 'See your email address' },
@@ -95,6 +96,7 @@ export const microsoftProvider: ProviderOption = {
   environments: [
     {
       name: 'consumers',
+      device: 'never',
       scopes: [
         { scope: 'openid', description: 'Sign you in' },
         { scope: 'offline_access', description: 'Stay signed in' },

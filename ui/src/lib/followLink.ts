@@ -4,14 +4,22 @@
 // are in place before the link starts, every link event is kept until the link is known, and
 // the core is asked how the link stands once it is known and whenever the window gets the focus
 // back (the person returning from the browser), in case an event was lost all the same.
-import { ipc, listening, type AccountSummary, type IpcError, type LinkStatus, type StartedLink } from './ipc'
+import {
+  ipc,
+  listening,
+  type AccountSummary,
+  type DeviceLinkView,
+  type IpcError,
+  type LinkStatus,
+  type StartedLink,
+} from './ipc'
 
 /** How a link ended. */
 export type LinkEnd = { linked: true; account: AccountSummary } | { linked: false; error: IpcError }
 
 /** A started link, and the promise of how it ends. */
-export type FollowedLink = {
-  started: StartedLink
+export type FollowedLink<T = StartedLink> = {
+  started: T
   /** Settles once, with the link's end, unless the follow is aborted first; never rejects. */
   ended: Promise<LinkEnd>
 }
@@ -40,7 +48,24 @@ function endOf(status: LinkStatus): LinkEnd | null {
  * it ends or `closed` aborts (the dialog closed): the link is then cancelled, and its answer
  * refused. Fails as `start` fails, or when the window cannot listen for the link's events.
  */
-export async function followLink(start: () => Promise<StartedLink>, closed: AbortSignal): Promise<FollowedLink> {
+export function followLink(start: () => Promise<StartedLink>, closed: AbortSignal): Promise<FollowedLink> {
+  return follow(start, (started) => started.state, closed)
+}
+
+/** `followLink` for a device code link (`ipc.startDeviceLink`), known by its `link`. */
+export function followDeviceLink(
+  start: () => Promise<DeviceLinkView>,
+  closed: AbortSignal,
+): Promise<FollowedLink<DeviceLinkView>> {
+  return follow(start, (started) => started.link, closed)
+}
+
+/** Follows a link that `start` starts, and `idOf` names as its events do. */
+async function follow<T>(
+  start: () => Promise<T>,
+  idOf: (started: T) => string,
+  closed: AbortSignal,
+): Promise<FollowedLink<T>> {
   // Every link event until this link is known: the one for it may come first.
   const early: { link: string; end: LinkEnd }[] = []
   // Ends the follow with the link's end, once `ended` exists; does nothing before or after.
@@ -70,7 +95,7 @@ export async function followLink(start: () => Promise<StartedLink>, closed: Abor
     stops.forEach((s) => s())
     window.removeEventListener('focus', onFocus)
   }
-  let started: StartedLink
+  let started: T
   try {
     started = await start()
   } catch (thrown) {
@@ -79,7 +104,7 @@ export async function followLink(start: () => Promise<StartedLink>, closed: Abor
   }
   const abandon = () => {
     stop()
-    void ipc.cancelLink(started.state).catch(() => false)
+    void ipc.cancelLink(idOf(started)).catch(() => false)
   }
   if (closed.aborted) abandon()
   else closed.addEventListener('abort', abandon, { once: true })
@@ -90,13 +115,13 @@ export async function followLink(start: () => Promise<StartedLink>, closed: Abor
       resolve(end)
     }
   })
-  known = started.state
+  known = idOf(started)
   const first = early.find((e) => e.link === known)
   if (first) settle(first.end)
 
   async function ask() {
     if (stopped) return
-    const status = await ipc.linkStatus(started.state).catch(() => null)
+    const status = await ipc.linkStatus(idOf(started)).catch(() => null)
     const end = status && endOf(status)
     if (end) settle(end)
   }

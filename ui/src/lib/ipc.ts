@@ -8,6 +8,8 @@ import type { AccountSummary } from './bindings/AccountSummary'
 import type { ActivityEntry } from './bindings/ActivityEntry'
 import type { ClientAuth } from './bindings/ClientAuth'
 import type { ClientJwks } from './bindings/ClientJwks'
+import type { DeviceLinkView } from './bindings/DeviceLinkView'
+import type { DeviceOffer } from './bindings/DeviceOffer'
 import type { Discovered } from './bindings/Discovered'
 import type { EnvironmentDraft } from './bindings/EnvironmentDraft'
 import type { ExchangeRequest } from './bindings/ExchangeRequest'
@@ -23,6 +25,7 @@ import type { IpcError } from './bindings/IpcError'
 import type { LinkStatus } from './bindings/LinkStatus'
 import type { RevocationReceipt } from './bindings/RevocationReceipt'
 import type { PresetId } from './bindings/PresetId'
+import type { QrMatrix } from './bindings/QrMatrix'
 import type { PresetView } from './bindings/PresetView'
 import type { ProgramAccess } from './bindings/ProgramAccess'
 import type { ProviderCheck } from './bindings/ProviderCheck'
@@ -56,6 +59,9 @@ import type { TokenType } from './bindings/TokenType'
 export type {
   RevocationReceipt,
   AccountDetail,
+  DeviceLinkView,
+  DeviceOffer,
+  QrMatrix,
   AccountScope,
   AccountSummary,
   ActivityEntry,
@@ -144,6 +150,13 @@ export const ipc = {
   listProviders: () => call<ProviderOption[]>('list_providers'),
   startLink: (provider: string, environment: string | null, scopes: string[]) =>
     call<StartedLink>('start_link', { provider, environment, scopes }),
+  /** Starts a link by device code (RFC 8628): the code to enter at the provider, its page. */
+  startDeviceLink: (provider: string, environment: string | null, scopes: string[]) =>
+    call<DeviceLinkView>('start_device_link', { provider, environment, scopes }),
+  /** `linkAccountAgain` by device code. */
+  linkAccountByDevice: (account: number, scopes: string[]) =>
+    call<DeviceLinkView>('link_account_by_device', { account, scopes }),
+  /** Opens a link under way in the browser again: a device link's page, its code filled in. */
   reopenLink: (link: string) => call<void>('reopen_link', { link }),
   cancelLink: (link: string) => call<boolean>('cancel_link', { link }),
   /** How a link stands: for a window that may have missed the event that ended it. */

@@ -322,7 +322,7 @@ describe('ProviderEditor: a custom provider', () => {
     await fireEvent.change(screen.getByLabelText('Client authentication'), { target: { value: 'secret_basic' } })
     expect(screen.getByLabelText('Client secret')).toBeTruthy()
 
-    expect(screen.getAllByRole('radio', { name: /./ }).filter((r) => r.getAttribute('name') === 'environments.0.redirect')).toHaveLength(4)
+    expect(screen.getAllByRole('radio', { name: /./ }).filter((r) => r.getAttribute('name') === 'environments.0.redirect')).toHaveLength(5)
     await fireEvent.click(screen.getByRole('radio', { name: /^The provider’s app link/ }))
     expect(screen.getByLabelText('Redirect URI the provider gave your client')).toBeTruthy()
     await checked()

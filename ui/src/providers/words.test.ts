@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { accountsWords, authMethodWord, customRedirects, kindWord, redirectWords, yesNo } from './words'
 
 describe('provider words', () => {
-  it('says every redirect kind in words, and offers all four to a custom provider with help', () => {
-    expect(Object.keys(redirectWords).sort()).toEqual(['bridge', 'custom_scheme', 'loopback', 'provider_scheme'])
+  it('says every redirect kind in words, and offers all five to a custom provider with help', () => {
+    expect(Object.keys(redirectWords).sort()).toEqual(['bridge', 'custom_scheme', 'device', 'loopback', 'provider_scheme'])
     for (const word of Object.values(redirectWords)) expect(word).not.toMatch(/_/)
-    expect(customRedirects.map((r) => r.kind)).toEqual(['custom_scheme', 'provider_scheme', 'loopback', 'bridge'])
+    expect(customRedirects.map((r) => r.kind)).toEqual(['custom_scheme', 'provider_scheme', 'loopback', 'bridge', 'device'])
     expect(customRedirects.filter((r) => r.needs_url).map((r) => r.kind)).toEqual(['provider_scheme', 'bridge'])
     for (const option of customRedirects) expect(option.help.length).toBeGreaterThan(20)
   })

@@ -8,6 +8,7 @@ export const redirectWords: Record<RedirectKind, string> = {
   provider_scheme: 'The provider’s app link',
   loopback: 'Loopback on this computer (127.0.0.1)',
   bridge: 'A web page that hands the answer to Grantry',
+  device: 'A code entered at the provider (device grant)',
 }
 
 /**
@@ -42,6 +43,13 @@ export const customRedirects: RedirectOptionView[] = [
     help: 'For providers that accept only https redirects: a page you host at an https address passes the answer on to Grantry.',
     secret: 'optional',
     needs_url: true,
+  },
+  {
+    kind: 'device',
+    label: redirectWords.device,
+    help: 'No redirect at all: Grantry shows a code that you enter at the provider, in any browser (RFC 8628). The provider’s discovery document must name its device_authorization_endpoint.',
+    secret: 'optional',
+    needs_url: false,
   },
 ]
 

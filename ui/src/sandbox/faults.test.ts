@@ -21,6 +21,11 @@ describe('sandbox faults', () => {
       kind: 'invalid_grant',
       user: 'bob',
     })
+    expect(faultOf({ kind: 'device_slow_down' }, 'any', 2)).toEqual({
+      endpoint: 'token',
+      count: 2,
+      kind: 'device_slow_down',
+    })
     expect(faultOf({ kind: 'ignore_revocation' }, 'token', 1)).toEqual({
       endpoint: 'revoke',
       count: 1,
@@ -33,6 +38,7 @@ describe('sandbox faults', () => {
     expect(faultWords({ endpoint: 'token', count: 1, kind: 'status', status: 429, retry_after: 7 })).toBe('HTTP 429, Retry-After 7 s')
     expect(faultWords({ endpoint: 'any', count: 1, kind: 'html_error' })).toBe('html error')
     expect(faultWords({ endpoint: 'revoke', count: 1, kind: 'ignore_revocation' })).toBe('Revocations accepted and ignored')
+    expect(faultWords({ endpoint: 'token', count: 1, kind: 'device_expired' })).toBe('Device code polls find it expired')
     expect(endpointWords('any')).toBe('every endpoint')
     expect(endpointWords('userinfo')).toBe('the userinfo endpoint')
     expect(remainingWords({ id: 1, endpoint: 'token', count: null, kind: 'malformed_json' })).toBe('until cleared')

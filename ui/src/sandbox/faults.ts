@@ -1,5 +1,5 @@
 // The Sandbox screen's faults in words, and the faults its switches make. The sandbox knows many
-// more kinds (README.md, "Admin API"); the screen offers the six a tester reaches for most.
+// more kinds (README.md, "Admin API"); the screen offers the ones a tester reaches for most.
 import type { ActiveFault, Fault, FaultEndpoint } from '../lib/ipc'
 
 /** What a switch of the fault form asks for. */
@@ -10,6 +10,9 @@ export type FaultChoice =
   | { kind: 'invalid_grant'; user: string }
   | { kind: 'malformed_json' }
   | { kind: 'ignore_revocation' }
+  | { kind: 'device_slow_down' }
+  | { kind: 'device_denied' }
+  | { kind: 'device_expired' }
 
 /** The fault a choice makes, for `count` requests (`null`: until cleared) to `endpoint`. */
 export function faultOf(choice: FaultChoice, endpoint: FaultEndpoint, count: number | null): Fault {
@@ -28,6 +31,11 @@ export function faultOf(choice: FaultChoice, endpoint: FaultEndpoint, count: num
     case 'ignore_revocation':
       // Only the revocation endpoint can ignore a revocation.
       return { endpoint: 'revoke', count, kind: 'ignore_revocation' }
+    case 'device_slow_down':
+    case 'device_denied':
+    case 'device_expired':
+      // Taken by device code polls at the token endpoint only.
+      return { endpoint: 'token', count, kind: choice.kind }
   }
 }
 
@@ -48,6 +56,12 @@ export function faultWords(fault: Fault): string {
       return 'Connections refused'
     case 'ignore_revocation':
       return 'Revocations accepted and ignored'
+    case 'device_slow_down':
+      return 'Device code polls told to slow down'
+    case 'device_denied':
+      return 'Device code polls find it denied'
+    case 'device_expired':
+      return 'Device code polls find it expired'
     default:
       return fault.kind.replaceAll('_', ' ')
   }

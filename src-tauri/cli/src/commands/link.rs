@@ -2,6 +2,8 @@
 //! command of the tester's choice), take the provider's answer by the environment's redirect
 //! strategy or `--redirect` (the loopback listener; or the `dev.grantry:` or provider-scheme
 //! URL read from the browser command's output or from standard input), and finish the link.
+//! With `--device` (or an environment whose redirect is `device`), link by device code
+//! instead (RFC 8628, `device.rs`): print the code and the page, and wait.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -35,7 +37,7 @@ pub struct LinkArgs {
     /// Where the provider sends the answer (default: as the environment is set up):
     /// `loopback` (a listener on 127.0.0.1), or `custom_scheme` (also `custom`),
     /// `provider_scheme` or `bridge`, whose URL is read from the browser command's output or
-    /// standard input.
+    /// standard input; or `device`, as `--device`.
     #[arg(long, value_enum)]
     redirect: Option<RedirectArg>,
     /// Run this command with the authorization URL as its last argument instead of opening
@@ -45,6 +47,11 @@ pub struct LinkArgs {
     /// How long to wait for the provider's answer, in seconds.
     #[arg(long, default_value_t = 600)]
     timeout: u64,
+    /// Link with a device code (RFC 8628): print a code to enter at the provider's page, in
+    /// any browser on any device, and wait until it is entered (Ctrl+C cancels). The default
+    /// for an environment whose redirect is `device`.
+    #[arg(long, conflicts_with_all = ["redirect", "browser", "users"])]
+    device: bool,
     /// At the built-in sandbox only: link these test users one after another (comma
     /// separated, `alice,bob,carol`), each consenting to every scope asked, without a browser.
     #[arg(
@@ -65,6 +72,16 @@ impl LinkArgs {
     /// Whether it is a link for an existing account (`--account`).
     pub fn for_account(&self) -> bool {
         self.account.is_some()
+    }
+
+    /// The account it links again, and the environment it names.
+    pub fn account_and_env(&self) -> (Option<i64>, Option<&str>) {
+        (self.account, self.env.as_deref())
+    }
+
+    /// The provider it names.
+    pub fn provider_id(&self) -> Option<&str> {
+        self.provider.as_deref()
     }
 }
 
@@ -132,6 +149,21 @@ async fn start(grantry: &Grantry, args: &LinkArgs) -> Result<Link, Error> {
 pub async fn run(json: bool, grantry: &Grantry, args: &LinkArgs) -> Result<(), Error> {
     if !args.users.is_empty() {
         return link_test_users(json, grantry, args).await;
+    }
+    let device_asked = matches!(args.redirect, Some(RedirectArg::Device));
+    if args.device
+        || device_asked
+        || args.redirect.is_none() && super::device::environment_wants_device(grantry, args)?
+    {
+        let provider = args.provider.as_deref().unwrap_or_default();
+        let request = super::device::Request {
+            provider,
+            environment: args.env.as_deref(),
+            account: args.account,
+            scopes: &args.scopes,
+        };
+        let account = super::device::link(grantry, &request).await?;
+        return done(json, account);
     }
     let timeout = Duration::from_secs(args.timeout);
     let Link { started, loopback } = start(grantry, args).await?;

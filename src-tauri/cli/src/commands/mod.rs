@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod completions;
+pub mod device;
 pub mod exchange;
 pub mod export;
 pub mod forget;

@@ -45,6 +45,8 @@ pub async fn env() -> Env {
     // The sandbox leaves its admin token in the data folder, as the app's does, so that
     // `grantry` trusts it as the built-in provider.
     let mut config = SandboxConfig::new(Personality::Generic);
+    // Device code links poll every second, not five, so their tests stay short.
+    config.device_interval = std::time::Duration::from_secs(1);
     config.admin_token_file = Some(dir.path().join("data").join("sandbox-admin-token"));
     // Outside the data and config folders, which the sweep searches.
     config.token_log = Some(dir.path().join(sweep::TOKEN_LOG));

@@ -11,6 +11,7 @@ use crate::model::{AccountScope, AccountSummary, ActivityKind, ScopeStatus};
 use crate::oauth::authorize::{self, Pending, Started};
 use crate::oauth::callback::Callback;
 use crate::oauth::code_exchange::{self, Linked};
+use crate::oauth::discovery::Endpoints;
 use crate::oauth::dpop::Dpop;
 use crate::oauth::loopback::Loopback;
 use crate::oauth::pushed_authorization;
@@ -125,6 +126,12 @@ impl Grantry {
         };
         let scopes = scopes.unwrap_or_else(|| env.scopes.clone());
         let kind = redirect.unwrap_or(env.redirect);
+        if kind == RedirectKind::Device {
+            return Err(Error::InvalidInput(format!(
+                "{provider} ({}) links with a device code: start a device link instead",
+                env.name
+            )));
+        }
         // A strategy the environment is not set up for has no redirect URI to send.
         let uri = env.redirect_uri.as_deref().filter(|_| kind == env.redirect);
         let (redirect, loopback) = match Redirect::fixed(kind, uri) {
@@ -219,12 +226,15 @@ impl Grantry {
     /// Drops a link under way: an answer to it is refused from now on. Returns whether there
     /// was one.
     pub fn cancel_link(&self, state: &str) -> bool {
-        self.pending.cancel(state)
+        self.pending.cancel(state) || self.device_links.cancel(state)
     }
 
-    /// The authorization URL of a link under way, to open it again.
+    /// The authorization URL of a link under way, to open it again; for a device link, the
+    /// page where its code is entered.
     pub fn pending_url(&self, state: &str) -> Option<String> {
-        self.pending.authorization_url(state)
+        self.pending
+            .authorization_url(state)
+            .or_else(|| self.device_links.page(state))
     }
 
     /// Completes a link with the provider's answer (the full redirect URL, from the loopback
@@ -306,21 +316,46 @@ impl Grantry {
     ) -> Result<AccountSummary, Error> {
         let env = self.environment(&pending.provider, &pending.environment)?;
         let secret = self.client_secret(&pending.provider, &env)?;
-        let mut linked =
+        let linked =
             code_exchange::complete(&self.http, &env, secret.as_ref(), pending, callback, now)
                 .await?;
-        if let Some((subject, label)) = &pending.for_account
+        let target = LinkTarget {
+            provider: &pending.provider,
+            environment: &pending.environment,
+            scopes: &pending.scopes,
+            for_account: pending.for_account.as_ref(),
+            endpoints: &pending.endpoints,
+        };
+        self.store_linked(&target, &env, linked, now).await
+    }
+
+    /// Stores what a link brought, whichever grant brought it (the code above, or the device
+    /// grant: `device_link.rs`): an answer for one account from another is refused; tokens go
+    /// into the keyring first, then the account's metadata; the refresh token a re-link
+    /// replaced is revoked; the scopes are read where the token response lists none; and the
+    /// link is recorded.
+    pub(super) async fn store_linked(
+        &self,
+        pending: &LinkTarget<'_>,
+        env: &Environment,
+        mut linked: Linked,
+        now: i64,
+    ) -> Result<AccountSummary, Error> {
+        let env = env.clone();
+        if let Some((subject, label)) = pending.for_account
             && *subject != linked.subject
         {
-            return Err(self.wrong_account(pending, &env, linked, label).await);
+            return Err(self
+                .wrong_account(pending.provider, &env, linked, label)
+                .await);
         }
         if let Some(keys) = linked.new_keys.take() {
-            self.keep_keys(&pending.provider, &pending.environment, keys);
+            self.keep_keys(pending.provider, pending.environment, keys);
         }
         let key = token_items::key(
             &self.installation,
-            &pending.provider,
-            &pending.environment,
+            pending.provider,
+            pending.environment,
             &linked.subject,
         );
         // An account this link updates is held to itself (as a refresh or a revocation holds
@@ -329,8 +364,8 @@ impl Grantry {
         // at the provider with nothing here pointing to it. Taken before the secrets lock,
         // which nothing takes first.
         let existing = lock(&self.store).account_id_of(
-            &pending.provider,
-            &pending.environment,
+            pending.provider,
+            pending.environment,
             &linked.subject,
         )?;
         let _exclusive = match existing {
@@ -360,8 +395,8 @@ impl Grantry {
             Some(old) => {
                 let parked = token_items::replaced_key(
                     &self.installation,
-                    &pending.provider,
-                    &pending.environment,
+                    pending.provider,
+                    pending.environment,
                     &linked.subject,
                 );
                 token_items::save(self.secrets.as_ref(), &parked, &refresh_only(old))?;
@@ -385,7 +420,7 @@ impl Grantry {
             // The token response listed no scopes: ask which were granted and declined. Should
             // the provider not answer, the requested ones stand until the next check.
             let access = &linked.tokens.access_token;
-            let asked = dialects::granted_scopes(preset, &self.http, &pending.endpoints, access);
+            let asked = dialects::granted_scopes(preset, &self.http, pending.endpoints, access);
             if let Some(Ok(found)) = asked.await {
                 let (granted, declined, source) = (&found.granted, &found.declined, found.source);
                 lock(&self.store).update_scopes(saved.id, granted, declined, source, now)?;
@@ -405,7 +440,7 @@ impl Grantry {
             saved.scope_count
         );
         if let Some(parked) = parked {
-            detail.push_str(&self.revoke_replaced(&pending.provider, &env, &parked).await);
+            detail.push_str(&self.revoke_replaced(pending.provider, &env, &parked).await);
         }
         self.record(kind, &detail, Some(saved.id), now)?;
         Ok(saved)
@@ -416,12 +451,11 @@ impl Grantry {
     /// that no grant nobody sees stays live.
     async fn wrong_account(
         &self,
-        pending: &Pending,
+        provider: &str,
         env: &Environment,
         linked: Linked,
         expected: &str,
     ) -> Error {
-        let provider = &pending.provider;
         if env.revocation.ends_only_its_grant()
             && let Err(Failure::Retry(error) | Failure::Refused(error)) =
                 self.revoke_tokens(provider, env, &linked.tokens).await
@@ -437,7 +471,7 @@ impl Grantry {
             .or(linked.profile.name)
             .unwrap_or(linked.subject);
         Error::WrongAccount {
-            provider: provider.clone(),
+            provider: provider.to_owned(),
             expected: expected.to_owned(),
             got,
         }
@@ -491,6 +525,17 @@ impl Grantry {
     }
 }
 
+/// What a link was for, whichever grant brings its tokens: the provider and environment, the
+/// scopes asked for, the account it must be (a re-link or added scopes: its subject and
+/// label), and the environment's endpoints.
+pub(super) struct LinkTarget<'a> {
+    pub provider: &'a str,
+    pub environment: &'a str,
+    pub scopes: &'a [String],
+    pub for_account: Option<&'a (String, String)>,
+    pub endpoints: &'a Endpoints,
+}
+
 /// A refresh token alone, as a token set the keyring keeps and revocation takes.
 fn refresh_only(refresh_token: Secret<String>) -> TokenSet {
     TokenSet {
@@ -505,11 +550,11 @@ fn refresh_only(refresh_token: Secret<String>) -> TokenSet {
 
 /// The account as the database keeps it: the profile, and each requested scope as granted or
 /// declined, with where that answer came from.
-fn new_account(pending: &Pending, linked: &Linked, now: i64) -> NewAccount {
+fn new_account(pending: &LinkTarget<'_>, linked: &Linked, now: i64) -> NewAccount {
     let (granted, source) = match &linked.granted {
         Some(granted) => (granted.clone(), "token_response"),
         // A token response without `scope` grants what was requested (RFC 6749 §5.1).
-        None => (pending.scopes.clone(), "requested"),
+        None => (pending.scopes.to_vec(), "requested"),
     };
     let scope = |scope: &String, status, source: &str| AccountScope {
         scope: scope.clone(),
@@ -530,8 +575,8 @@ fn new_account(pending: &Pending, linked: &Linked, now: i64) -> NewAccount {
             .map(|s| scope(s, ScopeStatus::Declined, "token_response")),
     );
     NewAccount {
-        provider: pending.provider.clone(),
-        environment: pending.environment.clone(),
+        provider: pending.provider.to_owned(),
+        environment: pending.environment.to_owned(),
         subject: linked.subject.clone(),
         display_name: linked.profile.name.clone(),
         email: linked.profile.email.clone(),

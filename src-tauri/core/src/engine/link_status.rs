@@ -54,7 +54,7 @@ impl Grantry {
         if let Some(status) = self.outcomes.find(state) {
             return status;
         }
-        if self.pending.awaits(state) {
+        if self.pending.awaits(state) || self.device_links.awaits(state) {
             return LinkStatus::Waiting;
         }
         LinkStatus::Unknown

@@ -11,6 +11,7 @@
 
 mod break_cause;
 mod client_keys;
+mod device_link;
 mod exchange;
 mod grant_end;
 mod hand_out;
@@ -98,6 +99,8 @@ pub struct Grantry {
     events: Arc<dyn EventSink>,
     http: Http,
     pending: PendingLinks,
+    /// The device code links under way (`device_link.rs`).
+    device_links: device_link::DeviceLinks,
     /// How the links of the last minutes ended, for a window that missed the event.
     outcomes: link_status::LinkOutcomes,
     /// How many links from the OS that answer no sign-in may still be recorded now.
@@ -260,6 +263,7 @@ impl Grantry {
             events: options.events,
             http: Http::new(),
             pending: PendingLinks::default(),
+            device_links: Default::default(),
             outcomes: Default::default(),
             link_budget: Mutex::new(intake::LinkBudget::default()),
             data_dir: options.data_dir,

@@ -388,6 +388,8 @@ impl Grantry {
             // Each link listens on a port of its own; providers match loopback without the
             // port (RFC 8252 §7.3).
             RedirectKind::Loopback => format!("http://127.0.0.1{}", loopback::REDIRECT_PATH),
+            // No redirect: the person enters a code at the provider.
+            RedirectKind::Device => String::new(),
             _ => env
                 .redirect_uri
                 .clone()
@@ -470,6 +472,7 @@ impl Grantry {
                     .iter()
                     .map(|e| EnvironmentOption {
                         name: e.name.clone(),
+                        device: crate::model::DeviceOffer::of(e),
                         scopes: e
                             .scopes
                             .iter()

@@ -18,8 +18,38 @@ pub struct ProviderOption {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EnvironmentOption {
     pub name: String,
+    /// Whether it links with a device code (RFC 8628), and whether it may.
+    pub device: DeviceOffer,
     /// The scopes asked for by default, each with what it allows.
     pub scopes: Vec<ScopeOption>,
+}
+
+/// How an environment stands with the device authorization grant (RFC 8628).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", ts(rename_all = "snake_case"))]
+pub enum DeviceOffer {
+    /// Its redirect strategy is `device`: every link is by device code.
+    Always,
+    /// It may link by device code instead: it has a device authorization endpoint, or an
+    /// issuer whose discovery document may name one (the link says so if not).
+    Possible,
+    /// It cannot: plain OAuth 2 without a device authorization endpoint.
+    Never,
+}
+
+impl DeviceOffer {
+    pub fn of(env: &crate::providers::Environment) -> Self {
+        use crate::providers::RedirectKind;
+        if env.redirect == RedirectKind::Device {
+            Self::Always
+        } else if env.device_authorization_endpoint.is_some() || env.issuer.is_some() {
+            Self::Possible
+        } else {
+            Self::Never
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -4,12 +4,14 @@
 //!
 //! One file per part of the app: `account` (the Accounts list and an account's detail), `scope`,
 //! `activity` (the history and the HTTP log), `programs` (the token service), `link`,
-//! `provider` (the Providers and Sandbox screens), `inspect`, `exchange` (a token exchange), `revocation`, `batch` (Refresh all
+//! `device_link` (a device code link under way), `provider` (the Providers and Sandbox screens),
+//! `inspect`, `exchange` (a token exchange), `revocation`, `batch` (Refresh all
 //! and Revoke all) and `grant` (when a grant ends); every type is re-exported here.
 
 mod account;
 mod activity;
 mod batch;
+mod device_link;
 mod exchange;
 mod grant;
 mod inspect;
@@ -22,6 +24,7 @@ mod scope;
 pub use account::*;
 pub use activity::*;
 pub use batch::*;
+pub use device_link::*;
 pub use exchange::*;
 pub use grant::*;
 pub use inspect::*;

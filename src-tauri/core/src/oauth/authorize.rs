@@ -238,6 +238,7 @@ mod tests {
                 revocation: None,
                 introspection: None,
                 jwks_uri: None,
+                device_authorization: None,
                 jwks: JsonWebKeySet::new(Vec::new()),
                 iss_parameter_supported: true,
                 pushed_authorization: None,

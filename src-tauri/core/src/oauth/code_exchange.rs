@@ -1,9 +1,11 @@
 //! The end of a link: the authorization response's code exchanged for tokens (RFC 6749
 //! §4.1.3, with the PKCE verifier, RFC 7636 §4.5), the ID token validated, and the person's
-//! profile gathered. It returns what it learnt as plain values; storing them is the engine's
-//! job (`engine/link.rs`). With DPoP (RFC 9449) the exchange and the profile request carry
+//! profile gathered ([`gather`], which the device grant's tokens go through too: `device.rs`).
+//! It returns what it learnt as plain values; storing them is the engine's job
+//! (`engine/link.rs`). With DPoP (RFC 9449) the exchange and the profile request carry
 //! proofs of the link's key (`dpop.rs`), and only a `DPoP` token answer is taken.
 
+use openidconnect::core::CoreTokenResponse;
 use openidconnect::{
     AuthorizationCode, OAuth2TokenResponse, PkceCodeVerifier, RequestTokenError, TokenResponse,
 };
@@ -12,7 +14,7 @@ use super::authorize::Pending;
 use super::callback::{Callback, Outcome};
 use super::client::{client, token_error};
 use super::client_assertion;
-use super::discovery::Keys;
+use super::discovery::{Endpoints, Keys};
 use super::dpop::{self, Dpop};
 use super::http::Http;
 use super::id_token::{self, ExpectedNonce};
@@ -128,7 +130,41 @@ pub async fn complete(
         Some(_) => dpop::expect_dpop(provider, response.token_type().as_ref())?,
         None => TokenType::Bearer,
     };
+    let answer = Answer {
+        response: &response,
+        token_type,
+        dpop: dpop.as_ref(),
+        data_access_expires_at: dialect.data_access_expires_at(),
+        refresh_lifetime: dialect.refresh_lifetime(),
+    };
+    let nonce = ExpectedNonce::Sent(&pending.nonce);
+    gather(http, env, provider, endpoints, &answer, nonce, now).await
+}
 
+/// A token endpoint's answer to a link, with what was learnt beside it: its token type, the
+/// DPoP key its tokens are bound to, and what the preset's dialect noted.
+pub(crate) struct Answer<'a> {
+    pub response: &'a CoreTokenResponse,
+    pub token_type: TokenType,
+    pub dpop: Option<&'a Dpop>,
+    pub data_access_expires_at: Option<i64>,
+    pub refresh_lifetime: Option<i64>,
+}
+
+/// Turns a link's token response into the account it names: the ID token verified (with
+/// `nonce`), the profile fetched, the scopes granted read. Every grant that links an account
+/// ends here: the code exchange above and the device grant (`device.rs`).
+pub(crate) async fn gather(
+    http: &Http,
+    env: &Environment,
+    provider: &str,
+    endpoints: &Endpoints,
+    answer: &Answer<'_>,
+    nonce: ExpectedNonce<'_>,
+    now: i64,
+) -> Result<Linked, Error> {
+    let response = answer.response;
+    let dpop = answer.dpop;
     let mut subject = None;
     let mut profile = Profile::default();
     let mut new_keys = None;
@@ -136,7 +172,6 @@ pub async fn complete(
     // plain OAuth 2, and the profile comes from their profile endpoint instead.
     let id_token = response.id_token().filter(|_| endpoints.issuer.is_some());
     if let Some(id_token) = id_token {
-        let nonce = ExpectedNonce::Sent(&pending.nonce);
         let verified = id_token::verify(http, provider, env, endpoints, id_token, nonce).await?;
         new_keys = verified.new_keys;
         let claims = verified.claims;
@@ -162,7 +197,7 @@ pub async fn complete(
     }
     let access_token = response.access_token().secret().clone();
     if let Some(url) = &endpoints.userinfo {
-        let fetched = userinfo::fetch(http, provider, url, &access_token, dpop.as_ref()).await?;
+        let fetched = userinfo::fetch(http, provider, url, &access_token, dpop).await?;
         if let (Some(expected), Some(found)) = (&subject, &fetched.subject)
             && expected != found
         {
@@ -196,13 +231,13 @@ pub async fn complete(
                 .map(|t| Secret::new(t.secret().clone())),
             id_token: id_token.map(|t| Secret::new(t.to_string())),
             expires_at: response.expires_in().map(|d| expires_at(now, d)),
-            token_type,
-            dpop_key: dpop.as_ref().map(Dpop::secret),
+            token_type: answer.token_type,
+            dpop_key: dpop.map(Dpop::secret),
         },
         new_keys,
-        data_access_expires_at: dialect.data_access_expires_at(),
+        data_access_expires_at: answer.data_access_expires_at,
         refresh_end: refresh_end(
-            dialect.refresh_lifetime(),
+            answer.refresh_lifetime,
             now,
             response.refresh_token().map(|t| t.secret().as_str()),
         ),

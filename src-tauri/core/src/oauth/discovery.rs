@@ -38,6 +38,9 @@ pub struct ExtraMetadata {
     authorization_response_iss_parameter_supported: Option<bool>,
     #[serde(default)]
     code_challenge_methods_supported: Option<Vec<String>>,
+    /// RFC 8628 §4.
+    #[serde(default)]
+    device_authorization_endpoint: Option<String>,
     /// RFC 9126 §5.
     #[serde(default)]
     pushed_authorization_request_endpoint: Option<String>,
@@ -77,6 +80,8 @@ pub struct Endpoints {
     pub introspection: Option<Url>,
     pub jwks_uri: Option<Url>,
     pub jwks: Keys,
+    /// The device authorization endpoint (RFC 8628 §3.1), when the provider has one.
+    pub device_authorization: Option<Url>,
     /// The provider promised RFC 9207 `iss` in every authorization response.
     pub iss_parameter_supported: bool,
     /// Where authorization requests are pushed (RFC 9126), configured or discovered.
@@ -166,6 +171,7 @@ pub async fn resolve(http: &Http, provider: &str, env: &Environment) -> Result<E
             introspection: env.introspection_endpoint.clone(),
             jwks_uri: env.jwks_uri.clone(),
             jwks: JsonWebKeySet::new(Vec::new()),
+            device_authorization: env.device_authorization_endpoint.clone(),
             iss_parameter_supported: false,
             pushed_authorization: env.pushed_authorization_request_endpoint.clone(),
             pushed_authorization_required: false,
@@ -272,6 +278,11 @@ pub(crate) fn endpoints_from(
             metadata.jwks_uri().as_str(),
         )?),
         jwks: JsonWebKeySet::new(Vec::new()),
+        device_authorization: optional(
+            &env.device_authorization_endpoint,
+            extra.device_authorization_endpoint,
+            "device_authorization_endpoint",
+        )?,
         iss_parameter_supported: extra
             .authorization_response_iss_parameter_supported
             .unwrap_or(false),

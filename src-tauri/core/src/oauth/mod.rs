@@ -4,9 +4,9 @@
 //! the links under way ([`authorize`]), pushed first when asked ([`pushed_authorization`]),
 //! the answer that comes back ([`callback`], through a
 //! deep link or the [`loopback`] listener), the code exchange ([`code_exchange`]) with the ID
-//! token ([`id_token`]) and profile ([`userinfo`]), [`refresh_token`], [`revocation`] and
-//! [`introspection`], all over one HTTP client ([`http`]), with DPoP proofs on each of them
-//! for an account bound to a key ([`dpop`]).
+//! token ([`id_token`]) and profile ([`userinfo`]), the device grant ([`device`]),
+//! [`refresh_token`], [`revocation`] and [`introspection`], all over one HTTP client
+//! ([`http`]), with DPoP proofs on each of them for an account bound to a key ([`dpop`]).
 //!
 //! This layer returns plain results. It never touches the database, the keyring or the
 //! activity history: the engine (`engine/`) stores and records what it learns.
@@ -16,6 +16,7 @@ pub mod callback;
 pub mod client;
 pub mod client_assertion;
 pub mod code_exchange;
+pub mod device;
 pub mod discovery;
 pub mod dpop;
 pub mod http;

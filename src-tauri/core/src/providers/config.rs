@@ -98,6 +98,10 @@ pub struct Environment {
     pub introspection_endpoint: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwks_uri: Option<Url>,
+    /// The device authorization endpoint (RFC 8628 §3.1), for the `device` redirect; read
+    /// from discovery when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_authorization_endpoint: Option<Url>,
     /// RFC 9126's endpoint, for a provider without discovery (or to override it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pushed_authorization_request_endpoint: Option<Url>,
@@ -305,6 +309,10 @@ impl Environment {
             ("introspection_endpoint", &self.introspection_endpoint),
             ("jwks_uri", &self.jwks_uri),
             (
+                "device_authorization_endpoint",
+                &self.device_authorization_endpoint,
+            ),
+            (
                 "pushed_authorization_request_endpoint",
                 &self.pushed_authorization_request_endpoint,
             ),
@@ -326,6 +334,7 @@ impl Environment {
             revocation_endpoint: None,
             introspection_endpoint: None,
             jwks_uri: None,
+            device_authorization_endpoint: None,
             pushed_authorization_request_endpoint: None,
             pushed_authorization: false,
             client_id: client_id.to_owned(),

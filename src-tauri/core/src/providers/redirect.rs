@@ -10,6 +10,10 @@
 //! - `bridge`: an https page the user hosts (`redirect_uri`; the one in `bridge/` of this
 //!   repository) that hands `code` and `state` on to `dev.grantry:/oauth/callback`, for
 //!   providers that accept only https redirects (Facebook).
+//! - `device`: no redirect at all: the device authorization grant (RFC 8628). Grantry shows a
+//!   user code and a verification page, the person enters the code there in any browser, on
+//!   any device, and Grantry polls the token endpoint (`engine/device_link.rs`). For providers
+//!   with a `device_authorization_endpoint` (configured, or in their discovery document).
 //!
 //! Invariant: a link's answer is accepted only where its strategy says it arrives
 //! ([`Redirect::arrives_at`]), and every scheme Grantry takes answers on is reverse-DNS
@@ -37,6 +41,9 @@ pub enum RedirectKind {
     Loopback,
     /// An https page (`redirect_uri`) that forwards the answer to `dev.grantry:/oauth/callback`.
     Bridge,
+    /// No redirect: the device authorization grant (RFC 8628), a user code entered on the
+    /// provider's verification page while Grantry polls.
+    Device,
 }
 
 impl RedirectKind {
@@ -52,6 +59,7 @@ impl RedirectKind {
             Self::ProviderScheme => "the provider's own scheme",
             Self::Loopback => "a loopback listener on 127.0.0.1",
             Self::Bridge => "the HTTPS bridge page",
+            Self::Device => "a device code entered at the provider",
         }
     }
 }
@@ -66,10 +74,13 @@ pub struct Redirect {
 
 impl Redirect {
     /// The redirect of a strategy with a fixed URI; `None` for loopback, whose URI names the
-    /// port of a listener made for each link.
+    /// port of a listener made for each link. The device grant has no redirect: refused.
     pub fn fixed(kind: RedirectKind, uri: Option<&str>) -> Result<Option<Self>, String> {
         let needs = || format!("redirect = {:?} needs a redirect_uri", kind_name(kind));
         Ok(match kind {
+            RedirectKind::Device => {
+                return Err("the device grant has no redirect: link it with a device code".into());
+            }
             RedirectKind::CustomScheme => Some(Self::same(CUSTOM_SCHEME_REDIRECT)),
             RedirectKind::Loopback => None,
             RedirectKind::ProviderScheme => Some(Self::same(uri.ok_or_else(needs)?)),
@@ -95,6 +106,7 @@ fn kind_name(kind: RedirectKind) -> &'static str {
         RedirectKind::ProviderScheme => "provider_scheme",
         RedirectKind::Loopback => "loopback",
         RedirectKind::Bridge => "bridge",
+        RedirectKind::Device => "device",
     }
 }
 

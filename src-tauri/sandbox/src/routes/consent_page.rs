@@ -28,7 +28,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn provider_label(personality: Personality) -> &'static str {
+pub(super) fn provider_label(personality: Personality) -> &'static str {
     match personality {
         Personality::Generic => "Grantry Sandbox",
         Personality::Google => "Grantry Sandbox (Google personality)",
@@ -48,7 +48,7 @@ button{font:inherit;padding:8px 20px;border-radius:6px;border:1px solid #c4c8d0;
 button[value=allow]{background:#2f5fd0;border-color:#2f5fd0;color:#fff}\
 input[type=text]{font:inherit;padding:4px 8px;margin-left:8px}.error{color:#b3261e}";
 
-fn page(title: &str, body: &str) -> String {
+pub(super) fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
@@ -58,7 +58,7 @@ fn page(title: &str, body: &str) -> String {
 }
 
 /// An HTML page that no other site may frame (clickjacking).
-fn unframeable(status: StatusCode, html: String) -> Response {
+pub(super) fn unframeable(status: StatusCode, html: String) -> Response {
     let mut response = (status, Html(html)).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -80,8 +80,42 @@ pub struct Consent<'a> {
 }
 
 pub fn consent(c: &Consent<'_>) -> Response {
+    let users = user_choices(c.users);
+    let scopes = scope_choices(&c.scopes);
+    let body = format!(
+        "<h1>Sign in to {provider}</h1>\
+         <p><strong>{client}</strong> wants to access your account.</p>\
+         <form method=\"post\" action=\"{action}\">\
+         <input type=\"hidden\" name=\"request\" value=\"{request}\">\
+         {users}{scopes}{actions}</form>",
+        provider = escape(provider_label(c.personality)),
+        client = escape(c.client_name),
+        action = escape(c.action),
+        request = escape(c.request_id),
+        scopes = scope_fieldset(c.client_name, &scopes),
+        actions = DECISION_BUTTONS,
+    );
+    unframeable(StatusCode::OK, page("Sign in – Grantry Sandbox", &body))
+}
+
+/// Deny and Allow, the form's two submit buttons (`decision`).
+pub(super) const DECISION_BUTTONS: &str = "<div class=\"actions\"><button type=\"submit\" \
+     name=\"decision\" value=\"deny\">Deny</button>\
+     <button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button></div>";
+
+/// The scopes' fieldset, headed with what the client will be allowed to do.
+pub(super) fn scope_fieldset(client_name: &str, scopes: &str) -> String {
+    format!(
+        "<fieldset><legend>{client} will be allowed to</legend>{scopes}</fieldset>",
+        client = escape(client_name)
+    )
+}
+
+/// The test user picker: a radio button a user (the first chosen), and a field for another,
+/// in a fieldset (`user`, `new_user`).
+pub(super) fn user_choices(test_users: &[TestUser]) -> String {
     let mut users = String::new();
-    for (index, user) in c.users.iter().enumerate() {
+    for (index, user) in test_users.iter().enumerate() {
         users.push_str(&format!(
             "<label><input type=\"radio\" name=\"user\" value=\"{login}\"{checked}> {name} \
              <small>{email}</small></label>",
@@ -91,8 +125,18 @@ pub fn consent(c: &Consent<'_>) -> Response {
             email = escape(&user.email),
         ));
     }
+    format!(
+        "<fieldset><legend>Test user</legend>{users}\
+         <label>or another user: <input type=\"text\" name=\"new_user\" \
+         pattern=\"[a-z0-9._\\-]{{1,32}}\" placeholder=\"dave\" aria-label=\"Another test user\"></label>\
+         </fieldset>"
+    )
+}
+
+/// A ticked checkbox a scope (`scope`), with what it allows.
+pub(super) fn scope_choices(requested: &[(String, Option<ScopeInfo>)]) -> String {
     let mut scopes = String::new();
-    for (name, info) in &c.scopes {
+    for (name, info) in requested {
         let description = info.map_or("", |i| i.description);
         scopes.push_str(&format!(
             "<label><input type=\"checkbox\" name=\"scope\" value=\"{value}\" checked> \
@@ -101,24 +145,7 @@ pub fn consent(c: &Consent<'_>) -> Response {
             description = escape(description),
         ));
     }
-    let body = format!(
-        "<h1>Sign in to {provider}</h1>\
-         <p><strong>{client}</strong> wants to access your account.</p>\
-         <form method=\"post\" action=\"{action}\">\
-         <input type=\"hidden\" name=\"request\" value=\"{request}\">\
-         <fieldset><legend>Test user</legend>{users}\
-         <label>or another user: <input type=\"text\" name=\"new_user\" \
-         pattern=\"[a-z0-9._\\-]{{1,32}}\" placeholder=\"dave\" aria-label=\"Another test user\"></label>\
-         </fieldset>\
-         <fieldset><legend>{client} will be allowed to</legend>{scopes}</fieldset>\
-         <div class=\"actions\"><button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>\
-         <button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button></div></form>",
-        provider = escape(provider_label(c.personality)),
-        client = escape(c.client_name),
-        action = escape(c.action),
-        request = escape(c.request_id),
-    );
-    unframeable(StatusCode::OK, page("Sign in – Grantry Sandbox", &body))
+    scopes
 }
 
 /// An error shown to the person in the browser, for requests that must not be redirected

@@ -84,6 +84,16 @@ pub async fn discovery(State(shared): State<Arc<Shared>>) -> Json<Value> {
     for (key, value) in paths.as_object().into_iter().flatten() {
         doc[key] = value.clone();
     }
+    if super::device::serves(personality) {
+        // RFC 8628 §4.
+        doc["device_authorization_endpoint"] = json!(format!(
+            "{issuer}{}",
+            super::device::endpoint_path(personality)
+        ));
+        if let Some(grants) = doc["grant_types_supported"].as_array_mut() {
+            grants.push(json!(super::device::GRANT_TYPE));
+        }
+    }
     if personality == Personality::Generic {
         // RFC 8693 token exchange (`token_exchange.rs`).
         if let Some(grants) = doc["grant_types_supported"].as_array_mut() {

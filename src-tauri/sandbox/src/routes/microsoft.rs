@@ -99,6 +99,7 @@ pub async fn discovery(State(shared): State<Arc<Shared>>, Path(tenant): Path<Str
         "token_endpoint": format!("{base}/oauth2/v2.0/token"),
         "jwks_uri": format!("{base}/discovery/v2.0/keys"),
         "userinfo_endpoint": format!("{}/oidc/userinfo", shared.issuer),
+        "device_authorization_endpoint": format!("{base}/oauth2/v2.0/devicecode"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
         "subject_types_supported": ["public"],

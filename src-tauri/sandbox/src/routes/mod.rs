@@ -4,8 +4,8 @@
 //! standards they are in its own file (`google.rs`, `facebook.rs`, `github.rs`,
 //! `microsoft.rs`, `gitlab.rs`).
 //!
-//! Invariants: every path a personality serves is in [`router`], so the routing table here is
-//! the whole API; anything else is a plain 404. Every route, the 404 included, is behind the
+//! Invariants: every path a personality serves is in [`router`] (the device grant's, where the
+//! provider has one, in [`device_routes`]), so the routing table here is the whole API; anything else is a plain 404. Every route, the 404 included, is behind the
 //! Host check of `src/guard.rs`; the consent form and the admin API are behind its Origin
 //! check too, and request bodies are limited to [`MAX_BODY`]. Handlers hold the store's lock
 //! only while they read or change it, and mark it changed (`Shared::changed` in `src/lib.rs`)
@@ -17,6 +17,7 @@
 mod admin;
 mod authorize;
 mod consent_page;
+mod device;
 mod discovery;
 mod facebook;
 mod github;
@@ -240,6 +241,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 ),
             ),
     };
+    if device::serves(shared.personality) {
+        app = device_routes(app, &shared);
+    }
     app.merge(admin::router(&shared))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -248,6 +252,32 @@ pub fn router(shared: Arc<Shared>) -> Router {
             guard::own_host,
         ))
         .with_state(shared)
+}
+
+/// The device authorization grant's endpoint and verification page (`device.rs`), for the
+/// personalities whose provider has them; the page's form post is behind the Origin check.
+fn device_routes(app: Router<Arc<Shared>>, shared: &Arc<Shared>) -> Router<Arc<Shared>> {
+    let s = shared;
+    let personality = shared.personality;
+    let endpoint = match personality {
+        Personality::Microsoft => axum::routing::post(device::tenant_authorize),
+        _ => axum::routing::post(device::authorize),
+    };
+    let page =
+        get(device::page)
+            .post(device::decide)
+            .route_layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                guard::same_origin,
+            ));
+    app.route(
+        device::endpoint_path(personality),
+        at(s, Endpoint::DeviceAuthorization, endpoint),
+    )
+    .route(
+        device::page_path(personality),
+        at(s, Endpoint::Authorize, page),
+    )
 }
 
 /// What a `private_key_jwt` client assertion's `aud` may be at any endpoint of this sandbox:

@@ -1,6 +1,7 @@
 //! The token endpoint (RFC 6749 §3.2, §4.1.3, §6; RFC 7636 §4.5; OpenID Connect Core §3.1.3):
-//! code exchange, refresh, Facebook's long-lived token exchange, and RFC 8693 token exchange
-//! (the strict personality only, `token_exchange.rs`), answered in the
+//! code exchange, refresh, device code polls (RFC 8628 §3.4, in `device.rs`), Facebook's
+//! long-lived token exchange, and RFC 8693 token exchange (the strict personality only,
+//! `token_exchange.rs`), answered in the
 //! personality's shape (GitHub's errors come back as HTTP 200, Facebook's as `OAuthException`,
 //! Microsoft's as AADSTS bodies, GitLab's with Doorkeeper's descriptions).
 //!
@@ -146,20 +147,26 @@ fn exchange(
     let public = store
         .client(&credentials.client_id)
         .is_some_and(|c| c.auth == ClientAuth::None);
-    if secret_required && public {
+    // A device code poll authenticates its client as its provider does (`device.rs`).
+    let device = grant_type == super::device::GRANT_TYPE && super::device::serves(personality);
+    if secret_required && public && !device {
         return Err(fail(basic)(OAuthError::invalid_client(
             "this provider requires the client secret",
         )));
     }
-    credentials
-        .authenticate(&mut store, &super::assertion_audiences(shared))
-        .map_err(fail(basic))?;
+    // A device code poll authenticates its client in `device.rs` (GitHub's by its id alone).
+    if !device {
+        credentials
+            .authenticate(&mut store, &super::assertion_audiences(shared))
+            .map_err(fail(basic))?;
+    }
     let client_id = credentials.client_id.as_str();
     if grant_type == token_exchange::GRANT_TYPE && personality == Personality::Generic {
         return token_exchange::exchange(shared, &mut store, client_id, params)
             .map_err(fail(basic));
     }
     let issued = match grant_type.as_str() {
+        _ if device => super::device::poll(shared, &mut store, &credentials, params),
         "authorization_code" => store.exchange_code(
             client_id,
             params.require("code").map_err(fail(basic))?,
@@ -374,6 +381,7 @@ fn failure_response(personality: Personality, failure: &Failure) -> Response {
         Personality::Github => {
             let code = match (error.code, failure.grant_type.as_str()) {
                 ("invalid_client", _) => "incorrect_client_credentials",
+                ("invalid_grant", super::device::GRANT_TYPE) => "incorrect_device_code",
                 ("invalid_grant", "refresh_token") => "bad_refresh_token",
                 ("invalid_grant", _) if error.description.contains("redirect_uri") => {
                     "redirect_uri_mismatch"

@@ -208,7 +208,12 @@ impl AuthStore {
         Ok(issued)
     }
 
-    fn issue(&mut self, grant: &Grant, scopes: Vec<String>, with_refresh: bool) -> Issued {
+    pub(super) fn issue(
+        &mut self,
+        grant: &Grant,
+        scopes: Vec<String>,
+        with_refresh: bool,
+    ) -> Issued {
         let now = self.now();
         let (access_prefix, refresh_prefix) = match self.personality {
             Personality::Generic => ("sbx_at_", "sbx_rt_"),

@@ -18,6 +18,7 @@
 //! [`AuthStore::snapshot`]). Each file beside this one adds one part of its behaviour:
 //! - `directory.rs`: clients and test users, client authentication, redirect URI matching;
 //! - `pending.rs`: authorization requests awaiting consent, and consent turning one into a grant;
+//! - `device.rs`: device authorization requests (RFC 8628), the person's answer, the polls;
 //! - `issued.rs`: codes, access and refresh tokens: issuing, redeeming, rotation, reuse
 //!   detection;
 //! - `lookup.rs`: what a presented token is worth (introspection and bearer checks);
@@ -31,6 +32,7 @@
 
 mod binding;
 mod client_auth;
+mod device;
 mod directory;
 pub mod exchange;
 mod grants;
@@ -50,6 +52,7 @@ use sha2::{Digest, Sha256};
 use crate::config::{ClientConfig, Personality, SandboxConfig, TestUser};
 
 pub use client_auth::Credential;
+pub use device::{DevicePollFault, PollRefusal};
 pub use directory::redirect_matches;
 pub use grants::{AADSTS50173, AADSTS700082, Grant};
 pub use issued::Issued;
@@ -83,6 +86,9 @@ pub struct AuthStore {
     access_lifetime: u64,
     code_lifetime: u64,
     rotate_refresh_tokens: bool,
+    /// The device grant's first interval and its codes' lifetime, in seconds.
+    pub device_interval: u64,
+    pub device_lifetime: u64,
     pub clients: Vec<ClientConfig>,
     pub users: Vec<TestUser>,
     pending: HashMap<String, Pending>,
@@ -98,6 +104,8 @@ pub struct AuthStore {
     clock_offset: i64,
     /// Users whose token requests fail with `invalid_grant` (fault injection).
     pub invalid_grant_users: Vec<UserFault>,
+    /// Device authorization requests (RFC 8628), until their tokens are issued.
+    device: device::DeviceRequests,
     /// Client assertion and DPoP proof identifiers seen, against replays.
     replays: replays::Replays,
     /// Pushed authorization requests waiting for the browser (`pushed.rs`).
@@ -124,6 +132,8 @@ impl AuthStore {
             access_lifetime: config.access_token_lifetime.as_secs().max(1),
             code_lifetime: config.code_lifetime.as_secs().max(1),
             rotate_refresh_tokens: config.rotate_refresh_tokens,
+            device_interval: config.device_interval.as_secs(),
+            device_lifetime: config.device_code_lifetime.as_secs().max(1),
             clients: config
                 .clients
                 .iter()
@@ -140,6 +150,7 @@ impl AuthStore {
             next_pending: 0,
             clock_offset: 0,
             invalid_grant_users: Vec::new(),
+            device: device::DeviceRequests::default(),
             replays: replays::Replays::default(),
             pushed: pushed::PushedRequests::default(),
             // Only the generic personality has a pushed authorization request endpoint.

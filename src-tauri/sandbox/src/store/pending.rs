@@ -103,6 +103,32 @@ impl AuthStore {
     /// Records consent to `granted` (a subset of the request) and issues a single-use code.
     pub fn consent(&mut self, pending: &Pending, user: &TestUser, granted: Vec<String>) -> String {
         let now = self.now();
+        let id = self.record_grant(pending, user, granted);
+        let code = random::token("sbx_code_");
+        self.codes.retain(|_, c| c.expires_at > now);
+        self.codes.insert(
+            digest(&code),
+            Code {
+                grant_id: id,
+                client_id: pending.client_id.clone(),
+                redirect_uri: pending.redirect_uri.clone(),
+                code_challenge: pending.code_challenge.clone(),
+                expires_at: now + self.code_lifetime,
+                used: false,
+            },
+        );
+        code
+    }
+
+    /// Records consent to `granted` (a subset of the request) as a new grant; returns its id.
+    /// The code grant (above) and the device grant (`device.rs`) both consent through it.
+    pub(super) fn record_grant(
+        &mut self,
+        pending: &Pending,
+        user: &TestUser,
+        granted: Vec<String>,
+    ) -> u64 {
+        let now = self.now();
         let mut scopes = granted;
         if pending.include_granted_scopes {
             for grant in self.grants.values() {
@@ -170,20 +196,7 @@ impl AuthStore {
                 revoked: None,
             },
         );
-        let code = random::token("sbx_code_");
-        self.codes.retain(|_, c| c.expires_at > now);
-        self.codes.insert(
-            digest(&code),
-            Code {
-                grant_id: id,
-                client_id: pending.client_id.clone(),
-                redirect_uri: pending.redirect_uri.clone(),
-                code_challenge: pending.code_challenge.clone(),
-                expires_at: now + self.code_lifetime,
-                used: false,
-            },
-        );
-        code
+        id
     }
 }
 

@@ -3,4 +3,4 @@
 /**
  * What kind of failure an error is, for the UI to branch on.
  */
-export type ErrorCode = "storage" | "schema_too_new" | "keyring_unavailable" | "invalid_input" | "provider_unreachable" | "provider_error" | "response_too_large" | "invalid_callback" | "consent_denied" | "needs_relink" | "wrong_account" | "unknown_account" | "revoked" | "internal";
+export type ErrorCode = "storage" | "schema_too_new" | "keyring_unavailable" | "invalid_input" | "provider_unreachable" | "provider_error" | "response_too_large" | "invalid_callback" | "consent_denied" | "expired" | "cancelled" | "needs_relink" | "wrong_account" | "unknown_account" | "revoked" | "internal";

@@ -3,4 +3,4 @@
 /**
  * The endpoints a fault can target.
  */
-export type FaultEndpoint = "any" | "discovery" | "jwks" | "authorize" | "token" | "userinfo" | "revoke" | "introspect" | "par";
+export type FaultEndpoint = "any" | "discovery" | "jwks" | "authorize" | "token" | "userinfo" | "revoke" | "introspect" | "device_authorization" | "par";

@@ -3,4 +3,4 @@
 /**
  * Where the provider sends the browser back to.
  */
-export type RedirectKind = "custom_scheme" | "provider_scheme" | "loopback" | "bridge";
+export type RedirectKind = "custom_scheme" | "provider_scheme" | "loopback" | "bridge" | "device";

@@ -183,6 +183,12 @@ pub async fn run(json: bool, grantry: &Grantry, args: &AddArgs) -> Result<(), Er
     let view = grantry.save_provider(&draft, None).await?;
     print(json, &view, || {
         let env = &view.environments[0];
+        if env.redirect == grantry_core::providers::RedirectKind::Device {
+            return format!(
+                "Added provider {} ({}). It links by device code: no redirect URI to register.",
+                view.id, view.name
+            );
+        }
         let jwks = if env.client_auth == ClientAuth::PrivateKeyJwt {
             format!(
                 "\nIt authenticates with private_key_jwt: register the JWKS that `grantry \

@@ -112,7 +112,11 @@ fn list(json: bool, grantry: &Grantry) -> Result<(), Error> {
                         e.name.clone(),
                         endpoint.unwrap_or_default(),
                         e.client_id.clone(),
-                        e.redirect_uri.clone(),
+                        if e.redirect == grantry_core::providers::RedirectKind::Device {
+                            "(device code)".to_owned()
+                        } else {
+                            e.redirect_uri.clone()
+                        },
                     ]
                 })
             })

@@ -138,6 +138,53 @@ mod tests {
     }
 
     #[test]
+    fn github_microsoft_and_google_offer_the_device_grant_and_the_others_do_not() {
+        let device = |preset: Preset| {
+            let mut given = input("123-abc.apps.googleusercontent.com");
+            given.redirect = Some(RedirectKind::Device);
+            given.with_secret = true;
+            preset.environment(&given)
+        };
+        let github = device(Preset::Github).expect("GitHub");
+        assert_eq!(
+            github
+                .device_authorization_endpoint
+                .as_ref()
+                .map(|u| u.as_str()),
+            Some("https://github.com/login/device/code")
+        );
+        assert_eq!(
+            github.client_auth,
+            ClientAuth::None,
+            "no secret for devices"
+        );
+        let microsoft = device(Preset::Microsoft).expect("Microsoft");
+        assert_eq!(
+            microsoft
+                .device_authorization_endpoint
+                .as_ref()
+                .map(|u| u.as_str()),
+            Some("https://login.microsoftonline.com/common/oauth2/v2.0/devicecode")
+        );
+        let google = device(Preset::Google).expect("Google");
+        assert_eq!(google.client_auth, ClientAuth::SecretPost, "its secret");
+        assert!(google.issuer.is_some(), "its endpoint comes from discovery");
+        for preset in [Preset::Facebook, Preset::Gitlab] {
+            assert!(device(preset).is_err(), "{preset:?}");
+        }
+        for preset in [Preset::Github, Preset::Microsoft, Preset::Google] {
+            let help = preset
+                .info()
+                .redirects
+                .iter()
+                .find(|o| o.kind == RedirectKind::Device)
+                .map(|o| o.help)
+                .unwrap_or_default();
+            assert!(help.contains("code"), "{preset:?}: {help}");
+        }
+    }
+
+    #[test]
     fn a_redirect_the_preset_does_not_accept_is_refused() {
         let mut given = input("id");
         given.redirect = Some(RedirectKind::CustomScheme);

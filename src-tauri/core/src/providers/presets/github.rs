@@ -19,14 +19,24 @@ pub static INFO: Info = Info {
     help: "GitHub accounts through an OAuth App or a GitHub App.",
     console_url: "https://github.com/settings/developers",
     site: None,
-    redirects: &[RedirectOption {
-        kind: RedirectKind::Loopback,
-        label: "Loopback (http://127.0.0.1)",
-        help: "Register http://127.0.0.1/callback as the callback URL; GitHub accepts any \
+    redirects: &[
+        RedirectOption {
+            kind: RedirectKind::Loopback,
+            label: "Loopback (http://127.0.0.1)",
+            help: "Register http://127.0.0.1/callback as the callback URL; GitHub accepts any \
                port there, and Grantry opens one for each sign-in. The client secret is \
                required.",
-        secret: SecretNeed::Required,
-    }],
+            secret: SecretNeed::Required,
+        },
+        RedirectOption {
+            kind: RedirectKind::Device,
+            label: "Device code",
+            help: "No callback URL: Grantry shows a code that you enter at github.com/login/device, \
+               from any browser. Tick \"Enable Device Flow\" in the app's settings. No \
+               client secret.",
+            secret: SecretNeed::None,
+        },
+    ],
     default_scopes: &["read:user", "user:email"],
     catalogue: &[
         "read:user",
@@ -48,6 +58,9 @@ pub(super) fn fill(env: &mut Environment) {
     env.userinfo_endpoint = url("https://api.github.com/user");
     env.revocation_endpoint = url("https://api.github.com/applications/{client_id}/grant");
     env.revocation = Revocation::GithubGrant;
+    if env.redirect == RedirectKind::Device {
+        env.device_authorization_endpoint = url("https://github.com/login/device/code");
+    }
 }
 
 /// An error inside an HTTP 200 becomes an HTTP 400 (RFC 6749 §5.2), `bad_refresh_token` becomes

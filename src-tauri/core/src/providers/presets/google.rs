@@ -41,6 +41,16 @@ pub static INFO: Info = Info {
                    secret is required, though Google does not treat it as secret.",
             secret: SecretNeed::Required,
         },
+        RedirectOption {
+            kind: RedirectKind::Device,
+            label: "TVs and Limited Input devices client",
+            help: "Create an OAuth client of type \"TVs and Limited Input devices\". No \
+                   redirect: Grantry shows a code that you enter at google.com/device, from \
+                   any browser. Its client secret is required. Google allows only some \
+                   scopes to these clients (openid, email, profile, Drive's drive.file, \
+                   YouTube).",
+            secret: SecretNeed::Required,
+        },
     ],
     default_scopes: &["openid", "email", "profile"],
     catalogue: &[

@@ -44,6 +44,14 @@ pub static INFO: Info = Info {
                    one for each sign-in. No secret.",
             secret: SecretNeed::None,
         },
+        RedirectOption {
+            kind: RedirectKind::Device,
+            label: "Device code",
+            help: "No redirect URI: Grantry shows a code that you enter at \
+                   microsoft.com/devicelogin, from any browser. In the app registration, \
+                   allow public client flows. No secret.",
+            secret: SecretNeed::None,
+        },
     ],
     default_scopes: &["openid", "profile", "email", "offline_access", "User.Read"],
     catalogue: &[
@@ -77,6 +85,10 @@ pub(super) fn fill(env: &mut Environment, tenant: Option<&str>) -> Result<(), St
     env.token_endpoint = Some(url(format!("{LOGIN}/{tenant}/oauth2/v2.0/token"))?);
     env.userinfo_endpoint = Some(url("https://graph.microsoft.com/oidc/userinfo".into())?);
     env.revocation = Revocation::Unsupported;
+    if env.redirect == RedirectKind::Device {
+        env.device_authorization_endpoint =
+            Some(url(format!("{LOGIN}/{tenant}/oauth2/v2.0/devicecode"))?);
+    }
     Ok(())
 }
 
