@@ -56,6 +56,7 @@ ipc_commands! {
     sandbox_commands::add_sandbox_client,
     sandbox_commands::remove_sandbox_client,
     sandbox_commands::set_sandbox_require_par,
+    sandbox_commands::set_sandbox_dpop,
     sandbox_commands::sandbox_faults,
     sandbox_commands::add_sandbox_fault,
     sandbox_commands::clear_sandbox_fault,

@@ -1,6 +1,7 @@
 //! The Sandbox screen's commands (each granted in src-tauri/capabilities/main.json): stop and
 //! start the built-in sandbox, see what it is, add and remove its test users and clients,
-//! inject, list and clear faults, and link a test user without a browser.
+//! make it require PAR and DPoP (with nonces or not), inject, list and clear faults, and link a
+//! test user without a browser.
 //!
 //! Invariants: the sandbox is driven in-process through its admin operations
 //! (`grantry_sandbox::Admin`, the same code as its HTTP admin API), so the admin token never
@@ -10,7 +11,7 @@
 use grantry_core::{AccountSummary, ErrorCode, IpcError, SandboxStatus, test_users};
 use grantry_sandbox::config::{ClientConfig, TestUser};
 use grantry_sandbox::robot;
-use grantry_sandbox::{ActiveFault, AdminError, Fault, NewUser, Overview};
+use grantry_sandbox::{ActiveFault, AdminError, DpopSettings, Fault, NewUser, Overview};
 use tauri::{AppHandle, State};
 
 use crate::built_in_sandbox::{self, SandboxState};
@@ -83,6 +84,20 @@ pub async fn set_sandbox_require_par(
         .await?
         .set_require_par(required)
         .map_err(refused)
+}
+
+/// Sets the sandbox's DPoP switches (RFC 9449): proofs required of every client, nonces
+/// demanded in them. Answers the switches now in force.
+#[tauri::command]
+pub async fn set_sandbox_dpop(
+    sandbox: State<'_, SandboxState>,
+    required: bool,
+    nonce: bool,
+) -> Result<DpopSettings, IpcError> {
+    Ok(sandbox
+        .admin()
+        .await?
+        .set_dpop(DpopSettings { required, nonce }))
 }
 
 /// Removes a client; every grant made to it is revoked at the sandbox.

@@ -4,15 +4,18 @@
 //! of ours: loopback (the app's own listener answers the browser) and a provider's own scheme,
 //! registered with the desktop when the provider is saved and delivered by `xdg-open` to the
 //! running app; and through the HTTPS bridge page of `bridge/`, served here on loopback and run
-//! in Chromium. Removing a provider asks what becomes of its accounts. Every state is checked
-//! with axe-core and photographed into `target/e2e/`.
+//! in Chromium. Removing a provider asks what becomes of its accounts. And one with every
+//! client proof at once: `private_key_jwt` (its JWKS read from the window and registered at
+//! the sandbox), PAR and DPoP switched on in the form, at a sandbox made to require PAR and
+//! DPoP with nonces from the Sandbox screen; linked, seen bound in the Inspector, refreshed
+//! and revoked. Every state is checked with axe-core and photographed into `target/e2e/`.
 
 use std::path::Path;
 use std::time::Duration;
 
 use serde_json::json;
 
-use super::steps::look;
+use super::steps::{Admin, look, open};
 use super::support::app_sweep::AppSweep;
 use super::support::static_site::StaticSite;
 use super::support::webdriver::{Driver, Session, wait_until};
@@ -368,6 +371,173 @@ fn a_provider_behind_the_https_bridge_links_through_the_real_bridge_page() {
     assert!(
         loaded.iter().all(|r| r.referer.is_none()),
         "the page gives no Referer away: {loaded:?}"
+    );
+
+    sweep.running(&driver);
+    drop(app);
+    sweep.finish(&[]);
+}
+
+/// Whether `css` (a checkbox) is checked.
+fn checked(app: &Session, css: &str) -> bool {
+    app.execute_async(
+        "const [css, done] = arguments;\
+         done(Boolean(document.querySelector(css)?.checked));",
+        json!([css]),
+    ) == json!(true)
+}
+
+/// Clicks the checkbox `css` and waits until it shows ticked.
+fn tick(app: &Session, css: &str) {
+    app.click(css);
+    wait_until(&format!("{css} ticked"), Duration::from_secs(10), || {
+        checked(app, css)
+    });
+}
+
+#[test]
+#[ignore = "needs Xvfb, tauri-driver and a throwaway session: run through `make test`"]
+fn every_proof_at_once_from_the_window_private_key_jwt_par_and_dpop() {
+    let _window = ONE_WINDOW
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let data_home = scratch_session();
+    let consent = scripted_browser(&data_home);
+    let data_dir = data_home.join("providers-proofs");
+    let (mut sweep, driver) = start_app(&data_home, &data_dir, "providers-proofs");
+    let app = driver.session(Path::new(APP));
+    let issuer = sandbox_issuer(&app);
+    let admin = Admin::new(issuer.clone(), &data_dir);
+
+    // The Sandbox screen's switches: PAR required, DPoP required with nonces.
+    app.click("[data-testid=nav-sandbox]");
+    app.wait_for_text("[data-testid=sandbox-clients]");
+    tick(&app, "[data-testid=sandbox-require-par]");
+    tick(&app, "[data-testid=sandbox-require-dpop]");
+    tick(&app, "[data-testid=sandbox-dpop-nonce]");
+    wait_until(
+        "the sandbox to require PAR and DPoP with nonces",
+        Duration::from_secs(10),
+        || {
+            let overview: serde_json::Value = ureq::get(admin.url(""))
+                .header("authorization", admin.bearer())
+                .call()
+                .expect("the sandbox overview")
+                .body_mut()
+                .read_json()
+                .expect("json");
+            overview["require_pushed_authorization_requests"] == json!(true)
+                && overview["dpop"] == json!({"required": true, "nonce": true})
+        },
+    );
+    look(&app, "sandbox-proofs");
+
+    // A custom provider at the sandbox with private_key_jwt, PAR and DPoP switched on.
+    app.click("[data-testid=nav-providers]");
+    new_custom_provider(&app, "proofs", &issuer);
+    app.type_into(
+        "[data-testid=scope-chips] ~ input, [name='environments.0.scopes']",
+        &format!("offline_access{ENTER}"),
+    );
+    app.execute_async(
+        "const [done] = arguments;\
+         const input = document.querySelector(\"[name='environments.0.client_id']\");\
+         input.value = 'e2e-proofs'; input.dispatchEvent(new Event('input', {bubbles: true}));\
+         const auth = document.querySelector(\"[name='environments.0.client_auth']\");\
+         auth.value = 'private_key_jwt'; auth.dispatchEvent(new Event('change', {bubbles: true}));\
+         done(true);",
+        json!([]),
+    );
+    app.wait_for_text("[data-testid=private-key-jwt-note]");
+    tick(
+        &app,
+        "[data-testid=provider-editor] [data-testid=pushed-authorization]",
+    );
+    tick(&app, "[data-testid=provider-editor] [data-testid=dpop]");
+    app.click("[data-testid=redirect-loopback]");
+    look(&app, "provider-editor-proofs");
+    // The form is longer than the window: its Save button is brought into view first.
+    app.execute_async(
+        "const [done] = arguments;\
+         document.querySelector('[data-testid=provider-save]').scrollIntoView({block: 'center'});\
+         done(true);",
+        json!([]),
+    );
+    save(&app, "proofs");
+    let environment = "[data-provider-id=proofs] [data-environment=production]";
+    let dpop = app.wait_for_text(&format!("{environment} [data-testid=dpop-state]"));
+    assert!(
+        dpop.starts_with("On"),
+        "the environment says DPoP is on: {dpop}"
+    );
+    let par = app.wait_for_text(&format!("{environment} [data-testid=par-state]"));
+    assert!(par.contains("Always"), "{par}");
+
+    // Its public JWKS, as the window shows it, registered at the sandbox as the client's keys.
+    let keys_before = sweep.keyring_keys();
+    app.click(&format!("{environment} [data-testid=show-client-jwks]"));
+    let shown = app.wait_for_text(&format!("{environment} [data-testid=client-jwks-text]"));
+    let jwks: serde_json::Value = serde_json::from_str(&shown).expect("the JWKS shown is JSON");
+    assert!(
+        jwks["keys"][0].get("d").is_none(),
+        "no private part: {jwks}"
+    );
+    look(&app, "provider-jwks-proofs");
+    assert_eq!(
+        sweep.keyring_keys(),
+        keys_before + 1,
+        "the environment's private key is in the keyring, for the sweep"
+    );
+    ureq::post(admin.url("/clients"))
+        .header("authorization", admin.bearer())
+        .send_json(json!({
+            "client_id": "e2e-proofs",
+            "name": "E2E every proof",
+            "auth": "private_key_jwt",
+            "jwks": jwks,
+            "redirect_uris": ["http://127.0.0.1/callback"],
+        }))
+        .expect("register the private_key_jwt client");
+
+    // Linked from the window: pushed first, the client signed in by assertion, the tokens
+    // bound to the account's key, each request answering the nonce it is asked for.
+    std::fs::write(&consent, "--user alice").expect("consent arguments");
+    link_from_window(&app, "proofs", "Alice");
+    assert_eq!(
+        sweep.keyring_keys(),
+        keys_before + 2,
+        "the account's DPoP key is in the keyring, for the sweep"
+    );
+    open(&app, "alice@sandbox.grantry.test");
+    app.click("[data-testid=tab-inspector]");
+    let kind = app.wait_for_text("[data-testid=token-binding] [data-testid=token-type]");
+    assert_eq!(kind, "DPoP");
+    let jkt = app.wait_for_text("[data-testid=key-thumbprint]");
+    assert_eq!(jkt.len(), 43, "an RFC 7638 thumbprint: {jkt}");
+    look(&app, "inspector-proofs");
+
+    // Refreshed with a proof of the same key and a new assertion, then revoked: the grant ends.
+    app.click("[data-testid=tab-overview]");
+    app.click("[data-testid=refresh-now]");
+    app.wait_for_text_where("[data-testid=tokens]", |t| t.contains("Refreshed"));
+    app.click("[data-testid=tab-inspector]");
+    let again = app.wait_for_text("[data-testid=key-thumbprint]");
+    assert_eq!(again, jkt, "the same key after the refresh");
+    app.click("[data-testid=tab-overview]");
+    app.click("[data-testid=revoke-open]");
+    app.wait_for_text("[data-testid=confirm]");
+    app.click("[data-testid=confirm]");
+    let said = app.wait_for_text_where("main", |t| t.contains("Access revoked"));
+    assert!(said.contains("verified"), "{said}");
+    let grants: Vec<serde_json::Value> = admin
+        .grants()
+        .into_iter()
+        .filter(|g| g["client_id"] == "e2e-proofs")
+        .collect();
+    assert_eq!(grants.len(), 1, "{grants:?}");
+    assert!(
+        grants[0]["revoked"].is_string(),
+        "the grant is revoked: {grants:?}"
     );
 
     sweep.running(&driver);

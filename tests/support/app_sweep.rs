@@ -12,6 +12,11 @@
 //! test took (`Session::screenshot` keeps what the page showed beside each picture), but for
 //! those it names as showing a revealed token on purpose ([`AppSweep::reveals`]).
 //!
+//! The private keys Grantry keeps in the keyring (each environment's `client-key/…` item for
+//! `private_key_jwt`, each account's `dpop_key`) are searched for too: read from the keyring
+//! in `running` and `finish`, and whenever a test calls [`AppSweep::keyring_keys`] (an
+//! account's key goes with its tokens when it is revoked, so a test reads it before).
+//!
 //! A test calls `running` before closing the app and `finish` after; dropping an `AppSweep`
 //! that did not finish fails the test.
 
@@ -36,6 +41,8 @@ pub struct AppSweep {
     /// The data folder's files as they were while the app ran.
     while_running: Vec<(PathBuf, Vec<u8>)>,
     apps: Vec<u32>,
+    /// The private keys read from the keyring so far (what, value).
+    keys: Vec<(String, String)>,
     finished: bool,
 }
 
@@ -53,6 +60,7 @@ impl AppSweep {
             revealing: Vec::new(),
             while_running: Vec::new(),
             apps: Vec::new(),
+            keys: Vec::new(),
             finished: false,
         }
     }
@@ -76,8 +84,41 @@ impl AppSweep {
         &self.driver_log
     }
 
+    /// Reads the private keys in the keyring now (see the module docs); returns how many the
+    /// sweep knows of so far.
+    pub fn keyring_keys(&mut self) -> usize {
+        use grantry_core::secret_store::{Keyring, SERVICE, SecretStore};
+        let keyring = Keyring::secret_service(SERVICE);
+        let keys = keyring.keys().expect("leak sweep: the keyring's items");
+        for key in keys {
+            let Ok(Some(item)) = keyring.get(&key) else {
+                continue;
+            };
+            let found = if key.starts_with("client-key/") {
+                Some((
+                    "a private_key_jwt key in the keyring",
+                    item.expose().clone(),
+                ))
+            } else if key.starts_with("account/") {
+                serde_json::from_str::<serde_json::Value>(item.expose())
+                    .ok()
+                    .and_then(|item| Some(item["dpop_key"].as_str()?.to_owned()))
+                    .map(|key| ("an account's DPoP key in the keyring", key))
+            } else {
+                None
+            };
+            if let Some((what, value)) = found
+                && !self.keys.iter().any(|(_, known)| *known == value)
+            {
+                self.keys.push((what.to_owned(), value));
+            }
+        }
+        self.keys.len()
+    }
+
     /// Reads the data folder while the app still runs.
     pub fn running(&mut self, driver: &Driver) {
+        self.keyring_keys();
         self.apps = driver.apps();
         assert!(!self.apps.is_empty(), "leak sweep: the app is not running");
         let wal = self.data_dir.join("grantry.sqlite3-wal");
@@ -156,6 +197,10 @@ impl AppSweep {
             sweep.add_token_log(&self.token_log);
         }
         for (what, value) in also {
+            sweep.add(what, value);
+        }
+        self.keyring_keys();
+        for (what, value) in &self.keys {
             sweep.add(what, value);
         }
         for (path, bytes) in &self.while_running {

@@ -123,6 +123,7 @@ fn typescript_bindings_are_fresh() {
     check::<grantry_sandbox::TestUser>(&mut stale);
     check::<grantry_sandbox::ClientConfig>(&mut stale);
     check::<grantry_sandbox::ClientAuth>(&mut stale);
+    check::<grantry_sandbox::DpopSettings>(&mut stale);
     check::<grantry_core::providers::ClientAuth>(&mut stale);
     check::<grantry_core::providers::presets::SecretNeed>(&mut stale);
     check::<grantry_core::providers::draft::ProviderDraft>(&mut stale);

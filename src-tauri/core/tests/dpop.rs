@@ -244,12 +244,16 @@ async fn without_dpop_tokens_stay_bearer_tokens_without_a_key() {
 }
 
 #[tokio::test]
-async fn an_environment_edited_in_the_window_keeps_its_dpop_switch() {
+async fn the_dpop_switch_of_an_edited_environment_is_the_forms() {
     use grantry_core::providers::draft::{EnvironmentDraft, ProviderDraft};
     let w = world().await;
     with_dpop(&w);
+    let views = w.grantry.provider_views().expect("views");
+    let view = views.iter().find(|p| p.id == "dpop").expect("listed");
+    assert!(view.environments[0].dpop, "the view says DPoP is on");
     let env = &w.grantry.providers()[1].environments[0].clone();
-    let draft = ProviderDraft {
+    // The form is filled from the view, so the switch it shows is the file's.
+    let draft = |dpop: bool| ProviderDraft {
         id: "dpop".into(),
         name: "Renamed in the window".into(),
         preset: None,
@@ -260,22 +264,35 @@ async fn an_environment_edited_in_the_window_keeps_its_dpop_switch() {
             issuer: env.issuer.clone(),
             client_id: env.client_id.clone(),
             scopes: env.scopes.clone(),
+            dpop,
             ..EnvironmentDraft::default()
         }],
     };
+    let saved = |w: &World| {
+        w.grantry
+            .providers()
+            .into_iter()
+            .find(|p| p.id.as_str() == "dpop")
+            .expect("still there")
+    };
     w.grantry
-        .save_provider(&draft, Some("dpop"))
+        .save_provider(&draft(true), Some("dpop"))
         .await
         .expect("saved");
-    let saved = w
+    assert_eq!(saved(&w).name, "Renamed in the window");
+    assert!(saved(&w).environments[0].dpop, "left on, it stays on");
+    let view = w
         .grantry
-        .providers()
-        .into_iter()
-        .find(|p| p.id.as_str() == "dpop")
-        .expect("still there");
-    assert_eq!(saved.name, "Renamed in the window");
-    assert!(
-        saved.environments[0].dpop,
-        "the switch from providers.toml stays"
-    );
+        .save_provider(&draft(false), Some("dpop"))
+        .await
+        .expect("saved");
+    assert!(!view.environments[0].dpop, "switched off in the form");
+    assert!(!saved(&w).environments[0].dpop, "and so in providers.toml");
+    // Switched on again in the form, the next link is bound.
+    w.grantry
+        .save_provider(&draft(true), Some("dpop"))
+        .await
+        .expect("saved");
+    let account = link_at(&w, "dpop", "alice").await;
+    assert_eq!(stored(&w)["token_type"], "DPoP", "account {}", account.id);
 }

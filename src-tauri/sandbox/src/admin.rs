@@ -95,6 +95,8 @@ pub struct Overview {
     /// Whether the authorization endpoint takes only pushed requests (RFC 9126 §5; the
     /// generic personality only: [`Admin::set_require_par`]).
     pub require_pushed_authorization_requests: bool,
+    /// The DPoP switches in force (RFC 9449: [`Admin::set_dpop`]).
+    pub dpop: DpopSettings,
 }
 
 /// A fault in force, with the id that clears it alone ([`Admin::remove_fault`]) and, in
@@ -170,6 +172,7 @@ impl Admin {
             clients,
             users: store.users.clone(),
             require_pushed_authorization_requests: store.require_par,
+            dpop: store.dpop_settings(),
             scopes: shared
                 .personality
                 .scopes()

@@ -435,6 +435,48 @@ async fn revocation_takes_a_proof_and_ends_the_bound_tokens() {
 }
 
 #[tokio::test]
+async fn revocation_and_introspection_give_the_nonce_they_ask_for() {
+    let h = start(grantry_sandbox::Personality::Generic).await;
+    h.admin_post("/dpop", json!({"required": true, "nonce": false}))
+        .await;
+    let key = Key::new();
+    let token_url = format!("{}/token", h.issuer());
+    let (request, code) = h.fresh_code().await;
+    let (_, tokens, _) = h
+        .exchange_dpop(&request, &code, Some(&key.proof("POST", &token_url)))
+        .await;
+    let refresh = tokens["refresh_token"].as_str().expect("refresh");
+    let form = [("token", refresh), ("client_id", PUBLIC)];
+    // Nonces demanded from now on: a client that holds none yet learns it from the refusal.
+    h.admin_post("/dpop", json!({"required": true, "nonce": true}))
+        .await;
+    for path in ["/introspect", "/revoke"] {
+        let url = format!("{}{path}", h.issuer());
+        let (status, body, nonce) = h
+            .post_dpop(path, Some(&key.proof("POST", &url)), &form)
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(body["error"], "use_dpop_nonce", "{path}: {body}");
+        let nonce = nonce.unwrap_or_else(|| panic!("{path}: no DPoP-Nonce header"));
+        if path == "/revoke" {
+            let with_nonce = key.proof_with("POST", &url, |_, c| c["nonce"] = json!(nonce));
+            let (status, body, _) = h.post_dpop(path, Some(&with_nonce), &form).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    }
+    // Revoked: the refresh token is refused, with a good proof carrying the current nonce.
+    let (_, _, nonce) = h
+        .post_dpop("/token", Some(&key.proof("POST", &token_url)), &form)
+        .await;
+    let proof = key.proof_with("POST", &token_url, |_, c| {
+        c["nonce"] = json!(nonce.expect("a nonce"))
+    });
+    let (status, body) = h.refresh_dpop(refresh, Some(&proof)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"], "invalid_grant", "revoked: {body}");
+}
+
+#[tokio::test]
 async fn bindings_survive_a_restart_with_a_state_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = grantry_sandbox::SandboxConfig::new(grantry_sandbox::Personality::Generic);

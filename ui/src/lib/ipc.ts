@@ -288,6 +288,7 @@ import type { FaultEndpoint } from './bindings/FaultEndpoint'
 import type { NewTestUser } from './bindings/NewTestUser'
 import type { SandboxClient } from './bindings/SandboxClient'
 import type { SandboxClientView } from './bindings/SandboxClientView'
+import type { SandboxDpop } from './bindings/SandboxDpop'
 import type { SandboxOverview } from './bindings/SandboxOverview'
 import type { TestUser } from './bindings/TestUser'
 
@@ -298,6 +299,7 @@ export type {
   NewTestUser,
   SandboxClient,
   SandboxClientView,
+  SandboxDpop,
   SandboxOverview,
   TestUser,
 }
@@ -318,6 +320,8 @@ export const sandboxIpc = {
   removeClient: (clientId: string) => call<void>('remove_sandbox_client', { clientId }),
   /** Makes the sandbox require pushed authorization requests (RFC 9126), or stop. */
   setRequirePar: (required: boolean) => call<void>('set_sandbox_require_par', { required }),
+  /** Sets its DPoP switches (RFC 9449): proofs required of every client, nonces demanded. */
+  setDpop: (dpop: SandboxDpop) => call<SandboxDpop>('set_sandbox_dpop', { ...dpop }),
   faults: () => call<ActiveFault[]>('sandbox_faults'),
   /** Injects a fault; answers the faults now in force. */
   addFault: (fault: Fault) => call<ActiveFault[]>('add_sandbox_fault', { fault }),

@@ -23,6 +23,7 @@ const signed = customView({
       client_auth: 'private_key_jwt',
       has_secret: false,
       pushed_authorization: true,
+      dpop: true,
     }),
   ],
 })
@@ -40,6 +41,7 @@ describe('a private_key_jwt environment', () => {
     const env = await show()
     expect(env.getByText('Signed with a key Grantry makes (private_key_jwt)')).toBeTruthy()
     expect(env.getByTestId('par-state').textContent).toContain('Always')
+    expect(env.getByTestId('dpop-state').textContent).toContain('On: each account has a key of its own')
     answer('client_jwks', jwks)
     await fireEvent.click(env.getByRole('button', { name: 'Show the public JWKS of production' }))
     const text = await env.findByTestId('client-jwks-text')

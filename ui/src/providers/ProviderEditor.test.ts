@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ProviderDraft, ProviderView } from '../lib/ipc'
 import { answer, fail, invoke, settle } from '../test/tauri'
+import { axeViolations } from '../test/axe'
 import { customView, discovered, environment, googleView, presets } from './fixtures'
 import ProviderEditor from './ProviderEditor.svelte'
 
@@ -212,6 +213,7 @@ describe('ProviderEditor: a preset', () => {
             revocation_endpoint: null,
             pushed_authorization_request_endpoint: null,
             pushed_authorization: false,
+            dpop: false,
             client_id: '1234-abc.apps.googleusercontent.com',
             client_auth: 'none',
             redirect: 'loopback',
@@ -331,19 +333,24 @@ describe('ProviderEditor: a custom provider', () => {
     })
   })
 
-  it('takes private_key_jwt without a secret, and the switch that pushes sign-in requests', async () => {
+  it('takes private_key_jwt without a secret, and the switches that push sign-in requests and bind tokens', async () => {
     await open()
     await pick('preset-custom')
     await fireEvent.change(screen.getByLabelText('Client authentication'), { target: { value: 'private_key_jwt' } })
     expect(screen.queryByLabelText(/Client secret/)).toBeNull()
     expect(screen.getByTestId('private-key-jwt-note').textContent).toContain('public JWKS')
     await fireEvent.click(screen.getByRole('checkbox', { name: /Push each sign-in request to the provider first/ }))
+    const dpop = screen.getByRole<HTMLInputElement>('checkbox', { name: /DPoP \(sender-constrained tokens/ })
+    expect(dpop.checked).toBe(false)
+    await fireEvent.click(dpop)
     await checked()
     expect(lastCall('check_provider')!.draft.environments[0]).toMatchObject({
       client_auth: 'private_key_jwt',
       client_secret: null,
       pushed_authorization: true,
+      dpop: true,
     })
+    expect(await axeViolations()).toEqual([])
   })
 
   it('puts errors of the issuer and the scopes under them', async () => {
@@ -381,6 +388,21 @@ describe('ProviderEditor: editing', () => {
     expect(sent.editing).toBe('google')
     expect(sent.draft.environments[0]!.client_secret).toBeNull()
     expect(lastCall('check_provider')!.editing).toBe('google')
+  })
+
+  it('shows the DPoP switch as saved, and sends what the person leaves it at', async () => {
+    answer('save_provider', customView())
+    const bound = customView({ environments: [environment({ issuer: 'https://sso.example', dpop: true })] })
+    await open(bound)
+    const dpop = screen.getByRole<HTMLInputElement>('checkbox', { name: /DPoP \(sender-constrained tokens/ })
+    expect(dpop.checked).toBe(true)
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    await settle()
+    expect(lastCall('save_provider')!.draft.environments[0]!.dpop).toBe(true)
+    await fireEvent.click(dpop)
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }))
+    await settle()
+    expect(lastCall('save_provider')!.draft.environments[0]!.dpop).toBe(false)
   })
 
   it('reveals the stored secret until the form closes', async () => {

@@ -99,6 +99,7 @@ export function environment(over: Partial<EnvironmentView> = {}): EnvironmentVie
     refreshed_in_background: true,
     pushed_authorization: false,
     pushed_authorization_request_endpoint: null,
+    dpop: false,
     ...over,
   }
 }

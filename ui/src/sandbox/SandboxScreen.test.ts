@@ -166,6 +166,41 @@ describe('SandboxScreen', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('only the generic personality')
   })
 
+  it('makes the sandbox require DPoP and demand its nonces, shows what is in force, and says a refusal', async () => {
+    answer('sandbox_status', running)
+    answer('sandbox_overview', { ...overview, dpop: { required: true, nonce: false } })
+    answer('sandbox_faults', [])
+    render(SandboxScreen, { pollMs: 60_000 })
+    await screen.findByTestId('sandbox-status')
+    await settle()
+    const required = screen.getByRole<HTMLInputElement>('checkbox', { name: /Require DPoP/ })
+    const nonce = screen.getByRole<HTMLInputElement>('checkbox', { name: 'Demand DPoP nonces' })
+    expect(required.checked).toBe(true)
+    expect(nonce.checked).toBe(false)
+    expect(await axeViolations()).toEqual([])
+
+    answer('set_sandbox_dpop', { required: true, nonce: true })
+    answer('sandbox_overview', { ...overview, dpop: { required: true, nonce: true } })
+    await fireEvent.click(nonce)
+    await settle()
+    expect(invoke).toHaveBeenCalledWith('set_sandbox_dpop', { required: true, nonce: true })
+    expect(screen.getByText('The sandbox now requires DPoP proofs and demands its nonces in them.')).toBeTruthy()
+    expect(nonce.checked).toBe(true)
+
+    answer('set_sandbox_dpop', { required: false, nonce: true })
+    answer('sandbox_overview', { ...overview, dpop: { required: false, nonce: true } })
+    await fireEvent.click(required)
+    await settle()
+    expect(calls('set_sandbox_dpop').at(-1)).toEqual(['set_sandbox_dpop', { required: false, nonce: true }])
+    expect(screen.getByText(/takes clients without DPoP proofs and demands its nonces/)).toBeTruthy()
+
+    fail('set_sandbox_dpop', { code: 'invalid_input', message: 'the sandbox is not running' })
+    await fireEvent.click(required)
+    await settle()
+    expect((await screen.findByRole('alert')).textContent).toContain('the sandbox is not running')
+    expect(required.checked).toBe(false)
+  })
+
   it('asks before removing a test user, then says the access they gave was revoked', async () => {
     await show()
     answer('remove_sandbox_user', undefined)

@@ -7,6 +7,7 @@ export const overview: SandboxOverview = {
   issuer: 'http://127.0.0.1:7461',
   personality: 'generic',
   require_pushed_authorization_requests: false,
+  dpop: { required: false, nonce: false },
   clients: [
     {
       client_id: 'grantry-desktop',

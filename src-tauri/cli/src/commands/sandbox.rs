@@ -3,8 +3,10 @@
 //! consent page (`grantry sandbox consent`), which makes linking scriptable end to end:
 //! `grantry link sandbox --browser "grantry sandbox consent --user alice"`. For testers of
 //! client proofs, it registers a `private_key_jwt` client with its JWKS
-//! (`grantry sandbox jwt-client`) and makes the running sandbox require pushed authorization
-//! requests (`grantry sandbox require-par on`, or `--require-par` when it starts).
+//! (`grantry sandbox jwt-client`), makes the running sandbox require pushed authorization
+//! requests (`grantry sandbox require-par on`, or `--require-par` when it starts) and DPoP
+//! proofs, with nonces or without (`grantry sandbox dpop on --nonce`, or `--dpop-required`
+//! and `--dpop-nonce` when it starts).
 
 use std::path::PathBuf;
 
@@ -116,6 +118,18 @@ enum SandboxAction {
         #[arg(value_enum)]
         state: Switch,
     },
+    /// Make the running sandbox require a DPoP proof (RFC 9449) from every client, so every
+    /// access token is bound to the client's key, or stop.
+    Dpop {
+        /// `on` to require proofs, `off` to take unbound clients again.
+        #[arg(value_enum)]
+        state: Switch,
+        /// Demand the sandbox's nonces in proofs too (RFC 9449 §8): a proof without one is
+        /// answered `use_dpop_nonce` with a `DPoP-Nonce` header. Without it, nonces are not
+        /// demanded.
+        #[arg(long)]
+        nonce: bool,
+    },
 }
 
 /// A switch's position.
@@ -174,6 +188,28 @@ pub async fn run(json: bool, args: &SandboxArgs, data_dir: Option<PathBuf>) -> R
                 } else {
                     "The sandbox takes direct authorization requests again.".to_owned()
                 }
+            });
+            Ok(())
+        }
+        Some(SandboxAction::Dpop { state, nonce }) => {
+            let settings = DpopSettings {
+                required: matches!(state, Switch::On),
+                nonce: *nonce,
+            };
+            let body = serde_json::json!(settings);
+            admin_post(args, data_dir, "/dpop", &body).await?;
+            print(json, &body, || {
+                let proofs = if settings.required {
+                    "The sandbox now requires DPoP proofs"
+                } else {
+                    "The sandbox takes clients without DPoP proofs again"
+                };
+                let nonces = if settings.nonce {
+                    ", and demands its nonces in them."
+                } else {
+                    "; it demands no nonces."
+                };
+                format!("{proofs}{nonces}")
             });
             Ok(())
         }

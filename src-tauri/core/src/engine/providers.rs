@@ -239,16 +239,7 @@ impl Grantry {
             let key = token_items::client_secret_key(&self.installation, old, env);
             self.secrets.get(&key).is_ok_and(|s| s.is_some())
         };
-        let mut provider = draft::build(draft, stored)?;
-        // The window has no DPoP switch: an environment it edits keeps the one
-        // `providers.toml` gives it (`dpop`, RFC 9449).
-        if let Some(old) = editing.and_then(|old| lock(&self.providers).get(old).ok().cloned()) {
-            for env in &mut provider.environments {
-                if let Some(kept) = old.environments.iter().find(|e| e.name == env.name) {
-                    env.dpop = kept.dpop;
-                }
-            }
-        }
+        let provider = draft::build(draft, stored)?;
         let taken =
             id == SANDBOX_ID || (Some(id) != editing && lock(&self.providers).get(id).is_ok());
         if taken {
@@ -423,6 +414,7 @@ impl Grantry {
             refreshed_in_background: env.refreshed_in_background(),
             pushed_authorization: env.pushed_authorization,
             pushed_authorization_request_endpoint: text(&env.pushed_authorization_request_endpoint),
+            dpop: env.dpop,
         }
     }
 

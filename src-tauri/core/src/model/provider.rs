@@ -56,6 +56,8 @@ pub struct EnvironmentView {
     /// require it too ([`Discovered::pushed_authorization_required`]).
     pub pushed_authorization: bool,
     pub pushed_authorization_request_endpoint: Option<String>,
+    /// Tokens are sender-constrained (DPoP, RFC 9449): each account has a key of its own.
+    pub dpop: bool,
 }
 
 /// The public keys of a `private_key_jwt` environment, to register at the provider as its

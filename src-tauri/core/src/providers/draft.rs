@@ -34,6 +34,10 @@ pub struct EnvironmentDraft {
     /// Push every authorization request first (RFC 9126), whatever the provider requires.
     #[serde(default)]
     pub pushed_authorization: bool,
+    /// Sender-constrained tokens (DPoP, RFC 9449): each account gets a key of its own and every
+    /// token request carries a proof (`Environment::dpop`).
+    #[serde(default)]
+    pub dpop: bool,
     pub client_id: String,
     /// Custom providers only; a preset's redirect choice decides.
     #[serde(default)]
@@ -144,6 +148,7 @@ pub fn build(
         match built {
             Ok(mut built) => {
                 built.pushed_authorization = env.pushed_authorization;
+                built.dpop = env.dpop;
                 if built.needs_secret() && !given && !stored {
                     errors.push(FieldError::at(
                         field("client_secret"),
@@ -303,6 +308,14 @@ mod tests {
             Some("com.googleusercontent.apps.123-abc:/oauth2redirect")
         );
         assert_eq!(env.scopes, ["openid", "email", "profile"]);
+    }
+
+    #[test]
+    fn the_dpop_switch_goes_from_the_draft_to_the_environment() {
+        assert!(!build(&google(), |_| false).expect("valid").environments[0].dpop);
+        let mut draft = google();
+        draft.environments[0].dpop = true;
+        assert!(build(&draft, |_| false).expect("valid").environments[0].dpop);
     }
 
     #[test]

@@ -78,8 +78,11 @@ pub async fn introspect(
             answer
         });
     drop(store);
-    match outcome {
+    let mut response = match outcome {
         Ok(answer) => Json(answer).into_response(),
         Err(error) => oauth_error(&error, headers.contains_key("authorization")),
-    }
+    };
+    // A `use_dpop_nonce` refusal carries the nonce it asks for (RFC 9449 §8).
+    crate::dpop::offer_nonce(&shared, &mut response);
+    response
 }

@@ -45,8 +45,12 @@ pub async fn revoke(
             Ok(())
         });
     drop(store);
-    match outcome {
+    let mut response = match outcome {
         Ok(()) => StatusCode::OK.into_response(),
         Err(error) => oauth_error(&error, headers.contains_key("authorization")),
-    }
+    };
+    // The nonce a `use_dpop_nonce` refusal asks for travels in its DPoP-Nonce header (RFC
+    // 9449 §8): without it, a client that holds no nonce yet could never revoke.
+    crate::dpop::offer_nonce(&shared, &mut response);
+    response
 }

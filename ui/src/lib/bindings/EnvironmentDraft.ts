@@ -17,7 +17,12 @@ pushed_authorization_request_endpoint: string | null,
 /**
  * Push every authorization request first (RFC 9126), whatever the provider requires.
  */
-pushed_authorization: boolean, client_id: string, 
+pushed_authorization: boolean, 
+/**
+ * Sender-constrained tokens (DPoP, RFC 9449): each account gets a key of its own and every
+ * token request carries a proof (`Environment::dpop`).
+ */
+dpop: boolean, client_id: string, 
 /**
  * Custom providers only; a preset's redirect choice decides.
  */

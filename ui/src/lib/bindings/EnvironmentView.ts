@@ -26,4 +26,8 @@ refreshed_in_background: boolean,
  * Links push their request first (RFC 9126), as the environment asks; discovery may
  * require it too ([`Discovered::pushed_authorization_required`]).
  */
-pushed_authorization: boolean, pushed_authorization_request_endpoint: string | null, };
+pushed_authorization: boolean, pushed_authorization_request_endpoint: string | null, 
+/**
+ * Tokens are sender-constrained (DPoP, RFC 9449): each account has a key of its own.
+ */
+dpop: boolean, };

@@ -7,7 +7,8 @@
 //! Plain http (on 127.0.0.1 or [::1] only) needs `--allow-plain-http-loopback`, and background
 //! refresh of such accounts `--refresh-plain-http-in-background` besides. With
 //! `--client-auth private_key_jwt` no secret is asked for: Grantry's key signs, and
-//! `grantry providers jwks` prints its public keys to register.
+//! `grantry providers jwks` prints its public keys to register. `--pushed-authorization` and
+//! `--dpop` turn on pushed authorization requests (RFC 9126) and DPoP (RFC 9449).
 
 use clap::{Args, ValueEnum};
 use grantry_core::providers::draft::{EnvironmentDraft, ProviderDraft};
@@ -58,6 +59,11 @@ pub struct AddArgs {
     /// carries only client_id and request_uri; done anyway when the provider requires it.
     #[arg(long)]
     pushed_authorization: bool,
+    /// Sender-constrained tokens (DPoP, RFC 9449): each account gets a P-256 key of its own in
+    /// the keyring, and every token, refresh, revocation and userinfo request carries a proof
+    /// signed with it; done anyway when the provider refuses a link without one.
+    #[arg(long)]
+    dpop: bool,
     /// The client id registered at the provider.
     #[arg(long)]
     client_id: String,
@@ -156,6 +162,7 @@ fn draft_from(args: &AddArgs, secret: Option<Secret<String>>) -> ProviderDraft {
                 .pushed_authorization_request_endpoint
                 .clone(),
             pushed_authorization: args.pushed_authorization,
+            dpop: args.dpop,
             client_id: args.client_id.clone(),
             client_auth: args.client_auth.into(),
             redirect,
