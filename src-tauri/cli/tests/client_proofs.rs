@@ -88,16 +88,33 @@ async fn a_private_key_jwt_client_links_through_par_refreshes_and_revokes() {
     assert!(refused.to_string().contains("private_key_jwt"), "{refused}");
 }
 
-/// The private key kept in the keyring item whose name starts with `prefix` and ends with
-/// `suffix`, as `pick` reads it from the item.
-fn keyring_secret(prefix: &str, suffix: &str, pick: impl Fn(&str) -> Option<String>) -> String {
+/// The private key kept in this data folder's keyring item whose name starts with `prefix`
+/// and holds `suffix`, as `pick` reads it from the item. The session's keyring is shared by
+/// every test of `make test` (the window's included), so items are told apart by the data
+/// folder's installation id, the second part of their names.
+fn keyring_secret(
+    env: &support::Env,
+    prefix: &str,
+    suffix: &str,
+    pick: impl Fn(&str) -> Option<String>,
+) -> String {
     use grantry_core::secret_store::{Keyring, SERVICE, SecretStore};
+    let database = env.data_dir().join("grantry.sqlite3");
+    let installation: String = rusqlite::Connection::open(database)
+        .expect("the database")
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'installation'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the installation id");
+    let prefix = format!("{prefix}{installation}/");
     let keyring = Keyring::secret_service(SERVICE);
     let found: Vec<String> = keyring
         .keys()
         .expect("keys")
         .iter()
-        .filter(|key| key.starts_with(prefix) && key.contains(suffix))
+        .filter(|key| key.starts_with(&prefix) && key.contains(suffix))
         .filter_map(|key| keyring.get(key).ok().flatten())
         .filter_map(|item| pick(item.expose()))
         .collect();
@@ -190,7 +207,7 @@ async fn every_proof_at_once_links_refreshes_and_revokes_through_grantry() {
     );
     assert_ne!(token["access_token"].as_str(), Some(access), "a new token");
     // The account's DPoP key, in its keyring item with its tokens (until the revocation).
-    let dpop_key = keyring_secret("account/", "/proofs/production/", |item| {
+    let dpop_key = keyring_secret(&env, "account/", "/proofs/production/", |item| {
         let item: serde_json::Value = serde_json::from_str(item).ok()?;
         Some(item["dpop_key"].as_str()?.to_owned())
     });
@@ -209,7 +226,7 @@ async fn every_proof_at_once_links_refreshes_and_revokes_through_grantry() {
 
     // The environment's private_key_jwt key is in the keyring, and the sweep (at the end of
     // `env`) finds it, nor the account's DPoP key, nowhere else.
-    let client_key = keyring_secret("client-key/", "/proofs/production", |item| {
+    let client_key = keyring_secret(&env, "client-key/", "/proofs/production", |item| {
         Some(item.to_owned())
     });
     env.sweep_for("the environment's private_key_jwt key", &client_key);
