@@ -77,6 +77,9 @@ pub async fn link(grantry: &Grantry, request: &Request<'_>) -> Result<AccountSum
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tokio::select! {
+            // The wait is polled first, so it has claimed the link before a Ctrl+C that came
+            // at once cancels it: the wait then ends as cancelled, not as "no link waiting".
+            biased;
             outcome = &mut waiting => {
                 if terminal {
                     eprintln!();
