@@ -22,7 +22,7 @@ use super::link::LinkTarget;
 use super::{Grantry, lock};
 use crate::clock;
 use crate::error::Error;
-use crate::model::{AccountSummary, ActivityKind, DeviceLinkView, QrMatrix, ScopeStatus};
+use crate::model::{AccountSummary, ActivityKind, DeviceLinkView, QrMatrix};
 use crate::oauth::device::{self, DeviceCode, MAX_INTERVAL, Poll, SLOW_DOWN_STEP};
 use crate::oauth::discovery::Endpoints;
 use crate::oauth::dpop::Dpop;
@@ -115,34 +115,7 @@ impl Grantry {
         account_id: i64,
         extra: &[String],
     ) -> Result<DeviceLinkView, Error> {
-        let account = self.account(account_id)?;
-        if account.status.is_being_revoked() {
-            return Err(Error::InvalidInput(format!(
-                "{} is being revoked; retry the revocation, or forget it here",
-                account.label()
-            )));
-        }
-        let mut scopes: Vec<String> = self
-            .scopes(account_id)?
-            .into_iter()
-            .filter(|s| s.status == ScopeStatus::Granted)
-            .map(|s| s.scope)
-            .collect();
-        if scopes.is_empty() {
-            scopes = self
-                .environment(&account.provider, &account.environment)?
-                .scopes;
-        }
-        for scope in extra {
-            if scope.trim().is_empty() || scope.contains(char::is_whitespace) {
-                return Err(Error::InvalidInput(format!(
-                    "{scope:?} is not a scope: scopes are single words without spaces"
-                )));
-            }
-            if !scopes.contains(scope) {
-                scopes.push(scope.clone());
-            }
-        }
+        let (account, scopes) = self.relink_scopes(account_id, extra)?;
         let owner = (account.subject.clone(), account.label().to_owned());
         self.begin_device(
             &account.provider,

@@ -64,6 +64,31 @@ impl Grantry {
         extra: &[String],
         redirect: Option<RedirectKind>,
     ) -> Result<Link, Error> {
+        let (account, scopes) = self.relink_scopes(account_id, extra)?;
+        let purpose = if extra.is_empty() {
+            Purpose::Relink
+        } else {
+            Purpose::AddScopes
+        };
+        let owner = (account.subject.clone(), account.label().to_owned());
+        self.begin(
+            &account.provider,
+            Some(&account.environment),
+            Some(scopes),
+            redirect,
+            Some((owner, purpose)),
+        )
+        .await
+    }
+
+    /// The account a link for an account already here is for, and the scopes to ask: what it
+    /// holds (else its environment's defaults) plus `extra`. Refused for an account being
+    /// revoked, or an `extra` that is not one scope. Shared by the code and device links.
+    pub(super) fn relink_scopes(
+        &self,
+        account_id: i64,
+        extra: &[String],
+    ) -> Result<(AccountSummary, Vec<String>), Error> {
         let account = self.account(account_id)?;
         if account.status.is_being_revoked() {
             return Err(Error::InvalidInput(format!(
@@ -92,20 +117,7 @@ impl Grantry {
                 scopes.push(scope.clone());
             }
         }
-        let purpose = if extra.is_empty() {
-            Purpose::Relink
-        } else {
-            Purpose::AddScopes
-        };
-        let owner = (account.subject.clone(), account.label().to_owned());
-        self.begin(
-            &account.provider,
-            Some(&account.environment),
-            Some(scopes),
-            redirect,
-            Some((owner, purpose)),
-        )
-        .await
+        Ok((account, scopes))
     }
 
     async fn begin(
