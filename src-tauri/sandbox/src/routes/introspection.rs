@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::{client_and_token, join_scopes, oauth_error};
+use super::{client_and_token_with_proof, join_scopes, oauth_error};
 use crate::Shared;
 use crate::store::TokenKind;
 
@@ -26,57 +26,43 @@ pub async fn introspect(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    super::log_assertion(&shared, &body);
-    crate::dpop::log_proofs(&shared, &headers);
-    let mut store = shared.store();
-    // A DPoP proof, when sent, must be a good one (RFC 9449); none is needed to ask.
-    let htu = crate::dpop::htu(&shared, uri.path());
-    let proof = crate::dpop::check(&mut store, &headers, &method, &htu, None);
-    let outcome = proof
-        .and_then(|_| {
-            client_and_token(
-                &mut store,
-                &super::assertion_audiences(&shared),
-                &headers,
-                &body,
-            )
-        })
-        .map(|(client_id, token)| {
-            let info = store
-                .token_info(&token)
-                .filter(|info| info.grant.client_id == client_id);
-            let Some(info) = info else {
-                return json!({"active": false});
-            };
-            let mut answer = json!({
-                "active": true,
-                "scope": join_scopes(shared.personality, &info.scopes),
-                "client_id": info.grant.client_id,
-                "sub": info.grant.sub,
-                // An exchanged token is for the audience it was exchanged for (RFC 8693).
-                "aud": store.exchanged_audience(&token).unwrap_or_else(|| json!(info.grant.client_id)),
-                "iss": shared.issuer,
-                "iat": info.issued_at,
-                "token_type": match info.kind {
-                    TokenKind::Access => "Bearer",
-                    TokenKind::Refresh => "refresh_token",
-                },
-            });
-            // A DPoP-bound token says so, with its key's thumbprint (RFC 9449 §6.2).
-            if let Some(jkt) = store.binding(&token) {
-                if info.kind == TokenKind::Access {
-                    answer["token_type"] = json!("DPoP");
-                }
-                answer["cnf"] = json!({ "jkt": jkt });
-            }
-            if let Some(exp) = info.expires_at {
-                answer["exp"] = json!(exp);
-            }
-            if let Some(user) = store.user_by_sub(&info.grant.sub) {
-                answer["username"] = json!(user.login);
-            }
-            answer
+    let (store, outcome) = client_and_token_with_proof(&shared, (&method, &uri), &headers, &body);
+    let outcome = outcome.map(|(client_id, token)| {
+        let info = store
+            .token_info(&token)
+            .filter(|info| info.grant.client_id == client_id);
+        let Some(info) = info else {
+            return json!({"active": false});
+        };
+        let mut answer = json!({
+            "active": true,
+            "scope": join_scopes(shared.personality, &info.scopes),
+            "client_id": info.grant.client_id,
+            "sub": info.grant.sub,
+            // An exchanged token is for the audience it was exchanged for (RFC 8693).
+            "aud": store.exchanged_audience(&token).unwrap_or_else(|| json!(info.grant.client_id)),
+            "iss": shared.issuer,
+            "iat": info.issued_at,
+            "token_type": match info.kind {
+                TokenKind::Access => "Bearer",
+                TokenKind::Refresh => "refresh_token",
+            },
         });
+        // A DPoP-bound token says so, with its key's thumbprint (RFC 9449 §6.2).
+        if let Some(jkt) = store.binding(&token) {
+            if info.kind == TokenKind::Access {
+                answer["token_type"] = json!("DPoP");
+            }
+            answer["cnf"] = json!({ "jkt": jkt });
+        }
+        if let Some(exp) = info.expires_at {
+            answer["exp"] = json!(exp);
+        }
+        if let Some(user) = store.user_by_sub(&info.grant.sub) {
+            answer["username"] = json!(user.login);
+        }
+        answer
+    });
     drop(store);
     let mut response = match outcome {
         Ok(answer) => Json(answer).into_response(),

@@ -303,6 +303,28 @@ fn log_assertion(shared: &Shared, body: &[u8]) {
     shared.log_tokens(assertion.as_deref());
 }
 
+/// The start of a revocation or introspection request of the strict personality: its client
+/// assertion and DPoP proof logged for the leak sweeps (before the store's lock), a DPoP proof,
+/// when sent, checked (RFC 9449; none is needed here), then the client authenticated. Returns
+/// the store, locked, with the client's id and the `token` it sent.
+fn client_and_token_with_proof<'a>(
+    shared: &'a Shared,
+    (method, uri): (&axum::http::Method, &axum::http::Uri),
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> (
+    std::sync::MutexGuard<'a, crate::store::AuthStore>,
+    Result<(String, String), crate::oauth_error::OAuthError>,
+) {
+    log_assertion(shared, body);
+    crate::dpop::log_proofs(shared, headers);
+    let mut store = shared.store();
+    let htu = crate::dpop::htu(shared, uri.path());
+    let outcome = crate::dpop::check(&mut store, headers, method, &htu, None)
+        .and_then(|_| client_and_token(&mut store, &assertion_audiences(shared), headers, body));
+    (store, outcome)
+}
+
 /// An endpoint's handlers, behind the fault-injection middleware for `endpoint`.
 fn at(
     shared: &Arc<Shared>,

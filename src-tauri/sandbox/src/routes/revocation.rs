@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use super::{client_and_token, oauth_error};
+use super::{client_and_token_with_proof, oauth_error};
 use crate::Shared;
 
 /// RFC 7009. The client authenticates (a public client sends its `client_id`); unknown tokens
@@ -24,26 +24,13 @@ pub async fn revoke(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    super::log_assertion(&shared, &body);
-    crate::dpop::log_proofs(&shared, &headers);
-    let mut store = shared.store();
-    // A DPoP proof, when sent, must be a good one (RFC 9449); none is needed to revoke.
-    let htu = crate::dpop::htu(&shared, uri.path());
-    let proof = crate::dpop::check(&mut store, &headers, &method, &htu, None);
-    let outcome = proof
-        .and_then(|_| {
-            client_and_token(
-                &mut store,
-                &super::assertion_audiences(&shared),
-                &headers,
-                &body,
-            )
-        })
-        .and_then(|(client_id, token)| {
-            store.revoke(&client_id, &token)?;
-            shared.changed();
-            Ok(())
-        });
+    let (mut store, outcome) =
+        client_and_token_with_proof(&shared, (&method, &uri), &headers, &body);
+    let outcome = outcome.and_then(|(client_id, token)| {
+        store.revoke(&client_id, &token)?;
+        shared.changed();
+        Ok(())
+    });
     drop(store);
     let mut response = match outcome {
         Ok(()) => StatusCode::OK.into_response(),
