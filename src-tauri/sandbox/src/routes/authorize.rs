@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::consent_page::{self, Consent};
@@ -264,19 +264,9 @@ pub async fn decide(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let params = match form.then(|| Params::parse(&body)) {
-        Some(Ok(params)) => params,
-        _ => {
-            return consent_page::error(
-                StatusCode::BAD_REQUEST,
-                "Invalid request",
-                "The consent form was not posted as a form.",
-            );
-        }
+    let params = match consent_page::posted_form(&headers, &body, "The consent form") {
+        Ok(params) => params,
+        Err(page) => return page,
     };
     let mut store = shared.store();
     let pending = params.get("request").and_then(|id| store.take_pending(id));

@@ -148,6 +148,27 @@ pub(super) fn scope_choices(requested: &[(String, Option<ScopeInfo>)]) -> String
     scopes
 }
 
+/// The parameters of a page's form posted back (`application/x-www-form-urlencoded`), or the
+/// page saying that `what` was not posted as a form.
+pub fn posted_form(
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+    what: &str,
+) -> Result<crate::params::Params, Response> {
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    match form.then(|| crate::params::Params::parse(body)) {
+        Some(Ok(params)) => Ok(params),
+        _ => Err(error(
+            StatusCode::BAD_REQUEST,
+            "Invalid request",
+            &format!("{what} was not posted as a form."),
+        )),
+    }
+}
+
 /// An error shown to the person in the browser, for requests that must not be redirected
 /// (unknown client, unregistered redirect URI: RFC 6749 §4.1.2.1) or expired consent.
 pub fn error(status: StatusCode, title: &str, detail: &str) -> Response {

@@ -361,19 +361,9 @@ pub async fn decide(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let params = match form.then(|| Params::parse(&body)) {
-        Some(Ok(params)) => params,
-        _ => {
-            return consent_page::error(
-                StatusCode::BAD_REQUEST,
-                "Invalid request",
-                "The form was not posted as a form.",
-            );
-        }
+    let params = match consent_page::posted_form(&headers, &body, "The form") {
+        Ok(params) => params,
+        Err(page) => return page,
     };
     let (Some(typed), Some(token)) = (params.get("user_code"), params.get("form_token")) else {
         return consent_page::error(
